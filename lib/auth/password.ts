@@ -1,0 +1,212 @@
+/** bcrypt password hashing on a small pool of Web Workers. */
+import type {
+  PasswordJob,
+  PasswordResult,
+  PasswordTask,
+} from "./password_worker.ts";
+
+/** bcrypt cost used when none is given: about 250 ms per hash on one core. */
+export const DEFAULT_COST = 12;
+/** Fewest characters (code points) a new password may have. */
+export const MIN_PASSWORD_CHARS = 8;
+/** Most UTF-8 bytes a password may have: bcrypt ignores every byte past 72. */
+export const MAX_PASSWORD_BYTES = 72;
+
+const encoder = new TextEncoder();
+
+/** The number of UTF-8 bytes in `password`, which is what bcrypt reads. */
+export function passwordByteLength(password: string): number {
+  return encoder.encode(password).length;
+}
+
+/** The number of characters (code points, not UTF-16 units) in `password`. */
+export function passwordCharLength(password: string): number {
+  let count = 0;
+  for (const _ of password) count++;
+  return count;
+}
+
+// A cost-12 hash of 32 random bytes that were thrown away, so no password
+// matches it; comparing against it costs what a real comparison costs.
+const DUMMY_HASH_COST_12 =
+  "$2b$12$HfuMiKP1HdIAhLKjiDMdke6.AJIm6SaVJ3uGwfMFm0KowgfuF16Na";
+
+interface Pending {
+  id: number;
+  job: PasswordTask;
+  resolve(value: string | boolean): void;
+  reject(reason: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Pending | null;
+}
+
+/** Options for `PasswordHasher`. */
+export interface PasswordHasherOptions {
+  /** Most workers running at once; defaults to 2. */
+  workers?: number;
+  /** bcrypt cost (4 to 31) for new hashes; defaults to 12. */
+  cost?: number;
+}
+
+/** Hashes and verifies passwords with bcrypt on lazily started workers, queueing when all are busy. */
+export class PasswordHasher {
+  /** The bcrypt cost of hashes this hasher makes. */
+  readonly cost: number;
+  readonly #size: number;
+  #slots: Slot[] = [];
+  #queue: Pending[] = [];
+  #nextId = 1;
+  #closed = false;
+  #dummy: Promise<string> | null = null;
+
+  /** Creates a hasher; no worker starts until the first job. */
+  constructor(opts: PasswordHasherOptions = {}) {
+    const size = opts.workers ?? 2;
+    const cost = opts.cost ?? DEFAULT_COST;
+    if (!Number.isInteger(size) || size < 1) {
+      throw new RangeError(
+        `Worker count must be a positive integer, got ${size}`,
+      );
+    }
+    if (!Number.isInteger(cost) || cost < 4 || cost > 31) {
+      throw new RangeError(
+        `bcrypt cost must be an integer from 4 to 31, got ${cost}`,
+      );
+    }
+    this.#size = size;
+    this.cost = cost;
+  }
+
+  /** Hashes `password` with a fresh salt; rejects passwords over 72 UTF-8 bytes. */
+  async hash(password: string): Promise<string> {
+    // bcrypt would silently drop the tail; callers validate first, so this
+    // only guards against a missed check.
+    if (passwordByteLength(password) > MAX_PASSWORD_BYTES) {
+      throw new RangeError(
+        `Password must be at most ${MAX_PASSWORD_BYTES} bytes`,
+      );
+    }
+    const value = await this.#submit({
+      op: "hash",
+      password,
+      cost: this.cost,
+    });
+    return value as string;
+  }
+
+  /** Whether `password` matches the bcrypt `hash`; rejects if `hash` is malformed. */
+  async verify(password: string, hash: string): Promise<boolean> {
+    if (passwordByteLength(password) > MAX_PASSWORD_BYTES) {
+      // No stored hash can come from such a password; still spend the usual
+      // time so the answer's timing says nothing.
+      return await this.verifyAgainstDummy(password);
+    }
+    return (await this.#submit({ op: "verify", password, hash })) as boolean;
+  }
+
+  /** Compares `password` with a dummy hash of this cost and resolves `false`, taking as long as `verify()`. */
+  async verifyAgainstDummy(password: string): Promise<false> {
+    // Used for unknown usernames so they take as long as wrong passwords.
+    await this.#submit({
+      op: "verify",
+      password,
+      hash: await this.#dummyHash(),
+    });
+    return false;
+  }
+
+  /** Workers started, workers busy and jobs waiting, for tests and metrics. */
+  get stats(): { workers: number; busy: number; queued: number } {
+    return {
+      workers: this.#slots.length,
+      busy: this.#slots.filter((s) => s.pending !== null).length,
+      queued: this.#queue.length,
+    };
+  }
+
+  /** Terminates every worker and rejects jobs still running or queued. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    const error = () => new Error("Password hasher is closed");
+    for (const slot of this.#slots) {
+      slot.worker.terminate();
+      slot.pending?.reject(error());
+    }
+    this.#slots = [];
+    for (const pending of this.#queue.splice(0)) pending.reject(error());
+  }
+
+  /** Same as `close()`, so a hasher works with `using`. */
+  [Symbol.dispose](): void {
+    this.close();
+  }
+
+  #dummyHash(): Promise<string> {
+    if (this.cost === DEFAULT_COST) return Promise.resolve(DUMMY_HASH_COST_12);
+    if (!this.#dummy) {
+      const secret = crypto.getRandomValues(new Uint8Array(24));
+      this.#dummy = this.hash(btoa(String.fromCharCode(...secret)));
+      this.#dummy.catch(() => this.#dummy = null);
+    }
+    return this.#dummy;
+  }
+
+  #submit(job: PasswordTask): Promise<string | boolean> {
+    if (this.#closed) {
+      return Promise.reject(new Error("Password hasher is closed"));
+    }
+    const { promise, resolve, reject } = Promise.withResolvers<
+      string | boolean
+    >();
+    this.#queue.push({ id: this.#nextId++, job, resolve, reject });
+    this.#pump();
+    return promise;
+  }
+
+  #pump(): void {
+    while (this.#queue.length > 0) {
+      const slot = this.#slots.find((s) => s.pending === null) ??
+        (this.#slots.length < this.#size ? this.#spawn() : null);
+      if (!slot) return;
+      const pending = this.#queue.shift()!;
+      slot.pending = pending;
+      const job: PasswordJob = { ...pending.job, id: pending.id };
+      slot.worker.postMessage(job);
+    }
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(
+      new URL("./password_worker.ts", import.meta.url),
+      { type: "module" },
+    );
+    const slot: Slot = { worker, pending: null };
+    worker.onmessage = (event: MessageEvent<PasswordResult>) => {
+      const result = event.data;
+      const pending = slot.pending;
+      if (!pending || pending.id !== result.id) return;
+      slot.pending = null;
+      if (result.ok) pending.resolve(result.value);
+      else pending.reject(new Error(result.error));
+      this.#pump();
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      // Unhandled, a worker error would also be raised on this thread and
+      // could end the server; drop the worker and let the pool replace it.
+      event.preventDefault();
+      worker.terminate();
+      this.#slots = this.#slots.filter((s) => s !== slot);
+      slot.pending?.reject(
+        new Error(`Password worker failed: ${event.message}`),
+      );
+      slot.pending = null;
+      if (!this.#closed) this.#pump();
+    };
+    this.#slots.push(slot);
+    return slot;
+  }
+}

@@ -1,0 +1,165 @@
+import assert from "node:assert/strict";
+import {
+  MAX_PASSWORD_BYTES,
+  passwordByteLength,
+  passwordCharLength,
+  PasswordHasher,
+} from "./password.ts";
+
+Deno.test("PasswordHasher.hash() produces a bcrypt hash that verifies", async () => {
+  using hasher = new PasswordHasher({ cost: 4 });
+  const hash = await hasher.hash("correct horse battery");
+  assert.match(hash, /^\$2b\$04\$[./A-Za-z0-9]{53}$/);
+  assert.equal(await hasher.verify("correct horse battery", hash), true);
+});
+
+Deno.test("PasswordHasher.verify() returns false for a wrong password", async () => {
+  using hasher = new PasswordHasher({ cost: 4 });
+  const hash = await hasher.hash("correct horse battery");
+  assert.equal(await hasher.verify("correct horse batterY", hash), false);
+  assert.equal(await hasher.verify("", hash), false);
+});
+
+Deno.test("PasswordHasher.hash() salts every hash", async () => {
+  using hasher = new PasswordHasher({ cost: 4 });
+  const [a, b] = await Promise.all([
+    hasher.hash("same password"),
+    hasher.hash("same password"),
+  ]);
+  assert.notEqual(a, b);
+});
+
+Deno.test("PasswordHasher.hash() handles passwords beyond ASCII", async () => {
+  using hasher = new PasswordHasher({ cost: 4 });
+  const password = "pässwörd 🔥 密码";
+  const hash = await hasher.hash(password);
+  assert.equal(await hasher.verify(password, hash), true);
+  assert.equal(await hasher.verify("passwörd 🔥 密码", hash), false);
+});
+
+Deno.test("PasswordHasher starts no worker until the first job", async () => {
+  using hasher = new PasswordHasher({ cost: 4 });
+  assert.deepEqual(hasher.stats, { workers: 0, busy: 0, queued: 0 });
+  await hasher.hash("a password");
+  assert.deepEqual(hasher.stats, { workers: 1, busy: 0, queued: 0 });
+});
+
+Deno.test("PasswordHasher runs several hashes concurrently and queues the rest", async () => {
+  using hasher = new PasswordHasher({ workers: 2, cost: 6 });
+  const passwords = [
+    "first pw",
+    "second pw",
+    "third pw",
+    "fourth pw",
+    "5th pw",
+  ];
+  const jobs = passwords.map((p) => hasher.hash(p));
+  assert.deepEqual(hasher.stats, { workers: 2, busy: 2, queued: 3 });
+  const hashes = await Promise.all(jobs);
+  assert.deepEqual(hasher.stats, { workers: 2, busy: 0, queued: 0 });
+  assert.equal(new Set(hashes).size, passwords.length);
+  const checks = await Promise.all(
+    passwords.map((p, i) => hasher.verify(p, hashes[i])),
+  );
+  assert.deepEqual(checks, passwords.map(() => true));
+});
+
+Deno.test("PasswordHasher.hash() rejects a password over 72 bytes", async () => {
+  using hasher = new PasswordHasher({ cost: 4 });
+  // 25 three-byte characters: 25 characters but 75 bytes.
+  await assert.rejects(hasher.hash("€".repeat(25)), RangeError);
+  assert.equal(hasher.stats.workers, 0);
+});
+
+Deno.test("PasswordHasher.verify() is false for a password over 72 bytes", async () => {
+  using hasher = new PasswordHasher({ cost: 4 });
+  const base = "a".repeat(MAX_PASSWORD_BYTES);
+  const hash = await hasher.hash(base);
+  // bcrypt alone would accept this, as it reads only the first 72 bytes.
+  assert.equal(await hasher.verify(base + "extra", hash), false);
+});
+
+Deno.test("PasswordHasher.verify() rejects a malformed hash and the pool keeps working", async () => {
+  using hasher = new PasswordHasher({ workers: 1, cost: 4 });
+  await assert.rejects(hasher.verify("a password", "x".repeat(60)));
+  const hash = await hasher.hash("a password");
+  assert.equal(await hasher.verify("a password", hash), true);
+});
+
+Deno.test("PasswordHasher.verifyAgainstDummy() always resolves false", async () => {
+  using hasher = new PasswordHasher({ cost: 4 });
+  assert.equal(await hasher.verifyAgainstDummy("anything at all"), false);
+  assert.equal(await hasher.verifyAgainstDummy(""), false);
+});
+
+Deno.test("PasswordHasher.verifyAgainstDummy() takes about as long as a wrong password", async () => {
+  using hasher = new PasswordHasher({ workers: 1 });
+  const hash = await hasher.hash("the real password");
+  const real: number[] = [];
+  const dummy: number[] = [];
+  // Interleaved so that load from elsewhere hits both series alike.
+  for (let i = 0; i < 3; i++) {
+    let start = performance.now();
+    await hasher.verify("a wrong password", hash);
+    real.push(performance.now() - start);
+    start = performance.now();
+    await hasher.verifyAgainstDummy("a wrong password");
+    dummy.push(performance.now() - start);
+  }
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[1];
+  const ratio = median(dummy) / median(real);
+  assert.ok(ratio > 0.6 && ratio < 1.6, `dummy/real time ratio ${ratio}`);
+});
+
+Deno.test("PasswordHasher keeps the main thread responsive during cost-12 hashes", async () => {
+  using hasher = new PasswordHasher();
+  let last = performance.now();
+  let maxGap = 0;
+  let ticks = 0;
+  const timer = setInterval(() => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    ticks++;
+  }, 10);
+  try {
+    const hashes = await Promise.all(
+      ["one pass", "two pass", "three pass", "four pass"].map((p) =>
+        hasher.hash(p)
+      ),
+    );
+    for (const hash of hashes) assert.match(hash, /^\$2b\$12\$/);
+  } finally {
+    clearInterval(timer);
+  }
+  // Four cost-12 hashes take hundreds of milliseconds; a blocked loop
+  // would show one gap that long.
+  assert.ok(ticks >= 20, `only ${ticks} ticks`);
+  assert.ok(maxGap < 60, `largest gap between ticks was ${maxGap} ms`);
+});
+
+Deno.test("PasswordHasher.close() rejects queued jobs and later calls", async () => {
+  const hasher = new PasswordHasher({ workers: 1, cost: 8 });
+  const running = hasher.hash("first pw");
+  const queued = hasher.hash("second pw");
+  hasher.close();
+  await assert.rejects(running, /closed/);
+  await assert.rejects(queued, /closed/);
+  await assert.rejects(hasher.hash("third pw"), /closed/);
+  assert.deepEqual(hasher.stats, { workers: 0, busy: 0, queued: 0 });
+});
+
+Deno.test("PasswordHasher() refuses a bad pool size or cost", () => {
+  assert.throws(() => new PasswordHasher({ workers: 0 }), RangeError);
+  assert.throws(() => new PasswordHasher({ cost: 3 }), RangeError);
+  assert.throws(() => new PasswordHasher({ cost: 12.5 }), RangeError);
+});
+
+Deno.test("passwordByteLength() counts UTF-8 bytes and passwordCharLength() code points", () => {
+  assert.equal(passwordByteLength("abc"), 3);
+  assert.equal(passwordByteLength("é"), 2);
+  assert.equal(passwordByteLength("€"), 3);
+  assert.equal(passwordByteLength("🔥"), 4);
+  assert.equal(passwordCharLength("🔥🔥"), 2);
+  assert.equal(passwordCharLength("abc"), 3);
+});

@@ -1,0 +1,181 @@
+import { parseArgs } from "node:util";
+
+/** Everything the server needs to know from flags and environment variables. */
+export interface Config {
+  port: number;
+  host: string;
+  /** KV path, or ":memory:". */
+  db: string;
+  maxUploadBytes: number;
+  /** Origins allowed besides the server's own, e.g. "https://chat.example.org". */
+  origins: string[];
+  /** Signing secret; when absent a random key is generated once and kept in KV. */
+  secret?: string;
+  tokenTtlSeconds: number;
+}
+
+/** What the command line asked for. */
+export type ParsedArgs =
+  | { kind: "serve"; config: Config }
+  | { kind: "help" }
+  | { kind: "version" }
+  | { kind: "error"; message: string };
+
+/** The text `--help` prints. */
+export const HELP = `Hearth: self-hosted real-time group chat with file sharing
+
+Usage: hearth [flags]
+
+Flags (each may also come from the environment variable shown):
+  --port N             port to listen on (PORT, default 8000; 0 picks a free one)
+  --host ADDR          address to bind (HOST, default 0.0.0.0)
+  --db PATH            KV database file, or :memory: (HEARTH_DB, default ./hearth.db)
+  --max-upload-mb N    largest file upload in MiB (HEARTH_MAX_UPLOAD_MB, default 100)
+  --origin URL         another origin allowed to use the API and sockets; repeatable
+                       (HEARTH_ORIGINS, comma-separated)
+  --secret TEXT        token signing secret (HEARTH_SECRET; default: generated and kept in the db)
+  --token-ttl DURATION token lifetime such as 7d, 12h, 30m or seconds (HEARTH_TOKEN_TTL, default 7d)
+  --help               show this help
+  --version            show the version
+`;
+
+const DEFAULTS = {
+  port: 8000,
+  host: "0.0.0.0",
+  db: "./hearth.db",
+  maxUploadMb: 100,
+};
+
+/** Parses flags, falling back to environment variables, then defaults. */
+export function parseConfig(
+  args: string[],
+  env: (name: string) => string | undefined = (name) => Deno.env.get(name),
+): ParsedArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        db: { type: "string" },
+        "max-upload-mb": { type: "string" },
+        origin: { type: "string", multiple: true },
+        secret: { type: "string" },
+        "token-ttl": { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "V" },
+      },
+    }));
+  } catch (error) {
+    return { kind: "error", message: (error as Error).message };
+  }
+  if (values.help) return { kind: "help" };
+  if (values.version) return { kind: "version" };
+
+  const port = integer(
+    values.port ?? env("PORT"),
+    "--port",
+    DEFAULTS.port,
+    0,
+    65535,
+  );
+  if (typeof port === "string") return { kind: "error", message: port };
+  const mb = integer(
+    values["max-upload-mb"] ?? env("HEARTH_MAX_UPLOAD_MB"),
+    "--max-upload-mb",
+    DEFAULTS.maxUploadMb,
+    1,
+    1024 * 1024,
+  );
+  if (typeof mb === "string") return { kind: "error", message: mb };
+  const ttl = duration(values["token-ttl"] ?? env("HEARTH_TOKEN_TTL"));
+  if (typeof ttl === "string") return { kind: "error", message: ttl };
+
+  const host = values.host ?? env("HOST") ?? DEFAULTS.host;
+  if (host.trim() === "") {
+    return { kind: "error", message: "--host must not be empty" };
+  }
+  const db = values.db ?? env("HEARTH_DB") ?? DEFAULTS.db;
+  if (db.trim() === "") {
+    return { kind: "error", message: "--db must not be empty" };
+  }
+
+  const origins: string[] = [];
+  const rawOrigins = values.origin ??
+    (env("HEARTH_ORIGINS")?.split(",").map((o) => o.trim()).filter(Boolean) ??
+      []);
+  for (const raw of rawOrigins) {
+    let origin: string;
+    try {
+      origin = new URL(raw).origin;
+    } catch {
+      return {
+        kind: "error",
+        message:
+          `--origin "${raw}" is not a URL such as https://chat.example.org`,
+      };
+    }
+    if (origin === "null") {
+      return {
+        kind: "error",
+        message: `--origin "${raw}" must be an http(s) origin`,
+      };
+    }
+    origins.push(origin);
+  }
+  const secret = values.secret ?? env("HEARTH_SECRET");
+  if (secret !== undefined && secret.length < 16) {
+    return {
+      kind: "error",
+      message: "--secret must be at least 16 characters",
+    };
+  }
+  return {
+    kind: "serve",
+    config: {
+      port,
+      host,
+      db,
+      maxUploadBytes: mb * 1024 * 1024,
+      origins,
+      secret,
+      tokenTtlSeconds: ttl,
+    },
+  };
+}
+
+function integer(
+  raw: string | undefined,
+  flag: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number | string {
+  if (raw === undefined) return fallback;
+  if (!/^\d+$/.test(raw.trim())) {
+    return `${flag} must be a whole number, got "${raw}"`;
+  }
+  const value = Number(raw);
+  if (value < min || value > max) {
+    return `${flag} must be between ${min} and ${max}, got ${value}`;
+  }
+  return value;
+}
+
+const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+function duration(raw: string | undefined): number | string {
+  if (raw === undefined) return 7 * 86400;
+  const match = raw.trim().match(/^(\d+)([smhd]?)$/);
+  if (!match) {
+    return `--token-ttl must look like 7d, 12h, 30m or 3600, got "${raw}"`;
+  }
+  const seconds = Number(match[1]) * UNITS[match[2] || "s"];
+  if (seconds < 60 || seconds > 365 * 86400) {
+    return `--token-ttl must be between 1 minute and 365 days, got "${raw}"`;
+  }
+  return seconds;
+}

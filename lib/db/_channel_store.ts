@@ -1,0 +1,137 @@
+import { ApiError } from "../errors.ts";
+import {
+  channelKey,
+  channelNameKey,
+  channelSeqKey,
+  memberCountKey,
+  memberKey,
+  readMarkerKey,
+  userChannelKey,
+} from "./_keys.ts";
+import { getManyChunked, u64ToNumber } from "./_kv.ts";
+
+/** A channel as stored in KV; counts and seqs live under their own keys. */
+export interface ChannelRecord {
+  id: string;
+  name: string;
+  topic: string;
+  private: boolean;
+  ownerId: string;
+  createdAt: string;
+}
+
+/** A channel as the API shows it to one user. */
+export interface Channel extends ChannelRecord {
+  memberCount: number;
+  lastSeq: number;
+  unread: number;
+  joined?: boolean;
+}
+
+/** Name of the public channel every account joins on sign-up. */
+export const GENERAL_CHANNEL_NAME = "general";
+
+// Adding 2^64 - 1 to a KvU64 with `sum` wraps around, which is KV's only way to
+// subtract. It never underflows: a decrement is staged only together with a
+// check that the membership row being deleted exists.
+const MINUS_ONE = new Deno.KvU64(0xffff_ffff_ffff_ffffn);
+const PLUS_ONE = new Deno.KvU64(1n);
+
+/** The 404 for a channel id that does not exist. */
+export function channelNotFound(id: string): ApiError {
+  return new ApiError(404, "channel_not_found", `Channel "${id}" not found`);
+}
+
+/** Adds a new channel and its unique name index to `op` (1 check, 2 sets). */
+export function stageNewChannel(
+  op: Deno.AtomicOperation,
+  channel: ChannelRecord,
+): Deno.AtomicOperation {
+  const nameKey = channelNameKey(channel.name.toLowerCase());
+  return op
+    .check({ key: nameKey, versionstamp: null })
+    .set(channelKey(channel.id), channel)
+    .set(nameKey, channel.id);
+}
+
+/** Adds a membership (both rows and the count) to `op`, only if not a member yet. */
+export function stageJoin(
+  op: Deno.AtomicOperation,
+  channelId: string,
+  userId: string,
+  joinedAt: string,
+): Deno.AtomicOperation {
+  const key = memberKey(channelId, userId);
+  // The null check makes a concurrent double join fail instead of counting twice.
+  return op
+    .check({ key, versionstamp: null })
+    .set(key, joinedAt)
+    .set(userChannelKey(userId, channelId), joinedAt)
+    .sum(memberCountKey(channelId), PLUS_ONE);
+}
+
+/** Removes the membership read as `entry` (both rows and the count) in `op`. */
+export function stageLeave(
+  op: Deno.AtomicOperation,
+  entry: Deno.KvEntry<unknown>,
+  channelId: string,
+  userId: string,
+): Deno.AtomicOperation {
+  return op
+    .check(entry)
+    .delete(entry.key)
+    .delete(userChannelKey(userId, channelId))
+    .sum(memberCountKey(channelId), MINUS_ONE);
+}
+
+/**
+ * Adds counts, lastSeq and unread to stored channels as seen by `viewerId`.
+ * `joined` is read from KV unless the caller already knows it for every channel.
+ */
+export async function toChannels(
+  kv: Deno.Kv,
+  records: ChannelRecord[],
+  viewerId?: string,
+  knownJoined?: boolean,
+): Promise<Channel[]> {
+  const readJoined = viewerId !== undefined && knownJoined === undefined;
+  const perChannel = 2 + (viewerId === undefined ? 0 : 1) +
+    (readJoined ? 1 : 0);
+  const keys: Deno.KvKey[] = [];
+  for (const record of records) {
+    keys.push(memberCountKey(record.id), channelSeqKey(record.id));
+    if (viewerId !== undefined) keys.push(readMarkerKey(viewerId, record.id));
+    if (readJoined) keys.push(memberKey(record.id, viewerId));
+  }
+  const entries = await getManyChunked<unknown>(kv, keys);
+  return records.map((record, i) => {
+    const base = i * perChannel;
+    const memberCount = u64ToNumber(entries[base].value);
+    const lastSeq = (entries[base + 1].value as number | null) ?? 0;
+    const channel: Channel = { ...record, memberCount, lastSeq, unread: 0 };
+    if (viewerId === undefined) return channel;
+    const joined = readJoined ? entries[base + 3].value !== null : knownJoined === true;
+    const marker = u64ToNumber(entries[base + 2].value);
+    // Unread only means something to members; a marker can never pass lastSeq
+    // but the floor keeps the count sane whatever is stored.
+    channel.unread = joined ? Math.max(0, lastSeq - marker) : 0;
+    channel.joined = joined;
+    return channel;
+  });
+}
+
+/** Reads stored channels by id, skipping ids that no longer resolve. */
+export async function getChannelRecords(
+  kv: Deno.Kv,
+  ids: string[],
+): Promise<ChannelRecord[]> {
+  const entries = await getManyChunked<ChannelRecord>(kv, ids.map(channelKey));
+  return entries.flatMap((entry) => entry.value === null ? [] : [entry.value]);
+}
+
+/** Orders channels by name, case-insensitively, for stable listings. */
+export function byName(a: { name: string }, b: { name: string }): number {
+  const left = a.name.toLowerCase();
+  const right = b.name.toLowerCase();
+  return left < right ? -1 : left > right ? 1 : 0;
+}

@@ -1,0 +1,215 @@
+import { ApiError } from "../errors.ts";
+import {
+  byName,
+  type Channel,
+  channelNotFound,
+  type ChannelRecord,
+  getChannelRecords,
+  stageJoin,
+  stageNewChannel,
+  toChannels,
+} from "./_channel_store.ts";
+import {
+  channelKey,
+  channelNameKey,
+  channelSeqKey,
+  channelsPrefix,
+  memberKey,
+  readMarkerKey,
+  userChannelsPrefix,
+} from "./_keys.ts";
+import { backoff, MAX_ATTEMPTS, now, writeConflict } from "./_kv.ts";
+
+export {
+  type Channel,
+  type ChannelRecord,
+  GENERAL_CHANNEL_NAME,
+} from "./_channel_store.ts";
+export {
+  addMember,
+  isMember,
+  joinChannel,
+  leaveChannel,
+  listMembers,
+} from "./members.ts";
+
+/** Input of `createChannel`. */
+export interface NewChannel {
+  name: string;
+  topic?: string;
+  private?: boolean;
+}
+
+/** Longest channel name, counted after trimming. */
+export const MAX_CHANNEL_NAME_LENGTH = 80;
+/** Longest channel topic, counted after trimming. */
+export const MAX_TOPIC_LENGTH = 250;
+
+/**
+ * Creates a channel whose name is unique ignoring case (409 `channel_exists`).
+ * The creator becomes its owner and first member in the same atomic.
+ */
+export async function createChannel(
+  kv: Deno.Kv,
+  ownerId: string,
+  input: NewChannel,
+): Promise<Channel> {
+  const name = input.name.trim();
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(name)) {
+    throw invalid("Channel name must not contain control characters");
+  }
+  if (name.length < 1 || name.length > MAX_CHANNEL_NAME_LENGTH) {
+    throw invalid(
+      `Channel name must be 1 to ${MAX_CHANNEL_NAME_LENGTH} characters`,
+    );
+  }
+  const topic = (input.topic ?? "").trim();
+  if (topic.length > MAX_TOPIC_LENGTH) {
+    throw invalid(`Topic must be at most ${MAX_TOPIC_LENGTH} characters`);
+  }
+  const record: ChannelRecord = {
+    id: crypto.randomUUID(),
+    name,
+    topic,
+    private: input.private ?? false,
+    ownerId,
+    createdAt: now(),
+  };
+  const nameKey = channelNameKey(name.toLowerCase());
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    // Read first for a clear 409; the check inside stageNewChannel closes the race.
+    if ((await kv.get(nameKey)).value !== null) {
+      throw new ApiError(
+        409,
+        "channel_exists",
+        `Channel "${name}" already exists`,
+      );
+    }
+    const op = stageNewChannel(kv.atomic(), record);
+    stageJoin(op, record.id, ownerId, record.createdAt);
+    const result = await op.commit();
+    if (result.ok) {
+      return { ...record, memberCount: 1, lastSeq: 0, unread: 0, joined: true };
+    }
+    await backoff(attempt);
+  }
+  throw writeConflict(`channel "${name}"`);
+}
+
+/**
+ * A channel with counts, or null. With `viewerId`, `unread` and `joined` are
+ * that user's; without it `unread` is 0 and `joined` is absent.
+ */
+export async function getChannel(
+  kv: Deno.Kv,
+  id: string,
+  viewerId?: string,
+): Promise<Channel | null> {
+  const record = (await kv.get<ChannelRecord>(channelKey(id))).value;
+  if (record === null) return null;
+  const [channel] = await toChannels(kv, [record], viewerId);
+  return channel;
+}
+
+/** The channels a user belongs to, by name, with memberCount, lastSeq and unread. */
+export async function listUserChannels(
+  kv: Deno.Kv,
+  userId: string,
+): Promise<Channel[]> {
+  const ids = await listUserChannelIds(kv, userId);
+  const records = await getChannelRecords(kv, ids);
+  const channels = await toChannels(kv, records, userId, true);
+  return channels.sort(byName);
+}
+
+/** Every public channel plus the private ones the user is in, each with `joined`. */
+export async function listAllChannels(
+  kv: Deno.Kv,
+  userId: string,
+): Promise<Channel[]> {
+  const joined = new Set(await listUserChannelIds(kv, userId));
+  const visible: ChannelRecord[] = [];
+  for await (const entry of kv.list<ChannelRecord>({ prefix: channelsPrefix })) {
+    if (!entry.value.private || joined.has(entry.value.id)) {
+      visible.push(entry.value);
+    }
+  }
+  const mine = await toChannels(
+    kv,
+    visible.filter((c) => joined.has(c.id)),
+    userId,
+    true,
+  );
+  const others = await toChannels(
+    kv,
+    visible.filter((c) => !joined.has(c.id)),
+    userId,
+    false,
+  );
+  return [...mine, ...others].sort(byName);
+}
+
+/**
+ * The stored channel if `userId` is a member; 404 `channel_not_found` for an
+ * unknown channel, 403 `not_member` otherwise. The guard for channel routes.
+ */
+export async function requireMember(
+  kv: Deno.Kv,
+  channelId: string,
+  userId: string,
+): Promise<ChannelRecord> {
+  const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
+    channelKey(channelId),
+    memberKey(channelId, userId),
+  ]);
+  if (channel.value === null) throw channelNotFound(channelId);
+  if (member.value === null) {
+    throw new ApiError(
+      403,
+      "not_member",
+      `You are not a member of channel "${channel.value.name}"`,
+    );
+  }
+  return channel.value;
+}
+
+/**
+ * Moves a user's read marker forward to `seq`, clamped to the channel's
+ * lastSeq. A lower value than the stored marker changes nothing.
+ */
+export async function markRead(
+  kv: Deno.Kv,
+  userId: string,
+  channelId: string,
+  seq: number,
+): Promise<void> {
+  if (!Number.isSafeInteger(seq) || seq < 0) {
+    throw invalid("seq must be a non-negative integer");
+  }
+  const lastSeq = (await kv.get<number>(channelSeqKey(channelId))).value ?? 0;
+  const target = Math.min(seq, lastSeq);
+  if (target === 0) return;
+  // `max` keeps the larger of stored and new marker inside KV itself, so
+  // concurrent or out-of-order marks can never move it back. lastSeq only
+  // grows, so clamping to a value read just before stays correct.
+  const result = await kv.atomic()
+    .max(readMarkerKey(userId, channelId), new Deno.KvU64(BigInt(target)))
+    .commit();
+  if (!result.ok) throw writeConflict("the read marker");
+}
+
+async function listUserChannelIds(
+  kv: Deno.Kv,
+  userId: string,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const entry of kv.list({ prefix: userChannelsPrefix(userId) })) {
+    ids.push(entry.key[2] as string);
+  }
+  return ids;
+}
+
+function invalid(detail: string): ApiError {
+  return new ApiError(422, "validation_failed", detail);
+}

@@ -1,0 +1,143 @@
+import { ApiError } from "../errors.ts";
+import {
+  type Channel,
+  channelNotFound,
+  type ChannelRecord,
+  stageJoin,
+  stageLeave,
+  toChannels,
+} from "./_channel_store.ts";
+import { channelKey, memberKey, membersPrefix, userKey } from "./_keys.ts";
+import {
+  backoff,
+  getManyChunked,
+  MAX_ATTEMPTS,
+  now,
+  writeConflict,
+} from "./_kv.ts";
+import {
+  getUserRecordByName,
+  toPublicUser,
+  type User,
+  type UserRecord,
+} from "./users.ts";
+
+/**
+ * Joins a channel and returns it; joining twice is a no-op. 404 for an unknown
+ * channel, 403 `private_channel` for a private one the user is not in.
+ */
+export async function joinChannel(
+  kv: Deno.Kv,
+  channelId: string,
+  userId: string,
+): Promise<Channel> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
+      channelKey(channelId),
+      memberKey(channelId, userId),
+    ]);
+    if (channel.value === null) throw channelNotFound(channelId);
+    if (member.value === null) {
+      if (channel.value.private) {
+        throw new ApiError(
+          403,
+          "private_channel",
+          `Channel "${channel.value.name}" is private; ask its owner to add you`,
+        );
+      }
+      const result = await stageJoin(kv.atomic(), channelId, userId, now())
+        .commit();
+      if (!result.ok) {
+        await backoff(attempt);
+        continue;
+      }
+    }
+    const [view] = await toChannels(kv, [channel.value], userId, true);
+    return view;
+  }
+  throw writeConflict("the membership");
+}
+
+/** Leaves a channel; leaving one you are not in is a no-op. 404 for an unknown channel. */
+export async function leaveChannel(
+  kv: Deno.Kv,
+  channelId: string,
+  userId: string,
+): Promise<void> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
+      channelKey(channelId),
+      memberKey(channelId, userId),
+    ]);
+    if (channel.value === null) throw channelNotFound(channelId);
+    if (member.value === null) return;
+    const result = await stageLeave(kv.atomic(), member, channelId, userId)
+      .commit();
+    if (result.ok) return;
+    await backoff(attempt);
+  }
+  throw writeConflict("the membership");
+}
+
+/**
+ * The channel owner adds `username` (public or private channel) and gets the
+ * added user back; adding a member again is a no-op. 403 `not_owner` for
+ * anyone else, 404 for an unknown channel or user.
+ */
+export async function addMember(
+  kv: Deno.Kv,
+  channelId: string,
+  actorId: string,
+  username: string,
+): Promise<User> {
+  const channel = (await kv.get<ChannelRecord>(channelKey(channelId))).value;
+  if (channel === null) throw channelNotFound(channelId);
+  if (channel.ownerId !== actorId) {
+    throw new ApiError(
+      403,
+      "not_owner",
+      `Only the owner of channel "${channel.name}" can add members`,
+    );
+  }
+  const user = await getUserRecordByName(kv, username);
+  if (user === null) {
+    throw new ApiError(
+      404,
+      "user_not_found",
+      `User "${username}" not found`,
+    );
+  }
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const member = await kv.get(memberKey(channelId, user.id));
+    if (member.value !== null) return toPublicUser(user);
+    const result = await stageJoin(kv.atomic(), channelId, user.id, now())
+      .commit();
+    if (result.ok) return toPublicUser(user);
+    await backoff(attempt);
+  }
+  throw writeConflict("the membership");
+}
+
+/** A channel's members as public users, by username; empty for an unknown channel. */
+export async function listMembers(
+  kv: Deno.Kv,
+  channelId: string,
+): Promise<User[]> {
+  const ids: string[] = [];
+  for await (const entry of kv.list({ prefix: membersPrefix(channelId) })) {
+    ids.push(entry.key[2] as string);
+  }
+  const entries = await getManyChunked<UserRecord>(kv, ids.map(userKey));
+  return entries
+    .flatMap((entry) => entry.value === null ? [] : [toPublicUser(entry.value)])
+    .sort((a, b) => a.username.toLowerCase() < b.username.toLowerCase() ? -1 : 1);
+}
+
+/** Whether `userId` belongs to the channel. */
+export async function isMember(
+  kv: Deno.Kv,
+  channelId: string,
+  userId: string,
+): Promise<boolean> {
+  return (await kv.get(memberKey(channelId, userId))).value !== null;
+}

@@ -1,0 +1,61 @@
+import { type Context, HttpError, page, type PageResponse } from "fresh";
+import { codeForStatus } from "../errors.ts";
+import { ApiError } from "../errors.ts";
+import { log } from "../log.ts";
+
+/** What the HTML error page shows. */
+export interface ErrorPageData {
+  status: number;
+  detail: string;
+  requestId: string;
+}
+
+interface StateWithId {
+  requestId: string;
+}
+
+/** Maps the error on `ctx.error` to `{detail, code}` JSON, or to the error page for browsers. */
+export function errorResponse<S extends StateWithId>(
+  ctx: Context<S>,
+): Response | PageResponse<ErrorPageData> {
+  const error = ctx.error;
+  const requestId = ctx.state.requestId;
+  let status = 500;
+  let code = codeForStatus(500);
+  let detail = `Something went wrong on the server (request id ${requestId})`;
+  const headers = new Headers({ "x-request-id": requestId });
+  if (error instanceof HttpError && error.status < 500) {
+    status = error.status;
+    detail = error.message;
+    code = error instanceof ApiError ? error.code : codeForStatus(status);
+    if (error instanceof ApiError) {
+      for (const [name, value] of Object.entries(error.headers)) {
+        headers.set(name, value);
+      }
+    }
+  } else if (error instanceof HttpError && error.status !== 500) {
+    status = error.status;
+    code = error instanceof ApiError ? error.code : codeForStatus(status);
+  } else {
+    // Only real server faults are logged; the client sees just the request id.
+    log("error", "unhandled error", {
+      requestId,
+      method: ctx.req.method,
+      path: ctx.url.pathname,
+      error: error instanceof Error
+        ? (error.stack ?? error.message)
+        : String(error),
+    });
+  }
+  if (wantsHtml(ctx.req)) {
+    return page({ status, detail, requestId }, { status, headers });
+  }
+  headers.set("content-type", "application/json; charset=utf-8");
+  return new Response(JSON.stringify({ detail, code }), { status, headers });
+}
+
+/** True for a browser navigation, which should see a page rather than JSON. */
+export function wantsHtml(req: Request): boolean {
+  if (req.method !== "GET" && req.method !== "HEAD") return false;
+  return (req.headers.get("accept") ?? "").includes("text/html");
+}

@@ -1,0 +1,60 @@
+import { App } from "fresh";
+import manifest from "../fresh.gen.ts";
+import type { Config } from "./config.ts";
+import { requestLogger } from "./http/logger.ts";
+import { log } from "./log.ts";
+import { closeServices, openServices, type Services } from "./services.ts";
+import type { State } from "../utils.ts";
+
+/** A running Hearth server. */
+export interface RunningServer {
+  /** The address to open, e.g. http://127.0.0.1:8000/. */
+  url: string;
+  port: number;
+  services: Services;
+  /** Stops accepting, closes sockets with 1001, waits for requests, closes KV. */
+  shutdown(): Promise<void>;
+}
+
+/** Builds the app for a set of services (usable without a listening socket). */
+export async function buildApp(services: Services): Promise<App<State>> {
+  const app = new App<State>({
+    manifest,
+    state: () => ({ services, requestId: crypto.randomUUID() }),
+  });
+  app.use(requestLogger);
+  return await app.init();
+}
+
+/** Opens KV, builds the app and starts listening. */
+export async function startServer(config: Config): Promise<RunningServer> {
+  const services = await openServices(config);
+  const app = await buildApp(services);
+  const handler = app.handler();
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.host,
+    onListen: () => {},
+  }, handler);
+  const addr = server.addr;
+  const shown = config.host === "0.0.0.0" || config.host === "::"
+    ? "localhost"
+    : addr.hostname;
+  const host = shown.includes(":") ? `[${shown}]` : shown;
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${host}:${addr.port}/`,
+    port: addr.port,
+    services,
+    shutdown() {
+      closing ??= (async () => {
+        const stopped = server.shutdown();
+        // Open sockets would hold shutdown forever; tell them we are going away.
+        closeServices(services);
+        await stopped;
+        log("info", "stopped");
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,11 @@
+import { define } from "../utils.ts";
+
+/** Liveness: answers once the KV store is open and readable. */
+export const handler = define.handlers({
+  async GET(ctx) {
+    await ctx.state.services.kv.get(["health"]);
+    return Response.json({ ok: true }, {
+      headers: { "cache-control": "no-store" },
+    });
+  },
+});

@@ -1,0 +1,12 @@
+import { createDefine } from "fresh";
+import type { Services } from "./lib/services.ts";
+
+/** Per-request state shared by middlewares, handlers and pages. */
+export interface State {
+  services: Services;
+  /** Echoed as `X-Request-Id` and printed with every error, to match logs to reports. */
+  requestId: string;
+}
+
+/** Typed `define.handlers`, `define.page` and `define.middleware` for Hearth. */
+export const define = createDefine<State>();

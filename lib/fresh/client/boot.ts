@@ -26,6 +26,8 @@ export async function boot(
       ? await reviveSignals(JSON.parse(text))
       : JSON.parse(text);
     hydrate(h(component as () => null, props), element);
+    // Lets tests and styles tell a live island from server HTML.
+    element.setAttribute("data-hydrated", "");
   }));
 }
 

@@ -1,0 +1,31 @@
+import { type Config, parseConfig } from "../../lib/config.ts";
+import { type RunningServer, startServer } from "../../lib/server.ts";
+
+/** Starts a real server on 127.0.0.1 with a free port and in-memory KV. */
+export async function startTestServer(
+  args: string[] = [],
+  overrides: Partial<Config> = {},
+): Promise<RunningServer & { base: string }> {
+  const parsed = parseConfig(
+    ["--port", "0", "--host", "127.0.0.1", "--db", ":memory:", ...args],
+    () => undefined,
+  );
+  if (parsed.kind !== "serve") {
+    throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
+  }
+  const server = await startServer({ ...parsed.config, ...overrides });
+  return { ...server, base: `http://127.0.0.1:${server.port}` };
+}
+
+/** Runs a test body against a fresh server and always shuts it down. */
+export async function withServer(
+  body: (server: RunningServer & { base: string }) => Promise<void>,
+  args: string[] = [],
+): Promise<void> {
+  const server = await startTestServer(args);
+  try {
+    await body(server);
+  } finally {
+    await server.shutdown();
+  }
+}

@@ -1,0 +1,36 @@
+/**
+ * `deno task compile`: builds the island bundle, then `./hearth`, one binary with
+ * static/ and _fresh/ embedded. `deno compile` downloads the `denort` runtime; set
+ * DENORT_BIN to a local denort where dl.deno.land cannot be reached.
+ */
+import { build } from "../lib/fresh/build.ts";
+
+const root = new URL("../", import.meta.url);
+await build(root);
+const denort = Deno.env.get("DENORT_BIN");
+if (denort) console.log(`Using the denort runtime at ${denort} (DENORT_BIN)`);
+const { success } = await new Deno.Command(Deno.execPath(), {
+  args: [
+    "compile",
+    "--allow-net",
+    "--allow-read",
+    "--allow-write",
+    "--allow-env",
+    "--include",
+    "static",
+    "--include",
+    "_fresh",
+    "--output",
+    Deno.args[0] ?? "hearth",
+    "main.ts",
+  ],
+  cwd: root.pathname,
+  stdout: "inherit",
+  stderr: "inherit",
+}).output();
+if (!success) {
+  console.error(
+    "deno compile failed. Without network access to dl.deno.land, set DENORT_BIN to a denort binary.",
+  );
+}
+Deno.exit(success ? 0 : 1);

@@ -4,8 +4,12 @@ import type { Manifest } from "fresh";
 import * as $0 from "./routes/_app.tsx";
 import * as $1 from "./routes/_error.tsx";
 import * as $2 from "./routes/_middleware.ts";
-import * as $3 from "./routes/healthz.ts";
-import * as $4 from "./routes/index.tsx";
+import * as $3 from "./routes/auth/login.ts";
+import * as $4 from "./routes/auth/logout.ts";
+import * as $5 from "./routes/auth/register.ts";
+import * as $6 from "./routes/healthz.ts";
+import * as $7 from "./routes/index.tsx";
+import * as $8 from "./routes/me.ts";
 import * as $$0 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
@@ -13,8 +17,12 @@ const manifest: Manifest = {
     "_app.tsx": $0,
     "_error.tsx": $1,
     "_middleware.ts": $2,
-    "healthz.ts": $3,
-    "index.tsx": $4,
+    "auth/login.ts": $3,
+    "auth/logout.ts": $4,
+    "auth/register.ts": $5,
+    "healthz.ts": $6,
+    "index.tsx": $7,
+    "me.ts": $8,
   },
   islands: {
     "SignInForm.tsx": $$0,

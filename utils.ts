@@ -1,4 +1,5 @@
 import { createDefine } from "fresh";
+import type { Session } from "./lib/auth/session.ts";
 import type { Services } from "./lib/services.ts";
 
 /** Per-request state shared by middlewares, handlers and pages. */
@@ -6,6 +7,8 @@ export interface State {
   services: Services;
   /** Echoed as `X-Request-Id` and printed with every error, to match logs to reports. */
   requestId: string;
+  /** Who is asking: set by the root middleware, null when nobody signed in. */
+  session?: Session | null;
 }
 
 /** Typed `define.handlers`, `define.page` and `define.middleware` for Hearth. */

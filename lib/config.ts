@@ -12,6 +12,8 @@ export interface Config {
   /** Signing secret; when absent a random key is generated once and kept in KV. */
   secret?: string;
   tokenTtlSeconds: number;
+  /** bcrypt cost; 12 in production, lowered only by tests to keep them quick. */
+  passwordCost: number;
 }
 
 /** What the command line asked for. */
@@ -143,6 +145,7 @@ export function parseConfig(
       origins,
       secret,
       tokenTtlSeconds: ttl,
+      passwordCost: 12,
     },
   };
 }

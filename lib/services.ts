@@ -1,22 +1,47 @@
+import { PasswordHasher } from "./auth/password.ts";
+import {
+  LOGIN_FAILURES,
+  RateLimiter,
+  REGISTRATIONS,
+} from "./auth/rate_limit.ts";
+import { loadSigningKey } from "./auth/secret.ts";
 import type { Config } from "./config.ts";
 
-/** The long-lived things a request may need: storage, settings, open sockets. */
+/** The long-lived things a request may need: storage, settings, keys, open sockets. */
 export interface Services {
   kv: Deno.Kv;
   config: Config;
+  /** HS256 key for access tokens. */
+  signingKey: Uint8Array;
+  /** bcrypt on worker threads, so hashing never stalls sockets. */
+  hasher: PasswordHasher;
+  limits: { loginFailures: RateLimiter; registrations: RateLimiter };
   /** Open WebSockets, closed with 1001 when the server shuts down. */
   sockets: Set<WebSocket>;
 }
 
 /** Opens the KV store and everything built on it. */
 export async function openServices(config: Config): Promise<Services> {
-  const kv = await Deno.openKv(
-    config.db === ":memory:" ? ":memory:" : config.db,
-  );
-  return { kv, config, sockets: new Set() };
+  const kv = await Deno.openKv(config.db);
+  try {
+    return {
+      kv,
+      config,
+      signingKey: await loadSigningKey(kv, config.secret),
+      hasher: new PasswordHasher({ cost: config.passwordCost }),
+      limits: {
+        loginFailures: new RateLimiter(kv, LOGIN_FAILURES),
+        registrations: new RateLimiter(kv, REGISTRATIONS),
+      },
+      sockets: new Set(),
+    };
+  } catch (error) {
+    kv.close();
+    throw error;
+  }
 }
 
-/** Closes sockets with 1001 ("going away") and then the KV store. */
+/** Closes sockets with 1001 ("going away"), the hashing workers, then the KV store. */
 export function closeServices(services: Services): void {
   for (const socket of services.sockets) {
     try {
@@ -26,5 +51,6 @@ export function closeServices(services: Services): void {
     }
   }
   services.sockets.clear();
+  services.hasher.close();
   services.kv.close();
 }

@@ -34,8 +34,8 @@ export const GENERAL_CHANNEL_NAME = "general";
 // Adding 2^64 - 1 to a KvU64 with `sum` wraps around, which is KV's only way to
 // subtract. It never underflows: a decrement is staged only together with a
 // check that the membership row being deleted exists.
-const MINUS_ONE = new Deno.KvU64(0xffff_ffff_ffff_ffffn);
-const PLUS_ONE = new Deno.KvU64(1n);
+const MINUS_ONE = 0xffff_ffff_ffff_ffffn;
+const PLUS_ONE = 1n;
 
 /** The 404 for a channel id that does not exist. */
 export function channelNotFound(id: string): ApiError {
@@ -110,7 +110,9 @@ export async function toChannels(
     const lastSeq = (entries[base + 1].value as number | null) ?? 0;
     const channel: Channel = { ...record, memberCount, lastSeq, unread: 0 };
     if (viewerId === undefined) return channel;
-    const joined = readJoined ? entries[base + 3].value !== null : knownJoined === true;
+    const joined = readJoined
+      ? entries[base + 3].value !== null
+      : knownJoined === true;
     const marker = u64ToNumber(entries[base + 2].value);
     // Unread only means something to members; a marker can never pass lastSeq
     // but the floor keeps the count sane whatever is stored.

@@ -44,6 +44,24 @@ export function u64ToNumber(value: unknown): number {
   return value instanceof Deno.KvU64 ? Number(value.value) : 0;
 }
 
+/**
+ * Commits `op`, reporting SQLite's "database is locked" as a failed check.
+ * That error only happens when several handles share one database file (tests,
+ * a second process); SQLite applied nothing, so the caller's retry is safe.
+ */
+export async function commit(
+  op: Deno.AtomicOperation,
+): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
+  try {
+    return await op.commit();
+  } catch (error) {
+    if (error instanceof Error && /database is locked/i.test(error.message)) {
+      return { ok: false };
+    }
+    throw error;
+  }
+}
+
 /** The current time as an ISO-8601 string. */
 export function now(): string {
   return new Date().toISOString();

@@ -1,4 +1,3 @@
-import { ApiError } from "../errors.ts";
 import { channelNotFound } from "./_channel_store.ts";
 import {
   channelKey,
@@ -6,7 +5,14 @@ import {
   messageClientIdKey,
   messageKey,
 } from "./_keys.ts";
-import { backoff, getManyChunked, MAX_ATTEMPTS, now, writeConflict } from "./_kv.ts";
+import {
+  backoff,
+  commit,
+  getManyChunked,
+  MAX_ATTEMPTS,
+  now,
+  writeConflict,
+} from "./_kv.ts";
 import type {
   CreateMessageResult,
   FileRef,
@@ -169,7 +175,7 @@ async function commitBatch(
     // The check on the counter covers the clientId index too: both only ever
     // change in the same atomic, so an unchanged counter means no new twins.
     op.set(channelSeqKey(channelId), seq);
-    const result = await op.commit();
+    const result = await commit(op);
     if (result.ok) return results;
     await backoff(attempt);
   }
@@ -209,13 +215,4 @@ async function findByClientId(
     if (record !== null) found.set(clientKey(hit.draft)!, toMessage(record));
   });
   return found;
-}
-
-/** The 422 for a message that would not fit in one KV value. */
-export function messageTooLarge(): ApiError {
-  return new ApiError(
-    422,
-    "validation_failed",
-    "Message is too large to store",
-  );
 }

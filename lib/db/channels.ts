@@ -18,7 +18,7 @@ import {
   readMarkerKey,
   userChannelsPrefix,
 } from "./_keys.ts";
-import { backoff, MAX_ATTEMPTS, now, writeConflict } from "./_kv.ts";
+import { backoff, commit, MAX_ATTEMPTS, now, writeConflict } from "./_kv.ts";
 
 export {
   type Channel,
@@ -88,7 +88,7 @@ export async function createChannel(
     }
     const op = stageNewChannel(kv.atomic(), record);
     stageJoin(op, record.id, ownerId, record.createdAt);
-    const result = await op.commit();
+    const result = await commit(op);
     if (result.ok) {
       return { ...record, memberCount: 1, lastSeq: 0, unread: 0, joined: true };
     }
@@ -130,7 +130,9 @@ export async function listAllChannels(
 ): Promise<Channel[]> {
   const joined = new Set(await listUserChannelIds(kv, userId));
   const visible: ChannelRecord[] = [];
-  for await (const entry of kv.list<ChannelRecord>({ prefix: channelsPrefix })) {
+  for await (
+    const entry of kv.list<ChannelRecord>({ prefix: channelsPrefix })
+  ) {
     if (!entry.value.private || joined.has(entry.value.id)) {
       visible.push(entry.value);
     }
@@ -193,10 +195,14 @@ export async function markRead(
   // `max` keeps the larger of stored and new marker inside KV itself, so
   // concurrent or out-of-order marks can never move it back. lastSeq only
   // grows, so clamping to a value read just before stays correct.
-  const result = await kv.atomic()
-    .max(readMarkerKey(userId, channelId), new Deno.KvU64(BigInt(target)))
-    .commit();
-  if (!result.ok) throw writeConflict("the read marker");
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const op = kv.atomic()
+      .max(readMarkerKey(userId, channelId), BigInt(target));
+    // No checks, so only a locked database can make this fail.
+    if ((await commit(op)).ok) return;
+    await backoff(attempt);
+  }
+  throw writeConflict("the read marker");
 }
 
 async function listUserChannelIds(

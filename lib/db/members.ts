@@ -10,6 +10,7 @@ import {
 import { channelKey, memberKey, membersPrefix, userKey } from "./_keys.ts";
 import {
   backoff,
+  commit,
   getManyChunked,
   MAX_ATTEMPTS,
   now,
@@ -45,8 +46,9 @@ export async function joinChannel(
           `Channel "${channel.value.name}" is private; ask its owner to add you`,
         );
       }
-      const result = await stageJoin(kv.atomic(), channelId, userId, now())
-        .commit();
+      const result = await commit(
+        stageJoin(kv.atomic(), channelId, userId, now()),
+      );
       if (!result.ok) {
         await backoff(attempt);
         continue;
@@ -71,8 +73,9 @@ export async function leaveChannel(
     ]);
     if (channel.value === null) throw channelNotFound(channelId);
     if (member.value === null) return;
-    const result = await stageLeave(kv.atomic(), member, channelId, userId)
-      .commit();
+    const result = await commit(
+      stageLeave(kv.atomic(), member, channelId, userId),
+    );
     if (result.ok) return;
     await backoff(attempt);
   }
@@ -110,8 +113,9 @@ export async function addMember(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const member = await kv.get(memberKey(channelId, user.id));
     if (member.value !== null) return toPublicUser(user);
-    const result = await stageJoin(kv.atomic(), channelId, user.id, now())
-      .commit();
+    const result = await commit(
+      stageJoin(kv.atomic(), channelId, user.id, now()),
+    );
     if (result.ok) return toPublicUser(user);
     await backoff(attempt);
   }
@@ -130,7 +134,9 @@ export async function listMembers(
   const entries = await getManyChunked<UserRecord>(kv, ids.map(userKey));
   return entries
     .flatMap((entry) => entry.value === null ? [] : [toPublicUser(entry.value)])
-    .sort((a, b) => a.username.toLowerCase() < b.username.toLowerCase() ? -1 : 1);
+    .sort((a, b) =>
+      a.username.toLowerCase() < b.username.toLowerCase() ? -1 : 1
+    );
 }
 
 /** Whether `userId` belongs to the channel. */

@@ -6,7 +6,7 @@ import {
   stageNewChannel,
 } from "./_channel_store.ts";
 import { channelNameKey, userKey, userNameKey } from "./_keys.ts";
-import { backoff, MAX_ATTEMPTS, now, writeConflict } from "./_kv.ts";
+import { backoff, commit, MAX_ATTEMPTS, now, writeConflict } from "./_kv.ts";
 
 /** A user as the API shows it. */
 export interface User {
@@ -109,7 +109,7 @@ export async function createUser(kv: Deno.Kv, input: NewUser): Promise<User> {
       generalId = general.id;
     }
     stageJoin(op, generalId, record.id, createdAt);
-    const result = await op.commit();
+    const result = await commit(op);
     if (result.ok) return toPublicUser(record);
     await backoff(attempt);
   }
@@ -165,8 +165,9 @@ export async function updateDisplayName(
     }
     const record = { ...entry.value, displayName: name };
     // check(entry) so a concurrent edit of the record is never overwritten.
-    const result = await kv.atomic().check(entry).set(entry.key, record)
-      .commit();
+    const result = await commit(
+      kv.atomic().check(entry).set(entry.key, record),
+    );
     if (result.ok) return toPublicUser(record);
     await backoff(attempt);
   }

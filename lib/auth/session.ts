@@ -1,0 +1,130 @@
+import type { Context } from "fresh";
+import { getUser, type User } from "../db/users.ts";
+import { ApiError } from "../errors.ts";
+import { isSameSiteRequest } from "../http/origin.ts";
+import type { Services } from "../services.ts";
+import { isRevoked } from "./revocations.ts";
+import { verifyToken } from "./token.ts";
+
+/** The cookie that carries the token for the browser UI. */
+export const TOKEN_COOKIE = "hearth_token";
+
+/** Who is asking, and with which token. */
+export interface Session {
+  user: User;
+  jti: string;
+  /** Token expiry, seconds since the epoch. */
+  exp: number;
+  /** Where the token came from; cookie-only requests get a cross-site check. */
+  via: "bearer" | "cookie" | "query";
+}
+
+interface SessionState {
+  services: Services;
+  session?: Session | null;
+}
+
+/** Checks a token fully: signature, algorithm, expiry, revocation, and that its user exists. */
+export async function authenticateToken(
+  services: Services,
+  token: string,
+): Promise<Omit<Session, "via"> | null> {
+  const claims = await verifyToken(services.signingKey, token);
+  if (!claims) return null;
+  if (await isRevoked(services.kv, claims.jti)) return null;
+  const user = await getUser(services.kv, claims.sub);
+  if (!user) return null;
+  return { user, jti: claims.jti, exp: claims.exp };
+}
+
+/** The token a request carries: `Authorization: Bearer` first, then the cookie. */
+export function tokenFromRequest(
+  req: Request,
+): { token: string; via: "bearer" | "cookie" } | null {
+  const auth = req.headers.get("authorization");
+  if (auth) {
+    const match = auth.match(/^Bearer\s+(\S+)\s*$/i);
+    return match ? { token: match[1], via: "bearer" } : null;
+  }
+  const cookie = readCookie(req.headers.get("cookie"), TOKEN_COOKIE);
+  return cookie ? { token: cookie, via: "cookie" } : null;
+}
+
+/** Finds who is asking (or nobody) and refuses cross-site writes that lean on the cookie. */
+export async function loadSession<S extends SessionState>(
+  ctx: Context<S>,
+): Promise<void> {
+  const found = tokenFromRequest(ctx.req);
+  ctx.state.session = null;
+  if (!found) return;
+  const checked = await authenticateToken(ctx.state.services, found.token);
+  if (!checked) return;
+  if (found.via === "cookie" && !SAFE_METHODS.has(ctx.req.method)) {
+    if (!isSameSiteRequest(ctx.req, ctx.state.services.config.origins)) {
+      throw new ApiError(
+        403,
+        "cross_site",
+        "Cross-site requests may not use the session cookie",
+      );
+    }
+  }
+  ctx.state.session = { ...checked, via: found.via };
+}
+
+/** The session of a signed-in user, or a 401. */
+export function requireSession<S extends SessionState>(
+  ctx: Context<S>,
+): Session {
+  const session = ctx.state.session;
+  if (!session) {
+    throw new ApiError(
+      401,
+      "unauthorized",
+      "Sign in first: the token is missing, invalid or expired",
+      {
+        "www-authenticate": 'Bearer realm="hearth"',
+      },
+    );
+  }
+  return session;
+}
+
+/** The signed-in user, or a 401. */
+export function requireUser<S extends SessionState>(ctx: Context<S>): User {
+  return requireSession(ctx).user;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/** A Set-Cookie value carrying the token; `Secure` when the request came over HTTPS. */
+export function sessionCookie(
+  token: string,
+  maxAgeSeconds: number,
+  secure: boolean,
+): string {
+  return [
+    `${TOKEN_COOKIE}=${token}`,
+    "Path=/",
+    "HttpOnly",
+    "SameSite=Lax",
+    `Max-Age=${Math.max(0, Math.floor(maxAgeSeconds))}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}
+
+/** A Set-Cookie value that removes the token cookie. */
+export function clearedSessionCookie(secure: boolean): string {
+  return sessionCookie("", 0, secure);
+}
+
+function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq !== -1 && part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      return value === "" ? null : value;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,186 @@
+import { ApiError } from "../errors.ts";
+import { channelSeqKey, messageKey, messagesPrefix } from "./_keys.ts";
+import {
+  type Draft,
+  draftSize,
+  type MessageRecord,
+  toMessage,
+  writeMessage,
+} from "./_message_writer.ts";
+
+/** An already-stored file that a message points at. */
+export interface FileRef {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+}
+
+/** A message's file as the API shows it, with its download URL. */
+export interface MessageFile extends FileRef {
+  url: string;
+}
+
+/** Who wrote a message, as of sending (not updated by later renames). */
+export interface MessageAuthor {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/** A message as the API shows it; `seq` counts 1, 2, 3 ... per channel. */
+export interface Message {
+  id: string;
+  channelId: string;
+  seq: number;
+  author: MessageAuthor;
+  content: string;
+  createdAt: string;
+  clientId?: string;
+  file: MessageFile | null;
+}
+
+/** Input of `createMessage`. */
+export interface NewMessage {
+  channelId: string;
+  author: MessageAuthor;
+  content: string;
+  clientId?: string;
+  file?: FileRef | null;
+}
+
+/** What `createMessage` did: `created` is false for a repeated clientId. */
+export interface CreateMessageResult {
+  message: Message;
+  created: boolean;
+}
+
+/** Cursors of `listMessages`; both exclusive. */
+export interface ListMessagesOptions {
+  before?: number;
+  after?: number;
+  limit?: number;
+}
+
+/** Longest message content, counted in UTF-16 units after trimming. */
+export const MAX_CONTENT_LENGTH = 4000;
+/** A clientId: 1–64 of letters, digits, `_`, `-`, `.` and `:` (fits a UUID). */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** Page size of `listMessages` when none is given. */
+export const DEFAULT_PAGE_SIZE = 50;
+/** Largest page `listMessages` returns; bigger limits are clamped. */
+export const MAX_PAGE_SIZE = 200;
+
+// A KV value holds at most 64 KiB; keep a margin for the serialization format.
+const MAX_MESSAGE_BYTES = 60 * 1024;
+
+/**
+ * Stores a message with the channel's next seq (gapless, never repeated, even
+ * across processes). A clientId already used by the same author in the channel
+ * returns the stored message with `created: false`. 404 for an unknown
+ * channel, 422 for empty or too long content (empty is fine with a file).
+ */
+export async function createMessage(
+  kv: Deno.Kv,
+  input: NewMessage,
+): Promise<CreateMessageResult> {
+  const content = input.content.trim();
+  const file = input.file ?? null;
+  if (content.length === 0 && file === null) {
+    throw invalid("Message content must not be empty");
+  }
+  if (content.length > MAX_CONTENT_LENGTH) {
+    throw invalid(
+      `Message content must be at most ${MAX_CONTENT_LENGTH} characters`,
+    );
+  }
+  if (input.clientId !== undefined && !CLIENT_ID_PATTERN.test(input.clientId)) {
+    throw invalid(
+      "clientId must be 1 to 64 letters, digits or any of _ - . :",
+    );
+  }
+  const draft: Draft = {
+    id: crypto.randomUUID(),
+    channelId: input.channelId,
+    // Copied field by field so no extra author data (a hash) is ever stored.
+    author: {
+      id: input.author.id,
+      username: input.author.username,
+      displayName: input.author.displayName,
+    },
+    content,
+    file: file === null
+      ? null
+      : { id: file.id, name: file.name, size: file.size, type: file.type },
+  };
+  if (input.clientId !== undefined) draft.clientId = input.clientId;
+  if (draftSize(draft) > MAX_MESSAGE_BYTES) {
+    throw invalid("Message is too large to store");
+  }
+  return await writeMessage(kv, draft);
+}
+
+/**
+ * A page of messages, always oldest first. No cursor: the newest `limit`.
+ * `before`: the `limit` messages just below that seq (paging back).
+ * `after`: the `limit` messages just above that seq (catching up); with both,
+ * the first `limit` strictly between them. `limit` defaults to 50, max 200.
+ */
+export async function listMessages(
+  kv: Deno.Kv,
+  channelId: string,
+  options: ListMessagesOptions = {},
+): Promise<Message[]> {
+  const { before, after } = options;
+  for (const [name, value] of [["before", before], ["after", after]] as const) {
+    if (value !== undefined && (!Number.isSafeInteger(value) || value < 0)) {
+      throw invalid(`${name} must be a non-negative integer`);
+    }
+  }
+  const limit = pageSize(options.limit);
+  const prefix = messagesPrefix(channelId);
+  let selector: Deno.KvListSelector;
+  let reverse: boolean;
+  if (after !== undefined) {
+    // Seqs are integers, so "greater than after" starts at after + 1.
+    const start = messageKey(channelId, after + 1);
+    if (before !== undefined && before <= after + 1) return [];
+    selector = before === undefined
+      ? { prefix, start }
+      : { start, end: messageKey(channelId, before) };
+    reverse = false;
+  } else {
+    selector = before === undefined
+      ? { prefix }
+      : { prefix, end: messageKey(channelId, before) };
+    reverse = true;
+  }
+  const messages: Message[] = [];
+  for await (
+    const entry of kv.list<MessageRecord>(selector, { limit, reverse })
+  ) {
+    messages.push(toMessage(entry.value));
+  }
+  return reverse ? messages.reverse() : messages;
+}
+
+/** The seq of a channel's newest message, 0 when it has none. */
+export async function getLastSeq(
+  kv: Deno.Kv,
+  channelId: string,
+): Promise<number> {
+  return (await kv.get<number>(channelSeqKey(channelId))).value ?? 0;
+}
+
+function pageSize(limit: number | undefined): number {
+  if (limit === undefined) return DEFAULT_PAGE_SIZE;
+  if (!Number.isSafeInteger(limit) || limit < 0) {
+    throw invalid("limit must be a non-negative integer");
+  }
+  // 0 would mean "no limit" to kv.list, so the smallest page is one message.
+  return Math.min(Math.max(limit, 1), MAX_PAGE_SIZE);
+}
+
+function invalid(detail: string): ApiError {
+  return new ApiError(422, "validation_failed", detail);
+}

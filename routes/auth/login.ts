@@ -1,0 +1,30 @@
+import { signIn } from "../../lib/auth/accounts.ts";
+import { readLoginBody } from "../../lib/auth/login_body.ts";
+import { sessionCookie } from "../../lib/auth/session.ts";
+import { isHttps } from "../../lib/http/origin.ts";
+import { define } from "../../utils.ts";
+
+export const handler = define.handlers({
+  async POST(ctx) {
+    const body = await readLoginBody(ctx.req);
+    const { token, expiresIn, user } = await signIn(
+      ctx.state.services,
+      body,
+      ctx.info.remoteAddr.hostname,
+    );
+    return Response.json(
+      {
+        access_token: token,
+        token_type: "bearer",
+        expires_in: expiresIn,
+        user,
+      },
+      {
+        headers: {
+          "set-cookie": sessionCookie(token, expiresIn, isHttps(ctx.req)),
+          "cache-control": "no-store",
+        },
+      },
+    );
+  },
+});

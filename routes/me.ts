@@ -1,0 +1,18 @@
+import { requireUser } from "../lib/auth/session.ts";
+import { patchMeSchema } from "../lib/db/schemas.ts";
+import { updateDisplayName } from "../lib/db/users.ts";
+import { readJson } from "../lib/http/body.ts";
+import { define } from "../utils.ts";
+
+export const handler = define.handlers({
+  GET(ctx) {
+    return Response.json(requireUser(ctx));
+  },
+  async PATCH(ctx) {
+    const user = requireUser(ctx);
+    const { displayName } = await readJson(ctx.req, patchMeSchema);
+    return Response.json(
+      await updateDisplayName(ctx.state.services.kv, user.id, displayName),
+    );
+  },
+});

@@ -14,6 +14,8 @@ export interface Config {
   tokenTtlSeconds: number;
   /** bcrypt cost; 12 in production, lowered only by tests to keep them quick. */
   passwordCost: number;
+  /** Relay live events over BroadcastChannel to other instances on the same KV. */
+  relay: boolean;
 }
 
 /** What the command line asked for. */
@@ -146,6 +148,9 @@ export function parseConfig(
       secret,
       tokenTtlSeconds: ttl,
       passwordCost: 12,
+      // Deno Deploy runs several isolates on one KV; they must hear each other.
+      relay: env("HEARTH_RELAY") === "1" ||
+        env("DENO_DEPLOYMENT_ID") !== undefined,
     },
   };
 }

@@ -6,6 +6,8 @@ import {
 } from "./auth/rate_limit.ts";
 import { loadSigningKey } from "./auth/secret.ts";
 import type { Config } from "./config.ts";
+import { Hub } from "./realtime/hub.ts";
+import { Presence } from "./realtime/presence.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
 export interface Services {
@@ -16,6 +18,10 @@ export interface Services {
   /** bcrypt on worker threads, so hashing never stalls sockets. */
   hasher: PasswordHasher;
   limits: { loginFailures: RateLimiter; registrations: RateLimiter };
+  /** The one fan-out point for live events. */
+  hub: Hub;
+  /** Who has a socket open on this instance. */
+  presence: Presence;
   /** Open WebSockets, closed with 1001 when the server shuts down. */
   sockets: Set<WebSocket>;
 }
@@ -33,6 +39,9 @@ export async function openServices(config: Config): Promise<Services> {
         loginFailures: new RateLimiter(kv, LOGIN_FAILURES),
         registrations: new RateLimiter(kv, REGISTRATIONS),
       },
+      // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
+      hub: new Hub({ relay: config.relay }),
+      presence: new Presence(),
       sockets: new Set(),
     };
   } catch (error) {
@@ -51,6 +60,7 @@ export function closeServices(services: Services): void {
     }
   }
   services.sockets.clear();
+  services.hub.close();
   services.hasher.close();
   services.kv.close();
 }

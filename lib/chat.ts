@@ -1,0 +1,75 @@
+import { type Channel, getChannel } from "./db/channels.ts";
+import { listMembers } from "./db/members.ts";
+import { createMessage, type FileRef, type Message } from "./db/messages.ts";
+import type { User } from "./db/users.ts";
+import { ApiError } from "./errors.ts";
+import { messageEvent } from "./realtime/hub.ts";
+import type { Services } from "./services.ts";
+
+/** A member as the API shows it: a user and whether they are online. */
+export interface MemberView extends User {
+  online: boolean;
+}
+
+/** What a message post stored, and whether it was new (false for a repeated clientId). */
+export interface PostedMessage {
+  message: Message;
+  created: boolean;
+}
+
+/**
+ * Stores a message and, only once it is committed, publishes it to the
+ * channel's sockets. The HTTP route and the WebSocket both post here; callers
+ * check membership first (so a non-member hears 403 before any 422).
+ */
+export async function postMessage(
+  services: Services,
+  user: User,
+  channelId: string,
+  input: { content: string; clientId?: string; file?: FileRef },
+): Promise<PostedMessage> {
+  const result = await createMessage(services.kv, {
+    channelId,
+    author: {
+      id: user.id,
+      username: user.username,
+      displayName: user.displayName,
+    },
+    content: input.content,
+    clientId: input.clientId,
+    file: input.file,
+  });
+  if (result.created) {
+    services.hub.publish(channelId, messageEvent(result.message));
+  }
+  return result;
+}
+
+/** A channel as `userId` sees it, or 404. */
+export async function channelFor(
+  services: Services,
+  channelId: string,
+  userId: string,
+): Promise<Channel> {
+  const channel = await getChannel(services.kv, channelId, userId);
+  if (!channel) {
+    throw new ApiError(
+      404,
+      "channel_not_found",
+      `Channel "${channelId}" does not exist`,
+    );
+  }
+  return channel;
+}
+
+/** The members of a channel with their presence. */
+export async function membersWithPresence(
+  services: Services,
+  channelId: string,
+): Promise<MemberView[]> {
+  const members = await listMembers(services.kv, channelId);
+  return members.map((member) => ({
+    ...member,
+    online: services.presence.isOnline(member.id),
+  }));
+}

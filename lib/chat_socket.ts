@@ -1,0 +1,89 @@
+import { requireMember } from "./db/channels.ts";
+import { listUserChannels } from "./db/channels.ts";
+import { getLastSeq, listMessages } from "./db/messages.ts";
+import type { User } from "./db/users.ts";
+import { log } from "./log.ts";
+import { membersWithPresence, postMessage } from "./chat.ts";
+import { presenceEvent, typingEvent } from "./realtime/hub.ts";
+import { ChannelSession } from "./realtime/session.ts";
+import type { Services } from "./services.ts";
+
+// One typing notice per user and channel per this long is plenty for "is typing…".
+const TYPING_INTERVAL_MS = 2000;
+const lastTyping = new Map<string, number>();
+
+/** Runs a channel socket for a member: backlog and live frames out, messages and typing in. */
+export function attachChannelSocket(
+  services: Services,
+  socket: WebSocket,
+  user: User,
+  channelId: string,
+  afterSeq: number | undefined,
+): ChannelSession {
+  const { kv, hub, presence } = services;
+  const opened = performance.now();
+  services.sockets.add(socket);
+  if (presence.connect(user.id)) void announcePresence(services, user.id, true);
+
+  const session = new ChannelSession(socket, {
+    channelId,
+    hub,
+    afterSeq,
+    userId: user.id,
+    loadAfter: (after, limit) => listMessages(kv, channelId, { after, limit }),
+    lastSeq: () => getLastSeq(kv, channelId),
+    loadMembers: () => membersWithPresence(services, channelId),
+    async onClientFrame(frame) {
+      // Membership is checked per frame: someone who left stops posting at once.
+      await requireMember(kv, channelId, user.id);
+      if (frame.type === "message") {
+        await postMessage(services, user, channelId, {
+          content: frame.content,
+          clientId: frame.clientId,
+        });
+      } else {
+        const key = `${channelId}\u0000${user.id}`;
+        const now = Date.now();
+        if (now - (lastTyping.get(key) ?? 0) < TYPING_INTERVAL_MS) return;
+        lastTyping.set(key, now);
+        hub.publish(channelId, typingEvent(user));
+      }
+    },
+  });
+  log("info", "socket open", {
+    channelId,
+    userId: user.id,
+    afterSeq: afterSeq ?? null,
+  });
+
+  void session.closed.then(({ code }) => {
+    services.sockets.delete(socket);
+    lastTyping.delete(`${channelId}\u0000${user.id}`);
+    if (presence.disconnect(user.id)) {
+      void announcePresence(services, user.id, false);
+    }
+    log("info", "socket closed", {
+      channelId,
+      userId: user.id,
+      code,
+      ms: Math.round(performance.now() - opened),
+    });
+  });
+  return session;
+}
+
+// Presence goes to every channel the user belongs to, not only the one they opened.
+async function announcePresence(
+  services: Services,
+  userId: string,
+  online: boolean,
+) {
+  try {
+    const channels = await listUserChannels(services.kv, userId);
+    const event = presenceEvent(userId, online);
+    for (const channel of channels) services.hub.publish(channel.id, event);
+  } catch (error) {
+    // KV closes during shutdown; a lost presence notice then is harmless.
+    log("debug", "presence not announced", { userId, error: String(error) });
+  }
+}

@@ -1,0 +1,206 @@
+/**
+ * Shared pieces for the realtime tests: message factories, an in-memory
+ * message store, a real server on 127.0.0.1 and a frame-collecting client.
+ */
+import type { Message, ServerFrame } from "./frames.ts";
+import type { Hub } from "./hub.ts";
+import {
+  type ChannelSession,
+  type ChannelSessionOptions,
+  upgradeChannelSocket,
+} from "./session.ts";
+
+/** A message with `seq` in `channelId`; content defaults to `"message <seq>"`. */
+export function makeMessage(
+  channelId: string,
+  seq: number,
+  content = `message ${seq}`,
+): Message {
+  return {
+    id: `m${seq}`,
+    channelId,
+    seq,
+    author: { id: "u1", username: "ada", displayName: "Ada" },
+    content,
+    createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
+    file: null,
+  };
+}
+
+/** Resolves after `ms`. */
+export function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** An in-memory channel history standing in for the KV data layer. */
+export class MemoryStore {
+  /** Stored messages, seq 1 first. */
+  readonly messages: Message[] = [];
+  /** Artificial latency of every `loadAfter`, to widen the backfill race. */
+  delayMs = 0;
+  /** Runs during each `loadAfter`, after its page is read, e.g. to publish mid-backfill. */
+  onLoad: (afterSeq: number) => void = () => {};
+  /** Number of `loadAfter` calls so far. */
+  loads = 0;
+
+  constructor(readonly channelId: string) {}
+
+  /** Stores the next message and returns it (publishing is the caller's job). */
+  add(content?: string): Message {
+    const message = makeMessage(
+      this.channelId,
+      this.messages.length + 1,
+      content,
+    );
+    this.messages.push(message);
+    return message;
+  }
+
+  /** Messages with seq > `afterSeq`, oldest first, at most `limit`. */
+  loadAfter = async (afterSeq: number, limit: number): Promise<Message[]> => {
+    this.loads++;
+    // Read first, then let messages arrive while the answer is "in flight",
+    // as with a real database round trip.
+    const page = this.messages.slice(afterSeq, afterSeq + limit);
+    this.onLoad(afterSeq);
+    if (this.delayMs > 0) await delay(this.delayMs);
+    return page;
+  };
+
+  /** Highest stored seq. */
+  lastSeq = (): Promise<number> => Promise.resolve(this.messages.length);
+}
+
+/** A running test server whose sockets each get a ChannelSession. */
+export interface TestServer {
+  /** Base `ws://` URL; add `?after=N&name=X` as needed. */
+  url: string;
+  /** Sessions by the `name` query parameter of their request. */
+  sessions: Map<string, ChannelSession>;
+  /** Resolves when the session named `name` exists. */
+  session(name: string): Promise<ChannelSession>;
+  /** Closes every session and stops the server. */
+  close(): Promise<void>;
+}
+
+/** Serves channel sockets on 127.0.0.1, port 0, built from `options`. */
+export function startServer(
+  hub: Hub,
+  store: MemoryStore,
+  options: Partial<ChannelSessionOptions> = {},
+): TestServer {
+  const sessions = new Map<string, ChannelSession>();
+  const waiters = new Map<string, (s: ChannelSession) => void>();
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen() {} },
+    (req) => {
+      const params = new URL(req.url).searchParams;
+      const after = params.get("after");
+      const name = params.get("name") ?? crypto.randomUUID();
+      const { response, session } = upgradeChannelSocket(req, {
+        channelId: store.channelId,
+        hub,
+        afterSeq: after === null ? undefined : Number(after),
+        loadAfter: store.loadAfter,
+        lastSeq: store.lastSeq,
+        onClientFrame: () => Promise.resolve(),
+        ...options,
+      });
+      sessions.set(name, session);
+      waiters.get(name)?.(session);
+      return response;
+    },
+  );
+  return {
+    url: `ws://127.0.0.1:${server.addr.port}/`,
+    sessions,
+    session(name) {
+      const found = sessions.get(name);
+      if (found) return Promise.resolve(found);
+      return new Promise((resolve) => waiters.set(name, resolve));
+    },
+    async close() {
+      for (const session of sessions.values()) session.close(1001, "Shutdown");
+      await Promise.all([...sessions.values()].map((s) => s.closed));
+      await server.shutdown();
+    },
+  };
+}
+
+/** A browser-like client that records every frame and close it sees. */
+export class TestClient {
+  /** Every frame received, in order. */
+  readonly frames: ServerFrame[] = [];
+  /** Settles with the close code and reason. */
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly #ws: WebSocket;
+  #changed: () => void = () => {};
+
+  private constructor(ws: WebSocket) {
+    this.#ws = ws;
+    ws.onmessage = (e) => {
+      this.frames.push(JSON.parse(e.data));
+      this.#changed();
+    };
+    this.closed = new Promise((resolve) => {
+      ws.onclose = (e) => {
+        resolve({ code: e.code, reason: e.reason });
+        this.#changed();
+      };
+    });
+  }
+
+  /** Opens a socket to `url` and waits until it is open. */
+  static async connect(url: string): Promise<TestClient> {
+    const ws = new WebSocket(url);
+    const client = new TestClient(ws);
+    await new Promise<void>((resolve, reject) => {
+      ws.onopen = () => resolve();
+      ws.onerror = (e) => reject(new Error((e as ErrorEvent).message));
+    });
+    return client;
+  }
+
+  /** Sends raw text or bytes. */
+  send(data: string | Uint8Array<ArrayBuffer>): void {
+    this.#ws.send(data);
+  }
+
+  /** Frames of type `message`, as their seqs. */
+  seqs(): number[] {
+    return this.frames.flatMap((f) =>
+      f.type === "message" ? [f.message.seq] : []
+    );
+  }
+
+  /** Waits until `predicate` holds over the frames, or fails after `ms`. */
+  async waitFor(
+    predicate: (frames: ServerFrame[]) => boolean,
+    what: string,
+    ms = 5000,
+  ): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (predicate(this.frames)) resolve();
+        };
+        this.#changed = check;
+        timer = setTimeout(
+          () => reject(new Error(`Timed out waiting for ${what}`)),
+          ms,
+        );
+        check();
+      });
+    } finally {
+      clearTimeout(timer);
+      this.#changed = () => {};
+    }
+  }
+
+  /** Closes the socket and waits for the close handshake. */
+  async close(): Promise<void> {
+    if (this.#ws.readyState < WebSocket.CLOSING) this.#ws.close();
+    await this.closed;
+  }
+}

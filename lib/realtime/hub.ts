@@ -1,0 +1,215 @@
+/**
+ * The one place that owns real-time fan-out: `publish` after a commit,
+ * `subscribe` per socket. Optionally relays events between isolates.
+ */
+import type { Message, ServerFrame } from "./frames.ts";
+
+/** A stored message to deliver; `seq` is copied out for cheap ordering checks. */
+export interface MessageHubEvent {
+  readonly kind: "message";
+  readonly seq: number;
+  readonly message: Message;
+  /** The `message` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
+/** A user came online or went offline. */
+export interface PresenceHubEvent {
+  readonly kind: "presence";
+  readonly userId: string;
+  readonly online: boolean;
+  /** The `presence` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
+/** A user is typing in the channel. */
+export interface TypingHubEvent {
+  readonly kind: "typing";
+  readonly userId: string;
+  /** The `typing` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
+/** Anything published to a channel. */
+export type HubEvent = MessageHubEvent | PresenceHubEvent | TypingHubEvent;
+
+/** Receives the events of one channel; must not throw (errors are logged and skipped). */
+export type HubListener = (event: HubEvent) => void;
+
+/** Options for {@linkcode Hub}. */
+export interface HubOptions {
+  /**
+   * Relay events to other isolates over a `BroadcastChannel`: `true` uses the
+   * name `"hearth-hub"`, a string picks the name. Off by default.
+   */
+  relay?: boolean | string;
+}
+
+/** Name of the relay `BroadcastChannel` when `relay: true`. */
+export const DEFAULT_RELAY_NAME = "hearth-hub";
+
+// What travels over the relay: the channel and the frame text already built for
+// local sockets, so a publish is serialised once in total.
+interface RelayPacket {
+  channelId: string;
+  frameText: string;
+}
+
+/** Wraps a stored message for publishing. */
+export function messageEvent(message: Message): MessageHubEvent {
+  return withFrameText(
+    { kind: "message", seq: message.seq, message },
+    () => ({ type: "message", message }),
+  );
+}
+
+/** Wraps a presence change for publishing. */
+export function presenceEvent(
+  userId: string,
+  online: boolean,
+): PresenceHubEvent {
+  return withFrameText(
+    { kind: "presence", userId, online },
+    () => ({ type: "presence", userId, online }),
+  );
+}
+
+/** Wraps a typing notice for publishing; names are optional display hints. */
+export function typingEvent(
+  user: { id: string; username?: string; displayName?: string },
+): TypingHubEvent {
+  return withFrameText({ kind: "typing", userId: user.id }, () => ({
+    type: "typing",
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+  }));
+}
+
+/** Fans events out to a channel's subscribers, in this isolate and (with relay) others. */
+export class Hub {
+  #channels = new Map<string, Set<HubListener>>();
+  #relay: BroadcastChannel | null = null;
+  #closed = false;
+
+  /** Creates a hub; with `relay` it also joins the named `BroadcastChannel`. */
+  constructor(opts: HubOptions = {}) {
+    if (opts.relay) {
+      const name = typeof opts.relay === "string"
+        ? opts.relay
+        : DEFAULT_RELAY_NAME;
+      this.#relay = new BroadcastChannel(name);
+      this.#relay.onmessage = (e: MessageEvent<RelayPacket>) =>
+        this.#receive(e.data);
+    }
+  }
+
+  /** Delivers `event` to every subscriber of `channelId`; call it only after the commit. */
+  publish(channelId: string, event: HubEvent): void {
+    if (this.#closed) return;
+    if (this.#relay) {
+      const packet: RelayPacket = { channelId, frameText: event.frameText };
+      this.#relay.postMessage(packet);
+    }
+    this.#deliver(channelId, event);
+  }
+
+  /** Calls `listener` for each event of `channelId` until the returned function is called. */
+  subscribe(channelId: string, listener: HubListener): () => void {
+    if (this.#closed) return () => {};
+    let listeners = this.#channels.get(channelId);
+    if (!listeners) {
+      listeners = new Set();
+      this.#channels.set(channelId, listeners);
+    }
+    listeners.add(listener);
+    return () => {
+      const current = this.#channels.get(channelId);
+      if (!current?.delete(listener)) return;
+      // Drop empty sets so channels nobody watches cost no memory.
+      if (current.size === 0) this.#channels.delete(channelId);
+    };
+  }
+
+  /** Number of local listeners on `channelId`, for tests and metrics. */
+  listenerCount(channelId: string): number {
+    return this.#channels.get(channelId)?.size ?? 0;
+  }
+
+  /** Leaves the relay and forgets every listener; later calls do nothing. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#relay?.close();
+    this.#relay = null;
+    this.#channels.clear();
+  }
+
+  #deliver(channelId: string, event: HubEvent): void {
+    const listeners = this.#channels.get(channelId);
+    if (!listeners) return;
+    for (const listener of listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        // One faulty subscriber must not stop delivery to the rest.
+        console.error("Hub listener failed", err);
+      }
+    }
+  }
+
+  #receive(packet: RelayPacket): void {
+    if (this.#closed) return;
+    const event = eventFromFrameText(packet?.frameText);
+    if (!event || typeof packet.channelId !== "string") {
+      console.error("Hub relay dropped a malformed packet");
+      return;
+    }
+    // Delivered locally only: re-posting would echo between isolates forever.
+    this.#deliver(packet.channelId, event);
+  }
+}
+
+function withFrameText<T extends object>(
+  fields: T,
+  frame: () => ServerFrame,
+): T & { readonly frameText: string } {
+  let text: string | undefined;
+  return Object.defineProperty(fields, "frameText", {
+    get: () => text ??= JSON.stringify(frame()),
+    enumerable: true,
+  }) as T & { readonly frameText: string };
+}
+
+// Rebuilds an event from relayed text, reusing that text so a relayed event is
+// not serialised again either.
+function eventFromFrameText(text: unknown): HubEvent | null {
+  if (typeof text !== "string") return null;
+  let frame: ServerFrame;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  switch (frame?.type) {
+    case "message":
+      if (typeof frame.message?.seq !== "number") return null;
+      return {
+        kind: "message",
+        seq: frame.message.seq,
+        message: frame.message,
+        frameText: text,
+      };
+    case "presence":
+      return {
+        kind: "presence",
+        userId: frame.userId,
+        online: frame.online,
+        frameText: text,
+      };
+    case "typing":
+      return { kind: "typing", userId: frame.userId, frameText: text };
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,211 @@
+import assert from "node:assert/strict";
+import type {
+  RelayWorkerCommand,
+  RelayWorkerReport,
+} from "./_relay_worker_test_helper.ts";
+import { delay, makeMessage } from "./_test_helpers.ts";
+import {
+  Hub,
+  type HubEvent,
+  messageEvent,
+  presenceEvent,
+  typingEvent,
+} from "./hub.ts";
+
+Deno.test("Hub.publish() reaches subscribers of that channel only", () => {
+  const hub = new Hub();
+  const got: string[] = [];
+  hub.subscribe("a", (e) => got.push(`a1:${e.kind}`));
+  hub.subscribe("a", (e) => got.push(`a2:${e.kind}`));
+  hub.subscribe("b", (e) => got.push(`b:${e.kind}`));
+  hub.publish("a", presenceEvent("u1", true));
+  assert.deepEqual(got, ["a1:presence", "a2:presence"]);
+  hub.close();
+});
+
+Deno.test("Hub.subscribe() returns an unsubscribe that frees the channel", () => {
+  const hub = new Hub();
+  const got: HubEvent[] = [];
+  const off = hub.subscribe("a", (e) => got.push(e));
+  assert.equal(hub.listenerCount("a"), 1);
+  off();
+  off(); // idempotent
+  assert.equal(hub.listenerCount("a"), 0);
+  hub.publish("a", presenceEvent("u1", true));
+  assert.equal(got.length, 0);
+  hub.close();
+});
+
+Deno.test("Hub.publish() serialises an event once for any number of listeners", () => {
+  const hub = new Hub({ relay: `hearth-test-${crypto.randomUUID()}` });
+  const texts = new Set<string>();
+  for (let i = 0; i < 1000; i++) {
+    hub.subscribe("a", (e) => texts.add(e.frameText));
+  }
+  const stringify = JSON.stringify;
+  let calls = 0;
+  JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+    calls++;
+    return stringify(...args);
+  }) as typeof JSON.stringify;
+  try {
+    hub.publish("a", messageEvent(makeMessage("a", 1)));
+  } finally {
+    JSON.stringify = stringify;
+  }
+  assert.equal(calls, 1);
+  assert.equal(texts.size, 1);
+  hub.close();
+});
+
+Deno.test("Hub events carry the wire frame as frameText", () => {
+  const message = makeMessage("a", 3);
+  const event = messageEvent(message);
+  assert.equal(event.seq, 3);
+  assert.deepEqual(JSON.parse(event.frameText), { type: "message", message });
+  assert.deepEqual(JSON.parse(presenceEvent("u1", false).frameText), {
+    type: "presence",
+    userId: "u1",
+    online: false,
+  });
+  assert.deepEqual(
+    JSON.parse(
+      typingEvent({ id: "u1", username: "ada", displayName: "Ada" }).frameText,
+    ),
+    { type: "typing", userId: "u1", username: "ada", displayName: "Ada" },
+  );
+});
+
+Deno.test("Hub.publish() keeps delivering when a listener throws", () => {
+  const hub = new Hub();
+  const error = console.error;
+  console.error = () => {};
+  let delivered = 0;
+  try {
+    hub.subscribe("a", () => {
+      throw new Error("boom");
+    });
+    hub.subscribe("a", () => delivered++);
+    hub.publish("a", presenceEvent("u1", true));
+  } finally {
+    console.error = error;
+  }
+  assert.equal(delivered, 1);
+  hub.close();
+});
+
+Deno.test("Hub.close() stops delivery and later calls are harmless", () => {
+  const hub = new Hub({ relay: `hearth-test-${crypto.randomUUID()}` });
+  let delivered = 0;
+  hub.subscribe("a", () => delivered++);
+  hub.close();
+  hub.close();
+  hub.publish("a", presenceEvent("u1", true));
+  hub.subscribe("a", () => delivered++)();
+  assert.equal(delivered, 0);
+});
+
+Deno.test("Hub relay delivers between two hubs in one isolate without echo", async () => {
+  const relay = `hearth-test-${crypto.randomUUID()}`;
+  const [a, b] = [new Hub({ relay }), new Hub({ relay })];
+  const gotA: HubEvent[] = [];
+  const gotB: HubEvent[] = [];
+  a.subscribe("c", (e) => gotA.push(e));
+  b.subscribe("c", (e) => gotB.push(e));
+  try {
+    a.publish("c", messageEvent(makeMessage("c", 1)));
+    await delay(50);
+    assert.deepEqual(gotA.map((e) => e.kind === "message" && e.seq), [1]);
+    assert.deepEqual(gotB.map((e) => e.kind === "message" && e.seq), [1]);
+    assert.equal(gotB[0].frameText, gotA[0].frameText);
+  } finally {
+    a.close();
+    b.close();
+  }
+});
+
+/** A relay worker plus the reports it has sent. */
+interface WorkerHandle {
+  worker: Worker;
+  events: Extract<RelayWorkerReport, { op: "event" }>[];
+  next(op: RelayWorkerReport["op"]): Promise<void>;
+  send(cmd: RelayWorkerCommand): void;
+}
+
+function startWorker(): WorkerHandle {
+  const worker = new Worker(
+    new URL("./_relay_worker_test_helper.ts", import.meta.url),
+    { type: "module" },
+  );
+  const waiting = new Map<string, () => void>();
+  const handle: WorkerHandle = {
+    worker,
+    events: [],
+    next: (op) => new Promise((resolve) => waiting.set(op, resolve)),
+    send: (cmd) => worker.postMessage(cmd),
+  };
+  worker.onmessage = (e: MessageEvent<RelayWorkerReport>) => {
+    if (e.data.op === "event") handle.events.push(e.data);
+    waiting.get(e.data.op)?.();
+    waiting.delete(e.data.op);
+  };
+  return handle;
+}
+
+async function waitUntil(check: () => boolean, what: string): Promise<void> {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > 5000) throw new Error(`Timed out waiting for ${what}`);
+    await delay(10);
+  }
+}
+
+Deno.test("Hub.publish() reaches a subscriber in another worker", async () => {
+  const relay = `hearth-test-${crypto.randomUUID()}`;
+  const workers = [startWorker(), startWorker()];
+  const main = new Hub({ relay });
+  const mainEvents: HubEvent[] = [];
+  main.subscribe("c", (e) => mainEvents.push(e));
+  try {
+    for (const w of workers) {
+      const started = w.next("started");
+      w.send({ op: "start", relay, channelId: "c" });
+      await started;
+    }
+    const [w1, w2] = workers;
+    w1.send({ op: "publish", channelId: "c", message: makeMessage("c", 1) });
+    w1.send({
+      op: "publish",
+      channelId: "other",
+      message: makeMessage("other", 1),
+    });
+    main.publish("c", messageEvent(makeMessage("c", 2)));
+    await waitUntil(
+      () =>
+        w1.events.length >= 2 && w2.events.length >= 2 &&
+        mainEvents.length >= 2,
+      "both events everywhere",
+    );
+    // Time for any echo or duplicate to show up.
+    await delay(100);
+    for (const seqs of [w1, w2].map((w) => w.events.map((e) => e.seq))) {
+      assert.deepEqual(seqs.toSorted(), [1, 2]);
+    }
+    assert.deepEqual(
+      mainEvents.map((e) => e.kind === "message" && e.seq).toSorted(),
+      [1, 2],
+    );
+    const relayed = w2.events.find((e) => e.seq === 1)!;
+    assert.deepEqual(JSON.parse(relayed.frameText), {
+      type: "message",
+      message: makeMessage("c", 1),
+    });
+  } finally {
+    main.close();
+    for (const w of workers) {
+      const closed = w.next("closed");
+      w.send({ op: "close" });
+      await closed;
+      w.worker.terminate();
+    }
+  }
+});

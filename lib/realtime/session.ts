@@ -1,0 +1,350 @@
+/**
+ * One WebSocket watching one channel: `ready`, then backlog, then live frames,
+ * in seq order with no gap and no duplicate. Routes and storage are injected, so
+ * this runs unchanged under tests with an in-memory store.
+ */
+import {
+  type ClientFrame,
+  MAX_FRAME_BYTES,
+  type Member,
+  type Message,
+  parseClientFrame,
+  type ReadyFrame,
+  utf8ByteLength,
+} from "./frames.ts";
+import {
+  type Hub,
+  type HubEvent,
+  messageEvent,
+  type MessageHubEvent,
+} from "./hub.ts";
+import { Outbox } from "./_outbox.ts";
+
+/** Messages read per `loadAfter` call while catching up (the REST maximum too). */
+export const PAGE_SIZE = 200;
+
+/** Default limit on unsent bytes per socket before it is closed with 1013. */
+export const DEFAULT_MAX_BUFFERED = 1024 * 1024;
+
+/** Default time unsent bytes may sit undrained before the peer counts as gone. */
+export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
+
+/** Default cap on events waiting behind a catch-up before the socket is closed with 1013. */
+export const DEFAULT_MAX_QUEUED = 1000;
+
+/**
+ * Seconds for `Deno.upgradeWebSocket`'s `idleTimeout`: Deno pings a quiet peer
+ * after half of it and closes with 1001 when no pong came by the end.
+ */
+export const IDLE_TIMEOUT_SECONDS = 60;
+
+// Client frames accepted but not yet handled; past this a client is flooding.
+const MAX_PENDING_FRAMES = 16;
+
+/** What a session needs from the rest of the app. */
+export interface ChannelSessionOptions {
+  /** The channel this socket watches. */
+  channelId: string;
+  /** Where live events come from; the session subscribes before reading anything. */
+  hub: Hub;
+  /** Send stored messages after this seq first; omitted means live messages only. */
+  afterSeq?: number;
+  /** The socket's user, so their own typing notices are not echoed back. */
+  userId?: string;
+  /** Stored messages with seq > `afterSeq`, oldest first, at most `limit`. */
+  loadAfter(afterSeq: number, limit: number): Promise<Message[]>;
+  /** The channel's highest stored seq (0 when empty). */
+  lastSeq(): Promise<number>;
+  /** Members for the `ready` frame, with their `online` flags. */
+  loadMembers?(): Promise<Member[]>;
+  /** Handles a valid client frame; ApiError-like throws become `error` frames. */
+  onClientFrame(frame: ClientFrame): Promise<void>;
+  /** Unsent bytes past which the socket is closed with 1013 (default 1 MiB). */
+  maxBuffered?: number;
+  /** Time unsent bytes may sit undrained before closing with 1013 (default 30 s). */
+  stallTimeoutMs?: number;
+  /** Events that may wait behind a catch-up before closing with 1013 (default 1,000). */
+  maxQueued?: number;
+}
+
+/** How a session ended. */
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+// An event to send, or a frame (such as an error) that only needs ordering
+// behind `ready`.
+type Outgoing = HubEvent | { kind: "frame"; frameText: string };
+
+/** Drives one channel socket; see the module doc for the delivery guarantees. */
+export class ChannelSession {
+  /** The channel this socket watches. */
+  readonly channelId: string;
+  /** Settles once, when the session ends (its own close, the peer's, or a failure). */
+  readonly closed: Promise<CloseInfo>;
+
+  #socket: WebSocket;
+  #opts: ChannelSessionOptions;
+  #outbox: Outbox;
+  #unsubscribe: () => void;
+  #resolveClosed!: (info: CloseInfo) => void;
+  #ended = false;
+  #opened = false;
+  #live = false;
+  #pumping = false;
+  #lastSentSeq = 0;
+  #inbox: Outgoing[] = [];
+  #maxQueued: number;
+  #inbound: Promise<void> = Promise.resolve();
+  #pendingFrames = 0;
+
+  /** Takes over `socket` (open or still connecting) and starts once it is open. */
+  constructor(socket: WebSocket, opts: ChannelSessionOptions) {
+    this.channelId = opts.channelId;
+    this.#socket = socket;
+    this.#opts = opts;
+    this.#maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
+    this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
+    this.#outbox = new Outbox(socket, {
+      maxBuffered: opts.maxBuffered ?? DEFAULT_MAX_BUFFERED,
+      stallTimeoutMs: opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
+      onStuck: (reason) => this.close(1013, reason),
+    });
+    // Subscribing before `lastSeq()` and the backlog read is what closes the
+    // race: a message committed later is either read or queued here.
+    this.#unsubscribe = opts.hub.subscribe(
+      opts.channelId,
+      (event) => this.#push(event),
+    );
+    socket.addEventListener("message", (e) => this.#receive(e.data));
+    // Deno may fire `close` twice (idle timeout); #end ignores the second.
+    socket.addEventListener("close", (e) => this.#end(e.code, e.reason));
+    if (socket.readyState === WebSocket.OPEN) this.#open();
+    else if (socket.readyState === WebSocket.CONNECTING) {
+      socket.addEventListener("open", () => this.#open(), { once: true });
+    } else this.#end(1006, "Socket closed before the session started");
+  }
+
+  /** Highest seq sent to this client so far. */
+  get lastSentSeq(): number {
+    return this.#lastSentSeq;
+  }
+
+  /** Ends the session and closes the socket, e.g. 1001 on shutdown. */
+  close(code = 1000, reason = ""): void {
+    if (this.#ended) return;
+    this.#end(code, reason);
+    try {
+      this.#socket.close(code, reason);
+    } catch {
+      // Already closing: nothing more to do.
+    }
+  }
+
+  #open(): void {
+    if (this.#ended) return;
+    this.#opened = true;
+    this.#outbox.start();
+    void this.#pump();
+  }
+
+  // Frees everything at once, without waiting for the peer's close frame: a peer
+  // that does not read may never send one.
+  #end(code: number, reason: string): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#unsubscribe();
+    this.#outbox.stop();
+    this.#inbox = [];
+    this.#resolveClosed({ code, reason });
+  }
+
+  #push(item: Outgoing): void {
+    if (this.#ended) return;
+    if (item.kind === "typing" && item.userId === this.#opts.userId) return;
+    // Fast path for fan-out: no promise per socket when nothing is queued.
+    if (
+      this.#live && !this.#pumping && this.#inbox.length === 0 &&
+      this.#sendNow(item)
+    ) return;
+    if (this.#inbox.length >= this.#maxQueued) {
+      this.close(1013, "Client is too far behind");
+      return;
+    }
+    this.#inbox.push(item);
+    void this.#pump();
+  }
+
+  // Sends `item` if order allows; false when a gap must be filled first.
+  #sendNow(item: Outgoing): boolean {
+    if (item.kind !== "message") {
+      this.#outbox.write(item.frameText);
+      return true;
+    }
+    if (item.seq <= this.#lastSentSeq) return true; // already sent: drop
+    if (item.seq !== this.#lastSentSeq + 1) return false;
+    if (this.#outbox.write(item.frameText)) this.#lastSentSeq = item.seq;
+    return true;
+  }
+
+  // The single sender: every send that may wait goes through here, so the
+  // backlog, gap fills and queued events never interleave.
+  async #pump(): Promise<void> {
+    if (this.#pumping || !this.#opened || this.#ended) return;
+    this.#pumping = true;
+    try {
+      if (!this.#live) {
+        await this.#start();
+        this.#live = true;
+      }
+      while (!this.#ended && this.#inbox.length > 0) {
+        const item = this.#inbox.shift()!;
+        if (!this.#sendNow(item)) await this.#fillGap(item as MessageHubEvent);
+        if (this.#outbox.congested && !(await this.#outbox.drain())) return;
+      }
+    } catch (err) {
+      console.error(`Channel session "${this.channelId}" failed`, err);
+      this.close(1011, "Server error, reconnect with after");
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  async #start(): Promise<void> {
+    const [lastSeq, members] = await Promise.all([
+      this.#opts.lastSeq(),
+      this.#opts.loadMembers?.() ?? [],
+    ]);
+    if (this.#ended) return;
+    // A cursor past the end (say, after a restore) would drop every new message
+    // as a duplicate; clamp it so the client gets them.
+    const after = this.#opts.afterSeq ?? lastSeq;
+    this.#lastSentSeq = Math.max(0, Math.min(after, lastSeq));
+    const ready: ReadyFrame = {
+      type: "ready",
+      channelId: this.channelId,
+      lastSeq,
+      members,
+    };
+    if (!this.#outbox.write(JSON.stringify(ready))) return;
+    await this.#catchUp(Infinity);
+  }
+
+  // Sends stored messages after lastSentSeq until the store runs out or
+  // `untilSeq` is reached.
+  async #catchUp(untilSeq: number): Promise<void> {
+    while (!this.#ended && this.#lastSentSeq < untilSeq) {
+      const from = this.#lastSentSeq;
+      const page = await this.#opts.loadAfter(from, PAGE_SIZE);
+      for (const message of page) {
+        if (this.#ended) return;
+        if (message.seq <= this.#lastSentSeq) continue;
+        if (!this.#outbox.write(messageEvent(message).frameText)) return;
+        this.#lastSentSeq = message.seq;
+      }
+      // A short page is the end; a page that moved nothing would loop forever.
+      if (page.length < PAGE_SIZE || this.#lastSentSeq === from) return;
+    }
+  }
+
+  async #fillGap(event: MessageHubEvent): Promise<void> {
+    await this.#catchUp(event.seq - 1);
+    if (this.#ended || event.seq <= this.#lastSentSeq) return;
+    // Only reachable if the store lags the hub; KV reads are strongly consistent,
+    // so this is logged rather than waited on.
+    console.warn(
+      `Channel "${this.channelId}": seq ${this.#lastSentSeq + 1}..${
+        event.seq - 1
+      } missing from the store; sending ${event.seq}`,
+    );
+    if (this.#outbox.write(event.frameText)) this.#lastSentSeq = event.seq;
+  }
+
+  #receive(data: unknown): void {
+    if (this.#ended) return;
+    if (typeof data !== "string") {
+      // Server sockets get ArrayBuffers. Binary has no meaning in this protocol,
+      // but a small one is only a client bug, so it gets an error frame.
+      const size = data instanceof ArrayBuffer
+        ? data.byteLength
+        : data instanceof Blob
+        ? data.size
+        : 0;
+      if (size > MAX_FRAME_BYTES) this.#tooLarge();
+      else {this.#sendError(
+          "binary_not_supported",
+          "Binary frames are not supported; send JSON text",
+        );}
+      return;
+    }
+    if (
+      data.length > MAX_FRAME_BYTES || utf8ByteLength(data) > MAX_FRAME_BYTES
+    ) {
+      this.#tooLarge();
+      return;
+    }
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) {
+      this.#sendError(parsed.code, parsed.detail);
+      return;
+    }
+    if (this.#pendingFrames >= MAX_PENDING_FRAMES) {
+      this.#sendError("rate_limited", "Too many frames at once; slow down");
+      return;
+    }
+    // One at a time, so a client's messages are stored in the order it sent them.
+    this.#pendingFrames++;
+    this.#inbound = this.#inbound
+      .then(() => this.#handle(parsed.frame))
+      .finally(() => this.#pendingFrames--);
+  }
+
+  async #handle(frame: ClientFrame): Promise<void> {
+    try {
+      await this.#opts.onClientFrame(frame);
+    } catch (err) {
+      if (isApiErrorLike(err)) {
+        if (err.status >= 500) console.error("Client frame failed", err);
+        this.#sendError(err.code, err.message);
+      } else {
+        console.error("Client frame failed", err);
+        this.#sendError(
+          "internal_error",
+          "The server could not handle that frame",
+        );
+      }
+    }
+  }
+
+  #tooLarge(): void {
+    this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`);
+  }
+
+  #sendError(code: string, detail: string): void {
+    this.#push({
+      kind: "frame",
+      frameText: JSON.stringify({ type: "error", code, detail }),
+    });
+  }
+}
+
+/** Upgrades `req` with Deno's idle-ping timeout and starts a session on the socket. */
+export function upgradeChannelSocket(
+  req: Request,
+  opts: ChannelSessionOptions,
+): { response: Response; session: ChannelSession } {
+  const { socket, response } = Deno.upgradeWebSocket(req, {
+    idleTimeout: IDLE_TIMEOUT_SECONDS,
+  });
+  return { response, session: new ChannelSession(socket, opts) };
+}
+
+function isApiErrorLike(
+  err: unknown,
+): err is { status: number; code: string; message: string } {
+  if (typeof err !== "object" || err === null) return false;
+  const { status, code, message } = err as Record<string, unknown>;
+  return typeof status === "number" && typeof code === "string" &&
+    typeof message === "string";
+}

@@ -1,0 +1,407 @@
+import assert from "node:assert/strict";
+import { RawWebSocketClient } from "./_raw_client_test_helper.ts";
+import {
+  delay,
+  MemoryStore,
+  startServer,
+  TestClient,
+} from "./_test_helpers.ts";
+import type { ClientFrame, ServerFrame } from "./frames.ts";
+import { Hub, messageEvent, presenceEvent, typingEvent } from "./hub.ts";
+import { PAGE_SIZE } from "./session.ts";
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+function lastMessageSeq(frames: ServerFrame[]): number {
+  const last = frames.findLast((f) => f.type === "message");
+  return last?.type === "message" ? last.message.seq : 0;
+}
+
+/** Stores a message and publishes it, as the data layer plus route would. */
+function post(hub: Hub, store: MemoryStore, content?: string): number {
+  const message = store.add(content);
+  hub.publish(store.channelId, messageEvent(message));
+  return message.seq;
+}
+
+Deno.test("ChannelSession sends ready first, with lastSeq and members", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  for (let i = 0; i < 3; i++) store.add();
+  const members = [{
+    id: "u1",
+    username: "ada",
+    displayName: "Ada",
+    online: true,
+  }];
+  const server = startServer(hub, store, {
+    loadMembers: () => Promise.resolve(members),
+  });
+  const client = await TestClient.connect(`${server.url}?after=1`);
+  try {
+    await client.waitFor((f) => f.length === 3, "ready and two messages");
+    assert.deepEqual(client.frames[0], {
+      type: "ready",
+      channelId: "c1",
+      lastSeq: 3,
+      members,
+    });
+    assert.deepEqual(client.seqs(), [2, 3]);
+  } finally {
+    await server.close();
+    hub.close();
+  }
+  // Shutdown closes with 1001 so clients know to reconnect elsewhere.
+  assert.equal((await client.closed).code, 1001);
+});
+
+Deno.test("ChannelSession backfills after=N, then live, with no gap or duplicate while messages arrive mid-backfill", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  for (let i = 0; i < PAGE_SIZE * 2 + 50; i++) store.add();
+  store.delayMs = 20;
+  // Every page read races three new messages, published while the read waits.
+  store.onLoad = () => {
+    for (let i = 0; i < 3; i++) post(hub, store);
+  };
+  const server = startServer(hub, store);
+  const client = await TestClient.connect(`${server.url}?after=10`);
+  try {
+    await client.waitFor(
+      (f) => store.loads >= 3 && lastMessageSeq(f) === store.messages.length,
+      "backfill to finish",
+    );
+    store.onLoad = () => {};
+    // Three pages: the messages published during the last read are in no page,
+    // so they reached the client only as queued live events.
+    assert.equal(store.loads, 3);
+    const live = post(hub, store);
+    await client.waitFor((f) => lastMessageSeq(f) === live, "a live message");
+    assert.equal(client.frames[0].type, "ready");
+    assert.deepEqual(client.seqs(), range(11, live));
+  } finally {
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession paces a backfill larger than maxBuffered instead of closing a reading client", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  // 2.4 MB of backlog against a 256 KiB limit: one page alone would pass it
+  // if sent in a single macrotask.
+  for (let i = 0; i < 3 * PAGE_SIZE; i++) store.add("z".repeat(4000));
+  const server = startServer(hub, store, { maxBuffered: 256 * 1024 });
+  const client = await TestClient.connect(`${server.url}?after=0`);
+  try {
+    await client.waitFor(
+      (f) => lastMessageSeq(f) === 3 * PAGE_SIZE,
+      "the whole backlog",
+    );
+    assert.deepEqual(client.seqs(), range(1, 3 * PAGE_SIZE));
+  } finally {
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession fills a gap when a live message skips ahead", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  for (let i = 0; i < 5; i++) store.add();
+  const server = startServer(hub, store);
+  const client = await TestClient.connect(`${server.url}?after=5`);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    // 6 and 7 are stored but their events are late (say, from another
+    // instance); 8 arrives first.
+    const six = store.add();
+    const seven = store.add();
+    post(hub, store);
+    await client.waitFor((f) => lastMessageSeq(f) === 8, "seq 8");
+    hub.publish("c1", messageEvent(seven));
+    hub.publish("c1", messageEvent(six));
+    post(hub, store);
+    await client.waitFor((f) => lastMessageSeq(f) === 9, "seq 9");
+    assert.deepEqual(client.seqs(), [6, 7, 8, 9]);
+  } finally {
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession drops a duplicate seq", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  const server = startServer(hub, store);
+  const client = await TestClient.connect(`${server.url}?after=0`);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    const first = store.add();
+    hub.publish("c1", messageEvent(first));
+    hub.publish("c1", messageEvent(first));
+    post(hub, store);
+    hub.publish("c1", messageEvent(first));
+    await client.waitFor((f) => lastMessageSeq(f) === 2, "seq 2");
+    await delay(20);
+    assert.deepEqual(client.seqs(), [1, 2]);
+  } finally {
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession without after sends only live messages", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  for (let i = 0; i < 4; i++) store.add();
+  const server = startServer(hub, store);
+  const client = await TestClient.connect(server.url);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    post(hub, store);
+    await client.waitFor((f) => lastMessageSeq(f) === 5, "seq 5");
+    assert.deepEqual(client.seqs(), [5]);
+  } finally {
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession clamps an after beyond lastSeq so new messages still arrive", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  store.add();
+  const server = startServer(hub, store);
+  const client = await TestClient.connect(`${server.url}?after=99`);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    assert.equal(
+      client.frames[0].type === "ready" && client.frames[0].lastSeq,
+      1,
+    );
+    post(hub, store);
+    await client.waitFor((f) => lastMessageSeq(f) === 2, "seq 2");
+    assert.deepEqual(client.seqs(), [2]);
+  } finally {
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession forwards presence and typing but not the user's own typing", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  const server = startServer(hub, store, { userId: "me" });
+  const client = await TestClient.connect(server.url);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    hub.publish("c1", typingEvent({ id: "me" }));
+    hub.publish(
+      "c1",
+      typingEvent({ id: "u2", username: "bo", displayName: "Bo" }),
+    );
+    hub.publish("c1", presenceEvent("u2", false));
+    await client.waitFor((f) => f.length === 3, "two frames");
+    assert.deepEqual(client.frames.slice(1), [
+      { type: "typing", userId: "u2", username: "bo", displayName: "Bo" },
+      { type: "presence", userId: "u2", online: false },
+    ]);
+  } finally {
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession answers bad frames with error frames and stays open", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  const received: ClientFrame[] = [];
+  const server = startServer(hub, store, {
+    onClientFrame: (frame) => {
+      received.push(frame);
+      return Promise.resolve();
+    },
+  });
+  const client = await TestClient.connect(server.url);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    client.send("{not json");
+    client.send(`{"type":"shout"}`);
+    client.send(`{"type":"message","content":"  ","clientId":"c1"}`);
+    client.send(new Uint8Array([1, 2, 3]));
+    await client.waitFor((f) => f.length === 5, "four error frames");
+    assert.deepEqual(
+      client.frames.slice(1).map((f) => f.type === "error" && f.code),
+      [
+        "invalid_json",
+        "unknown_frame_type",
+        "validation_failed",
+        "binary_not_supported",
+      ],
+    );
+    client.send(`{"type":"message","content":" hi ","clientId":"c1"}`);
+    client.send(`{"type":"typing"}`);
+    for (let waited = 0; received.length < 2 && waited < 5000; waited += 10) {
+      await delay(10);
+    }
+    const seq = post(hub, store);
+    await client.waitFor((f) => lastMessageSeq(f) === seq, "a live message");
+    assert.deepEqual(received, [
+      { type: "message", content: "hi", clientId: "c1" },
+      { type: "typing" },
+    ]);
+  } finally {
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession turns thrown errors into error frames", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  const server = startServer(hub, store, {
+    onClientFrame: (frame) => {
+      if (frame.type === "typing") throw new Error("database on fire");
+      const err = Object.assign(
+        new Error("You are not a member of this channel"),
+        {
+          status: 403,
+          code: "not_member",
+        },
+      );
+      return Promise.reject(err);
+    },
+  });
+  const client = await TestClient.connect(server.url);
+  const error = console.error;
+  const logged: unknown[] = [];
+  console.error = (...args: unknown[]) => logged.push(args);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    client.send(`{"type":"message","content":"hi","clientId":"c1"}`);
+    client.send(`{"type":"typing"}`);
+    await client.waitFor((f) => f.length === 3, "two error frames");
+    assert.deepEqual(client.frames.slice(1), [
+      {
+        type: "error",
+        code: "not_member",
+        detail: "You are not a member of this channel",
+      },
+      {
+        type: "error",
+        code: "internal_error",
+        detail: "The server could not handle that frame",
+      },
+    ]);
+    // Only the unexpected error is logged; the 403 is the client's problem.
+    assert.equal(logged.length, 1);
+  } finally {
+    console.error = error;
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession closes a 17 KiB frame with 1009", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  const server = startServer(hub, store);
+  const client = await TestClient.connect(`${server.url}?name=big`);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    client.send(
+      JSON.stringify({
+        type: "message",
+        content: "x".repeat(17 * 1024),
+        clientId: "c",
+      }),
+    );
+    assert.equal((await client.closed).code, 1009);
+    assert.equal((await (await server.session("big")).closed).code, 1009);
+    assert.equal(hub.listenerCount("c1"), 0);
+  } finally {
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession closes a non-reading client with 1013 and keeps serving another", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  // Each publish burst below (10 x 4 KB in one macrotask) stays well under
+  // the limit: bytes sent in the current macrotask count as buffered.
+  const server = startServer(hub, store, { maxBuffered: 256 * 1024 });
+  const slow = await RawWebSocketClient.connect(`${server.url}?name=slow`);
+  const fast = await TestClient.connect(`${server.url}?name=fast`);
+  try {
+    const slowSession = await server.session("slow");
+    let slowClosed = false;
+    slowSession.closed.then(() => slowClosed = true);
+    // Large messages until the slow reader's buffers (kernel ones included)
+    // fill up; yielding lets the fast client read.
+    const content = "x".repeat(4000);
+    for (let i = 0; !slowClosed; i++) {
+      if (i > 20_000) throw new Error("The slow client was never closed");
+      post(hub, store, content);
+      if (i % 10 === 0) await delay(0);
+    }
+    assert.deepEqual(await slowSession.closed, {
+      code: 1013,
+      reason: "Client is not reading",
+    });
+    assert.equal(hub.listenerCount("c1"), 1);
+    const last = post(hub, store, "still here");
+    await fast.waitFor((f) => lastMessageSeq(f) === last, "the last message");
+    assert.deepEqual(fast.seqs(), range(1, last));
+    // The close frame waits behind everything buffered for the slow client.
+    const { code } = await slow.readUntilClose();
+    assert.equal(code, 1013);
+  } finally {
+    await slow.closeWith(1013);
+    await fast.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession closes a client whose buffered bytes stop draining", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  // A limit far above what the kernel buffers take, so only the stall rule
+  // can close this socket.
+  const server = startServer(hub, store, {
+    maxBuffered: 256 * 1024 * 1024,
+    stallTimeoutMs: 200,
+  });
+  const stuck = await RawWebSocketClient.connect(`${server.url}?name=stuck`);
+  try {
+    const session = await server.session("stuck");
+    const content = "y".repeat(4000);
+    for (let i = 0; i < 4000; i++) {
+      post(hub, store, content);
+      if (i % 100 === 0) await delay(0);
+    }
+    const started = Date.now();
+    assert.deepEqual(await session.closed, {
+      code: 1013,
+      reason: "Client stopped reading",
+    });
+    assert.ok(Date.now() - started < 2000);
+  } finally {
+    await stuck.closeWith(1013);
+    await server.close();
+    hub.close();
+  }
+});

@@ -1,0 +1,28 @@
+import { requireUser } from "../../../lib/auth/session.ts";
+import { membersWithPresence } from "../../../lib/chat.ts";
+import { requireMember } from "../../../lib/db/channels.ts";
+import { addMember } from "../../../lib/db/members.ts";
+import { addMemberSchema } from "../../../lib/db/schemas.ts";
+import { readJson } from "../../../lib/http/body.ts";
+import { define } from "../../../utils.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const user = requireUser(ctx);
+    await requireMember(ctx.state.services.kv, ctx.params.id, user.id);
+    return Response.json(
+      await membersWithPresence(ctx.state.services, ctx.params.id),
+    );
+  },
+  async POST(ctx) {
+    const user = requireUser(ctx);
+    const { username } = await readJson(ctx.req, addMemberSchema);
+    const added = await addMember(
+      ctx.state.services.kv,
+      ctx.params.id,
+      user.id,
+      username,
+    );
+    return Response.json(added, { status: 201 });
+  },
+});

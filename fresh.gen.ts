@@ -7,16 +7,18 @@ import * as $2 from "./routes/_middleware.ts";
 import * as $3 from "./routes/auth/login.ts";
 import * as $4 from "./routes/auth/logout.ts";
 import * as $5 from "./routes/auth/register.ts";
-import * as $6 from "./routes/channels/[id]/join.ts";
-import * as $7 from "./routes/channels/[id]/leave.ts";
-import * as $8 from "./routes/channels/[id]/members.ts";
-import * as $9 from "./routes/channels/[id]/messages.ts";
-import * as $10 from "./routes/channels/[id]/read.ts";
-import * as $11 from "./routes/channels/index.ts";
-import * as $12 from "./routes/healthz.ts";
-import * as $13 from "./routes/index.tsx";
-import * as $14 from "./routes/me.ts";
-import * as $15 from "./routes/ws/channels/[id].ts";
+import * as $6 from "./routes/channels/[id]/files.ts";
+import * as $7 from "./routes/channels/[id]/join.ts";
+import * as $8 from "./routes/channels/[id]/leave.ts";
+import * as $9 from "./routes/channels/[id]/members.ts";
+import * as $10 from "./routes/channels/[id]/messages.ts";
+import * as $11 from "./routes/channels/[id]/read.ts";
+import * as $12 from "./routes/channels/index.ts";
+import * as $13 from "./routes/files/[id].ts";
+import * as $14 from "./routes/healthz.ts";
+import * as $15 from "./routes/index.tsx";
+import * as $16 from "./routes/me.ts";
+import * as $17 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
@@ -27,16 +29,18 @@ const manifest: Manifest = {
     "auth/login.ts": $3,
     "auth/logout.ts": $4,
     "auth/register.ts": $5,
-    "channels/[id]/join.ts": $6,
-    "channels/[id]/leave.ts": $7,
-    "channels/[id]/members.ts": $8,
-    "channels/[id]/messages.ts": $9,
-    "channels/[id]/read.ts": $10,
-    "channels/index.ts": $11,
-    "healthz.ts": $12,
-    "index.tsx": $13,
-    "me.ts": $14,
-    "ws/channels/[id].ts": $15,
+    "channels/[id]/files.ts": $6,
+    "channels/[id]/join.ts": $7,
+    "channels/[id]/leave.ts": $8,
+    "channels/[id]/members.ts": $9,
+    "channels/[id]/messages.ts": $10,
+    "channels/[id]/read.ts": $11,
+    "channels/index.ts": $12,
+    "files/[id].ts": $13,
+    "healthz.ts": $14,
+    "index.tsx": $15,
+    "me.ts": $16,
+    "ws/channels/[id].ts": $17,
   },
   islands: {
     "SignInForm.tsx": $$0,

@@ -3,7 +3,12 @@ import manifest from "../fresh.gen.ts";
 import type { Config } from "./config.ts";
 import { requestLogger } from "./http/logger.ts";
 import { log } from "./log.ts";
-import { closeServices, openServices, type Services } from "./services.ts";
+import {
+  closeServices,
+  closeSockets,
+  openServices,
+  type Services,
+} from "./services.ts";
 import type { State } from "../utils.ts";
 
 /** A running Hearth server. */
@@ -50,8 +55,10 @@ export async function startServer(config: Config): Promise<RunningServer> {
       closing ??= (async () => {
         const stopped = server.shutdown();
         // Open sockets would hold shutdown forever; tell them we are going away.
-        closeServices(services);
+        closeSockets(services);
         await stopped;
+        // KV closes only after the last in-flight request has finished with it.
+        await closeServices(services);
         log("info", "stopped");
       })();
       return closing;

@@ -6,6 +6,7 @@ import {
 } from "./auth/rate_limit.ts";
 import { loadSigningKey } from "./auth/secret.ts";
 import type { Config } from "./config.ts";
+import { startSweeper } from "./files/sweeper.ts";
 import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
 
@@ -24,7 +25,12 @@ export interface Services {
   presence: Presence;
   /** Open WebSockets, closed with 1001 when the server shuts down. */
   sockets: Set<WebSocket>;
+  /** Stops the sweeper that deletes chunks of uploads that never finished. */
+  stopSweeper: () => Promise<void>;
 }
+
+// Uploads idle this long are abandoned: the client is gone or the process died.
+const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Opens the KV store and everything built on it. */
 export async function openServices(config: Config): Promise<Services> {
@@ -43,6 +49,7 @@ export async function openServices(config: Config): Promise<Services> {
       hub: new Hub({ relay: config.relay }),
       presence: new Presence(),
       sockets: new Set(),
+      stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
     };
   } catch (error) {
     kv.close();
@@ -50,8 +57,8 @@ export async function openServices(config: Config): Promise<Services> {
   }
 }
 
-/** Closes sockets with 1001 ("going away"), the hashing workers, then the KV store. */
-export function closeServices(services: Services): void {
+/** Closes every open socket with 1001 ("going away"), so shutdown is not held up. */
+export function closeSockets(services: Services): void {
   for (const socket of services.sockets) {
     try {
       socket.close(1001, "Server shutting down");
@@ -60,7 +67,13 @@ export function closeServices(services: Services): void {
     }
   }
   services.sockets.clear();
+}
+
+/** Closes sockets, the sweeper, the hashing workers and, last, the KV store. */
+export async function closeServices(services: Services): Promise<void> {
+  closeSockets(services);
   services.hub.close();
+  await services.stopSweeper();
   services.hasher.close();
   services.kv.close();
 }

@@ -1,5 +1,5 @@
 import { requireUser } from "../lib/auth/session.ts";
-import { patchMeSchema } from "../lib/db/schemas.ts";
+import { profileSchema } from "../lib/auth/schemas.ts";
 import { updateDisplayName } from "../lib/db/users.ts";
 import { readJson } from "../lib/http/body.ts";
 import { define } from "../utils.ts";
@@ -10,7 +10,7 @@ export const handler = define.handlers({
   },
   async PATCH(ctx) {
     const user = requireUser(ctx);
-    const { displayName } = await readJson(ctx.req, patchMeSchema);
+    const { displayName } = await readJson(ctx.req, profileSchema);
     return Response.json(
       await updateDisplayName(ctx.state.services.kv, user.id, displayName),
     );

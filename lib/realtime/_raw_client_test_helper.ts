@@ -94,12 +94,16 @@ export class RawWebSocketClient {
     }
   }
 
-  /** Answers a close with `code` (masked, as a client must), then drops the connection. */
+  /** Sends a close with `code` (masked, as a client must) if it still can, then drops the connection. */
   async closeWith(code: number): Promise<void> {
-    // Mask of zeros leaves the payload as is; RFC 6455 only requires the mask bit.
-    await this.#write(
-      new Uint8Array([0x88, 0x82, 0, 0, 0, 0, code >> 8, code & 0xff]),
-    );
+    try {
+      // Mask of zeros leaves the payload as is; RFC 6455 only requires the mask bit.
+      await this.#write(
+        new Uint8Array([0x88, 0x82, 0, 0, 0, 0, code >> 8, code & 0xff]),
+      );
+    } catch {
+      // The server may already have dropped the connection.
+    }
     this.#conn.close();
   }
 

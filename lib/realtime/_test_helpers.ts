@@ -88,6 +88,7 @@ export function startServer(
   hub: Hub,
   store: MemoryStore,
   options: Partial<ChannelSessionOptions> = {},
+  idleTimeout?: number,
 ): TestServer {
   const sessions = new Map<string, ChannelSession>();
   const waiters = new Map<string, (s: ChannelSession) => void>();
@@ -105,7 +106,7 @@ export function startServer(
         lastSeq: store.lastSeq,
         onClientFrame: () => Promise.resolve(),
         ...options,
-      });
+      }, idleTimeout);
       sessions.set(name, session);
       waiters.get(name)?.(session);
       return response;

@@ -2,15 +2,20 @@
  * One WebSocket watching one channel: `ready`, then backlog, then live frames,
  * in seq order with no gap and no duplicate. Routes and storage are injected, so
  * this runs unchanged under tests with an in-memory store.
+ *
+ * Close codes: 1009 for a frame over 16 KiB, 1013 for a client that cannot keep
+ * up (it resumes with `after`), 1011 when loading history fails, and whatever the
+ * caller passes to `close()` (1001 on shutdown). Dead peers on a quiet socket
+ * are found by Deno's own `idleTimeout` ping (see `upgradeChannelSocket`); that
+ * ping queues behind unsent data, so peers with data pending are found by the
+ * outbox's stall rule instead.
  */
 import {
   type ClientFrame,
   MAX_FRAME_BYTES,
   type Member,
   type Message,
-  parseClientFrame,
   type ReadyFrame,
-  utf8ByteLength,
 } from "./frames.ts";
 import {
   type Hub,
@@ -18,6 +23,7 @@ import {
   messageEvent,
   type MessageHubEvent,
 } from "./hub.ts";
+import { Inbound } from "./_inbound.ts";
 import { Outbox } from "./_outbox.ts";
 
 /** Messages read per `loadAfter` call while catching up (the REST maximum too). */
@@ -37,9 +43,6 @@ export const DEFAULT_MAX_QUEUED = 1000;
  * after half of it and closes with 1001 when no pong came by the end.
  */
 export const IDLE_TIMEOUT_SECONDS = 60;
-
-// Client frames accepted but not yet handled; past this a client is flooding.
-const MAX_PENDING_FRAMES = 16;
 
 /** What a session needs from the rest of the app. */
 export interface ChannelSessionOptions {
@@ -96,8 +99,7 @@ export class ChannelSession {
   #lastSentSeq = 0;
   #inbox: Outgoing[] = [];
   #maxQueued: number;
-  #inbound: Promise<void> = Promise.resolve();
-  #pendingFrames = 0;
+  #inbound: Inbound;
 
   /** Takes over `socket` (open or still connecting) and starts once it is open. */
   constructor(socket: WebSocket, opts: ChannelSessionOptions) {
@@ -117,7 +119,15 @@ export class ChannelSession {
       opts.channelId,
       (event) => this.#push(event),
     );
-    socket.addEventListener("message", (e) => this.#receive(e.data));
+    this.#inbound = new Inbound({
+      onFrame: opts.onClientFrame,
+      sendError: (code, detail) => this.#sendError(code, detail),
+      tooLarge: () =>
+        this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`),
+    });
+    socket.addEventListener("message", (e) => {
+      if (!this.#ended) this.#inbound.receive(e.data);
+    });
     // Deno may fire `close` twice (idle timeout); #end ignores the second.
     socket.addEventListener("close", (e) => this.#end(e.code, e.reason));
     if (socket.readyState === WebSocket.OPEN) this.#open();
@@ -219,7 +229,8 @@ export class ChannelSession {
     if (this.#ended) return;
     // A cursor past the end (say, after a restore) would drop every new message
     // as a duplicate; clamp it so the client gets them.
-    const after = this.#opts.afterSeq ?? lastSeq;
+    const requested = this.#opts.afterSeq;
+    const after = Number.isFinite(requested) ? Math.floor(requested!) : lastSeq;
     this.#lastSentSeq = Math.max(0, Math.min(after, lastSeq));
     const ready: ReadyFrame = {
       type: "ready",
@@ -242,6 +253,7 @@ export class ChannelSession {
         if (message.seq <= this.#lastSentSeq) continue;
         if (!this.#outbox.write(messageEvent(message).frameText)) return;
         this.#lastSentSeq = message.seq;
+        if (this.#outbox.congested && !(await this.#outbox.drain())) return;
       }
       // A short page is the end; a page that moved nothing would loop forever.
       if (page.length < PAGE_SIZE || this.#lastSentSeq === from) return;
@@ -261,66 +273,6 @@ export class ChannelSession {
     if (this.#outbox.write(event.frameText)) this.#lastSentSeq = event.seq;
   }
 
-  #receive(data: unknown): void {
-    if (this.#ended) return;
-    if (typeof data !== "string") {
-      // Server sockets get ArrayBuffers. Binary has no meaning in this protocol,
-      // but a small one is only a client bug, so it gets an error frame.
-      const size = data instanceof ArrayBuffer
-        ? data.byteLength
-        : data instanceof Blob
-        ? data.size
-        : 0;
-      if (size > MAX_FRAME_BYTES) this.#tooLarge();
-      else {this.#sendError(
-          "binary_not_supported",
-          "Binary frames are not supported; send JSON text",
-        );}
-      return;
-    }
-    if (
-      data.length > MAX_FRAME_BYTES || utf8ByteLength(data) > MAX_FRAME_BYTES
-    ) {
-      this.#tooLarge();
-      return;
-    }
-    const parsed = parseClientFrame(data);
-    if (!parsed.ok) {
-      this.#sendError(parsed.code, parsed.detail);
-      return;
-    }
-    if (this.#pendingFrames >= MAX_PENDING_FRAMES) {
-      this.#sendError("rate_limited", "Too many frames at once; slow down");
-      return;
-    }
-    // One at a time, so a client's messages are stored in the order it sent them.
-    this.#pendingFrames++;
-    this.#inbound = this.#inbound
-      .then(() => this.#handle(parsed.frame))
-      .finally(() => this.#pendingFrames--);
-  }
-
-  async #handle(frame: ClientFrame): Promise<void> {
-    try {
-      await this.#opts.onClientFrame(frame);
-    } catch (err) {
-      if (isApiErrorLike(err)) {
-        if (err.status >= 500) console.error("Client frame failed", err);
-        this.#sendError(err.code, err.message);
-      } else {
-        console.error("Client frame failed", err);
-        this.#sendError(
-          "internal_error",
-          "The server could not handle that frame",
-        );
-      }
-    }
-  }
-
-  #tooLarge(): void {
-    this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`);
-  }
-
   #sendError(code: string, detail: string): void {
     this.#push({
       kind: "frame",
@@ -329,22 +281,12 @@ export class ChannelSession {
   }
 }
 
-/** Upgrades `req` with Deno's idle-ping timeout and starts a session on the socket. */
+/** Upgrades `req` with Deno's idle-ping timeout (seconds) and starts a session on the socket. */
 export function upgradeChannelSocket(
   req: Request,
   opts: ChannelSessionOptions,
+  idleTimeout: number = IDLE_TIMEOUT_SECONDS,
 ): { response: Response; session: ChannelSession } {
-  const { socket, response } = Deno.upgradeWebSocket(req, {
-    idleTimeout: IDLE_TIMEOUT_SECONDS,
-  });
+  const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout });
   return { response, session: new ChannelSession(socket, opts) };
-}
-
-function isApiErrorLike(
-  err: unknown,
-): err is { status: number; code: string; message: string } {
-  if (typeof err !== "object" || err === null) return false;
-  const { status, code, message } = err as Record<string, unknown>;
-  return typeof status === "number" && typeof code === "string" &&
-    typeof message === "string";
 }

@@ -175,14 +175,16 @@ Deno.test("ChannelSession without after sends only live messages", async () => {
   }
 });
 
-Deno.test("ChannelSession clamps an after beyond lastSeq so new messages still arrive", async () => {
+Deno.test("ChannelSession clamps an after beyond lastSeq and ignores a non-numeric one", async () => {
   const hub = new Hub();
   const store = new MemoryStore("c1");
   store.add();
   const server = startServer(hub, store);
   const client = await TestClient.connect(`${server.url}?after=99`);
+  const junk = await TestClient.connect(`${server.url}?after=junk`);
   try {
     await client.waitFor((f) => f.length === 1, "ready");
+    await junk.waitFor((f) => f.length === 1, "ready");
     assert.equal(
       client.frames[0].type === "ready" && client.frames[0].lastSeq,
       1,
@@ -190,7 +192,11 @@ Deno.test("ChannelSession clamps an after beyond lastSeq so new messages still a
     post(hub, store);
     await client.waitFor((f) => lastMessageSeq(f) === 2, "seq 2");
     assert.deepEqual(client.seqs(), [2]);
+    // A cursor that is not a number means "live only", not "everything".
+    await junk.waitFor((f) => lastMessageSeq(f) === 2, "seq 2");
+    assert.deepEqual(junk.seqs(), [2]);
   } finally {
+    await junk.close();
     await client.close();
     await server.close();
     hub.close();
@@ -314,6 +320,41 @@ Deno.test("ChannelSession turns thrown errors into error frames", async () => {
   }
 });
 
+Deno.test("ChannelSession refuses frames past 16 in flight with rate_limited", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  let release = () => {};
+  const gate = new Promise<void>((resolve) => release = resolve);
+  let handled = 0;
+  const server = startServer(hub, store, {
+    onClientFrame: async () => {
+      await gate;
+      handled++;
+    },
+  });
+  const client = await TestClient.connect(server.url);
+  try {
+    await client.waitFor((f) => f.length === 1, "ready");
+    for (let i = 0; i < 20; i++) client.send(`{"type":"typing"}`);
+    await client.waitFor((f) => f.length === 5, "four error frames");
+    assert.ok(
+      client.frames.slice(1).every((f) =>
+        f.type === "error" && f.code === "rate_limited"
+      ),
+    );
+    release();
+    for (let waited = 0; handled < 16 && waited < 5000; waited += 10) {
+      await delay(10);
+    }
+    assert.equal(handled, 16);
+  } finally {
+    release();
+    await client.close();
+    await server.close();
+    hub.close();
+  }
+});
+
 Deno.test("ChannelSession closes a 17 KiB frame with 1009", async () => {
   const hub = new Hub();
   const store = new MemoryStore("c1");
@@ -401,6 +442,27 @@ Deno.test("ChannelSession closes a client whose buffered bytes stop draining", a
     assert.ok(Date.now() - started < 2000);
   } finally {
     await stuck.closeWith(1013);
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("upgradeChannelSocket() idle timeout closes a peer that ignores pings, not one that answers", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  const server = startServer(hub, store, {}, 1);
+  const silent = await RawWebSocketClient.connect(`${server.url}?name=silent`);
+  const alive = await TestClient.connect(`${server.url}?name=alive`);
+  try {
+    const session = await server.session("silent");
+    assert.equal((await session.closed).code, 1001);
+    await delay(600);
+    const seq = post(hub, store);
+    await alive.waitFor((f) => lastMessageSeq(f) === seq, "a live message");
+    assert.equal(hub.listenerCount("c1"), 1);
+  } finally {
+    await silent.closeWith(1001);
+    await alive.close();
     await server.close();
     hub.close();
   }

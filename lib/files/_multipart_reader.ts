@@ -1,0 +1,220 @@
+// A pull-driven multipart/form-data splitter (RFC 7578, RFC 2046 §5.1.1).
+// @remix-run/multipart-parser 0.16.3 hands out a part only once all of its bytes
+// are in memory, so the file part is streamed here; that library still parses
+// each part's header block (see multipart.ts).
+import { ApiError } from "../errors.ts";
+
+const CR = 13;
+const LF = 10;
+const DASH = 45;
+const CRLF = new Uint8Array([CR, LF]);
+const CRLFCRLF = new Uint8Array([CR, LF, CR, LF]);
+
+/** Limits for a `MultipartReader`. */
+export interface ReaderLimits {
+  /** Largest accepted request body; past it reading stops with a 413. */
+  maxTotalBytes: number;
+  /** Largest header block of one part. */
+  maxHeaderBytes: number;
+}
+
+/** Answers a 400 for a body that is not valid multipart. */
+export function malformed(detail: string): ApiError {
+  return new ApiError(400, "malformed_multipart", detail);
+}
+
+// Boyer-Moore-Horspool: the delimiter is ~40 bytes, so most bytes are skipped.
+function makeSearch(
+  needle: Uint8Array,
+): (haystack: Uint8Array, from: number) => number {
+  const last = needle.length - 1;
+  const skip = new Uint8Array(256).fill(Math.min(needle.length, 255));
+  for (let i = 0; i < last; i++) skip[needle[i]] = Math.min(last - i, 255);
+  return (haystack, from) => {
+    let i = from + last;
+    while (i < haystack.length) {
+      let j = last;
+      let k = i;
+      while (j >= 0 && haystack[k] === needle[j]) {
+        j--;
+        k--;
+      }
+      if (j < 0) return k + 1;
+      i += skip[haystack[i]];
+    }
+    return -1;
+  };
+}
+
+const findCrlf = makeSearch(CRLF);
+const findHeaderEnd = makeSearch(CRLFCRLF);
+
+/**
+ * Reads a multipart body part by part: `nextPart()` answers a part's raw
+ * header bytes, then `readBody()` hands out its body in pieces as they
+ * arrive. Only the delimiter-sized tail of the input is ever held back, and
+ * the request body is read only when the caller asks for more.
+ */
+export class MultipartReader {
+  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #limits: ReaderLimits;
+  #delimiter: Uint8Array;
+  #findDelimiter: (haystack: Uint8Array, from: number) => number;
+  // Starts with CRLF so that a body opening with "--boundary" matches the
+  // same "\r\n--boundary" delimiter as every later one.
+  #buf: Uint8Array = CRLF;
+  #total = 0;
+  #state: "preamble" | "boundary" | "headers" | "body" | "done" = "preamble";
+
+  /** Reads `body`, whose parts are separated by `boundary`. */
+  constructor(
+    body: ReadableStream<Uint8Array>,
+    boundary: string,
+    limits: ReaderLimits,
+  ) {
+    this.#reader = body.getReader();
+    this.#limits = limits;
+    this.#delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
+    this.#findDelimiter = makeSearch(this.#delimiter);
+  }
+
+  /** Whether the closing delimiter has been read. */
+  get done(): boolean {
+    return this.#state === "done";
+  }
+
+  async #fill(): Promise<void> {
+    const { done, value } = await this.#reader.read();
+    if (done) {
+      throw malformed("Multipart body ended before its closing boundary");
+    }
+    this.#total += value.length;
+    if (this.#total > this.#limits.maxTotalBytes) {
+      throw new ApiError(
+        413,
+        "file_too_large",
+        `Upload is larger than the limit of ${this.#limits.maxTotalBytes} bytes`,
+      );
+    }
+    if (this.#buf.length === 0) {
+      this.#buf = value;
+    } else {
+      const joined = new Uint8Array(this.#buf.length + value.length);
+      joined.set(this.#buf);
+      joined.set(value, this.#buf.length);
+      this.#buf = joined;
+    }
+  }
+
+  /**
+   * Skips whatever is left of the current part and answers the next part's
+   * header block (without the blank line), or null after the closing delimiter.
+   */
+  async nextPart(): Promise<Uint8Array | null> {
+    while (this.#state === "body") await this.readBody();
+    while (this.#state === "preamble") {
+      const at = this.#findDelimiter(this.#buf, 0);
+      if (at >= 0) {
+        this.#buf = this.#buf.subarray(at + this.#delimiter.length);
+        this.#state = "boundary";
+      } else {
+        // Text before the first delimiter is ignored, as RFC 2046 says.
+        this.#buf = this.#buf.subarray(
+          Math.max(this.#buf.length - this.#delimiter.length + 1, 0),
+        );
+        await this.#fill();
+      }
+    }
+    if (this.#state === "boundary") {
+      while (this.#buf.length < 2) await this.#fill();
+      if (this.#buf[0] === DASH && this.#buf[1] === DASH) {
+        this.#state = "done";
+        return null;
+      }
+      // After the delimiter: optional transport padding, then CRLF, which is
+      // left in place so that a part with no headers is just CRLFCRLF.
+      let eol = findCrlf(this.#buf, 0);
+      while (eol < 0) {
+        if (this.#buf.length > 256) {
+          throw malformed("Multipart boundary line is malformed");
+        }
+        await this.#fill();
+        eol = findCrlf(this.#buf, 0);
+      }
+      for (let i = 0; i < eol; i++) {
+        if (this.#buf[i] !== 32 && this.#buf[i] !== 9) {
+          throw malformed("Multipart boundary line is malformed");
+        }
+      }
+      this.#buf = this.#buf.subarray(eol);
+      this.#state = "headers";
+    }
+    if (this.#state === "headers") {
+      let end = findHeaderEnd(this.#buf, 0);
+      while (end < 0) {
+        if (this.#buf.length > this.#limits.maxHeaderBytes) {
+          throw malformed("Multipart part headers are too large");
+        }
+        await this.#fill();
+        end = findHeaderEnd(this.#buf, 0);
+      }
+      if (end > this.#limits.maxHeaderBytes) {
+        throw malformed("Multipart part headers are too large");
+      }
+      const headers = this.#buf.slice(2, end);
+      this.#buf = this.#buf.subarray(end + 4);
+      this.#state = "body";
+      return headers;
+    }
+    return null;
+  }
+
+  /** The next piece of the current part's body, or null at its end. */
+  async readBody(): Promise<Uint8Array | null> {
+    while (this.#state === "body") {
+      const at = this.#findDelimiter(this.#buf, 0);
+      if (at === 0) {
+        this.#buf = this.#buf.subarray(this.#delimiter.length);
+        this.#state = "boundary";
+        return null;
+      }
+      if (at > 0) {
+        const piece = this.#buf.subarray(0, at);
+        this.#buf = this.#buf.subarray(at);
+        return piece;
+      }
+      // Hold back only a tail that could begin a delimiter. Usually there is
+      // none, so the buffer empties and the next input is used without a copy.
+      const safe = this.#partialTail();
+      if (safe > 0) {
+        const piece = this.#buf.subarray(0, safe);
+        this.#buf = this.#buf.subarray(safe);
+        return piece;
+      }
+      await this.#fill();
+    }
+    return null;
+  }
+
+  // Where the longest suffix of the buffer that is a proper prefix of the
+  // delimiter starts (the buffer's length if there is none).
+  #partialTail(): number {
+    const buf = this.#buf;
+    const delimiter = this.#delimiter;
+    for (
+      let start = Math.max(buf.length - delimiter.length + 1, 0);
+      start < buf.length;
+      start++
+    ) {
+      let i = start;
+      while (i < buf.length && buf[i] === delimiter[i - start]) i++;
+      if (i === buf.length) return start;
+    }
+    return buf.length;
+  }
+
+  /** Stops reading the request body (and lets go of it). */
+  async cancel(reason?: unknown): Promise<void> {
+    await this.#reader.cancel(reason).catch(() => {});
+  }
+}

@@ -1,0 +1,310 @@
+import { createHash } from "node:crypto";
+import { ApiError } from "../errors.ts";
+import {
+  abandonUpload,
+  chunkKey,
+  fileKey,
+  pendingKey,
+  startedKey,
+} from "./_keys.ts";
+
+export { abandonUpload, deleteFileChunks } from "./_keys.ts";
+export {
+  startSweeper,
+  sweepAbandonedUploads,
+  type SweeperOptions,
+  type SweepOptions,
+} from "./sweeper.ts";
+
+/** Bytes per stored chunk: Deno KV refuses values over 64 KiB. */
+export const CHUNK_SIZE = 64 * 1024;
+
+/** How many leading bytes `writeFileChunks` keeps for type detection. */
+export const HEAD_SIZE = 4100;
+
+// Ten 64 KiB chunks plus keys stay under KV's 800 KiB of mutations per atomic.
+const CHUNKS_PER_ATOMIC = 10;
+// Chunks fetched per read: enough to keep a socket busy, small enough to keep memory flat.
+const READ_AHEAD = 4;
+// The pending marker is a hint for humans and tools; the sweeper relies on `upload_started`.
+const PENDING_TTL_MS = 60 * 60 * 1000;
+
+/** A stored file's metadata, `["files", id]`; written only after all its chunks. */
+export interface FileMeta {
+  /** Random id, also the key of its chunks. */
+  id: string;
+  /** Sanitised display and download name (see `sanitizeFileName`). */
+  name: string;
+  /** Size in bytes. */
+  size: number;
+  /** Media type detected from the bytes (see `detectType`). */
+  type: string;
+  /** Lower-case hex SHA-256 of the bytes; also the ETag. */
+  sha256: string;
+  /** The channel whose members may read it. */
+  channelId: string;
+  /** The user who uploaded it. */
+  uploaderId: string;
+  /** ISO-8601 time of the upload; also Last-Modified. */
+  createdAt: string;
+}
+
+/** What `writeFileChunks` learned while storing a stream. */
+export interface WrittenFile {
+  /** Total bytes stored. */
+  size: number;
+  /** Lower-case hex SHA-256 of the bytes. */
+  sha256: string;
+  /** The first bytes (at most `HEAD_SIZE`), for detecting the type without buffering the file. */
+  head: Uint8Array;
+}
+
+/** Options for `writeFileChunks`. */
+export interface WriteOptions {
+  /** Largest accepted size; one byte more answers 413 and deletes what was written. */
+  maxBytes: number;
+  /** Aborts the upload; written chunks are deleted. */
+  signal?: AbortSignal;
+}
+
+/** An inclusive byte range of a file. */
+export interface ByteRange {
+  /** First byte, from 0. */
+  start: number;
+  /** Last byte, included. */
+  end: number;
+}
+
+async function markUpload(kv: Deno.Kv, fileId: string): Promise<string> {
+  const res = await kv.atomic()
+    .check({ key: fileKey(fileId), versionstamp: null })
+    .set(pendingKey(fileId), Date.now(), { expireIn: PENDING_TTL_MS })
+    .set(startedKey(fileId), Date.now())
+    .commit();
+  if (!res.ok) {
+    throw new ApiError(409, "file_exists", `File "${fileId}" already exists`);
+  }
+  return res.versionstamp;
+}
+
+/** Marks an upload as in progress so the sweeper can reclaim it if it never commits. */
+export async function beginUpload(kv: Deno.Kv, fileId: string): Promise<void> {
+  await markUpload(kv, fileId);
+}
+
+/**
+ * Stores a stream as `["file_chunks", fileId, n]` chunks of exactly `CHUNK_SIZE`
+ * bytes (the last may be shorter), about ten per atomic, hashing as it goes.
+ * Marks the upload as begun (see `beginUpload`); the caller finishes with
+ * `commitFileMeta`. Past `maxBytes` it stops reading, deletes what it wrote and
+ * throws a 413; on any other failure or abort it also deletes and rethrows.
+ */
+export async function writeFileChunks(
+  kv: Deno.Kv,
+  fileId: string,
+  stream: ReadableStream<Uint8Array>,
+  { maxBytes, signal }: WriteOptions,
+): Promise<WrittenFile> {
+  signal?.throwIfAborted();
+  let startedVersion = await markUpload(kv, fileId);
+  const reader = stream.getReader();
+  // Cancelling the reader wakes a pending read(), so an abort never waits on a stalled client.
+  const onAbort = () => void reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener("abort", onAbort, { once: true });
+
+  const hash = createHash("sha256");
+  const head = new Uint8Array(HEAD_SIZE);
+  let headLength = 0;
+  let size = 0;
+  let next = 0;
+  let batch: Uint8Array<ArrayBuffer>[] = [];
+  // Committed chunk buffers are reused: KV copies values during commit(), and
+  // fewer allocations keep the garbage (and so the RSS) of big uploads small.
+  const spare: Uint8Array<ArrayBuffer>[] = [];
+  let chunk = new Uint8Array(CHUNK_SIZE);
+  let filled = 0;
+
+  // One batch commits while the next one fills: reading and writing overlap,
+  // and memory stays at two batches.
+  let inflight: Promise<void> = Promise.resolve();
+  const commitBatch = async (pieces: Uint8Array<ArrayBuffer>[]) => {
+    // The check fails if the sweeper claimed this upload; bumping the record
+    // on every batch keeps a slow but live upload from looking abandoned.
+    const op = kv.atomic().check({
+      key: startedKey(fileId),
+      versionstamp: startedVersion,
+    });
+    for (const piece of pieces) op.set(chunkKey(fileId, next++), piece);
+    op.set(startedKey(fileId), Date.now());
+    const res = await op.commit();
+    if (!res.ok) {
+      throw new ApiError(
+        409,
+        "upload_expired",
+        `Upload "${fileId}" was abandoned before it finished`,
+      );
+    }
+    startedVersion = res.versionstamp;
+    for (const piece of pieces) {
+      if (piece.length === CHUNK_SIZE) spare.push(piece);
+    }
+  };
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const pieces = batch;
+    batch = [];
+    await inflight; // rethrows the previous batch's failure
+    inflight = commitBatch(pieces);
+    // Observed by the next `await inflight`; this only stops an unhandled rejection.
+    inflight.catch(() => {});
+  };
+
+  try {
+    while (true) {
+      const { done, value } = await reader.read();
+      signal?.throwIfAborted();
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) {
+        throw new ApiError(
+          413,
+          "file_too_large",
+          `File is larger than the limit of ${maxBytes} bytes`,
+        );
+      }
+      hash.update(value);
+      if (headLength < HEAD_SIZE) {
+        const take = value.subarray(0, HEAD_SIZE - headLength);
+        head.set(take, headLength);
+        headLength += take.length;
+      }
+      let offset = 0;
+      while (offset < value.length) {
+        const take = Math.min(CHUNK_SIZE - filled, value.length - offset);
+        chunk.set(value.subarray(offset, offset + take), filled);
+        filled += take;
+        offset += take;
+        if (filled === CHUNK_SIZE) {
+          batch.push(chunk);
+          chunk = spare.pop() ?? new Uint8Array(CHUNK_SIZE);
+          filled = 0;
+          if (batch.length === CHUNKS_PER_ATOMIC) await flush();
+        }
+      }
+    }
+    if (filled > 0) batch.push(chunk.slice(0, filled));
+    await flush();
+    await inflight;
+    return {
+      size,
+      sha256: hash.digest("hex"),
+      head: head.slice(0, headLength),
+    };
+  } catch (err) {
+    await reader.cancel(err).catch(() => {});
+    // Let a commit in flight land first, or it could write chunks after the cleanup.
+    await inflight.catch(() => {});
+    // A failed cleanup is not worth masking the real error: the markers stay,
+    // so the sweeper deletes these chunks later.
+    await abandonUpload(kv, fileId).catch(() => {});
+    throw err;
+  } finally {
+    signal?.removeEventListener("abort", onAbort);
+    reader.releaseLock();
+  }
+}
+
+/**
+ * Publishes a file: writes its metadata and clears the upload markers in one
+ * atomic, which fails (409) if the sweeper already reclaimed the upload.
+ */
+export async function commitFileMeta(
+  kv: Deno.Kv,
+  meta: FileMeta,
+): Promise<void> {
+  const started = await kv.get(startedKey(meta.id));
+  if (started.versionstamp === null) {
+    throw new ApiError(
+      409,
+      "upload_expired",
+      `Upload "${meta.id}" is not in progress`,
+    );
+  }
+  const res = await kv.atomic()
+    .check(started)
+    .check({ key: fileKey(meta.id), versionstamp: null })
+    .set(fileKey(meta.id), meta)
+    .delete(pendingKey(meta.id))
+    .delete(startedKey(meta.id))
+    .commit();
+  if (!res.ok) {
+    throw new ApiError(
+      409,
+      "upload_expired",
+      `Upload "${meta.id}" changed while it was being committed`,
+    );
+  }
+}
+
+/** The metadata of a committed file, or null when there is none. */
+export async function getFileMeta(
+  kv: Deno.Kv,
+  id: string,
+): Promise<FileMeta | null> {
+  return (await kv.get<FileMeta>(fileKey(id))).value;
+}
+
+/**
+ * Streams bytes `start`..`end` (inclusive; the whole file by default) of a
+ * committed file. Chunks are fetched a few at a time, only when the consumer
+ * pulls, so a slow client holds back the reads instead of filling memory.
+ */
+export function readFileStream(
+  kv: Deno.Kv,
+  meta: FileMeta,
+  range: ByteRange = { start: 0, end: meta.size - 1 },
+): ReadableStream<Uint8Array> {
+  const { start, end } = range;
+  if (meta.size === 0 || end < start) {
+    return new ReadableStream({ start: (controller) => controller.close() });
+  }
+  if (
+    !Number.isInteger(start) || !Number.isInteger(end) || start < 0 ||
+    end >= meta.size
+  ) {
+    throw new RangeError(
+      `Range ${start}-${end} is outside file "${meta.id}" of ${meta.size} bytes`,
+    );
+  }
+  const last = Math.floor(end / CHUNK_SIZE);
+  let n = Math.floor(start / CHUNK_SIZE);
+
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const count = Math.min(READ_AHEAD, last - n + 1);
+      const keys = Array.from(
+        { length: count },
+        (_, i) => chunkKey(meta.id, n + i),
+      );
+      const entries = await kv.getMany<Uint8Array[]>(keys);
+      for (const entry of entries) {
+        const base = n * CHUNK_SIZE;
+        // A short or missing chunk would send fewer bytes than Content-Length promised.
+        const expected = Math.min(CHUNK_SIZE, meta.size - base);
+        if (
+          !(entry.value instanceof Uint8Array) ||
+          entry.value.length !== expected
+        ) {
+          throw new Error(
+            `File "${meta.id}" has a missing or short chunk ${n}`,
+          );
+        }
+        const from = Math.max(start - base, 0);
+        const to = Math.min(end - base + 1, entry.value.length);
+        controller.enqueue(entry.value.subarray(from, to));
+        n++;
+      }
+      if (n > last) controller.close();
+    },
+  });
+}

@@ -1,0 +1,262 @@
+import assert from "node:assert/strict";
+import { ApiError } from "../errors.ts";
+import {
+  beginUpload,
+  CHUNK_SIZE,
+  commitFileMeta,
+  deleteFileChunks,
+  type FileMeta,
+  getFileMeta,
+  HEAD_SIZE,
+  readFileStream,
+  writeFileChunks,
+} from "./store.ts";
+import {
+  collect,
+  countKeys,
+  randomBytes,
+  sha256,
+  streamOf,
+} from "./_testing.ts";
+
+const MiB = 1024 * 1024;
+
+function metaFor(id: string, size: number, hash: string): FileMeta {
+  return {
+    id,
+    name: "data.bin",
+    size,
+    type: "application/octet-stream",
+    sha256: hash,
+    channelId: "c1",
+    uploaderId: "u1",
+    createdAt: new Date().toISOString(),
+  };
+}
+
+async function roundTrip(size: number, pieces: number[]) {
+  using kv = await Deno.openKv(":memory:");
+  const bytes = randomBytes(size);
+  const id = crypto.randomUUID();
+  const written = await writeFileChunks(kv, id, streamOf(bytes, pieces), {
+    maxBytes: 100 * MiB,
+  });
+  assert.equal(written.size, size);
+  assert.equal(written.sha256, sha256(bytes));
+  assert.deepEqual(written.head, bytes.slice(0, HEAD_SIZE));
+  assert.equal(
+    await countKeys(kv, ["file_chunks", id]),
+    Math.ceil(size / CHUNK_SIZE),
+  );
+  // Every chunk but the last is exactly CHUNK_SIZE.
+  for await (
+    const entry of kv.list<Uint8Array>({ prefix: ["file_chunks", id] })
+  ) {
+    const n = entry.key[2] as number;
+    const expected = Math.min(CHUNK_SIZE, size - n * CHUNK_SIZE);
+    assert.equal(entry.value.length, expected, `chunk ${n}`);
+  }
+  const meta = metaFor(id, written.size, written.sha256);
+  await commitFileMeta(kv, meta);
+  assert.deepEqual(await getFileMeta(kv, id), meta);
+  const back = await collect(readFileStream(kv, meta));
+  assert.equal(back.length, size);
+  assert.equal(sha256(back), sha256(bytes));
+  assert.deepEqual(back, bytes);
+}
+
+Deno.test("writeFileChunks() round-trips an empty file", () =>
+  roundTrip(0, [1]));
+Deno.test("writeFileChunks() round-trips one byte", () => roundTrip(1, [1]));
+Deno.test("writeFileChunks() round-trips exactly one chunk", () =>
+  roundTrip(65536, [65536]));
+Deno.test("writeFileChunks() round-trips one chunk and a byte", () =>
+  roundTrip(65537, [1000, 3]));
+Deno.test("writeFileChunks() round-trips several MiB fed in odd-sized pieces", () =>
+  roundTrip(5 * MiB + 12345, [1, 7919, 65535, 65537, 300001, 13]));
+
+Deno.test("writeFileChunks() answers 413 past maxBytes and leaves no chunks", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const id = crypto.randomUUID();
+  let pulled = 0;
+  const source = streamOf(randomBytes(3 * MiB), [10000]);
+  const counting = source.pipeThrough(
+    new TransformStream({
+      transform(piece, controller) {
+        pulled += piece.length;
+        controller.enqueue(piece);
+      },
+    }),
+  );
+  await assert.rejects(
+    writeFileChunks(kv, id, counting, { maxBytes: MiB }),
+    (err) =>
+      err instanceof ApiError && err.status === 413 &&
+      err.code === "file_too_large",
+  );
+  // It stopped reading soon after the limit, not at the end of the stream.
+  assert.ok(pulled < MiB + 100_000, `read ${pulled} bytes`);
+  assert.equal(await countKeys(kv, ["file_chunks", id]), 0);
+  assert.equal(await countKeys(kv, ["upload_started", id]), 0);
+});
+
+Deno.test("writeFileChunks() accepts a file of exactly maxBytes", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const written = await writeFileChunks(
+    kv,
+    "f1",
+    streamOf(randomBytes(200_000), [777]),
+    { maxBytes: 200_000 },
+  );
+  assert.equal(written.size, 200_000);
+});
+
+Deno.test("writeFileChunks() deletes what it wrote when the stream fails", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const id = crypto.randomUUID();
+  let sent = 0;
+  const failing = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent >= 2 * MiB) {
+        return controller.error(new Error("connection reset"));
+      }
+      controller.enqueue(randomBytes(50_000));
+      sent += 50_000;
+    },
+  });
+  await assert.rejects(
+    writeFileChunks(kv, id, failing, { maxBytes: 10 * MiB }),
+    /connection reset/,
+  );
+  assert.equal(await countKeys(kv, ["file_chunks", id]), 0);
+  assert.equal(await countKeys(kv, ["pending_uploads", id]), 0);
+});
+
+Deno.test("writeFileChunks() stops on abort and leaves no chunks", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const id = crypto.randomUUID();
+  const controller = new AbortController();
+  let sent = 0;
+  // A client that sends 1 MiB and then stalls forever.
+  const stalled = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (sent >= MiB) {
+        controller.abort(new Error("client went away"));
+        return new Promise(() => {});
+      }
+      c.enqueue(randomBytes(65536));
+      sent += 65536;
+    },
+  });
+  await assert.rejects(
+    writeFileChunks(kv, id, stalled, {
+      maxBytes: 10 * MiB,
+      signal: controller.signal,
+    }),
+    /client went away/,
+  );
+  assert.equal(await countKeys(kv, ["file_chunks", id]), 0);
+});
+
+Deno.test("commitFileMeta() refuses an upload that is not in progress", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await assert.rejects(
+    commitFileMeta(kv, metaFor("nope", 0, sha256(new Uint8Array()))),
+    (err) => err instanceof ApiError && err.status === 409,
+  );
+  assert.equal(await getFileMeta(kv, "nope"), null);
+});
+
+Deno.test("commitFileMeta() clears the upload markers", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await beginUpload(kv, "f1");
+  assert.equal(await countKeys(kv, ["pending_uploads"]), 1);
+  const written = await writeFileChunks(kv, "f1", streamOf(randomBytes(10)), {
+    maxBytes: 100,
+  });
+  await commitFileMeta(kv, metaFor("f1", written.size, written.sha256));
+  assert.equal(await countKeys(kv, ["pending_uploads"]), 0);
+  assert.equal(await countKeys(kv, ["upload_started"]), 0);
+  // A committed id cannot be reused for a new upload.
+  await assert.rejects(
+    beginUpload(kv, "f1"),
+    (err) => err instanceof ApiError && err.status === 409,
+  );
+});
+
+Deno.test("readFileStream() streams inclusive ranges across chunk edges", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const bytes = randomBytes(3 * CHUNK_SIZE + 100);
+  const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
+    maxBytes: MiB,
+  });
+  const meta = metaFor("f1", written.size, written.sha256);
+  await commitFileMeta(kv, meta);
+  const cases: [number, number][] = [
+    [0, 0],
+    [0, bytes.length - 1],
+    [CHUNK_SIZE - 1, CHUNK_SIZE],
+    [CHUNK_SIZE, 2 * CHUNK_SIZE - 1],
+    [10, 3 * CHUNK_SIZE + 50],
+    [bytes.length - 1, bytes.length - 1],
+  ];
+  for (const [start, end] of cases) {
+    const got = await collect(readFileStream(kv, meta, { start, end }));
+    assert.deepEqual(got, bytes.slice(start, end + 1), `${start}-${end}`);
+  }
+  assert.throws(
+    () => readFileStream(kv, meta, { start: 0, end: bytes.length }),
+    RangeError,
+  );
+});
+
+Deno.test("readFileStream() reads only as far as the consumer pulls", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const bytes = randomBytes(40 * CHUNK_SIZE);
+  const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
+    maxBytes: 10 * MiB,
+  });
+  const meta = metaFor("f1", written.size, written.sha256);
+  await commitFileMeta(kv, meta);
+  let reads = 0;
+  const counting = {
+    getMany: (keys: Deno.KvKey[]) => {
+      reads += keys.length;
+      return kv.getMany(keys);
+    },
+  } as unknown as Deno.Kv;
+  const reader = readFileStream(counting, meta).getReader();
+  await reader.read();
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  // One read-ahead batch, maybe two; never the 40 chunks of the file.
+  assert.ok(reads <= 8, `read ${reads} chunks`);
+  await reader.cancel();
+});
+
+Deno.test("readFileStream() errors when a chunk is missing", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const bytes = randomBytes(3 * CHUNK_SIZE);
+  const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
+    maxBytes: MiB,
+  });
+  const meta = metaFor("f1", written.size, written.sha256);
+  await commitFileMeta(kv, meta);
+  await kv.delete(["file_chunks", "f1", 1]);
+  await assert.rejects(
+    collect(readFileStream(kv, meta)),
+    /missing or short chunk 1/,
+  );
+});
+
+Deno.test("deleteFileChunks() removes every chunk of one file only", async () => {
+  using kv = await Deno.openKv(":memory:");
+  await writeFileChunks(kv, "a", streamOf(randomBytes(25 * CHUNK_SIZE)), {
+    maxBytes: 10 * MiB,
+  });
+  await writeFileChunks(kv, "b", streamOf(randomBytes(CHUNK_SIZE)), {
+    maxBytes: MiB,
+  });
+  await deleteFileChunks(kv, "a");
+  assert.equal(await countKeys(kv, ["file_chunks", "a"]), 0);
+  assert.equal(await countKeys(kv, ["file_chunks", "b"]), 1);
+});

@@ -1,0 +1,97 @@
+/** Client-to-server side of a channel socket: size limits, parsing, and handling in order. */
+import {
+  type ClientFrame,
+  MAX_FRAME_BYTES,
+  parseClientFrame,
+} from "./frames.ts";
+
+/** What {@linkcode Inbound} reports back to its session. */
+export interface InboundOptions {
+  /** Handles one valid frame; ApiError-like throws are answered with their code. */
+  onFrame(frame: ClientFrame): Promise<void>;
+  /** Queues an `error` frame to the client. */
+  sendError(code: string, detail: string): void;
+  /** Closes the socket with 1009; the client sent more than {@linkcode MAX_FRAME_BYTES}. */
+  tooLarge(): void;
+}
+
+// Frames accepted but not yet handled; past this a client is flooding.
+const MAX_PENDING_FRAMES = 16;
+
+/** Parses client frames and hands valid ones to the app one at a time. */
+export class Inbound {
+  #opts: InboundOptions;
+  #chain: Promise<void> = Promise.resolve();
+  #pending = 0;
+
+  /** Reports frames and problems through `opts`. */
+  constructor(opts: InboundOptions) {
+    this.#opts = opts;
+  }
+
+  /** Takes the `data` of one socket `message` event. */
+  receive(data: unknown): void {
+    if (typeof data !== "string") {
+      // Server sockets get ArrayBuffers. Binary means nothing in this protocol,
+      // but a small one is only a client bug: answer it and keep the socket.
+      const size = data instanceof ArrayBuffer
+        ? data.byteLength
+        : data instanceof Blob
+        ? data.size
+        : 0;
+      if (size > MAX_FRAME_BYTES) this.#opts.tooLarge();
+      else {
+        this.#opts.sendError(
+          "binary_not_supported",
+          "Binary frames are not supported; send JSON text",
+        );
+      }
+      return;
+    }
+    const parsed = parseClientFrame(data);
+    if (!parsed.ok) {
+      if (parsed.code === "frame_too_large") this.#opts.tooLarge();
+      else this.#opts.sendError(parsed.code, parsed.detail);
+      return;
+    }
+    if (this.#pending >= MAX_PENDING_FRAMES) {
+      this.#opts.sendError(
+        "rate_limited",
+        "Too many frames at once; slow down",
+      );
+      return;
+    }
+    // One at a time, so a client's messages are stored in the order it sent them.
+    this.#pending++;
+    this.#chain = this.#chain
+      .then(() => this.#handle(parsed.frame))
+      .finally(() => this.#pending--);
+  }
+
+  async #handle(frame: ClientFrame): Promise<void> {
+    try {
+      await this.#opts.onFrame(frame);
+    } catch (err) {
+      if (isApiErrorLike(err)) {
+        // 4xx is the client's doing; only server faults are worth a log line.
+        if (err.status >= 500) console.error("Client frame failed", err);
+        this.#opts.sendError(err.code, err.message);
+      } else {
+        console.error("Client frame failed", err);
+        this.#opts.sendError(
+          "internal_error",
+          "The server could not handle that frame",
+        );
+      }
+    }
+  }
+}
+
+function isApiErrorLike(
+  err: unknown,
+): err is { status: number; code: string; message: string } {
+  if (typeof err !== "object" || err === null) return false;
+  const { status, code, message } = err as Record<string, unknown>;
+  return typeof status === "number" && typeof code === "string" &&
+    typeof message === "string";
+}

@@ -12,7 +12,10 @@ export interface Config {
   /** Signing secret; when absent a random key is generated once and kept in KV. */
   secret?: string;
   tokenTtlSeconds: number;
-  /** bcrypt cost; 12 in production, lowered only by tests to keep them quick. */
+  /**
+   * bcrypt cost; 12 in production, lowered only by tests to keep them quick
+   * (in-process through overrides, in a subprocess through HEARTH_BCRYPT_COST, 4..15).
+   */
   passwordCost: number;
   /** Relay live events over BroadcastChannel to other instances on the same KV. */
   relay: boolean;
@@ -112,9 +115,9 @@ export function parseConfig(
     (env("HEARTH_ORIGINS")?.split(",").map((o) => o.trim()).filter(Boolean) ??
       []);
   for (const raw of rawOrigins) {
-    let origin: string;
+    let url: URL;
     try {
-      origin = new URL(raw).origin;
+      url = new URL(raw);
     } catch {
       return {
         kind: "error",
@@ -122,14 +125,25 @@ export function parseConfig(
           `--origin "${raw}" is not a URL such as https://chat.example.org`,
       };
     }
-    if (origin === "null") {
+    // Browsers only send http(s) origins: "ws://" or "ftp://" would never match.
+    if (url.protocol !== "http:" && url.protocol !== "https:") {
       return {
         kind: "error",
         message: `--origin "${raw}" must be an http(s) origin`,
       };
     }
-    origins.push(origin);
+    origins.push(url.origin);
   }
+  // A testing knob, not a flag: suites that start the real program as a
+  // subprocess lower the bcrypt cost to keep sign-ups fast. Production keeps 12.
+  const cost = integer(
+    env("HEARTH_BCRYPT_COST"),
+    "HEARTH_BCRYPT_COST",
+    12,
+    4,
+    15,
+  );
+  if (typeof cost === "string") return { kind: "error", message: cost };
   const secret = values.secret ?? env("HEARTH_SECRET");
   if (secret !== undefined && secret.length < 16) {
     return {
@@ -147,7 +161,7 @@ export function parseConfig(
       origins,
       secret,
       tokenTtlSeconds: ttl,
-      passwordCost: 12,
+      passwordCost: cost,
       // Deno Deploy runs several isolates on one KV; they must hear each other.
       relay: env("HEARTH_RELAY") === "1" ||
         env("DENO_DEPLOYMENT_ID") !== undefined,

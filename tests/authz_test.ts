@@ -1,0 +1,421 @@
+/**
+ * The authorization matrix: every route of routes/ (and the WebSocket upgrade)
+ * against every kind of caller, in one table driven by one loop. A failure
+ * prints the whole matrix with the cells that differ marked.
+ */
+import assert from "node:assert/strict";
+import manifest from "../fresh.gen.ts";
+import { setLogSink } from "../lib/log.ts";
+import {
+  type Account,
+  type Api,
+  createChannel,
+  request,
+  signIn,
+  signUp,
+  socketUrl,
+  type TestServer,
+  uniqueName,
+  upgradeStatus,
+  withHearth,
+} from "./helpers/api.ts";
+
+/**
+ * Who asks, one column each:
+ * - anon: no token at all;
+ * - revoked: a member's token after POST /auth/logout;
+ * - other: another user's valid token on a thing someone else owns (the
+ *   channel's owner, the file's uploader), never related to it; "–" on routes
+ *   that act only on the caller's own account;
+ * - nonMember: a former member who has left both channels;
+ * - member: a member who is not the owner (and the uploader of the files);
+ * - owner: the channel's creator.
+ */
+const ROLES = [
+  "anon",
+  "revoked",
+  "other",
+  "nonMember",
+  "member",
+  "owner",
+] as const;
+type Role = typeof ROLES[number];
+
+/** A status, or null where the column does not apply. */
+type Want = number | null;
+type Row = [method: string, path: string, ...want: Want[]];
+const _ = null;
+
+/**
+ * Placeholders: {private} and {public} are channels owned by `owner` with
+ * `member` in them; {unknown} is a channel id that does not exist;
+ * {privateFile}, {publicFile} are files `member` shared in them,
+ * {unknownFile} an id no file has. `WS` is the WebSocket upgrade
+ * (token in the query string, as browsers send it).
+ *
+ * Non-members get 403 on everything of a channel except joining a public one;
+ * leaving is idempotent (204 for anyone signed in, as the API documents);
+ * adding members is the owner's alone; files answer 404 to everyone who may
+ * not read them, so ids are never confirmed; unknown ids are 404.
+ * Pages are asked for as a browser does (session cookie, Accept: text/html,
+ * redirects not followed): signed out, they send you to / (302); a signed-in
+ * visitor of / goes on to their channel (302). A public channel's page is its
+ * join screen, so non-members see it (without messages or members).
+ */
+// deno-fmt-ignore
+const MATRIX: Row[] = [
+  //  method  path                                 anon revoked other nonMember member owner
+  ["POST",  "/auth/register",                     201, 201,    _,    201,      201,   201],
+  ["POST",  "/auth/login",                        200, 200,    _,    200,      200,   200],
+  ["POST",  "/auth/logout",                       401, 401,    _,    204,      204,   204],
+  ["GET",   "/me",                                401, 401,    _,    200,      200,   200],
+  ["PATCH", "/me",                                401, 401,    _,    200,      200,   200],
+  ["GET",   "/channels",                          401, 401,    _,    200,      200,   200],
+  ["GET",   "/channels?scope=all",                401, 401,    _,    200,      200,   200],
+  ["POST",  "/channels",                          401, 401,    _,    201,      201,   201],
+  ["GET",   "/healthz",                           200, 200,    _,    200,      200,   200],
+  ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
+  ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
+
+  ["POST",  "/channels/{private}/join",           401, 401,    403,  403,      200,   200],
+  ["POST",  "/channels/{private}/leave",          401, 401,    204,  204,      204,   204],
+  ["GET",   "/channels/{private}/members",        401, 401,    403,  403,      200,   200],
+  ["POST",  "/channels/{private}/members",        401, 401,    403,  403,      403,   201],
+  ["POST",  "/channels/{private}/read",           401, 401,    403,  403,      204,   204],
+  ["GET",   "/channels/{private}/messages",       401, 401,    403,  403,      200,   200],
+  ["POST",  "/channels/{private}/messages",       401, 401,    403,  403,      201,   201],
+  ["POST",  "/channels/{private}/files",          401, 401,    403,  403,      201,   201],
+  ["GET",   "/files/{privateFile}",               404, 404,    404,  404,      200,   200],
+  ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
+  ["GET",   "/c/{private}",                       302, 302,    403,  403,      200,   200],
+
+  ["POST",  "/channels/{public}/join",            401, 401,    200,  200,      200,   200],
+  ["POST",  "/channels/{public}/leave",           401, 401,    204,  204,      204,   204],
+  ["GET",   "/channels/{public}/members",         401, 401,    403,  403,      200,   200],
+  ["POST",  "/channels/{public}/members",         401, 401,    403,  403,      403,   201],
+  ["POST",  "/channels/{public}/read",            401, 401,    403,  403,      204,   204],
+  ["GET",   "/channels/{public}/messages",        401, 401,    403,  403,      200,   200],
+  ["POST",  "/channels/{public}/messages",        401, 401,    403,  403,      201,   201],
+  ["POST",  "/channels/{public}/files",           401, 401,    403,  403,      201,   201],
+  ["GET",   "/files/{publicFile}",                404, 404,    404,  404,      200,   200],
+  ["WS",    "/ws/channels/{public}",              401, 401,    403,  403,      101,   101],
+  ["GET",   "/c/{public}",                        302, 302,    200,  200,      200,   200],
+
+  ["POST",  "/channels/{unknown}/join",           401, 401,    404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/leave",          401, 401,    404,  404,      404,   404],
+  ["GET",   "/channels/{unknown}/members",        401, 401,    404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/members",        401, 401,    404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/read",           401, 401,    404,  404,      404,   404],
+  ["GET",   "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/files",          401, 401,    404,  404,      404,   404],
+  ["GET",   "/files/{unknownFile}",               404, 404,    404,  404,      404,   404],
+  ["WS",    "/ws/channels/{unknown}",             401, 401,    404,  404,      404,   404],
+  ["GET",   "/c/{unknown}",                       302, 302,    404,  404,      404,   404],
+];
+
+/** The accounts, channels and files every row refers to. */
+interface Fixture {
+  server: TestServer;
+  users: Record<Exclude<Role, "anon" | "revoked">, Account & { api: Api }>;
+  revokedToken: string;
+  ids: Record<string, string>;
+}
+
+async function setUp(server: TestServer): Promise<Fixture> {
+  const { base } = server;
+  const owner = await signUp(base, uniqueName("owner"));
+  const member = await signUp(base, uniqueName("member"));
+  const nonMember = await signUp(base, uniqueName("former"));
+  const other = await signUp(base, uniqueName("other"));
+  const priv = await createChannel(owner.api, uniqueName("private"), {
+    private: true,
+  });
+  const pub = await createChannel(owner.api, uniqueName("public"));
+  for (const user of [member, nonMember]) {
+    const added = await owner.api.post(`/channels/${priv.id}/members`, {
+      username: user.username,
+    });
+    assert.equal(added.status, 201);
+    assert.equal((await user.api.post(`/channels/${pub.id}/join`)).status, 200);
+  }
+  const files: Record<string, string> = {};
+  for (const [name, channel] of [["private", priv], ["public", pub]] as const) {
+    const res = await upload(base, member.token, channel.id);
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    files[name] = res.body.file.id;
+  }
+  // The former member was in both channels (and saw the files) before leaving.
+  for (const channel of [priv, pub]) {
+    const left = await nonMember.api.post(`/channels/${channel.id}/leave`);
+    assert.equal(left.status, 204);
+  }
+  const revokedToken = await signIn(base, member.username, member.password);
+  const out = await request(base, "POST", "/auth/logout", {
+    token: revokedToken,
+  });
+  assert.equal(out.status, 204);
+  return {
+    server,
+    users: { other, nonMember, member, owner },
+    revokedToken,
+    ids: {
+      private: priv.id,
+      public: pub.id,
+      unknown: crypto.randomUUID(),
+      privateFile: files.private,
+      publicFile: files.public,
+      unknownFile: crypto.randomUUID(),
+    },
+  };
+}
+
+function upload(base: string, token: string | undefined, channelId: string) {
+  const form = new FormData();
+  form.set("content", "a shared file");
+  form.set(
+    "file",
+    new File([new TextEncoder().encode("hello, members\n")], "note.txt", {
+      type: "text/plain",
+    }),
+  );
+  return request(base, "POST", `/channels/${channelId}/files`, {
+    token,
+    body: form,
+  });
+}
+
+/** The JSON body a route needs to get past validation, so only access decides. */
+function bodyFor(method: string, template: string, fx: Fixture): unknown {
+  if (method === "PATCH" && template === "/me") {
+    return { displayName: "Renamed" };
+  }
+  if (method !== "POST") return undefined;
+  if (template === "/auth/register") {
+    return { username: uniqueName("new"), password: "correct horse battery" };
+  }
+  if (template === "/auth/login") {
+    const { username, password } = fx.users.member;
+    return { username, password };
+  }
+  if (template === "/channels") return { name: uniqueName("room") };
+  if (template.endsWith("/members")) {
+    return { username: fx.users.member.username };
+  }
+  if (template.endsWith("/read")) return { seq: 1 };
+  if (template.endsWith("/messages")) return { content: "hello" };
+  return undefined;
+}
+
+/** The token a role sends; logout gets a fresh one so the fixtures stay signed in. */
+async function tokenFor(
+  role: Role,
+  template: string,
+  fx: Fixture,
+): Promise<string | undefined> {
+  if (role === "anon") return undefined;
+  if (role === "revoked") return fx.revokedToken;
+  const user = fx.users[role];
+  if (template === "/auth/logout") {
+    return await signIn(fx.server.base, user.username, user.password);
+  }
+  return user.token;
+}
+
+interface Outcome {
+  status: number;
+  /** A broken error contract, e.g. a 4xx without `{detail, code}`. */
+  problem?: string;
+}
+
+async function call(
+  method: string,
+  template: string,
+  role: Role,
+  fx: Fixture,
+): Promise<Outcome> {
+  const base = fx.server.base;
+  const path = template.replace(/\{(\w+)\}/g, (_, name) => fx.ids[name]);
+  const token = await tokenFor(role, template, fx);
+  if (method === "WS") {
+    const channelId = path.split("/").pop()!;
+    return { status: await upgradeStatus(socketUrl(base, channelId, token)) };
+  }
+  if (isPage(template)) {
+    const res = await fetch(new URL(path, base), {
+      headers: {
+        accept: "text/html",
+        ...(token ? { cookie: `hearth_token=${token}` } : {}),
+      },
+      redirect: "manual",
+    });
+    await res.body?.cancel();
+    const type = res.headers.get("content-type") ?? "";
+    const problem = res.status >= 400 && !type.startsWith("text/html")
+      ? `an error page that is not HTML: ${type}`
+      : res.status === 302 && res.headers.get("location") === null
+      ? "a redirect without Location"
+      : undefined;
+    return { status: res.status, problem };
+  }
+  const res = template.endsWith("/files")
+    ? await upload(base, token, path.split("/")[2])
+    : await request(base, method, path, {
+      token,
+      json: bodyFor(method, template, fx),
+    });
+  let problem: string | undefined;
+  if (
+    res.status >= 400 &&
+    (typeof res.body?.detail !== "string" || typeof res.body?.code !== "string")
+  ) {
+    problem = `no {detail, code} body: ${JSON.stringify(res.body)}`;
+  }
+  return { status: res.status, problem };
+}
+
+/** Pages, as opposed to the JSON API. */
+function isPage(template: string): boolean {
+  return template === "/" || template === "/browse" ||
+    template.startsWith("/c/");
+}
+
+/** `channels/[id]/join` for `/channels/{public}/join?x=1`; "" for `/`. */
+function routeOfRow(template: string): string {
+  return template.split("?")[0].replace(/\{\w+\}/g, "[id]").slice(1);
+}
+
+/** Every method of every route file, as `GET channels/[id]/messages`. */
+function manifestRoutes(): string[] {
+  const found: string[] = [];
+  for (const [file, mod] of Object.entries(manifest.routes)) {
+    const name = file.split("/").pop()!;
+    if (name.startsWith("_")) continue;
+    const route = file.replace(/\.(tsx|ts|jsx|js)$/, "")
+      .replace(/(^|\/)index$/, "")
+      .replace(/\[[^\]]+\]/g, "[id]");
+    const handler = mod.handler;
+    const methods = handler && typeof handler === "object"
+      ? Object.keys(handler)
+      : ["GET"];
+    for (const method of methods) found.push(`${method} ${route}`);
+  }
+  return found.sort();
+}
+
+/** Puts memberships back after a cell that changed them, so every row starts alike. */
+async function restore(
+  template: string,
+  role: Role,
+  status: number,
+  fx: Fixture,
+): Promise<void> {
+  if (role === "anon" || role === "revoked" || status >= 300) return;
+  const user = fx.users[role];
+  const channel = template.match(/^\/channels\/\{(private|public)\}\/(\w+)$/);
+  if (!channel) return;
+  const [, which, action] = channel;
+  const id = fx.ids[which];
+  const wasMember = role === "member" || role === "owner";
+  if (action === "join" && !wasMember) {
+    assert.equal((await user.api.post(`/channels/${id}/leave`)).status, 204);
+  } else if (action === "leave" && wasMember) {
+    const back = which === "public"
+      ? await user.api.post(`/channels/${id}/join`)
+      : await fx.users.owner.api.post(`/channels/${id}/members`, {
+        username: user.username,
+      });
+    assert.ok(back.status < 300, `could not restore ${role} in ${which}`);
+  }
+}
+
+function render(
+  rows: { method: string; path: string; cells: string[] }[],
+): string {
+  const header = ["method", "path", ...ROLES];
+  const table = [header, ...rows.map((r) => [r.method, r.path, ...r.cells])];
+  const widths = header.map((_, i) =>
+    Math.max(...table.map((line) => line[i].length))
+  );
+  return table.map((line) =>
+    line.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
+  ).join("\n");
+}
+
+Deno.test("the authorization matrix has a row for every method of every route", () => {
+  const rows = new Set(
+    MATRIX.map(([method, path]) =>
+      `${method === "WS" ? "GET" : method} ${routeOfRow(path)}`
+    ),
+  );
+  const routes = manifestRoutes();
+  assert.deepEqual(
+    routes.filter((route) => !rows.has(route)),
+    [],
+    "routes with no row in the authorization matrix",
+  );
+  assert.deepEqual(
+    [...rows].filter((row) => !routes.includes(row)),
+    [],
+    "matrix rows for routes that do not exist",
+  );
+});
+
+Deno.test("authorization matrix: every route against every kind of caller", async () => {
+  // Some 240 request lines would bury the matrix; the matrix says what happened.
+  const previousSink = setLogSink(() => {});
+  try {
+    await checkMatrix();
+  } finally {
+    setLogSink(previousSink);
+  }
+});
+
+async function checkMatrix(): Promise<void> {
+  await withHearth(async (server) => {
+    const fx = await setUp(server);
+    const rendered: { method: string; path: string; cells: string[] }[] = [];
+    const failures: string[] = [];
+    for (const [method, template, ...wants] of MATRIX) {
+      assert.equal(wants.length, ROLES.length, `${method} ${template}`);
+      const cells: string[] = [];
+      for (const [i, role] of ROLES.entries()) {
+        const want = wants[i];
+        if (want === null) {
+          cells.push("–");
+          continue;
+        }
+        const { status, problem } = await call(method, template, role, fx);
+        await restore(template, role, status, fx);
+        if (status !== want) {
+          cells.push(`*${status}≠${want}`);
+          failures.push(
+            `${method} ${template} as ${role}: ${status}, want ${want}`,
+          );
+        } else {
+          cells.push(String(status));
+        }
+        if (problem) {
+          failures.push(`${method} ${template} as ${role}: ${problem}`);
+        }
+      }
+      rendered.push({ method, path: template, cells });
+    }
+    // The restores held: every row saw the same memberships.
+    for (const which of ["private", "public"]) {
+      const members = await fx.users.owner.api.get(
+        `/channels/${fx.ids[which]}/members`,
+      );
+      assert.deepEqual(
+        members.body.map((m: { id: string }) => m.id).sort(),
+        [fx.users.member.id, fx.users.owner.id].sort(),
+        `${which} channel members changed during the matrix`,
+      );
+    }
+    assert.deepEqual(
+      failures,
+      [],
+      `authorization matrix (* marks got≠want):\n${render(rendered)}\n`,
+    );
+  });
+}

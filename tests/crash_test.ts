@@ -1,0 +1,553 @@
+/**
+ * Crash durability: the real program runs as a subprocess on a database file,
+ * twenty writers post messages (and a few upload files) as fast as they can,
+ * and the process is killed with SIGKILL at a random moment. After a restart
+ * on the same file every acknowledged message is there exactly once, seqs have
+ * no gap, every acknowledged file reads back byte for byte, no message points
+ * at a file that reads short, and re-posting an acknowledged clientId answers
+ * the stored message. Several rounds, each killed at a different moment, run
+ * against the same file, so each restart also checks all earlier rounds.
+ */
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { parseConfig } from "../lib/config.ts";
+import { Api, createChannel, signUp } from "./helpers/api.ts";
+
+const ROOT = new URL("../", import.meta.url).pathname;
+const WRITERS = 20;
+/** Writers 0..FILE_WRITERS-1 upload a file as every third post. */
+const FILE_WRITERS = 4;
+const ROUNDS = 4;
+/** Acknowledged posts a round waits for before the kill timer starts. */
+const MIN_ACKS_BEFORE_KILL = 30;
+const MAX_EXTRA_DELAY_MS = 700;
+
+/** The program started as `deno run -A main.ts`, with its output drained. */
+class HearthProcess {
+  readonly url: string;
+  readonly #child: Deno.ChildProcess;
+  readonly #drained: Promise<void>;
+  readonly #tail: string[];
+
+  private constructor(
+    child: Deno.ChildProcess,
+    url: string,
+    drained: Promise<void>,
+    tail: string[],
+  ) {
+    this.#child = child;
+    this.url = url;
+    this.#drained = drained;
+    this.#tail = tail;
+  }
+
+  /** Starts the server on `db` with a free port and waits for its "running" line. */
+  static async start(db: string): Promise<HearthProcess> {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "-A",
+        "main.ts",
+        "--port",
+        "0",
+        "--host",
+        "127.0.0.1",
+        "--db",
+        db,
+      ],
+      cwd: ROOT,
+      env: { HEARTH_BCRYPT_COST: "4", NO_COLOR: "1" },
+      stdin: "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    // Both pipes are read to the end, always: a full pipe would stall the server.
+    const tail: string[] = [];
+    const keep = (line: string) => {
+      tail.push(line);
+      if (tail.length > 40) tail.shift();
+    };
+    let announce: (url: string) => void;
+    const announced = new Promise<string>((resolve) => announce = resolve);
+    const drained = Promise.all([
+      readLines(child.stdout, (line) => {
+        const match = line.match(/Hearth is running: open (http:\/\/\S+)/);
+        if (match) announce(match[1]);
+        keep(line);
+      }),
+      readLines(child.stderr, keep),
+    ]).then(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const url = await Promise.race([
+      announced,
+      child.status.then((status) => {
+        throw new Error(
+          `Hearth exited with ${status.code} before it was running:\n${
+            tail.join("\n")
+          }`,
+        );
+      }),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () =>
+            reject(
+              new Error(
+                `Hearth did not start within 60 s:\n${tail.join("\n")}`,
+              ),
+            ),
+          60_000,
+        );
+      }),
+    ]).catch(async (error) => {
+      clearTimeout(timer);
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      await child.status;
+      await drained;
+      throw error;
+    });
+    clearTimeout(timer);
+    return new HearthProcess(child, url, drained, tail);
+  }
+
+  /** The last lines the process printed, for failure messages. */
+  get tail(): string {
+    return this.#tail.join("\n");
+  }
+
+  /** Kills the process with SIGKILL (no shutdown code runs) and waits for it. */
+  async kill(): Promise<void> {
+    this.#child.kill("SIGKILL");
+    const status = await this.#child.status;
+    await this.#drained;
+    assert.equal(status.signal, "SIGKILL", `not killed: ${this.tail}`);
+  }
+
+  /** Stops the process with SIGTERM, its clean shutdown, and waits for it. */
+  async stop(): Promise<void> {
+    try {
+      this.#child.kill("SIGTERM");
+    } catch {
+      // Already gone (killed, or it failed to start): nothing to stop.
+    }
+    await this.#child.status;
+    await this.#drained;
+  }
+}
+
+async function readLines(
+  stream: ReadableStream<Uint8Array>,
+  onLine: (line: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder();
+  let pending = "";
+  for await (const bytes of stream) {
+    pending += decoder.decode(bytes, { stream: true });
+    const lines = pending.split("\n");
+    pending = lines.pop()!;
+    lines.forEach(onLine);
+  }
+  if (pending) onLine(pending);
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash("sha256").update(bytes).digest("hex");
+}
+
+/** One post a writer sent: text, or a file with its bytes. */
+interface Attempt {
+  writer: number;
+  channelId: string;
+  clientId: string;
+  content: string;
+  file?: { bytes: Uint8Array<ArrayBuffer>; sha256: string };
+}
+
+/** What the server answered 2xx to an attempt. */
+interface Ack {
+  attempt: Attempt;
+  id: string;
+  seq: number;
+  fileId?: string;
+}
+
+interface StoredMessage {
+  id: string;
+  channelId: string;
+  seq: number;
+  author: { id: string };
+  content: string;
+  clientId?: string;
+  file: null | { id: string; size: number; url: string };
+}
+
+/** The part of a round the writers share: where to post, and when to stop. */
+interface RoundState {
+  base: string;
+  round: number;
+  killed: boolean;
+  acks: Ack[];
+  /** Attempts that got no 2xx answer before the kill (in flight when it hit). */
+  unanswered: Attempt[];
+  /** Anything that went wrong before the kill: a bug, not a crash effect. */
+  failures: string[];
+}
+
+async function send(
+  base: string,
+  token: string,
+  attempt: Attempt,
+): Promise<Response> {
+  const headers = { authorization: `Bearer ${token}` };
+  const path = `/channels/${attempt.channelId}/${
+    attempt.file ? "files" : "messages"
+  }`;
+  if (!attempt.file) {
+    return await fetch(new URL(path, base), {
+      method: "POST",
+      headers: { ...headers, "content-type": "application/json" },
+      body: JSON.stringify({
+        content: attempt.content,
+        clientId: attempt.clientId,
+      }),
+    });
+  }
+  const form = new FormData();
+  form.set("content", attempt.content);
+  form.set("clientId", attempt.clientId);
+  form.set("file", new File([attempt.file.bytes], `${attempt.clientId}.bin`));
+  return await fetch(new URL(path, base), {
+    method: "POST",
+    headers,
+    body: form,
+  });
+}
+
+/**
+ * Posts until the server dies. A 2xx answer whose body arrived is an
+ * acknowledgement; the one post in flight when the kill hit is "unanswered".
+ */
+async function writer(
+  state: RoundState,
+  index: number,
+  token: string,
+  channels: string[],
+): Promise<void> {
+  for (let n = 0; !state.killed; n++) {
+    const withFile = index < FILE_WRITERS && n % 3 === 2;
+    let file: Attempt["file"];
+    if (withFile) {
+      // 1 byte to 200 KiB: one chunk or several. getRandomValues fills 64 KiB at most.
+      const bytes = new Uint8Array(1 + Math.floor(Math.random() * 200 * 1024));
+      for (let at = 0; at < bytes.length; at += 65536) {
+        crypto.getRandomValues(bytes.subarray(at, at + 65536));
+      }
+      file = { bytes, sha256: sha256(bytes) };
+    }
+    const attempt: Attempt = {
+      writer: index,
+      channelId: channels[(index + n) % channels.length],
+      clientId: `r${state.round}-w${index}-${n}`,
+      content: `round ${state.round} writer ${index} post ${n}`,
+      file,
+    };
+    let res: Response;
+    let body: StoredMessage;
+    try {
+      res = await send(state.base, token, attempt);
+      if (!res.ok) {
+        const text = await res.text();
+        if (!state.killed) {
+          state.failures.push(`${attempt.clientId}: ${res.status} ${text}`);
+        }
+        state.unanswered.push(attempt);
+        return;
+      }
+      body = await res.json();
+      if (res.status !== 201) {
+        // A clientId never used before must make a new message.
+        state.failures.push(`${attempt.clientId}: ${res.status}, not 201`);
+      }
+    } catch (error) {
+      if (!state.killed) {
+        state.failures.push(`${attempt.clientId}: ${error}`);
+      }
+      state.unanswered.push(attempt);
+      return;
+    }
+    state.acks.push({
+      attempt,
+      id: body.id,
+      seq: body.seq,
+      fileId: body.file?.id,
+    });
+  }
+}
+
+async function allMessages(
+  base: string,
+  api: Api,
+  channelId: string,
+): Promise<StoredMessage[]> {
+  const messages: StoredMessage[] = [];
+  let after = 0;
+  while (true) {
+    const res = await api.get(
+      `/channels/${channelId}/messages?after=${after}&limit=200`,
+    );
+    assert.equal(res.status, 200, `${base}: ${JSON.stringify(res.body)}`);
+    const page = res.body as StoredMessage[];
+    messages.push(...page);
+    if (page.length < 200) return messages;
+    after = page[page.length - 1].seq;
+  }
+}
+
+async function download(
+  base: string,
+  token: string,
+  url: string,
+): Promise<{ status: number; bytes: Uint8Array }> {
+  const res = await fetch(new URL(url, base), {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  return { status: res.status, bytes: await res.bytes() };
+}
+
+/** Everything the suite knows, checked against a freshly restarted server. */
+async function verify(
+  base: string,
+  reader: { token: string; api: Api },
+  channels: string[],
+  acks: Ack[],
+  attempts: Map<string, Attempt>,
+  authorIds: string[],
+): Promise<{ stored: number; files: number }> {
+  const key = (authorId: string, clientId: string) =>
+    `${authorId}\n${clientId}`;
+  const stored = new Map<string, StoredMessage>();
+  let files = 0;
+  const listed = (await reader.api.get("/channels")).body as {
+    id: string;
+    lastSeq: number;
+  }[];
+  for (const channelId of channels) {
+    const messages = await allMessages(base, reader.api, channelId);
+    const lastSeq = listed.find((c) => c.id === channelId)?.lastSeq;
+    // Seqs run 1, 2, 3 ... lastSeq with nothing missing and nothing twice.
+    assert.deepEqual(
+      messages.map((m) => m.seq),
+      Array.from({ length: messages.length }, (_, i) => i + 1),
+      `channel ${channelId}: seqs are not gapless`,
+    );
+    assert.equal(
+      lastSeq,
+      messages.length,
+      `channel ${channelId}: lastSeq ${lastSeq} but ${messages.length} messages`,
+    );
+    for (const message of messages) {
+      assert.ok(message.clientId, `seq ${message.seq} has no clientId`);
+      const k = key(message.author.id, message.clientId);
+      assert.ok(
+        !stored.has(k),
+        `clientId ${message.clientId} is stored twice (seq ${
+          stored.get(k)?.seq
+        } and ${message.seq})`,
+      );
+      stored.set(k, message);
+      if (message.file === null) continue;
+      // No message may point at a file that reads short (acknowledged or not).
+      files++;
+      const got = await download(base, reader.token, message.file.url);
+      assert.equal(
+        got.status,
+        200,
+        `file of ${message.clientId} answers ${got.status}`,
+      );
+      assert.equal(
+        got.bytes.length,
+        message.file.size,
+        `file of ${message.clientId} reads ${got.bytes.length} of ${message.file.size} bytes`,
+      );
+      const sent = attempts.get(message.clientId)?.file;
+      assert.ok(sent, `${message.clientId} has a file nobody sent`);
+      assert.equal(
+        sha256(got.bytes),
+        sent.sha256,
+        `file of ${message.clientId} differs from the bytes uploaded`,
+      );
+    }
+  }
+  for (const ack of acks) {
+    const { writer, clientId } = ack.attempt;
+    const message = stored.get(key(authorIds[writer], clientId));
+    assert.ok(message, `acknowledged ${clientId} (seq ${ack.seq}) is missing`);
+    assert.equal(message.id, ack.id, `${clientId}: another message id`);
+    assert.equal(message.seq, ack.seq, `${clientId}: another seq`);
+    assert.equal(message.channelId, ack.attempt.channelId);
+    assert.equal(message.content, ack.attempt.content);
+    if (ack.attempt.file) {
+      assert.equal(message.file?.id, ack.fileId, `${clientId}: another file`);
+      assert.equal(message.file?.size, ack.attempt.file.bytes.length);
+    } else {
+      assert.equal(message.file, null);
+    }
+  }
+  return { stored: stored.size, files };
+}
+
+Deno.test("HEARTH_BCRYPT_COST sets the bcrypt cost, only within 4..15", () => {
+  const parse = (cost?: string) =>
+    parseConfig([], (name) => name === "HEARTH_BCRYPT_COST" ? cost : undefined);
+  const cost = (value?: string) => {
+    const parsed = parse(value);
+    return parsed.kind === "serve" ? parsed.config.passwordCost : parsed;
+  };
+  assert.equal(cost(undefined), 12);
+  assert.equal(cost("4"), 4);
+  assert.equal(cost("15"), 15);
+  for (const bad of ["3", "16", "0", "abc", "-5", "4.5", ""]) {
+    const parsed = parse(bad);
+    assert.equal(parsed.kind, "error", `accepted HEARTH_BCRYPT_COST=${bad}`);
+    if (parsed.kind === "error") {
+      assert.match(parsed.message, /HEARTH_BCRYPT_COST/);
+    }
+  }
+});
+
+Deno.test("kill -9 under load loses no acknowledged message or file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "hearth-crash-" });
+  const db = `${dir}/hearth.db`;
+  let server = await HearthProcess.start(db);
+  try {
+    // Twenty authors, two public channels everyone is in.
+    const users = await Promise.all(
+      Array.from(
+        { length: WRITERS },
+        (_, i) => signUp(server.url, `crash${i}`),
+      ),
+    );
+    const channels = [
+      (await createChannel(users[0].api, "crash-a")).id,
+      (await createChannel(users[0].api, "crash-b")).id,
+    ];
+    for (const user of users.slice(1)) {
+      for (const id of channels) {
+        assert.equal((await user.api.post(`/channels/${id}/join`)).status, 200);
+      }
+    }
+    const authorIds = users.map((u) => u.id);
+    const acks: Ack[] = [];
+    const attempts = new Map<string, Attempt>();
+
+    for (let round = 1; round <= ROUNDS; round++) {
+      const state: RoundState = {
+        base: server.url,
+        round,
+        killed: false,
+        acks: [],
+        unanswered: [],
+        failures: [],
+      };
+      const started = performance.now();
+      const writers = users.map((user, i) =>
+        writer(state, i, user.token, channels)
+      );
+      // Kill mid-load: once some posts are acknowledged, after a random delay.
+      while (
+        state.acks.length < MIN_ACKS_BEFORE_KILL && state.failures.length === 0
+      ) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      const extra = Math.floor(Math.random() * MAX_EXTRA_DELAY_MS);
+      await new Promise((resolve) => setTimeout(resolve, extra));
+      state.killed = true;
+      await server.kill();
+      const killedAt = Math.round(performance.now() - started);
+      await Promise.all(writers);
+      assert.deepEqual(
+        state.failures,
+        [],
+        `posts failed before the kill:\n${server.tail}`,
+      );
+
+      server = await HearthProcess.start(db);
+      for (const ack of state.acks) {
+        attempts.set(ack.attempt.clientId, ack.attempt);
+      }
+      for (const attempt of state.unanswered) {
+        attempts.set(attempt.clientId, attempt);
+      }
+      acks.push(...state.acks);
+      // The owner of both channels reads them back; tokens outlive restarts.
+      const reader = {
+        token: users[0].token,
+        api: new Api(server.url, users[0].token),
+      };
+      const counts = await verify(
+        server.url,
+        reader,
+        channels,
+        acks,
+        attempts,
+        authorIds,
+      );
+
+      // Re-posting an acknowledged clientId answers the stored message, 200.
+      const samples = [
+        ...state.acks.filter((a) => !a.attempt.file).slice(-3),
+        acks[Math.floor(Math.random() * acks.length)],
+      ].filter((a) => !a.attempt.file);
+      for (const ack of samples) {
+        const res = await send(
+          server.url,
+          users[ack.attempt.writer].token,
+          ack.attempt,
+        );
+        const body = await res.json();
+        assert.equal(res.status, 200, `re-post ${ack.attempt.clientId}`);
+        assert.equal(body.id, ack.id);
+        assert.equal(body.seq, ack.seq);
+      }
+      // A client retries what got no answer: stored once either way.
+      let retriedStored = 0;
+      for (const attempt of state.unanswered.filter((a) => !a.file)) {
+        const res = await send(
+          server.url,
+          users[attempt.writer].token,
+          attempt,
+        );
+        const body: StoredMessage = await res.json();
+        assert.ok(
+          res.status === 200 || res.status === 201,
+          `retry ${attempt.clientId}: ${res.status}`,
+        );
+        if (res.status === 200) retriedStored++;
+        acks.push({ attempt, id: body.id, seq: body.seq });
+      }
+      const after = await verify(
+        server.url,
+        reader,
+        channels,
+        acks,
+        attempts,
+        authorIds,
+      );
+      console.log(
+        `round ${round}: killed at ${killedAt} ms; ${state.acks.length} acknowledged ` +
+          `(${
+            state.acks.filter((a) => a.attempt.file).length
+          } files), ${state.unanswered.length} in flight ` +
+          `(${retriedStored} of the retried were already stored); ` +
+          `${counts.stored} messages (${counts.files} files) after restart, ` +
+          `${after.stored} after retries`,
+      );
+    }
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});

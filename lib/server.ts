@@ -34,13 +34,19 @@ export async function buildApp(services: Services): Promise<App<State>> {
 /** Opens KV, builds the app and starts listening. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const services = await openServices(config);
-  const app = await buildApp(services);
-  const handler = app.handler();
-  const server = Deno.serve({
-    port: config.port,
-    hostname: config.host,
-    onListen: () => {},
-  }, handler);
+  let server: Deno.HttpServer<Deno.NetAddr>;
+  try {
+    const app = await buildApp(services);
+    server = Deno.serve({
+      port: config.port,
+      hostname: config.host,
+      onListen: () => {},
+    }, app.handler());
+  } catch (error) {
+    // A missing bundle or a busy port: release KV, workers and timers first.
+    await closeServices(services);
+    throw error;
+  }
   const addr = server.addr;
   const shown = config.host === "0.0.0.0" || config.host === "::"
     ? "localhost"

@@ -1,4 +1,4 @@
-import type { VNode } from "preact";
+import { type FunctionComponent, h, type VNode } from "preact";
 import { Context, type PageProps, type ServeInfo } from "./context.ts";
 import type {
   HandlerFn,
@@ -204,7 +204,13 @@ export class App<State> {
       try {
         if (i === middlewares.length) return await last();
         ctx.setNext(() => call(i + 1));
-        return await middlewares[i](ctx);
+        const response = await middlewares[i](ctx);
+        // Outer middlewares decorate what they get back: it must be a Response.
+        if (!(response instanceof Response)) {
+          const name = middlewares[i].name || "(anonymous)";
+          throw new Error(`Middleware ${name} did not return a Response`);
+        }
+        return response;
       } catch (error) {
         return await this.#renderError(ctx, error, dirs);
       }
@@ -237,7 +243,7 @@ export class App<State> {
     error?: unknown,
   ): Promise<Response> {
     const props = this.#props(ctx, result.data, error);
-    const vnode = await component(props);
+    const vnode = await renderComponent(component, props);
     return this.#wrap(ctx, vnode, dirs, {
       status: result.status,
       headers: result.headers,
@@ -270,7 +276,10 @@ export class App<State> {
     if (this.#appShell) shells.unshift(this.#appShell);
     for (const shell of shells.reverse()) {
       const child = inner;
-      inner = await shell({ ...props, Component: () => child });
+      inner = await renderComponent(shell, {
+        ...props,
+        Component: () => child,
+      });
     }
     const html = renderDocument(inner, this.#clientScript);
     const headers = new Headers(init.headers);
@@ -359,7 +368,7 @@ export class App<State> {
     }
     if (route?.component) {
       const props = this.#props(ctx, undefined, error);
-      const vnode = await route.component(props);
+      const vnode = await renderComponent(route.component, props);
       return this.#wrap(ctx, vnode, dirs, { status }, props);
     }
     if (status === 500) console.error(error);
@@ -390,6 +399,21 @@ function pickHandler<State>(
     byMethod[m] || (m === "HEAD" && byMethod.GET)
   );
   throw new MethodNotAllowed(allow);
+}
+
+// Sync components are rendered as components, so hooks work inside pages,
+// layouts and _app; async ones (Fresh's async pages) are awaited instead.
+async function renderComponent<State>(
+  component: PageComponent<unknown, State>,
+  props: PageProps<unknown, State>,
+): Promise<VNode | null> {
+  if (component.constructor.name === "AsyncFunction") {
+    return await component(props);
+  }
+  return h(
+    component as FunctionComponent<PageProps<unknown, State>>,
+    props,
+  ) as VNode;
 }
 
 function dirChain(dir: string): string[] {

@@ -86,10 +86,52 @@ export async function build(
   const previous = await Deno.readTextFile(manifestUrl).catch(() => "");
   if (previous !== source) await Deno.writeTextFile(manifestUrl, source);
 
+  // Servers may start while this runs (tests in parallel, another terminal):
+  // bundle aside, move the new files in, then switch assets.json in one rename,
+  // so `_fresh/` is never missing or half-written.
   const outDir = new URL("_fresh/", root);
-  await Deno.remove(outDir, { recursive: true }).catch(() => {});
   const jsDir = new URL("js/", outDir);
+  const staging = new URL(`.staging-${crypto.randomUUID()}/`, outDir);
+  await Deno.mkdir(new URL("js/", staging), { recursive: true });
   await Deno.mkdir(jsDir, { recursive: true });
+  try {
+    const assets = await bundleIslands(root, islands, staging, options);
+    const built = new Set<string>();
+    for await (const entry of Deno.readDir(new URL("js/", staging))) {
+      await Deno.rename(
+        new URL(entry.name, new URL("js/", staging)),
+        new URL(entry.name, jsDir),
+      );
+      built.add(entry.name);
+    }
+    const assetsFile = new URL("assets.json", staging);
+    await Deno.writeTextFile(assetsFile, JSON.stringify(assets) + "\n");
+    await Deno.rename(assetsFile, new URL("assets.json", outDir));
+    // Earlier builds' files go once nothing new points at them.
+    for await (const entry of Deno.readDir(jsDir)) {
+      if (!built.has(entry.name)) {
+        await Deno.remove(new URL(entry.name, jsDir), { recursive: true })
+          .catch(ignoreNotFound);
+      }
+    }
+  } finally {
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+  }
+}
+
+function ignoreNotFound(error: unknown): void {
+  // Another build running at the same time removed it first.
+  if (!(error instanceof Deno.errors.NotFound)) throw error;
+}
+
+// Bundles the islands into `outDir/js` with a hashed entry; answers its name.
+async function bundleIslands(
+  root: URL,
+  islands: string[],
+  outDir: URL,
+  options: { minify?: boolean },
+): Promise<{ client: string | null }> {
+  const jsDir = new URL("js/", outDir);
   const assets: { client: string | null } = { client: null };
   if (islands.length > 0) {
     const entry = new URL("client.ts", outDir);
@@ -130,8 +172,5 @@ export async function build(
     );
     await Deno.remove(entry);
   }
-  await Deno.writeTextFile(
-    new URL("assets.json", outDir),
-    JSON.stringify(assets) + "\n",
-  );
+  return assets;
 }

@@ -68,7 +68,9 @@ export class Context<State> {
 
   /** Answers with a redirect to a path on this origin (never to another host). */
   redirect(path: string, status = 302): Response {
-    let location = path;
+    // Browsers drop tabs and newlines from URLs, so "/\t/evil.example" would
+    // reach them as "//evil.example": drop them first, as browsers will.
+    let location = path.replace(/[\t\n\r]/g, "");
     // Prevent open redirects: "//evil.example" and "/\evil.example" are other hosts.
     if (/^[/\\]{2,}/.test(location)) {
       location = "/" + location.replace(/^[/\\]+/, "");

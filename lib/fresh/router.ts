@@ -13,14 +13,16 @@ export interface Match<T> {
 
 interface Node<T> {
   statics: Map<string, Node<T>>;
-  param?: { name: string; node: Node<T> };
+  // Keyed by name: `[id].ts` and `[userId]/posts.ts` are siblings, and each
+  // route must see its own parameter name.
+  params: Map<string, Node<T>>;
   rest?: { name: string; value: T; pattern: string };
   value?: T;
   pattern?: string;
 }
 
 function newNode<T>(): Node<T> {
-  return { statics: new Map() };
+  return { statics: new Map(), params: new Map() };
 }
 
 /** Turns a routes/ file path such as `(app)/c/[id].tsx` into its URL segments. */
@@ -65,8 +67,9 @@ export class Router<T> {
         if (!next) node.statics.set(segment.value, next = newNode());
         node = next;
       } else if (segment.kind === "param") {
-        node.param ??= { name: segment.name, node: newNode() };
-        node = node.param.node;
+        let next = node.params.get(segment.name);
+        if (!next) node.params.set(segment.name, next = newNode());
+        node = next;
       } else {
         if (i !== segments.length - 1) {
           throw new Error(`A rest segment must come last in ${pattern}`);
@@ -117,10 +120,10 @@ export class Router<T> {
       const found = this.#find(next, parts, i + 1, params);
       if (found) return found;
     }
-    if (node.param) {
-      const found = this.#find(node.param.node, parts, i + 1, {
+    for (const [name, child] of node.params) {
+      const found = this.#find(child, parts, i + 1, {
         ...params,
-        [node.param.name]: parts[i],
+        [name]: parts[i],
       });
       if (found) return found;
     }

@@ -17,8 +17,11 @@ export function serializeProps(
   island: string,
   props: Record<string, unknown>,
 ): string {
-  return JSON.stringify(props, function (key, value) {
-    if (isSignal(value)) return { [SIGNAL_TAG]: value.peek() };
+  return JSON.stringify(props, function (this: unknown, key, value) {
+    // JSON.stringify calls toJSON() before the replacer, and signals have one
+    // that returns their plain value: look at the property itself instead.
+    const raw = key === "" ? value : (this as Record<string, unknown>)[key];
+    if (isSignal(raw)) return { [SIGNAL_TAG]: raw.peek() };
     if (typeof value === "function" || typeof value === "symbol") {
       throw new TypeError(
         `Island "${island}" got prop "${key}" that cannot be serialised`,

@@ -33,7 +33,14 @@ export class StaticFiles {
       ? options.prefix
       : options.prefix + "/";
     for await (const relative of walk(dir, "")) {
-      const body = await Deno.readFile(new URL(relative, dir));
+      let body: Uint8Array<ArrayBuffer>;
+      try {
+        body = await Deno.readFile(new URL(relative, dir));
+      } catch (error) {
+        // Removed since it was listed: a build replaced an older bundle.
+        if (error instanceof Deno.errors.NotFound) continue;
+        throw error;
+      }
       const digest = await crypto.subtle.digest("SHA-256", body);
       const etag = `"${toHex(new Uint8Array(digest).subarray(0, 16))}"`;
       const path = prefix + relative;
@@ -50,8 +57,15 @@ export class StaticFiles {
   /** Answers a GET or HEAD for a loaded file, or null when there is none. */
   serve(req: Request, pathname: string): Response | null {
     if (req.method !== "GET" && req.method !== "HEAD") return null;
-    // Exact lookups only: "..", encoded slashes and directories never match a file.
-    const entry = this.#files.get(pathname);
+    // Exact lookups of the decoded path only: "..", encoded slashes and
+    // directories never match a loaded file.
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return null;
+    }
+    const entry = this.#files.get(decoded);
     if (!entry) return null;
     const headers = new Headers({
       "content-type": entry.type,

@@ -1,13 +1,35 @@
-/** Hearth's command line: parses flags, opens KV, serves until SIGINT or SIGTERM. */
+/**
+ * Hearth's command line: parses flags, opens KV, serves until SIGINT or
+ * SIGTERM. `hearth export` and `hearth import` back up and restore instead.
+ */
+import {
+  COMMANDS_HELP,
+  isBackupCommand,
+  runBackupCommand,
+} from "./lib/backup/cli.ts";
 import { HELP, parseConfig } from "./lib/config.ts";
 import { log } from "./lib/log.ts";
 import { startServer } from "./lib/server.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 if (import.meta.main) {
+  const [command, ...rest] = Deno.args;
+  if (isBackupCommand(command)) {
+    Deno.exit(
+      await runBackupCommand(command, rest, {
+        hearthVersion: denoJson.version,
+      }),
+    );
+  }
+  if (command !== undefined && !command.startsWith("-")) {
+    console.error(
+      `hearth: unknown command "${command}"; the commands are export and import (serving takes none).\nRun with --help to see the flags.`,
+    );
+    Deno.exit(2);
+  }
   const parsed = parseConfig(Deno.args);
   if (parsed.kind === "help") {
-    console.log(HELP);
+    console.log(HELP + COMMANDS_HELP);
     Deno.exit(0);
   }
   if (parsed.kind === "version") {
@@ -20,7 +42,18 @@ if (import.meta.main) {
     );
     Deno.exit(2);
   }
-  const server = await startServer(parsed.config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(parsed.config);
+  } catch (error) {
+    // A busy port or an unopenable db file is the user's to fix: say so plainly.
+    console.error(
+      `hearth: could not start: ${
+        error instanceof Error ? error.message : String(error)
+      }`,
+    );
+    Deno.exit(1);
+  }
   log("info", "listening", { url: server.url, db: parsed.config.db });
   console.log(`Hearth is running: open ${server.url}`);
   const stop = async () => {

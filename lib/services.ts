@@ -34,7 +34,11 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Opens the KV store and everything built on it. */
 export async function openServices(config: Config): Promise<Services> {
-  const kv = await Deno.openKv(config.db);
+  // Deno Deploy provides the project's KV: it opens without a path, and
+  // --db / HEARTH_DB are ignored there.
+  const kv = Deno.env.get("DENO_DEPLOYMENT_ID") === undefined
+    ? await Deno.openKv(config.db)
+    : await Deno.openKv();
   try {
     return {
       kv,

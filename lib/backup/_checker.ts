@@ -1,0 +1,337 @@
+/**
+ * The rules a sequence of backup records must follow beyond each line's own
+ * shape: references point at records that came earlier, names and ids are
+ * unique, each channel's messages run 1, 2, 3 … up to its counter, a file's
+ * chunks come in order right before its metadata (or the note that it was
+ * deleted while it was being exported) and hash to its sha256, and
+ * the trailer agrees with what came before it. Export runs every record it
+ * writes through these rules and import every record it reads, so a backup
+ * that was written can always be read back.
+ */
+import { createHash, type Hash } from "node:crypto";
+import { KEY_BYTES } from "../auth/secret.ts";
+import { CHUNK_SIZE } from "../files/store.ts";
+import {
+  type BackupCounts,
+  BackupError,
+  type BackupRecord,
+  emptyCounts,
+  type RecordOf,
+} from "./format.ts";
+
+/** What the checker knows about a channel once its line has been read. */
+export interface ChannelTally {
+  /** The seq counter the backup gives the channel. */
+  lastSeq: number;
+  /** Messages seen so far; they must reach `lastSeq`. */
+  messages: number;
+  /** Membership rows seen: the channel's member count. */
+  members: number;
+}
+
+interface OpenFile {
+  id: string;
+  next: number;
+  size: number;
+  shortChunk: boolean;
+  hash: Hash;
+}
+
+/** Checks records one by one; `finish` checks the whole. */
+export class BackupChecker {
+  readonly counts: BackupCounts = emptyCounts();
+  /** Channels by id, with what their lines and rows added up to. */
+  readonly channels = new Map<string, ChannelTally>();
+  #users = new Set<string>();
+  #userNames = new Set<string>();
+  #channelNames = new Set<string>();
+  #members = new Set<string>();
+  #files = new Set<string>();
+  /** File ids that messages point at, with the first line that did. */
+  #referenced = new Map<string, number>();
+  #open: OpenFile | null = null;
+
+  /** The chunks read so far of the file whose run is open, or 0. */
+  get openChunks(): number {
+    return this.#open?.next ?? 0;
+  }
+
+  /**
+   * Checks `record` (line `line`) against what came before. `bytes` are a
+   * chunk's or the signing key's decoded data.
+   */
+  accept(record: BackupRecord, line: number, bytes?: Uint8Array): void {
+    const fail = (message: string): never => {
+      throw new BackupError(message, line);
+    };
+    if (this.#open !== null && record.type !== "chunk") {
+      const closes = record.type === "file"
+        ? record.file.id
+        : record.type === "file_dropped"
+        ? record.fileId
+        : null;
+      if (closes !== this.#open.id) {
+        fail(
+          `the chunks of file "${this.#open.id}" are not followed by its file record`,
+        );
+      }
+    }
+    switch (record.type) {
+      case "signing_key":
+        if (this.counts.signingKeys > 0) fail("a second signing key");
+        if (bytes === undefined || bytes.length < KEY_BYTES) {
+          fail(`the signing key must be at least ${KEY_BYTES} bytes`);
+        }
+        this.counts.signingKeys++;
+        return;
+      case "user": {
+        const { id, username } = record.user;
+        if (this.#users.has(id)) fail(`user id "${id}" appears twice`);
+        const name = username.toLowerCase();
+        if (this.#userNames.has(name)) {
+          fail(`username "${username}" appears twice`);
+        }
+        this.#users.add(id);
+        this.#userNames.add(name);
+        this.counts.users++;
+        return;
+      }
+      case "channel": {
+        const { id, name, ownerId } = record.channel;
+        if (this.channels.has(id)) fail(`channel id "${id}" appears twice`);
+        const lower = name.toLowerCase();
+        if (this.#channelNames.has(lower)) {
+          fail(`channel name "${name}" appears twice`);
+        }
+        this.#requireUser(ownerId, fail);
+        this.channels.set(id, {
+          lastSeq: record.lastSeq,
+          messages: 0,
+          members: 0,
+        });
+        this.#channelNames.add(lower);
+        this.counts.channels++;
+        return;
+      }
+      case "member": {
+        const channel = this.#requireChannel(record.channelId, fail);
+        this.#requireUser(record.userId, fail);
+        const pair = `${record.channelId}\n${record.userId}`;
+        if (this.#members.has(pair)) {
+          fail(
+            `user "${record.userId}" is a member of channel "${record.channelId}" twice`,
+          );
+        }
+        this.#members.add(pair);
+        channel.members++;
+        this.counts.members++;
+        return;
+      }
+      case "read_marker": {
+        const channel = this.#requireChannel(record.channelId, fail);
+        this.#requireUser(record.userId, fail);
+        if (record.seq > channel.lastSeq) {
+          fail(
+            `read marker ${record.seq} is past the channel's last seq ${channel.lastSeq}`,
+          );
+        }
+        this.counts.readMarkers++;
+        return;
+      }
+      case "message":
+        return this.#message(record, line, fail);
+      case "client_id": {
+        const channel = this.#requireChannel(record.channelId, fail);
+        this.#requireUser(record.authorId, fail);
+        if (record.seq > channel.messages) {
+          fail(`clientId points at message ${record.seq}, which came before`);
+        }
+        this.counts.clientIds++;
+        return;
+      }
+      case "chunk":
+        return this.#chunk(record, bytes, fail);
+      case "file":
+        return this.#file(record, fail);
+      case "file_dropped":
+        // Checked above: it follows chunks of this very file.
+        if (this.#open === null) {
+          fail(`file "${record.fileId}" is dropped without any chunks`);
+        }
+        this.#open = null;
+        this.counts.droppedFiles++;
+        return;
+      case "revoked_token":
+        this.counts.revokedTokens++;
+        return;
+      case "trailer":
+        fail("the trailer must be the last line");
+    }
+  }
+
+  /**
+   * Checks the whole once every record is in: the trailer (its absence means
+   * the file was cut short), then what no single line could show.
+   */
+  finish(
+    trailer: RecordOf<"trailer"> | null,
+    lines: number,
+    sha256: string,
+  ): void {
+    if (trailer === null) {
+      throw new BackupError(
+        `the backup is incomplete: it ends after line ${lines} without its trailer (was it cut short?)`,
+      );
+    }
+    const at = lines + 1;
+    if (trailer.lines !== lines) {
+      throw new BackupError(
+        `the trailer counts ${trailer.lines} lines before it, but there are ${lines}`,
+        at,
+      );
+    }
+    for (const [kind, expected] of Object.entries(trailer.counts)) {
+      const actual = this.counts[kind as keyof BackupCounts];
+      if (actual !== expected) {
+        throw new BackupError(
+          `the trailer counts ${expected} ${kind}, but the backup holds ${actual}`,
+          at,
+        );
+      }
+    }
+    if (trailer.sha256 !== sha256) {
+      throw new BackupError(
+        "the SHA-256 of the lines does not match the trailer: the file was altered or damaged",
+        at,
+      );
+    }
+    this.checkComplete();
+  }
+
+  /** The checks that need every record: open chunk runs, message runs, file references. */
+  checkComplete(): void {
+    if (this.#open !== null) {
+      throw new BackupError(
+        `the chunks of file "${this.#open.id}" are not followed by its file record`,
+      );
+    }
+    for (const [id, channel] of this.channels) {
+      if (channel.messages !== channel.lastSeq) {
+        throw new BackupError(
+          `channel "${id}" has ${channel.messages} messages but its last seq is ${channel.lastSeq}`,
+        );
+      }
+    }
+    for (const [fileId, line] of this.#referenced) {
+      if (!this.#files.has(fileId)) {
+        throw new BackupError(
+          `the message at line ${line} points at file "${fileId}", which the backup does not hold`,
+        );
+      }
+    }
+  }
+
+  #message(
+    record: RecordOf<"message">,
+    line: number,
+    fail: (message: string) => never,
+  ): void {
+    const message = record.message;
+    const channel = this.#requireChannel(message.channelId, fail);
+    const expected = channel.messages + 1;
+    if (message.seq !== expected) {
+      fail(
+        `message seq ${message.seq} in channel "${message.channelId}" where ${expected} comes next`,
+      );
+    }
+    if (message.seq > channel.lastSeq) {
+      fail(
+        `message seq ${message.seq} is past the channel's last seq ${channel.lastSeq}`,
+      );
+    }
+    this.#requireUser(message.author.id, fail);
+    if (message.file !== null && !this.#referenced.has(message.file.id)) {
+      this.#referenced.set(message.file.id, line);
+    }
+    channel.messages++;
+    this.counts.messages++;
+  }
+
+  #chunk(
+    record: RecordOf<"chunk">,
+    bytes: Uint8Array | undefined,
+    fail: (message: string) => never,
+  ): void {
+    if (bytes === undefined || bytes.length === 0) fail("an empty chunk");
+    if (bytes.length > CHUNK_SIZE) {
+      fail(`a chunk of ${bytes.length} bytes, over ${CHUNK_SIZE}`);
+    }
+    let open = this.#open;
+    if (open === null || open.id !== record.fileId) {
+      if (open !== null) {
+        fail(
+          `the chunks of file "${open.id}" are not followed by its file record`,
+        );
+      }
+      if (this.#files.has(record.fileId)) {
+        fail(`file "${record.fileId}" appears twice`);
+      }
+      open = {
+        id: record.fileId,
+        next: 0,
+        size: 0,
+        shortChunk: false,
+        hash: createHash("sha256"),
+      };
+      this.#open = open;
+    }
+    if (record.n !== open.next) {
+      fail(
+        `chunk ${record.n} of file "${open.id}" where ${open.next} comes next`,
+      );
+    }
+    if (open.shortChunk) {
+      fail(`chunk ${record.n} of file "${open.id}" follows a short chunk`);
+    }
+    open.shortChunk = bytes.length < CHUNK_SIZE;
+    open.size += bytes.length;
+    open.next++;
+    open.hash.update(bytes);
+    this.counts.chunks++;
+  }
+
+  #file(record: RecordOf<"file">, fail: (message: string) => never): void {
+    const meta = record.file;
+    if (this.#files.has(meta.id)) fail(`file "${meta.id}" appears twice`);
+    const open = this.#open;
+    const size = open?.size ?? 0;
+    const sha256 = (open?.hash ?? createHash("sha256")).digest("hex");
+    this.#open = null;
+    if (size !== meta.size) {
+      fail(
+        `file "${meta.id}" has ${size} bytes of chunks but a size of ${meta.size}`,
+      );
+    }
+    if (sha256 !== meta.sha256) {
+      fail(`the chunks of file "${meta.id}" do not match its sha256`);
+    }
+    this.#requireChannel(meta.channelId, fail);
+    this.#requireUser(meta.uploaderId, fail);
+    this.#files.add(meta.id);
+    this.counts.files++;
+  }
+
+  #requireUser(id: string, fail: (message: string) => never): void {
+    if (!this.#users.has(id)) {
+      fail(`user "${id}" is not in the backup before this line`);
+    }
+  }
+
+  #requireChannel(
+    id: string,
+    fail: (message: string) => never,
+  ): ChannelTally {
+    return this.channels.get(id) ??
+      fail(`channel "${id}" is not in the backup before this line`);
+  }
+}

@@ -1,0 +1,271 @@
+/**
+ * The backup format, version 1: newline-delimited JSON, one record a line.
+ *
+ * ```
+ * {"format":"hearth-backup","version":1,"exportedAt":"…","hearthVersion":"…"}
+ * {"type":"signing_key","key":"<base64>"}
+ * {"type":"user","user":{"id","username","displayName","createdAt","passwordHash"}}
+ * {"type":"channel","channel":{"id","name","topic","private","ownerId","createdAt"},"lastSeq":12}
+ * {"type":"member","channelId","userId","joinedAt"}
+ * {"type":"read_marker","userId","channelId","seq"}
+ * {"type":"message","message":{"id","channelId","seq","author","content","createdAt","clientId"?,"file"}}
+ * {"type":"client_id","channelId","authorId","clientId","seq"}
+ * {"type":"chunk","fileId","n","data":"<base64, at most 64 KiB>"}   (a file's chunks, in order …)
+ * {"type":"file","file":{"id","name","size","type","sha256","channelId","uploaderId","createdAt"}}   (… then its metadata)
+ * {"type":"file_dropped","fileId"}   (… or this, for a file deleted while it was being exported)
+ * {"type":"revoked_token","jti","exp"}
+ * {"type":"trailer","lines":N,"counts":{…},"sha256":"<hex>"}
+ * ```
+ *
+ * The first line is the header; the last is the trailer, which holds the
+ * number of lines before it, how many records of each kind there are and the
+ * SHA-256 of every line before it (each with its "\n"), so a truncated or
+ * altered file is refused. Stored records (`user`, `channel`, `message`,
+ * `file`) are copied whole: fields this version does not know are kept.
+ * Member counts, the name indexes and the per-user channel lists are not
+ * stored: an import derives them from the rows above.
+ */
+import { z } from "zod";
+import { CHUNK_SIZE } from "../files/store.ts";
+
+/** The header's `format`. */
+export const BACKUP_FORMAT = "hearth-backup";
+/** The format version this code writes and reads. */
+export const BACKUP_VERSION = 1;
+
+/** How many records of each kind a backup holds. */
+export interface BackupCounts {
+  users: number;
+  channels: number;
+  members: number;
+  readMarkers: number;
+  messages: number;
+  clientIds: number;
+  files: number;
+  chunks: number;
+  droppedFiles: number;
+  revokedTokens: number;
+  signingKeys: number;
+}
+
+/** All-zero counts. */
+export function emptyCounts(): BackupCounts {
+  return {
+    users: 0,
+    channels: 0,
+    members: 0,
+    readMarkers: 0,
+    messages: 0,
+    clientIds: 0,
+    files: 0,
+    chunks: 0,
+    droppedFiles: 0,
+    revokedTokens: 0,
+    signingKeys: 0,
+  };
+}
+
+/** A backup that cannot be written or read; `line` is 1-based when known. */
+export class BackupError extends Error {
+  readonly line?: number;
+
+  constructor(message: string, line?: number) {
+    super(line === undefined ? message : `line ${line}: ${message}`);
+    this.name = "BackupError";
+    this.line = line;
+  }
+}
+
+// Ids and names end up in KV keys, which hold at most 2 KiB; these bounds keep
+// every key far below that and refuse nonsense early.
+const id = z.string().min(1).max(200);
+const time = z.string().min(1).max(64);
+const count = z.int().min(0);
+const seq = z.int().min(1);
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, {
+  error: "must be 64 lower-case hex digits",
+});
+const base64 = (maxBytes: number) =>
+  z.base64().max(Math.ceil(maxBytes / 3) * 4, {
+    error: `must encode at most ${maxBytes} bytes`,
+  });
+
+/** A stored user, password hash included. */
+export const userRecordSchema = z.looseObject({
+  id,
+  username: z.string().min(1).max(64),
+  displayName: z.string().max(256),
+  createdAt: time,
+  passwordHash: z.string().min(1).max(256),
+});
+
+/** A stored channel (its counts live elsewhere). */
+export const channelRecordSchema = z.looseObject({
+  id,
+  name: z.string().min(1).max(200),
+  topic: z.string().max(2000),
+  private: z.boolean(),
+  ownerId: id,
+  createdAt: time,
+});
+
+/** A stored message. */
+export const messageRecordSchema = z.looseObject({
+  id,
+  channelId: id,
+  seq,
+  author: z.looseObject({
+    id,
+    username: z.string().min(1).max(64),
+    displayName: z.string().max(256),
+  }),
+  content: z.string().max(64 * 1024),
+  createdAt: time,
+  clientId: z.string().min(1).max(64).optional(),
+  file: z.looseObject({
+    id,
+    name: z.string().max(1024),
+    size: count,
+    type: z.string().max(256),
+  }).nullable(),
+});
+
+/** A committed file's metadata. */
+export const fileMetaSchema = z.looseObject({
+  id,
+  name: z.string().max(1024),
+  size: count,
+  type: z.string().max(256),
+  sha256: hex64,
+  channelId: id,
+  uploaderId: id,
+  createdAt: time,
+});
+
+/** The counts in a trailer. */
+export const countsSchema = z.strictObject({
+  users: count,
+  channels: count,
+  members: count,
+  readMarkers: count,
+  messages: count,
+  clientIds: count,
+  files: count,
+  chunks: count,
+  droppedFiles: count,
+  revokedTokens: count,
+  signingKeys: count,
+});
+
+/** The first line. Unknown fields are allowed, so later writers may add some. */
+export const headerSchema = z.looseObject({
+  format: z.literal(BACKUP_FORMAT),
+  version: z.literal(BACKUP_VERSION),
+  exportedAt: time,
+  hearthVersion: z.string().max(64).optional(),
+});
+
+/** Every line after the header. */
+export const recordSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("signing_key"), key: base64(1024) }),
+  z.strictObject({ type: z.literal("user"), user: userRecordSchema }),
+  z.strictObject({
+    type: z.literal("channel"),
+    channel: channelRecordSchema,
+    lastSeq: count,
+  }),
+  z.strictObject({
+    type: z.literal("member"),
+    channelId: id,
+    userId: id,
+    joinedAt: time,
+  }),
+  z.strictObject({
+    type: z.literal("read_marker"),
+    userId: id,
+    channelId: id,
+    seq,
+  }),
+  z.strictObject({ type: z.literal("message"), message: messageRecordSchema }),
+  z.strictObject({
+    type: z.literal("client_id"),
+    channelId: id,
+    authorId: id,
+    clientId: z.string().min(1).max(64),
+    seq,
+  }),
+  z.strictObject({
+    type: z.literal("chunk"),
+    fileId: id,
+    n: count,
+    data: base64(CHUNK_SIZE),
+  }),
+  z.strictObject({ type: z.literal("file"), file: fileMetaSchema }),
+  z.strictObject({ type: z.literal("file_dropped"), fileId: id }),
+  z.strictObject({ type: z.literal("revoked_token"), jti: id, exp: count }),
+  z.strictObject({
+    type: z.literal("trailer"),
+    lines: count,
+    counts: countsSchema,
+    sha256: hex64,
+  }),
+]);
+
+/** The header line, parsed. */
+export type BackupHeader = z.output<typeof headerSchema>;
+/** Any line after the header, parsed. */
+export type BackupRecord = z.output<typeof recordSchema>;
+/** One kind of record, by its `type`. */
+export type RecordOf<T extends BackupRecord["type"]> = Extract<
+  BackupRecord,
+  { type: T }
+>;
+
+const RECORD_TYPES: ReadonlySet<string> = new Set(
+  recordSchema.options.map((option) => option.shape.type.value),
+);
+
+/** Validates one parsed line after the header, or throws a BackupError naming the line. */
+export function parseRecord(value: unknown, line: number): BackupRecord {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new BackupError("expected a JSON object", line);
+  }
+  const type = (value as { type?: unknown }).type;
+  if (typeof type !== "string" || !RECORD_TYPES.has(type)) {
+    throw new BackupError(
+      `unknown record type ${JSON.stringify(type ?? null)}`,
+      line,
+    );
+  }
+  const result = recordSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new BackupError(`${type} record: ${describeIssue(result.error)}`, line);
+}
+
+/** Validates the header line, with a clear word for other files and other versions. */
+export function parseHeader(value: unknown): BackupHeader {
+  const fields = typeof value === "object" && value !== null
+    ? value as Record<string, unknown>
+    : {};
+  if (fields.format !== BACKUP_FORMAT) {
+    throw new BackupError(
+      `not a Hearth backup: the first line has no "format": "${BACKUP_FORMAT}"`,
+      1,
+    );
+  }
+  if (typeof fields.version === "number" && fields.version > BACKUP_VERSION) {
+    throw new BackupError(
+      `the backup has format version ${fields.version}, newer than this Hearth reads (${BACKUP_VERSION}); import it with a newer Hearth`,
+      1,
+    );
+  }
+  const result = headerSchema.safeParse(value);
+  if (result.success) return result.data;
+  throw new BackupError(`header: ${describeIssue(result.error)}`, 1);
+}
+
+function describeIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  const path = issue.path.map(String).join(".");
+  return path === "" ? issue.message : `${path}: ${issue.message}`;
+}

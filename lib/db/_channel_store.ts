@@ -37,9 +37,22 @@ export const GENERAL_CHANNEL_NAME = "general";
 const MINUS_ONE = 0xffff_ffff_ffff_ffffn;
 const PLUS_ONE = 1n;
 
+// Channel ids are UUIDs (36 characters); this leaves room for other formats.
+const MAX_CHANNEL_ID_LENGTH = 64;
+
+/**
+ * Whether `id` could name a stored channel. Longer input cannot exist, and
+ * turning it away keeps arbitrary input out of KV keys (limited to 2 KiB,
+ * past which KV throws and the request would end in a 500).
+ */
+export function isChannelId(id: string): boolean {
+  return id.length > 0 && id.length <= MAX_CHANNEL_ID_LENGTH;
+}
+
 /** The 404 for a channel id that does not exist. */
 export function channelNotFound(id: string): ApiError {
-  return new ApiError(404, "channel_not_found", `Channel "${id}" not found`);
+  const shown = isChannelId(id) ? id : `${id.slice(0, 16)}…`;
+  return new ApiError(404, "channel_not_found", `Channel "${shown}" not found`);
 }
 
 /** Adds a new channel and its unique name index to `op` (1 check, 2 sets). */

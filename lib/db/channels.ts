@@ -5,6 +5,7 @@ import {
   channelNotFound,
   type ChannelRecord,
   getChannelRecords,
+  isChannelId,
   stageJoin,
   stageNewChannel,
   toChannels,
@@ -106,6 +107,7 @@ export async function getChannel(
   id: string,
   viewerId?: string,
 ): Promise<Channel | null> {
+  if (!isChannelId(id)) return null;
   const record = (await kv.get<ChannelRecord>(channelKey(id))).value;
   if (record === null) return null;
   const [channel] = await toChannels(kv, [record], viewerId);
@@ -161,6 +163,7 @@ export async function requireMember(
   channelId: string,
   userId: string,
 ): Promise<ChannelRecord> {
+  if (!isChannelId(channelId)) throw channelNotFound(channelId);
   const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
     channelKey(channelId),
     memberKey(channelId, userId),

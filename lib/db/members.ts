@@ -3,6 +3,7 @@ import {
   type Channel,
   channelNotFound,
   type ChannelRecord,
+  isChannelId,
   stageJoin,
   stageLeave,
   toChannels,
@@ -32,6 +33,7 @@ export async function joinChannel(
   channelId: string,
   userId: string,
 ): Promise<Channel> {
+  if (!isChannelId(channelId)) throw channelNotFound(channelId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
       channelKey(channelId),
@@ -66,6 +68,7 @@ export async function leaveChannel(
   channelId: string,
   userId: string,
 ): Promise<void> {
+  if (!isChannelId(channelId)) throw channelNotFound(channelId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
       channelKey(channelId),
@@ -93,6 +96,7 @@ export async function addMember(
   actorId: string,
   username: string,
 ): Promise<User> {
+  if (!isChannelId(channelId)) throw channelNotFound(channelId);
   const channel = (await kv.get<ChannelRecord>(channelKey(channelId))).value;
   if (channel === null) throw channelNotFound(channelId);
   if (channel.ownerId !== actorId) {

@@ -1,4 +1,5 @@
 import { ApiError } from "../errors.ts";
+import { channelNotFound, isChannelId } from "./_channel_store.ts";
 import { channelSeqKey, messageKey, messagesPrefix } from "./_keys.ts";
 import {
   type Draft,
@@ -84,6 +85,7 @@ export async function createMessage(
   kv: Deno.Kv,
   input: NewMessage,
 ): Promise<CreateMessageResult> {
+  if (!isChannelId(input.channelId)) throw channelNotFound(input.channelId);
   const content = input.content.trim();
   const file = input.file ?? null;
   if (content.length === 0 && file === null) {

@@ -1,0 +1,189 @@
+/**
+ * Shared pieces of the benchmarks: seeding a Hearth database with accounts,
+ * starting servers as subprocesses (so load generator and server never share
+ * an event loop), minting tokens, and percentiles.
+ */
+import { loadSigningKey } from "../lib/auth/secret.ts";
+import { signToken } from "../lib/auth/token.ts";
+import { createChannel, joinChannel } from "../lib/db/channels.ts";
+import { createUser, type User } from "../lib/db/users.ts";
+
+const root = new URL("../", import.meta.url).pathname;
+
+/** A bcrypt-shaped hash nobody can log in with: benchmark users only use minted tokens. */
+const UNUSABLE_HASH = "$2b$04$" + "x".repeat(53);
+
+/** A seeded database: users (all in `general`), the general channel and tokens. */
+export interface Seeded {
+  users: User[];
+  generalId: string;
+  tokens: string[];
+  /** A fresh channel owned by the first user, when asked for. */
+  channelId?: string;
+}
+
+/**
+ * Creates `count` accounts directly in the KV file at `path` (registration
+ * over HTTP is rate limited per address and runs bcrypt), and signs one
+ * token per user with the key `secret` derives, exactly as the server will.
+ * With `channel`, every user also joins a fresh public channel.
+ */
+export async function seed(
+  path: string,
+  count: number,
+  secret: string,
+  channel = false,
+): Promise<Seeded> {
+  const kv = await Deno.openKv(path);
+  try {
+    const users: User[] = [
+      await createUser(kv, { username: "u0", passwordHash: UNUSABLE_HASH }),
+    ];
+    // The first account creates general; the rest join it concurrently.
+    for (let i = 1; i < count; i += 100) {
+      const batch = [];
+      for (let j = i; j < Math.min(count, i + 100); j++) {
+        batch.push(
+          createUser(kv, { username: `u${j}`, passwordHash: UNUSABLE_HASH }),
+        );
+      }
+      users.push(...await Promise.all(batch));
+    }
+    const general = await kv.get<string>(["channels_by_name", "general"]);
+    const key = await loadSigningKey(kv, secret);
+    const tokens = await Promise.all(
+      users.map(async (u) => (await signToken(key, u.id, 86_400)).token),
+    );
+    const seeded: Seeded = {
+      users,
+      generalId: general.value!,
+      tokens,
+    };
+    if (channel) {
+      const created = await createChannel(kv, users[0].id, { name: "bench" });
+      for (let i = 1; i < count; i += 100) {
+        await Promise.all(
+          users.slice(i, i + 100).map((u) => joinChannel(kv, created.id, u.id)),
+        );
+      }
+      seeded.channelId = created.id;
+    }
+    return seeded;
+  } finally {
+    kv.close();
+  }
+}
+
+/** A server running as a child process. */
+export interface Child {
+  port: number;
+  base: string;
+  /** Stops the process (SIGTERM, then SIGKILL) and waits for it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `deno run -A <script> ...args` from the repository root and waits for
+ * `http://127.0.0.1:PORT` on its standard output. Later output is drained and
+ * dropped (Hearth logs a line per request).
+ */
+export async function spawnServer(
+  script: string,
+  args: string[],
+): Promise<Child> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    cwd: root,
+    stdin: "null",
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  let port = 0;
+  while (port === 0) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`${script} exited before listening:\n${seen}`);
+    seen += value;
+    const match = seen.match(/http:\/\/127\.0\.0\.1:(\d+)/);
+    if (match) port = Number(match[1]);
+  }
+  const draining = (async () => {
+    while (!(await reader.read()).done) {
+      // Output is dropped; reading only keeps the pipe from filling up.
+    }
+  })();
+  return {
+    port,
+    base: `http://127.0.0.1:${port}`,
+    async stop() {
+      try {
+        child.kill("SIGTERM");
+      } catch {
+        // Already gone.
+      }
+      const timer = setTimeout(() => {
+        try {
+          child.kill("SIGKILL");
+        } catch {
+          // Already gone.
+        }
+      }, 5000);
+      await child.status;
+      clearTimeout(timer);
+      await draining.catch(() => {});
+    },
+  };
+}
+
+/** Starts Hearth from main.ts on a free port with the database at `db`. */
+export function spawnHearth(db: string, secret: string): Promise<Child> {
+  return spawnServer("main.ts", [
+    "--port",
+    "0",
+    "--host",
+    "127.0.0.1",
+    "--db",
+    db,
+    "--secret",
+    secret,
+  ]);
+}
+
+/** A random secret suitable for `--secret`. */
+export function randomSecret(): string {
+  return crypto.randomUUID() + crypto.randomUUID();
+}
+
+/** The value below which `p` percent of `sorted` (ascending) lie. */
+export function percentile(sorted: ArrayLike<number>, p: number): number {
+  if (sorted.length === 0) return NaN;
+  const index = Math.min(
+    sorted.length - 1,
+    Math.ceil((p / 100) * sorted.length) - 1,
+  );
+  return sorted[Math.max(0, index)];
+}
+
+/** The machine a run happened on, for the report. */
+export async function machine(): Promise<string> {
+  let cpu = "unknown CPU";
+  try {
+    const info = await Deno.readTextFile("/proc/cpuinfo");
+    cpu = info.match(/model name\s*:\s*(.+)/)?.[1] ?? cpu;
+  } catch {
+    // Not Linux: the CPU model stays unknown.
+  }
+  return `${navigator.hardwareConcurrency} CPUs (${cpu}), ${Deno.build.os}, Deno ${Deno.version.deno}`;
+}
+
+/** The 1, 5 and 15 minute load averages, to show how busy the machine was. */
+export async function loadAverage(): Promise<string> {
+  try {
+    const [one, five, fifteen] = (await Deno.readTextFile("/proc/loadavg"))
+      .split(" ");
+    return `load average ${one}, ${five}, ${fifteen}`;
+  } catch {
+    return "load average unknown";
+  }
+}

@@ -1,0 +1,431 @@
+/**
+ * Fan-out benchmark: N WebSocket clients in one channel, one sender, M
+ * messages. Reports deliveries per second and send-to-deliver latency for
+ * Hearth and for a bare `Deno.upgradeWebSocket` broadcast server, each run as
+ * its own subprocess, and the ratio Hearth / bare.
+ *
+ *   deno run -A bench/fanout.ts [--clients 1000] [--messages 200] [--workers 2]
+ *     [--window 8] [--rate 50] [--repeat 3] [--json]
+ *
+ * Both servers run at once with their clients connected, and their phases
+ * alternate (bare, Hearth, bare, Hearth ...) so both see the same background
+ * load. Two kinds of phase per server, on the same connected clients:
+ * - burst (`repeat` runs, the median reported): the sender keeps `window`
+ *   messages in flight (the next one goes out when the sender's own copy comes
+ *   back); deliveries per second is clients x messages / (last delivery -
+ *   first send).
+ * - paced: `rate` messages per second (still at most `window` in flight), for
+ *   latency below saturation.
+ * Hearth persists every message in KV before broadcasting it; the bare server
+ * stores nothing and does no auth, ordering or flow control.
+ */
+import { parseArgs } from "node:util";
+import {
+  type Child,
+  loadAverage,
+  machine,
+  percentile,
+  randomSecret,
+  seed,
+  spawnHearth,
+  spawnServer,
+} from "./_hearth.ts";
+import type { WorkerCommand, WorkerReport } from "./fanout_worker.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    clients: { type: "string", default: "1000" },
+    messages: { type: "string", default: "200" },
+    workers: { type: "string", default: "2" },
+    window: { type: "string", default: "8" },
+    rate: { type: "string", default: "50" },
+    repeat: { type: "string", default: "3" },
+    json: { type: "boolean", default: false },
+  },
+});
+const CLIENTS = Number(values.clients);
+const MESSAGES = Number(values.messages);
+const WORKERS = Number(values.workers);
+const WINDOW = Number(values.window);
+const RATE = Number(values.rate);
+const REPEAT = Number(values.repeat);
+const PHASE_TIMEOUT_MS = 180_000;
+
+/** Results of one phase. */
+interface PhaseResult {
+  deliveries: number;
+  expected: number;
+  seconds: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** How to talk to one server under test. */
+interface Target {
+  name: string;
+  urls: string[];
+  senderUrl: string;
+  waitReady: boolean;
+  /** The text the sender sends for message `i` of `phase`, sent at `t`. */
+  frame(phase: number, i: number, t: number): string;
+}
+
+function now(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+class Clients {
+  #workers: Worker[] = [];
+  #waiting = new Map<Worker, (report: WorkerReport) => void>();
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(
+        new URL("./fanout_worker.ts", import.meta.url),
+        { type: "module" },
+      );
+      worker.onmessage = (e: MessageEvent<WorkerReport>) => {
+        const waiter = this.#waiting.get(worker);
+        this.#waiting.delete(worker);
+        waiter?.(e.data);
+      };
+      this.#workers.push(worker);
+    }
+  }
+
+  /** Sends each worker its command and waits for one report from each. */
+  ask(command: (index: number) => WorkerCommand): Promise<WorkerReport[]> {
+    return Promise.all(
+      this.#workers.map((worker, i) =>
+        new Promise<WorkerReport>((resolve) => {
+          this.#waiting.set(worker, resolve);
+          worker.postMessage(command(i));
+        })
+      ),
+    );
+  }
+
+  tell(command: WorkerCommand): void {
+    for (const worker of this.#workers) worker.postMessage(command);
+  }
+
+  close(): void {
+    for (const worker of this.#workers) worker.terminate();
+  }
+}
+
+/** Opens the sender socket; `echo(i)` fires when the sender's own copy of message i returns. */
+function openSender(
+  url: string,
+  waitReady: boolean,
+  echo: (phase: number, i: number) => void,
+): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.onopen = () => {
+      if (!waitReady) resolve(socket);
+    };
+    socket.onerror = () => reject(new Error(`sender refused: ${url}`));
+    socket.onmessage = (e) => {
+      const frame = JSON.parse(e.data);
+      if (frame.type === "ready") resolve(socket);
+      if (frame.type === "message") {
+        const payload = JSON.parse(frame.message.content);
+        echo(payload.p, payload.i);
+      } else if (frame.type === "error") {
+        console.error("sender got an error frame", frame);
+      }
+    };
+  });
+}
+
+async function waitQuiet(clients: Clients, quietMs = 1500): Promise<void> {
+  for (let waited = 0; waited < 120_000; waited += 250) {
+    const reports = await clients.ask(() => ({ op: "idle" }));
+    if (reports.every((r) => r.op === "idle" && r.quietMs >= quietMs)) return;
+    await sleep(250);
+  }
+}
+
+async function runPhase(
+  clients: Clients,
+  target: Target,
+  sender: { socket: WebSocket; echoes: Map<number, () => void> },
+  phase: number,
+  mode: "burst" | "paced",
+): Promise<PhaseResult> {
+  await waitQuiet(clients);
+  const done = clients.ask(() => ({
+    op: "measure",
+    phase,
+    messages: MESSAGES,
+  }));
+  // Let every worker take the measure command before the first send.
+  await sleep(200);
+  const started = now();
+  const timeout = setTimeout(
+    () => clients.tell({ op: "report" }),
+    PHASE_TIMEOUT_MS,
+  );
+  // Both modes keep at most `window` messages in flight (the next one goes
+  // out when the sender's own copy comes back): Hearth refuses more than 16
+  // unhandled frames per socket with `rate_limited`, and a dropped message
+  // would never be delivered. Paced sends also wait for their due time.
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  for (let i = 0; i < MESSAGES; i++) {
+    if (mode === "paced") {
+      const wait = started + (i * 1000) / RATE - now();
+      if (wait > 0) await sleep(wait);
+    }
+    while (inFlight >= WINDOW) {
+      await new Promise<void>((resolve) => wake = resolve);
+    }
+    inFlight++;
+    sender.echoes.set(phase * 1e6 + i, () => {
+      inFlight--;
+      wake?.();
+    });
+    sender.socket.send(target.frame(phase, i, now()));
+  }
+  const reports = await done;
+  clearTimeout(timeout);
+  const all: number[] = [];
+  let lastAt = 0;
+  for (const r of reports) {
+    if (r.op !== "done") continue;
+    for (const v of r.latencies) all.push(v);
+    lastAt = Math.max(lastAt, r.lastAt);
+  }
+  all.sort((a, b) => a - b);
+  const seconds = (lastAt - started) / 1000;
+  return {
+    deliveries: all.length,
+    expected: (target.urls.length) * MESSAGES,
+    seconds,
+    perSecond: all.length / seconds,
+    p50: percentile(all, 50),
+    p99: percentile(all, 99),
+    max: all.at(-1) ?? NaN,
+  };
+}
+
+/** A server's results: every burst run, the median one, and the paced run. */
+interface Measured {
+  bursts: PhaseResult[];
+  burst: PhaseResult;
+  paced: PhaseResult;
+  connectSeconds: number;
+}
+
+/** A server under test with its clients connected and its sender ready. */
+interface Setup {
+  target: Target;
+  clients: Clients;
+  sender: { socket: WebSocket; echoes: Map<number, () => void> };
+  connectSeconds: number;
+  close(): Promise<void>;
+}
+
+async function connect(
+  target: Target,
+  stop: () => Promise<void>,
+): Promise<Setup> {
+  const clients = new Clients(WORKERS);
+  const echoes = new Map<number, () => void>();
+  const close = async () => {
+    clients.close();
+    await stop();
+  };
+  try {
+    const connectStart = performance.now();
+    const shares = Array.from(
+      { length: WORKERS },
+      (_, w) => target.urls.filter((_, i) => i % WORKERS === w),
+    );
+    const connected = await clients.ask((w) => ({
+      op: "connect",
+      urls: shares[w],
+      waitReady: target.waitReady,
+    }));
+    const failed = connected.reduce(
+      (n, r) => n + (r.op === "connected" ? r.failed : 0),
+      0,
+    );
+    if (failed > 0) {
+      throw new Error(`${target.name}: ${failed} clients failed to connect`);
+    }
+    const connectSeconds = (performance.now() - connectStart) / 1000;
+    const socket = await openSender(
+      target.senderUrl,
+      target.waitReady,
+      (p, i) => {
+        const key = p * 1e6 + i;
+        echoes.get(key)?.();
+        echoes.delete(key);
+      },
+    );
+    return {
+      target,
+      clients,
+      sender: { socket, echoes },
+      connectSeconds,
+      close: async () => {
+        socket.close();
+        await close();
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+async function startBare(): Promise<Setup> {
+  const server = await spawnServer("bench/bare_broadcast_server.ts", [
+    "--port",
+    "0",
+  ]);
+  const url = `ws://127.0.0.1:${server.port}/`;
+  const channelId = crypto.randomUUID();
+  const author = { id: crypto.randomUUID(), username: "u0", displayName: "u0" };
+  return await connect({
+    name: "bare",
+    urls: Array.from({ length: CLIENTS }, () => url),
+    senderUrl: url,
+    waitReady: false,
+    // Shaped like Hearth's message frame, so clients parse the same bytes.
+    frame: (phase, i, t) =>
+      JSON.stringify({
+        type: "message",
+        message: {
+          id: crypto.randomUUID(),
+          channelId,
+          seq: phase * 1000 + i + 1,
+          author,
+          content: JSON.stringify({ p: phase, i, t }),
+          createdAt: new Date().toISOString(),
+          clientId: `b${phase}-${i}`,
+          file: null,
+        },
+      }),
+  }, () => server.stop());
+}
+
+async function startHearth(): Promise<Setup> {
+  const dir = await Deno.makeTempDir({ prefix: "hearth-fanout-" });
+  const db = `${dir}/hearth.db`;
+  const secret = randomSecret();
+  let server: Child | undefined;
+  const stop = async () => {
+    await server?.stop();
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  };
+  try {
+    const seeded = await seed(db, CLIENTS + 1, secret);
+    server = await spawnHearth(db, secret);
+    const url = (token: string) =>
+      `ws://127.0.0.1:${
+        server!.port
+      }/ws/channels/${seeded.generalId}?token=${token}`;
+    return await connect({
+      name: "hearth",
+      urls: seeded.tokens.slice(0, CLIENTS).map(url),
+      senderUrl: url(seeded.tokens[CLIENTS]),
+      waitReady: true,
+      frame: (phase, i, t) =>
+        JSON.stringify({
+          type: "message",
+          content: JSON.stringify({ p: phase, i, t }),
+          clientId: `b${phase}-${i}`,
+        }),
+    }, stop);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function median(runs: PhaseResult[]): PhaseResult {
+  const sorted = [...runs].sort((a, b) => a.perSecond - b.perSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/**
+ * Connects both servers' clients, then alternates their phases (bare, Hearth,
+ * bare, Hearth ...) so that both see the same background noise.
+ */
+async function measureBoth(): Promise<{ bare: Measured; hearth: Measured }> {
+  const setups = [await startBare()];
+  try {
+    setups.push(await startHearth());
+    const bursts: PhaseResult[][] = [[], []];
+    for (let run = 1; run <= REPEAT; run++) {
+      for (const [k, setup] of setups.entries()) {
+        const { clients, target, sender } = setup;
+        bursts[k].push(await runPhase(clients, target, sender, run, "burst"));
+      }
+    }
+    const paced: PhaseResult[] = [];
+    for (const { clients, target, sender } of setups) {
+      paced.push(
+        await runPhase(clients, target, sender, REPEAT + 1, "paced"),
+      );
+    }
+    const result = (k: number): Measured => ({
+      bursts: bursts[k],
+      burst: median(bursts[k]),
+      paced: paced[k],
+      connectSeconds: setups[k].connectSeconds,
+    });
+    return { bare: result(0), hearth: result(1) };
+  } finally {
+    for (const setup of setups) await setup.close();
+  }
+}
+
+function line(name: string, r: PhaseResult): string {
+  return `${name.padEnd(8)} ${r.deliveries}/${r.expected} deliveries in ${
+    r.seconds.toFixed(2)
+  } s = ${Math.round(r.perSecond).toLocaleString("en-US")}/s; latency p50 ${
+    r.p50.toFixed(1)
+  } ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`;
+}
+
+if (import.meta.main) {
+  console.log(
+    `Fan-out: ${CLIENTS} clients in ${WORKERS} workers, ${MESSAGES} messages, window ${WINDOW}, paced at ${RATE}/s`,
+  );
+  console.log(`${await machine()}; ${await loadAverage()}`);
+  const { bare, hearth } = await measureBoth();
+  console.log(`bare connected in ${bare.connectSeconds.toFixed(1)} s`);
+  console.log(`hearth connected in ${hearth.connectSeconds.toFixed(1)} s`);
+  console.log(`finished; ${await loadAverage()}`);
+  console.log(`\nburst, ${REPEAT} runs each, alternating`);
+  for (const run of bare.bursts) console.log(line("bare", run));
+  for (const run of hearth.bursts) console.log(line("hearth", run));
+  console.log("median runs:");
+  console.log(line("bare", bare.burst));
+  console.log(line("hearth", hearth.burst));
+  console.log(
+    `ratio hearth/bare deliveries per second: ${
+      (hearth.burst.perSecond / bare.burst.perSecond).toFixed(2)
+    }`,
+  );
+  console.log(`\npaced at ${RATE} messages/s`);
+  console.log(line("bare", bare.paced));
+  console.log(line("hearth", hearth.paced));
+  console.log(
+    `ratio hearth/bare p99 latency: ${
+      (hearth.paced.p99 / bare.paced.p99).toFixed(2)
+    }`,
+  );
+  if (values.json) console.log(JSON.stringify({ bare, hearth }));
+}

@@ -1,0 +1,614 @@
+/** WebSocket suite for `/ws/channels/{id}`, over real sockets against a real server. */
+import assert from "node:assert/strict";
+import {
+  createChannel,
+  delay,
+  FrameSocket,
+  postMessage,
+  rawHandshake,
+  readUntilClose,
+  request,
+  signIn,
+  signUp,
+  socketUrl,
+  upgradeStatus,
+  withHearth,
+} from "./helpers/api.ts";
+
+const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** Two members of a fresh public channel. */
+async function pair(base: string) {
+  const ada = await signUp(base);
+  const bo = await signUp(base);
+  const room = await createChannel(ada.api);
+  await bo.api.post(`/channels/${room.id}/join`);
+  return { ada, bo, room };
+}
+
+Deno.test("The first frame is ready, with lastSeq and members with presence", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const carl = await signUp(base);
+    await carl.api.post(`/channels/${room.id}/join`);
+    await postMessage(ada.api, room.id, "one");
+    await postMessage(bo.api, room.id, "two");
+    const boSocket = await FrameSocket.open(base, room.id, bo.token);
+    const adaSocket = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      await adaSocket.next("ready");
+      const ready = adaSocket.frames[0];
+      assert.equal(ready.type, "ready");
+      if (ready.type !== "ready") return;
+      assert.equal(ready.channelId, room.id);
+      assert.equal(ready.lastSeq, 2);
+      const online = Object.fromEntries(
+        ready.members.map((m) => [m.username, m.online]),
+      );
+      assert.deepEqual(online, {
+        [ada.username]: true,
+        [bo.username]: true,
+        [carl.username]: false,
+      });
+      for (const member of ready.members) {
+        assert.deepEqual(Object.keys(member).sort(), [
+          "createdAt",
+          "displayName",
+          "id",
+          "online",
+          "username",
+        ]);
+      }
+      // Without `after`, stored messages are not replayed.
+      await postMessage(bo.api, room.id, "three");
+      await adaSocket.message(3);
+      assert.deepEqual(adaSocket.seqs(), [3]);
+      // The REST member list shows the same presence.
+      const members = await carl.api.get(`/channels/${room.id}/members`);
+      assert.deepEqual(
+        Object.fromEntries(
+          members.body.map((m: { username: string; online: boolean }) => [
+            m.username,
+            m.online,
+          ]),
+        ),
+        online,
+      );
+    } finally {
+      await adaSocket.close();
+      await boSocket.close();
+    }
+  });
+});
+
+Deno.test("Messages posted over HTTP or the socket reach every member's socket live", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const adaSocket = await FrameSocket.open(base, room.id, ada.token);
+    const boSocket = await FrameSocket.open(base, room.id, bo.token);
+    try {
+      await adaSocket.next("ready");
+      await boSocket.next("ready");
+      const posted = await postMessage(bo.api, room.id, "over http");
+      assert.deepEqual(await adaSocket.message(posted.seq), posted);
+      assert.deepEqual(await boSocket.message(posted.seq), posted);
+
+      adaSocket.send({
+        type: "message",
+        content: "  over ws  ",
+        clientId: "w1",
+      });
+      const received = await boSocket.message(2);
+      assert.equal(received.content, "over ws");
+      assert.equal(received.clientId, "w1");
+      assert.equal(received.author.id, ada.id);
+      // The sender hears its own message back, as everyone does.
+      assert.deepEqual(await adaSocket.message(2), received);
+      const stored = await ada.api.get(`/channels/${room.id}/messages`);
+      assert.deepEqual(stored.body, [posted, received]);
+      // A channel's socket hears only that channel.
+      const other = await createChannel(ada.api);
+      await postMessage(ada.api, other.id, "elsewhere");
+      const last = await postMessage(ada.api, room.id, "here");
+      await boSocket.message(last.seq);
+      assert.deepEqual(boSocket.seqs(), [1, 2, 3]);
+    } finally {
+      await adaSocket.close();
+      await boSocket.close();
+    }
+  });
+});
+
+Deno.test("Reconnecting with after= gets exactly the missed messages, then live ones", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const first = await FrameSocket.open(base, room.id, ada.token, 0);
+    for (let i = 1; i <= 3; i++) await postMessage(bo.api, room.id, `m${i}`);
+    await first.message(3);
+    assert.deepEqual(first.seqs(), [1, 2, 3]);
+    await first.close();
+
+    for (let i = 4; i <= 10; i++) await postMessage(bo.api, room.id, `m${i}`);
+    const again = await FrameSocket.open(base, room.id, ada.token, 3);
+    try {
+      await again.message(10);
+      const ready = await again.next("ready");
+      assert.equal(ready.lastSeq, 10);
+      assert.equal(again.frames[0].type, "ready");
+      await postMessage(bo.api, room.id, "m11");
+      await again.message(11);
+      assert.deepEqual(again.seqs(), range(4, 11));
+    } finally {
+      await again.close();
+    }
+    // after=0 replays the whole history.
+    const all = await FrameSocket.open(base, room.id, ada.token, 0);
+    try {
+      await all.message(11);
+      assert.deepEqual(all.seqs(), range(1, 11));
+    } finally {
+      await all.close();
+    }
+  });
+});
+
+Deno.test("Messages posted during a reconnect's backlog arrive once, in order, with no gap", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const senders = [bo, ...await Promise.all([signUp(base), signUp(base)])];
+    await Promise.all(
+      senders.map((s) => s.api.post(`/channels/${room.id}/join`)),
+    );
+    // A backlog of several pages (a page is 200 messages).
+    for (let batch = 0; batch < 9; batch++) {
+      await Promise.all(
+        range(1, 50).map((n) =>
+          postMessage(senders[n % 3].api, room.id, `early ${batch}.${n}`)
+        ),
+      );
+    }
+    const missedFrom = 120;
+    const live = 240;
+    // Start posting, then connect while the posts are still landing.
+    let posted = 0;
+    const posting = Promise.all(
+      senders.map(async (sender, i) => {
+        for (let n = 0; n < live / senders.length; n++) {
+          await postMessage(sender.api, room.id, `live ${i}.${n}`);
+          posted++;
+        }
+      }),
+    );
+    await delay(5);
+    const socket = await FrameSocket.open(base, room.id, ada.token, missedFrom);
+    try {
+      const postedAtOpen = posted;
+      await posting;
+      const last = 450 + live;
+      await socket.message(last, 30_000);
+      await delay(50);
+      assert.ok(postedAtOpen < live, "the socket opened while posts ran");
+      assert.deepEqual(socket.seqs(), range(missedFrom + 1, last));
+      assert.equal(socket.frames[0].type, "ready");
+      const ids = socket.frames.flatMap((f) =>
+        f.type === "message" ? [f.message.id] : []
+      );
+      assert.equal(new Set(ids).size, ids.length);
+    } finally {
+      await socket.close();
+    }
+  });
+});
+
+Deno.test("Reconnecting sockets racing concurrent senders never miss or double a message", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const total = 150;
+    let stop = false;
+    const sending = (async () => {
+      for (let n = 1; n <= total; n++) {
+        await Promise.all([
+          postMessage(bo.api, room.id, `b${n}`),
+          n % 3 === 0 ? postMessage(ada.api, room.id, `a${n}`) : null,
+        ]);
+        if (stop) break;
+      }
+    })();
+    // Keep dropping and resuming from the last seq seen, as a flaky client does.
+    const seen: number[] = [];
+    try {
+      for (let round = 0; round < 6; round++) {
+        const after = seen.at(-1) ?? 0;
+        const socket = await FrameSocket.open(base, room.id, ada.token, after);
+        await socket.next("ready");
+        await delay(20 + round * 10);
+        await socket.close();
+        seen.push(...socket.seqs());
+      }
+      await sending;
+      const final = await FrameSocket.open(
+        base,
+        room.id,
+        ada.token,
+        seen.at(-1) ?? 0,
+      );
+      // One more message, so the final socket has something live to wait for.
+      const { seq: last } = await postMessage(bo.api, room.id, "final");
+      await final.message(last, 20_000);
+      await final.close();
+      seen.push(...final.seqs());
+      assert.deepEqual(seen, range(1, last));
+    } finally {
+      stop = true;
+      await sending;
+    }
+  });
+});
+
+Deno.test("A repeated clientId over the socket stores and delivers one message", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const adaSocket = await FrameSocket.open(base, room.id, ada.token);
+    const boSocket = await FrameSocket.open(base, room.id, bo.token);
+    try {
+      await adaSocket.next("ready");
+      await boSocket.next("ready");
+      const frame = {
+        type: "message",
+        content: "just once",
+        clientId: "dup-1",
+      };
+      adaSocket.send(frame);
+      adaSocket.send(frame);
+      adaSocket.send({ ...frame, content: "changed" });
+      const stored = await boSocket.message(1);
+      // An HTTP retry with the same clientId gets the same message with 200.
+      const retry = await ada.api.post(`/channels/${room.id}/messages`, {
+        content: "just once",
+        clientId: "dup-1",
+      });
+      assert.equal(retry.status, 200);
+      assert.deepEqual(retry.body, stored);
+      // A later message marks the end of anything the repeats could have sent.
+      adaSocket.send({ type: "message", content: "next", clientId: "dup-2" });
+      await boSocket.message(2);
+      await adaSocket.message(2);
+      assert.deepEqual(boSocket.seqs(), [1, 2]);
+      assert.deepEqual(adaSocket.seqs(), [1, 2]);
+      assert.ok(!adaSocket.frames.some((f) => f.type === "error"));
+      const listed = await bo.api.get(`/channels/${room.id}/messages`);
+      assert.deepEqual(
+        listed.body.map((m: { content: string }) => m.content),
+        ["just once", "next"],
+      );
+    } finally {
+      await adaSocket.close();
+      await boSocket.close();
+    }
+  });
+});
+
+Deno.test("The upgrade checks Origin: foreign refused with 403, own and --origin accepted, none accepted", async () => {
+  const allowed = "https://chat.example.org";
+  await withHearth(async ({ base }) => {
+    const { ada, room } = await pair(base);
+    const url = socketUrl(base, room.id, ada.token);
+    assert.equal(
+      await upgradeStatus(url, { Origin: "https://evil.example" }),
+      403,
+    );
+    assert.equal(await upgradeStatus(url, { Origin: "null" }), 403);
+    assert.equal(
+      await upgradeStatus(url, { Origin: "http://127.0.0.1:1" }),
+      403,
+    );
+    assert.equal(await upgradeStatus(url, { Origin: allowed }), 101);
+    assert.equal(
+      await upgradeStatus(url, { Origin: new URL(base).origin }),
+      101,
+    );
+    // Non-browser clients send no Origin; the token alone decides.
+    assert.equal(await upgradeStatus(url), 101);
+    const socket = await FrameSocket.open(base, room.id, ada.token);
+    await socket.next("ready");
+    await socket.close();
+    // The refusal is the JSON error contract.
+    const refused = await request(
+      base,
+      "GET",
+      new URL(url).pathname + new URL(url).search,
+      {
+        headers: { upgrade: "websocket", origin: "https://evil.example" },
+      },
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.code, "origin_not_allowed");
+  }, ["--origin", allowed]);
+  await withHearth(async ({ base }) => {
+    const { ada, room } = await pair(base);
+    const url = socketUrl(base, room.id, ada.token);
+    assert.equal(await upgradeStatus(url, { Origin: allowed }), 403);
+  });
+});
+
+Deno.test("The upgrade refuses a missing, bad or revoked token with 401", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, room } = await pair(base);
+    assert.equal(await upgradeStatus(socketUrl(base, room.id)), 401);
+    assert.equal(await upgradeStatus(socketUrl(base, room.id, "nope")), 401);
+    const [head, body] = ada.token.split(".");
+    assert.equal(
+      await upgradeStatus(socketUrl(base, room.id, `${head}.${body}.AAAA`)),
+      401,
+    );
+    // Logging out revokes the token at once; a fresh login still works.
+    const spare = await signIn(base, ada.username, ada.password);
+    const out = await request(base, "POST", "/auth/logout", {
+      token: ada.token,
+    });
+    assert.equal(out.status, 204);
+    assert.equal(await upgradeStatus(socketUrl(base, room.id, ada.token)), 401);
+    assert.equal(await upgradeStatus(socketUrl(base, room.id, spare)), 101);
+  });
+});
+
+Deno.test("The upgrade refuses non-members with 403 and unknown channels with 404", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, room } = await pair(base);
+    const carl = await signUp(base);
+    const hidden = await createChannel(ada.api, undefined, { private: true });
+    assert.equal(
+      await upgradeStatus(socketUrl(base, room.id, carl.token)),
+      403,
+    );
+    assert.equal(
+      await upgradeStatus(socketUrl(base, hidden.id, carl.token)),
+      403,
+    );
+    assert.equal(
+      await upgradeStatus(socketUrl(base, crypto.randomUUID(), carl.token)),
+      404,
+    );
+    assert.equal(
+      await upgradeStatus(socketUrl(base, "x".repeat(3000), carl.token)),
+      404,
+    );
+    // Joining opens the door.
+    await carl.api.post(`/channels/${room.id}/join`);
+    assert.equal(
+      await upgradeStatus(socketUrl(base, room.id, carl.token)),
+      101,
+    );
+    // A bad `after` is a 422, not a socket.
+    assert.equal(
+      await upgradeStatus(`${socketUrl(base, room.id, carl.token)}&after=-4`),
+      422,
+    );
+  });
+});
+
+Deno.test("Bad frames get error frames and the socket keeps working", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const socket = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      await socket.next("ready");
+      const bad = [
+        "{not json",
+        "[1,2]",
+        `{"kind":"message"}`,
+        `{"type":"shout"}`,
+        `{"type":"message","content":"   ","clientId":"c1"}`,
+        `{"type":"message","content":"no id"}`,
+        `{"type":"message","content":"x","clientId":"bad id!"}`,
+        JSON.stringify({
+          type: "message",
+          content: "y".repeat(4001),
+          clientId: "c2",
+        }),
+        new Uint8Array([1, 2, 3]),
+      ];
+      for (const frame of bad) socket.send(frame);
+      const errors = [];
+      for (let i = 0; i < bad.length; i++) {
+        errors.push(await socket.next("error"));
+      }
+      for (const error of errors) {
+        assert.equal(typeof error.code, "string");
+        assert.ok(error.detail.length > 0);
+      }
+      assert.deepEqual(errors.map((e) => e.code), [
+        "invalid_json",
+        "invalid_frame",
+        "invalid_frame",
+        "unknown_frame_type",
+        "validation_failed",
+        "validation_failed",
+        "validation_failed",
+        "validation_failed",
+        "binary_not_supported",
+      ]);
+      socket.send({ type: "message", content: "still here", clientId: "ok-1" });
+      assert.equal((await socket.message(1)).content, "still here");
+      // A frame from someone who left the channel is refused the same way.
+      const boSocket = await FrameSocket.open(base, room.id, bo.token);
+      await boSocket.next("ready");
+      await bo.api.post(`/channels/${room.id}/leave`);
+      boSocket.send({ type: "message", content: "gone", clientId: "g1" });
+      assert.equal((await boSocket.next("error")).code, "not_member");
+      await boSocket.close();
+      const listed = await ada.api.get(`/channels/${room.id}/messages`);
+      assert.deepEqual(listed.body.map((m: { content: string }) => m.content), [
+        "still here",
+      ]);
+    } finally {
+      await socket.close();
+    }
+  });
+});
+
+Deno.test("A frame larger than 16 KiB closes the socket with 1009", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const big = await FrameSocket.open(base, room.id, ada.token);
+    const other = await FrameSocket.open(base, room.id, bo.token);
+    try {
+      await big.next("ready");
+      await other.next("ready");
+      big.send(
+        JSON.stringify({
+          type: "message",
+          content: "z".repeat(16 * 1024),
+          clientId: "big",
+        }),
+      );
+      assert.equal((await big.closed).code, 1009);
+      // Nothing was stored and the server goes on serving.
+      const posted = await postMessage(bo.api, room.id, "after");
+      assert.equal(posted.seq, 1);
+      await other.message(1);
+    } finally {
+      await big.close();
+      await other.close();
+    }
+  });
+});
+
+Deno.test("A client that stops reading is closed while others keep being served", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const carl = await signUp(base);
+    await carl.api.post(`/channels/${room.id}/join`);
+    const watcher = await FrameSocket.open(base, room.id, bo.token);
+    await watcher.next("ready");
+    // Handshake by hand, then never read: its buffers fill up.
+    const slow = await rawHandshake(socketUrl(base, room.id, carl.token));
+    assert.equal(slow.status, 101);
+    await watcher.next("presence", (f) => f.userId === carl.id && f.online);
+    const carlOffline = watcher.next(
+      "presence",
+      (f) => f.userId === carl.id && !f.online,
+      120_000,
+    );
+    let gone = false;
+    carlOffline.then(() => gone = true, () => {});
+    const content = "x".repeat(4000);
+    let last = 0;
+    for (let round = 0; !gone; round++) {
+      assert.ok(round < 200, "the slow reader was never closed");
+      const batch = await Promise.all(
+        range(1, 25).map(() => postMessage(ada.api, room.id, content)),
+      );
+      last = Math.max(last, ...batch.map((m) => m.seq));
+    }
+    await carlOffline;
+    // The normal client got everything, in order.
+    await watcher.message(last, 30_000);
+    assert.deepEqual(watcher.seqs(), range(1, last));
+    const health = await request(base, "GET", "/healthz");
+    assert.equal(health.status, 200);
+    const fresh = await FrameSocket.open(base, room.id, ada.token, last - 1);
+    assert.equal((await fresh.message(last)).seq, last);
+    await fresh.close();
+    // What the slow reader finally sees: 1013, or a dropped connection.
+    const code = await readUntilClose(slow);
+    assert.ok(code === 1013 || code === null, `closed with ${code}`);
+    slow.conn.close();
+    await watcher.close();
+  });
+});
+
+Deno.test("Presence: online with the first socket, offline after the last, in all the user's channels", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const general = (await bo.api.get("/channels")).body.find(
+      (c: { name: string }) => c.name === "general",
+    );
+    const watchRoom = await FrameSocket.open(base, room.id, bo.token);
+    const watchGeneral = await FrameSocket.open(base, general.id, bo.token);
+    await watchRoom.next("ready");
+    await watchGeneral.next("ready");
+
+    const first = await FrameSocket.open(base, room.id, ada.token);
+    assert.deepEqual(
+      await watchRoom.next("presence", (f) => f.userId === ada.id),
+      { type: "presence", userId: ada.id, online: true },
+    );
+    // Ada's socket is on another channel, but presence reaches every channel she is in.
+    assert.deepEqual(
+      await watchGeneral.next("presence", (f) => f.userId === ada.id),
+      { type: "presence", userId: ada.id, online: true },
+    );
+    const second = await FrameSocket.open(base, general.id, ada.token);
+    await second.next("ready");
+    await first.close();
+    // A marker message: any presence change would have arrived before it.
+    const marker = await postMessage(bo.api, room.id, "marker");
+    await watchRoom.message(marker.seq);
+    assert.ok(
+      !watchRoom.frames.some((f) =>
+        f.type === "presence" && f.userId === ada.id && !f.online
+      ),
+      "still online with one socket left",
+    );
+    const members = await bo.api.get(`/channels/${room.id}/members`);
+    assert.equal(
+      members.body.find((m: { id: string }) => m.id === ada.id).online,
+      true,
+    );
+    await second.close();
+    assert.deepEqual(
+      await watchRoom.next("presence", (f) => f.userId === ada.id),
+      { type: "presence", userId: ada.id, online: false },
+    );
+    await watchGeneral.next(
+      "presence",
+      (f) => f.userId === ada.id && !f.online,
+    );
+    const after = await bo.api.get(`/channels/${room.id}/members`);
+    assert.equal(
+      after.body.find((m: { id: string }) => m.id === ada.id).online,
+      false,
+    );
+    await watchRoom.close();
+    await watchGeneral.close();
+  });
+});
+
+Deno.test("Typing is relayed to others, not echoed, and rate limited per user", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const adaSocket = await FrameSocket.open(base, room.id, ada.token);
+    const boSocket = await FrameSocket.open(base, room.id, bo.token);
+    try {
+      await adaSocket.next("ready");
+      await boSocket.next("ready");
+      adaSocket.send({ type: "typing" });
+      adaSocket.send({ type: "typing" });
+      adaSocket.send({ type: "typing" });
+      adaSocket.send({
+        type: "message",
+        content: "done typing",
+        clientId: "t1",
+      });
+      const typing = await boSocket.next("typing");
+      assert.equal(typing.userId, ada.id);
+      assert.equal(typing.username, ada.username);
+      await boSocket.message(1);
+      await adaSocket.message(1);
+      // Three notices within the interval are relayed once.
+      assert.equal(
+        boSocket.frames.filter((f) => f.type === "typing").length,
+        1,
+      );
+      assert.ok(!adaSocket.frames.some((f) => f.type === "typing"));
+      // Bo's typing is not limited by Ada's.
+      boSocket.send({ type: "typing" });
+      assert.equal((await adaSocket.next("typing")).userId, bo.id);
+    } finally {
+      await adaSocket.close();
+      await boSocket.close();
+    }
+  });
+});

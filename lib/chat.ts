@@ -1,9 +1,14 @@
 import { type Channel, getChannel } from "./db/channels.ts";
-import { listMembers } from "./db/members.ts";
+import {
+  addMember,
+  joinChannel,
+  leaveChannel,
+  listMembers,
+} from "./db/members.ts";
 import { createMessage, type FileRef, type Message } from "./db/messages.ts";
 import type { User } from "./db/users.ts";
 import { ApiError } from "./errors.ts";
-import { messageEvent } from "./realtime/hub.ts";
+import { memberEvent, messageEvent } from "./realtime/hub.ts";
 import type { Services } from "./services.ts";
 
 /** A member as the API shows it: a user and whether they are online. */
@@ -72,4 +77,52 @@ export async function membersWithPresence(
     ...member,
     online: services.presence.isOnline(member.id),
   }));
+}
+
+/** Joins a channel and tells its sockets, so member lists update live. */
+export async function joinAndAnnounce(
+  services: Services,
+  channelId: string,
+  user: User,
+): Promise<Channel> {
+  const channel = await joinChannel(services.kv, channelId, user.id);
+  announceMember(services, channelId, user, true);
+  return channel;
+}
+
+/** Leaves a channel; the leaver's own sockets on it are closed by the event. */
+export async function leaveAndAnnounce(
+  services: Services,
+  channelId: string,
+  user: User,
+): Promise<void> {
+  await leaveChannel(services.kv, channelId, user.id);
+  services.hub.publish(channelId, memberEvent(user.id, false));
+}
+
+/** The owner adds someone by username; the channel hears of it. */
+export async function addAndAnnounce(
+  services: Services,
+  channelId: string,
+  owner: User,
+  username: string,
+): Promise<User> {
+  const added = await addMember(services.kv, channelId, owner.id, username);
+  announceMember(services, channelId, added, true);
+  return added;
+}
+
+function announceMember(
+  services: Services,
+  channelId: string,
+  user: User,
+  joined: boolean,
+) {
+  const member = {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    online: services.presence.isOnline(user.id),
+  };
+  services.hub.publish(channelId, memberEvent(user.id, joined, member));
 }

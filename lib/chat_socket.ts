@@ -37,15 +37,22 @@ export function attachChannelSocket(
       // Membership is checked per frame: someone who left stops posting at once.
       await requireMember(kv, channelId, user.id);
       if (frame.type === "message") {
-        await postMessage(services, user, channelId, {
-          content: frame.content,
-          clientId: frame.clientId,
-        });
+        const { message, created } = await postMessage(
+          services,
+          user,
+          channelId,
+          {
+            content: frame.content,
+            clientId: frame.clientId,
+          },
+        );
+        if (!created) session.answerDuplicate(message);
       } else {
         const key = `${channelId}\u0000${user.id}`;
         const now = Date.now();
         if (now - (lastTyping.get(key) ?? 0) < TYPING_INTERVAL_MS) return;
         lastTyping.set(key, now);
+        if (lastTyping.size > 10_000) pruneTyping(now);
         hub.publish(channelId, typingEvent(user));
       }
     },
@@ -58,7 +65,6 @@ export function attachChannelSocket(
 
   void session.closed.then(({ code }) => {
     services.sockets.delete(socket);
-    lastTyping.delete(`${channelId}\u0000${user.id}`);
     if (presence.disconnect(user.id)) {
       void announcePresence(services, user.id, false);
     }
@@ -70,6 +76,14 @@ export function attachChannelSocket(
     });
   });
   return session;
+}
+
+// Entries outlive sockets on purpose (a reconnect must not reset the limit);
+// stale ones are dropped in bulk once the map grows.
+function pruneTyping(now: number): void {
+  for (const [key, at] of lastTyping) {
+    if (now - at >= TYPING_INTERVAL_MS) lastTyping.delete(key);
+  }
 }
 
 // Presence goes to every channel the user belongs to, not only the one they opened.

@@ -431,13 +431,11 @@ Deno.test("Bad frames get error frames and the socket keeps working", async () =
       ]);
       socket.send({ type: "message", content: "still here", clientId: "ok-1" });
       assert.equal((await socket.message(1)).content, "still here");
-      // A frame from someone who left the channel is refused the same way.
+      // Someone who left cannot post through a socket opened before: it is closed.
       const boSocket = await FrameSocket.open(base, room.id, bo.token);
       await boSocket.next("ready");
       await bo.api.post(`/channels/${room.id}/leave`);
-      boSocket.send({ type: "message", content: "gone", clientId: "g1" });
-      assert.equal((await boSocket.next("error")).code, "not_member");
-      await boSocket.close();
+      assert.equal((await boSocket.closed).code, 1008);
       const listed = await ada.api.get(`/channels/${room.id}/messages`);
       assert.deepEqual(listed.body.map((m: { content: string }) => m.content), [
         "still here",
@@ -606,6 +604,66 @@ Deno.test("Typing is relayed to others, not echoed, and rate limited per user", 
       // Bo's typing is not limited by Ada's.
       boSocket.send({ type: "typing" });
       assert.equal((await adaSocket.next("typing")).userId, bo.id);
+    } finally {
+      await adaSocket.close();
+      await boSocket.close();
+    }
+  });
+});
+
+Deno.test("A live-only socket that repeats an old clientId is answered with the stored message", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, room } = await pair(base);
+    const first = await ada.api.post(`/channels/${room.id}/messages`, {
+      content: "sent over HTTP",
+      clientId: "retry.1:a",
+    });
+    assert.equal(first.status, 201);
+    // No after=: this socket starts past seq 1, so only an answer can deliver it.
+    const socket = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      await socket.next("ready");
+      socket.send({
+        type: "message",
+        content: "sent over HTTP",
+        clientId: "retry.1:a",
+      });
+      const answer = await socket.next("message");
+      assert.deepEqual(answer.message, first.body);
+      const listed = await ada.api.get(`/channels/${room.id}/messages`);
+      assert.equal(listed.body.length, 1);
+    } finally {
+      await socket.close();
+    }
+  });
+});
+
+Deno.test("Leaving a channel closes the leaver's sockets on it and tells the others", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const adaSocket = await FrameSocket.open(base, room.id, ada.token);
+    const boSocket = await FrameSocket.open(base, room.id, bo.token);
+    try {
+      await adaSocket.next("ready");
+      await boSocket.next("ready");
+      const left = await bo.api.post(`/channels/${room.id}/leave`);
+      assert.equal(left.status, 204);
+      const closed = await boSocket.closed;
+      assert.equal(closed.code, 1008);
+      const seen = await adaSocket.next("member");
+      assert.equal(seen.userId, bo.id);
+      assert.equal(seen.joined, false);
+      // A later message never reaches the one who left.
+      await ada.api.post(`/channels/${room.id}/messages`, {
+        content: "after bo left",
+      });
+      await adaSocket.message(1);
+      assert.ok(!boSocket.frames.some((f) => f.type === "message"));
+      // Joining again is announced with the member's details.
+      await bo.api.post(`/channels/${room.id}/join`);
+      const joined = await adaSocket.next("member");
+      assert.equal(joined.joined, true);
+      assert.equal(joined.member?.username, bo.username);
     } finally {
       await adaSocket.close();
       await boSocket.close();

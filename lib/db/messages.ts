@@ -1,4 +1,11 @@
 import { ApiError } from "../errors.ts";
+import {
+  type Author,
+  CLIENT_ID_PATTERN,
+  type FileRef as WireFile,
+  MAX_CONTENT_LENGTH,
+  type Message,
+} from "../realtime/frames.ts";
 import { channelNotFound, isChannelId } from "./_channel_store.ts";
 import { channelSeqKey, messageKey, messagesPrefix } from "./_keys.ts";
 import {
@@ -9,37 +16,17 @@ import {
   writeMessage,
 } from "./_message_writer.ts";
 
-/** An already-stored file that a message points at. */
-export interface FileRef {
-  id: string;
-  name: string;
-  size: number;
-  type: string;
-}
-
 /** A message's file as the API shows it, with its download URL. */
-export interface MessageFile extends FileRef {
-  url: string;
-}
+export type MessageFile = WireFile;
+
+/** An already-stored file that a message points at. */
+export type FileRef = Omit<WireFile, "url">;
 
 /** Who wrote a message, as of sending (not updated by later renames). */
-export interface MessageAuthor {
-  id: string;
-  username: string;
-  displayName: string;
-}
+export type MessageAuthor = Author;
 
-/** A message as the API shows it; `seq` counts 1, 2, 3 ... per channel. */
-export interface Message {
-  id: string;
-  channelId: string;
-  seq: number;
-  author: MessageAuthor;
-  content: string;
-  createdAt: string;
-  clientId?: string;
-  file: MessageFile | null;
-}
+// The API and the socket show the same message: its type lives with the wire types.
+export type { Message };
 
 /** Input of `createMessage`. */
 export interface NewMessage {
@@ -63,10 +50,8 @@ export interface ListMessagesOptions {
   limit?: number;
 }
 
-/** Longest message content, counted in UTF-16 units after trimming. */
-export const MAX_CONTENT_LENGTH = 4000;
-/** A clientId: 1–64 of letters, digits, `_`, `-`, `.` and `:` (fits a UUID). */
-export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+/** Longest content (UTF-16 units after trimming) and the clientId rule, shared with the socket. */
+export { CLIENT_ID_PATTERN, MAX_CONTENT_LENGTH };
 /** Page size of `listMessages` when none is given. */
 export const DEFAULT_PAGE_SIZE = 50;
 /** Largest page `listMessages` returns; bigger limits are clamped. */

@@ -76,6 +76,15 @@ export interface TypingFrame {
   displayName?: string;
 }
 
+/** Someone joined or left the channel; a socket whose own user left is closed after it. */
+export interface MemberFrame {
+  type: "member";
+  userId: string;
+  joined: boolean;
+  /** The member who joined, so lists can show them without a lookup. */
+  member?: Member;
+}
+
 /** Something the client sent was refused; the socket stays open. */
 export interface ErrorFrame {
   type: "error";
@@ -89,6 +98,7 @@ export type ServerFrame =
   | MessageFrame
   | PresenceFrame
   | TypingFrame
+  | MemberFrame
   | ErrorFrame;
 
 /** Post a message; `clientId` makes a retried send store one message. */
@@ -125,6 +135,9 @@ export const contentSchema = z
     error: `"content" is longer than ${MAX_CONTENT_LENGTH} characters`,
   });
 
+/** Client-chosen idempotency keys, the same over HTTP and the socket (fits UUIDs). */
+export const CLIENT_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+
 /** Client-chosen idempotency key: 1-64 URL-safe characters (fits UUIDs and nanoids). */
 export const clientIdSchema = z
   .string({
@@ -133,8 +146,8 @@ export const clientIdSchema = z
         ? `"clientId" is required`
         : `"clientId" must be a string`,
   })
-  .regex(/^[A-Za-z0-9_-]{1,64}$/, {
-    error: `"clientId" must be 1 to 64 letters, digits, "-" or "_"`,
+  .regex(CLIENT_ID_PATTERN, {
+    error: `"clientId" must be 1 to 64 letters, digits, "-", "_", "." or ":"`,
   });
 
 // Unknown extra keys are stripped rather than refused, so older servers accept

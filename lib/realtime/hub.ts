@@ -2,7 +2,7 @@
  * The one place that owns real-time fan-out: `publish` after a commit,
  * `subscribe` per socket. Optionally relays events between isolates.
  */
-import type { Message, ServerFrame } from "./frames.ts";
+import type { Member, Message, ServerFrame } from "./frames.ts";
 
 /** A stored message to deliver; `seq` is copied out for cheap ordering checks. */
 export interface MessageHubEvent {
@@ -30,8 +30,21 @@ export interface TypingHubEvent {
   readonly frameText: string;
 }
 
+/** Someone joined or left the channel. */
+export interface MemberHubEvent {
+  readonly kind: "member";
+  readonly userId: string;
+  readonly joined: boolean;
+  /** The `member` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
 /** Anything published to a channel. */
-export type HubEvent = MessageHubEvent | PresenceHubEvent | TypingHubEvent;
+export type HubEvent =
+  | MessageHubEvent
+  | PresenceHubEvent
+  | TypingHubEvent
+  | MemberHubEvent;
 
 /** Receives the events of one channel; must not throw (errors are logged and skipped). */
 export type HubListener = (event: HubEvent) => void;
@@ -84,6 +97,18 @@ export function typingEvent(
     username: user.username,
     displayName: user.displayName,
   }));
+}
+
+/** Wraps a membership change for publishing; `member` is shown by lists on a join. */
+export function memberEvent(
+  userId: string,
+  joined: boolean,
+  member?: Member,
+): MemberHubEvent {
+  return withFrameText(
+    { kind: "member", userId, joined },
+    () => ({ type: "member", userId, joined, member }),
+  );
 }
 
 /** Fans events out to a channel's subscribers, in this isolate and (with relay) others. */
@@ -209,6 +234,13 @@ function eventFromFrameText(text: unknown): HubEvent | null {
       };
     case "typing":
       return { kind: "typing", userId: frame.userId, frameText: text };
+    case "member":
+      return {
+        kind: "member",
+        userId: frame.userId,
+        joined: frame.joined,
+        frameText: text,
+      };
     default:
       return null;
   }

@@ -98,6 +98,8 @@ export class ChannelSession {
   #pumping = false;
   #lastSentSeq = 0;
   #inbox: Outgoing[] = [];
+  // The seq this socket started delivering after; null until `ready` is sent.
+  #startedAfter: number | null = null;
   #maxQueued: number;
   #inbound: Inbound;
 
@@ -134,6 +136,16 @@ export class ChannelSession {
     else if (socket.readyState === WebSocket.CONNECTING) {
       socket.addEventListener("open", () => this.#open(), { once: true });
     } else this.#end(1006, "Socket closed before the session started");
+  }
+
+  /**
+   * Answers a repeated clientId with the stored message when this socket has
+   * not and will not deliver it: it predates what the socket started sending.
+   * Anything later arrives (or arrived) in order, so it is not sent twice.
+   */
+  answerDuplicate(message: Message): void {
+    if (this.#startedAfter === null || message.seq > this.#startedAfter) return;
+    this.#push({ kind: "frame", frameText: messageEvent(message).frameText });
   }
 
   /** Highest seq sent to this client so far. */
@@ -173,6 +185,15 @@ export class ChannelSession {
   #push(item: Outgoing): void {
     if (this.#ended) return;
     if (item.kind === "typing" && item.userId === this.#opts.userId) return;
+    if (
+      item.kind === "member" && !item.joined &&
+      item.userId === this.#opts.userId
+    ) {
+      // Whoever left the channel stops hearing it at once, on every instance.
+      this.#outbox.write(item.frameText);
+      this.close(1008, "You are no longer a member of this channel");
+      return;
+    }
     // Fast path for fan-out: no promise per socket when nothing is queued.
     if (
       this.#live && !this.#pumping && this.#inbox.length === 0 &&
@@ -214,7 +235,10 @@ export class ChannelSession {
         if (this.#outbox.congested && !(await this.#outbox.drain())) return;
       }
     } catch (err) {
-      console.error(`Channel session "${this.channelId}" failed`, err);
+      // Failing because the session already ended (KV closed at shutdown) is expected.
+      if (!this.#ended) {
+        console.error(`Channel session "${this.channelId}" failed`, err);
+      }
       this.close(1011, "Server error, reconnect with after");
     } finally {
       this.#pumping = false;
@@ -232,6 +256,7 @@ export class ChannelSession {
     const requested = this.#opts.afterSeq;
     const after = Number.isFinite(requested) ? Math.floor(requested!) : lastSeq;
     this.#lastSentSeq = Math.max(0, Math.min(after, lastSeq));
+    this.#startedAfter = this.#lastSentSeq;
     const ready: ReadyFrame = {
       type: "ready",
       channelId: this.channelId,

@@ -1,11 +1,11 @@
 import { requireUser } from "../../../lib/auth/session.ts";
-import { leaveChannel } from "../../../lib/db/members.ts";
+import { leaveAndAnnounce } from "../../../lib/chat.ts";
 import { define } from "../../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
     const user = requireUser(ctx);
-    await leaveChannel(ctx.state.services.kv, ctx.params.id, user.id);
+    await leaveAndAnnounce(ctx.state.services, ctx.params.id, user);
     return new Response(null, { status: 204 });
   },
 });

@@ -1,7 +1,6 @@
 import { requireUser } from "../../../lib/auth/session.ts";
-import { membersWithPresence } from "../../../lib/chat.ts";
+import { addAndAnnounce, membersWithPresence } from "../../../lib/chat.ts";
 import { requireMember } from "../../../lib/db/channels.ts";
-import { addMember } from "../../../lib/db/members.ts";
 import { addMemberSchema } from "../../../lib/db/schemas.ts";
 import { readJson } from "../../../lib/http/body.ts";
 import { define } from "../../../utils.ts";
@@ -17,10 +16,10 @@ export const handler = define.handlers({
   async POST(ctx) {
     const user = requireUser(ctx);
     const { username } = await readJson(ctx.req, addMemberSchema);
-    const added = await addMember(
-      ctx.state.services.kv,
+    const added = await addAndAnnounce(
+      ctx.state.services,
       ctx.params.id,
-      user.id,
+      user,
       username,
     );
     return Response.json(added, { status: 201 });

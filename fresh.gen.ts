@@ -7,19 +7,22 @@ import * as $2 from "./routes/_middleware.ts";
 import * as $3 from "./routes/auth/login.ts";
 import * as $4 from "./routes/auth/logout.ts";
 import * as $5 from "./routes/auth/register.ts";
-import * as $6 from "./routes/channels/[id]/files.ts";
-import * as $7 from "./routes/channels/[id]/join.ts";
-import * as $8 from "./routes/channels/[id]/leave.ts";
-import * as $9 from "./routes/channels/[id]/members.ts";
-import * as $10 from "./routes/channels/[id]/messages.ts";
-import * as $11 from "./routes/channels/[id]/read.ts";
-import * as $12 from "./routes/channels/index.ts";
-import * as $13 from "./routes/files/[id].ts";
-import * as $14 from "./routes/healthz.ts";
-import * as $15 from "./routes/index.tsx";
-import * as $16 from "./routes/me.ts";
-import * as $17 from "./routes/ws/channels/[id].ts";
-import * as $$0 from "./islands/SignInForm.tsx";
+import * as $6 from "./routes/browse.tsx";
+import * as $7 from "./routes/c/[id].tsx";
+import * as $8 from "./routes/channels/[id]/files.ts";
+import * as $9 from "./routes/channels/[id]/join.ts";
+import * as $10 from "./routes/channels/[id]/leave.ts";
+import * as $11 from "./routes/channels/[id]/members.ts";
+import * as $12 from "./routes/channels/[id]/messages.ts";
+import * as $13 from "./routes/channels/[id]/read.ts";
+import * as $14 from "./routes/channels/index.ts";
+import * as $15 from "./routes/files/[id].ts";
+import * as $16 from "./routes/healthz.ts";
+import * as $17 from "./routes/index.tsx";
+import * as $18 from "./routes/me.ts";
+import * as $19 from "./routes/ws/channels/[id].ts";
+import * as $$0 from "./islands/ChatApp.tsx";
+import * as $$1 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
   routes: {
@@ -29,21 +32,24 @@ const manifest: Manifest = {
     "auth/login.ts": $3,
     "auth/logout.ts": $4,
     "auth/register.ts": $5,
-    "channels/[id]/files.ts": $6,
-    "channels/[id]/join.ts": $7,
-    "channels/[id]/leave.ts": $8,
-    "channels/[id]/members.ts": $9,
-    "channels/[id]/messages.ts": $10,
-    "channels/[id]/read.ts": $11,
-    "channels/index.ts": $12,
-    "files/[id].ts": $13,
-    "healthz.ts": $14,
-    "index.tsx": $15,
-    "me.ts": $16,
-    "ws/channels/[id].ts": $17,
+    "browse.tsx": $6,
+    "c/[id].tsx": $7,
+    "channels/[id]/files.ts": $8,
+    "channels/[id]/join.ts": $9,
+    "channels/[id]/leave.ts": $10,
+    "channels/[id]/members.ts": $11,
+    "channels/[id]/messages.ts": $12,
+    "channels/[id]/read.ts": $13,
+    "channels/index.ts": $14,
+    "files/[id].ts": $15,
+    "healthz.ts": $16,
+    "index.tsx": $17,
+    "me.ts": $18,
+    "ws/channels/[id].ts": $19,
   },
   islands: {
-    "SignInForm.tsx": $$0,
+    "ChatApp.tsx": $$0,
+    "SignInForm.tsx": $$1,
   },
   baseUrl: import.meta.url,
 };

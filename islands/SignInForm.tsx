@@ -58,10 +58,12 @@ export default function SignInForm() {
       />
       <p class="form-error" role="alert" aria-live="assertive">{error ?? ""}</p>
       <div class="auth-buttons">
-        <button type="submit" disabled={busy}>Sign in</button>
+        <button type="submit" class="button" disabled={busy}>
+          Sign in
+        </button>
         <button
           type="button"
-          class="secondary"
+          class="button secondary"
           disabled={busy}
           onClick={(e) => submit(e, "register")}
         >

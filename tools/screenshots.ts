@@ -14,6 +14,10 @@ const OUT = new URL("../docs/screenshots/", import.meta.url);
 const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 375, height: 812 };
 
+// Seeding reads a few known fields from API answers; no need to type them all.
+// deno-lint-ignore no-explicit-any
+type Loose = any;
+
 interface Person {
   id: string;
   token: string;
@@ -35,7 +39,8 @@ async function main(): Promise<void> {
     const seeded = await seed(base, await renderPicture(browser));
     // Grace and Linus are online: their sockets light up the member list.
     for (const who of [seeded.people.grace, seeded.people.linus]) {
-      const url = `ws://127.0.0.1:${server.port}/ws/channels/${seeded.general}?token=${who.token}`;
+      const url =
+        `ws://127.0.0.1:${server.port}/ws/channels/${seeded.general}?token=${who.token}`;
       sockets.push(new WebSocket(url));
     }
     await new Promise((r) => setTimeout(r, 300));
@@ -53,9 +58,17 @@ async function main(): Promise<void> {
       await anon.close();
 
       // The chat, wide.
-      const wide = await signedIn(browser, base, seeded.people.ada, DESKTOP, scheme);
+      const wide = await signedIn(
+        browser,
+        base,
+        seeded.people.ada,
+        DESKTOP,
+        scheme,
+      );
       const chat = await wide.newPage();
       await openChat(chat, `${base}/c/${seeded.general}`);
+      typing(sockets[0]);
+      await chat.getByText(/is typing/).waitFor();
       await shot(chat, `chat-desktop-${scheme}`);
       if (scheme === "light") {
         await chat.goto(base + "/browse");
@@ -71,7 +84,13 @@ async function main(): Promise<void> {
       await wide.close();
 
       // The chat on a phone, and its channel drawer.
-      const narrow = await signedIn(browser, base, seeded.people.ada, PHONE, scheme);
+      const narrow = await signedIn(
+        browser,
+        base,
+        seeded.people.ada,
+        PHONE,
+        scheme,
+      );
       const phone = await narrow.newPage();
       await openChat(phone, `${base}/c/${seeded.general}`);
       await shot(phone, `chat-mobile-${scheme}`);
@@ -87,6 +106,11 @@ async function main(): Promise<void> {
     await browser.close();
     await server.shutdown();
   }
+}
+
+// Grace starts typing, so the screenshot shows the indicator.
+function typing(socket: WebSocket): void {
+  socket.send(JSON.stringify({ type: "typing" }));
 }
 
 async function signedIn(
@@ -126,7 +150,7 @@ async function shot(page: Page, name: string): Promise<void> {
 /** A small landscape picture drawn by the browser, to share as an image. */
 async function renderPicture(
   browser: Awaited<ReturnType<typeof launchBrowser>>,
-): Promise<Uint8Array> {
+): Promise<Uint8Array<ArrayBuffer>> {
   const page = await browser.newPage({ viewport: { width: 640, height: 400 } });
   await page.setContent(`<body style="margin:0">
     <div style="width:640px;height:400px;position:relative;overflow:hidden;
@@ -143,7 +167,7 @@ async function renderPicture(
   return new Uint8Array(png);
 }
 
-async function seed(base: string, picture: Uint8Array) {
+async function seed(base: string, picture: Uint8Array<ArrayBuffer>) {
   const names = {
     ada: "Ada Lovelace",
     grace: "Grace Hopper",
@@ -215,17 +239,39 @@ async function seed(base: string, picture: Uint8Array) {
     "Just the onboarding copy. Grace, could you take a last look?",
   );
   await say(grace, general, "On it. Here's the new welcome illustration:");
-  await upload(base, grace, general, "welcome-sunset.png", "image/png", picture);
+  await upload(
+    base,
+    grace,
+    general,
+    "welcome-sunset.png",
+    "image/png",
+    picture,
+  );
   const notes = new TextEncoder().encode(
     "Launch checklist\n\n1. Freeze\n2. Migrate\n3. Announce\n",
   );
-  await upload(base, margaret, general, "launch-checklist.txt", "text/plain", notes);
+  await upload(
+    base,
+    margaret,
+    general,
+    "launch-checklist.txt",
+    "text/plain",
+    notes,
+  );
   await say(
     margaret,
     general,
     "And the checklist, with owners next to each step.",
   );
-  await say(ada, general, "Lovely. Shipping Thursday then 🚀");
+  await say(ada, general, "Lovely. Shipping Thursday then!");
+  const last = await say(
+    grace,
+    general,
+    "Perfect, I'll send the announcement draft after lunch.",
+  );
+  await call(base, "POST", `/channels/${general}/read`, ada.token, {
+    seq: last.seq,
+  });
   for (let i = 1; i <= 3; i++) {
     await say(grace, design.id, `Mockup round ${i} is in the shared folder.`);
   }
@@ -239,7 +285,7 @@ async function upload(
   channel: string,
   name: string,
   type: string,
-  bytes: Uint8Array,
+  bytes: Uint8Array<ArrayBuffer>,
 ): Promise<void> {
   const form = new FormData();
   form.append("file", new File([bytes], name, { type }));
@@ -248,12 +294,19 @@ async function upload(
     headers: { authorization: `Bearer ${who.token}` },
     body: form,
   });
-  if (!res.ok) throw new Error(`upload ${name}: ${res.status} ${await res.text()}`);
+  if (!res.ok) {
+    throw new Error(`upload ${name}: ${res.status} ${await res.text()}`);
+  }
   await res.body?.cancel();
 }
 
-// deno-lint-ignore no-explicit-any
-async function call(base: string, method: string, path: string, token?: string, json?: unknown): Promise<any> {
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  token?: string,
+  json?: unknown,
+): Promise<Loose> {
   const headers = new Headers();
   if (token) headers.set("authorization", `Bearer ${token}`);
   if (json !== undefined) headers.set("content-type", "application/json");

@@ -1,0 +1,26 @@
+import type { ChannelView } from "../lib/client/types.ts";
+import { Icon } from "./Icon.tsx";
+
+/** A channel in the sidebar: its name, a lock if private, and its unread count. */
+export function ChannelLink(
+  { channel, current }: { channel: ChannelView; current: boolean },
+) {
+  const unread = channel.unread;
+  return (
+    <a
+      href={`/c/${encodeURIComponent(channel.id)}`}
+      class={unread > 0 ? "channel-link has-unread" : "channel-link"}
+      aria-current={current ? "page" : undefined}
+    >
+      <Icon name={channel.private ? "lock" : "hash"} size={16} />
+      <span class="channel-name">{channel.name}</span>
+      {unread > 0 && (
+        <span class="badge">
+          {/* One text node: the server's HTML and the hydrated tree agree. */}
+          {`${unread > 99 ? "99+" : unread} `}
+          <span class="sr-only">unread</span>
+        </span>
+      )}
+    </a>
+  );
+}

@@ -1,0 +1,54 @@
+import type { Me } from "../lib/client/types.ts";
+import { Icon } from "./Icon.tsx";
+import { UserMenu } from "./UserMenu.tsx";
+
+/** The bar above the log: drawer button, title and topic, members toggle, user menu. */
+export function ChatHeader(
+  { title, icon, topic, me, drawerOpen, onOpenDrawer, members }: {
+    title: string;
+    icon?: "hash" | "lock" | "compass";
+    topic?: string;
+    me: Me;
+    drawerOpen: boolean;
+    onOpenDrawer(): void;
+    /** The members toggle, when the view has members. */
+    members?: { count: number; expanded: boolean; onToggle(): void };
+  },
+) {
+  return (
+    <header class="chat-header">
+      <button
+        type="button"
+        class="icon-button drawer-toggle"
+        onClick={onOpenDrawer}
+        aria-label="Open channels"
+        aria-expanded={drawerOpen}
+        aria-controls="sidebar"
+      >
+        <Icon name="menu" />
+      </button>
+      <div class="chat-title">
+        <h1 id="chat-title">
+          {icon && <Icon name={icon} size={18} />}
+          <span>{title}</span>
+        </h1>
+        {topic && <p class="topic" title={topic}>{topic}</p>}
+      </div>
+      {members && (
+        <button
+          type="button"
+          class="icon-button members-toggle"
+          onClick={members.onToggle}
+          aria-expanded={members.expanded}
+          aria-controls="members"
+          title="Members"
+        >
+          <Icon name="users" />
+          <span class="count">{members.count}</span>
+          <span class="sr-only">Members</span>
+        </button>
+      )}
+      <UserMenu me={me} />
+    </header>
+  );
+}

@@ -1,0 +1,67 @@
+import type { ChannelView, Me } from "../lib/client/types.ts";
+import { ChannelLink } from "./ChannelLink.tsx";
+import { Icon } from "./Icon.tsx";
+
+/** The channel navigation: a drawer on small screens, a column on wide ones. */
+export function Sidebar(
+  { channels, currentId, browsing, me, onNewChannel, onClose }: {
+    channels: ChannelView[];
+    currentId: string | null;
+    browsing: boolean;
+    me: Me;
+    onNewChannel(): void;
+    onClose(): void;
+  },
+) {
+  return (
+    <nav id="sidebar" class="sidebar" aria-label="Channels">
+      <div class="sidebar-head">
+        <a href="/" class="sidebar-brand">
+          <img src="/icon.svg" alt="" width="28" height="28" />
+          <span>Hearth</span>
+        </a>
+        <button
+          type="button"
+          class="icon-button drawer-close"
+          onClick={onClose}
+          aria-label="Close channels"
+        >
+          <Icon name="x" />
+        </button>
+      </div>
+      <div class="sidebar-section">
+        <h2 class="sidebar-title">Channels</h2>
+        <ul class="channel-list">
+          {channels.map((channel) => (
+            <li key={channel.id}>
+              <ChannelLink
+                channel={channel}
+                current={channel.id === currentId}
+              />
+            </li>
+          ))}
+        </ul>
+      </div>
+      <div class="sidebar-actions">
+        <button
+          type="button"
+          class="sidebar-action"
+          onClick={onNewChannel}
+          aria-haspopup="dialog"
+        >
+          <Icon name="plus" size={18} /> New channel
+        </button>
+        <a
+          href="/browse"
+          class="sidebar-action"
+          aria-current={browsing ? "page" : undefined}
+        >
+          <Icon name="compass" size={18} /> Browse channels
+        </a>
+      </div>
+      <p class="sidebar-foot muted">
+        Signed in as <strong>{me.username}</strong>
+      </p>
+    </nav>
+  );
+}

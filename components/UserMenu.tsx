@@ -1,0 +1,92 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api } from "../lib/client/api.ts";
+import type { Me } from "../lib/client/types.ts";
+import { Avatar } from "./Avatar.tsx";
+import { Icon } from "./Icon.tsx";
+
+/** A menu under the user's name; its one item signs out. */
+export function UserMenu({ me }: { me: Me }) {
+  const [open, setOpen] = useState(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLDivElement>(null);
+
+  useEffect(() => {
+    if (!open) return;
+    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
+    const onPointer = (event: PointerEvent) => {
+      const target = event.target as Node;
+      if (
+        !menu.current?.contains(target) && !button.current?.contains(target)
+      ) {
+        setOpen(false);
+      }
+    };
+    document.addEventListener("pointerdown", onPointer);
+    return () => document.removeEventListener("pointerdown", onPointer);
+  }, [open]);
+
+  function close(refocus: boolean): void {
+    setOpen(false);
+    if (refocus) button.current?.focus();
+  }
+
+  async function signOut(): Promise<void> {
+    try {
+      await api("/auth/logout", { method: "POST" });
+    } finally {
+      // Even if the server was unreachable, the front door will sort it out.
+      location.assign("/");
+    }
+  }
+
+  return (
+    <div
+      class="user-menu"
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && open) {
+          event.stopPropagation();
+          close(true);
+        }
+      }}
+    >
+      <button
+        ref={button}
+        type="button"
+        class="user-button"
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls="user-menu"
+        onClick={() => setOpen(!open)}
+      >
+        <Avatar id={me.id} name={me.displayName} size="sm" />
+        <span class="user-name">{me.displayName}</span>
+        <Icon name="chevron" size={16} />
+      </button>
+      {open && (
+        <div
+          ref={menu}
+          class="menu"
+          onFocusOut={(event) => {
+            const next = event.relatedTarget as Node | null;
+            if (next && !menu.current?.contains(next)) close(false);
+          }}
+        >
+          <div class="menu-caption">
+            <strong>{me.displayName}</strong>
+            <span class="muted">@{me.username}</span>
+          </div>
+          <div id="user-menu" role="menu" aria-label={me.displayName}>
+            <button
+              type="button"
+              role="menuitem"
+              class="menu-item"
+              onClick={signOut}
+            >
+              <Icon name="signOut" size={18} /> Sign out
+            </button>
+          </div>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,136 @@
+/** What comes in: stored messages, socket frames, members and typing notices. */
+import { batch } from "@preact/signals";
+import { api } from "./api.ts";
+import { channelPath, type ChatState } from "./state.ts";
+import { mergeMessages } from "./timeline.ts";
+import type { Member, Message, ServerFrame } from "./types.ts";
+
+/** How long a typing notice shows without a fresh one. */
+export const TYPING_SHOWN_MS = 4000;
+
+/** Builds the receiving actions over `state`. */
+export function createInbox(state: ChatState) {
+  const { me, messages, outbox, members, typists } = state;
+  let typingTimer: ReturnType<typeof setTimeout> | undefined;
+  let membersLoading = false;
+
+  /** Takes in stored messages (live, backfilled or answers to a send). */
+  function receive(incoming: Message[], live: boolean): void {
+    const fresh = incoming.filter((m) => m.channelId === state.channelId);
+    if (fresh.length === 0) return;
+    batch(() => {
+      const before = messages.value;
+      messages.value = mergeMessages(before, fresh);
+      // Our own messages, stored: their pending copies are done.
+      const confirmed = new Set(
+        fresh.flatMap((m) =>
+          m.author.id === me.id && m.clientId ? [m.clientId] : []
+        ),
+      );
+      if (confirmed.size > 0) {
+        outbox.value = outbox.value.filter((e) =>
+          !confirmed.has(e.message.clientId!)
+        );
+      }
+      if (messages.value === before) return;
+      const known = new Set(before.map((m) => m.seq));
+      const added = fresh.filter((m) => !known.has(m.seq));
+      const typing = { ...typists.value };
+      for (const m of added) delete typing[m.author.id];
+      typists.value = typing;
+      const last = added.at(-1);
+      if (live && last && last.author.id !== me.id) {
+        const text = last.content ||
+          (last.file ? `shared ${last.file.name}` : "");
+        state.announcement.value = `${last.author.displayName}: ${
+          text.slice(0, 200)
+        }`;
+      }
+      if (added.some((m) => !members.value.some((x) => x.id === m.author.id))) {
+        void refreshMembers();
+      }
+      const channel = state.channel.value;
+      if (channel && state.lastSeq.value > channel.lastSeq) {
+        state.channel.value = { ...channel, lastSeq: state.lastSeq.value };
+      }
+    });
+  }
+
+  /** Handles one server frame. */
+  function onFrame(frame: ServerFrame): void {
+    switch (frame.type) {
+      case "ready":
+        // Backlog frames follow when the server has more than we do.
+        members.value = frame.members;
+        break;
+      case "message":
+        receive([frame.message], true);
+        break;
+      case "presence":
+        if (!members.value.some((m) => m.id === frame.userId)) {
+          void refreshMembers();
+          break;
+        }
+        members.value = members.value.map((m) =>
+          m.id === frame.userId ? { ...m, online: frame.online } : m
+        );
+        break;
+      case "typing": {
+        const member = members.value.find((m) => m.id === frame.userId);
+        const name = frame.displayName ?? member?.displayName ??
+          frame.username ?? "Someone";
+        typists.value = {
+          ...typists.value,
+          [frame.userId]: { name, until: Date.now() + TYPING_SHOWN_MS },
+        };
+        clearTimeout(typingTimer);
+        typingTimer = setTimeout(expireTypists, TYPING_SHOWN_MS + 50);
+        break;
+      }
+      case "member":
+        if (frame.userId === me.id && !frame.joined) {
+          // Left from another tab: this page has nothing more to show.
+          location.assign("/");
+          break;
+        }
+        if (!frame.joined) {
+          members.value = members.value.filter((m) => m.id !== frame.userId);
+        } else if (frame.member) {
+          const joined = frame.member;
+          members.value = [
+            ...members.value.filter((m) => m.id !== joined.id),
+            joined,
+          ];
+        } else void refreshMembers();
+        break;
+      case "error":
+        state.announcement.value = frame.detail;
+        break;
+    }
+  }
+
+  function expireTypists(): void {
+    const now = Date.now();
+    const left = Object.entries(typists.value).filter(([, t]) => t.until > now);
+    typists.value = Object.fromEntries(left);
+    if (left.length > 0) {
+      const next = Math.min(...left.map(([, t]) => t.until)) - now;
+      typingTimer = setTimeout(expireTypists, next + 50);
+    }
+  }
+
+  /** Reloads the open channel's members with their presence. */
+  async function refreshMembers(): Promise<void> {
+    if (state.channelId === null || membersLoading) return;
+    membersLoading = true;
+    try {
+      members.value = await api<Member[]>(channelPath(state, "/members"));
+    } catch {
+      // Keep the list we have.
+    } finally {
+      membersLoading = false;
+    }
+  }
+
+  return { receive, onFrame, refreshMembers };
+}

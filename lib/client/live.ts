@@ -1,0 +1,95 @@
+/**
+ * Keeps the open page live: the channel socket (resume and backoff live in
+ * `ChannelSocket`), and the channel list refreshed on a timer and whenever the
+ * tab comes back into view, so unread badges stay right across tabs.
+ */
+import { api, ApiFailure } from "./api.ts";
+import { ChannelSocket } from "./socket.ts";
+import type { ChatStore } from "./store.ts";
+
+/** How often the channel list is reloaded while the tab is visible. */
+export const POLL_MS = 10_000;
+
+/** The live connection of a page. */
+export interface Live {
+  /** Tells the channel this user is typing (throttled). */
+  typing(): void;
+  /** Reconnects now instead of waiting out the backoff. */
+  reconnectNow(): void;
+  /** Stops everything (leaving the page). */
+  stop(): void;
+}
+
+/** Connects the store to the server; call once, in the browser. */
+export function startLive(store: ChatStore): Live {
+  const joined = store.channelId !== null && store.channel.value?.joined;
+  const socket = joined
+    ? new ChannelSocket(store.channelId!, {
+      onFrame: store.onFrame,
+      onStatus(status, failures) {
+        store.connection.value = status;
+        // Repeated failures may mean the session ended rather than the network.
+        if (status === "offline" && failures === 2) {
+          void checkAccess(store.channelId!);
+        }
+      },
+      afterSeq: () => store.lastSeq.value,
+    })
+    : null;
+  socket?.start();
+
+  let lastRefresh = 0;
+  const refresh = () => {
+    if (Date.now() - lastRefresh < 1000) return;
+    lastRefresh = Date.now();
+    void store.refreshChannels();
+  };
+  const visible = () => document.visibilityState === "visible";
+  const poll = setInterval(() => visible() && refresh(), POLL_MS);
+  const onShow = () => {
+    if (!visible()) return;
+    refresh();
+    socket?.reconnectNow();
+  };
+  const onOnline = () => socket?.reconnectNow();
+  const onHide = () => socket?.stop();
+  // A page restored from the back-forward cache reconnects, resuming after its last seq.
+  const onRestore = (event: PageTransitionEvent) =>
+    event.persisted && socket?.start();
+  document.addEventListener("visibilitychange", onShow);
+  addEventListener("focus", onShow);
+  addEventListener("online", onOnline);
+  addEventListener("pagehide", onHide);
+  addEventListener("pageshow", onRestore);
+
+  return {
+    typing() {
+      if (socket && store.typingDue()) socket.send({ type: "typing" });
+    },
+    reconnectNow: () => socket?.reconnectNow(),
+    stop() {
+      clearInterval(poll);
+      document.removeEventListener("visibilitychange", onShow);
+      removeEventListener("focus", onShow);
+      removeEventListener("online", onOnline);
+      removeEventListener("pagehide", onHide);
+      removeEventListener("pageshow", onRestore);
+      socket?.stop();
+    },
+  };
+}
+
+// A socket that keeps failing while the server answers means the session
+// ended (401) or the channel is gone for this user (403, 404): go to the
+// front door, which sends them wherever they still belong.
+async function checkAccess(channelId: string): Promise<void> {
+  try {
+    await api(`/channels/${encodeURIComponent(channelId)}/members`);
+  } catch (error) {
+    if (
+      error instanceof ApiFailure && [401, 403, 404].includes(error.status)
+    ) {
+      location.assign("/");
+    }
+  }
+}

@@ -1,0 +1,86 @@
+/**
+ * Optimistic sending: a message shows at once as pending under a fresh
+ * clientId, turns normal when the server stores it (the answer or the socket
+ * echo, whichever comes first), and can be retried with the same clientId,
+ * which the server stores at most once.
+ */
+import { api, ApiFailure } from "./api.ts";
+import { channelPath, type ChatState } from "./state.ts";
+import type { Entry } from "./timeline.ts";
+import type { Message } from "./types.ts";
+
+/** The least time between two typing notices this client sends. */
+export const TYPING_SEND_MS = 2500;
+
+/** Builds the sending actions over `state`. */
+export function createOutbox(
+  state: ChatState,
+  stored: (message: Message) => void,
+) {
+  const { me, outbox } = state;
+  let typingSent = 0;
+
+  /** Shows `content` at once as pending, then posts it. */
+  function send(content: string): void {
+    const text = content.trim();
+    if (!text || state.channelId === null) return;
+    const clientId = crypto.randomUUID();
+    const message: Message = {
+      id: "",
+      channelId: state.channelId,
+      seq: 0,
+      author: { id: me.id, username: me.username, displayName: me.displayName },
+      content: text,
+      createdAt: new Date().toISOString(),
+      clientId,
+      file: null,
+    };
+    outbox.value = [...outbox.value, { message, status: "pending" }];
+    void post(clientId);
+  }
+
+  async function post(clientId: string): Promise<void> {
+    const entry = outbox.value.find((e) => e.message.clientId === clientId);
+    if (!entry) return;
+    try {
+      stored(
+        await api<Message>(channelPath(state, "/messages"), {
+          method: "POST",
+          body: { content: entry.message.content, clientId },
+        }),
+      );
+    } catch (error) {
+      const reason = error instanceof ApiFailure
+        ? error.message
+        : "The message could not be sent.";
+      update(clientId, { status: "failed", error: reason });
+    }
+  }
+
+  function update(clientId: string, change: Partial<Entry>): void {
+    outbox.value = outbox.value.map((e) =>
+      e.message.clientId === clientId ? { ...e, ...change } : e
+    );
+  }
+
+  /** Sends a failed message again under the same clientId. */
+  function retry(clientId: string): void {
+    update(clientId, { status: "pending", error: undefined });
+    void post(clientId);
+  }
+
+  /** Drops a failed message from the log. */
+  function discard(clientId: string): void {
+    outbox.value = outbox.value.filter((e) => e.message.clientId !== clientId);
+  }
+
+  /** Whether a typing notice is due; the caller sends it over the socket. */
+  function typingDue(): boolean {
+    const now = Date.now();
+    if (now - typingSent < TYPING_SEND_MS) return false;
+    typingSent = now;
+    return true;
+  }
+
+  return { send, retry, discard, typingDue };
+}

@@ -1,0 +1,105 @@
+/**
+ * The chat page's state, in signals, in one place: the channel list, the open
+ * channel's messages (stored and on their way), members, typing, uploads and
+ * the connection. Components read these; the action modules change them.
+ */
+import { computed, signal } from "@preact/signals";
+import type { Clock } from "./format.ts";
+import type { ConnectionStatus } from "./socket.ts";
+import type { Entry } from "./timeline.ts";
+import type { ChannelView, Me, Member, Message } from "./types.ts";
+
+/** What the server renders the page with; the island's props. */
+export interface ChatInit {
+  me: Me;
+  channels: ChannelView[];
+  /** The open channel; null on the browse view. */
+  channel: ChannelView | null;
+  /** The newest page of the open channel, oldest first. */
+  messages: Message[];
+  members: Member[];
+  /** The first seq this user had not read when the page was rendered; 0 for none. */
+  firstUnreadSeq: number;
+}
+
+/** A file on its way up. */
+export interface UploadItem {
+  id: string;
+  name: string;
+  size: number;
+  loaded: number;
+  /** Why it failed, in words; unset while running. */
+  error?: string;
+  file: File;
+}
+
+/** Someone who is typing, until `until` (ms since the epoch). */
+export interface Typist {
+  name: string;
+  until: number;
+}
+
+/** Builds the signals from the server's data. */
+export function createChatState(init: ChatInit) {
+  const me = init.me;
+  const channelId = init.channel?.id ?? null;
+  const channels = signal(init.channels);
+  const messages = signal(init.messages);
+  const outbox = signal<Entry[]>([]);
+  const typists = signal<Record<string, Typist>>({});
+  const sidebarChannels = computed(() =>
+    channels.value.map((c) => c.id === channelId ? { ...c, unread: 0 } : c)
+  );
+  return {
+    me,
+    /** The open channel's id; null on the browse view. */
+    channelId,
+    firstUnreadSeq: init.firstUnreadSeq,
+    channel: signal(init.channel),
+    /** The channels this user is in, as last loaded. */
+    channels,
+    /** Stored messages of the open channel, by seq. */
+    messages,
+    /** This browser's messages not yet stored: pending or failed. */
+    outbox,
+    members: signal(init.members),
+    typists,
+    connection: signal<ConnectionStatus>("connecting"),
+    uploads: signal<UploadItem[]>([]),
+    hasOlder: signal((init.messages[0]?.seq ?? 1) > 1),
+    loadingOlder: signal(false),
+    olderError: signal(""),
+    /** "server" until hydrated, so the first render matches the HTML. */
+    clock: signal<Clock>("server"),
+    /** The latest thing the polite live region says. */
+    announcement: signal(""),
+
+    /** Stored then outgoing messages, as the log shows them. */
+    entries: computed<Entry[]>(() => [
+      ...messages.value.map((message) => ({
+        message,
+        status: "sent" as const,
+      })),
+      ...outbox.value,
+    ]),
+    lastSeq: computed(() => messages.value.at(-1)?.seq ?? 0),
+    typingNames: computed(() =>
+      Object.entries(typists.value)
+        .filter(([id]) => id !== me.id)
+        .map(([, typist]) => typist.name)
+    ),
+    /** The channel list with the open channel's count hidden: it is being read. */
+    sidebarChannels,
+    unreadElsewhere: computed(() =>
+      sidebarChannels.value.reduce((sum, c) => sum + c.unread, 0)
+    ),
+  };
+}
+
+/** The chat page's signals. */
+export type ChatState = ReturnType<typeof createChatState>;
+
+/** The API path of the open channel, plus `suffix`. */
+export function channelPath(state: ChatState, suffix = ""): string {
+  return `/channels/${encodeURIComponent(state.channelId ?? "")}${suffix}`;
+}

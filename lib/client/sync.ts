@@ -1,0 +1,69 @@
+/** Reads and marks on the server: older history, read markers, the channel list. */
+import { batch } from "@preact/signals";
+import { api } from "./api.ts";
+import { channelPath, type ChatState } from "./state.ts";
+import { mergeMessages } from "./timeline.ts";
+import type { ChannelView, Message } from "./types.ts";
+
+/** Messages per history page. */
+export const PAGE_SIZE = 50;
+/** How long seen messages gather before one read marker is posted. */
+export const READ_DELAY_MS = 300;
+
+/** Builds the syncing actions over `state`. */
+export function createSync(state: ChatState) {
+  const { messages, hasOlder, loadingOlder, olderError } = state;
+  let readSent = 0;
+  let readTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Loads the page of history just before the oldest message held. */
+  async function loadOlder(): Promise<void> {
+    if (loadingOlder.value || !hasOlder.value || state.channelId === null) {
+      return;
+    }
+    const oldest = messages.value[0]?.seq;
+    if (oldest === undefined) return;
+    loadingOlder.value = true;
+    olderError.value = "";
+    try {
+      const page = await api<Message[]>(
+        channelPath(state, `/messages?before=${oldest}&limit=${PAGE_SIZE}`),
+      );
+      batch(() => {
+        messages.value = mergeMessages(messages.value, page);
+        hasOlder.value = page.length > 0 && page[0].seq > 1;
+      });
+    } catch (error) {
+      olderError.value = (error as Error).message;
+    } finally {
+      loadingOlder.value = false;
+    }
+  }
+
+  /** Notes that this user has seen messages up to `seq`; posts the marker soon. */
+  function markSeen(seq: number): void {
+    if (!state.channel.value?.joined || seq <= readSent) return;
+    readSent = seq;
+    clearTimeout(readTimer);
+    readTimer = setTimeout(() => {
+      api(channelPath(state, "/read"), {
+        method: "POST",
+        body: { seq: readSent },
+      }).catch(() => {
+        // Lost: the next message seen posts a higher marker anyway.
+        readSent = 0;
+      });
+    }, READ_DELAY_MS);
+  }
+
+  /** Reloads the channel list (unread badges). */
+  async function refreshChannels(): Promise<void> {
+    try {
+      state.channels.value = await api<ChannelView[]>("/channels");
+    } catch {
+      // Offline: the banner says so; badges update on the next poll.
+    }
+  }
+
+  return { loadOlder, markSeen, refreshChannels };
+}

@@ -1,0 +1,31 @@
+/**
+ * Shapes the browser works with. Wire types come from the one shared module;
+ * `import type` keeps zod (and everything else it imports) out of the bundle.
+ */
+export type {
+  Author,
+  ClientFrame,
+  FileRef,
+  Member,
+  Message,
+  ServerFrame,
+} from "../realtime/frames.ts";
+
+/** The signed-in user, as `GET /me` returns it. */
+export interface Me {
+  id: string;
+  username: string;
+  displayName: string;
+}
+
+/** A channel as `GET /channels` returns it to one user. */
+export interface ChannelView {
+  id: string;
+  name: string;
+  topic: string;
+  private: boolean;
+  memberCount: number;
+  lastSeq: number;
+  unread: number;
+  joined?: boolean;
+}

@@ -1,0 +1,130 @@
+/** Loads what the chat pages render on the server, so first paint has content. */
+import type { User } from "../db/users.ts";
+import { membersWithPresence } from "../chat.ts";
+import {
+  type Channel,
+  getChannel,
+  isMember,
+  listAllChannels,
+  listUserChannels,
+} from "../db/channels.ts";
+import { listMessages } from "../db/messages.ts";
+import { ApiError } from "../errors.ts";
+import type { Services } from "../services.ts";
+import type { ChatInit } from "../client/store.ts";
+import type { ChannelView, Me, Member } from "../client/types.ts";
+import { GENERAL_CHANNEL_NAME } from "../db/channels.ts";
+
+/** Messages rendered with the page; older ones load as the reader scrolls up. */
+export const FIRST_PAGE = 50;
+
+/** The data of the channel page `/c/{id}`: 404 if unknown, 403 if private and not a member. */
+export async function loadChannelPage(
+  services: Services,
+  user: User,
+  channelId: string,
+): Promise<ChatInit> {
+  const { kv } = services;
+  const channel = await getChannel(kv, channelId, user.id);
+  if (!channel) {
+    throw new ApiError(
+      404,
+      "channel_not_found",
+      "This channel does not exist, or it was removed",
+    );
+  }
+  if (channel.private && !channel.joined) {
+    throw new ApiError(
+      403,
+      "private_channel",
+      `This channel is private; ask its owner to add you`,
+    );
+  }
+  const [channels, messages, members] = await Promise.all([
+    listUserChannels(kv, user.id),
+    channel.joined ? listMessages(kv, channelId, { limit: FIRST_PAGE }) : [],
+    channel.joined ? membersWithPresence(services, channelId) : [],
+  ]);
+  return {
+    me: toMe(user),
+    channels: channels.map(toChannelView),
+    channel: toChannelView(channel),
+    messages,
+    members: members.map(toMember),
+    firstUnreadSeq: channel.unread > 0
+      ? channel.lastSeq - channel.unread + 1
+      : 0,
+  };
+}
+
+/** The data of `/browse`: the user's channels, plus every channel they may join. */
+export async function loadBrowsePage(
+  services: Services,
+  user: User,
+): Promise<ChatInit & { browse: ChannelView[] }> {
+  const [channels, all] = await Promise.all([
+    listUserChannels(services.kv, user.id),
+    listAllChannels(services.kv, user.id),
+  ]);
+  return {
+    me: toMe(user),
+    channels: channels.map(toChannelView),
+    channel: null,
+    messages: [],
+    members: [],
+    firstUnreadSeq: 0,
+    browse: all.map(toChannelView),
+  };
+}
+
+/**
+ * Where `/` sends a signed-in user: the channel they last had open if they are
+ * still in it, else general, else their first channel, else the browse list.
+ */
+export async function landingPath(
+  services: Services,
+  userId: string,
+  lastChannel: string | null,
+): Promise<string> {
+  // Channel ids are UUIDs; anything else in the cookie is ignored unread.
+  const plausible = lastChannel !== null &&
+    /^[A-Za-z0-9-]{1,64}$/.test(lastChannel);
+  if (plausible && await isMember(services.kv, lastChannel, userId)) {
+    return `/c/${encodeURIComponent(lastChannel)}`;
+  }
+  const channels = await listUserChannels(services.kv, userId);
+  const target = channels.find((c) => c.name === GENERAL_CHANNEL_NAME) ??
+    channels[0];
+  return target ? `/c/${encodeURIComponent(target.id)}` : "/browse";
+}
+
+function toMe(user: User): Me {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+  };
+}
+
+// Only what the browser uses goes into the page.
+function toChannelView(channel: Channel): ChannelView {
+  return {
+    id: channel.id,
+    name: channel.name,
+    topic: channel.topic,
+    private: channel.private,
+    memberCount: channel.memberCount,
+    lastSeq: channel.lastSeq,
+    unread: channel.unread,
+    joined: channel.joined,
+  };
+}
+
+function toMember(member: Member): Member {
+  return {
+    id: member.id,
+    username: member.username,
+    displayName: member.displayName,
+    online: member.online,
+  };
+}

@@ -1,0 +1,35 @@
+/** Cookies the pages read and write (the session cookie lives in lib/auth). */
+
+/** Remembers the channel a user last opened, so `/` can take them back to it. */
+export const LAST_CHANNEL_COOKIE = "hearth_last_channel";
+
+/** The value of cookie `name` in a `Cookie` header, or null. */
+export function readCookie(header: string | null, name: string): string | null {
+  if (!header) return null;
+  for (const part of header.split(";")) {
+    const eq = part.indexOf("=");
+    if (eq !== -1 && part.slice(0, eq).trim() === name) {
+      const value = part.slice(eq + 1).trim();
+      try {
+        return value === "" ? null : decodeURIComponent(value);
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/**
+ * A Set-Cookie value for the last channel. Not HttpOnly: it holds nothing
+ * secret, only a channel id, and the page may read it.
+ */
+export function lastChannelCookie(channelId: string, secure: boolean): string {
+  return [
+    `${LAST_CHANNEL_COOKIE}=${encodeURIComponent(channelId)}`,
+    "Path=/",
+    "SameSite=Lax",
+    `Max-Age=${365 * 86400}`,
+    ...(secure ? ["Secure"] : []),
+  ].join("; ");
+}

@@ -1,0 +1,18 @@
+import { page } from "fresh";
+import ChatApp from "../islands/ChatApp.tsx";
+import { loadBrowsePage } from "../lib/pages/chat_page.ts";
+import { define } from "../utils.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const session = ctx.state.session;
+    if (!session) return ctx.redirect("/");
+    return page(await loadBrowsePage(ctx.state.services, session.user), {
+      headers: { "cache-control": "private, no-store" },
+    });
+  },
+});
+
+export default define.page<typeof handler>(({ data }) => (
+  <ChatApp {...data} view="browse" />
+));

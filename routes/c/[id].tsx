@@ -1,0 +1,30 @@
+import { page } from "fresh";
+import ChatApp from "../../islands/ChatApp.tsx";
+import { isHttps } from "../../lib/http/origin.ts";
+import { loadChannelPage } from "../../lib/pages/chat_page.ts";
+import { lastChannelCookie } from "../../lib/pages/cookies.ts";
+import { define } from "../../utils.ts";
+
+export const handler = define.handlers({
+  async GET(ctx) {
+    const session = ctx.state.session;
+    if (!session) return ctx.redirect("/");
+    const data = await loadChannelPage(
+      ctx.state.services,
+      session.user,
+      ctx.params.id,
+    );
+    const headers = new Headers({ "cache-control": "private, no-store" });
+    if (data.channel?.joined) {
+      headers.set(
+        "set-cookie",
+        lastChannelCookie(data.channel.id, isHttps(ctx.req)),
+      );
+    }
+    return page(data, { headers });
+  },
+});
+
+export default define.page<typeof handler>(({ data }) => (
+  <ChatApp {...data} view="channel" />
+));

@@ -75,11 +75,18 @@ const steps: Array<() => Promise<boolean>> = [
     ]),
 ];
 
+// Set-up must succeed; after it every check runs, so one run reports them all.
+const [setup, checks] = [steps.slice(0, 2), steps.slice(2)];
 let failed = false;
-for (const step of steps) {
+for (const step of setup) {
   if (!await step()) {
     failed = true;
     break;
+  }
+}
+if (!failed) {
+  for (const step of checks) {
+    if (!await step()) failed = true;
   }
 }
 console.log(failed ? "\nSome checks FAILED." : "\nAll checks passed.");

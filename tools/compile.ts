@@ -20,6 +20,9 @@ const { success } = await new Deno.Command(Deno.execPath(), {
     "static",
     "--include",
     "_fresh",
+    // Workers are loaded by URL at run time, outside the static module graph.
+    "--include",
+    "lib/auth/password_worker.ts",
     "--output",
     Deno.args[0] ?? "hearth",
     "main.ts",

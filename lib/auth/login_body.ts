@@ -15,9 +15,10 @@ export async function readLoginBody(req: Request): Promise<LoginBody> {
         'Only grant_type "password" is supported',
       );
     }
+    // A missing field is undefined, as in JSON, so the 422 says "required".
     return validate({
-      username: form.get("username"),
-      password: form.get("password"),
+      username: form.get("username") ?? undefined,
+      password: form.get("password") ?? undefined,
     }, loginSchema);
   }
   if (type === "application/json" || type.endsWith("+json")) {

@@ -1,4 +1,5 @@
 /** bcrypt password hashing on a small pool of Web Workers. */
+import bcrypt from "bcryptjs";
 import type {
   PasswordJob,
   PasswordResult,
@@ -45,7 +46,11 @@ interface Slot {
 
 /** Options for `PasswordHasher`. */
 export interface PasswordHasherOptions {
-  /** Most workers running at once; defaults to 2. */
+  /**
+   * Most workers running at once; defaults to 2. `0` runs bcrypt inline on
+   * the calling thread, blocking it for the whole hash: only for comparison
+   * in benchmarks, never for a server.
+   */
   workers?: number;
   /** bcrypt cost (4 to 31) for new hashes; defaults to 12. */
   cost?: number;
@@ -66,9 +71,9 @@ export class PasswordHasher {
   constructor(opts: PasswordHasherOptions = {}) {
     const size = opts.workers ?? 2;
     const cost = opts.cost ?? DEFAULT_COST;
-    if (!Number.isInteger(size) || size < 1) {
+    if (!Number.isInteger(size) || size < 0) {
       throw new RangeError(
-        `Worker count must be a positive integer, got ${size}`,
+        `Worker count must be a whole number (0 for inline), got ${size}`,
       );
     }
     if (!Number.isInteger(cost) || cost < 4 || cost > 31) {
@@ -159,6 +164,15 @@ export class PasswordHasher {
     if (this.#closed) {
       return Promise.reject(new Error("Password hasher is closed"));
     }
+    if (this.#size === 0) {
+      try {
+        return Promise.resolve(runInline(job));
+      } catch (err) {
+        return Promise.reject(
+          err instanceof Error ? err : new Error(String(err)),
+        );
+      }
+    }
     const { promise, resolve, reject } = Promise.withResolvers<
       string | boolean
     >();
@@ -209,4 +223,10 @@ export class PasswordHasher {
     this.#slots.push(slot);
     return slot;
   }
+}
+
+/** The work of `password_worker.ts`, done on this thread (`workers: 0`). */
+function runInline(job: PasswordTask): string | boolean {
+  if (job.op === "hash") return bcrypt.hashSync(job.password, job.cost);
+  return bcrypt.compareSync(job.password, job.hash);
 }

@@ -97,6 +97,11 @@ export const loginSchema = z.object({
   password: loginPasswordSchema,
 }, { error: bodyError });
 
+/** The body of `PATCH /me`: the display name follows the rules of registration. */
+export const profileSchema = z.object({
+  displayName: displayNameSchema,
+}, { error: bodyError });
+
 /** A parsed register body. */
 export type RegisterBody = z.infer<typeof registerSchema>;
 /** A parsed login body. */

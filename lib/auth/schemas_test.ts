@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loginSchema, registerSchema } from "./schemas.ts";
+import { loginSchema, profileSchema, registerSchema } from "./schemas.ts";
 
 function messages(result: { success: boolean; error?: unknown }) {
   assert.equal(result.success, false);
@@ -152,5 +152,21 @@ Deno.test("loginSchema rejects an empty or over-long password", () => {
       loginSchema.safeParse({ username: "ada", password: "a".repeat(73) }),
     ),
     { password: "Password must be at most 72 bytes in UTF-8" },
+  );
+});
+
+Deno.test("profileSchema checks displayName as registration does", () => {
+  assert.deepEqual(profileSchema.parse({ displayName: "  Ada  " }), {
+    displayName: "Ada",
+  });
+  for (
+    const displayName of ["", "  ", "x".repeat(65), "a\u202eb", "a\u0085b"]
+  ) {
+    const result = profileSchema.safeParse({ displayName });
+    assert.ok("displayName" in messages(result), JSON.stringify(displayName));
+  }
+  assert.equal(
+    messages(profileSchema.safeParse({})).displayName,
+    "Display name is required",
   );
 });

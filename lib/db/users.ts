@@ -52,7 +52,10 @@ export function normalizeDisplayName(displayName: string): string {
   if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
     throw invalid("Display name must not contain control characters");
   }
-  if (trimmed.length < 1 || trimmed.length > MAX_DISPLAY_NAME_LENGTH) {
+  // Counted in characters (code points), as the request schema counts them,
+  // so a name of 64 emoji is accepted everywhere or nowhere.
+  const characters = [...trimmed].length;
+  if (characters < 1 || characters > MAX_DISPLAY_NAME_LENGTH) {
     throw invalid(
       `Display name must be 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`,
     );

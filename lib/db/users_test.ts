@@ -5,6 +5,7 @@ import {
   getUser,
   getUserByName,
   getUserRecord,
+  normalizeDisplayName,
   toPublicUser,
   updateDisplayName,
 } from "./users.ts";
@@ -186,3 +187,9 @@ Deno.test("updateDisplayName() retries concurrent edits instead of failing", () 
     assert.deepEqual(results.map((u) => u.displayName), names);
     assert.ok(names.includes((await getUser(kv, user.id))!.displayName));
   }));
+
+Deno.test("normalizeDisplayName() counts characters, not UTF-16 units", () => {
+  const emoji = "\u{1F525}".repeat(64);
+  assert.equal(normalizeDisplayName(emoji), emoji);
+  assert.throws(() => normalizeDisplayName("\u{1F525}".repeat(65)));
+});

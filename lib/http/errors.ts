@@ -57,5 +57,5 @@ export function errorResponse<S extends StateWithId>(
 /** True for a browser navigation, which should see a page rather than JSON. */
 export function wantsHtml(req: Request): boolean {
   if (req.method !== "GET" && req.method !== "HEAD") return false;
-  return (req.headers.get("accept") ?? "").includes("text/html");
+  return (req.headers.get("accept") ?? "").toLowerCase().includes("text/html");
 }

@@ -288,6 +288,10 @@ export class ChannelSession {
   async #fillGap(event: MessageHubEvent): Promise<void> {
     await this.#catchUp(event.seq - 1);
     if (this.#ended || event.seq <= this.#lastSentSeq) return;
+    // The catch-up also stops when the socket is closing (the peer hung up
+    // and its close event is not in yet): nothing is missing then, and
+    // nothing more can be sent.
+    if (this.#socket.readyState !== WebSocket.OPEN) return;
     // Only reachable if the store lags the hub; KV reads are strongly consistent,
     // so this is logged rather than waited on.
     console.warn(

@@ -49,9 +49,23 @@ export const handler = define.handlers({
       );
     }
     await requireMember(services.kv, ctx.params.id, session.user.id);
-    const { socket, response } = Deno.upgradeWebSocket(req, {
-      idleTimeout: IDLE_TIMEOUT_SECONDS,
-    });
+    let upgraded;
+    try {
+      upgraded = Deno.upgradeWebSocket(req, {
+        idleTimeout: IDLE_TIMEOUT_SECONDS,
+      });
+    } catch (error) {
+      // An "Upgrade: websocket" without a proper handshake (no
+      // Sec-WebSocket-Key, another version, no "Connection: upgrade"):
+      // Deno refuses it with a TypeError, which is the client's fault.
+      if (!(error instanceof TypeError)) throw error;
+      throw new ApiError(
+        400,
+        "bad_handshake",
+        `Not a valid WebSocket handshake: ${error.message}`,
+      );
+    }
+    const { socket, response } = upgraded;
     attachChannelSocket(services, socket, session.user, ctx.params.id, after);
     return response;
   },

@@ -4,9 +4,10 @@ import { MAX_CONTENT_LENGTH } from "./db/messages.ts";
 import { clientIdSchema } from "./db/schemas.ts";
 import type { User } from "./db/users.ts";
 import { validate } from "./http/body.ts";
+import { log } from "./log.ts";
 import { abandonUpload } from "./files/_keys.ts";
 import { readUpload } from "./files/multipart.ts";
-import { commitFileMeta } from "./files/store.ts";
+import { commitFileMeta, deleteFile } from "./files/store.ts";
 import { stageFile } from "./files/upload.ts";
 import type { Services } from "./services.ts";
 
@@ -36,7 +37,9 @@ export async function shareFile(
       stageFile(kv, part.stream, {
         name: part.filename,
         maxBytes: config.maxUploadBytes,
-        signal: req.signal,
+        // Not `req.signal`: a hang-up already fails the body read, which
+        // cleans up, and reading `req.signal` makes Deno.serve print its
+        // legacy-abort warning to stderr.
       }),
     onDiscard: (staged) => abandonUpload(kv, staged.id),
   });
@@ -57,9 +60,20 @@ export async function shareFile(
     await abandonUpload(kv, file.id).catch(() => {});
     throw error;
   }
-  return await postMessage(services, user, channelId, {
+  const posted = await postMessage(services, user, channelId, {
     content: caption.content,
     clientId: caption.clientId,
     file: { id: file.id, name: file.name, size: file.size, type: file.type },
   });
+  // A repeated clientId answers with the message stored the first time, which
+  // carries the first copy of the file; this copy would be referenced by nothing.
+  if (!posted.created) {
+    await deleteFile(kv, file.id).catch((error) =>
+      log("warn", "deleting a duplicate upload failed", {
+        fileId: file.id,
+        error: String(error),
+      })
+    );
+  }
+  return posted;
 }

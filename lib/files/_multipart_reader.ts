@@ -84,7 +84,18 @@ export class MultipartReader {
   }
 
   async #fill(): Promise<void> {
-    const { done, value } = await this.#reader.read();
+    let result: ReadableStreamReadResult<Uint8Array>;
+    try {
+      result = await this.#reader.read();
+    } catch {
+      // The client hung up mid-body: a broken upload, not a server fault.
+      throw new ApiError(
+        400,
+        "upload_interrupted",
+        "The connection closed before the upload was complete",
+      );
+    }
+    const { done, value } = result;
     if (done) {
       throw malformed("Multipart body ended before its closing boundary");
     }

@@ -313,3 +313,35 @@ Deno.test("readUpload() leaves no chunks when the file is too large for the stor
   );
   assert.equal(await countKeys(kv, ["file_chunks"]), 0);
 });
+
+Deno.test("readUpload() answers 400 upload_interrupted when the body breaks off, and keeps no chunks", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const head = new TextEncoder().encode(
+    '--b\r\nContent-Disposition: form-data; name="file"; filename="a"\r\n\r\n',
+  );
+  let sent = 0;
+  // What Deno.serve's body does when the client hangs up mid-upload.
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent === 0) controller.enqueue(head);
+      else if (sent <= 20) controller.enqueue(randomBytes(65536));
+      else controller.error(new Error("connection reset"));
+      sent++;
+    },
+  });
+  const req = new Request("http://hearth.test/", {
+    method: "POST",
+    headers: { "content-type": "multipart/form-data; boundary=b" },
+    body,
+  });
+  await assert.rejects(
+    readUpload(req, {
+      maxBytes: 10 * MiB,
+      onFile: ({ stream }) =>
+        writeFileChunks(kv, "f1", stream, { maxBytes: 10 * MiB }),
+    }),
+    isApiError(400, "upload_interrupted"),
+  );
+  assert.equal(await countKeys(kv, ["file_chunks"]), 0);
+  assert.equal(await countKeys(kv, ["upload_started"]), 0);
+});

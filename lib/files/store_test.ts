@@ -4,6 +4,7 @@ import {
   beginUpload,
   CHUNK_SIZE,
   commitFileMeta,
+  deleteFile,
   deleteFileChunks,
   type FileMeta,
   getFileMeta,
@@ -220,16 +221,25 @@ Deno.test("readFileStream() reads only as far as the consumer pulls", async () =
   await commitFileMeta(kv, meta);
   let reads = 0;
   const counting = {
-    getMany: (keys: Deno.KvKey[]) => {
-      reads += keys.length;
-      return kv.getMany(keys);
+    list: (selector: Deno.KvListSelector, options?: Deno.KvListOptions) => {
+      // At most one batch of chunks is fetched ahead of what was pulled.
+      assert.ok((options?.batchSize ?? 500) <= 16);
+      const entries = kv.list(selector, options);
+      return {
+        [Symbol.asyncIterator]: () => ({
+          next: () => {
+            reads++;
+            return entries.next();
+          },
+        }),
+      };
     },
   } as unknown as Deno.Kv;
   const reader = readFileStream(counting, meta).getReader();
   await reader.read();
   await new Promise((resolve) => setTimeout(resolve, 20));
-  // One read-ahead batch, maybe two; never the 40 chunks of the file.
-  assert.ok(reads <= 8, `read ${reads} chunks`);
+  // The chunk asked for, maybe one more; never the 40 chunks of the file.
+  assert.ok(reads <= 2, `read ${reads} chunks`);
   await reader.cancel();
 });
 
@@ -246,6 +256,28 @@ Deno.test("readFileStream() errors when a chunk is missing", async () => {
     collect(readFileStream(kv, meta)),
     /missing or short chunk 1/,
   );
+  // A missing last chunk ends the listing early; that is an error too.
+  await kv.set(
+    ["file_chunks", "f1", 1],
+    bytes.slice(CHUNK_SIZE, 2 * CHUNK_SIZE),
+  );
+  await kv.delete(["file_chunks", "f1", 2]);
+  await assert.rejects(
+    collect(readFileStream(kv, meta)),
+    /missing or short chunk 2/,
+  );
+});
+
+Deno.test("deleteFile() removes a committed file's metadata and chunks", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const bytes = randomBytes(12 * CHUNK_SIZE);
+  const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
+    maxBytes: MiB,
+  });
+  await commitFileMeta(kv, metaFor("f1", written.size, written.sha256));
+  await deleteFile(kv, "f1");
+  assert.equal(await getFileMeta(kv, "f1"), null);
+  assert.equal(await countKeys(kv, ["file_chunks"]), 0);
 });
 
 Deno.test("deleteFileChunks() removes every chunk of one file only", async () => {

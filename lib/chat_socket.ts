@@ -1,4 +1,3 @@
-import { requireMember } from "./db/channels.ts";
 import { listUserChannels } from "./db/channels.ts";
 import { getLastSeq, listMessages } from "./db/messages.ts";
 import type { User } from "./db/users.ts";
@@ -34,8 +33,9 @@ export function attachChannelSocket(
     lastSeq: () => getLastSeq(kv, channelId),
     loadMembers: () => membersWithPresence(services, channelId),
     async onClientFrame(frame) {
-      // Membership is checked per frame: someone who left stops posting at once.
-      await requireMember(kv, channelId, user.id);
+      // No per-frame membership read: leaving publishes a member event that
+      // closes the leaver's sockets on every instance. Storing must also begin
+      // before any await, so that frames keep their order (see Inbound).
       if (frame.type === "message") {
         const { message, created } = await postMessage(
           services,

@@ -670,3 +670,29 @@ Deno.test("Leaving a channel closes the leaver's sockets on it and tells the oth
     }
   });
 });
+
+Deno.test("Frames sent back to back over one socket are stored in the order sent", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, room } = await pair(base);
+    const socket = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      await socket.next("ready");
+      // Fewer than the 16 frames a socket may have pending at once.
+      for (let i = 0; i < 15; i++) {
+        socket.send({
+          type: "message",
+          content: `n${i}`,
+          clientId: `order-${i}`,
+        });
+      }
+      await socket.message(15);
+      const listed = await ada.api.get(`/channels/${room.id}/messages`);
+      assert.deepEqual(
+        listed.body.map((m: { content: string }) => m.content),
+        range(0, 14).map((i) => `n${i}`),
+      );
+    } finally {
+      await socket.close();
+    }
+  });
+});

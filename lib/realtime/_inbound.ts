@@ -18,10 +18,9 @@ export interface InboundOptions {
 // Frames accepted but not yet handled; past this a client is flooding.
 const MAX_PENDING_FRAMES = 16;
 
-/** Parses client frames and hands valid ones to the app one at a time. */
+/** Parses client frames and hands valid ones to the app in the order they came. */
 export class Inbound {
   #opts: InboundOptions;
-  #chain: Promise<void> = Promise.resolve();
   #pending = 0;
 
   /** Reports frames and problems through `opts`. */
@@ -63,9 +62,10 @@ export class Inbound {
     }
     // One at a time, so a client's messages are stored in the order it sent them.
     this.#pending++;
-    this.#chain = this.#chain
-      .then(() => this.#handle(parsed.frame))
-      .finally(() => this.#pending--);
+    // Handled at once, not one after another: a handler that stores a message
+    // queues it before its first await, so order is kept while a sender's
+    // frames share commits instead of waiting for each other's.
+    void this.#handle(parsed.frame).finally(() => this.#pending--);
   }
 
   async #handle(frame: ClientFrame): Promise<void> {

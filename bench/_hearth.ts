@@ -7,8 +7,11 @@ import { loadSigningKey } from "../lib/auth/secret.ts";
 import { signToken } from "../lib/auth/token.ts";
 import { createChannel, joinChannel } from "../lib/db/channels.ts";
 import { createUser, type User } from "../lib/db/users.ts";
-
-const root = new URL("../", import.meta.url).pathname;
+import {
+  type Spawned,
+  spawnHearth as spawnMain,
+  spawnScript,
+} from "../tests/helpers/process.ts";
 
 /** A bcrypt-shaped hash nobody can log in with: benchmark users only use minted tokens. */
 const UNUSABLE_HASH = "$2b$04$" + "x".repeat(53);
@@ -91,63 +94,38 @@ export async function spawnServer(
   script: string,
   args: string[],
 ): Promise<Child> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, ...args],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let seen = "";
-  let port = 0;
-  while (port === 0) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`${script} exited before listening:\n${seen}`);
-    seen += value;
-    const match = seen.match(/http:\/\/127\.0\.0\.1:(\d+)/);
-    if (match) port = Number(match[1]);
-  }
-  const draining = (async () => {
-    while (!(await reader.read()).done) {
-      // Output is dropped; reading only keeps the pipe from filling up.
-    }
-  })();
+  return toChild(
+    await spawnScript(script, /(http:\/\/127\.0\.0\.1:\d+)/, {
+      args,
+      stderr: "inherit",
+      timeoutMs: Infinity,
+    }),
+  );
+}
+
+/** Wraps a spawned process as a Child: stop is SIGTERM, then SIGKILL after 5 s. */
+function toChild(spawned: Spawned): Child {
   return {
-    port,
-    base: `http://127.0.0.1:${port}`,
+    port: spawned.port,
+    base: `http://127.0.0.1:${spawned.port}`,
     async stop() {
-      try {
-        child.kill("SIGTERM");
-      } catch {
-        // Already gone.
-      }
-      const timer = setTimeout(() => {
-        try {
-          child.kill("SIGKILL");
-        } catch {
-          // Already gone.
-        }
-      }, 5000);
-      await child.status;
+      const timer = setTimeout(() => spawned.stop("SIGKILL"), 5000);
+      await spawned.stop("SIGTERM");
       clearTimeout(timer);
-      await draining.catch(() => {});
     },
   };
 }
 
 /** Starts Hearth from main.ts on a free port with the database at `db`. */
-export function spawnHearth(db: string, secret: string): Promise<Child> {
-  return spawnServer("main.ts", [
-    "--port",
-    "0",
-    "--host",
-    "127.0.0.1",
-    "--db",
-    db,
-    "--secret",
-    secret,
-  ]);
+export async function spawnHearth(db: string, secret: string): Promise<Child> {
+  return toChild(
+    await spawnMain({
+      db,
+      args: ["--secret", secret],
+      stderr: "inherit",
+      timeoutMs: Infinity,
+    }),
+  );
 }
 
 /** A random secret suitable for `--secret`. */

@@ -27,6 +27,7 @@
  */
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
+import { type Spawned, spawnHearth } from "../tests/helpers/process.ts";
 
 const BLOCK = 64 * 1024;
 const CHUNKS_PER_ATOMIC = 10;
@@ -138,79 +139,18 @@ async function observe<T>(
   }
 }
 
-/** Splits a byte stream into text lines. */
-async function* lines(
-  stream: ReadableStream<Uint8Array>,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffered = "";
-  for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let nl;
-    while ((nl = buffered.indexOf("\n")) !== -1) {
-      yield buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-    }
-  }
-  if (buffered) yield buffered;
-}
-
-interface Server {
-  base: string;
-  pid: number;
-  stop(): Promise<void>;
-}
-
 /** Starts `main.ts` on a KV file and waits for the address it prints. */
-async function startHearth(db: string): Promise<Server> {
-  const root = new URL("../", import.meta.url).pathname;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "main.ts",
-      "--port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--db",
-      db,
-      "--max-upload-mb",
-      "2048",
-    ],
-    cwd: root,
-    stdin: "null",
-    stdout: "piped",
+function startHearth(db: string): Promise<Spawned> {
+  return spawnHearth({
+    db,
+    args: ["--max-upload-mb", "2048"],
     stderr: "inherit",
-  }).spawn();
-  const output = lines(child.stdout);
-  let base: string | undefined;
-  for await (const line of output) {
-    const match = /Hearth is running: open (http:\/\/\S+)/.exec(line);
-    if (match) {
-      base = match[1].replace(/\/$/, "");
-      break;
-    }
-  }
-  if (!base) {
-    await child.status;
-    throw new Error("the server exited before printing its address");
-  }
-  // Keep draining the request log so the pipe never fills; show only faults.
-  const drained = (async () => {
-    for await (const line of output) {
+    timeoutMs: Infinity,
+    // The request log is drained so the pipe never fills; only faults are shown.
+    onLine: (line) => {
       if (line.includes('"level":"error"')) console.error(line);
-    }
-  })();
-  return {
-    base,
-    pid: child.pid,
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await drained;
     },
-  };
+  });
 }
 
 async function json(res: Response, expected: number) {

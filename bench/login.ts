@@ -22,6 +22,7 @@ import { PasswordHasher } from "../lib/auth/password.ts";
 import { parseConfig } from "../lib/config.ts";
 import { setLogLevel } from "../lib/log.ts";
 import { startServer } from "../lib/server.ts";
+import { lines } from "../tests/helpers/process.ts";
 
 const PASSWORD = "a benchmark password";
 const LAG_TICK_MS = 10;
@@ -63,23 +64,6 @@ function stats(samples: number[]): Stats {
     p99: percentile(sorted, 0.99),
     max: sorted.at(-1) ?? NaN,
   };
-}
-
-/** Splits a byte stream into text lines. */
-async function* lines(
-  stream: ReadableStream<Uint8Array>,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffered = "";
-  for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let nl;
-    while ((nl = buffered.indexOf("\n")) !== -1) {
-      yield buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-    }
-  }
-  if (buffered) yield buffered;
 }
 
 // ------------------------------------------------------------ server side

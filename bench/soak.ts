@@ -22,8 +22,8 @@
  */
 import { parseArgs } from "node:util";
 import type { SocketPlan, WorkerConfig, WorkerStats } from "./soak_worker.ts";
+import { type Spawned, spawnHearth } from "../tests/helpers/process.ts";
 
-const root = new URL("../", import.meta.url).pathname;
 const PASSWORD = "soak test password";
 const SAMPLE_MS = 10_000;
 
@@ -44,86 +44,58 @@ interface Sample {
   open: number;
 }
 
-/** Splits a byte stream into text lines. */
-async function* lines(
-  stream: ReadableStream<Uint8Array>,
-): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffered = "";
-  for await (const chunk of stream) {
-    buffered += decoder.decode(chunk, { stream: true });
-    let nl;
-    while ((nl = buffered.indexOf("\n")) !== -1) {
-      yield buffered.slice(0, nl);
-      buffered = buffered.slice(nl + 1);
-    }
-  }
-  if (buffered) yield buffered;
-}
-
 /** The server as a child process, with its log lines watched for faults. */
 class Server {
-  readonly child: Deno.ChildProcess;
+  /** The running process, once it has printed its address. */
+  readonly started: Promise<Spawned>;
   readonly url: Promise<string>;
   faults = 0;
   /** The inspector's WebSocket address, when started with `inspect`. */
   readonly inspectorUrl: Promise<string>;
   faultExamples: string[] = [];
   logLines = 0;
+  #pid = 0;
 
   constructor(readonly db: string, inspect: boolean) {
-    this.child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        // The soak reads the JS heap through the inspector (see Inspector).
-        ...(inspect ? ["--inspect=127.0.0.1:0"] : []),
-        "main.ts",
-        "--port",
-        "0",
-        "--host",
-        "127.0.0.1",
-        "--db",
-        db,
-      ],
-      cwd: root,
-      env: { HEARTH_BCRYPT_COST: "4", NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    let found: (url: string) => void;
-    this.url = new Promise((resolve) => (found = resolve));
-    void this.#watch(this.child.stdout, (line) => {
-      const m = /^Hearth is running: open (\S+)/.exec(line);
-      if (m) found(m[1].replace("localhost", "127.0.0.1"));
-      return m !== null;
-    });
     let inspector: (url: string) => void;
     this.inspectorUrl = new Promise((resolve) => (inspector = resolve));
-    void this.#watch(this.child.stderr, (line) => {
-      const m = /^Debugger listening on (ws:\/\/\S+)/.exec(line);
-      if (m) inspector(m[1]);
-      return m !== null || line.startsWith("Visit chrome://inspect") ||
-        /^Debugger session (started|ended)/.test(line);
+    const expected = {
+      stdout: (line: string) => /^Hearth is running: open \S+/.test(line),
+      stderr: (line: string) => {
+        const m = /^Debugger listening on (ws:\/\/\S+)/.exec(line);
+        if (m) inspector(m[1]);
+        return m !== null || line.startsWith("Visit chrome://inspect") ||
+          /^Debugger session (started|ended)/.test(line);
+      },
+    };
+    this.started = spawnHearth({
+      db,
+      // The soak reads the JS heap through the inspector (see Inspector).
+      denoArgs: inspect ? ["--inspect=127.0.0.1:0"] : [],
+      env: { HEARTH_BCRYPT_COST: "4", NO_COLOR: "1" },
+      onLine: (line, stream) => this.#watch(line, expected[stream]),
+    });
+    this.url = this.started.then((hearth) => {
+      this.#pid = hearth.pid;
+      return hearth.url.replace("localhost", "127.0.0.1");
     });
   }
 
+  /** The server's process id, once it is running. */
+  get pid(): number {
+    return this.#pid;
+  }
+
   /** Counts error and warning log lines, and any other line not `expected`, as faults. */
-  async #watch(
-    stream: ReadableStream<Uint8Array>,
-    expected: (line: string) => boolean,
-  ): Promise<void> {
-    for await (const line of lines(stream)) {
-      this.logLines++;
-      if (expected(line) || line.trim() === "") continue;
-      const level = /^\{.*"level":"(\w+)"/.exec(line)?.[1];
-      // Lines that are not log lines (uncaught errors, warnings) count too.
-      if (level === undefined || level === "error" || level === "warn") {
-        this.faults++;
-        if (this.faultExamples.length < 10) {
-          this.faultExamples.push(line.slice(0, 300));
-        }
+  #watch(line: string, expected: (line: string) => boolean): void {
+    this.logLines++;
+    if (expected(line) || line.trim() === "") return;
+    const level = /^\{.*"level":"(\w+)"/.exec(line)?.[1];
+    // Lines that are not log lines (uncaught errors, warnings) count too.
+    if (level === undefined || level === "error" || level === "warn") {
+      this.faults++;
+      if (this.faultExamples.length < 10) {
+        this.faultExamples.push(line.slice(0, 300));
       }
     }
   }
@@ -138,7 +110,7 @@ class Server {
       cpuSeconds: number;
     }
   > {
-    const pid = this.child.pid;
+    const pid = this.#pid;
     const status = await Deno.readTextFile(`/proc/${pid}/status`);
     const field = (name: string) =>
       Number(new RegExp(`${name}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN) / 1024;
@@ -160,12 +132,9 @@ class Server {
   }
 
   async stop(): Promise<void> {
-    try {
-      this.child.kill("SIGTERM");
-    } catch {
-      // Already gone.
-    }
-    await this.child.status;
+    // A server that failed to start was already killed by spawnHearth.
+    const hearth = await this.started.catch(() => undefined);
+    await hearth?.stop("SIGTERM");
   }
 }
 
@@ -374,7 +343,7 @@ async function main(): Promise<void> {
         setTimeout(() => reject(new Error("server did not start")), 60_000)
       ),
     ]);
-    console.error(`soak: server pid ${server.child.pid} at ${base}`);
+    console.error(`soak: server pid ${server.pid} at ${base}`);
     if (!values.plain) {
       inspector = await Inspector.connect(await server.inspectorUrl);
     }

@@ -20,6 +20,7 @@ import {
 import { createUser } from "../lib/db/users.ts";
 import { commitFileMeta, getFileMeta } from "../lib/files/store.ts";
 import { stageFile } from "../lib/files/upload.ts";
+import { type Spawned, spawnHearth } from "./helpers/process.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const ENV = { NO_COLOR: "1", HEARTH_BCRYPT_COST: "4" };
@@ -249,85 +250,26 @@ Deno.test("hearth export and import: usage errors exit with 2", async () => {
 class Server {
   private constructor(
     readonly url: string,
-    private readonly child: Deno.ChildProcess,
-    private readonly drained: Promise<unknown>,
+    private readonly hearth: Spawned,
     private readonly output: string[],
   ) {}
 
   static async start(db: string): Promise<Server> {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "main.ts",
-        "--port",
-        "0",
-        "--host",
-        "127.0.0.1",
-        "--db",
-        db,
-      ],
-      cwd: ROOT,
-      env: ENV,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
     const output: string[] = [];
-    let announce!: (url: string) => void;
-    const announced = new Promise<string>((resolve) => announce = resolve);
-    const drain = async (stream: ReadableStream<Uint8Array>) => {
-      let rest = "";
-      const decoder = new TextDecoder();
-      for await (const bytes of stream) {
-        const text = decoder.decode(bytes, { stream: true });
-        const parts = (rest + text).split("\n");
-        rest = parts.pop()!;
-        for (const line of parts) {
-          const match = line.match(/Hearth is running: open (http:\/\/\S+)/);
-          if (match) announce(match[1].replace(/\/$/, ""));
-          output.push(line);
-          if (output.length > 50) output.shift();
-        }
-      }
-    };
-    const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    try {
-      const url = await Promise.race([
-        announced,
-        child.status.then((s) => {
-          throw new Error(
-            `server exited with ${s.code}:\n${output.join("\n")}`,
-          );
-        }),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(
-            () =>
-              reject(new Error(`server did not start:\n${output.join("\n")}`)),
-            60_000,
-          );
-        }),
-      ]);
-      return new Server(url, child, drained, output);
-    } catch (error) {
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      await child.status;
-      await drained;
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+    const hearth = await spawnHearth({
+      db,
+      env: ENV,
+      onLine: (line) => {
+        output.push(line);
+        if (output.length > 50) output.shift();
+      },
+    });
+    return new Server(hearth.base, hearth, output);
   }
 
   async stop(): Promise<void> {
-    this.child.kill("SIGTERM");
-    const status = await this.child.status;
-    await this.drained;
+    this.hearth.child.kill("SIGTERM");
+    const status = await this.hearth.ended;
     assert.equal(status.code, 0, this.output.join("\n"));
   }
 

@@ -12,8 +12,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parseConfig } from "../lib/config.ts";
 import { Api, createChannel, signUp } from "./helpers/api.ts";
+import { type Spawned, spawnHearth } from "./helpers/process.ts";
 
-const ROOT = new URL("../", import.meta.url).pathname;
 const WRITERS = 20;
 /** Writers 0..FILE_WRITERS-1 upload a file as every third post. */
 const FILE_WRITERS = 4;
@@ -25,92 +25,27 @@ const MAX_EXTRA_DELAY_MS = 700;
 /** The program started as `deno run -A main.ts`, with its output drained. */
 class HearthProcess {
   readonly url: string;
-  readonly #child: Deno.ChildProcess;
-  readonly #drained: Promise<void>;
+  readonly #hearth: Spawned;
   readonly #tail: string[];
 
-  private constructor(
-    child: Deno.ChildProcess,
-    url: string,
-    drained: Promise<void>,
-    tail: string[],
-  ) {
-    this.#child = child;
-    this.url = url;
-    this.#drained = drained;
+  private constructor(hearth: Spawned, tail: string[]) {
+    this.#hearth = hearth;
+    this.url = hearth.url;
     this.#tail = tail;
   }
 
   /** Starts the server on `db` with a free port and waits for its "running" line. */
   static async start(db: string): Promise<HearthProcess> {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "main.ts",
-        "--port",
-        "0",
-        "--host",
-        "127.0.0.1",
-        "--db",
-        db,
-      ],
-      cwd: ROOT,
-      env: { HEARTH_BCRYPT_COST: "4", NO_COLOR: "1" },
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    // Both pipes are read to the end, always: a full pipe would stall the server.
     const tail: string[] = [];
-    const keep = (line: string) => {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-    };
-    let announce: (url: string) => void;
-    const announced = new Promise<string>((resolve) => announce = resolve);
-    const drained = Promise.all([
-      readLines(child.stdout, (line) => {
-        const match = line.match(/Hearth is running: open (http:\/\/\S+)/);
-        if (match) announce(match[1]);
-        keep(line);
-      }),
-      readLines(child.stderr, keep),
-    ]).then(() => {});
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const url = await Promise.race([
-      announced,
-      child.status.then((status) => {
-        throw new Error(
-          `Hearth exited with ${status.code} before it was running:\n${
-            tail.join("\n")
-          }`,
-        );
-      }),
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () =>
-            reject(
-              new Error(
-                `Hearth did not start within 60 s:\n${tail.join("\n")}`,
-              ),
-            ),
-          60_000,
-        );
-      }),
-    ]).catch(async (error) => {
-      clearTimeout(timer);
-      try {
-        child.kill("SIGKILL");
-      } catch {
-        // Already gone.
-      }
-      await child.status;
-      await drained;
-      throw error;
+    const hearth = await spawnHearth({
+      db,
+      env: { HEARTH_BCRYPT_COST: "4", NO_COLOR: "1" },
+      onLine: (line) => {
+        tail.push(line);
+        if (tail.length > 40) tail.shift();
+      },
     });
-    clearTimeout(timer);
-    return new HearthProcess(child, url, drained, tail);
+    return new HearthProcess(hearth, tail);
   }
 
   /** The last lines the process printed, for failure messages. */
@@ -120,37 +55,15 @@ class HearthProcess {
 
   /** Kills the process with SIGKILL (no shutdown code runs) and waits for it. */
   async kill(): Promise<void> {
-    this.#child.kill("SIGKILL");
-    const status = await this.#child.status;
-    await this.#drained;
+    this.#hearth.child.kill("SIGKILL");
+    const status = await this.#hearth.ended;
     assert.equal(status.signal, "SIGKILL", `not killed: ${this.tail}`);
   }
 
   /** Stops the process with SIGTERM, its clean shutdown, and waits for it. */
   async stop(): Promise<void> {
-    try {
-      this.#child.kill("SIGTERM");
-    } catch {
-      // Already gone (killed, or it failed to start): nothing to stop.
-    }
-    await this.#child.status;
-    await this.#drained;
+    await this.#hearth.stop("SIGTERM");
   }
-}
-
-async function readLines(
-  stream: ReadableStream<Uint8Array>,
-  onLine: (line: string) => void,
-): Promise<void> {
-  const decoder = new TextDecoder();
-  let pending = "";
-  for await (const bytes of stream) {
-    pending += decoder.decode(bytes, { stream: true });
-    const lines = pending.split("\n");
-    pending = lines.pop()!;
-    lines.forEach(onLine);
-  }
-  if (pending) onLine(pending);
 }
 
 function sha256(bytes: Uint8Array): string {

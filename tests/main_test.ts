@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
 import { createChannel, FrameSocket, signUp } from "./helpers/api.ts";
+import { spawnHearth } from "./helpers/process.ts";
 
 const ROOT = new URL("../", import.meta.url);
 
@@ -40,55 +41,20 @@ interface Running {
 /** Spawns `main.ts` on 127.0.0.1 with port 0 and waits until it prints its URL. */
 async function startMain(db: string, timeoutMs = 30_000): Promise<Running> {
   const spawnedAt = performance.now();
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "main.ts",
-      "--port",
-      "0",
-      "--host",
-      "127.0.0.1",
-      "--db",
-      db,
-    ],
-    cwd: ROOT,
-    env: CHILD_ENV,
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
   let printed = "";
-  let announce: (url: string) => void;
-  const announced = new Promise<string>((resolve) => announce = resolve);
-  const drain = async (stream: ReadableStream<Uint8Array>) => {
-    const decoder = new TextDecoder();
-    for await (const chunk of stream) {
-      printed += decoder.decode(chunk, { stream: true });
-      const match = printed.match(/open (http:\/\/\S+)/);
-      if (match) announce(match[1]);
-    }
+  const hearth = await spawnHearth({
+    db,
+    env: CHILD_ENV,
+    timeoutMs,
+    onLine: (line) => printed += line + "\n",
+  });
+  return {
+    child: hearth.child,
+    url: hearth.url,
+    spawnedAt,
+    output: () => printed,
+    ended: hearth.ended,
   };
-  const drained = Promise.all([drain(child.stdout), drain(child.stderr)]);
-  const ended = drained.then(() => child.status);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const url = await Promise.race([
-    announced,
-    ended.then((status) => {
-      throw new Error(`Hearth exited with ${status.code}:\n${printed}`);
-    }),
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`No URL within ${timeoutMs} ms:\n${printed}`)),
-        timeoutMs,
-      );
-    }),
-  ]).catch(async (error) => {
-    stop(child);
-    await ended;
-    throw error;
-  }).finally(() => clearTimeout(timer));
-  return { child, url, spawnedAt, output: () => printed, ended };
 }
 
 /** Kills a child that may have exited already. */

@@ -165,3 +165,40 @@ export async function loadAverage(): Promise<string> {
     return "load average unknown";
   }
 }
+
+/**
+ * Replaces the `## heading` section of bench/README.md with `text` (or appends
+ * it), re-reading the file first since other benchmarks write other sections.
+ */
+export async function writeReadmeSection(
+  heading: string,
+  text: string,
+): Promise<void> {
+  const path = new URL("./README.md", import.meta.url);
+  const existing = await Deno.readTextFile(path).catch(() => null);
+  let out: string;
+  if (existing === null) {
+    out = [
+      "# Benchmarks",
+      "",
+      "Load generators and measurements for Hearth. Figures depend on the",
+      "machine; each section names the machine, the date and the method.",
+      "",
+      text,
+    ].join("\n");
+  } else {
+    const start = existing.search(new RegExp(`^## ${heading}\\s*$`, "m"));
+    if (start === -1) {
+      out = existing.trimEnd() + "\n\n" + text;
+    } else {
+      const next = existing.slice(start + 1).search(/^## /m);
+      out = existing.slice(0, start) + text.trimEnd() + "\n" +
+        (next === -1 ? "" : "\n" + existing.slice(start + 1 + next));
+    }
+  }
+  await Deno.writeTextFile(path, out.trimEnd() + "\n");
+  // Wrapped the way `deno fmt --check` wants it.
+  await new Deno.Command(Deno.execPath(), {
+    args: ["fmt", "--quiet", path.pathname],
+  }).output();
+}

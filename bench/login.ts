@@ -17,6 +17,7 @@
  * the server also reports how late its own 10 ms timer fired (event-loop lag)
  * during the burst.
  */
+import { writeReadmeSection } from "./_hearth.ts";
 import { parseArgs } from "node:util";
 import { PasswordHasher } from "../lib/auth/password.ts";
 import { parseConfig } from "../lib/config.ts";
@@ -464,36 +465,6 @@ function section(
   ].join("\n");
 }
 
-async function writeReadme(text: string): Promise<void> {
-  const path = new URL("./README.md", import.meta.url);
-  const existing = await Deno.readTextFile(path).catch(() => null);
-  let out: string;
-  if (existing === null) {
-    out = [
-      "# Benchmarks",
-      "",
-      "Load generators and measurements for Hearth. Figures depend on the",
-      "machine; each section names the machine, the date and the method.",
-      "",
-      text,
-    ].join("\n");
-  } else {
-    const start = existing.search(/^## Logins\s*$/m);
-    if (start === -1) {
-      out = existing.trimEnd() + "\n\n" + text;
-    } else {
-      const next = existing.slice(start + 1).search(/^## /m);
-      out = existing.slice(0, start) + text.trimEnd() + "\n" +
-        (next === -1 ? "" : "\n" + existing.slice(start + 1 + next));
-    }
-  }
-  await Deno.writeTextFile(path, out.trimEnd() + "\n");
-  // Wrapped the way `deno fmt --check` wants it.
-  await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--quiet", path.pathname],
-  }).output();
-}
-
 async function main(): Promise<void> {
   const { values } = parseArgs({
     args: Deno.args,
@@ -555,7 +526,7 @@ async function main(): Promise<void> {
   }, load);
   console.log(text);
   if (values["write-readme"]) {
-    await writeReadme(text);
+    await writeReadmeSection("Logins", text);
     console.error("bench/README.md updated");
   }
 }

@@ -20,6 +20,7 @@
  * end every socket must have reached its channel's last seq. The server's RSS
  * and CPU time are read from /proc every 10 s.
  */
+import { writeReadmeSection } from "./_hearth.ts";
 import { parseArgs } from "node:util";
 import type { SocketPlan, WorkerConfig, WorkerStats } from "./soak_worker.ts";
 import { type Spawned, spawnHearth } from "../tests/helpers/process.ts";
@@ -672,7 +673,8 @@ async function main(): Promise<void> {
     }
     console.log(`load average before ${loadBefore}, after ${loadAfter}`);
     if (values["write-readme"]) {
-      await writeReadme(
+      await writeReadmeSection(
+        "Soak",
         section({
           ...report,
           date,
@@ -764,36 +766,6 @@ function section(o: {
     "",
     ...o.findings.flatMap((f) => [f, ""]),
   ].join("\n");
-}
-
-async function writeReadme(text: string): Promise<void> {
-  const path = new URL("./README.md", import.meta.url);
-  // Re-read right before writing: other sections are written by other runs.
-  const existing = await Deno.readTextFile(path).catch(() => null);
-  let out: string;
-  if (existing === null) {
-    out = [
-      "# Benchmarks",
-      "",
-      "Load generators and measurements for Hearth. Figures depend on the",
-      "machine; each section names the machine, the date and the method.",
-      "",
-      text,
-    ].join("\n");
-  } else {
-    const start = existing.search(/^## Soak\s*$/m);
-    if (start === -1) {
-      out = existing.trimEnd() + "\n\n" + text;
-    } else {
-      const next = existing.slice(start + 1).search(/^## /m);
-      out = existing.slice(0, start) + text.trimEnd() + "\n" +
-        (next === -1 ? "" : "\n" + existing.slice(start + 1 + next));
-    }
-  }
-  await Deno.writeTextFile(path, out.trimEnd() + "\n");
-  await new Deno.Command(Deno.execPath(), {
-    args: ["fmt", "--quiet", path.pathname],
-  }).output();
 }
 
 if (import.meta.main) await main();

@@ -16,6 +16,8 @@ export interface OutboxOptions {
   stallTimeoutMs: number;
   /** Called once when the socket must be closed; `reason` fits a close frame. */
   onStuck(reason: string): void;
+  /** A number that changes when something else wrote to the socket. */
+  activity?: () => number;
 }
 
 const DRAIN_POLL_MS = 10;
@@ -29,6 +31,7 @@ export class Outbox {
   #watchdog: ReturnType<typeof setInterval> | undefined;
   #wroteSinceCheck = false;
   #writes = 0;
+  #activityAtCheck = 0;
   #bufferedAtCheck = 0;
   #sleep:
     | { timer: ReturnType<typeof setTimeout>; wake: () => void }
@@ -106,6 +109,11 @@ export class Outbox {
   }
 
   #check(): void {
+    const activity = this.#opts.activity?.() ?? 0;
+    if (activity !== this.#activityAtCheck) {
+      this.#activityAtCheck = activity;
+      this.#wroteSinceCheck = true;
+    }
     const buffered = this.#socket.bufferedAmount;
     // Bytes pending with nothing written since the last look, and none of them
     // drained: the peer has not read for a whole interval.

@@ -111,9 +111,33 @@ export function memberEvent(
   );
 }
 
+/**
+ * A caught-up socket that takes a channel's next messages straight from the
+ * hub, in one tight loop per message, instead of through its session.
+ */
+export interface ExpressLane {
+  readonly socket: WebSocket;
+  /** Unsent bytes past which the socket is handed back as too slow. */
+  readonly maxBuffered: number;
+  /** The hub hands the lane back: `lastSeq` was the last message sent on it. */
+  leave(lastSeq: number, full: boolean): void;
+}
+
+interface Lanes {
+  members: Set<ExpressLane>;
+  /** The seq of the last message sent on every lane of the channel. */
+  seq: number;
+  sends: number;
+}
+
+// Reading bufferedAmount costs about a quarter of a send, so lanes are looked
+// at every few messages; a slow reader overshoots its limit by at most that many.
+const LANE_CHECK_EVERY = 8;
+
 /** Fans events out to a channel's subscribers, in this isolate and (with relay) others. */
 export class Hub {
   #channels = new Map<string, Set<HubListener>>();
+  #lanes = new Map<string, Lanes>();
   #relay: BroadcastChannel | null = null;
   #closed = false;
 
@@ -156,6 +180,45 @@ export class Hub {
     };
   }
 
+  /**
+   * Puts a caught-up socket on the channel's express lane: true when its last
+   * sent seq is where the lane stands (or it is the first), so no message can
+   * be skipped or sent twice. Message events then bypass its listener.
+   */
+  enterLane(
+    channelId: string,
+    lane: ExpressLane,
+    lastSentSeq: number,
+  ): boolean {
+    if (this.#closed) return false;
+    const lanes = this.#lanes.get(channelId);
+    if (!lanes) {
+      this.#lanes.set(channelId, {
+        members: new Set([lane]),
+        seq: lastSentSeq,
+        sends: 0,
+      });
+      return true;
+    }
+    if (lanes.seq !== lastSentSeq) return false;
+    lanes.members.add(lane);
+    return true;
+  }
+
+  /** Takes a socket off the express lane (its session ended); returns the lane's seq. */
+  exitLane(channelId: string, lane: ExpressLane): number {
+    const lanes = this.#lanes.get(channelId);
+    if (!lanes) return 0;
+    lanes.members.delete(lane);
+    if (lanes.members.size === 0) this.#lanes.delete(channelId);
+    return lanes.seq;
+  }
+
+  /** Where the channel's express lane stands: the last seq sent on it. */
+  laneSeq(channelId: string): number {
+    return this.#lanes.get(channelId)?.seq ?? 0;
+  }
+
   /** Number of local listeners on `channelId`, for tests and metrics. */
   listenerCount(channelId: string): number {
     return this.#channels.get(channelId)?.size ?? 0;
@@ -168,9 +231,11 @@ export class Hub {
     this.#relay?.close();
     this.#relay = null;
     this.#channels.clear();
+    this.#lanes.clear();
   }
 
   #deliver(channelId: string, event: HubEvent): void {
+    if (event.kind === "message") this.#express(channelId, event);
     const listeners = this.#channels.get(channelId);
     if (!listeners) return;
     for (const listener of listeners) {
@@ -181,6 +246,35 @@ export class Hub {
         console.error("Hub listener failed", err);
       }
     }
+  }
+
+  // Runs before the listeners, so a lane handed back here gets this very
+  // message through its session, in order.
+  #express(channelId: string, event: MessageHubEvent): void {
+    const lanes = this.#lanes.get(channelId);
+    if (!lanes) return;
+    if (event.seq !== lanes.seq + 1) {
+      // Out of order (a relayed message, a gap): every session sorts it out itself.
+      this.#lanes.delete(channelId);
+      for (const lane of lanes.members) lane.leave(lanes.seq, false);
+      return;
+    }
+    const check = ++lanes.sends % LANE_CHECK_EVERY === 0;
+    const text = event.frameText;
+    for (const lane of lanes.members) {
+      const socket = lane.socket;
+      if (
+        socket.readyState !== WebSocket.OPEN ||
+        (check && socket.bufferedAmount > lane.maxBuffered)
+      ) {
+        lanes.members.delete(lane);
+        lane.leave(lanes.seq, socket.readyState === WebSocket.OPEN);
+        continue;
+      }
+      socket.send(text);
+    }
+    lanes.seq = event.seq;
+    if (lanes.members.size === 0) this.#lanes.delete(channelId);
   }
 
   #receive(packet: RelayPacket): void {

@@ -209,3 +209,85 @@ Deno.test("Hub.publish() reaches a subscriber in another worker", async () => {
     }
   }
 });
+
+/** A socket that records what it was sent, standing in for a caught-up client. */
+function fakeSocket(buffered = 0) {
+  const sent: string[] = [];
+  const socket = {
+    readyState: WebSocket.OPEN,
+    bufferedAmount: buffered,
+    send: (text: string) => sent.push(text),
+  } as unknown as WebSocket;
+  return { socket, sent };
+}
+
+function laneOf(
+  socket: WebSocket,
+  left: Array<[number, boolean]>,
+  maxBuffered = 1024,
+) {
+  return {
+    socket,
+    maxBuffered,
+    leave: (seq: number, full: boolean) => left.push([seq, full]),
+  };
+}
+
+function message(seq: number) {
+  return messageEvent({
+    id: `m${seq}`,
+    channelId: "c1",
+    seq,
+    author: { id: "u1", username: "ada", displayName: "Ada" },
+    content: `n${seq}`,
+    createdAt: new Date(0).toISOString(),
+    file: null,
+  });
+}
+
+Deno.test("Hub express lane sends in-order messages straight to caught-up sockets", () => {
+  const hub = new Hub();
+  const a = fakeSocket();
+  const b = fakeSocket();
+  const left: Array<[number, boolean]> = [];
+  assert.equal(hub.enterLane("c1", laneOf(a.socket, left), 4), true);
+  // A socket at another seq would skip or repeat messages: refused.
+  assert.equal(hub.enterLane("c1", laneOf(b.socket, left), 3), false);
+  assert.equal(hub.enterLane("c1", laneOf(b.socket, left), 4), true);
+  hub.publish("c1", message(5));
+  hub.publish("c1", message(6));
+  assert.equal(a.sent.length, 2);
+  assert.deepEqual(b.sent, a.sent);
+  assert.equal(hub.laneSeq("c1"), 6);
+  assert.deepEqual(left, []);
+  hub.close();
+});
+
+Deno.test("Hub express lane hands every socket back on an out-of-order message, before listeners run", () => {
+  const hub = new Hub();
+  const a = fakeSocket();
+  const order: string[] = [];
+  const lane = {
+    socket: a.socket,
+    maxBuffered: 1024,
+    leave: (seq: number) => order.push(`leave@${seq}`),
+  };
+  hub.subscribe("c1", (event) => order.push(`listener:${event.kind}`));
+  assert.equal(hub.enterLane("c1", lane, 1), true);
+  hub.publish("c1", message(3)); // seq 2 is missing here
+  assert.deepEqual(order, ["leave@1", "listener:message"]);
+  assert.equal(a.sent.length, 0);
+  hub.close();
+});
+
+Deno.test("Hub express lane hands back a socket whose unsent bytes pass its limit as full", () => {
+  const hub = new Hub();
+  const slow = fakeSocket(10_000);
+  const left: Array<[number, boolean]> = [];
+  assert.equal(hub.enterLane("c1", laneOf(slow.socket, left, 1024), 0), true);
+  for (let seq = 1; seq <= 8; seq++) hub.publish("c1", message(seq));
+  // Checked every 8 messages: the 8th finds the buffer full.
+  assert.deepEqual(left, [[7, true]]);
+  assert.equal(slow.sent.length, 7);
+  hub.close();
+});

@@ -18,6 +18,7 @@ import {
   type ReadyFrame,
 } from "./frames.ts";
 import {
+  type ExpressLane,
   type Hub,
   type HubEvent,
   messageEvent,
@@ -98,6 +99,9 @@ export class ChannelSession {
   #pumping = false;
   #lastSentSeq = 0;
   #inbox: Outgoing[] = [];
+  // On the hub's express lane, messages go from the hub straight to the socket.
+  #inLane = false;
+  #lane: ExpressLane;
   // The seq this socket started delivering after; null until `ready` is sent.
   #startedAfter: number | null = null;
   #maxQueued: number;
@@ -114,7 +118,14 @@ export class ChannelSession {
       maxBuffered: opts.maxBuffered ?? DEFAULT_MAX_BUFFERED,
       stallTimeoutMs: opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
       onStuck: (reason) => this.close(1013, reason),
+      // Sends on the express lane count as writes for the stall watchdog.
+      activity: () => this.#inLane ? opts.hub.laneSeq(opts.channelId) : 0,
     });
+    this.#lane = {
+      socket,
+      maxBuffered: opts.maxBuffered ?? DEFAULT_MAX_BUFFERED,
+      leave: (lastSeq, full) => this.#leaveLane(lastSeq, full),
+    };
     // Subscribing before `lastSeq()` and the backlog read is what closes the
     // race: a message committed later is either read or queued here.
     this.#unsubscribe = opts.hub.subscribe(
@@ -150,7 +161,9 @@ export class ChannelSession {
 
   /** Highest seq sent to this client so far. */
   get lastSentSeq(): number {
-    return this.#lastSentSeq;
+    return this.#inLane
+      ? this.#opts.hub.laneSeq(this.channelId)
+      : this.#lastSentSeq;
   }
 
   /** Ends the session and closes the socket, e.g. 1001 on shutdown. */
@@ -176,6 +189,10 @@ export class ChannelSession {
   #end(code: number, reason: string): void {
     if (this.#ended) return;
     this.#ended = true;
+    if (this.#inLane) {
+      this.#inLane = false;
+      this.#opts.hub.exitLane(this.channelId, this.#lane);
+    }
     this.#unsubscribe();
     this.#outbox.stop();
     this.#inbox = [];
@@ -184,6 +201,8 @@ export class ChannelSession {
 
   #push(item: Outgoing): void {
     if (this.#ended) return;
+    // The hub already sent it on the express lane.
+    if (item.kind === "message" && this.#inLane) return;
     if (item.kind === "typing" && item.userId === this.#opts.userId) return;
     if (
       item.kind === "member" && !item.joined &&
@@ -198,7 +217,10 @@ export class ChannelSession {
     if (
       this.#live && !this.#pumping && this.#inbox.length === 0 &&
       this.#sendNow(item)
-    ) return;
+    ) {
+      if (item.kind === "message") this.#tryLane();
+      return;
+    }
     if (this.#inbox.length >= this.#maxQueued) {
       this.close(1013, "Client is too far behind");
       return;
@@ -243,6 +265,27 @@ export class ChannelSession {
     } finally {
       this.#pumping = false;
     }
+    this.#tryLane();
+  }
+
+  // A socket that is caught up, with nothing queued or unsent, can take the
+  // channel's messages from the hub's express lane.
+  #tryLane(): void {
+    if (
+      this.#inLane || this.#ended || !this.#live || this.#pumping ||
+      this.#inbox.length > 0 || this.#outbox.congested
+    ) return;
+    this.#inLane = this.#opts.hub.enterLane(
+      this.channelId,
+      this.#lane,
+      this.#lastSentSeq,
+    );
+  }
+
+  #leaveLane(lastSeq: number, full: boolean): void {
+    this.#inLane = false;
+    this.#lastSentSeq = Math.max(this.#lastSentSeq, lastSeq);
+    if (full) this.close(1013, "Client is not reading");
   }
 
   async #start(): Promise<void> {

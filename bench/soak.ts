@@ -21,6 +21,7 @@
  * and CPU time are read from /proc every 10 s.
  */
 import { writeReadmeSection } from "./_hearth.ts";
+import { emptyStats } from "./_soak_stats.ts";
 import { parseArgs } from "node:util";
 import type { SocketPlan, WorkerConfig, WorkerStats } from "./soak_worker.ts";
 import { type Spawned, spawnHearth } from "../tests/helpers/process.ts";
@@ -282,23 +283,6 @@ function addStats(into: WorkerStats, from: WorkerStats): void {
     into.errors[kind] = (into.errors[kind] ?? 0) + n;
   }
   into.examples.push(...from.examples);
-}
-
-function emptyStats(): WorkerStats {
-  return {
-    sent: 0,
-    acked: 0,
-    typingSent: 0,
-    delivered: 0,
-    replayed: 0,
-    reconnects: 0,
-    joins: 0,
-    uploads: 0,
-    downloads: 0,
-    open: 0,
-    errors: {},
-    examples: [],
-  };
 }
 
 async function main(): Promise<void> {

@@ -8,6 +8,7 @@
  * every few seconds; `stop` → `stopped` once quiet; `verify` (each channel's
  * final lastSeq) → `result`.
  */
+import { emptyStats } from "./_soak_stats.ts";
 
 /// <reference lib="deno.worker" />
 
@@ -79,20 +80,7 @@ let stopping = false;
 const sockets: Sock[] = [];
 const pending = new Map<string, { t: number; s: Sock }>();
 const histogram = new Uint32Array(HISTOGRAM_BUCKETS);
-const stats: WorkerStats = {
-  sent: 0,
-  acked: 0,
-  typingSent: 0,
-  delivered: 0,
-  replayed: 0,
-  reconnects: 0,
-  joins: 0,
-  uploads: 0,
-  downloads: 0,
-  open: 0,
-  errors: {},
-  examples: [],
-};
+const stats: WorkerStats = emptyStats();
 type Timer = ReturnType<typeof setTimeout>;
 const timers = new Set<Timer>();
 let counter = 0;

@@ -24,6 +24,16 @@ import {
   type UserRecord,
 } from "./users.ts";
 
+// The channel (404 when unknown) and the user's member row, read together.
+async function readMembership(kv: Deno.Kv, channelId: string, userId: string) {
+  const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
+    channelKey(channelId),
+    memberKey(channelId, userId),
+  ]);
+  if (channel.value === null) throw channelNotFound(channelId);
+  return [channel as Deno.KvEntry<ChannelRecord>, member] as const;
+}
+
 /**
  * Joins a channel and returns it; joining twice is a no-op. 404 for an unknown
  * channel, 403 `private_channel` for a private one the user is not in.
@@ -35,11 +45,7 @@ export async function joinChannel(
 ): Promise<Channel> {
   if (!isChannelId(channelId)) throw channelNotFound(channelId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
-      channelKey(channelId),
-      memberKey(channelId, userId),
-    ]);
-    if (channel.value === null) throw channelNotFound(channelId);
+    const [channel, member] = await readMembership(kv, channelId, userId);
     if (member.value === null) {
       if (channel.value.private) {
         throw new ApiError(
@@ -70,11 +76,7 @@ export async function leaveChannel(
 ): Promise<void> {
   if (!isChannelId(channelId)) throw channelNotFound(channelId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
-      channelKey(channelId),
-      memberKey(channelId, userId),
-    ]);
-    if (channel.value === null) throw channelNotFound(channelId);
+    const [channel, member] = await readMembership(kv, channelId, userId);
     if (member.value === null) return;
     const result = await commit(
       stageLeave(kv.atomic(), member, channelId, userId),

@@ -76,7 +76,7 @@ export async function leaveChannel(
 ): Promise<void> {
   if (!isChannelId(channelId)) throw channelNotFound(channelId);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const [channel, member] = await readMembership(kv, channelId, userId);
+    const [, member] = await readMembership(kv, channelId, userId);
     if (member.value === null) return;
     const result = await commit(
       stageLeave(kv.atomic(), member, channelId, userId),

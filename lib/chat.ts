@@ -67,6 +67,18 @@ export async function channelFor(
   return channel;
 }
 
+/** The members of a channel with their presence, from a list at most seconds old. */
+export async function rosterWithPresence(
+  services: Services,
+  channelId: string,
+): Promise<MemberView[]> {
+  const members = await services.roster.members(channelId);
+  return members.map((member) => ({
+    ...member,
+    online: services.presence.isOnline(member.id),
+  }));
+}
+
 /** The members of a channel with their presence. */
 export async function membersWithPresence(
   services: Services,

@@ -2,7 +2,7 @@ import { listUserChannels } from "./db/channels.ts";
 import { getLastSeq, listMessages } from "./db/messages.ts";
 import type { User } from "./db/users.ts";
 import { log } from "./log.ts";
-import { membersWithPresence, postMessage } from "./chat.ts";
+import { postMessage, rosterWithPresence } from "./chat.ts";
 import { presenceEvent, typingEvent } from "./realtime/hub.ts";
 import { ChannelSession } from "./realtime/session.ts";
 import type { Services } from "./services.ts";
@@ -31,7 +31,8 @@ export function attachChannelSocket(
     userId: user.id,
     loadAfter: (after, limit) => listMessages(kv, channelId, { after, limit }),
     lastSeq: () => getLastSeq(kv, channelId),
-    loadMembers: () => membersWithPresence(services, channelId),
+    // Sockets often open in crowds (a restart, a busy channel): they share one read.
+    loadMembers: () => rosterWithPresence(services, channelId),
     async onClientFrame(frame) {
       // No per-frame membership read: leaving publishes a member event that
       // closes the leaver's sockets on every instance. Storing must also begin

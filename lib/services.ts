@@ -9,6 +9,8 @@ import type { Config } from "./config.ts";
 import { startSweeper } from "./files/sweeper.ts";
 import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
+import { listMembers } from "./db/members.ts";
+import { Roster } from "./roster.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
 export interface Services {
@@ -23,6 +25,8 @@ export interface Services {
   hub: Hub;
   /** Who has a socket open on this instance. */
   presence: Presence;
+  /** Channel member lists held briefly, for the `ready` frames of sockets opening together. */
+  roster: Roster;
   /** Open WebSockets, closed with 1001 when the server shuts down. */
   sockets: Set<WebSocket>;
   /** Stops the sweeper that deletes chunks of uploads that never finished. */
@@ -40,6 +44,8 @@ export async function openServices(config: Config): Promise<Services> {
     ? await Deno.openKv(config.db)
     : await Deno.openKv();
   try {
+    // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
+    const hub = new Hub({ relay: config.relay });
     return {
       kv,
       config,
@@ -49,9 +55,9 @@ export async function openServices(config: Config): Promise<Services> {
         loginFailures: new RateLimiter(kv, LOGIN_FAILURES),
         registrations: new RateLimiter(kv, REGISTRATIONS),
       },
-      // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
-      hub: new Hub({ relay: config.relay }),
+      hub,
       presence: new Presence(),
+      roster: new Roster((channelId) => listMembers(kv, channelId), hub),
       sockets: new Set(),
       stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
     };

@@ -11,8 +11,10 @@ export const handler = define.handlers({
   async PATCH(ctx) {
     const user = requireUser(ctx);
     const { displayName } = await readJson(ctx.req, profileSchema);
-    return Response.json(
-      await updateDisplayName(ctx.state.services.kv, user.id, displayName),
-    );
+    const { kv, roster } = ctx.state.services;
+    const updated = await updateDisplayName(kv, user.id, displayName);
+    // Member lists held for `ready` frames would show the old name for a while.
+    roster.forget();
+    return Response.json(updated);
   },
 });

@@ -82,6 +82,41 @@ Deno.test("The first frame is ready, with lastSeq and members with presence", as
   });
 });
 
+Deno.test("A ready frame follows joins, leaves and renames made a moment before", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const carl = await signUp(base);
+    const readyNames = async () => {
+      const socket = await FrameSocket.open(base, room.id, ada.token);
+      try {
+        await socket.next("ready");
+        const ready = socket.frames[0];
+        assert.equal(ready.type, "ready");
+        if (ready.type !== "ready") return [];
+        return ready.members.map((m) => m.displayName).sort();
+      } finally {
+        await socket.close();
+      }
+    };
+    const names = (...users: { username: string }[]) =>
+      users.map((u) => u.username).sort();
+    // Member lists are held for a few seconds; every step here is quicker.
+    assert.deepEqual(await readyNames(), names(ada, bo));
+    await carl.api.post(`/channels/${room.id}/join`);
+    assert.deepEqual(await readyNames(), names(ada, bo, carl));
+    await bo.api.post(`/channels/${room.id}/leave`);
+    assert.deepEqual(await readyNames(), names(ada, carl));
+    const renamed = await carl.api.send("PATCH", "/me", {
+      json: { displayName: "Carl Renamed" },
+    });
+    assert.equal(renamed.status, 200);
+    assert.deepEqual(
+      await readyNames(),
+      [ada.username, "Carl Renamed"].sort(),
+    );
+  });
+});
+
 Deno.test("Messages posted over HTTP or the socket reach every member's socket live", async () => {
   await withHearth(async ({ base }) => {
     const { ada, bo, room } = await pair(base);

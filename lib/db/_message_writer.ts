@@ -125,12 +125,51 @@ function takeBatch(queue: Pending[]): Pending[] {
   return queue.splice(0, count);
 }
 
+/** Where a channel's counter stood after this process's last commit to it. */
+interface Head {
+  seq: number;
+  versionstamp: string | null;
+}
+
+// Heads of channels this process wrote to, per KV handle. With a head the next
+// batch needs no reads: its atomic checks that the counter is still at the
+// head's versionstamp and that none of its clientIds is taken. Any change made
+// elsewhere (another process, a repeated clientId) fails that check, and the
+// batch is written again the slow way, which reads everything. Channels are
+// never deleted, so a channel seen once through the slow way keeps existing.
+const heads = new WeakMap<Deno.Kv, Map<string, Head>>();
+// A bound on remembered heads; forgetting one only costs the next batch a read.
+const MAX_HEADS = 1024;
+
+function headsOf(kv: Deno.Kv): Map<string, Head> {
+  let map = heads.get(kv);
+  if (map === undefined) {
+    map = new Map();
+    heads.set(kv, map);
+  }
+  return map;
+}
+
+function rememberHead(kv: Deno.Kv, channelId: string, head: Head): void {
+  const map = headsOf(kv);
+  // Re-inserting keeps the Map's order by last use, so the oldest goes first.
+  map.delete(channelId);
+  map.set(channelId, head);
+  if (map.size > MAX_HEADS) map.delete(map.keys().next().value!);
+}
+
 /** Writes drafts with consecutive seqs in one atomic, checked on the counter. */
 async function commitBatch(
   kv: Deno.Kv,
   channelId: string,
   drafts: Draft[],
 ): Promise<CreateMessageResult[]> {
+  const head = headsOf(kv).get(channelId);
+  if (head !== undefined) {
+    const fast = await commitOnHead(kv, channelId, drafts, head);
+    if (fast !== null) return fast;
+    headsOf(kv).delete(channelId);
+  }
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const [channel, counter] = await kv.getMany<[unknown, number]>([
       channelKey(channelId),
@@ -138,48 +177,104 @@ async function commitBatch(
     ]);
     if (channel.value === null) throw channelNotFound(channelId);
     const earlier = await findByClientId(kv, channelId, drafts);
+    const start = {
+      seq: counter.value ?? 0,
+      versionstamp: counter.versionstamp,
+    };
     const op = kv.atomic().check(counter);
-    const results: CreateMessageResult[] = [];
-    let seq = counter.value ?? 0;
-    for (const draft of drafts) {
-      const idKey = clientKey(draft);
-      const twin = idKey === null ? undefined : earlier.get(idKey);
-      if (twin !== undefined) {
-        results.push({ message: twin, created: false });
-        continue;
-      }
-      seq += 1;
-      const record: MessageRecord = {
-        id: draft.id,
-        channelId,
-        seq,
-        author: draft.author,
-        content: draft.content,
-        createdAt: now(),
-        ...(draft.clientId === undefined ? {} : { clientId: draft.clientId }),
-        file: draft.file,
-      };
-      op.set(messageKey(channelId, seq), record);
-      const message = toMessage(record);
-      if (idKey !== null) {
-        op.set(
-          messageClientIdKey(channelId, draft.author.id, draft.clientId!),
-          seq,
-        );
-        // A repeat inside the same batch gets this message, not a second one.
-        earlier.set(idKey, message);
-      }
-      results.push({ message, created: true });
+    const { results, seq } = stage(op, channelId, drafts, start.seq, earlier);
+    if (seq === start.seq) {
+      rememberHead(kv, channelId, start);
+      return results;
     }
-    if (seq === (counter.value ?? 0)) return results;
     // The check on the counter covers the clientId index too: both only ever
     // change in the same atomic, so an unchanged counter means no new twins.
-    op.set(channelSeqKey(channelId), seq);
     const result = await commit(op);
-    if (result.ok) return results;
+    if (result.ok) {
+      rememberHead(kv, channelId, { seq, versionstamp: result.versionstamp });
+      return results;
+    }
     await backoff(attempt);
   }
   throw writeConflict("the message");
+}
+
+// One attempt with no reads, from a remembered head; null when a check failed.
+async function commitOnHead(
+  kv: Deno.Kv,
+  channelId: string,
+  drafts: Draft[],
+  head: Head,
+): Promise<CreateMessageResult[] | null> {
+  const op = kv.atomic().check({
+    key: channelSeqKey(channelId),
+    versionstamp: head.versionstamp,
+  });
+  const { results, seq, claimed } = stage(
+    op,
+    channelId,
+    drafts,
+    head.seq,
+    new Map(),
+  );
+  // A clientId already in the index fails the commit: its twin is read then.
+  for (const key of claimed) op.check({ key, versionstamp: null });
+  const result = await commit(op);
+  if (!result.ok) return null;
+  rememberHead(kv, channelId, { seq, versionstamp: result.versionstamp });
+  return results;
+}
+
+/**
+ * Adds the drafts to `op` with seqs after `seq`, the counter included when any
+ * is new. Drafts whose clientId is in `earlier` (or repeats one in the batch)
+ * get that message instead. Returns the clientId index keys it wrote.
+ */
+function stage(
+  op: Deno.AtomicOperation,
+  channelId: string,
+  drafts: Draft[],
+  startSeq: number,
+  earlier: Map<string, Message>,
+): { results: CreateMessageResult[]; seq: number; claimed: Deno.KvKey[] } {
+  const results: CreateMessageResult[] = [];
+  const claimed: Deno.KvKey[] = [];
+  let seq = startSeq;
+  for (const draft of drafts) {
+    const idKey = clientKey(draft);
+    const twin = idKey === null ? undefined : earlier.get(idKey);
+    if (twin !== undefined) {
+      results.push({ message: twin, created: false });
+      continue;
+    }
+    seq += 1;
+    const record: MessageRecord = {
+      id: draft.id,
+      channelId,
+      seq,
+      author: draft.author,
+      content: draft.content,
+      createdAt: now(),
+      ...(draft.clientId === undefined ? {} : { clientId: draft.clientId }),
+      file: draft.file,
+    };
+    op.set(messageKey(channelId, seq), record);
+    const message = toMessage(record);
+    if (idKey !== null) {
+      const key = messageClientIdKey(
+        channelId,
+        draft.author.id,
+        draft.clientId!,
+      );
+      op.set(key, seq);
+      claimed.push(key);
+      // A repeat inside the same batch gets this message, not a second one.
+      earlier.set(idKey, message);
+    }
+    results.push({ message, created: true });
+  }
+  if (seq !== startSeq) op.set(channelSeqKey(channelId), seq);
+  return { results, seq, claimed };
 }
 
 function clientKey(draft: Draft): string | null {

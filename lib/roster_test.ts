@@ -1,0 +1,109 @@
+import assert from "node:assert/strict";
+import type { User } from "./db/users.ts";
+import { Hub, memberEvent, presenceEvent } from "./realtime/hub.ts";
+import { Roster } from "./roster.ts";
+
+function user(name: string): User {
+  return {
+    id: `id-${name}`,
+    username: name,
+    displayName: name,
+    createdAt: "2026-01-01T00:00:00.000Z",
+  };
+}
+
+/** A loader that counts reads and serves whatever `lists` holds now. */
+function loader(lists: Map<string, User[]>) {
+  const reads: string[] = [];
+  const load = (channelId: string) => {
+    reads.push(channelId);
+    return Promise.resolve([...lists.get(channelId) ?? []]);
+  };
+  return { reads, load };
+}
+
+Deno.test("Roster reads a channel once for many sockets opening at once", async () => {
+  const hub = new Hub();
+  const { reads, load } = loader(new Map([["c", [user("ann"), user("bo")]]]));
+  const roster = new Roster(load, hub);
+  const lists = await Promise.all(
+    Array.from({ length: 50 }, () => roster.members("c")),
+  );
+  assert.deepEqual(reads, ["c"]);
+  assert.ok(lists.every((l) => l.map((u) => u.username).join() === "ann,bo"));
+  assert.deepEqual(await roster.members("c"), lists[0]);
+  assert.deepEqual(reads, ["c"]);
+  hub.close();
+});
+
+Deno.test("Roster reads again after a join or leave in that channel only", async () => {
+  const hub = new Hub();
+  const lists = new Map([["c", [user("ann")]], ["d", [user("dee")]]]);
+  const { reads, load } = loader(lists);
+  const roster = new Roster(load, hub);
+  await roster.members("c");
+  await roster.members("d");
+  lists.set("c", [user("ann"), user("bo")]);
+  // Other kinds of event leave the list alone.
+  hub.publish("c", presenceEvent("id-ann", true));
+  assert.equal((await roster.members("c")).length, 1);
+  hub.publish("c", memberEvent("id-bo", true));
+  assert.deepEqual(
+    (await roster.members("c")).map((u) => u.username),
+    ["ann", "bo"],
+  );
+  await roster.members("d");
+  assert.deepEqual(reads, ["c", "d", "c"]);
+  hub.close();
+});
+
+Deno.test("Roster reads again once the list is older than ttlMs", async () => {
+  const hub = new Hub();
+  const { reads, load } = loader(new Map([["c", [user("ann")]]]));
+  const roster = new Roster(load, hub, { ttlMs: 20 });
+  await roster.members("c");
+  await roster.members("c");
+  assert.equal(reads.length, 1);
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  await roster.members("c");
+  assert.equal(reads.length, 2);
+  // The replaced list no longer listens to the hub.
+  assert.equal(hub.listenerCount("c"), 1);
+  hub.close();
+});
+
+Deno.test("Roster.forget() drops every list, as after a rename", async () => {
+  const hub = new Hub();
+  const lists = new Map([["c", [user("ann")]]]);
+  const { reads, load } = loader(lists);
+  const roster = new Roster(load, hub);
+  await roster.members("c");
+  lists.set("c", [{ ...user("ann"), displayName: "Ann B." }]);
+  roster.forget();
+  assert.equal(roster.size, 0);
+  assert.equal(hub.listenerCount("c"), 0);
+  assert.equal((await roster.members("c"))[0].displayName, "Ann B.");
+  assert.equal(reads.length, 2);
+  hub.close();
+});
+
+Deno.test("Roster does not keep a failed read and bounds the channels it holds", async () => {
+  const hub = new Hub();
+  let fail = true;
+  const roster = new Roster(
+    (channelId) =>
+      fail
+        ? Promise.reject(new Error("KV is closed"))
+        : Promise.resolve([user(channelId)]),
+    hub,
+    { maxChannels: 2 },
+  );
+  await assert.rejects(roster.members("a"), /KV is closed/);
+  assert.equal(roster.size, 0);
+  fail = false;
+  for (const id of ["a", "b", "c"]) await roster.members(id);
+  assert.equal(roster.size, 2);
+  assert.equal(hub.listenerCount("a"), 0);
+  assert.equal(hub.listenerCount("c"), 1);
+  hub.close();
+});

@@ -79,6 +79,7 @@ export async function seed(
 
 /** A server running as a child process. */
 export interface Child {
+  pid: number;
   port: number;
   base: string;
   /** Stops the process (SIGTERM, then SIGKILL) and waits for it. */
@@ -106,6 +107,7 @@ export async function spawnServer(
 /** Wraps a spawned process as a Child: stop is SIGTERM, then SIGKILL after 5 s. */
 function toChild(spawned: Spawned): Child {
   return {
+    pid: spawned.pid,
     port: spawned.port,
     base: `http://127.0.0.1:${spawned.port}`,
     async stop() {
@@ -126,6 +128,17 @@ export async function spawnHearth(db: string, secret: string): Promise<Child> {
       timeoutMs: Infinity,
     }),
   );
+}
+
+// USER_HZ: /proc reports CPU time in these ticks on every Linux build in use.
+const CLOCK_TICKS = 100;
+
+/** CPU time (user + system, all threads) a process has used, in seconds. */
+export function cpuSeconds(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  // Fields after the command name, which is in parentheses and may hold spaces.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 /** A random secret suitable for `--secret`. */

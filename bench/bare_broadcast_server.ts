@@ -29,3 +29,5 @@ Deno.serve({
   };
   return response;
 });
+// Exit normally on SIGTERM so that profilers and coverage can write their output.
+Deno.addSignalListener("SIGTERM", () => Deno.exit(0));

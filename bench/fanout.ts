@@ -22,6 +22,7 @@
 import { parseArgs } from "node:util";
 import {
   type Child,
+  cpuSeconds,
   loadAverage,
   machine,
   percentile,
@@ -61,11 +62,16 @@ interface PhaseResult {
   p50: number;
   p99: number;
   max: number;
+  /** CPU seconds the server process used during the phase. */
+  serverCpu: number;
+  /** CPU seconds the benchmark process (clients and sender) used. */
+  clientCpu: number;
 }
 
 /** How to talk to one server under test. */
 interface Target {
   name: string;
+  pid: number;
   urls: string[];
   senderUrl: string;
   waitReady: boolean;
@@ -169,6 +175,8 @@ async function runPhase(
   }));
   // Let every worker take the measure command before the first send.
   await sleep(200);
+  const serverCpuBefore = cpuSeconds(target.pid);
+  const clientCpuBefore = cpuSeconds(Deno.pid);
   const started = now();
   const timeout = setTimeout(
     () => clients.tell({ op: "report" }),
@@ -196,6 +204,8 @@ async function runPhase(
     sender.socket.send(target.frame(phase, i, now()));
   }
   const reports = await done;
+  const serverCpu = cpuSeconds(target.pid) - serverCpuBefore;
+  const clientCpu = cpuSeconds(Deno.pid) - clientCpuBefore;
   clearTimeout(timeout);
   const all: number[] = [];
   let lastAt = 0;
@@ -214,6 +224,8 @@ async function runPhase(
     p50: percentile(all, 50),
     p99: percentile(all, 99),
     max: all.at(-1) ?? NaN,
+    serverCpu,
+    clientCpu,
   };
 }
 
@@ -298,6 +310,7 @@ async function startBare(): Promise<Setup> {
   const author = { id: crypto.randomUUID(), username: "u0", displayName: "u0" };
   return await connect({
     name: "bare",
+    pid: server.pid,
     urls: Array.from({ length: CLIENTS }, () => url),
     senderUrl: url,
     waitReady: false,
@@ -337,6 +350,7 @@ async function startHearth(): Promise<Setup> {
       }/ws/channels/${seeded.generalId}?token=${token}`;
     return await connect({
       name: "hearth",
+      pid: server.pid,
       urls: seeded.tokens.slice(0, CLIENTS).map(url),
       senderUrl: url(seeded.tokens[CLIENTS]),
       waitReady: true,
@@ -396,7 +410,9 @@ function line(name: string, r: PhaseResult): string {
     r.seconds.toFixed(2)
   } s = ${Math.round(r.perSecond).toLocaleString("en-US")}/s; latency p50 ${
     r.p50.toFixed(1)
-  } ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms`;
+  } ms, p99 ${r.p99.toFixed(1)} ms, max ${r.max.toFixed(1)} ms; CPU s server ${
+    r.serverCpu.toFixed(2)
+  }, clients ${r.clientCpu.toFixed(2)}`;
 }
 
 if (import.meta.main) {

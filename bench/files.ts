@@ -28,13 +28,12 @@
 import { createHash } from "node:crypto";
 import { parseArgs } from "node:util";
 import { type Spawned, spawnHearth } from "../tests/helpers/process.ts";
+import { cpuSeconds } from "./_hearth.ts";
 
 const BLOCK = 64 * 1024;
 const CHUNKS_PER_ATOMIC = 10;
 const POOL_BYTES = 4 * 1024 * 1024;
 const SAMPLE_MS = 20;
-// USER_HZ: /proc reports CPU time in these ticks on every Linux build in use.
-const CLOCK_TICKS = 100;
 const MB = 1e6;
 const PASSWORD = "a benchmark password";
 
@@ -96,14 +95,6 @@ function readRss(pid: number): Rss {
     return match ? Number(match[1]) * 1024 : NaN;
   };
   return { total: field("VmRSS"), anon: field("RssAnon") };
-}
-
-/** CPU time (user + system, all threads) a process has used, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  // Fields after the command name, which is in parentheses and may hold spaces.
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 interface Observed<T> {

@@ -141,6 +141,24 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/**
+ * Restricts every thread of process `pid` to the CPUs in `cpus` (a taskset
+ * list such as "0" or "1-3"); threads it starts later inherit that. False when
+ * `taskset` is missing or refuses.
+ */
+export async function pinTo(pid: number, cpus: string): Promise<boolean> {
+  try {
+    const { success } = await new Deno.Command("taskset", {
+      args: ["-a", "-p", "-c", cpus, String(pid)],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return success;
+  } catch {
+    return false;
+  }
+}
+
 /** A random secret suitable for `--secret`. */
 export function randomSecret(): string {
   return crypto.randomUUID() + crypto.randomUUID();

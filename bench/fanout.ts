@@ -5,7 +5,7 @@
  * its own subprocess, and the ratio Hearth / bare.
  *
  *   deno run -A bench/fanout.ts [--clients 1000] [--messages 200] [--workers 2]
- *     [--window 8] [--rate 50] [--repeat 3] [--json]
+ *     [--window 8] [--rate 50] [--repeat 3] [--no-pin] [--json]
  *
  * Both servers run at once with their clients connected, and their phases
  * alternate (bare, Hearth, bare, Hearth ...) so both see the same background
@@ -18,6 +18,13 @@
  *   latency below saturation.
  * Hearth persists every message in KV before broadcasting it; the bare server
  * stores nothing and does no auth, ordering or flow control.
+ *
+ * With two or more CPUs the servers run on the first CPU and the benchmark (its
+ * clients and the sender) on the others, as close to separate machines as one
+ * machine gets: otherwise the load generator, which needs about as much CPU as
+ * a server, takes the server's CPU in turns, and a server that hands work to a
+ * second thread (Hearth's KV commits) waits for the scheduler at every handoff.
+ * `--no-pin` lets all of them share every CPU.
  */
 import { parseArgs } from "node:util";
 import {
@@ -26,6 +33,7 @@ import {
   loadAverage,
   machine,
   percentile,
+  pinTo,
   randomSecret,
   seed,
   spawnHearth,
@@ -43,6 +51,7 @@ const { values } = parseArgs({
     rate: { type: "string", default: "50" },
     repeat: { type: "string", default: "3" },
     json: { type: "boolean", default: false },
+    "no-pin": { type: "boolean", default: false },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -52,6 +61,11 @@ const WINDOW = Number(values.window);
 const RATE = Number(values.rate);
 const REPEAT = Number(values.repeat);
 const PHASE_TIMEOUT_MS = 180_000;
+const CPUS = navigator.hardwareConcurrency;
+// The servers get CPU 0, the benchmark the rest (set up in main below).
+const PIN = !values["no-pin"] && CPUS >= 2;
+const SERVER_CPUS = "0";
+const CLIENT_CPUS = CPUS > 2 ? `1-${CPUS - 1}` : "1";
 
 /** Results of one phase. */
 interface PhaseResult {
@@ -300,11 +314,18 @@ async function connect(
   }
 }
 
+async function pinServer(server: Child): Promise<void> {
+  if (PIN && !(await pinTo(server.pid, SERVER_CPUS))) {
+    throw new Error("taskset could not pin the server; run with --no-pin");
+  }
+}
+
 async function startBare(): Promise<Setup> {
   const server = await spawnServer("bench/bare_broadcast_server.ts", [
     "--port",
     "0",
   ]);
+  await pinServer(server);
   const url = `ws://127.0.0.1:${server.port}/`;
   const channelId = crypto.randomUUID();
   const author = { id: crypto.randomUUID(), username: "u0", displayName: "u0" };
@@ -344,6 +365,7 @@ async function startHearth(): Promise<Setup> {
   try {
     const seeded = await seed(db, CLIENTS + 1, secret);
     server = await spawnHearth(db, secret);
+    await pinServer(server);
     const url = (token: string) =>
       `ws://127.0.0.1:${
         server!.port
@@ -420,6 +442,14 @@ if (import.meta.main) {
     `Fan-out: ${CLIENTS} clients in ${WORKERS} workers, ${MESSAGES} messages, window ${WINDOW}, paced at ${RATE}/s`,
   );
   console.log(`${await machine()}; ${await loadAverage()}`);
+  if (PIN) {
+    if (!(await pinTo(Deno.pid, CLIENT_CPUS))) {
+      throw new Error("taskset could not pin the benchmark; run with --no-pin");
+    }
+    console.log(
+      `servers pinned to CPU ${SERVER_CPUS}, clients and sender to CPU ${CLIENT_CPUS}`,
+    );
+  } else console.log("servers, clients and sender share every CPU");
   const { bare, hearth } = await measureBoth();
   console.log(`bare connected in ${bare.connectSeconds.toFixed(1)} s`);
   console.log(`hearth connected in ${hearth.connectSeconds.toFixed(1)} s`);

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { CHUNK_SIZE } from "./reader.ts";
 import { ApiError } from "../errors.ts";
 import {
   abandonUpload,
@@ -17,18 +18,17 @@ export {
   type SweepOptions,
 } from "./sweeper.ts";
 
-/** Bytes per stored chunk: Deno KV refuses values over 64 KiB. */
-export const CHUNK_SIZE = 64 * 1024;
+export { type ByteRange, CHUNK_SIZE, readFileStream } from "./reader.ts";
 
 /** How many leading bytes `writeFileChunks` keeps for type detection. */
 export const HEAD_SIZE = 4100;
 
 // Ten 64 KiB chunks plus keys stay under KV's 800 KiB of mutations per atomic.
 const CHUNKS_PER_ATOMIC = 10;
-// Chunks fetched per KV round trip when reading: 1 MiB keeps a socket busy
-// and memory flat. One ranged list() is several times faster than getMany()
-// batches, which look every key up on its own.
-const READ_BATCH = 16;
+// Batches of chunks being committed at once by one upload.
+const COMMITS_IN_FLIGHT = 2;
+// How often a live upload refreshes its record, far inside the sweeper's hour.
+const REFRESH_EVERY_MS = 60 * 1000;
 // The pending marker is a hint for humans and tools; the sweeper relies on `upload_started`.
 const PENDING_TTL_MS = 60 * 60 * 1000;
 
@@ -68,14 +68,8 @@ export interface WriteOptions {
   maxBytes: number;
   /** Aborts the upload; written chunks are deleted. */
   signal?: AbortSignal;
-}
-
-/** An inclusive byte range of a file. */
-export interface ByteRange {
-  /** First byte, from 0. */
-  start: number;
-  /** Last byte, included. */
-  end: number;
+  /** How often the upload's record is refreshed; a minute by default. */
+  refreshMs?: number;
 }
 
 async function markUpload(kv: Deno.Kv, fileId: string): Promise<string> {
@@ -106,7 +100,7 @@ export async function writeFileChunks(
   kv: Deno.Kv,
   fileId: string,
   stream: ReadableStream<Uint8Array>,
-  { maxBytes, signal }: WriteOptions,
+  { maxBytes, signal, refreshMs = REFRESH_EVERY_MS }: WriteOptions,
 ): Promise<WrittenFile> {
   signal?.throwIfAborted();
   let startedVersion = await markUpload(kv, fileId);
@@ -127,18 +121,23 @@ export async function writeFileChunks(
   let chunk = new Uint8Array(CHUNK_SIZE);
   let filled = 0;
 
-  // One batch commits while the next one fills: reading and writing overlap,
-  // and memory stays at two batches.
-  let inflight: Promise<void> = Promise.resolve();
-  const commitBatch = async (pieces: Uint8Array<ArrayBuffer>[]) => {
-    // The check fails if the sweeper claimed this upload; bumping the record
-    // on every batch keeps a slow but live upload from looking abandoned.
+  // Batches commit while the next ones fill, a few at a time: reading and
+  // writing overlap, and the database thread always has the next batch. Every
+  // batch checks that the upload's record is unchanged (the sweeper rewrites
+  // it to claim an abandoned upload); the record itself is only bumped about
+  // once a minute, which keeps a long upload from looking abandoned.
+  const inflight: Promise<void>[] = [];
+  let bumpedAt = Date.now();
+  const commitBatch = async (
+    pieces: Uint8Array<ArrayBuffer>[],
+    bump: boolean,
+  ) => {
     const op = kv.atomic().check({
       key: startedKey(fileId),
       versionstamp: startedVersion,
     });
     for (const piece of pieces) op.set(chunkKey(fileId, next++), piece);
-    op.set(startedKey(fileId), Date.now());
+    if (bump) op.set(startedKey(fileId), Date.now());
     const res = await op.commit();
     if (!res.ok) {
       throw new ApiError(
@@ -147,19 +146,28 @@ export async function writeFileChunks(
         `Upload "${fileId}" was abandoned before it finished`,
       );
     }
-    startedVersion = res.versionstamp;
+    if (bump) startedVersion = res.versionstamp;
     for (const piece of pieces) {
       if (piece.length === CHUNK_SIZE) spare.push(piece);
     }
+  };
+  const track = (commit: Promise<void>) => {
+    // Awaited later (rethrowing); this only stops an unhandled rejection.
+    commit.catch(() => {});
+    inflight.push(commit);
   };
   const flush = async () => {
     if (batch.length === 0) return;
     const pieces = batch;
     batch = [];
-    await inflight; // rethrows the previous batch's failure
-    inflight = commitBatch(pieces);
-    // Observed by the next `await inflight`; this only stops an unhandled rejection.
-    inflight.catch(() => {});
+    // Oldest first, so a failure surfaces here, in order.
+    while (inflight.length >= COMMITS_IN_FLIGHT) await inflight.shift();
+    if (Date.now() - bumpedAt >= refreshMs) {
+      // The bump changes the versionstamp the others check: it goes alone.
+      while (inflight.length > 0) await inflight.shift();
+      bumpedAt = Date.now();
+      await commitBatch(pieces, true);
+    } else track(commitBatch(pieces, false));
   };
 
   try {
@@ -197,7 +205,7 @@ export async function writeFileChunks(
     }
     if (filled > 0) batch.push(chunk.slice(0, filled));
     await flush();
-    await inflight;
+    while (inflight.length > 0) await inflight.shift();
     return {
       size,
       sha256: hash.digest("hex"),
@@ -205,8 +213,8 @@ export async function writeFileChunks(
     };
   } catch (err) {
     await reader.cancel(err).catch(() => {});
-    // Let a commit in flight land first, or it could write chunks after the cleanup.
-    await inflight.catch(() => {});
+    // Let commits in flight land first, or they could write chunks after the cleanup.
+    await Promise.allSettled(inflight);
     // A failed cleanup is not worth masking the real error: the markers stay,
     // so the sweeper deletes these chunks later.
     await abandonUpload(kv, fileId).catch(() => {});
@@ -265,55 +273,4 @@ export async function getFileMeta(
   id: string,
 ): Promise<FileMeta | null> {
   return (await kv.get<FileMeta>(fileKey(id))).value;
-}
-
-/**
- * Streams bytes `start`..`end` (inclusive; the whole file by default) of a
- * committed file. Chunks are listed a batch at a time, only as the consumer
- * pulls, so a slow client holds back the reads instead of filling memory.
- */
-export function readFileStream(
-  kv: Deno.Kv,
-  meta: FileMeta,
-  range: ByteRange = { start: 0, end: meta.size - 1 },
-): ReadableStream<Uint8Array> {
-  const { start, end } = range;
-  if (meta.size === 0 || end < start) {
-    return new ReadableStream({ start: (controller) => controller.close() });
-  }
-  if (
-    !Number.isInteger(start) || !Number.isInteger(end) || start < 0 ||
-    end >= meta.size
-  ) {
-    throw new RangeError(
-      `Range ${start}-${end} is outside file "${meta.id}" of ${meta.size} bytes`,
-    );
-  }
-  const last = Math.floor(end / CHUNK_SIZE);
-  let n = Math.floor(start / CHUNK_SIZE);
-  let chunks: AsyncIterator<Deno.KvEntry<Uint8Array>> | undefined;
-
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      chunks ??= kv.list<Uint8Array>({
-        start: chunkKey(meta.id, n),
-        end: chunkKey(meta.id, last + 1),
-      }, { batchSize: READ_BATCH })[Symbol.asyncIterator]();
-      const { done, value: entry } = await chunks.next();
-      const base = n * CHUNK_SIZE;
-      // A short or missing chunk would send fewer bytes than Content-Length promised.
-      const expected = Math.min(CHUNK_SIZE, meta.size - base);
-      if (
-        done || entry.key[2] !== n || !(entry.value instanceof Uint8Array) ||
-        entry.value.length !== expected
-      ) {
-        throw new Error(`File "${meta.id}" has a missing or short chunk ${n}`);
-      }
-      const from = Math.max(start - base, 0);
-      const to = Math.min(end - base + 1, entry.value.length);
-      controller.enqueue(entry.value.subarray(from, to));
-      n++;
-      if (n > last) controller.close();
-    },
-  });
 }

@@ -12,6 +12,7 @@ import {
   readFileStream,
   writeFileChunks,
 } from "./store.ts";
+import { openFileStreams } from "./reader.ts";
 import {
   collect,
   countKeys,
@@ -211,36 +212,69 @@ Deno.test("readFileStream() streams inclusive ranges across chunk edges", async 
   );
 });
 
-Deno.test("readFileStream() reads only as far as the consumer pulls", async () => {
+/** A KV handle whose list() records the batches of chunks asked for. */
+function recordingReads(kv: Deno.Kv) {
+  const batches: number[] = [];
+  const wrapped = {
+    list: (selector: Deno.KvListSelector, options?: Deno.KvListOptions) => {
+      const { start, end } = selector as { start: Deno.KvKey; end: Deno.KvKey };
+      batches.push(Number(end[2]) - Number(start[2]));
+      return kv.list(selector, options);
+    },
+  } as unknown as Deno.Kv;
+  return { batches, kv: wrapped };
+}
+
+Deno.test("readFileStream() reads ahead only as far as the consumer pulls", async () => {
   using kv = await Deno.openKv(":memory:");
-  const bytes = randomBytes(40 * CHUNK_SIZE);
+  const bytes = randomBytes(300 * CHUNK_SIZE);
   const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
-    maxBytes: 10 * MiB,
+    maxBytes: 30 * MiB,
   });
   const meta = metaFor("f1", written.size, written.sha256);
   await commitFileMeta(kv, meta);
-  let reads = 0;
-  const counting = {
-    list: (selector: Deno.KvListSelector, options?: Deno.KvListOptions) => {
-      // At most one batch of chunks is fetched ahead of what was pulled.
-      assert.ok((options?.batchSize ?? 500) <= 16);
-      const entries = kv.list(selector, options);
-      return {
-        [Symbol.asyncIterator]: () => ({
-          next: () => {
-            reads++;
-            return entries.next();
-          },
-        }),
-      };
-    },
-  } as unknown as Deno.Kv;
-  const reader = readFileStream(counting, meta).getReader();
+  const recorded = recordingReads(kv);
+  const reader = readFileStream(recorded.kv, meta).getReader();
+  assert.equal(openFileStreams(), 0);
   await reader.read();
+  assert.equal(openFileStreams(), 1);
   await new Promise((resolve) => setTimeout(resolve, 20));
-  // The chunk asked for, maybe one more; never the 40 chunks of the file.
-  assert.ok(reads <= 2, `read ${reads} chunks`);
+  // The first small batch and the one read ahead; never the 300 chunks.
+  assert.deepEqual(recorded.batches, [4, 8]);
   await reader.cancel();
+  assert.equal(openFileStreams(), 0);
+});
+
+Deno.test("readFileStream() grows its batches to 64 chunks, shared out between downloads", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const bytes = randomBytes(300 * CHUNK_SIZE);
+  const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
+    maxBytes: 30 * MiB,
+  });
+  const meta = metaFor("f1", written.size, written.sha256);
+  await commitFileMeta(kv, meta);
+  const alone = recordingReads(kv);
+  assert.deepEqual(await collect(readFileStream(alone.kv, meta)), bytes);
+  assert.deepEqual(alone.batches, [4, 8, 16, 32, 64, 64, 64, 48]);
+  assert.equal(openFileStreams(), 0);
+  // With eight downloads open, each may hold 2 × 16 chunks.
+  const crowd = Array.from({ length: 8 }, () => recordingReads(kv));
+  const readers = crowd.map((c) => readFileStream(c.kv, meta).getReader());
+  await Promise.all(readers.map((r) => r.read()));
+  assert.equal(openFileStreams(), 8);
+  const rest = await Promise.all(readers.map(async (r) => {
+    let got = 0;
+    for (let chunk = await r.read(); !chunk.done; chunk = await r.read()) {
+      got += chunk.value.length;
+    }
+    return got;
+  }));
+  assert.ok(rest.every((got) => got === bytes.length - CHUNK_SIZE));
+  for (const { batches } of crowd) {
+    assert.ok(Math.max(...batches) <= 64);
+    assert.ok(batches.includes(16), batches.join());
+  }
+  assert.equal(openFileStreams(), 0);
 });
 
 Deno.test("readFileStream() errors when a chunk is missing", async () => {

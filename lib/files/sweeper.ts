@@ -22,8 +22,9 @@ const HOUR_MS = 60 * 60 * 1000;
 /**
  * Deletes the chunks and markers of uploads whose `upload_started` record is
  * older than `olderThanMs` and that never got metadata; answers how many.
- * The record is bumped by every batch of chunks, so the age is that of the
- * upload's last progress, and a slow upload that still moves is left alone.
+ * A live upload refreshes the record about once a minute, so the age is that
+ * of the upload's last progress, and a slow upload that still moves is left
+ * alone.
  */
 export async function sweepAbandonedUploads(
   kv: Deno.Kv,

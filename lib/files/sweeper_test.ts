@@ -125,3 +125,28 @@ Deno.test("writeFileChunks() gives up when the sweeper reclaimed its upload", as
   );
   assert.equal(await countKeys(kv, ["file_chunks", "stuck"]), 0);
 });
+
+Deno.test("writeFileChunks() refreshes its record now and then, not per batch", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const versions = async (refreshMs: number | undefined) => {
+    const id = crypto.randomUUID();
+    const seen = new Set<string>();
+    let pieces = 0;
+    const source = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        if (pieces++ === 40) return controller.close();
+        const entry = await kv.get(["upload_started", id]);
+        if (entry.versionstamp) seen.add(entry.versionstamp);
+        // Slow enough that every batch of ten chunks is due a refresh at 0 ms.
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        controller.enqueue(randomBytes(65_536));
+      },
+    });
+    await writeFileChunks(kv, id, source, { maxBytes: 10_000_000, refreshMs });
+    return seen.size;
+  };
+  // By default the record keeps its first versionstamp for the whole upload,
+  // so several batches can be committed at once against it.
+  assert.equal(await versions(undefined), 1);
+  assert.ok(await versions(0) >= 3);
+});

@@ -9,6 +9,7 @@ const LF = 10;
 const DASH = 45;
 const CRLF = new Uint8Array([CR, LF]);
 const CRLFCRLF = new Uint8Array([CR, LF, CR, LF]);
+const EMPTY = new Uint8Array(0);
 
 /** Limits for a `MultipartReader`. */
 export interface ReaderLimits {
@@ -49,14 +50,23 @@ function makeSearch(
 const findCrlf = makeSearch(CRLF);
 const findHeaderEnd = makeSearch(CRLFCRLF);
 
+// Input read per call when the body is a byte stream (as Deno.serve's are).
+const READ_SPACE = 256 * 1024;
+
 /**
  * Reads a multipart body part by part: `nextPart()` answers a part's raw
  * header bytes, then `readBody()` hands out its body in pieces as they
  * arrive. Only the delimiter-sized tail of the input is ever held back, and
  * the request body is read only when the caller asks for more.
+ *
+ * A body that is a byte stream is read into one buffer, over and over, so a
+ * big upload makes no garbage: a piece from `readBody()` is therefore only
+ * valid until the next call to this reader. Copy what must be kept.
  */
 export class MultipartReader {
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
+  #reader: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  #byob: ReadableStreamBYOBReader | null = null;
+  #space: Uint8Array<ArrayBuffer> | null = null;
   #limits: ReaderLimits;
   #delimiter: Uint8Array;
   #findDelimiter: (haystack: Uint8Array, from: number) => number;
@@ -72,7 +82,13 @@ export class MultipartReader {
     boundary: string,
     limits: ReaderLimits,
   ) {
-    this.#reader = body.getReader();
+    try {
+      this.#byob = body.getReader({ mode: "byob" });
+      this.#space = new Uint8Array(READ_SPACE);
+    } catch {
+      // Not a byte stream (a Request built from a plain stream): read its chunks.
+      this.#reader = body.getReader();
+    }
     this.#limits = limits;
     this.#delimiter = new TextEncoder().encode(`\r\n--${boundary}`);
     this.#findDelimiter = makeSearch(this.#delimiter);
@@ -83,10 +99,25 @@ export class MultipartReader {
     return this.#state === "done";
   }
 
+  // The next input: into the reused buffer for a byte stream, else a fresh chunk.
+  async #read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    if (this.#byob === null) return await this.#reader!.read();
+    const space = this.#space!;
+    const result = await this.#byob.read(
+      new Uint8Array(space.buffer, 0, space.buffer.byteLength),
+    );
+    // The read took the buffer over; what it answered is a view of it.
+    if (result.value) this.#space = new Uint8Array(result.value.buffer);
+    return result;
+  }
+
   async #fill(): Promise<void> {
+    // Held bytes may be a view of the reused buffer, which the read overwrites.
+    const carry = this.#buf.length > 0 ? this.#buf.slice() : null;
+    this.#buf = carry ?? EMPTY;
     let result: ReadableStreamReadResult<Uint8Array>;
     try {
-      result = await this.#reader.read();
+      result = await this.#read();
     } catch {
       // The client hung up mid-body: a broken upload, not a server fault.
       throw new ApiError(
@@ -107,12 +138,12 @@ export class MultipartReader {
         `Upload is larger than the limit of ${this.#limits.maxTotalBytes} bytes`,
       );
     }
-    if (this.#buf.length === 0) {
+    if (carry === null) {
       this.#buf = value;
     } else {
-      const joined = new Uint8Array(this.#buf.length + value.length);
-      joined.set(this.#buf);
-      joined.set(value, this.#buf.length);
+      const joined = new Uint8Array(carry.length + value.length);
+      joined.set(carry);
+      joined.set(value, carry.length);
       this.#buf = joined;
     }
   }
@@ -226,6 +257,6 @@ export class MultipartReader {
 
   /** Stops reading the request body (and lets go of it). */
   async cancel(reason?: unknown): Promise<void> {
-    await this.#reader.cancel(reason).catch(() => {});
+    await (this.#byob ?? this.#reader)!.cancel(reason).catch(() => {});
   }
 }

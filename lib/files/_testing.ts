@@ -28,6 +28,58 @@ export function streamOf(
   });
 }
 
+/**
+ * Like `streamOf`, but a byte stream, as Deno.serve's request bodies are: a
+ * BYOB reader gets at most each piece size copied into its own buffer.
+ */
+export function byteStreamOf(
+  bytes: Uint8Array,
+  pieceSizes: number[] = [65536],
+): ReadableStream<Uint8Array> {
+  let offset = 0;
+  let turn = 0;
+  return new ReadableStream({
+    type: "bytes",
+    pull(controller) {
+      if (offset >= bytes.length) {
+        controller.close();
+        controller.byobRequest?.respond(0);
+        return;
+      }
+      const size = pieceSizes[turn++ % pieceSizes.length];
+      const view = controller.byobRequest?.view;
+      if (view) {
+        const n = Math.min(size, view.byteLength, bytes.length - offset);
+        new Uint8Array(view.buffer, view.byteOffset, n).set(
+          bytes.subarray(offset, offset + n),
+        );
+        offset += n;
+        controller.byobRequest!.respond(n);
+      } else {
+        controller.enqueue(bytes.slice(offset, offset + size));
+        offset += size;
+      }
+    },
+  });
+}
+
+/** Reads a byte stream with a BYOB reader, `viewSize` bytes at most per read. */
+export async function collectByob(
+  stream: ReadableStream<Uint8Array>,
+  viewSize: number,
+): Promise<Uint8Array> {
+  const reader = stream.getReader({ mode: "byob" });
+  const parts: Uint8Array<ArrayBuffer>[] = [];
+  let buffer = new ArrayBuffer(viewSize);
+  while (true) {
+    const { done, value } = await reader.read(new Uint8Array(buffer));
+    if (done) break;
+    parts.push(value.slice());
+    buffer = value.buffer as ArrayBuffer;
+  }
+  return new Uint8Array(await new Blob(parts).arrayBuffer());
+}
+
 /** Reads a whole stream into one array. */
 export async function collect(
   stream: ReadableStream<Uint8Array>,

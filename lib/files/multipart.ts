@@ -79,7 +79,8 @@ async function readField(
         `Field "${name}" is larger than ${maxBytes} bytes`,
       );
     }
-    pieces.push(piece);
+    // Pieces are views of the reader's buffer, which the next read reuses.
+    pieces.push(piece.slice());
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
@@ -94,27 +95,50 @@ async function readField(
   }
 }
 
+// A byte stream, so the consumer can have the bytes copied straight into its
+// own buffers (a BYOB read); a default reader gets a copy of each piece. Either
+// way nothing outside sees the reader's reused buffer.
 function partStream(
   reader: MultipartReader,
   maxBytes: number,
 ): ReadableStream<Uint8Array> {
   let size = 0;
-  return new ReadableStream<Uint8Array>({
+  let rest: Uint8Array | null = null;
+  return new ReadableStream({
+    type: "bytes",
     async pull(controller) {
-      const piece = await reader.readBody();
-      if (piece === null) return controller.close();
-      size += piece.length;
-      if (size > maxBytes) {
-        throw new ApiError(
-          413,
-          "file_too_large",
-          `File is larger than the limit of ${maxBytes} bytes`,
-        );
+      if (rest === null || rest.length === 0) {
+        rest = await reader.readBody();
+        if (rest === null) {
+          controller.close();
+          controller.byobRequest?.respond(0);
+          return;
+        }
+        size += rest.length;
+        if (size > maxBytes) {
+          throw new ApiError(
+            413,
+            "file_too_large",
+            `File is larger than the limit of ${maxBytes} bytes`,
+          );
+        }
       }
-      controller.enqueue(piece);
+      const request = controller.byobRequest;
+      const view = request?.view;
+      if (request && view) {
+        const n = Math.min(view.byteLength, rest.length);
+        new Uint8Array(view.buffer, view.byteOffset, n).set(
+          rest.subarray(0, n),
+        );
+        rest = rest.subarray(n);
+        request.respond(n);
+      } else {
+        controller.enqueue(rest.slice());
+        rest = null;
+      }
     },
     // Pull only when the consumer reads: the upload moves at the storage's pace.
-  }, { highWaterMark: 0 });
+  });
 }
 
 /**

@@ -4,7 +4,9 @@ import { ApiError } from "../errors.ts";
 import { readUpload, type UploadedFile } from "./multipart.ts";
 import { commitFileMeta, readFileStream, writeFileChunks } from "./store.ts";
 import {
+  byteStreamOf,
   collect,
+  collectByob,
   countKeys,
   randomBytes,
   sha256,
@@ -150,21 +152,27 @@ Deno.test("readUpload() splits correctly however the body is chunked", async () 
   // The buffered parser from npm is the oracle for what the parts contain.
   const oracle = [...parseMultipart(body, { boundary })];
   assert.deepEqual(oracle[1].bytes, payload);
-  for (let trial = 0; trial < 200; trial++) {
+  for (let trial = 0; trial < 300; trial++) {
     const sizes = Array.from(
       { length: 8 },
       () => 1 + Math.floor(Math.random() * (trial % 2 ? 7 : 200)),
     );
+    // Plain chunks; a byte stream (read into one reused buffer) whose file is
+    // read with a default reader; and one whose file is read BYOB in small views.
+    const mode = trial % 3;
     const req = new Request("http://hearth.test/", {
       method: "POST",
       headers: { "content-type": `multipart/form-data; boundary=${boundary}` },
-      body: streamOf(body, sizes),
+      body: mode === 0 ? streamOf(body, sizes) : byteStreamOf(body, sizes),
     });
     const { file, fields } = await readUpload(req, {
       maxBytes: MiB,
-      onFile: readAll,
+      onFile: async (part) =>
+        mode === 2
+          ? await collectByob(part.stream, 1 + trial % 97)
+          : await collect(part.stream),
     });
-    assert.deepEqual(file.bytes, oracle[1].bytes, `pieces ${sizes}`);
+    assert.deepEqual(file, oracle[1].bytes, `mode ${mode}, pieces ${sizes}`);
     assert.equal(fields.content, oracle[0].text);
   }
 });

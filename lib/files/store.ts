@@ -104,7 +104,16 @@ export async function writeFileChunks(
 ): Promise<WrittenFile> {
   signal?.throwIfAborted();
   let startedVersion = await markUpload(kv, fileId);
-  const reader = stream.getReader();
+  // A byte stream is read straight into the chunk buffers (no copy, no
+  // garbage); any other stream hands out chunks that are copied in.
+  let byob: ReadableStreamBYOBReader | null = null;
+  let plain: ReadableStreamDefaultReader<Uint8Array> | null = null;
+  try {
+    byob = stream.getReader({ mode: "byob" });
+  } catch {
+    plain = stream.getReader();
+  }
+  const reader = (byob ?? plain)!;
   // Cancelling the reader wakes a pending read(), so an abort never waits on a stalled client.
   const onAbort = () => void reader.cancel(signal?.reason).catch(() => {});
   signal?.addEventListener("abort", onAbort, { once: true });
@@ -170,37 +179,53 @@ export async function writeFileChunks(
     } else track(commitBatch(pieces, false));
   };
 
+  // Counts, hashes and keeps the head of bytes that just arrived.
+  const accept = (value: Uint8Array) => {
+    size += value.length;
+    if (size > maxBytes) {
+      throw new ApiError(
+        413,
+        "file_too_large",
+        `File is larger than the limit of ${maxBytes} bytes`,
+      );
+    }
+    hash.update(value);
+    if (headLength < HEAD_SIZE) {
+      const take = value.subarray(0, HEAD_SIZE - headLength);
+      head.set(take, headLength);
+      headLength += take.length;
+    }
+  };
+  const chunkFull = async () => {
+    batch.push(chunk);
+    chunk = spare.pop() ?? new Uint8Array(CHUNK_SIZE);
+    filled = 0;
+    if (batch.length === CHUNKS_PER_ATOMIC) await flush();
+  };
+
   try {
-    while (true) {
-      const { done, value } = await reader.read();
+    while (byob) {
+      const { done, value } = await byob.read(chunk.subarray(filled));
+      // The read took the chunk's buffer over and answers a view of it.
+      if (value) chunk = new Uint8Array(value.buffer as ArrayBuffer);
       signal?.throwIfAborted();
       if (done) break;
-      size += value.length;
-      if (size > maxBytes) {
-        throw new ApiError(
-          413,
-          "file_too_large",
-          `File is larger than the limit of ${maxBytes} bytes`,
-        );
-      }
-      hash.update(value);
-      if (headLength < HEAD_SIZE) {
-        const take = value.subarray(0, HEAD_SIZE - headLength);
-        head.set(take, headLength);
-        headLength += take.length;
-      }
+      accept(value);
+      filled += value.length;
+      if (filled === CHUNK_SIZE) await chunkFull();
+    }
+    while (plain) {
+      const { done, value } = await plain.read();
+      signal?.throwIfAborted();
+      if (done) break;
+      accept(value);
       let offset = 0;
       while (offset < value.length) {
         const take = Math.min(CHUNK_SIZE - filled, value.length - offset);
         chunk.set(value.subarray(offset, offset + take), filled);
         filled += take;
         offset += take;
-        if (filled === CHUNK_SIZE) {
-          batch.push(chunk);
-          chunk = spare.pop() ?? new Uint8Array(CHUNK_SIZE);
-          filled = 0;
-          if (batch.length === CHUNKS_PER_ATOMIC) await flush();
-        }
+        if (filled === CHUNK_SIZE) await chunkFull();
       }
     }
     if (filled > 0) batch.push(chunk.slice(0, filled));

@@ -14,6 +14,7 @@ import {
 } from "./store.ts";
 import { openFileStreams } from "./reader.ts";
 import {
+  byteStreamOf,
   collect,
   countKeys,
   randomBytes,
@@ -36,11 +37,14 @@ function metaFor(id: string, size: number, hash: string): FileMeta {
   };
 }
 
-async function roundTrip(size: number, pieces: number[]) {
+async function roundTrip(size: number, pieces: number[], byteStream = false) {
   using kv = await Deno.openKv(":memory:");
   const bytes = randomBytes(size);
   const id = crypto.randomUUID();
-  const written = await writeFileChunks(kv, id, streamOf(bytes, pieces), {
+  const source = byteStream
+    ? byteStreamOf(bytes, pieces)
+    : streamOf(bytes, pieces);
+  const written = await writeFileChunks(kv, id, source, {
     maxBytes: 100 * MiB,
   });
   assert.equal(written.size, size);
@@ -76,6 +80,12 @@ Deno.test("writeFileChunks() round-trips one chunk and a byte", () =>
   roundTrip(65537, [1000, 3]));
 Deno.test("writeFileChunks() round-trips several MiB fed in odd-sized pieces", () =>
   roundTrip(5 * MiB + 12345, [1, 7919, 65535, 65537, 300001, 13]));
+
+Deno.test("writeFileChunks() reads a byte stream straight into its chunks", async () => {
+  await roundTrip(0, [1], true);
+  await roundTrip(CHUNK_SIZE, [CHUNK_SIZE], true);
+  await roundTrip(5 * MiB + 3, [1, 65535, 4096, 100_000, 7], true);
+});
 
 Deno.test("writeFileChunks() answers 413 past maxBytes and leaves no chunks", async () => {
   using kv = await Deno.openKv(":memory:");

@@ -121,6 +121,18 @@ export interface ExpressLane {
   readonly maxBuffered: number;
   /** The hub hands the lane back: `lastSeq` was the last message sent on it. */
   leave(lastSeq: number, full: boolean): void;
+  /**
+   * The socket's subscriber, if it has one: while the socket is on the lane it
+   * is not called for message events at all, so a message costs nothing per
+   * caught-up socket beyond its send.
+   */
+  readonly listener?: HubListener;
+}
+
+/** A channel's subscribers, and those of them that hear message events. */
+interface Subscribers {
+  all: Set<HubListener>;
+  messages: Set<HubListener>;
 }
 
 interface Lanes {
@@ -136,7 +148,7 @@ const LANE_CHECK_EVERY = 8;
 
 /** Fans events out to a channel's subscribers, in this isolate and (with relay) others. */
 export class Hub {
-  #channels = new Map<string, Set<HubListener>>();
+  #channels = new Map<string, Subscribers>();
   #lanes = new Map<string, Lanes>();
   #relay: BroadcastChannel | null = null;
   #closed = false;
@@ -166,17 +178,19 @@ export class Hub {
   /** Calls `listener` for each event of `channelId` until the returned function is called. */
   subscribe(channelId: string, listener: HubListener): () => void {
     if (this.#closed) return () => {};
-    let listeners = this.#channels.get(channelId);
-    if (!listeners) {
-      listeners = new Set();
-      this.#channels.set(channelId, listeners);
+    let subscribers = this.#channels.get(channelId);
+    if (!subscribers) {
+      subscribers = { all: new Set(), messages: new Set() };
+      this.#channels.set(channelId, subscribers);
     }
-    listeners.add(listener);
+    subscribers.all.add(listener);
+    subscribers.messages.add(listener);
     return () => {
       const current = this.#channels.get(channelId);
-      if (!current?.delete(listener)) return;
+      if (!current?.all.delete(listener)) return;
+      current.messages.delete(listener);
       // Drop empty sets so channels nobody watches cost no memory.
-      if (current.size === 0) this.#channels.delete(channelId);
+      if (current.all.size === 0) this.#channels.delete(channelId);
     };
   }
 
@@ -198,18 +212,27 @@ export class Hub {
         seq: lastSentSeq,
         sends: 0,
       });
-      return true;
+    } else if (lanes.seq !== lastSentSeq) return false;
+    else lanes.members.add(lane);
+    if (lane.listener) {
+      this.#channels.get(channelId)?.messages.delete(lane.listener);
     }
-    if (lanes.seq !== lastSentSeq) return false;
-    lanes.members.add(lane);
     return true;
+  }
+
+  // A socket off the lane hears message events through its subscriber again.
+  #offLane(channelId: string, lane: ExpressLane): void {
+    const subscribers = this.#channels.get(channelId);
+    if (lane.listener && subscribers?.all.has(lane.listener)) {
+      subscribers.messages.add(lane.listener);
+    }
   }
 
   /** Takes a socket off the express lane (its session ended); returns the lane's seq. */
   exitLane(channelId: string, lane: ExpressLane): number {
     const lanes = this.#lanes.get(channelId);
-    if (!lanes) return 0;
-    lanes.members.delete(lane);
+    if (!lanes?.members.delete(lane)) return lanes?.seq ?? 0;
+    this.#offLane(channelId, lane);
     if (lanes.members.size === 0) this.#lanes.delete(channelId);
     return lanes.seq;
   }
@@ -221,7 +244,7 @@ export class Hub {
 
   /** Number of local listeners on `channelId`, for tests and metrics. */
   listenerCount(channelId: string): number {
-    return this.#channels.get(channelId)?.size ?? 0;
+    return this.#channels.get(channelId)?.all.size ?? 0;
   }
 
   /** Leaves the relay and forgets every listener; later calls do nothing. */
@@ -236,8 +259,11 @@ export class Hub {
 
   #deliver(channelId: string, event: HubEvent): void {
     if (event.kind === "message") this.#express(channelId, event);
-    const listeners = this.#channels.get(channelId);
-    if (!listeners) return;
+    const subscribers = this.#channels.get(channelId);
+    if (!subscribers) return;
+    const listeners = event.kind === "message"
+      ? subscribers.messages
+      : subscribers.all;
     for (const listener of listeners) {
       try {
         listener(event);
@@ -256,7 +282,10 @@ export class Hub {
     if (event.seq !== lanes.seq + 1) {
       // Out of order (a relayed message, a gap): every session sorts it out itself.
       this.#lanes.delete(channelId);
-      for (const lane of lanes.members) lane.leave(lanes.seq, false);
+      for (const lane of lanes.members) {
+        this.#offLane(channelId, lane);
+        lane.leave(lanes.seq, false);
+      }
       return;
     }
     const check = ++lanes.sends % LANE_CHECK_EVERY === 0;
@@ -268,6 +297,7 @@ export class Hub {
         (check && socket.bufferedAmount > lane.maxBuffered)
       ) {
         lanes.members.delete(lane);
+        this.#offLane(channelId, lane);
         lane.leave(lanes.seq, socket.readyState === WebSocket.OPEN);
         continue;
       }

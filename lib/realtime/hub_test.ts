@@ -291,3 +291,45 @@ Deno.test("Hub express lane hands back a socket whose unsent bytes pass its limi
   assert.equal(slow.sent.length, 7);
   hub.close();
 });
+
+Deno.test("Hub express lane keeps message events from a lane's own listener, not other events", () => {
+  const hub = new Hub();
+  const a = fakeSocket();
+  const heard: string[] = [];
+  const listener = (event: HubEvent) =>
+    heard.push(
+      event.kind === "message" ? `message ${event.seq}` : event.kind,
+    );
+  hub.subscribe("c1", listener);
+  const lane = { ...laneOf(a.socket, []), listener };
+  assert.equal(hub.enterLane("c1", lane, 0), true);
+  hub.publish("c1", message(1));
+  hub.publish("c1", presenceEvent("u2", true));
+  assert.deepEqual(heard, ["presence"]);
+  assert.equal(a.sent.length, 1);
+  // Off the lane, the listener hears messages again.
+  assert.equal(hub.exitLane("c1", lane), 1);
+  hub.publish("c1", message(2));
+  assert.deepEqual(heard, ["presence", "message 2"]);
+  assert.equal(a.sent.length, 1);
+  hub.close();
+});
+
+Deno.test("Hub express lane gives the message that broke the lane to its listeners", () => {
+  const hub = new Hub();
+  const a = fakeSocket();
+  const heard: number[] = [];
+  const listener = (event: HubEvent) => {
+    if (event.kind === "message") heard.push(event.seq);
+  };
+  hub.subscribe("c1", listener);
+  assert.equal(
+    hub.enterLane("c1", { ...laneOf(a.socket, []), listener }, 1),
+    true,
+  );
+  hub.publish("c1", message(3)); // seq 2 is missing here
+  assert.deepEqual(heard, [3]);
+  hub.publish("c1", message(4));
+  assert.deepEqual(heard, [3, 4]);
+  hub.close();
+});

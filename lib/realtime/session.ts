@@ -121,17 +121,16 @@ export class ChannelSession {
       // Sends on the express lane count as writes for the stall watchdog.
       activity: () => this.#inLane ? opts.hub.laneSeq(opts.channelId) : 0,
     });
+    const listener = (event: HubEvent) => this.#push(event);
     this.#lane = {
       socket,
       maxBuffered: opts.maxBuffered ?? DEFAULT_MAX_BUFFERED,
       leave: (lastSeq, full) => this.#leaveLane(lastSeq, full),
+      listener,
     };
     // Subscribing before `lastSeq()` and the backlog read is what closes the
     // race: a message committed later is either read or queued here.
-    this.#unsubscribe = opts.hub.subscribe(
-      opts.channelId,
-      (event) => this.#push(event),
-    );
+    this.#unsubscribe = opts.hub.subscribe(opts.channelId, listener);
     this.#inbound = new Inbound({
       onFrame: opts.onClientFrame,
       sendError: (code, detail) => this.#sendError(code, detail),

@@ -1,6 +1,6 @@
 import { listUserChannels } from "./db/channels.ts";
 import { getLastSeq, listMessages } from "./db/messages.ts";
-import type { User } from "./db/users.ts";
+import type { Session } from "./auth/session.ts";
 import { log } from "./log.ts";
 import { postMessage, rosterWithPresence } from "./chat.ts";
 import { presenceEvent, typingEvent } from "./realtime/hub.ts";
@@ -11,17 +11,28 @@ import type { Services } from "./services.ts";
 const TYPING_INTERVAL_MS = 2000;
 const lastTyping = new Map<string, number>();
 
-/** Runs a channel socket for a member: backlog and live frames out, messages and typing in. */
+// setTimeout takes at most 2^31 - 1 ms; a later expiry is waited for in steps.
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** What a socket was opened with: its user and the token that let it in. */
+export type SocketCredentials = Pick<Session, "user" | "jti" | "exp">;
+
+/**
+ * Runs a channel socket for a member: backlog and live frames out, messages
+ * and typing in. The socket lives no longer than its token: it is closed when
+ * the token expires, and when it is signed out (see `closeSocketsOfToken`).
+ */
 export function attachChannelSocket(
   services: Services,
   socket: WebSocket,
-  user: User,
+  credentials: SocketCredentials,
   channelId: string,
   afterSeq: number | undefined,
 ): ChannelSession {
   const { kv, hub, presence } = services;
+  const { user } = credentials;
   const opened = performance.now();
-  services.sockets.add(socket);
+  services.sockets.set(socket, { jti: credentials.jti });
   if (presence.connect(user.id)) void announcePresence(services, user.id, true);
 
   const session = new ChannelSession(socket, {
@@ -64,7 +75,16 @@ export function attachChannelSocket(
     afterSeq: afterSeq ?? null,
   });
 
+  let expiry: ReturnType<typeof setTimeout> | undefined;
+  const closeAtExpiry = () => {
+    const left = credentials.exp * 1000 - Date.now();
+    if (left <= 0) session.close(1008, "Session expired, sign in again");
+    else expiry = setTimeout(closeAtExpiry, Math.min(left, MAX_TIMER_MS));
+  };
+  closeAtExpiry();
+
   void session.closed.then(({ code }) => {
+    clearTimeout(expiry);
     services.sockets.delete(socket);
     if (presence.disconnect(user.id)) {
       void announcePresence(services, user.id, false);
@@ -77,6 +97,21 @@ export function attachChannelSocket(
     });
   });
   return session;
+}
+
+/** Closes this instance's sockets opened with token `jti` (it was signed out). */
+export function closeSocketsOfToken(services: Services, jti: string): number {
+  let closed = 0;
+  for (const [socket, opened] of services.sockets) {
+    if (opened.jti !== jti) continue;
+    try {
+      socket.close(1008, "Signed out");
+      closed++;
+    } catch {
+      // Already closing.
+    }
+  }
+  return closed;
 }
 
 // Entries outlive sockets on purpose (a reconnect must not reset the limit);

@@ -27,8 +27,8 @@ export interface Services {
   presence: Presence;
   /** Channel member lists held briefly, for the `ready` frames of sockets opening together. */
   roster: Roster;
-  /** Open WebSockets, closed with 1001 when the server shuts down. */
-  sockets: Set<WebSocket>;
+  /** Open WebSockets with the token each was opened with; closed with 1001 at shutdown. */
+  sockets: Map<WebSocket, { jti: string }>;
   /** Stops the sweeper that deletes chunks of uploads that never finished. */
   stopSweeper: () => Promise<void>;
 }
@@ -58,7 +58,7 @@ export async function openServices(config: Config): Promise<Services> {
       hub,
       presence: new Presence(),
       roster: new Roster((channelId) => listMembers(kv, channelId), hub),
-      sockets: new Set(),
+      sockets: new Map(),
       stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
     };
   } catch (error) {
@@ -69,7 +69,7 @@ export async function openServices(config: Config): Promise<Services> {
 
 /** Closes every open socket with 1001 ("going away"), so shutdown is not held up. */
 export function closeSockets(services: Services): void {
-  for (const socket of services.sockets) {
+  for (const socket of services.sockets.keys()) {
     try {
       socket.close(1001, "Server shutting down");
     } catch {

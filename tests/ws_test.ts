@@ -14,9 +14,16 @@ import {
   upgradeStatus,
   withHearth,
 } from "./helpers/api.ts";
+import { loadSigningKey } from "../lib/auth/secret.ts";
+import { signToken } from "../lib/auth/token.ts";
 
 const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** How `socket` closed, or "still open" after `ms`. */
+function closedWithin(socket: FrameSocket, ms: number) {
+  return Promise.race([socket.closed, delay(ms).then(() => "still open")]);
+}
 
 /** Two members of a fresh public channel. */
 async function pair(base: string) {
@@ -115,6 +122,58 @@ Deno.test("A ready frame follows joins, leaves and renames made a moment before"
       [ada.username, "Carl Renamed"].sort(),
     );
   });
+});
+
+Deno.test("Signing out closes the sockets opened with that token, and only those", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const otherToken = await signIn(base, ada.username, ada.password);
+    const signedOut = await FrameSocket.open(base, room.id, ada.token);
+    const stays = await FrameSocket.open(base, room.id, otherToken);
+    try {
+      await signedOut.next("ready");
+      await stays.next("ready");
+      const out = await ada.api.post("/auth/logout");
+      assert.equal(out.status, 204);
+      assert.deepEqual(await closedWithin(signedOut, 5000), {
+        code: 1008,
+        reason: "Signed out",
+      });
+      // The same user's other sign-in keeps its socket.
+      await postMessage(bo.api, room.id, "still here");
+      assert.equal((await stays.message(1)).content, "still here");
+      // And the signed-out token cannot open a new one.
+      assert.equal(
+        await upgradeStatus(socketUrl(base, room.id, ada.token)),
+        401,
+      );
+    } finally {
+      await signedOut.close();
+      await stays.close();
+    }
+  });
+});
+
+Deno.test("A socket is closed when the token it was opened with expires", async () => {
+  const secret = "a test secret that is long enough";
+  await withHearth(async ({ base }) => {
+    const { ada, room } = await pair(base);
+    using kv = await Deno.openKv(":memory:");
+    const key = await loadSigningKey(kv, secret);
+    const { token } = await signToken(key, ada.id, 2);
+    const socket = await FrameSocket.open(base, room.id, token);
+    try {
+      await socket.next("ready");
+      const opened = Date.now();
+      assert.deepEqual(await closedWithin(socket, 5000), {
+        code: 1008,
+        reason: "Session expired, sign in again",
+      });
+      assert.ok(Date.now() - opened < 4000);
+    } finally {
+      await socket.close();
+    }
+  }, ["--secret", secret]);
 });
 
 Deno.test("Messages posted over HTTP or the socket reach every member's socket live", async () => {

@@ -66,7 +66,7 @@ export const handler = define.handlers({
       );
     }
     const { socket, response } = upgraded;
-    attachChannelSocket(services, socket, session.user, ctx.params.id, after);
+    attachChannelSocket(services, socket, session, ctx.params.id, after);
     return response;
   },
 });

@@ -19,6 +19,8 @@ export interface Config {
   passwordCost: number;
   /** Relay live events over BroadcastChannel to other instances on the same KV. */
   relay: boolean;
+  /** Take the client address from X-Forwarded-For (set only behind a reverse proxy). */
+  trustProxy: boolean;
 }
 
 /** What the command line asked for. */
@@ -42,6 +44,8 @@ Flags (each may also come from the environment variable shown):
                        (HEARTH_ORIGINS, comma-separated)
   --secret TEXT        token signing secret (HEARTH_SECRET; default: generated and kept in the db)
   --token-ttl DURATION token lifetime such as 7d, 12h, 30m or seconds (HEARTH_TOKEN_TTL, default 7d)
+  --trust-proxy        take client addresses from X-Forwarded-For, for rate limits; only
+                       behind a reverse proxy that sets it (HEARTH_TRUST_PROXY=1)
   --help               show this help
   --version            show the version
 `;
@@ -72,6 +76,7 @@ export function parseConfig(
         origin: { type: "string", multiple: true },
         secret: { type: "string" },
         "token-ttl": { type: "string" },
+        "trust-proxy": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -151,6 +156,19 @@ export function parseConfig(
       message: "--secret must be at least 16 characters",
     };
   }
+  let trustProxy = values["trust-proxy"] ?? false;
+  if (!values["trust-proxy"]) {
+    const raw = env("HEARTH_TRUST_PROXY")?.trim().toLowerCase();
+    if (raw === "1" || raw === "true") trustProxy = true;
+    else if (
+      raw !== undefined && raw !== "" && raw !== "0" && raw !== "false"
+    ) {
+      return {
+        kind: "error",
+        message: `HEARTH_TRUST_PROXY must be 1 or 0, got "${raw}"`,
+      };
+    }
+  }
   return {
     kind: "serve",
     config: {
@@ -165,6 +183,7 @@ export function parseConfig(
       // Deno Deploy runs several isolates on one KV; they must hear each other.
       relay: env("HEARTH_RELAY") === "1" ||
         env("DENO_DEPLOYMENT_ID") !== undefined,
+      trustProxy,
     },
   };
 }

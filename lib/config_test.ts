@@ -31,6 +31,19 @@ Deno.test("parseConfig() uses the defaults with no flags and no environment", ()
   assert.equal(config.tokenTtlSeconds, 7 * 86400);
   assert.equal(config.passwordCost, 12);
   assert.equal(config.relay, false);
+  assert.equal(config.trustProxy, false);
+});
+
+Deno.test("parseConfig() reads --trust-proxy and HEARTH_TRUST_PROXY", () => {
+  assert.equal(serve(["--trust-proxy"]).trustProxy, true);
+  assert.equal(serve([], { HEARTH_TRUST_PROXY: "1" }).trustProxy, true);
+  assert.equal(serve([], { HEARTH_TRUST_PROXY: "TRUE" }).trustProxy, true);
+  assert.equal(serve([], { HEARTH_TRUST_PROXY: "0" }).trustProxy, false);
+  assert.equal(serve([], { HEARTH_TRUST_PROXY: "" }).trustProxy, false);
+  assert.match(
+    failure([], { HEARTH_TRUST_PROXY: "yes please" }),
+    /^HEARTH_TRUST_PROXY must be 1 or 0/,
+  );
 });
 
 Deno.test("parseConfig() reads every flag", () => {
@@ -232,6 +245,8 @@ Deno.test("HELP lists every flag and its environment variable", () => {
       "--origin",
       "--secret",
       "--token-ttl",
+      "--trust-proxy",
+      "HEARTH_TRUST_PROXY",
       "--help",
       "--version",
       "PORT",

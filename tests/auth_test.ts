@@ -1189,6 +1189,32 @@ Deno.test("rate limit: failed logins per (address, username) end in 429 with Ret
   });
 });
 
+Deno.test("rate limit: behind a trusted proxy each X-Forwarded-For address has its own budget", async () => {
+  const attempt = (server: TestServer, from: string) =>
+    call(server, "POST", "/auth/login", {
+      json: { username: "alice", password: "wrong password" },
+      // A client may prepend anything; the proxy appends the address it saw.
+      headers: { "x-forwarded-for": `10.9.9.9, ${from}` },
+    });
+  await withAuthServer(async (server) => {
+    await register(server, "alice");
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await attempt(server, "203.0.113.1")).status, 401);
+    }
+    assert.equal((await attempt(server, "203.0.113.1")).status, 429);
+    // Another client behind the same proxy is not held back by the first.
+    assert.equal((await attempt(server, "203.0.113.2")).status, 401);
+  }, ["--trust-proxy"]);
+  // Without the flag the header is the client's own claim and changes nothing.
+  await withAuthServer(async (server) => {
+    await register(server, "alice");
+    for (let i = 0; i < 10; i++) {
+      assert.equal((await attempt(server, `203.0.113.${i}`)).status, 401);
+    }
+    assert.equal((await attempt(server, "203.0.113.99")).status, 429);
+  });
+});
+
 Deno.test("rate limit: a parallel burst of wrong passwords cannot slip past the limit", async () => {
   await withAuthServer(async (server) => {
     await register(server, "alice");

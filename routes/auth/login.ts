@@ -2,6 +2,7 @@ import { signIn } from "../../lib/auth/accounts.ts";
 import { readLoginBody } from "../../lib/auth/login_body.ts";
 import { sessionCookie } from "../../lib/auth/session.ts";
 import { isHttps } from "../../lib/http/origin.ts";
+import { clientAddress } from "../../lib/http/client_address.ts";
 import { define } from "../../utils.ts";
 
 export const handler = define.handlers({
@@ -10,7 +11,11 @@ export const handler = define.handlers({
     const { token, expiresIn, user } = await signIn(
       ctx.state.services,
       body,
-      ctx.info.remoteAddr.hostname,
+      clientAddress(
+        ctx.req,
+        ctx.info.remoteAddr.hostname,
+        ctx.state.services.config.trustProxy,
+      ),
     );
     return Response.json(
       {

@@ -1,6 +1,7 @@
 import { registerAccount } from "../../lib/auth/accounts.ts";
 import { registerSchema } from "../../lib/auth/schemas.ts";
 import { readJson } from "../../lib/http/body.ts";
+import { clientAddress } from "../../lib/http/client_address.ts";
 import { define } from "../../utils.ts";
 
 export const handler = define.handlers({
@@ -9,7 +10,11 @@ export const handler = define.handlers({
     const user = await registerAccount(
       ctx.state.services,
       body,
-      ctx.info.remoteAddr.hostname,
+      clientAddress(
+        ctx.req,
+        ctx.info.remoteAddr.hostname,
+        ctx.state.services.config.trustProxy,
+      ),
     );
     return Response.json(user, { status: 201 });
   },

@@ -8,6 +8,7 @@ import {
 import { createMessage, type FileRef, type Message } from "./db/messages.ts";
 import type { User } from "./db/users.ts";
 import { ApiError } from "./errors.ts";
+import type { Member } from "./realtime/frames.ts";
 import { memberEvent, messageEvent } from "./realtime/hub.ts";
 import type { Services } from "./services.ts";
 
@@ -67,14 +68,20 @@ export async function channelFor(
   return channel;
 }
 
-/** The members of a channel with their presence, from a list at most seconds old. */
+/**
+ * The members of a channel as `ready` frames list them (id, names, presence),
+ * from a list at most seconds old. A thousand-member channel's frame is sent
+ * to every socket that opens, so it carries nothing the client does not use.
+ */
 export async function rosterWithPresence(
   services: Services,
   channelId: string,
-): Promise<MemberView[]> {
+): Promise<Member[]> {
   const members = await services.roster.members(channelId);
   return members.map((member) => ({
-    ...member,
+    id: member.id,
+    username: member.username,
+    displayName: member.displayName,
     online: services.presence.isOnline(member.id),
   }));
 }

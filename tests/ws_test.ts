@@ -58,9 +58,9 @@ Deno.test("The first frame is ready, with lastSeq and members with presence", as
         [bo.username]: true,
         [carl.username]: false,
       });
+      // The wire shape of a member, as in `member` frames: no more.
       for (const member of ready.members) {
         assert.deepEqual(Object.keys(member).sort(), [
-          "createdAt",
           "displayName",
           "id",
           "online",

@@ -3,6 +3,7 @@
 // are in memory, so the file part is streamed here; that library still parses
 // each part's header block (see multipart.ts).
 import { ApiError } from "../errors.ts";
+import { tooLarge } from "./_errors.ts";
 
 const CR = 13;
 const LF = 10;
@@ -132,11 +133,7 @@ export class MultipartReader {
     }
     this.#total += value.length;
     if (this.#total > this.#limits.maxTotalBytes) {
-      throw new ApiError(
-        413,
-        "file_too_large",
-        `Upload is larger than the limit of ${this.#limits.maxTotalBytes} bytes`,
-      );
+      throw tooLarge("Upload", this.#limits.maxTotalBytes);
     }
     if (carry === null) {
       this.#buf = value;

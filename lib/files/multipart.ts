@@ -3,6 +3,7 @@ import {
   MultipartPart,
 } from "@remix-run/multipart-parser";
 import { ApiError } from "../errors.ts";
+import { tooLarge } from "./_errors.ts";
 import { malformed, MultipartReader } from "./_multipart_reader.ts";
 
 /** The file part handed to `onFile`; its bytes arrive as they are uploaded. */
@@ -116,11 +117,7 @@ function partStream(
         }
         size += rest.length;
         if (size > maxBytes) {
-          throw new ApiError(
-            413,
-            "file_too_large",
-            `File is larger than the limit of ${maxBytes} bytes`,
-          );
+          throw tooLarge("File", maxBytes);
         }
       }
       const request = controller.byobRequest;
@@ -175,11 +172,7 @@ export async function readUpload<T>(
   const maxTotalBytes = maxBytes + OVERHEAD_BYTES;
   const declaredLength = Number(req.headers.get("content-length") ?? NaN);
   if (declaredLength > maxTotalBytes) {
-    throw new ApiError(
-      413,
-      "file_too_large",
-      `Upload is larger than the limit of ${maxBytes} bytes`,
-    );
+    throw tooLarge("Upload", maxBytes);
   }
   if (!req.body) throw malformed("Multipart body is empty");
 

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { CHUNK_SIZE } from "./reader.ts";
 import { ApiError } from "../errors.ts";
+import { tooLarge } from "./_errors.ts";
 import {
   abandonUpload,
   chunkKey,
@@ -183,11 +184,7 @@ export async function writeFileChunks(
   const accept = (value: Uint8Array) => {
     size += value.length;
     if (size > maxBytes) {
-      throw new ApiError(
-        413,
-        "file_too_large",
-        `File is larger than the limit of ${maxBytes} bytes`,
-      );
+      throw tooLarge("File", maxBytes);
     }
     hash.update(value);
     if (headLength < HEAD_SIZE) {

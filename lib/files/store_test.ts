@@ -222,6 +222,17 @@ Deno.test("readFileStream() streams inclusive ranges across chunk edges", async 
   );
 });
 
+/** Stores and commits a file of `chunks` random chunks as "f1". */
+async function storedFile(kv: Deno.Kv, chunks: number) {
+  const bytes = randomBytes(chunks * CHUNK_SIZE);
+  const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
+    maxBytes: chunks * CHUNK_SIZE,
+  });
+  const meta = metaFor("f1", written.size, written.sha256);
+  await commitFileMeta(kv, meta);
+  return { bytes, meta };
+}
+
 /** A KV handle whose list() records the batches of chunks asked for. */
 function recordingReads(kv: Deno.Kv) {
   const batches: number[] = [];
@@ -237,12 +248,7 @@ function recordingReads(kv: Deno.Kv) {
 
 Deno.test("readFileStream() reads ahead only as far as the consumer pulls", async () => {
   using kv = await Deno.openKv(":memory:");
-  const bytes = randomBytes(300 * CHUNK_SIZE);
-  const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
-    maxBytes: 30 * MiB,
-  });
-  const meta = metaFor("f1", written.size, written.sha256);
-  await commitFileMeta(kv, meta);
+  const { bytes, meta } = await storedFile(kv, 300);
   const recorded = recordingReads(kv);
   const reader = readFileStream(recorded.kv, meta).getReader();
   assert.equal(openFileStreams(), 0);
@@ -257,12 +263,7 @@ Deno.test("readFileStream() reads ahead only as far as the consumer pulls", asyn
 
 Deno.test("readFileStream() grows its batches to 64 chunks, shared out between downloads", async () => {
   using kv = await Deno.openKv(":memory:");
-  const bytes = randomBytes(300 * CHUNK_SIZE);
-  const written = await writeFileChunks(kv, "f1", streamOf(bytes), {
-    maxBytes: 30 * MiB,
-  });
-  const meta = metaFor("f1", written.size, written.sha256);
-  await commitFileMeta(kv, meta);
+  const { bytes, meta } = await storedFile(kv, 300);
   const alone = recordingReads(kv);
   assert.deepEqual(await collect(readFileStream(alone.kv, meta)), bytes);
   assert.deepEqual(alone.batches, [4, 8, 16, 32, 64, 64, 64, 48]);

@@ -52,14 +52,19 @@ export class Roster {
 
   /** The channel's members, read at most once per `ttlMs` and per membership change. */
   members(channelId: string): Promise<User[]> {
-    const cached = this.#entries.get(channelId);
-    if (cached && performance.now() - cached.loadedAt < this.#ttlMs) {
-      return cached.members;
+    // Entries sit in the Map in the order they were read, so the stale ones
+    // are at the front: dropping them here keeps idle channels from holding
+    // their lists (and hub subscriptions) until the cap pushes them out.
+    const now = performance.now();
+    for (const [id, entry] of this.#entries) {
+      if (now - entry.loadedAt < this.#ttlMs) break;
+      this.#drop(id, entry);
     }
-    if (cached) this.#drop(channelId, cached);
+    const cached = this.#entries.get(channelId);
+    if (cached) return cached.members;
     // Subscribed before reading, so a join committed during the read drops it.
     const entry: Entry = {
-      loadedAt: performance.now(),
+      loadedAt: now,
       members: Promise.resolve([]),
       unsubscribe: this.#hub.subscribe(channelId, (event) => {
         if (event.kind === "member") this.#drop(channelId, entry);

@@ -69,6 +69,11 @@ Deno.test("Roster reads again once the list is older than ttlMs", async () => {
   assert.equal(reads.length, 2);
   // The replaced list no longer listens to the hub.
   assert.equal(hub.listenerCount("c"), 1);
+  // A stale list of a channel nobody asks about again goes at the next read.
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  await roster.members("d");
+  assert.equal(roster.size, 1);
+  assert.equal(hub.listenerCount("c"), 0);
   hub.close();
 });
 

@@ -248,7 +248,7 @@ function recordingReads(kv: Deno.Kv) {
 
 Deno.test("readFileStream() reads ahead only as far as the consumer pulls", async () => {
   using kv = await Deno.openKv(":memory:");
-  const { bytes, meta } = await storedFile(kv, 300);
+  const { meta } = await storedFile(kv, 300);
   const recorded = recordingReads(kv);
   const reader = readFileStream(recorded.kv, meta).getReader();
   assert.equal(openFileStreams(), 0);

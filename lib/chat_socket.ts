@@ -1,8 +1,9 @@
-import { listUserChannels } from "./db/channels.ts";
+import { listUserChannelIds, listUserChannels } from "./db/channels.ts";
 import { getLastSeq, listMessages } from "./db/messages.ts";
 import type { Session } from "./auth/session.ts";
 import { log } from "./log.ts";
 import { postMessage, rosterWithPresence } from "./chat.ts";
+import { ActivityWatch } from "./realtime/activity.ts";
 import { presenceEvent, typingEvent } from "./realtime/hub.ts";
 import { ChannelSession } from "./realtime/session.ts";
 import type { Services } from "./services.ts";
@@ -75,6 +76,19 @@ export function attachChannelSocket(
     afterSeq: afterSeq ?? null,
   });
 
+  // The user's other channels, for live unread badges on this page.
+  const activity = new ActivityWatch(
+    hub,
+    user.id,
+    (frameText) => session.sendFrame(frameText),
+  );
+  listUserChannelIds(kv, user.id).then(
+    (ids) => activity.watch(ids.filter((id) => id !== channelId)),
+    (error) =>
+      // KV closes during shutdown; badges then catch up on the next page load.
+      log("debug", "channel activity not watched", { error: String(error) }),
+  );
+
   let expiry: ReturnType<typeof setTimeout> | undefined;
   const closeAtExpiry = () => {
     const left = credentials.exp * 1000 - Date.now();
@@ -85,6 +99,7 @@ export function attachChannelSocket(
 
   void session.closed.then(({ code }) => {
     clearTimeout(expiry);
+    activity.close();
     services.sockets.delete(socket);
     if (presence.disconnect(user.id)) {
       void announcePresence(services, user.id, false);

@@ -176,6 +176,48 @@ Deno.test("A socket is closed when the token it was opened with expires", async 
   }, ["--secret", secret]);
 });
 
+Deno.test("A socket hears of new messages in its user's other channels, without their content", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    // Ada's page shows `room`; she is also in `other` and in general.
+    const other = await createChannel(bo.api);
+    await ada.api.post(`/channels/${other.id}/join`);
+    const theirs = await createChannel(bo.api); // Ada is not in this one
+    const socket = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      await socket.next("ready");
+      await postMessage(bo.api, theirs.id, "not for ada");
+      await postMessage(bo.api, other.id, "one");
+      const first = await socket.next("activity");
+      assert.deepEqual(first, {
+        type: "activity",
+        channelId: other.id,
+        lastSeq: 1,
+      });
+      // A burst comes as its latest seq, within about a second.
+      await postMessage(bo.api, other.id, "two");
+      await postMessage(bo.api, other.id, "three");
+      const later = await socket.next("activity", () => true, 3000);
+      assert.equal(later.channelId, other.id);
+      assert.equal(later.lastSeq, 3);
+      // Messages of the open channel come as message frames, not activity.
+      await postMessage(bo.api, room.id, "here");
+      await socket.message(1);
+      // After leaving a channel, nothing more about it.
+      await ada.api.post(`/channels/${other.id}/leave`);
+      await postMessage(bo.api, other.id, "four");
+      await delay(1300);
+      const activity = socket.frames.filter((f) => f.type === "activity");
+      assert.deepEqual(
+        activity.map((f) => f.type === "activity" && f.channelId),
+        [other.id, other.id],
+      );
+    } finally {
+      await socket.close();
+    }
+  });
+});
+
 Deno.test("Messages posted over HTTP or the socket reach every member's socket live", async () => {
   await withHearth(async ({ base }) => {
     const { ada, bo, room } = await pair(base);

@@ -87,6 +87,19 @@ export function createInbox(state: ChatState) {
         typingTimer = setTimeout(expireTypists, TYPING_SHOWN_MS + 50);
         break;
       }
+      case "activity":
+        // Another channel moved on: count what is new there until the next
+        // refresh of the list brings the server's own count.
+        state.channels.value = state.channels.value.map((c) =>
+          c.id === frame.channelId && frame.lastSeq > c.lastSeq
+            ? {
+              ...c,
+              lastSeq: frame.lastSeq,
+              unread: c.unread + frame.lastSeq - c.lastSeq,
+            }
+            : c
+        );
+        break;
       case "member":
         if (frame.userId === me.id && !frame.joined) {
           // Left from another tab: this page has nothing more to show.

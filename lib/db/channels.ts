@@ -208,7 +208,8 @@ export async function markRead(
   throw writeConflict("the read marker");
 }
 
-async function listUserChannelIds(
+/** The ids of the channels a user belongs to, without reading the channels. */
+export async function listUserChannelIds(
   kv: Deno.Kv,
   userId: string,
 ): Promise<string[]> {

@@ -92,6 +92,16 @@ export interface ErrorFrame {
   detail: string;
 }
 
+/**
+ * Another channel of this user has new messages, up to `lastSeq`: enough for
+ * unread badges, never the content. At most one per channel per second.
+ */
+export interface ActivityFrame {
+  type: "activity";
+  channelId: string;
+  lastSeq: number;
+}
+
 /** Every frame the server sends, keyed by `type`. */
 export type ServerFrame =
   | ReadyFrame
@@ -99,6 +109,7 @@ export type ServerFrame =
   | PresenceFrame
   | TypingFrame
   | MemberFrame
+  | ActivityFrame
   | ErrorFrame;
 
 /** Post a message; `clientId` makes a retried send store one message. */

@@ -158,6 +158,11 @@ export class ChannelSession {
     this.#push({ kind: "frame", frameText: messageEvent(message).frameText });
   }
 
+  /** Sends a frame built elsewhere, in order with everything else on this socket. */
+  sendFrame(frameText: string): void {
+    this.#push({ kind: "frame", frameText });
+  }
+
   /** Highest seq sent to this client so far. */
   get lastSentSeq(): number {
     return this.#inLane

@@ -63,3 +63,27 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  ...TEST,
+  name: "unread: a badge appears live, without waiting for the list to refresh",
+  async fn() {
+    await withChat(async (env) => {
+      const ada = await env.signedUp("ada");
+      const ben = await env.signedUp("ben");
+      await ada.createChannel("side");
+      // Only the socket can tell her now: the list reloads every 10 s, and
+      // this waits neither for that nor for a focus event.
+      await ben.send("Live for general");
+      const deadline = Date.now() + 4000;
+      while (await badge(ada.page, "general") !== "1 unread") {
+        if (Date.now() > deadline) {
+          assert.fail(
+            `badge of general: "${await badge(ada.page, "general")}" after 4 s`,
+          );
+        }
+        await ada.page.waitForTimeout(100);
+      }
+    });
+  },
+});

@@ -1,0 +1,115 @@
+/**
+ * Live unread badges: a socket open on one channel also hears, in a few
+ * bytes, that its user's other channels moved on.
+ *
+ * The watch subscribes to those channels' hub events (so it works across
+ * instances through the relay, like everything else) and turns their message
+ * events into `activity` frames carrying only the channel and its latest seq,
+ * never content. A busy channel sends at most one frame per `intervalMs`: the
+ * first at once, then the latest seq when the interval is up. A user who
+ * leaves a channel stops hearing of it at once.
+ */
+import type { ActivityFrame } from "./frames.ts";
+import type { Hub, HubEvent } from "./hub.ts";
+
+interface Watched {
+  unsubscribe(): void;
+  sentAt: number;
+  /** The seq to send when the interval is up; 0 for none. */
+  pendingSeq: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const DEFAULT_INTERVAL_MS = 1000;
+
+/** One socket's watch over its user's other channels. */
+export class ActivityWatch {
+  #hub: Hub;
+  #userId: string;
+  #send: (frameText: string) => void;
+  #intervalMs: number;
+  #watched = new Map<string, Watched>();
+  #closed = false;
+
+  /** `send` writes a frame to the socket; `userId` is whose channels these are. */
+  constructor(
+    hub: Hub,
+    userId: string,
+    send: (frameText: string) => void,
+    intervalMs = DEFAULT_INTERVAL_MS,
+  ) {
+    this.#hub = hub;
+    this.#userId = userId;
+    this.#send = send;
+    this.#intervalMs = intervalMs;
+  }
+
+  /** Starts hearing of these channels (ones already watched are skipped). */
+  watch(channelIds: Iterable<string>): void {
+    for (const channelId of channelIds) {
+      if (this.#closed || this.#watched.has(channelId)) continue;
+      const watched: Watched = {
+        unsubscribe: () => {},
+        sentAt: -Infinity,
+        pendingSeq: 0,
+        timer: undefined,
+      };
+      watched.unsubscribe = this.#hub.subscribe(
+        channelId,
+        (event) => this.#hear(channelId, watched, event),
+      );
+      this.#watched.set(channelId, watched);
+    }
+  }
+
+  /** The channels being watched, for tests. */
+  get channels(): string[] {
+    return [...this.#watched.keys()];
+  }
+
+  /** Stops everything; later events and calls do nothing. */
+  close(): void {
+    this.#closed = true;
+    for (const channelId of [...this.#watched.keys()]) this.#unwatch(channelId);
+  }
+
+  #hear(channelId: string, watched: Watched, event: HubEvent): void {
+    if (event.kind === "member") {
+      if (event.userId === this.#userId && !event.joined) {
+        this.#unwatch(channelId);
+      }
+      return;
+    }
+    if (event.kind !== "message") return;
+    watched.pendingSeq = Math.max(watched.pendingSeq, event.seq);
+    if (watched.timer !== undefined) return;
+    const wait = watched.sentAt + this.#intervalMs - performance.now();
+    if (wait <= 0) this.#flush(channelId, watched);
+    else {
+      watched.timer = setTimeout(() => {
+        watched.timer = undefined;
+        this.#flush(channelId, watched);
+      }, wait);
+    }
+  }
+
+  #flush(channelId: string, watched: Watched): void {
+    if (this.#closed || watched.pendingSeq === 0) return;
+    const frame: ActivityFrame = {
+      type: "activity",
+      channelId,
+      lastSeq: watched.pendingSeq,
+    };
+    watched.pendingSeq = 0;
+    watched.sentAt = performance.now();
+    this.#send(JSON.stringify(frame));
+  }
+
+  #unwatch(channelId: string): void {
+    const watched = this.#watched.get(channelId);
+    if (!watched) return;
+    this.#watched.delete(channelId);
+    clearTimeout(watched.timer);
+    watched.unsubscribe();
+  }
+}

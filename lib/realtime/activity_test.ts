@@ -1,0 +1,60 @@
+import assert from "node:assert/strict";
+import { ActivityWatch } from "./activity.ts";
+import { Hub, memberEvent, messageEvent, presenceEvent } from "./hub.ts";
+import { delay, makeMessage } from "./_test_helpers.ts";
+
+function watcher(intervalMs = 40) {
+  const hub = new Hub();
+  const sent: { channelId: string; lastSeq: number }[] = [];
+  const watch = new ActivityWatch(
+    hub,
+    "me",
+    (text) => sent.push(JSON.parse(text)),
+    intervalMs,
+  );
+  return { hub, sent, watch };
+}
+
+const message = (channelId: string, seq: number) =>
+  messageEvent(makeMessage(channelId, seq));
+
+Deno.test("ActivityWatch sends a channel's latest seq at once, then at most once per interval", async () => {
+  const { hub, sent, watch } = watcher();
+  watch.watch(["b", "c"]);
+  hub.publish("b", message("b", 1));
+  assert.deepEqual(sent, [{ type: "activity", channelId: "b", lastSeq: 1 }]);
+  hub.publish("b", message("b", 2));
+  hub.publish("b", message("b", 3));
+  // Other kinds of event and channels not watched say nothing.
+  hub.publish("b", presenceEvent("u2", true));
+  hub.publish("x", message("x", 9));
+  hub.publish("c", message("c", 5));
+  assert.equal(sent.length, 2);
+  await delay(60);
+  assert.deepEqual(sent.slice(1), [
+    { type: "activity", channelId: "c", lastSeq: 5 },
+    { type: "activity", channelId: "b", lastSeq: 3 },
+  ]);
+  watch.close();
+  hub.close();
+});
+
+Deno.test("ActivityWatch stops hearing a channel the user left, and everything once closed", async () => {
+  const { hub, sent, watch } = watcher();
+  watch.watch(["b", "c"]);
+  hub.publish("b", memberEvent("someone-else", false));
+  assert.deepEqual(watch.channels, ["b", "c"]);
+  hub.publish("b", memberEvent("me", false));
+  assert.deepEqual(watch.channels, ["c"]);
+  assert.equal(hub.listenerCount("b"), 0);
+  hub.publish("b", message("b", 1));
+  hub.publish("c", message("c", 1));
+  hub.publish("c", message("c", 2)); // due in 40 ms
+  watch.close();
+  await delay(60);
+  assert.deepEqual(sent, [{ type: "activity", channelId: "c", lastSeq: 1 }]);
+  assert.equal(hub.listenerCount("c"), 0);
+  watch.watch(["d"]);
+  assert.deepEqual(watch.channels, []);
+  hub.close();
+});

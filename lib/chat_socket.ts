@@ -33,6 +33,7 @@ export function attachChannelSocket(
   const { kv, hub, presence } = services;
   const { user } = credentials;
   const opened = performance.now();
+  listenForSignOuts(services);
   services.sockets.set(socket, { jti: credentials.jti });
   if (presence.connect(user.id)) void announcePresence(services, user.id, true);
 
@@ -114,19 +115,32 @@ export function attachChannelSocket(
   return session;
 }
 
-/** Closes this instance's sockets opened with token `jti` (it was signed out). */
-export function closeSocketsOfToken(services: Services, jti: string): number {
-  let closed = 0;
-  for (const [socket, opened] of services.sockets) {
-    if (opened.jti !== jti) continue;
-    try {
-      socket.close(1008, "Signed out");
-      closed++;
-    } catch {
-      // Already closing.
+/**
+ * Closes the sockets opened with token `jti`, which was just signed out, on
+ * every instance: the hub relays the news to the others.
+ */
+export function closeSocketsOfToken(services: Services, jti: string): void {
+  services.hub.announce({ type: "revoked", jti });
+}
+
+// Each Services listens once, from its first socket on, for tokens signed out
+// here or on another instance.
+const listening = new WeakSet<Services>();
+
+function listenForSignOuts(services: Services): void {
+  if (listening.has(services)) return;
+  listening.add(services);
+  services.hub.onControl((message) => {
+    if (message.type !== "revoked") return;
+    for (const [socket, opened] of services.sockets) {
+      if (opened.jti !== message.jti) continue;
+      try {
+        socket.close(1008, "Signed out");
+      } catch {
+        // Already closing.
+      }
     }
-  }
-  return closed;
+  });
 }
 
 // Entries outlive sockets on purpose (a reconnect must not reset the limit);

@@ -58,6 +58,12 @@ export interface HubOptions {
   relay?: boolean | string;
 }
 
+/** News between instances that is for the server only, never for sockets. */
+export type ControlMessage = { type: "revoked"; jti: string };
+
+// Relayed like a channel's events, under a name no channel id can take.
+const CONTROL_CHANNEL = "\u0000control";
+
 /** Name of the relay `BroadcastChannel` when `relay: true`. */
 export const DEFAULT_RELAY_NAME = "hearth-hub";
 
@@ -149,6 +155,7 @@ const LANE_CHECK_EVERY = 8;
 /** Fans events out to a channel's subscribers, in this isolate and (with relay) others. */
 export class Hub {
   #channels = new Map<string, Subscribers>();
+  #control = new Set<(message: ControlMessage) => void>();
   #lanes = new Map<string, Lanes>();
   #relay: BroadcastChannel | null = null;
   #closed = false;
@@ -173,6 +180,36 @@ export class Hub {
       this.#relay.postMessage(packet);
     }
     this.#deliver(channelId, event);
+  }
+
+  /** Tells every instance (this one included) something only servers hear. */
+  announce(message: ControlMessage): void {
+    if (this.#closed) return;
+    if (this.#relay) {
+      const packet: RelayPacket = {
+        channelId: CONTROL_CHANNEL,
+        frameText: JSON.stringify(message),
+      };
+      this.#relay.postMessage(packet);
+    }
+    this.#tell(message);
+  }
+
+  /** Calls `listener` for each control message until the returned function is called. */
+  onControl(listener: (message: ControlMessage) => void): () => void {
+    if (this.#closed) return () => {};
+    this.#control.add(listener);
+    return () => this.#control.delete(listener);
+  }
+
+  #tell(message: ControlMessage): void {
+    for (const listener of this.#control) {
+      try {
+        listener(message);
+      } catch (err) {
+        console.error("Hub control listener failed", err);
+      }
+    }
   }
 
   /** Calls `listener` for each event of `channelId` until the returned function is called. */
@@ -255,6 +292,7 @@ export class Hub {
     this.#relay = null;
     this.#channels.clear();
     this.#lanes.clear();
+    this.#control.clear();
   }
 
   #deliver(channelId: string, event: HubEvent): void {
@@ -309,6 +347,12 @@ export class Hub {
 
   #receive(packet: RelayPacket): void {
     if (this.#closed) return;
+    if (packet?.channelId === CONTROL_CHANNEL) {
+      const message = controlFromText(packet.frameText);
+      if (message) this.#tell(message);
+      else console.error("Hub relay dropped a malformed control packet");
+      return;
+    }
     const event = eventFromFrameText(packet?.frameText);
     if (!event || typeof packet.channelId !== "string") {
       console.error("Hub relay dropped a malformed packet");
@@ -316,6 +360,18 @@ export class Hub {
     }
     // Delivered locally only: re-posting would echo between isolates forever.
     this.#deliver(packet.channelId, event);
+  }
+}
+
+function controlFromText(text: unknown): ControlMessage | null {
+  if (typeof text !== "string") return null;
+  try {
+    const message = JSON.parse(text);
+    return message?.type === "revoked" && typeof message.jti === "string"
+      ? { type: "revoked", jti: message.jti }
+      : null;
+  } catch {
+    return null;
   }
 }
 

@@ -333,3 +333,26 @@ Deno.test("Hub express lane gives the message that broke the lane to its listene
   assert.deepEqual(heard, [3, 4]);
   hub.close();
 });
+
+Deno.test("Hub control messages reach this hub and, relayed, the others; never a channel", async () => {
+  const relay = `hearth-test-${crypto.randomUUID()}`;
+  const [a, b] = [new Hub({ relay }), new Hub({ relay })];
+  const heard: string[] = [];
+  const channelEvents: HubEvent[] = [];
+  a.onControl((m) => heard.push(`a:${m.jti}`));
+  const off = b.onControl((m) => heard.push(`b:${m.jti}`));
+  b.subscribe("\u0000control", (e) => channelEvents.push(e));
+  try {
+    a.announce({ type: "revoked", jti: "t1" });
+    await delay(50);
+    assert.deepEqual(heard, ["a:t1", "b:t1"]);
+    off();
+    a.announce({ type: "revoked", jti: "t2" });
+    await delay(50);
+    assert.deepEqual(heard, ["a:t1", "b:t1", "a:t2"]);
+    assert.deepEqual(channelEvents, []);
+  } finally {
+    a.close();
+    b.close();
+  }
+});

@@ -13,9 +13,28 @@ const INLINE_IMAGES = new Set([
 /** The box an inline image is fitted into, so the log never jumps when it loads. */
 export const IMAGE_BOX = { width: 360, height: 240 };
 
+/**
+ * The size an inline image is shown at: its own shape scaled into the box
+ * (never enlarged) when the server knows its pixels, else the whole box.
+ */
+export function displaySize(file: FileRef): { width: number; height: number } {
+  const { width, height } = file;
+  if (!width || !height) return IMAGE_BOX;
+  const scale = Math.min(
+    1,
+    IMAGE_BOX.width / width,
+    IMAGE_BOX.height / height,
+  );
+  return {
+    width: Math.max(1, Math.round(width * scale)),
+    height: Math.max(1, Math.round(height * scale)),
+  };
+}
+
 /** A message's file: an inline image, or a card with a download link. */
 export function FileAttachment({ file }: { file: FileRef }) {
   if (INLINE_IMAGES.has(file.type)) {
+    const shown = displaySize(file);
     return (
       <a
         class="attachment-image"
@@ -27,8 +46,8 @@ export function FileAttachment({ file }: { file: FileRef }) {
         <img
           src={file.url}
           alt={file.name}
-          width={IMAGE_BOX.width}
-          height={IMAGE_BOX.height}
+          width={shown.width}
+          height={shown.height}
           loading="lazy"
           decoding="async"
         />

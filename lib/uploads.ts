@@ -63,7 +63,7 @@ export async function shareFile(
   const posted = await postMessage(services, user, channelId, {
     content: caption.content,
     clientId: caption.clientId,
-    file: { id: file.id, name: file.name, size: file.size, type: file.type },
+    file,
   });
   // A repeated clientId answers with the message stored the first time, which
   // carries the first copy of the file; this copy would be referenced by nothing.

@@ -775,6 +775,16 @@ Deno.test("PNG bytes are served inline as image/png whatever the name or claimed
     });
     assert.equal(file.type, "image/png");
     assert.equal(file.name, "notes.txt");
+    // Its pixel size rides along, read from the header, for the page's layout.
+    assert.equal(file.width, 1);
+    assert.equal(file.height, 1);
+    const listed = await fx.alice.api.get(
+      `/channels/${fx.channelId}/messages?limit=1`,
+    );
+    assert.deepEqual(
+      [listed.body[0].file.width, listed.body[0].file.height],
+      [1, 1],
+    );
     const got = await download(fx, file.url, fx.alice.token);
     assert.equal(got.headers.get("content-type"), "image/png");
     assert.equal(
@@ -789,6 +799,7 @@ Deno.test("PNG bytes are served inline as image/png whatever the name or claimed
       name: "doc",
     });
     assert.equal(pdf.file.type, "application/pdf");
+    assert.equal("width" in pdf.file, false);
     const pdfGot = await download(fx, pdf.file.url, fx.alice.token);
     assert.match(pdfGot.headers.get("content-disposition") ?? "", /^inline; /);
 

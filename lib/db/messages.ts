@@ -60,6 +60,21 @@ export const MAX_PAGE_SIZE = 200;
 // A KV value holds at most 64 KiB; keep a margin for the serialization format.
 const MAX_MESSAGE_BYTES = 60 * 1024;
 
+// Copied field by field, like the author: only what a message should carry.
+function fileRef(file: FileRef): FileRef {
+  const ref: FileRef = {
+    id: file.id,
+    name: file.name,
+    size: file.size,
+    type: file.type,
+  };
+  if (file.width !== undefined && file.height !== undefined) {
+    ref.width = file.width;
+    ref.height = file.height;
+  }
+  return ref;
+}
+
 /**
  * Stores a message with the channel's next seq (gapless, never repeated, even
  * across processes). A clientId already used by the same author in the channel
@@ -96,9 +111,7 @@ export async function createMessage(
       displayName: input.author.displayName,
     },
     content,
-    file: file === null
-      ? null
-      : { id: file.id, name: file.name, size: file.size, type: file.type },
+    file: file === null ? null : fileRef(file),
   };
   if (input.clientId !== undefined) draft.clientId = input.clientId;
   if (draftSize(draft) > MAX_MESSAGE_BYTES) {

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { IMAGE_HEAD_BYTES } from "./image_size.ts";
 import { CHUNK_SIZE } from "./reader.ts";
 import { ApiError } from "../errors.ts";
 import { tooLarge } from "./_errors.ts";
@@ -21,8 +22,11 @@ export {
 
 export { type ByteRange, CHUNK_SIZE, readFileStream } from "./reader.ts";
 
-/** How many leading bytes `writeFileChunks` keeps for type detection. */
-export const HEAD_SIZE = 4100;
+/**
+ * How many leading bytes `writeFileChunks` keeps: type detection needs 4,100,
+ * and a JPEG's pixel size may sit behind an EXIF block of tens of KiB.
+ */
+export const HEAD_SIZE = IMAGE_HEAD_BYTES;
 
 // Ten 64 KiB chunks plus keys stay under KV's 800 KiB of mutations per atomic.
 const CHUNKS_PER_ATOMIC = 10;
@@ -51,6 +55,9 @@ export interface FileMeta {
   uploaderId: string;
   /** ISO-8601 time of the upload; also Last-Modified. */
   createdAt: string;
+  /** Pixel size of an inline image, when its header gave one. */
+  width?: number;
+  height?: number;
 }
 
 /** What `writeFileChunks` learned while storing a stream. */

@@ -1,5 +1,6 @@
 import { sanitizeFileName } from "./names.ts";
 import { writeFileChunks } from "./store.ts";
+import { imageSize } from "./image_size.ts";
 import { detectType } from "./types.ts";
 
 /** A file whose bytes are stored but not yet published with `commitFileMeta`. */
@@ -14,6 +15,9 @@ export interface StagedFile {
   type: string;
   /** Lower-case hex SHA-256 of the bytes. */
   sha256: string;
+  /** Pixel size, for PNG, GIF, WebP and JPEG images whose header gives it. */
+  width?: number;
+  height?: number;
 }
 
 /** Options for `stageFile`. */
@@ -40,11 +44,13 @@ export async function stageFile(
   const safeName = sanitizeFileName(name);
   const written = await writeFileChunks(kv, id, stream, { maxBytes, signal });
   const type = await detectType(written.head, safeName);
+  const pixels = imageSize(written.head, type);
   return {
     id,
     name: safeName,
     size: written.size,
     type,
     sha256: written.sha256,
+    ...pixels,
   };
 }

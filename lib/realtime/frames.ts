@@ -18,6 +18,9 @@ export interface FileRef {
   size: number;
   type: string;
   url: string;
+  /** Pixel size of an image shown inline, when its header gave one. */
+  width?: number;
+  height?: number;
 }
 
 /** The public face of a message's author, copied into the message when it is stored. */

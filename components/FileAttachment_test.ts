@@ -1,0 +1,22 @@
+import assert from "node:assert/strict";
+import { displaySize, IMAGE_BOX } from "./FileAttachment.tsx";
+
+const image = (width?: number, height?: number) => ({
+  id: "f",
+  name: "a.png",
+  size: 1,
+  type: "image/png",
+  url: "/files/f",
+  ...(width === undefined ? {} : { width, height }),
+});
+
+Deno.test("displaySize() fits an image's own shape into the box, never enlarging it", () => {
+  assert.deepEqual(displaySize(image(4032, 3024)), { width: 320, height: 240 });
+  assert.deepEqual(displaySize(image(1000, 100)), { width: 360, height: 36 });
+  assert.deepEqual(displaySize(image(2, 2)), { width: 2, height: 2 });
+  assert.deepEqual(displaySize(image(10_000, 1)), { width: 360, height: 1 });
+});
+
+Deno.test("displaySize() uses the whole box when the size is unknown", () => {
+  assert.deepEqual(displaySize(image()), IMAGE_BOX);
+});

@@ -144,4 +144,8 @@ function announceMember(
     online: services.presence.isOnline(user.id),
   };
   services.hub.publish(channelId, memberEvent(user.id, joined, member));
+  // The newcomer's sockets open elsewhere start hearing of this channel.
+  if (joined) {
+    services.hub.announce({ type: "joined", userId: user.id, channelId });
+  }
 }

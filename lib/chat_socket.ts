@@ -82,9 +82,10 @@ export function attachChannelSocket(
     hub,
     user.id,
     (frameText) => session.sendFrame(frameText),
+    { except: channelId },
   );
   listUserChannelIds(kv, user.id).then(
-    (ids) => activity.watch(ids.filter((id) => id !== channelId)),
+    (ids) => activity.watch(ids),
     (error) =>
       // KV closes during shutdown; badges then catch up on the next page load.
       log("debug", "channel activity not watched", { error: String(error) }),

@@ -218,6 +218,26 @@ Deno.test("A socket hears of new messages in its user's other channels, without 
   });
 });
 
+Deno.test("A socket hears of a channel its user joined after it opened", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const socket = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      await socket.next("ready");
+      const later = await createChannel(bo.api);
+      await ada.api.post(`/channels/${later.id}/join`);
+      await postMessage(bo.api, later.id, "welcome");
+      assert.deepEqual(await socket.next("activity"), {
+        type: "activity",
+        channelId: later.id,
+        lastSeq: 1,
+      });
+    } finally {
+      await socket.close();
+    }
+  });
+});
+
 Deno.test("Messages posted over HTTP or the socket reach every member's socket live", async () => {
   await withHearth(async ({ base }) => {
     const { ada, bo, room } = await pair(base);

@@ -22,32 +22,52 @@ interface Watched {
 
 const DEFAULT_INTERVAL_MS = 1000;
 
+/** Options for {@linkcode ActivityWatch}. */
+export interface ActivityOptions {
+  /** Least time between two frames about one channel. */
+  intervalMs?: number;
+  /** The socket's own channel: its messages arrive as they are, never as activity. */
+  except?: string;
+}
+
 /** One socket's watch over its user's other channels. */
 export class ActivityWatch {
   #hub: Hub;
   #userId: string;
   #send: (frameText: string) => void;
   #intervalMs: number;
+  #except: string | undefined;
   #watched = new Map<string, Watched>();
   #closed = false;
+  #offControl: () => void;
 
   /** `send` writes a frame to the socket; `userId` is whose channels these are. */
   constructor(
     hub: Hub,
     userId: string,
     send: (frameText: string) => void,
-    intervalMs = DEFAULT_INTERVAL_MS,
+    opts: ActivityOptions = {},
   ) {
     this.#hub = hub;
     this.#userId = userId;
     this.#send = send;
-    this.#intervalMs = intervalMs;
+    this.#intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
+    this.#except = opts.except;
+    // A channel the user joins from anywhere is watched from then on.
+    this.#offControl = hub.onControl((message) => {
+      if (message.type === "joined" && message.userId === this.#userId) {
+        this.watch([message.channelId]);
+      }
+    });
   }
 
   /** Starts hearing of these channels (ones already watched are skipped). */
   watch(channelIds: Iterable<string>): void {
     for (const channelId of channelIds) {
-      if (this.#closed || this.#watched.has(channelId)) continue;
+      if (
+        this.#closed || channelId === this.#except ||
+        this.#watched.has(channelId)
+      ) continue;
       const watched: Watched = {
         unsubscribe: () => {},
         sentAt: -Infinity,
@@ -70,6 +90,7 @@ export class ActivityWatch {
   /** Stops everything; later events and calls do nothing. */
   close(): void {
     this.#closed = true;
+    this.#offControl();
     for (const channelId of [...this.#watched.keys()]) this.#unwatch(channelId);
   }
 

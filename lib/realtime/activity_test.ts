@@ -10,7 +10,7 @@ function watcher(intervalMs = 40) {
     hub,
     "me",
     (text) => sent.push(JSON.parse(text)),
-    intervalMs,
+    { intervalMs, except: "home" },
   );
   return { hub, sent, watch };
 }
@@ -55,6 +55,22 @@ Deno.test("ActivityWatch stops hearing a channel the user left, and everything o
   assert.deepEqual(sent, [{ type: "activity", channelId: "c", lastSeq: 1 }]);
   assert.equal(hub.listenerCount("c"), 0);
   watch.watch(["d"]);
+  assert.deepEqual(watch.channels, []);
+  hub.close();
+});
+
+Deno.test("ActivityWatch starts watching a channel its user joins, but never its own", () => {
+  const { hub, sent, watch } = watcher();
+  watch.watch(["home", "b"]);
+  assert.deepEqual(watch.channels, ["b"]);
+  hub.announce({ type: "joined", userId: "someone-else", channelId: "x" });
+  hub.announce({ type: "joined", userId: "me", channelId: "home" });
+  hub.announce({ type: "joined", userId: "me", channelId: "d" });
+  assert.deepEqual(watch.channels, ["b", "d"]);
+  hub.publish("d", message("d", 7));
+  assert.deepEqual(sent, [{ type: "activity", channelId: "d", lastSeq: 7 }]);
+  watch.close();
+  hub.announce({ type: "joined", userId: "me", channelId: "e" });
   assert.deepEqual(watch.channels, []);
   hub.close();
 });

@@ -58,8 +58,14 @@ export interface HubOptions {
   relay?: boolean | string;
 }
 
-/** News between instances that is for the server only, never for sockets. */
-export type ControlMessage = { type: "revoked"; jti: string };
+/**
+ * News between instances that is for the server only, never for sockets: a
+ * token was signed out, or a user joined a channel (their open sockets start
+ * watching it for activity).
+ */
+export type ControlMessage =
+  | { type: "revoked"; jti: string }
+  | { type: "joined"; userId: string; channelId: string };
 
 // Relayed like a channel's events, under a name no channel id can take.
 const CONTROL_CHANNEL = "\u0000control";
@@ -367,9 +373,20 @@ function controlFromText(text: unknown): ControlMessage | null {
   if (typeof text !== "string") return null;
   try {
     const message = JSON.parse(text);
-    return message?.type === "revoked" && typeof message.jti === "string"
-      ? { type: "revoked", jti: message.jti }
-      : null;
+    if (message?.type === "revoked" && typeof message.jti === "string") {
+      return { type: "revoked", jti: message.jti };
+    }
+    if (
+      message?.type === "joined" && typeof message.userId === "string" &&
+      typeof message.channelId === "string"
+    ) {
+      return {
+        type: "joined",
+        userId: message.userId,
+        channelId: message.channelId,
+      };
+    }
+    return null;
   } catch {
     return null;
   }

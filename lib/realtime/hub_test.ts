@@ -5,6 +5,7 @@ import type {
 } from "./_relay_worker_test_helper.ts";
 import { delay, makeMessage } from "./_test_helpers.ts";
 import {
+  type ControlMessage,
   Hub,
   type HubEvent,
   messageEvent,
@@ -339,17 +340,20 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
   const [a, b] = [new Hub({ relay }), new Hub({ relay })];
   const heard: string[] = [];
   const channelEvents: HubEvent[] = [];
-  a.onControl((m) => heard.push(`a:${m.jti}`));
-  const off = b.onControl((m) => heard.push(`b:${m.jti}`));
+  const text = (m: ControlMessage) =>
+    m.type === "revoked" ? m.jti : `${m.userId} in ${m.channelId}`;
+  a.onControl((m) => heard.push(`a:${text(m)}`));
+  const off = b.onControl((m) => heard.push(`b:${text(m)}`));
   b.subscribe("\u0000control", (e) => channelEvents.push(e));
   try {
     a.announce({ type: "revoked", jti: "t1" });
+    a.announce({ type: "joined", userId: "u1", channelId: "c1" });
     await delay(50);
-    assert.deepEqual(heard, ["a:t1", "b:t1"]);
+    assert.deepEqual(heard, ["a:t1", "a:u1 in c1", "b:t1", "b:u1 in c1"]);
     off();
     a.announce({ type: "revoked", jti: "t2" });
     await delay(50);
-    assert.deepEqual(heard, ["a:t1", "b:t1", "a:t2"]);
+    assert.deepEqual(heard.slice(4), ["a:t2"]);
     assert.deepEqual(channelEvents, []);
   } finally {
     a.close();

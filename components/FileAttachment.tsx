@@ -35,6 +35,9 @@ export function displaySize(file: FileRef): { width: number; height: number } {
 export function FileAttachment({ file }: { file: FileRef }) {
   if (INLINE_IMAGES.has(file.type)) {
     const shown = displaySize(file);
+    // Without a known size (older uploads) the height is fixed instead, so
+    // the image may change width when it loads, never the log's height.
+    const boxed = !file.width || !file.height;
     return (
       <a
         class="attachment-image"
@@ -44,6 +47,7 @@ export function FileAttachment({ file }: { file: FileRef }) {
         title={`${file.name} (${formatBytes(file.size)})`}
       >
         <img
+          class={boxed ? "boxed" : undefined}
           src={file.url}
           alt={file.name}
           width={shown.width}

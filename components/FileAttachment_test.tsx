@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { displaySize, IMAGE_BOX } from "./FileAttachment.tsx";
+import { renderToString } from "preact-render-to-string";
+import { displaySize, FileAttachment, IMAGE_BOX } from "./FileAttachment.tsx";
 
 const image = (width?: number, height?: number) => ({
   id: "f",
@@ -19,4 +20,12 @@ Deno.test("displaySize() fits an image's own shape into the box, never enlarging
 
 Deno.test("displaySize() uses the whole box when the size is unknown", () => {
   assert.deepEqual(displaySize(image()), IMAGE_BOX);
+});
+
+Deno.test("FileAttachment reserves an image's own shape, or a fixed height without one", () => {
+  const sized = renderToString(<FileAttachment file={image(400, 100)} />);
+  assert.match(sized, /<img [^>]*width="360"[^>]*height="90"/);
+  assert.doesNotMatch(sized, /class="boxed"/);
+  const older = renderToString(<FileAttachment file={image()} />);
+  assert.match(older, /<img class="boxed"/);
 });

@@ -27,12 +27,14 @@ Deno.test({
       await open.click();
       await nav.getByRole("link", { name: "general" }).waitFor();
       assert.equal(await open.getAttribute("aria-expanded"), "true");
-      // Focus moved into the drawer; Escape closes it and returns focus.
-      assert.equal(
-        await page.evaluate(() =>
-          document.activeElement?.closest("nav")?.getAttribute("aria-label")
-        ),
-        "Channels",
+      // Focus moves into the drawer (once it has opened); Escape closes it
+      // and returns focus.
+      await page.waitForFunction(
+        () =>
+          document.activeElement?.closest("nav")?.getAttribute("aria-label") ===
+            "Channels",
+        undefined,
+        { timeout: 5000 },
       );
       await page.keyboard.press("Escape");
       await nav.waitFor({ state: "hidden" });

@@ -233,6 +233,7 @@ function onFrame(s: Sock, frame: any): void {
     case "presence":
     case "typing":
     case "member":
+    case "activity":
       return;
     default:
       error("unknown frame", JSON.stringify(frame).slice(0, 80));

@@ -1,4 +1,4 @@
-import { listUserChannelIds, listUserChannels } from "./db/channels.ts";
+import { listUserChannelIds } from "./db/channels.ts";
 import { getLastSeq, listMessages } from "./db/messages.ts";
 import type { Session } from "./auth/session.ts";
 import { log } from "./log.ts";
@@ -159,9 +159,9 @@ async function announcePresence(
   online: boolean,
 ) {
   try {
-    const channels = await listUserChannels(services.kv, userId);
+    const channelIds = await listUserChannelIds(services.kv, userId);
     const event = presenceEvent(userId, online);
-    for (const channel of channels) services.hub.publish(channel.id, event);
+    for (const id of channelIds) services.hub.publish(id, event);
   } catch (error) {
     // KV closes during shutdown; a lost presence notice then is harmless.
     log("debug", "presence not announced", { userId, error: String(error) });

@@ -5,11 +5,18 @@
  * its own subprocess, and the ratio Hearth / bare.
  *
  *   deno run -A bench/fanout.ts [--clients 1000] [--messages 200] [--workers 2]
- *     [--window 8] [--rate 50] [--repeat 3] [--no-pin] [--json]
+ *     [--window 8] [--rate 50] [--repeat 3] [--baseline bare|protocol] [--no-pin]
+ *     [--json]
  *
- * Both servers run at once with their clients connected, and their phases
- * alternate (bare, Hearth, bare, Hearth ...) so both see the same background
- * load. Two kinds of phase per server, on the same connected clients:
+ * The baseline and Hearth run at once with their clients connected, and their
+ * phases alternate (baseline, Hearth, baseline, Hearth ...) so both see the
+ * same background load. The baseline is the bare server (the goal's), or with
+ * `--baseline protocol` the same bare server speaking Hearth's connect
+ * protocol: each new socket gets a `ready` frame listing every member, and
+ * every open socket a `presence` frame. The second separates what the
+ * protocol costs any server (and its clients) from what Hearth's own code
+ * costs. (Running all three at once crowds the clients' CPU with 3,000
+ * sockets and changes every figure.) Two kinds of phase per server, on the same connected clients:
  * - burst (`repeat` runs, the median reported): the sender keeps `window`
  *   messages in flight (the next one goes out when the sender's own copy comes
  *   back); deliveries per second is clients x messages / (last delivery -
@@ -52,6 +59,7 @@ const { values } = parseArgs({
     repeat: { type: "string", default: "3" },
     json: { type: "boolean", default: false },
     "no-pin": { type: "boolean", default: false },
+    baseline: { type: "string", default: "bare" },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -60,6 +68,12 @@ const WORKERS = Number(values.workers);
 const WINDOW = Number(values.window);
 const RATE = Number(values.rate);
 const REPEAT = Number(values.repeat);
+if (values.baseline !== "bare" && values.baseline !== "protocol") {
+  throw new Error(
+    `--baseline is bare or protocol, not "${values.baseline}"`,
+  );
+}
+const PROTOCOL = values.baseline === "protocol";
 const PHASE_TIMEOUT_MS = 180_000;
 const CPUS = navigator.hardwareConcurrency;
 // The servers get CPU 0, the benchmark the rest (set up in main below).
@@ -320,21 +334,27 @@ async function pinServer(server: Child): Promise<void> {
   }
 }
 
-async function startBare(): Promise<Setup> {
+/**
+ * Starts the bare broadcast server; with `protocol` it also sends Hearth's
+ * connect frames: a `ready` listing as many members as Hearth's channel has
+ * (the clients and the sender) and a `presence` frame to every open socket.
+ */
+async function startBare(protocol: boolean): Promise<Setup> {
   const server = await spawnServer("bench/bare_broadcast_server.ts", [
     "--port",
     "0",
+    ...(protocol ? ["--ready-members", String(CLIENTS + 1), "--presence"] : []),
   ]);
   await pinServer(server);
   const url = `ws://127.0.0.1:${server.port}/`;
   const channelId = crypto.randomUUID();
   const author = { id: crypto.randomUUID(), username: "u0", displayName: "u0" };
   return await connect({
-    name: "bare",
+    name: protocol ? "protocol" : "bare",
     pid: server.pid,
     urls: Array.from({ length: CLIENTS }, () => url),
     senderUrl: url,
-    waitReady: false,
+    waitReady: protocol,
     // Shaped like Hearth's message frame, so clients parse the same bytes.
     frame: (phase, i, t) =>
       JSON.stringify({
@@ -394,15 +414,22 @@ function median(runs: PhaseResult[]): PhaseResult {
   return sorted[Math.floor((sorted.length - 1) / 2)];
 }
 
+/** The servers measured, in the order their phases run. */
+type ServerName = "bare" | "protocol" | "hearth";
+
 /**
- * Connects both servers' clients, then alternates their phases (bare, Hearth,
- * bare, Hearth ...) so that both see the same background noise.
+ * Connects both servers' clients, then alternates their phases (baseline,
+ * Hearth, baseline, Hearth ...) so that both see the same background noise.
  */
-async function measureBoth(): Promise<{ bare: Measured; hearth: Measured }> {
-  const setups = [await startBare()];
+async function measureAll(): Promise<Map<ServerName, Measured>> {
+  const starts: [ServerName, () => Promise<Setup>][] = [
+    [PROTOCOL ? "protocol" : "bare", () => startBare(PROTOCOL)],
+    ["hearth", startHearth],
+  ];
+  const setups: Setup[] = [];
   try {
-    setups.push(await startHearth());
-    const bursts: PhaseResult[][] = [[], []];
+    for (const [, start] of starts) setups.push(await start());
+    const bursts: PhaseResult[][] = setups.map(() => []);
     for (let run = 1; run <= REPEAT; run++) {
       for (const [k, setup] of setups.entries()) {
         const { clients, target, sender } = setup;
@@ -415,13 +442,12 @@ async function measureBoth(): Promise<{ bare: Measured; hearth: Measured }> {
         await runPhase(clients, target, sender, REPEAT + 1, "paced"),
       );
     }
-    const result = (k: number): Measured => ({
+    return new Map(starts.map(([name], k) => [name, {
       bursts: bursts[k],
       burst: median(bursts[k]),
       paced: paced[k],
       connectSeconds: setups[k].connectSeconds,
-    });
-    return { bare: result(0), hearth: result(1) };
+    }]));
   } finally {
     for (const setup of setups) await setup.close();
   }
@@ -450,28 +476,35 @@ if (import.meta.main) {
       `servers pinned to CPU ${SERVER_CPUS}, clients and sender to CPU ${CLIENT_CPUS}`,
     );
   } else console.log("servers, clients and sender share every CPU");
-  const { bare, hearth } = await measureBoth();
-  console.log(`bare connected in ${bare.connectSeconds.toFixed(1)} s`);
-  console.log(`hearth connected in ${hearth.connectSeconds.toFixed(1)} s`);
+  const measured = await measureAll();
+  for (const [name, m] of measured) {
+    console.log(`${name} connected in ${m.connectSeconds.toFixed(1)} s`);
+  }
   console.log(`finished; ${await loadAverage()}`);
   console.log(`\nburst, ${REPEAT} runs each, alternating`);
-  for (const run of bare.bursts) console.log(line("bare", run));
-  for (const run of hearth.bursts) console.log(line("hearth", run));
+  for (const [name, m] of measured) {
+    for (const run of m.bursts) console.log(line(name, run));
+  }
   console.log("median runs:");
-  console.log(line("bare", bare.burst));
-  console.log(line("hearth", hearth.burst));
-  console.log(
-    `ratio hearth/bare deliveries per second: ${
-      (hearth.burst.perSecond / bare.burst.perSecond).toFixed(2)
-    }`,
-  );
+  for (const [name, m] of measured) console.log(line(name, m.burst));
+  const hearth = measured.get("hearth")!;
+  for (const [name, m] of measured) {
+    if (name === "hearth") continue;
+    console.log(
+      `ratio hearth/${name} deliveries per second: ${
+        (hearth.burst.perSecond / m.burst.perSecond).toFixed(2)
+      }`,
+    );
+  }
   console.log(`\npaced at ${RATE} messages/s`);
-  console.log(line("bare", bare.paced));
-  console.log(line("hearth", hearth.paced));
-  console.log(
-    `ratio hearth/bare p99 latency: ${
-      (hearth.paced.p99 / bare.paced.p99).toFixed(2)
-    }`,
-  );
-  if (values.json) console.log(JSON.stringify({ bare, hearth }));
+  for (const [name, m] of measured) console.log(line(name, m.paced));
+  for (const [name, m] of measured) {
+    if (name === "hearth") continue;
+    console.log(
+      `ratio hearth/${name} p99 latency: ${
+        (hearth.paced.p99 / m.paced.p99).toFixed(2)
+      }`,
+    );
+  }
+  if (values.json) console.log(JSON.stringify(Object.fromEntries(measured)));
 }

@@ -8,11 +8,20 @@ import type { Member, Message, ServerFrame } from "./types.ts";
 /** How long a typing notice shows without a fresh one. */
 export const TYPING_SHOWN_MS = 4000;
 
+/** How long presence changes are gathered before the member list takes them. */
+export const PRESENCE_BATCH_MS = 100;
+
 /** Builds the receiving actions over `state`. */
 export function createInbox(state: ChatState) {
   const { me, messages, outbox, members, typists } = state;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let membersLoading = false;
+  // Presence comes one frame per user. When many come and go at once (a
+  // restart reconnects everyone) applying each frame on its own would copy
+  // and re-render the whole member list per frame, so changes are gathered
+  // for a moment and applied together; the latest state per user wins.
+  const presenceChanges = new Map<string, boolean>();
+  let presenceTimer: ReturnType<typeof setTimeout> | undefined;
 
   /** Takes in stored messages (live, backfilled or answers to a send). */
   function receive(incoming: Message[], live: boolean): void {
@@ -60,20 +69,17 @@ export function createInbox(state: ChatState) {
   function onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "ready":
-        // Backlog frames follow when the server has more than we do.
+        // Backlog frames follow when the server has more than we do. The
+        // list is current, so presence gathered before it is stale.
+        presenceChanges.clear();
         members.value = frame.members;
         break;
       case "message":
         receive([frame.message], true);
         break;
       case "presence":
-        if (!members.value.some((m) => m.id === frame.userId)) {
-          void refreshMembers();
-          break;
-        }
-        members.value = members.value.map((m) =>
-          m.id === frame.userId ? { ...m, online: frame.online } : m
-        );
+        presenceChanges.set(frame.userId, frame.online);
+        presenceTimer ??= setTimeout(applyPresence, PRESENCE_BATCH_MS);
         break;
       case "typing": {
         const member = members.value.find((m) => m.id === frame.userId);
@@ -107,6 +113,7 @@ export function createInbox(state: ChatState) {
           break;
         }
         if (!frame.joined) {
+          presenceChanges.delete(frame.userId);
           members.value = members.value.filter((m) => m.id !== frame.userId);
         } else if (frame.member) {
           const joined = frame.member;
@@ -120,6 +127,25 @@ export function createInbox(state: ChatState) {
         state.announcement.value = frame.detail;
         break;
     }
+  }
+
+  function applyPresence(): void {
+    presenceTimer = undefined;
+    if (presenceChanges.size === 0) return;
+    const known = new Set<string>();
+    let changed = false;
+    const next = members.value.map((m) => {
+      known.add(m.id);
+      const online = presenceChanges.get(m.id);
+      if (online === undefined || online === m.online) return m;
+      changed = true;
+      return { ...m, online };
+    });
+    const strangers = [...presenceChanges.keys()].some((id) => !known.has(id));
+    presenceChanges.clear();
+    if (changed) members.value = next;
+    // Someone we do not list yet (joined while we were away): reload the list.
+    if (strangers) void refreshMembers();
   }
 
   function expireTypists(): void {

@@ -1,0 +1,82 @@
+import assert from "node:assert/strict";
+import { createInbox, PRESENCE_BATCH_MS } from "./inbox.ts";
+import { createChatState } from "./state.ts";
+import type { Member } from "./types.ts";
+
+function setup(count: number) {
+  const members: Member[] = Array.from({ length: count }, (_, i) => ({
+    id: `user-${i}`,
+    username: `u${i}`,
+    displayName: `User ${i}`,
+    online: false,
+  }));
+  const state = createChatState({
+    me: { id: "user-0", username: "u0", displayName: "User 0" },
+    channels: [],
+    channel: {
+      id: "c1",
+      name: "general",
+      topic: "",
+      private: false,
+      memberCount: count,
+      lastSeq: 0,
+      unread: 0,
+    },
+    messages: [],
+    members,
+    firstUnreadSeq: 0,
+  });
+  const lists: Member[][] = [];
+  const stop = state.members.subscribe((list) => lists.push(list));
+  lists.length = 0; // subscribe reports the current value first
+  return { state, inbox: createInbox(state), lists, stop };
+}
+
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, PRESENCE_BATCH_MS + 50));
+}
+
+Deno.test("a burst of presence frames updates the member list once", async () => {
+  const { state, inbox, lists, stop } = setup(500);
+  for (let i = 0; i < 500; i++) {
+    inbox.onFrame({ type: "presence", userId: `user-${i}`, online: true });
+  }
+  // The latest state per user wins.
+  inbox.onFrame({ type: "presence", userId: "user-7", online: false });
+  assert.equal(lists.length, 0, "nothing applied before the batch is due");
+  await settle();
+  stop();
+  assert.equal(lists.length, 1);
+  const online = state.members.value.filter((m) => m.online).map((m) => m.id);
+  assert.equal(online.length, 499);
+  assert.ok(!online.includes("user-7"));
+});
+
+Deno.test("presence that changes nothing leaves the list as it was", async () => {
+  const { inbox, lists, stop } = setup(3);
+  inbox.onFrame({ type: "presence", userId: "user-1", online: true });
+  inbox.onFrame({ type: "presence", userId: "user-1", online: false });
+  await settle();
+  stop();
+  assert.equal(lists.length, 0);
+});
+
+Deno.test("a ready frame drops presence gathered before it", async () => {
+  const { state, inbox, stop } = setup(2);
+  inbox.onFrame({ type: "presence", userId: "user-1", online: true });
+  inbox.onFrame({
+    type: "ready",
+    channelId: "c1",
+    lastSeq: 0,
+    members: [
+      { id: "user-0", username: "u0", displayName: "User 0", online: true },
+      { id: "user-1", username: "u1", displayName: "User 1", online: false },
+    ],
+  });
+  await settle();
+  stop();
+  assert.deepEqual(
+    state.members.value.map((m) => m.online),
+    [true, false],
+  );
+});

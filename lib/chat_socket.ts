@@ -103,9 +103,10 @@ export function attachChannelSocket(
     clearTimeout(expiry);
     activity.close();
     services.sockets.delete(socket);
-    if (presence.disconnect(user.id)) {
-      void announcePresence(services, user.id, false);
-    }
+    presence.disconnect(
+      user.id,
+      () => void announcePresence(services, user.id, false),
+    );
     log("info", "socket closed", {
       channelId,
       userId: user.id,

@@ -21,7 +21,15 @@ export interface Config {
   relay: boolean;
   /** Take the client address from X-Forwarded-For (set only behind a reverse proxy). */
   trustProxy: boolean;
+  /**
+   * How long a user still counts as online after their last socket closed, so
+   * that switching channels (a page load) does not show them leaving and back.
+   */
+  offlineGraceMs: number;
 }
+
+/** Default for {@linkcode Config.offlineGraceMs}. */
+export const OFFLINE_GRACE_MS = 5000;
 
 /** What the command line asked for. */
 export type ParsedArgs =
@@ -184,6 +192,7 @@ export function parseConfig(
       relay: env("HEARTH_RELAY") === "1" ||
         env("DENO_DEPLOYMENT_ID") !== undefined,
       trustProxy,
+      offlineGraceMs: OFFLINE_GRACE_MS,
     },
   };
 }

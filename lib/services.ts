@@ -56,7 +56,7 @@ export async function openServices(config: Config): Promise<Services> {
         registrations: new RateLimiter(kv, REGISTRATIONS),
       },
       hub,
-      presence: new Presence(),
+      presence: new Presence({ graceMs: config.offlineGraceMs }),
       roster: new Roster((channelId) => listMembers(kv, channelId), hub),
       sockets: new Map(),
       stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
@@ -82,6 +82,7 @@ export function closeSockets(services: Services): void {
 /** Closes sockets, the sweeper, the hashing workers and, last, the KV store. */
 export async function closeServices(services: Services): Promise<void> {
   closeSockets(services);
+  services.presence.close();
   services.hub.close();
   await services.stopSweeper();
   services.hasher.close();

@@ -13,7 +13,13 @@ export async function startTestServer(
   if (parsed.kind !== "serve") {
     throw new Error(`bad test config: ${JSON.stringify(parsed)}`);
   }
-  const server = await startServer({ ...parsed.config, ...overrides });
+  // Presence goes offline at once unless a test asks for the grace period,
+  // so tests that watch someone leave need not wait for it.
+  const server = await startServer({
+    ...parsed.config,
+    offlineGraceMs: 0,
+    ...overrides,
+  });
   return { ...server, base: `http://127.0.0.1:${server.port}` };
 }
 

@@ -16,7 +16,9 @@
  * every open socket a `presence` frame. The second separates what the
  * protocol costs any server (and its clients) from what Hearth's own code
  * costs. (Running all three at once crowds the clients' CPU with 3,000
- * sockets and changes every figure.) Two kinds of phase per server, on the same connected clients:
+ * sockets and changes every figure.)
+ *
+ * Two kinds of phase per server, on the same connected clients:
  * - burst (`repeat` runs, the median reported): the sender keeps `window`
  *   messages in flight (the next one goes out when the sender's own copy comes
  *   back); deliveries per second is clients x messages / (last delivery -

@@ -14,7 +14,6 @@ import {
   upgradeStatus,
   withHearth,
 } from "./helpers/api.ts";
-import { startTestServer } from "./helpers/server.ts";
 import { loadSigningKey } from "../lib/auth/secret.ts";
 import { signToken } from "../lib/auth/token.ts";
 
@@ -733,55 +732,54 @@ Deno.test("Presence: online with the first socket, offline after the last, in al
 
 Deno.test("Presence: a new socket within the grace period hides the gap; offline comes after it", async () => {
   const GRACE_MS = 600;
-  const server = await startTestServer([], {
-    passwordCost: 4,
-    offlineGraceMs: GRACE_MS,
-  });
-  try {
-    const { base } = server;
-    const { ada, bo, room } = await pair(base);
-    const watch = await FrameSocket.open(base, room.id, bo.token);
-    await watch.next("ready");
-    const adaPresence = () =>
-      watch.frames.filter((f) => f.type === "presence" && f.userId === ada.id);
+  await withHearth(
+    async ({ base }) => {
+      const { ada, bo, room } = await pair(base);
+      const watch = await FrameSocket.open(base, room.id, bo.token);
+      await watch.next("ready");
+      const adaPresence = () =>
+        watch.frames.filter((f) =>
+          f.type === "presence" && f.userId === ada.id
+        );
 
-    const first = await FrameSocket.open(base, room.id, ada.token);
-    await watch.next("presence", (f) => f.userId === ada.id && f.online);
-    // Switching channels is a page load: one socket closes, another opens.
-    await first.close();
-    const second = await FrameSocket.open(base, room.id, ada.token);
-    await second.next("ready");
-    await delay(GRACE_MS + 200);
-    const marker = await postMessage(bo.api, room.id, "marker");
-    await watch.message(marker.seq);
-    assert.deepEqual(
-      adaPresence(),
-      [{ type: "presence", userId: ada.id, online: true }],
-      "no offline blip and no second online",
-    );
+      const first = await FrameSocket.open(base, room.id, ada.token);
+      await watch.next("presence", (f) => f.userId === ada.id && f.online);
+      // Switching channels is a page load: one socket closes, another opens.
+      await first.close();
+      const second = await FrameSocket.open(base, room.id, ada.token);
+      await second.next("ready");
+      await delay(GRACE_MS + 200);
+      const marker = await postMessage(bo.api, room.id, "marker");
+      await watch.message(marker.seq);
+      assert.deepEqual(
+        adaPresence(),
+        [{ type: "presence", userId: ada.id, online: true }],
+        "no offline blip and no second online",
+      );
 
-    const closedAt = Date.now();
-    await second.close();
-    const early = await postMessage(bo.api, room.id, "early");
-    await watch.message(early.seq);
-    assert.equal(adaPresence().length, 1, "still online during the grace");
-    const members = await bo.api.get(`/channels/${room.id}/members`);
-    assert.equal(
-      members.body.find((m: { id: string }) => m.id === ada.id).online,
-      true,
-    );
-    assert.deepEqual(
-      await watch.next("presence", (f) => f.userId === ada.id && !f.online),
-      { type: "presence", userId: ada.id, online: false },
-    );
-    assert.ok(
-      Date.now() - closedAt >= GRACE_MS - 50,
-      `offline after ${Date.now() - closedAt} ms`,
-    );
-    await watch.close();
-  } finally {
-    await server.shutdown();
-  }
+      const closedAt = Date.now();
+      await second.close();
+      const early = await postMessage(bo.api, room.id, "early");
+      await watch.message(early.seq);
+      assert.equal(adaPresence().length, 1, "still online during the grace");
+      const members = await bo.api.get(`/channels/${room.id}/members`);
+      assert.equal(
+        members.body.find((m: { id: string }) => m.id === ada.id).online,
+        true,
+      );
+      assert.deepEqual(
+        await watch.next("presence", (f) => f.userId === ada.id && !f.online),
+        { type: "presence", userId: ada.id, online: false },
+      );
+      assert.ok(
+        Date.now() - closedAt >= GRACE_MS - 50,
+        `offline after ${Date.now() - closedAt} ms`,
+      );
+      await watch.close();
+    },
+    [],
+    { offlineGraceMs: GRACE_MS },
+  );
 });
 
 Deno.test("Typing is relayed to others, not echoed, and rate limited per user", async () => {

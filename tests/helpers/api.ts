@@ -5,6 +5,7 @@
  * `Origin`, read the refusal status, or stop reading).
  */
 import type { Message, ServerFrame } from "../../lib/realtime/frames.ts";
+import type { Config } from "../../lib/config.ts";
 import { startTestServer } from "./server.ts";
 
 /** A signed-in account. */
@@ -34,13 +35,15 @@ export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 /**
  * Runs `body` against a fresh server (in-memory KV, fast bcrypt) and always
- * shuts it down. `args` are extra flags such as `["--origin", url]`.
+ * shuts it down. `args` are extra flags such as `["--origin", url]`;
+ * `overrides` set config the flags do not reach, such as `offlineGraceMs`.
  */
 export async function withHearth(
   body: (server: TestServer) => Promise<void>,
   args: string[] = [],
+  overrides: Partial<Config> = {},
 ): Promise<void> {
-  const server = await startTestServer(args, { passwordCost: 4 });
+  const server = await startTestServer(args, { passwordCost: 4, ...overrides });
   try {
     await body(server);
   } finally {

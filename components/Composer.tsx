@@ -1,6 +1,7 @@
 import { useRef } from "preact/hooks";
 import { typingText } from "../lib/client/format.ts";
 import type { ChatStore } from "../lib/client/store.ts";
+import { MAX_CONTENT_LENGTH } from "../lib/shared/limits.ts";
 import { Icon } from "./Icon.tsx";
 import { UploadList } from "./UploadList.tsx";
 
@@ -94,7 +95,7 @@ export function Composer(
           aria-describedby="composer-hint"
           placeholder={`Message ${channelName}`}
           rows={1}
-          maxLength={4000}
+          maxLength={MAX_CONTENT_LENGTH}
           onKeyDown={onKeyDown}
           onInput={onInput}
           onPaste={onPaste}

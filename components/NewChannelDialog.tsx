@@ -1,6 +1,10 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import type { ChannelView } from "../lib/client/types.ts";
+import {
+  MAX_CHANNEL_NAME_LENGTH,
+  MAX_TOPIC_LENGTH,
+} from "../lib/shared/limits.ts";
 
 /** The "New channel" form, in a modal dialog; creating opens the channel. */
 export function NewChannelDialog(
@@ -55,13 +59,18 @@ export function NewChannelDialog(
         <h2 id="new-channel-title">New channel</h2>
         <label class="field">
           <span>Channel name</span>
-          <input name="name" maxLength={80} autocomplete="off" required />
+          <input
+            name="name"
+            maxLength={MAX_CHANNEL_NAME_LENGTH}
+            autocomplete="off"
+            required
+          />
         </label>
         <label class="field">
           <span>
             Topic <span class="muted">(optional)</span>
           </span>
-          <input name="topic" maxLength={250} autocomplete="off" />
+          <input name="topic" maxLength={MAX_TOPIC_LENGTH} autocomplete="off" />
         </label>
         <label class="check">
           <input type="checkbox" name="private" />

@@ -1,7 +1,14 @@
-import { HttpError } from "fresh";
+/**
+ * The app's one error type, plain data below the web layer: the data layer, use
+ * cases and sockets throw it; only `lib/http/errors.ts` turns it into a response
+ * and the socket layer into an `error` frame. It imports nothing, so the data
+ * layer and the browser bundle can use it without pulling in the framework.
+ */
 
-/** An HTTP error with a stable machine-readable `code` for API clients. */
-export class ApiError extends HttpError {
+/** A refusal with an HTTP status, a stable machine `code` and a human `message`. */
+export class ApiError extends Error {
+  /** HTTP status the refusal is answered with (4xx for the client's doing). */
+  readonly status: number;
   /** Machine code sent as `code` in the JSON error body, e.g. `username_taken`. */
   readonly code: string;
   /** Extra headers the error response must carry, e.g. `Retry-After`. */
@@ -14,8 +21,9 @@ export class ApiError extends HttpError {
     detail: string,
     headers: Record<string, string> = {},
   ) {
-    super(status, detail);
+    super(detail);
     this.name = "ApiError";
+    this.status = status;
     this.code = code;
     this.headers = headers;
   }

@@ -1,6 +1,6 @@
 import { page } from "fresh";
 import ChatApp from "../islands/ChatApp.tsx";
-import { loadBrowsePage } from "../lib/pages/chat_page.ts";
+import { loadBrowsePage } from "../lib/chat/pages.ts";
 import { define } from "../utils.ts";
 
 export const handler = define.handlers({

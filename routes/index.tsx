@@ -1,6 +1,6 @@
 import SignInForm from "../islands/SignInForm.tsx";
-import { landingPath } from "../lib/pages/chat_page.ts";
-import { LAST_CHANNEL_COOKIE, readCookie } from "../lib/pages/cookies.ts";
+import { landingPath } from "../lib/chat/pages.ts";
+import { LAST_CHANNEL_COOKIE, readCookie } from "../lib/http/cookies.ts";
 import { define } from "../utils.ts";
 
 export const handler = define.handlers({
@@ -10,7 +10,7 @@ export const handler = define.handlers({
     // Signed in already: straight back to where they were.
     const last = readCookie(ctx.req.headers.get("cookie"), LAST_CHANNEL_COOKIE);
     return ctx.redirect(
-      await landingPath(ctx.state.services, session.user.id, last),
+      await landingPath(ctx.state.services, session.user, last),
     );
   },
 });

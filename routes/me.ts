@@ -1,7 +1,7 @@
 import { requireUser } from "../lib/auth/session.ts";
-import { profileSchema } from "../lib/auth/schemas.ts";
-import { updateDisplayName } from "../lib/db/users.ts";
+import { renameSelf } from "../lib/chat/profile.ts";
 import { readJson } from "../lib/http/body.ts";
+import { profileBody } from "../lib/shared/requests.ts";
 import { define } from "../utils.ts";
 
 export const handler = define.handlers({
@@ -10,11 +10,9 @@ export const handler = define.handlers({
   },
   async PATCH(ctx) {
     const user = requireUser(ctx);
-    const { displayName } = await readJson(ctx.req, profileSchema);
-    const { kv, roster } = ctx.state.services;
-    const updated = await updateDisplayName(kv, user.id, displayName);
-    // Member lists held for `ready` frames would show the old name for a while.
-    roster.forget();
-    return Response.json(updated);
+    const { displayName } = await readJson(ctx.req, profileBody);
+    return Response.json(
+      await renameSelf(ctx.state.services, user, displayName),
+    );
   },
 });

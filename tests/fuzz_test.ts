@@ -27,7 +27,7 @@ import fc from "fast-check";
 import { SignJWT } from "jose";
 import manifest from "../fresh.gen.ts";
 import { setLogSink } from "../lib/log.ts";
-import type { ServerFrame } from "../lib/realtime/frames.ts";
+import type { ServerFrame } from "../lib/shared/wire.ts";
 import {
   type Account,
   createChannel,

@@ -12,7 +12,7 @@ import {
   tooManyRequests,
 } from "./rate_limit.ts";
 import { revokeToken } from "./revocations.ts";
-import type { LoginBody, RegisterBody } from "./schemas.ts";
+import type { LoginBody, RegisterBody } from "../shared/requests.ts";
 import type { Session } from "./session.ts";
 import { signToken } from "./token.ts";
 
@@ -72,10 +72,14 @@ export async function signIn(
   return { token, expiresIn: ttl, user: toPublicUser(record) };
 }
 
-/** Revokes the session's token for the rest of its life. */
+/**
+ * Revokes the session's token for the rest of its life, and closes the
+ * sockets opened with it on every instance (the hub relays the news).
+ */
 export async function signOut(
   services: Services,
   session: Session,
 ): Promise<void> {
   await revokeToken(services.kv, session.jti, session.exp);
+  services.hub.announce({ type: "revoked", jti: session.jti });
 }

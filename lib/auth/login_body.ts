@@ -1,6 +1,7 @@
 import { ApiError } from "../errors.ts";
-import { mediaType, parseJsonText, readText, validate } from "../http/body.ts";
-import { type LoginBody, loginSchema } from "./schemas.ts";
+import { mediaType, parseJsonText, readText } from "../http/body.ts";
+import { type LoginBody, loginBody } from "../shared/requests.ts";
+import { validate } from "../validation.ts";
 
 /** Reads a login as JSON or as the OAuth2 password form the predecessor's clients send. */
 export async function readLoginBody(req: Request): Promise<LoginBody> {
@@ -19,10 +20,10 @@ export async function readLoginBody(req: Request): Promise<LoginBody> {
     return validate({
       username: form.get("username") ?? undefined,
       password: form.get("password") ?? undefined,
-    }, loginSchema);
+    }, loginBody);
   }
   if (type === "application/json" || type.endsWith("+json")) {
-    return parseJsonText(await readText(req), loginSchema);
+    return parseJsonText(await readText(req), loginBody);
   }
   throw new ApiError(
     415,

@@ -5,28 +5,11 @@ import type {
   PasswordResult,
   PasswordTask,
 } from "./password_worker.ts";
+import { MAX_PASSWORD_BYTES } from "../shared/limits.ts";
+import { utf8ByteLength } from "../shared/text.ts";
 
 /** bcrypt cost used when none is given: about 250 ms per hash on one core. */
 export const DEFAULT_COST = 12;
-/** Fewest characters (code points) a new password may have. */
-export const MIN_PASSWORD_CHARS = 8;
-/** Most UTF-8 bytes a password may have: bcrypt ignores every byte past 72. */
-export const MAX_PASSWORD_BYTES = 72;
-
-const encoder = new TextEncoder();
-
-/** The number of UTF-8 bytes in `password`, which is what bcrypt reads. */
-export function passwordByteLength(password: string): number {
-  return encoder.encode(password).length;
-}
-
-/** The number of characters (code points, not UTF-16 units) in `password`. */
-export function passwordCharLength(password: string): number {
-  let count = 0;
-  for (const _ of password) count++;
-  return count;
-}
-
 // A cost-12 hash of 32 random bytes that were thrown away, so no password
 // matches it; comparing against it costs what a real comparison costs.
 const DUMMY_HASH_COST_12 =
@@ -89,7 +72,7 @@ export class PasswordHasher {
   async hash(password: string): Promise<string> {
     // bcrypt would silently drop the tail; callers validate first, so this
     // only guards against a missed check.
-    if (passwordByteLength(password) > MAX_PASSWORD_BYTES) {
+    if (utf8ByteLength(password) > MAX_PASSWORD_BYTES) {
       throw new RangeError(
         `Password must be at most ${MAX_PASSWORD_BYTES} bytes`,
       );
@@ -104,7 +87,7 @@ export class PasswordHasher {
 
   /** Whether `password` matches the bcrypt `hash`; rejects if `hash` is malformed. */
   async verify(password: string, hash: string): Promise<boolean> {
-    if (passwordByteLength(password) > MAX_PASSWORD_BYTES) {
+    if (utf8ByteLength(password) > MAX_PASSWORD_BYTES) {
       // No stored hash can come from such a password; still spend the usual
       // time so the answer's timing says nothing.
       return await this.verifyAgainstDummy(password);

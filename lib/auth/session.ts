@@ -1,6 +1,7 @@
 import type { Context } from "fresh";
 import { getUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
+import { readCookie } from "../http/cookies.ts";
 import { isSameSiteRequest } from "../http/origin.ts";
 import type { Services } from "../services.ts";
 import { isRevoked } from "./revocations.ts";
@@ -115,16 +116,4 @@ export function sessionCookie(
 /** A Set-Cookie value that removes the token cookie. */
 export function clearedSessionCookie(secure: boolean): string {
   return sessionCookie("", 0, secure);
-}
-
-function readCookie(header: string | null, name: string): string | null {
-  if (!header) return null;
-  for (const part of header.split(";")) {
-    const eq = part.indexOf("=");
-    if (eq !== -1 && part.slice(0, eq).trim() === name) {
-      const value = part.slice(eq + 1).trim();
-      return value === "" ? null : value;
-    }
-  }
-  return null;
 }

@@ -72,7 +72,7 @@ async function buildSource(kv: Deno.Kv): Promise<Source> {
     name: "secret",
     private: true,
   });
-  await addMember(kv, secret.id, bob.id, "carol.c");
+  await addMember(kv, secret.id, "carol.c");
   await joinChannel(kv, random.id, bob.id);
 
   const author = (u: User) => ({

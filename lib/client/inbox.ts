@@ -95,7 +95,7 @@ export function createInbox(state: ChatState) {
       }
       case "activity":
         // Another channel moved on: count what is new there until the next
-        // refresh of the list brings the server's own count.
+        // resync of the list (on reconnect) brings the server's own count.
         state.channels.value = state.channels.value.map((c) =>
           c.id === frame.channelId && frame.lastSeq > c.lastSeq
             ? {

@@ -1,14 +1,14 @@
 /**
  * Keeps the open page live: the channel socket (resume and backoff live in
- * `ChannelSocket`), and the channel list refreshed on a timer and whenever the
- * tab comes back into view, so unread badges stay right across tabs.
+ * `ChannelSocket`) and the unread badges. Badges have one live path, the
+ * socket's `activity` frames, and one resync, a reload of the channel list on
+ * every `ready` (each connect and reconnect) and when the tab comes back into
+ * view: that covers whatever happened while the socket was down and reads
+ * made in another tab. There is no timer.
  */
 import { api, ApiFailure } from "./api.ts";
 import { ChannelSocket } from "./socket.ts";
 import type { ChatStore } from "./store.ts";
-
-/** How often the channel list is reloaded while the tab is visible. */
-export const POLL_MS = 10_000;
 
 /** The live connection of a page. */
 export interface Live {
@@ -23,9 +23,19 @@ export interface Live {
 /** Connects the store to the server; call once, in the browser. */
 export function startLive(store: ChatStore): Live {
   const joined = store.channelId !== null && store.channel.value?.joined;
+  let lastResync = 0;
+  const resync = () => {
+    // A reconnect and a focus often come together: one reload serves both.
+    if (Date.now() - lastResync < 1000) return;
+    lastResync = Date.now();
+    void store.refreshChannels();
+  };
   const socket = joined
     ? new ChannelSocket(store.channelId!, {
-      onFrame: store.onFrame,
+      onFrame(frame) {
+        store.onFrame(frame);
+        if (frame.type === "ready") resync();
+      },
       onStatus(status, failures) {
         store.connection.value = status;
         // Repeated failures may mean the session ended rather than the network.
@@ -38,17 +48,9 @@ export function startLive(store: ChatStore): Live {
     : null;
   socket?.start();
 
-  let lastRefresh = 0;
-  const refresh = () => {
-    if (Date.now() - lastRefresh < 1000) return;
-    lastRefresh = Date.now();
-    void store.refreshChannels();
-  };
-  const visible = () => document.visibilityState === "visible";
-  const poll = setInterval(() => visible() && refresh(), POLL_MS);
   const onShow = () => {
-    if (!visible()) return;
-    refresh();
+    if (document.visibilityState !== "visible") return;
+    resync();
     socket?.reconnectNow();
   };
   const onOnline = () => socket?.reconnectNow();
@@ -68,7 +70,6 @@ export function startLive(store: ChatStore): Live {
     },
     reconnectNow: () => socket?.reconnectNow(),
     stop() {
-      clearInterval(poll);
       document.removeEventListener("visibilitychange", onShow);
       removeEventListener("focus", onShow);
       removeEventListener("online", onOnline);

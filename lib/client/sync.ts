@@ -61,7 +61,7 @@ export function createSync(state: ChatState) {
     try {
       state.channels.value = await api<ChannelView[]>("/channels");
     } catch {
-      // Offline: the banner says so; badges update on the next poll.
+      // Offline: the banner says so; the next reconnect resyncs the list.
     }
   }
 

@@ -9,7 +9,7 @@ export type {
   Member,
   Message,
   ServerFrame,
-} from "../realtime/frames.ts";
+} from "../shared/wire.ts";
 
 /** The signed-in user, as `GET /me` returns it. */
 export interface Me {

@@ -85,3 +85,5 @@ export const messageClientIdKey = (
   authorId: string,
   clientId: string,
 ): Deno.KvKey => ["message_client_ids", channelId, authorId, clientId];
+/** A key nothing writes: `/healthz` reads it to prove the store answers. */
+export const healthKey: Deno.KvKey = ["health"];

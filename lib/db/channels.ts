@@ -1,8 +1,9 @@
 import { ApiError } from "../errors.ts";
+import { channelNameSchema, seqSchema, topicSchema } from "../shared/fields.ts";
+import { validate } from "../validation.ts";
 import {
   byName,
   type Channel,
-  channelNotFound,
   type ChannelRecord,
   getChannelRecords,
   isChannelId,
@@ -41,11 +42,6 @@ export interface NewChannel {
   private?: boolean;
 }
 
-/** Longest channel name, counted after trimming. */
-export const MAX_CHANNEL_NAME_LENGTH = 80;
-/** Longest channel topic, counted after trimming. */
-export const MAX_TOPIC_LENGTH = 250;
-
 /**
  * Creates a channel whose name is unique ignoring case (409 `channel_exists`).
  * The creator becomes its owner and first member in the same atomic.
@@ -55,20 +51,9 @@ export async function createChannel(
   ownerId: string,
   input: NewChannel,
 ): Promise<Channel> {
-  const name = input.name.trim();
-  // deno-lint-ignore no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(name)) {
-    throw invalid("Channel name must not contain control characters");
-  }
-  if (name.length < 1 || name.length > MAX_CHANNEL_NAME_LENGTH) {
-    throw invalid(
-      `Channel name must be 1 to ${MAX_CHANNEL_NAME_LENGTH} characters`,
-    );
-  }
-  const topic = (input.topic ?? "").trim();
-  if (topic.length > MAX_TOPIC_LENGTH) {
-    throw invalid(`Topic must be at most ${MAX_TOPIC_LENGTH} characters`);
-  }
+  // The same rules as the API's, so no caller can store what it would refuse.
+  const name = validate(input.name, channelNameSchema);
+  const topic = validate(input.topic ?? "", topicSchema);
   const record: ChannelRecord = {
     id: crypto.randomUUID(),
     name,
@@ -154,29 +139,26 @@ export async function listAllChannels(
   return [...mine, ...others].sort(byName);
 }
 
-/**
- * The stored channel if `userId` is a member; 404 `channel_not_found` for an
- * unknown channel, 403 `not_member` otherwise. The guard for channel routes.
- */
-export async function requireMember(
+/** A channel and whether a user belongs to it, read together. */
+export interface Membership {
+  /** The stored channel, null when no channel has that id. */
+  channel: ChannelRecord | null;
+  /** When the user joined, null when they are not a member. */
+  joinedAt: string | null;
+}
+
+/** Reads a channel and one user's membership of it in one round trip. */
+export async function getMembership(
   kv: Deno.Kv,
   channelId: string,
   userId: string,
-): Promise<ChannelRecord> {
-  if (!isChannelId(channelId)) throw channelNotFound(channelId);
+): Promise<Membership> {
+  if (!isChannelId(channelId)) return { channel: null, joinedAt: null };
   const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
     channelKey(channelId),
     memberKey(channelId, userId),
   ]);
-  if (channel.value === null) throw channelNotFound(channelId);
-  if (member.value === null) {
-    throw new ApiError(
-      403,
-      "not_member",
-      `You are not a member of channel "${channel.value.name}"`,
-    );
-  }
-  return channel.value;
+  return { channel: channel.value, joinedAt: member.value };
 }
 
 /**
@@ -189,9 +171,7 @@ export async function markRead(
   channelId: string,
   seq: number,
 ): Promise<void> {
-  if (!Number.isSafeInteger(seq) || seq < 0) {
-    throw invalid("seq must be a non-negative integer");
-  }
+  validate(seq, seqSchema);
   const lastSeq = (await kv.get<number>(channelSeqKey(channelId))).value ?? 0;
   const target = Math.min(seq, lastSeq);
   if (target === 0) return;
@@ -218,8 +198,4 @@ export async function listUserChannelIds(
     ids.push(entry.key[2] as string);
   }
   return ids;
-}
-
-function invalid(detail: string): ApiError {
-  return new ApiError(422, "validation_failed", detail);
 }

@@ -2,11 +2,11 @@ import assert from "node:assert/strict";
 import {
   createChannel,
   getChannel,
+  getMembership,
   joinChannel,
   listAllChannels,
   listUserChannels,
   markRead,
-  requireMember,
 } from "./channels.ts";
 import { createMessage } from "./messages.ts";
 import type { User } from "./users.ts";
@@ -175,20 +175,20 @@ Deno.test("listAllChannels() shows public channels and the user's private ones",
     assert.equal(alices.find((c) => c.id === secret.id)!.memberCount, 1);
   }));
 
-Deno.test("requireMember() throws 404 for unknown channels and 403 for non-members", () =>
+Deno.test("getMembership() reads a channel and one user's membership", () =>
   withKv(async (kv) => {
     const alice = await randomUser(kv);
     const bob = await randomUser(kv);
     const channel = await createChannel(kv, alice.id, { name: "team" });
-    const record = await requireMember(kv, channel.id, alice.id);
-    assert.equal(record.id, channel.id);
-    assert.equal(record.ownerId, alice.id);
-    await assert.rejects(requireMember(kv, channel.id, bob.id), {
-      status: 403,
-      code: "not_member",
-    });
-    await assert.rejects(requireMember(kv, "missing", alice.id), {
-      status: 404,
-      code: "channel_not_found",
+    const mine = await getMembership(kv, channel.id, alice.id);
+    assert.equal(mine.channel?.id, channel.id);
+    assert.equal(mine.channel?.ownerId, alice.id);
+    assert.equal(typeof mine.joinedAt, "string");
+    const theirs = await getMembership(kv, channel.id, bob.id);
+    assert.equal(theirs.channel?.id, channel.id);
+    assert.equal(theirs.joinedAt, null);
+    assert.deepEqual(await getMembership(kv, "missing", alice.id), {
+      channel: null,
+      joinedAt: null,
     });
   }));

@@ -88,26 +88,18 @@ export async function leaveChannel(
 }
 
 /**
- * The channel owner adds `username` (public or private channel) and gets the
- * added user back; adding a member again is a no-op. 403 `not_owner` for
- * anyone else, 404 for an unknown channel or user.
+ * Adds `username` to a channel (public or private) and returns the added user;
+ * adding a member again is a no-op. 404 for an unknown channel or user. Who
+ * may add is the caller's rule (see `lib/chat/standing.ts`).
  */
 export async function addMember(
   kv: Deno.Kv,
   channelId: string,
-  actorId: string,
   username: string,
 ): Promise<User> {
   if (!isChannelId(channelId)) throw channelNotFound(channelId);
   const channel = (await kv.get<ChannelRecord>(channelKey(channelId))).value;
   if (channel === null) throw channelNotFound(channelId);
-  if (channel.ownerId !== actorId) {
-    throw new ApiError(
-      403,
-      "not_owner",
-      `Only the owner of channel "${channel.name}" can add members`,
-    );
-  }
   const user = await getUserRecordByName(kv, username);
   if (user === null) {
     throw new ApiError(

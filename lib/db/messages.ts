@@ -1,11 +1,12 @@
 import { ApiError } from "../errors.ts";
 import {
-  type Author,
-  CLIENT_ID_PATTERN,
-  type FileRef as WireFile,
-  MAX_CONTENT_LENGTH,
-  type Message,
-} from "../realtime/frames.ts";
+  captionSchema,
+  clientIdSchema,
+  contentSchema,
+} from "../shared/fields.ts";
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/limits.ts";
+import type { Author, FileRef as WireFile, Message } from "../shared/wire.ts";
+import { validate } from "../validation.ts";
 import { channelNotFound, isChannelId } from "./_channel_store.ts";
 import { channelSeqKey, messageKey, messagesPrefix } from "./_keys.ts";
 import {
@@ -50,13 +51,6 @@ export interface ListMessagesOptions {
   limit?: number;
 }
 
-/** Longest content (UTF-16 units after trimming) and the clientId rule, shared with the socket. */
-export { CLIENT_ID_PATTERN, MAX_CONTENT_LENGTH };
-/** Page size of `listMessages` when none is given. */
-export const DEFAULT_PAGE_SIZE = 50;
-/** Largest page `listMessages` returns; bigger limits are clamped. */
-export const MAX_PAGE_SIZE = 200;
-
 // A KV value holds at most 64 KiB; keep a margin for the serialization format.
 const MAX_MESSAGE_BYTES = 60 * 1024;
 
@@ -86,21 +80,13 @@ export async function createMessage(
   input: NewMessage,
 ): Promise<CreateMessageResult> {
   if (!isChannelId(input.channelId)) throw channelNotFound(input.channelId);
-  const content = input.content.trim();
   const file = input.file ?? null;
-  if (content.length === 0 && file === null) {
-    throw invalid("Message content must not be empty");
-  }
-  if (content.length > MAX_CONTENT_LENGTH) {
-    throw invalid(
-      `Message content must be at most ${MAX_CONTENT_LENGTH} characters`,
-    );
-  }
-  if (input.clientId !== undefined && !CLIENT_ID_PATTERN.test(input.clientId)) {
-    throw invalid(
-      "clientId must be 1 to 64 letters, digits or any of _ - . :",
-    );
-  }
+  // The same rules as the API's; with a file, the text is only a caption.
+  const content = validate(
+    input.content,
+    file === null ? contentSchema : captionSchema,
+  );
+  if (input.clientId !== undefined) validate(input.clientId, clientIdSchema);
   const draft: Draft = {
     id: crypto.randomUUID(),
     channelId: input.channelId,

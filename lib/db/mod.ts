@@ -6,7 +6,6 @@
 export * from "./users.ts";
 export * from "./channels.ts";
 export * from "./messages.ts";
-export * from "./schemas.ts";
 
 /** Opens the KV store at `path` (a file path, or `:memory:` for a throwaway store). */
 export function openDb(path: string): Promise<Deno.Kv> {

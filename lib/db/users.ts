@@ -1,4 +1,6 @@
 import { ApiError } from "../errors.ts";
+import { displayNameSchema, usernameSchema } from "../shared/fields.ts";
+import { validate } from "../validation.ts";
 import {
   type ChannelRecord,
   GENERAL_CHANNEL_NAME,
@@ -28,12 +30,6 @@ export interface NewUser {
   passwordHash: string;
 }
 
-/** Usernames: 1–32 ASCII letters, digits, `_`, `.` or `-`; unique ignoring case. */
-export const USERNAME_PATTERN = /^[A-Za-z0-9_.-]{1,32}$/;
-
-/** Longest display name, counted after trimming. */
-export const MAX_DISPLAY_NAME_LENGTH = 64;
-
 /** Strips the password hash (and anything else private) from a stored user. */
 export function toPublicUser(record: UserRecord): User {
   // Picked field by field so a new private field can never leak by default.
@@ -45,22 +41,9 @@ export function toPublicUser(record: UserRecord): User {
   };
 }
 
-/** Trims and checks a display name, throwing a 422 when it is unusable. */
+/** Trims and checks a display name by the shared rule, throwing a 422 when it is unusable. */
 export function normalizeDisplayName(displayName: string): string {
-  const trimmed = displayName.trim();
-  // deno-lint-ignore no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) {
-    throw invalid("Display name must not contain control characters");
-  }
-  // Counted in characters (code points), as the request schema counts them,
-  // so a name of 64 emoji is accepted everywhere or nowhere.
-  const characters = [...trimmed].length;
-  if (characters < 1 || characters > MAX_DISPLAY_NAME_LENGTH) {
-    throw invalid(
-      `Display name must be 1 to ${MAX_DISPLAY_NAME_LENGTH} characters`,
-    );
-  }
-  return trimmed;
+  return validate(displayName, displayNameSchema);
 }
 
 /**
@@ -68,12 +51,8 @@ export function normalizeDisplayName(displayName: string): string {
  * In the same atomic the user joins `general`, which the first account creates.
  */
 export async function createUser(kv: Deno.Kv, input: NewUser): Promise<User> {
-  const username = input.username;
-  if (!USERNAME_PATTERN.test(username)) {
-    throw invalid(
-      "Username must be 1 to 32 letters, digits, underscores, dots or hyphens",
-    );
-  }
+  // The same rules as the API's, so no caller can store what it would refuse.
+  const username = validate(input.username, usernameSchema);
   const displayName = input.displayName?.trim()
     ? normalizeDisplayName(input.displayName)
     : username;
@@ -134,8 +113,10 @@ export async function getUserRecordByName(
 ): Promise<UserRecord | null> {
   // Anything that is not a valid username cannot exist, and skipping it keeps
   // arbitrary input out of KV keys (which are limited to 2 KiB).
-  if (!USERNAME_PATTERN.test(username)) return null;
-  const id = (await kv.get<string>(userNameKey(username.toLowerCase()))).value;
+  const parsed = usernameSchema.safeParse(username);
+  if (!parsed.success) return null;
+  const lowerName = parsed.data.toLowerCase();
+  const id = (await kv.get<string>(userNameKey(lowerName))).value;
   return id === null ? null : await getUserRecord(kv, id);
 }
 
@@ -183,8 +164,4 @@ function usernameTaken(username: string): ApiError {
     "username_taken",
     `Username "${username}" is already taken`,
   );
-}
-
-function invalid(detail: string): ApiError {
-  return new ApiError(422, "validation_failed", detail);
 }

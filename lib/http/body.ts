@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { ApiError } from "../errors.ts";
+import { validate } from "../validation.ts";
 
 /** JSON bodies are small: nothing in the API needs more than this. */
 export const MAX_JSON_BYTES = 64 * 1024;
@@ -91,32 +92,12 @@ export function parseJsonText<T extends z.ZodType>(
   return validate(value, schema);
 }
 
-/** Validates a value, turning the first zod issue into a 422 that names the field. */
-export function validate<T extends z.ZodType>(
-  value: unknown,
-  schema: T,
-): z.infer<T> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  throw new ApiError(
-    422,
-    "validation_failed",
-    describeIssue(result.error.issues[0]),
-  );
-}
-
 /** Validates the query string against a schema of string fields. */
 export function readQuery<T extends z.ZodType>(
   url: URL,
   schema: T,
 ): z.infer<T> {
   return validate(Object.fromEntries(url.searchParams), schema);
-}
-
-function describeIssue(issue: z.core.$ZodIssue | undefined): string {
-  if (!issue) return "The request is not valid";
-  const field = issue.path.map(String).join(".");
-  return field ? `${field}: ${issue.message}` : issue.message;
 }
 
 function tooLarge(maxBytes: number): ApiError {

@@ -1,6 +1,5 @@
 import { type Context, HttpError, page, type PageResponse } from "fresh";
-import { codeForStatus } from "../errors.ts";
-import { ApiError } from "../errors.ts";
+import { ApiError, codeForStatus } from "../errors.ts";
 import { log } from "../log.ts";
 
 /** What the HTML error page shows. */
@@ -24,18 +23,21 @@ export function errorResponse<S extends StateWithId>(
   let code = codeForStatus(500);
   let detail = `Something went wrong on the server (request id ${requestId})`;
   const headers = new Headers({ "x-request-id": requestId });
-  if (error instanceof HttpError && error.status < 500) {
-    status = error.status;
-    detail = error.message;
-    code = error instanceof ApiError ? error.code : codeForStatus(status);
-    if (error instanceof ApiError) {
-      for (const [name, value] of Object.entries(error.headers)) {
+  // The app's own refusals carry their code and headers; the framework's
+  // (an unknown path, a method not allowed) only a status.
+  const known = error instanceof ApiError || error instanceof HttpError
+    ? error
+    : null;
+  if (known && known.status !== 500) {
+    status = known.status;
+    code = known instanceof ApiError ? known.code : codeForStatus(status);
+    // Only 4xx details are the client's to read; a 5xx keeps the generic text.
+    if (status < 500) detail = known.message;
+    if (known instanceof ApiError) {
+      for (const [name, value] of Object.entries(known.headers)) {
         headers.set(name, value);
       }
     }
-  } else if (error instanceof HttpError && error.status !== 500) {
-    status = error.status;
-    code = error instanceof ApiError ? error.code : codeForStatus(status);
   } else {
     // Only real server faults are logged; the client sees just the request id.
     log("error", "unhandled error", {

@@ -1,9 +1,7 @@
 /** Client-to-server side of a channel socket: size limits, parsing, and handling in order. */
-import {
-  type ClientFrame,
-  MAX_FRAME_BYTES,
-  parseClientFrame,
-} from "./frames.ts";
+import { MAX_FRAME_BYTES } from "../shared/limits.ts";
+import type { ClientFrame } from "../shared/wire.ts";
+import { parseClientFrame } from "./frames.ts";
 
 /** What {@linkcode Inbound} reports back to its session. */
 export interface InboundOptions {

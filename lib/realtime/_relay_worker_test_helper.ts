@@ -2,7 +2,7 @@
  * Test helper run as a Web Worker: owns one relaying Hub and reports every
  * event it delivers, so hub_test.ts can check delivery across isolates.
  */
-import type { Message } from "./frames.ts";
+import type { Message } from "../shared/wire.ts";
 import { Hub, messageEvent } from "./hub.ts";
 
 /** Commands the test sends to this worker. */

@@ -2,7 +2,7 @@
  * Shared pieces for the realtime tests: message factories, an in-memory
  * message store, a real server on 127.0.0.1 and a frame-collecting client.
  */
-import type { Message, ServerFrame } from "./frames.ts";
+import type { Message, ServerFrame } from "../shared/wire.ts";
 import type { Hub } from "./hub.ts";
 import {
   type ChannelSession,

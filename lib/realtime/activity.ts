@@ -9,7 +9,7 @@
  * first at once, then the latest seq when the interval is up. A user who
  * leaves a channel stops hearing of it at once.
  */
-import type { ActivityFrame } from "./frames.ts";
+import type { ActivityFrame } from "../shared/wire.ts";
 import type { Hub, HubEvent } from "./hub.ts";
 
 interface Watched {

@@ -2,7 +2,7 @@
  * The one place that owns real-time fan-out: `publish` after a commit,
  * `subscribe` per socket. Optionally relays events between isolates.
  */
-import type { Member, Message, ServerFrame } from "./frames.ts";
+import type { Member, Message, ServerFrame } from "../shared/wire.ts";
 
 /** A stored message to deliver; `seq` is copied out for cheap ordering checks. */
 export interface MessageHubEvent {

@@ -10,13 +10,13 @@
  * ping queues behind unsent data, so peers with data pending are found by the
  * outbox's stall rule instead.
  */
-import {
-  type ClientFrame,
-  MAX_FRAME_BYTES,
-  type Member,
-  type Message,
-  type ReadyFrame,
-} from "./frames.ts";
+import { MAX_FRAME_BYTES } from "../shared/limits.ts";
+import type {
+  ClientFrame,
+  Member,
+  Message,
+  ReadyFrame,
+} from "../shared/wire.ts";
 import {
   type ExpressLane,
   type Hub,

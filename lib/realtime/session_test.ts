@@ -6,7 +6,7 @@ import {
   startServer,
   TestClient,
 } from "./_test_helpers.ts";
-import type { ClientFrame, ServerFrame } from "./frames.ts";
+import type { ClientFrame, ServerFrame } from "../shared/wire.ts";
 import { Hub, messageEvent, presenceEvent, typingEvent } from "./hub.ts";
 import { PAGE_SIZE } from "./session.ts";
 

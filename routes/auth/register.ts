@@ -1,12 +1,12 @@
 import { registerAccount } from "../../lib/auth/accounts.ts";
-import { registerSchema } from "../../lib/auth/schemas.ts";
 import { readJson } from "../../lib/http/body.ts";
 import { clientAddress } from "../../lib/http/client_address.ts";
+import { registerBody } from "../../lib/shared/requests.ts";
 import { define } from "../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const body = await readJson(ctx.req, registerSchema);
+    const body = await readJson(ctx.req, registerBody);
     const user = await registerAccount(
       ctx.state.services,
       body,

@@ -1,8 +1,8 @@
 import { page } from "fresh";
 import ChatApp from "../../islands/ChatApp.tsx";
 import { isHttps } from "../../lib/http/origin.ts";
-import { loadChannelPage } from "../../lib/pages/chat_page.ts";
-import { lastChannelCookie } from "../../lib/pages/cookies.ts";
+import { loadChannelPage } from "../../lib/chat/pages.ts";
+import { lastChannelCookie } from "../../lib/http/cookies.ts";
 import { define } from "../../utils.ts";
 
 export const handler = define.handlers({

@@ -4,7 +4,7 @@
  * WebSocket handshake for what the `WebSocket` class cannot do (send an
  * `Origin`, read the refusal status, or stop reading).
  */
-import type { Message, ServerFrame } from "../../lib/realtime/frames.ts";
+import type { Message, ServerFrame } from "../../lib/shared/wire.ts";
 import type { Config } from "../../lib/config.ts";
 import { startTestServer } from "./server.ts";
 

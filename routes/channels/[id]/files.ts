@@ -1,18 +1,17 @@
 import { requireUser } from "../../../lib/auth/session.ts";
-import { requireMember } from "../../../lib/db/channels.ts";
-import { shareFile } from "../../../lib/uploads.ts";
+import { shareFile } from "../../../lib/chat/files.ts";
+import { channelMember } from "../../../lib/chat/standing.ts";
 import { define } from "../../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const user = requireUser(ctx);
-    await requireMember(ctx.state.services.kv, ctx.params.id, user.id);
-    const { message, created } = await shareFile(
-      ctx.state.services,
-      user,
+    const { services } = ctx.state;
+    const member = await channelMember(
+      services,
       ctx.params.id,
-      ctx.req,
+      requireUser(ctx),
     );
+    const { message, created } = await shareFile(member, ctx.req);
     return Response.json(message, { status: created ? 201 : 200 });
   },
 });

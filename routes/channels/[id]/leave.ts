@@ -1,11 +1,10 @@
 import { requireUser } from "../../../lib/auth/session.ts";
-import { leaveAndAnnounce } from "../../../lib/chat.ts";
+import { leave } from "../../../lib/chat/membership.ts";
 import { define } from "../../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const user = requireUser(ctx);
-    await leaveAndAnnounce(ctx.state.services, ctx.params.id, user);
+    await leave(ctx.state.services, requireUser(ctx), ctx.params.id);
     return new Response(null, { status: 204 });
   },
 });

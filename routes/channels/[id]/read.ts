@@ -1,16 +1,20 @@
 import { requireUser } from "../../../lib/auth/session.ts";
-import { markRead, requireMember } from "../../../lib/db/channels.ts";
-import { readMarkerSchema } from "../../../lib/db/schemas.ts";
+import { markRead } from "../../../lib/chat/messages.ts";
+import { channelMember } from "../../../lib/chat/standing.ts";
 import { readJson } from "../../../lib/http/body.ts";
+import { readMarkerBody } from "../../../lib/shared/requests.ts";
 import { define } from "../../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    const user = requireUser(ctx);
-    const kv = ctx.state.services.kv;
-    await requireMember(kv, ctx.params.id, user.id);
-    const { seq } = await readJson(ctx.req, readMarkerSchema);
-    await markRead(kv, user.id, ctx.params.id, seq);
+    const { services } = ctx.state;
+    const member = await channelMember(
+      services,
+      ctx.params.id,
+      requireUser(ctx),
+    );
+    const { seq } = await readJson(ctx.req, readMarkerBody);
+    await markRead(member, seq);
     return new Response(null, { status: 204 });
   },
 });

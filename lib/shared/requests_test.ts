@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { loginSchema, profileSchema, registerSchema } from "./schemas.ts";
+import { loginBody, profileBody, registerBody } from "./requests.ts";
 
 function messages(result: { success: boolean; error?: unknown }) {
   assert.equal(result.success, false);
@@ -11,8 +11,8 @@ function messages(result: { success: boolean; error?: unknown }) {
   );
 }
 
-Deno.test("registerSchema accepts a valid body, keeps username case and trims displayName", () => {
-  const body = registerSchema.parse({
+Deno.test("registerBody accepts a valid body, keeps username case and trims displayName", () => {
+  const body = registerBody.parse({
     username: "Ada.Lovelace_1-x",
     password: "analytical engine",
     displayName: "  Ada  ",
@@ -23,19 +23,19 @@ Deno.test("registerSchema accepts a valid body, keeps username case and trims di
     displayName: "Ada",
   });
   assert.deepEqual(
-    registerSchema.parse({ username: "ada", password: "12345678" }),
+    registerBody.parse({ username: "ada", password: "12345678" }),
     { username: "ada", password: "12345678" },
   );
 });
 
-Deno.test("registerSchema names the field in every message", () => {
-  assert.deepEqual(messages(registerSchema.safeParse({})), {
+Deno.test("registerBody names the field in every message", () => {
+  assert.deepEqual(messages(registerBody.safeParse({})), {
     username: "Username is required",
     password: "Password is required",
   });
   assert.deepEqual(
     messages(
-      registerSchema.safeParse({ username: 7, password: [], displayName: 1 }),
+      registerBody.safeParse({ username: 7, password: [], displayName: 1 }),
     ),
     {
       username: "Username must be a string",
@@ -44,7 +44,7 @@ Deno.test("registerSchema names the field in every message", () => {
     },
   );
   assert.deepEqual(
-    messages(registerSchema.safeParse({ username: "ab", password: "short" })),
+    messages(registerBody.safeParse({ username: "ab", password: "short" })),
     {
       username: "Username must be at least 3 characters",
       password: "Password must be at least 8 characters",
@@ -52,26 +52,26 @@ Deno.test("registerSchema names the field in every message", () => {
   );
 });
 
-Deno.test("registerSchema rejects usernames outside 3 to 32 of a-z 0-9 _ . -", () => {
+Deno.test("registerBody rejects usernames outside 3 to 32 of a-z 0-9 _ . -", () => {
   const password = "long enough";
   for (
     const username of ["a b", "bob!", "bö b", "名前名前", "a".repeat(33), ""]
   ) {
-    const result = registerSchema.safeParse({ username, password });
+    const result = registerBody.safeParse({ username, password });
     assert.equal(result.success, false, username);
   }
   for (const username of ["abc", "A.B", "x_y-z", "a".repeat(32), "123"]) {
     assert.equal(
-      registerSchema.safeParse({ username, password }).success,
+      registerBody.safeParse({ username, password }).success,
       true,
       username,
     );
   }
 });
 
-Deno.test("registerSchema counts password length in characters and bytes", () => {
+Deno.test("registerBody counts password length in characters and bytes", () => {
   const ok = (password: string) =>
-    registerSchema.safeParse({ username: "ada", password }).success;
+    registerBody.safeParse({ username: "ada", password }).success;
   assert.equal(ok("1234567"), false);
   assert.equal(ok("12345678"), true);
   // Eight characters, but sixteen UTF-16 units and 32 bytes.
@@ -83,27 +83,27 @@ Deno.test("registerSchema counts password length in characters and bytes", () =>
   assert.equal(ok("€".repeat(24)), true);
   assert.deepEqual(
     messages(
-      registerSchema.safeParse({ username: "ada", password: "€".repeat(25) }),
+      registerBody.safeParse({ username: "ada", password: "€".repeat(25) }),
     ),
     { password: "Password must be at most 72 bytes in UTF-8" },
   );
   assert.deepEqual(
     messages(
-      registerSchema.safeParse({ username: "ada", password: "\ud800abcdefgh" }),
+      registerBody.safeParse({ username: "ada", password: "\ud800abcdefgh" }),
     ),
     { password: "Password contains invalid characters" },
   );
 });
 
-Deno.test("registerSchema normalises passwords to NFC", () => {
+Deno.test("registerBody normalises passwords to NFC", () => {
   const decomposed = "cafe\u0301 au lait";
-  const body = registerSchema.parse({ username: "ada", password: decomposed });
+  const body = registerBody.parse({ username: "ada", password: decomposed });
   assert.equal(body.password, "caf\u00e9 au lait");
 });
 
-Deno.test("registerSchema checks displayName after trimming", () => {
+Deno.test("registerBody checks displayName after trimming", () => {
   const parse = (displayName: unknown) =>
-    registerSchema.safeParse({
+    registerBody.safeParse({
       username: "ada",
       password: "12345678",
       displayName,
@@ -122,51 +122,51 @@ Deno.test("registerSchema checks displayName after trimming", () => {
   assert.equal(parse("a\u202eb").success, false);
 });
 
-Deno.test("registerSchema rejects a body that is not an object", () => {
+Deno.test("registerBody rejects a body that is not an object", () => {
   for (const body of [null, "x", 1, [], undefined]) {
-    assert.deepEqual(messages(registerSchema.safeParse(body)), {
+    assert.deepEqual(messages(registerBody.safeParse(body)), {
       "": "Request body must be a JSON object",
     });
   }
 });
 
-Deno.test("loginSchema accepts form fields and drops extras", () => {
+Deno.test("loginBody accepts form fields and drops extras", () => {
   const form = new URLSearchParams({
     grant_type: "password",
     username: "Ada",
     password: "x",
   });
-  assert.deepEqual(loginSchema.parse(Object.fromEntries(form)), {
+  assert.deepEqual(loginBody.parse(Object.fromEntries(form)), {
     username: "Ada",
     password: "x",
   });
 });
 
-Deno.test("loginSchema rejects an empty or over-long password", () => {
+Deno.test("loginBody rejects an empty or over-long password", () => {
   assert.deepEqual(
-    messages(loginSchema.safeParse({ username: "ada", password: "" })),
+    messages(loginBody.safeParse({ username: "ada", password: "" })),
     { password: "Password is required" },
   );
   assert.deepEqual(
     messages(
-      loginSchema.safeParse({ username: "ada", password: "a".repeat(73) }),
+      loginBody.safeParse({ username: "ada", password: "a".repeat(73) }),
     ),
     { password: "Password must be at most 72 bytes in UTF-8" },
   );
 });
 
-Deno.test("profileSchema checks displayName as registration does", () => {
-  assert.deepEqual(profileSchema.parse({ displayName: "  Ada  " }), {
+Deno.test("profileBody checks displayName as registration does", () => {
+  assert.deepEqual(profileBody.parse({ displayName: "  Ada  " }), {
     displayName: "Ada",
   });
   for (
     const displayName of ["", "  ", "x".repeat(65), "a\u202eb", "a\u0085b"]
   ) {
-    const result = profileSchema.safeParse({ displayName });
+    const result = profileBody.safeParse({ displayName });
     assert.ok("displayName" in messages(result), JSON.stringify(displayName));
   }
   assert.equal(
-    messages(profileSchema.safeParse({})).displayName,
+    messages(profileBody.safeParse({})).displayName,
     "Display name is required",
   );
 });

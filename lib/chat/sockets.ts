@@ -1,12 +1,24 @@
-import { listUserChannelIds } from "./db/channels.ts";
-import { getLastSeq, listMessages } from "./db/messages.ts";
-import type { Session } from "./auth/session.ts";
-import { log } from "./log.ts";
-import { postMessage, rosterWithPresence } from "./chat.ts";
-import { ActivityWatch } from "./realtime/activity.ts";
-import { presenceEvent, typingEvent } from "./realtime/hub.ts";
-import { ChannelSession } from "./realtime/session.ts";
-import type { Services } from "./services.ts";
+/**
+ * Use cases of a channel's socket: opening it for a member (backlog, live
+ * frames, posts and typing in), and closing the sockets of a signed-out token.
+ * A socket is authorized once, when it opens: leaving the channel or signing
+ * out closes it, so frames need no check of their own.
+ */
+import { listUserChannelIds } from "../db/channels.ts";
+import { getLastSeq, listMessages } from "../db/messages.ts";
+import { authenticateToken, type Session } from "../auth/session.ts";
+import { ApiError } from "../errors.ts";
+import { log } from "../log.ts";
+import { isAllowedOrigin } from "../http/origin.ts";
+import { ActivityWatch } from "../realtime/activity.ts";
+import { presenceEvent, typingEvent } from "../realtime/hub.ts";
+import { ChannelSession, IDLE_TIMEOUT_SECONDS } from "../realtime/session.ts";
+import type { Services } from "../services.ts";
+import { socketQuery } from "../shared/requests.ts";
+import { validate } from "../validation.ts";
+import { rosterOf } from "./membership.ts";
+import { postMessage } from "./messages.ts";
+import { type ChannelMember, channelMember } from "./standing.ts";
 
 // One typing notice per user and channel per this long is plenty for "is typing…".
 const TYPING_INTERVAL_MS = 2000;
@@ -18,20 +30,89 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 /** What a socket was opened with: its user and the token that let it in. */
 export type SocketCredentials = Pick<Session, "user" | "jti" | "exp">;
 
+/** What a client opens a channel socket with. */
+export interface SocketRequest {
+  /** The upgrade request itself. */
+  req: Request;
+  /** Who the request's header or cookie says is asking (null: nobody). */
+  session: SocketCredentials | null;
+}
+
+/**
+ * Upgrades a request to a channel socket: 426 without an upgrade, 403 from a
+ * foreign origin, 422 for a bad query, 401 without a valid token (`?token=`
+ * wins over the session), 404/403 for a channel the user cannot read, 400 for
+ * a broken handshake. Returns the 101 response.
+ */
+export async function openChannelSocket(
+  services: Services,
+  channelId: string,
+  { req, session }: SocketRequest,
+): Promise<Response> {
+  if (req.headers.get("upgrade")?.toLowerCase() !== "websocket") {
+    throw new ApiError(426, "upgrade_required", "Connect with a WebSocket", {
+      upgrade: "websocket",
+    });
+  }
+  // Browsers always send Origin; a socket from another site must not ride on
+  // the cookie. Bots and CLIs send none and are judged by their token alone.
+  const origin = req.headers.get("origin");
+  if (
+    origin !== null && !isAllowedOrigin(req, origin, services.config.origins)
+  ) {
+    throw new ApiError(
+      403,
+      "origin_not_allowed",
+      `Origin "${origin}" is not allowed`,
+    );
+  }
+  const query = new URL(req.url).searchParams;
+  const { token, after } = validate(Object.fromEntries(query), socketQuery);
+  const credentials = token !== undefined
+    ? await authenticateToken(services, token)
+    : session;
+  if (!credentials) {
+    throw new ApiError(
+      401,
+      "unauthorized",
+      "Sign in first: the token is missing, invalid or expired",
+    );
+  }
+  const member = await channelMember(services, channelId, credentials.user);
+  let upgraded;
+  try {
+    upgraded = Deno.upgradeWebSocket(req, {
+      idleTimeout: IDLE_TIMEOUT_SECONDS,
+    });
+  } catch (error) {
+    // An "Upgrade: websocket" without a proper handshake (no
+    // Sec-WebSocket-Key, another version, no "Connection: upgrade"):
+    // Deno refuses it with a TypeError, which is the client's fault.
+    if (!(error instanceof TypeError)) throw error;
+    throw new ApiError(
+      400,
+      "bad_handshake",
+      `Not a valid WebSocket handshake: ${error.message}`,
+    );
+  }
+  attachChannelSocket(member, upgraded.socket, credentials, after);
+  return upgraded.response;
+}
+
 /**
  * Runs a channel socket for a member: backlog and live frames out, messages
  * and typing in. The socket lives no longer than its token: it is closed when
- * the token expires, and when it is signed out (see `closeSocketsOfToken`).
+ * the token expires, and on every instance when it is signed out (`signOut`
+ * announces the revoked token on the hub).
  */
-export function attachChannelSocket(
-  services: Services,
+function attachChannelSocket(
+  member: ChannelMember,
   socket: WebSocket,
   credentials: SocketCredentials,
-  channelId: string,
   afterSeq: number | undefined,
 ): ChannelSession {
+  const { services, user, channelId } = member;
   const { kv, hub, presence } = services;
-  const { user } = credentials;
   const opened = performance.now();
   listenForSignOuts(services);
   services.sockets.set(socket, { jti: credentials.jti });
@@ -45,21 +126,16 @@ export function attachChannelSocket(
     loadAfter: (after, limit) => listMessages(kv, channelId, { after, limit }),
     lastSeq: () => getLastSeq(kv, channelId),
     // Sockets often open in crowds (a restart, a busy channel): they share one read.
-    loadMembers: () => rosterWithPresence(services, channelId),
+    loadMembers: () => rosterOf(member),
     async onClientFrame(frame) {
       // No per-frame membership read: leaving publishes a member event that
       // closes the leaver's sockets on every instance. Storing must also begin
       // before any await, so that frames keep their order (see Inbound).
       if (frame.type === "message") {
-        const { message, created } = await postMessage(
-          services,
-          user,
-          channelId,
-          {
-            content: frame.content,
-            clientId: frame.clientId,
-          },
-        );
+        const { message, created } = await postMessage(member, {
+          content: frame.content,
+          clientId: frame.clientId,
+        });
         if (!created) session.answerDuplicate(message);
       } else {
         const key = `${channelId}\u0000${user.id}`;
@@ -115,14 +191,6 @@ export function attachChannelSocket(
     });
   });
   return session;
-}
-
-/**
- * Closes the sockets opened with token `jti`, which was just signed out, on
- * every instance: the hub relays the news to the others.
- */
-export function closeSocketsOfToken(services: Services, jti: string): void {
-  services.hub.announce({ type: "revoked", jti });
 }
 
 // Each Services listens once, from its first socket on, for tokens signed out

@@ -1,19 +1,19 @@
-/** Loads what the chat pages render on the server, so first paint has content. */
-import type { User } from "../db/users.ts";
-import { membersWithPresence } from "../chat.ts";
+/** Use cases of the chat pages: what they render on the server, so first paint has content. */
 import {
   type Channel,
+  GENERAL_CHANNEL_NAME,
   getChannel,
-  isMember,
   listAllChannels,
   listUserChannels,
 } from "../db/channels.ts";
-import { listMessages } from "../db/messages.ts";
+import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import type { ChatInit } from "../client/store.ts";
 import type { ChannelView, Me, Member } from "../client/types.ts";
-import { GENERAL_CHANNEL_NAME } from "../db/channels.ts";
+import { listPeople } from "./membership.ts";
+import { readHistory } from "./messages.ts";
+import { ChannelMember } from "./standing.ts";
 
 /** Messages rendered with the page; older ones load as the reader scrolls up. */
 export const FIRST_PAGE = 50;
@@ -40,10 +40,15 @@ export async function loadChannelPage(
       `This channel is private; ask its owner to add you`,
     );
   }
+  // Someone browsing a public channel they have not joined sees its header
+  // and a join prompt; only a member's page carries messages and people.
+  const member = channel.joined
+    ? await ChannelMember.find(services, channelId, user)
+    : null;
   const [channels, messages, members] = await Promise.all([
     listUserChannels(kv, user.id),
-    channel.joined ? listMessages(kv, channelId, { limit: FIRST_PAGE }) : [],
-    channel.joined ? membersWithPresence(services, channelId) : [],
+    member ? readHistory(member, { limit: FIRST_PAGE }) : [],
+    member ? listPeople(member) : [],
   ]);
   return {
     me: toMe(user),
@@ -83,16 +88,16 @@ export async function loadBrowsePage(
  */
 export async function landingPath(
   services: Services,
-  userId: string,
+  user: User,
   lastChannel: string | null,
 ): Promise<string> {
   // Channel ids are UUIDs; anything else in the cookie is ignored unread.
   const plausible = lastChannel !== null &&
     /^[A-Za-z0-9-]{1,64}$/.test(lastChannel);
-  if (plausible && await isMember(services.kv, lastChannel, userId)) {
+  if (plausible && await ChannelMember.find(services, lastChannel, user)) {
     return `/c/${encodeURIComponent(lastChannel)}`;
   }
-  const channels = await listUserChannels(services.kv, userId);
+  const channels = await listUserChannels(services.kv, user.id);
   const target = channels.find((c) => c.name === GENERAL_CHANNEL_NAME) ??
     channels[0];
   return target ? `/c/${encodeURIComponent(target.id)}` : "/browse";

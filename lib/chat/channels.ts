@@ -1,0 +1,33 @@
+/** Use cases of the channel list: what a user sees, and creating a channel. */
+import {
+  type Channel,
+  createChannel,
+  listAllChannels,
+  listUserChannels,
+} from "../db/channels.ts";
+import type { User } from "../db/users.ts";
+import type { Services } from "../services.ts";
+import type { CreateChannelBody } from "../shared/requests.ts";
+
+/**
+ * The channels a user belongs to, or with `scope: "all"` every public channel
+ * too (each with `joined`); private channels only show to their members.
+ */
+export function listChannels(
+  services: Services,
+  user: User,
+  scope: "mine" | "all" = "mine",
+): Promise<Channel[]> {
+  return scope === "all"
+    ? listAllChannels(services.kv, user.id)
+    : listUserChannels(services.kv, user.id);
+}
+
+/** Creates a channel; any signed-in user may, and becomes its owner and first member. */
+export function openChannel(
+  services: Services,
+  user: User,
+  body: CreateChannelBody,
+): Promise<Channel> {
+  return createChannel(services.kv, user.id, body);
+}

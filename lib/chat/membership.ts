@@ -1,0 +1,92 @@
+/** Use cases of channel membership: join, leave, add people, list who is in. */
+import type { Channel } from "../db/channels.ts";
+import {
+  addMember,
+  joinChannel,
+  leaveChannel,
+  listMembers,
+} from "../db/members.ts";
+import type { User } from "../db/users.ts";
+import { memberEvent } from "../realtime/hub.ts";
+import type { Services } from "../services.ts";
+import type { Member } from "../shared/wire.ts";
+import type { ChannelMember, ChannelOwner } from "./standing.ts";
+
+/** A member as the API shows it: a user and whether they are online. */
+export interface MemberView extends User {
+  online: boolean;
+}
+
+/**
+ * Joins a public channel and tells its sockets, so member lists update live.
+ * Joining twice is a no-op; a private channel answers 403 `private_channel`.
+ */
+export async function join(
+  services: Services,
+  user: User,
+  channelId: string,
+): Promise<Channel> {
+  const channel = await joinChannel(services.kv, channelId, user.id);
+  announceJoin(services, channelId, user);
+  return channel;
+}
+
+/** Leaves a channel; the leaver's own sockets on it are closed by the event. */
+export async function leave(
+  services: Services,
+  user: User,
+  channelId: string,
+): Promise<void> {
+  await leaveChannel(services.kv, channelId, user.id);
+  services.hub.publish(channelId, memberEvent(user.id, false));
+}
+
+/** The owner adds someone by username; the channel hears of it. */
+export async function addPerson(
+  owner: ChannelOwner,
+  username: string,
+): Promise<User> {
+  const { services, channel } = owner;
+  const added = await addMember(services.kv, channel.id, username);
+  announceJoin(services, channel.id, added);
+  return added;
+}
+
+/** The channel's members with their presence, as `GET .../members` lists them. */
+export async function listPeople(member: ChannelMember): Promise<MemberView[]> {
+  const { services } = member;
+  const members = await listMembers(services.kv, member.channelId);
+  return members.map((person) => ({
+    ...person,
+    online: services.presence.isOnline(person.id),
+  }));
+}
+
+/**
+ * The members of a channel as `ready` frames list them (id, names, presence),
+ * from a list at most seconds old. A thousand-member channel's frame is sent
+ * to every socket that opens, so it carries nothing the client does not use.
+ */
+export async function rosterOf(member: ChannelMember): Promise<Member[]> {
+  const { services } = member;
+  const members = await services.roster.members(member.channelId);
+  return members.map((person) => toMember(services, person));
+}
+
+function toMember(services: Services, user: User): Member {
+  return {
+    id: user.id,
+    username: user.username,
+    displayName: user.displayName,
+    online: services.presence.isOnline(user.id),
+  };
+}
+
+function announceJoin(services: Services, channelId: string, user: User) {
+  services.hub.publish(
+    channelId,
+    memberEvent(user.id, true, toMember(services, user)),
+  );
+  // The newcomer's sockets open elsewhere start hearing of this channel.
+  services.hub.announce({ type: "joined", userId: user.id, channelId });
+}

@@ -1,0 +1,122 @@
+/**
+ * Capabilities: proof of a caller's standing in a channel. Use cases that act
+ * in a channel take one of these instead of a user and a channel id, so none
+ * can run without the check, and each rule of who may do what lives here once.
+ * Roles will add their standings here.
+ *
+ * Both are classes with a private constructor and a private field: TypeScript
+ * types them by name, so only the lookups below can make one.
+ */
+import { channelNotFound, type ChannelRecord } from "../db/_channel_store.ts";
+import { getMembership } from "../db/channels.ts";
+import type { User } from "../db/users.ts";
+import { ApiError } from "../errors.ts";
+import type { Services } from "../services.ts";
+
+/** A member of a channel: they may read it, post, upload, and open its socket. */
+export class ChannelMember {
+  // Makes the type nominal: no object literal can pass for one.
+  readonly #proof = true;
+
+  private constructor(
+    /** The instance's services, for the use case to act with. */
+    readonly services: Services,
+    /** Who is acting. */
+    readonly user: User,
+    /** The channel as it stood when standing was checked. */
+    readonly channel: ChannelRecord,
+  ) {}
+
+  /** The member, or null when the channel is unknown or the user is not in it. */
+  static async find(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelMember | null> {
+    const { channel, joinedAt } = await getMembership(
+      services.kv,
+      channelId,
+      user.id,
+    );
+    if (channel === null || joinedAt === null) return null;
+    return new ChannelMember(services, user, channel);
+  }
+
+  /** The member; 404 `channel_not_found` for an unknown channel, 403 `not_member` otherwise. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelMember> {
+    const { channel, joinedAt } = await getMembership(
+      services.kv,
+      channelId,
+      user.id,
+    );
+    if (channel === null) throw channelNotFound(channelId);
+    if (joinedAt === null) {
+      throw new ApiError(
+        403,
+        "not_member",
+        `You are not a member of channel "${channel.name}"`,
+      );
+    }
+    return new ChannelMember(services, user, channel);
+  }
+
+  /** The channel's id. */
+  get channelId(): string {
+    return this.channel.id;
+  }
+}
+
+/** The owner of a channel: they add people to it. */
+export class ChannelOwner {
+  // Makes the type nominal: no object literal can pass for one.
+  readonly #proof = true;
+
+  private constructor(
+    /** The instance's services, for the use case to act with. */
+    readonly services: Services,
+    /** Who is acting. */
+    readonly user: User,
+    /** The channel as it stood when standing was checked. */
+    readonly channel: ChannelRecord,
+  ) {}
+
+  /** The owner; 404 `channel_not_found` for an unknown channel, 403 `not_owner` for anyone else. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelOwner> {
+    const { channel } = await getMembership(services.kv, channelId, user.id);
+    if (channel === null) throw channelNotFound(channelId);
+    if (channel.ownerId !== user.id) {
+      throw new ApiError(
+        403,
+        "not_owner",
+        `Only the owner of channel "${channel.name}" can add members`,
+      );
+    }
+    return new ChannelOwner(services, user, channel);
+  }
+}
+
+/** The caller's standing as a member of `channelId`, or a 404/403 (see {@linkcode ChannelMember.check}). */
+export function channelMember(
+  services: Services,
+  channelId: string,
+  user: User,
+): Promise<ChannelMember> {
+  return ChannelMember.check(services, channelId, user);
+}
+
+/** The caller's standing as the owner of `channelId`, or a 404/403 (see {@linkcode ChannelOwner.check}). */
+export function channelOwner(
+  services: Services,
+  channelId: string,
+  user: User,
+): Promise<ChannelOwner> {
+  return ChannelOwner.check(services, channelId, user);
+}

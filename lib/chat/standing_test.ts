@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { createChannel } from "../db/channels.ts";
+import { isMember } from "../db/members.ts";
+import { account, withServices } from "./_test_services.ts";
+import { addPerson } from "./membership.ts";
+import { ChannelMember, channelMember, channelOwner } from "./standing.ts";
+
+Deno.test("channelMember() proves membership: 404 for unknown channels, 403 for non-members", () =>
+  withServices(async (services) => {
+    const alice = await account(services, "alice");
+    const bob = await account(services, "bob");
+    const team = await createChannel(services.kv, alice.id, { name: "team" });
+    const member = await channelMember(services, team.id, alice);
+    assert.equal(member.channelId, team.id);
+    assert.equal(member.channel.ownerId, alice.id);
+    assert.equal(member.user, alice);
+    await assert.rejects(channelMember(services, team.id, bob), {
+      status: 403,
+      code: "not_member",
+    });
+    for (const id of ["missing", "x".repeat(5000)]) {
+      await assert.rejects(channelMember(services, id, alice), {
+        status: 404,
+        code: "channel_not_found",
+      });
+    }
+    assert.equal(await ChannelMember.find(services, team.id, bob), null);
+    assert.equal(await ChannelMember.find(services, "missing", bob), null);
+  }));
+
+Deno.test("channelOwner() lets only the owner add people, to private channels too", () =>
+  withServices(async (services) => {
+    const { kv } = services;
+    const alice = await account(services, "alice");
+    const bob = await account(services, "bob");
+    await account(services, "carol");
+    const secret = await createChannel(kv, alice.id, {
+      name: "secret",
+      private: true,
+    });
+    await assert.rejects(channelOwner(services, secret.id, bob), {
+      status: 403,
+      code: "not_owner",
+    });
+    const owner = await channelOwner(services, secret.id, alice);
+    const added = await addPerson(owner, "BOB");
+    assert.deepEqual(added, bob);
+    assert.equal(await isMember(kv, secret.id, bob.id), true);
+    // Bob is a member now, but still not the owner.
+    await assert.rejects(channelOwner(services, secret.id, bob), {
+      status: 403,
+      code: "not_owner",
+    });
+    await assert.rejects(addPerson(owner, "nobody"), {
+      status: 404,
+      code: "user_not_found",
+    });
+    await assert.rejects(channelOwner(services, "missing", alice), {
+      status: 404,
+      code: "channel_not_found",
+    });
+  }));

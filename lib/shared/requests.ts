@@ -1,0 +1,96 @@
+/**
+ * The bodies and queries of Hearth's HTTP API, composed from the field schemas.
+ * Unknown keys are stripped, not refused, so older servers accept newer clients.
+ */
+import { z } from "zod";
+import {
+  captionSchema,
+  channelNameSchema,
+  clientIdSchema,
+  contentSchema,
+  displayNameSchema,
+  loginPasswordSchema,
+  newPasswordSchema,
+  pageLimitSchema,
+  privateFlagSchema,
+  querySeqSchema,
+  seqSchema,
+  topicSchema,
+  usernameSchema,
+} from "./fields.ts";
+
+const bodyError = { error: "Request body must be a JSON object" };
+
+/** The body of `POST /auth/register`. */
+export const registerBody = z.object({
+  username: usernameSchema,
+  password: newPasswordSchema,
+  displayName: displayNameSchema.optional(),
+}, bodyError);
+
+/** The body of `POST /auth/login`, JSON or form-encoded; extra form fields are dropped. */
+export const loginBody = z.object({
+  username: usernameSchema,
+  password: loginPasswordSchema,
+}, bodyError);
+
+/** The body of `PATCH /me`. */
+export const profileBody = z.object({
+  displayName: displayNameSchema,
+}, bodyError);
+
+/** The body of `POST /channels`. */
+export const createChannelBody = z.object({
+  name: channelNameSchema,
+  topic: topicSchema.optional(),
+  private: privateFlagSchema.optional(),
+}, bodyError);
+
+/** The query of `GET /channels`. */
+export const listChannelsQuery = z.object({
+  scope: z.enum(["mine", "all"], { error: 'scope must be "mine" or "all"' })
+    .optional(),
+});
+
+/** The body of `POST /channels/{id}/members`. */
+export const addMemberBody = z.object({ username: usernameSchema }, bodyError);
+
+/** The body of `POST /channels/{id}/read`. */
+export const readMarkerBody = z.object({ seq: seqSchema }, bodyError);
+
+/** The body of `POST /channels/{id}/messages`. */
+export const postMessageBody = z.object({
+  content: contentSchema,
+  clientId: clientIdSchema.optional(),
+}, bodyError);
+
+/** The text fields of `POST /channels/{id}/files` (multipart). */
+export const uploadFields = z.object({
+  content: captionSchema,
+  clientId: clientIdSchema.optional(),
+});
+
+/**
+ * The query of `GET /channels/{id}/messages`: `before` and `after` are
+ * exclusive seqs; `limit` is 1 to 200 and defaults to 50.
+ */
+export const listMessagesQuery = z.object({
+  before: querySeqSchema("before").optional(),
+  after: querySeqSchema("after").optional(),
+  limit: pageLimitSchema.optional(),
+});
+
+/** The query of the socket upgrade `GET /ws/channels/{id}`. */
+export const socketQuery = z.object({
+  token: z.string().optional(),
+  after: querySeqSchema("after").optional(),
+});
+
+/** A parsed register body. */
+export type RegisterBody = z.infer<typeof registerBody>;
+/** A parsed login body. */
+export type LoginBody = z.infer<typeof loginBody>;
+/** A parsed `POST /channels` body. */
+export type CreateChannelBody = z.infer<typeof createChannelBody>;
+/** A parsed history query. */
+export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;

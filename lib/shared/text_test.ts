@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { codePointLength, utf8ByteLength } from "./text.ts";
+
+Deno.test("utf8ByteLength() matches TextEncoder", () => {
+  for (
+    const text of [
+      "",
+      "abc",
+      "é",
+      "€",
+      "😀",
+      "a😀é€",
+      "\ud800x",
+      "\ud800é",
+      "x\udc00",
+      "\udc00\ud800",
+    ]
+  ) {
+    assert.equal(
+      utf8ByteLength(text),
+      new TextEncoder().encode(text).length,
+      JSON.stringify(text),
+    );
+  }
+});
+
+Deno.test("codePointLength() counts code points, not UTF-16 units", () => {
+  assert.equal(codePointLength("abc"), 3);
+  assert.equal(codePointLength("🔥🔥"), 2);
+  assert.equal(codePointLength("é€"), 2);
+});

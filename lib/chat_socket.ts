@@ -5,7 +5,7 @@ import { log } from "./log.ts";
 import { postMessage, rosterWithPresence } from "./chat.ts";
 import { ActivityWatch } from "./realtime/activity.ts";
 import { presenceEvent, typingEvent } from "./realtime/hub.ts";
-import { ChannelSession } from "./realtime/session.ts";
+import { ChannelSession } from "./realtime/channel_session.ts";
 import type { Services } from "./services.ts";
 
 // One typing notice per user and channel per this long is plenty for "is typing…".

@@ -8,7 +8,7 @@ import {
   type ChannelSession,
   type ChannelSessionOptions,
   upgradeChannelSocket,
-} from "./session.ts";
+} from "./channel_session.ts";
 
 /** A message with `seq` in `channelId`; content defaults to `"message <seq>"`. */
 export function makeMessage(

@@ -6,4 +6,4 @@
 export * from "./frames.ts";
 export * from "./hub.ts";
 export * from "./presence.ts";
-export * from "./session.ts";
+export * from "./channel_session.ts";

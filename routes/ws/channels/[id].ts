@@ -5,7 +5,7 @@ import { requireMember } from "../../../lib/db/channels.ts";
 import { ApiError } from "../../../lib/errors.ts";
 import { readQuery } from "../../../lib/http/body.ts";
 import { isAllowedOrigin } from "../../../lib/http/origin.ts";
-import { IDLE_TIMEOUT_SECONDS } from "../../../lib/realtime/session.ts";
+import { IDLE_TIMEOUT_SECONDS } from "../../../lib/realtime/channel_session.ts";
 import { define } from "../../../utils.ts";
 
 const query = z.object({

@@ -25,7 +25,7 @@ import {
   type MessageHubEvent,
 } from "./hub.ts";
 import { Inbound } from "./_inbound.ts";
-import { Outbox } from "./_outbox.ts";
+import { Outbox } from "./_flow_control.ts";
 
 /** Messages read per `loadAfter` call while catching up (the REST maximum too). */
 export const PAGE_SIZE = 200;

@@ -8,7 +8,7 @@
  * caller passes to `close()` (1001 on shutdown). Dead peers on a quiet socket
  * are found by Deno's own `idleTimeout` ping (see `upgradeChannelSocket`); that
  * ping queues behind unsent data, so peers with data pending are found by the
- * outbox's stall rule instead.
+ * flow control's stall rule instead.
  */
 import {
   type ClientFrame,
@@ -17,15 +17,17 @@ import {
   type Message,
   type ReadyFrame,
 } from "./frames.ts";
+import type { Hub } from "./hub.ts";
 import {
-  type ExpressLane,
-  type Hub,
   type HubEvent,
   messageEvent,
   type MessageHubEvent,
-} from "./hub.ts";
+} from "./hub_events.ts";
+import type { ExpressLane } from "./_express_lanes.ts";
+import { FlowControl } from "./_flow_control.ts";
 import { Inbound } from "./_inbound.ts";
-import { Outbox } from "./_flow_control.ts";
+import { moveSession, type SessionState } from "./_session_state.ts";
+import { NOT_READING, TOO_SLOW_CODE } from "./_socket_writer.ts";
 
 /** Messages read per `loadAfter` call while catching up (the REST maximum too). */
 export const PAGE_SIZE = 200;
@@ -90,17 +92,14 @@ export class ChannelSession {
 
   #socket: WebSocket;
   #opts: ChannelSessionOptions;
-  #outbox: Outbox;
+  #flow: FlowControl;
   #unsubscribe: () => void;
   #resolveClosed!: (info: CloseInfo) => void;
-  #ended = false;
-  #opened = false;
-  #live = false;
-  #pumping = false;
+  #state: SessionState = "connecting";
   #lastSentSeq = 0;
-  #inbox: Outgoing[] = [];
-  // On the hub's express lane, messages go from the hub straight to the socket.
-  #inLane = false;
+  // Frames waiting for their turn on the socket; empty in "live" and "express".
+  #sendQueue: Outgoing[] = [];
+  // What the session offers the hub's express lane.
   #lane: ExpressLane;
   // The seq this socket started delivering after; null until `ready` is sent.
   #startedAfter: number | null = null;
@@ -114,12 +113,13 @@ export class ChannelSession {
     this.#opts = opts;
     this.#maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
     this.closed = new Promise((resolve) => this.#resolveClosed = resolve);
-    this.#outbox = new Outbox(socket, {
+    this.#flow = new FlowControl(socket, {
       maxBuffered: opts.maxBuffered ?? DEFAULT_MAX_BUFFERED,
       stallTimeoutMs: opts.stallTimeoutMs ?? DEFAULT_STALL_TIMEOUT_MS,
-      onStuck: (reason) => this.close(1013, reason),
+      onStuck: (reason) => this.close(TOO_SLOW_CODE, reason),
       // Sends on the express lane count as writes for the stall watchdog.
-      activity: () => this.#inLane ? opts.hub.laneSeq(opts.channelId) : 0,
+      activity: () =>
+        this.#state === "express" ? opts.hub.laneSeq(opts.channelId) : 0,
     });
     const listener = (event: HubEvent) => this.#push(event);
     this.#lane = {
@@ -165,7 +165,7 @@ export class ChannelSession {
 
   /** Highest seq sent to this client so far. */
   get lastSentSeq(): number {
-    return this.#inLane
+    return this.#state === "express"
       ? this.#opts.hub.laneSeq(this.channelId)
       : this.#lastSentSeq;
   }
@@ -181,84 +181,100 @@ export class ChannelSession {
     }
   }
 
+  // A getter rather than a comparison at each use: TypeScript would keep a
+  // narrowed #state across the awaits below, where it may well change.
+  get #ended(): boolean {
+    return this.#state === "closed";
+  }
+
+  // Every change of state goes through here; `_session_state.ts` has the
+  // machine. A move it does not allow is refused, which is how a closed
+  // session ignores whatever finishes after it.
+  #to(next: SessionState): boolean {
+    const moved = moveSession(this.#state, next);
+    if (moved) this.#state = next;
+    return moved;
+  }
+
   #open(): void {
-    if (this.#ended) return;
-    this.#opened = true;
-    this.#outbox.start();
+    if (!this.#to("backfilling")) return;
+    this.#flow.start();
     void this.#pump();
   }
 
   // Frees everything at once, without waiting for the peer's close frame: a peer
   // that does not read may never send one.
   #end(code: number, reason: string): void {
-    if (this.#ended) return;
-    this.#ended = true;
-    if (this.#inLane) {
-      this.#inLane = false;
-      this.#opts.hub.exitLane(this.channelId, this.#lane);
+    const wasExpress = this.#state === "express";
+    if (!this.#to("closed")) return;
+    if (wasExpress) {
+      const laneSeq = this.#opts.hub.exitLane(this.channelId, this.#lane);
+      this.#lastSentSeq = Math.max(this.#lastSentSeq, laneSeq);
     }
     this.#unsubscribe();
-    this.#outbox.stop();
-    this.#inbox = [];
+    this.#flow.stop();
+    this.#sendQueue = [];
     this.#resolveClosed({ code, reason });
   }
 
   #push(item: Outgoing): void {
     if (this.#ended) return;
     // The hub already sent it on the express lane.
-    if (item.kind === "message" && this.#inLane) return;
+    if (item.kind === "message" && this.#state === "express") return;
     if (item.kind === "typing" && item.userId === this.#opts.userId) return;
     if (
       item.kind === "member" && !item.joined &&
       item.userId === this.#opts.userId
     ) {
       // Whoever left the channel stops hearing it at once, on every instance.
-      this.#outbox.write(item.frameText);
+      this.#flow.write(item.frameText);
       this.close(1008, "You are no longer a member of this channel");
       return;
     }
-    // Fast path for fan-out: no promise per socket when nothing is queued.
+    // Fast path for fan-out: nothing is queued in these states, so no promise
+    // per socket.
     if (
-      this.#live && !this.#pumping && this.#inbox.length === 0 &&
+      (this.#state === "live" || this.#state === "express") &&
       this.#sendNow(item)
     ) {
       if (item.kind === "message") this.#tryLane();
       return;
     }
-    if (this.#inbox.length >= this.#maxQueued) {
-      this.close(1013, "Client is too far behind");
+    if (this.#sendQueue.length >= this.#maxQueued) {
+      this.close(TOO_SLOW_CODE, "Client is too far behind");
       return;
     }
-    this.#inbox.push(item);
-    void this.#pump();
+    this.#sendQueue.push(item);
+    // Otherwise a pump is already running, or starts once the socket opens.
+    if (this.#state === "live" && this.#to("flushing")) void this.#pump();
   }
 
   // Sends `item` if order allows; false when a gap must be filled first.
   #sendNow(item: Outgoing): boolean {
     if (item.kind !== "message") {
-      this.#outbox.write(item.frameText);
+      this.#flow.write(item.frameText);
       return true;
     }
     if (item.seq <= this.#lastSentSeq) return true; // already sent: drop
     if (item.seq !== this.#lastSentSeq + 1) return false;
-    if (this.#outbox.write(item.frameText)) this.#lastSentSeq = item.seq;
+    if (this.#flow.write(item.frameText)) this.#lastSentSeq = item.seq;
     return true;
   }
 
-  // The single sender: every send that may wait goes through here, so the
-  // backlog, gap fills and queued events never interleave.
+  // The single sender, run on entering "backfilling" or "flushing" (never
+  // twice at once: neither state can be entered from the other): every send
+  // that may wait goes through here, so the backlog, gap fills and queued
+  // events never interleave.
   async #pump(): Promise<void> {
-    if (this.#pumping || !this.#opened || this.#ended) return;
-    this.#pumping = true;
     try {
-      if (!this.#live) {
-        await this.#start();
-        this.#live = true;
+      if (this.#state === "backfilling") {
+        await this.#backfill();
+        this.#to("flushing");
       }
-      while (!this.#ended && this.#inbox.length > 0) {
-        const item = this.#inbox.shift()!;
+      while (!this.#ended && this.#sendQueue.length > 0) {
+        const item = this.#sendQueue.shift()!;
         if (!this.#sendNow(item)) await this.#fillGap(item as MessageHubEvent);
-        if (this.#outbox.congested && !(await this.#outbox.drain())) return;
+        if (this.#flow.congested && !(await this.#flow.drain())) return;
       }
     } catch (err) {
       // Failing because the session already ended (KV closed at shutdown) is expected.
@@ -266,33 +282,30 @@ export class ChannelSession {
         console.error(`Channel session "${this.channelId}" failed`, err);
       }
       this.close(1011, "Server error, reconnect with after");
-    } finally {
-      this.#pumping = false;
+      return;
     }
-    this.#tryLane();
+    if (this.#to("live")) this.#tryLane();
   }
 
   // A socket that is caught up, with nothing queued or unsent, can take the
   // channel's messages from the hub's express lane.
   #tryLane(): void {
-    if (
-      this.#inLane || this.#ended || !this.#live || this.#pumping ||
-      this.#inbox.length > 0 || this.#outbox.congested
-    ) return;
-    this.#inLane = this.#opts.hub.enterLane(
+    if (this.#state !== "live" || this.#flow.congested) return;
+    const entered = this.#opts.hub.enterLane(
       this.channelId,
       this.#lane,
       this.#lastSentSeq,
     );
+    if (entered) this.#to("express");
   }
 
   #leaveLane(lastSeq: number, full: boolean): void {
-    this.#inLane = false;
+    this.#to("live");
     this.#lastSentSeq = Math.max(this.#lastSentSeq, lastSeq);
-    if (full) this.close(1013, "Client is not reading");
+    if (full) this.close(TOO_SLOW_CODE, NOT_READING);
   }
 
-  async #start(): Promise<void> {
+  async #backfill(): Promise<void> {
     const [lastSeq, members] = await Promise.all([
       this.#opts.lastSeq(),
       this.#opts.loadMembers?.() ?? [],
@@ -310,7 +323,7 @@ export class ChannelSession {
       lastSeq,
       members,
     };
-    if (!this.#outbox.write(JSON.stringify(ready))) return;
+    if (!this.#flow.write(JSON.stringify(ready))) return;
     await this.#catchUp(Infinity);
   }
 
@@ -323,9 +336,9 @@ export class ChannelSession {
       for (const message of page) {
         if (this.#ended) return;
         if (message.seq <= this.#lastSentSeq) continue;
-        if (!this.#outbox.write(messageEvent(message).frameText)) return;
+        if (!this.#flow.write(messageEvent(message).frameText)) return;
         this.#lastSentSeq = message.seq;
-        if (this.#outbox.congested && !(await this.#outbox.drain())) return;
+        if (this.#flow.congested && !(await this.#flow.drain())) return;
       }
       // A short page is the end; a page that moved nothing would loop forever.
       if (page.length < PAGE_SIZE || this.#lastSentSeq === from) return;
@@ -346,7 +359,7 @@ export class ChannelSession {
         event.seq - 1
       } missing from the store; sending ${event.seq}`,
     );
-    if (this.#outbox.write(event.frameText)) this.#lastSentSeq = event.seq;
+    if (this.#flow.write(event.frameText)) this.#lastSentSeq = event.seq;
   }
 
   #sendError(code: string, detail: string): void {

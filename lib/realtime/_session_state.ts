@@ -34,6 +34,6 @@ const MOVES: { readonly [S in SessionState]: readonly SessionState[] } = {
 };
 
 /** Whether a session may move from `from` to `to`. */
-export function moveSession(from: SessionState, to: SessionState): boolean {
+export function canMove(from: SessionState, to: SessionState): boolean {
   return MOVES[from].includes(to);
 }

@@ -4,11 +4,11 @@
  */
 import type { Message, ServerFrame } from "./frames.ts";
 import type { Hub } from "./hub.ts";
-import {
-  type ChannelSession,
-  type ChannelSessionOptions,
-  upgradeChannelSocket,
+import type {
+  ChannelSession,
+  ChannelSessionOptions,
 } from "./channel_session.ts";
+import { upgradeChannelSocket } from "./channel_upgrade.ts";
 
 /** A message with `seq` in `channelId`; content defaults to `"message <seq>"`. */
 export function makeMessage(

@@ -10,74 +10,27 @@
  * ping queues behind unsent data, so peers with data pending are found by the
  * flow control's stall rule instead.
  */
-import {
-  type ClientFrame,
-  MAX_FRAME_BYTES,
-  type Member,
-  type Message,
-  type ReadyFrame,
-} from "./frames.ts";
-import type { Hub } from "./hub.ts";
+import { MAX_FRAME_BYTES, type Message, type ReadyFrame } from "./frames.ts";
 import {
   type HubEvent,
   messageEvent,
   type MessageHubEvent,
 } from "./hub_events.ts";
+import { type BacklogCursor, catchUp, fillGap } from "./_backlog.ts";
+import {
+  type ChannelSessionOptions,
+  type CloseInfo,
+  DEFAULT_MAX_BUFFERED,
+  DEFAULT_MAX_QUEUED,
+  DEFAULT_STALL_TIMEOUT_MS,
+} from "./channel_session_options.ts";
 import type { ExpressLane } from "./_express_lanes.ts";
 import { FlowControl } from "./_flow_control.ts";
 import { Inbound } from "./_inbound.ts";
-import { moveSession, type SessionState } from "./_session_state.ts";
+import { canMove, type SessionState } from "./_session_state.ts";
 import { NOT_READING, TOO_SLOW_CODE } from "./_socket_writer.ts";
 
-/** Messages read per `loadAfter` call while catching up (the REST maximum too). */
-export const PAGE_SIZE = 200;
-
-/** Default limit on unsent bytes per socket before it is closed with 1013. */
-export const DEFAULT_MAX_BUFFERED = 1024 * 1024;
-
-/** Default time unsent bytes may sit undrained before the peer counts as gone. */
-export const DEFAULT_STALL_TIMEOUT_MS = 30_000;
-
-/** Default cap on events waiting behind a catch-up before the socket is closed with 1013. */
-export const DEFAULT_MAX_QUEUED = 1000;
-
-/**
- * Seconds for `Deno.upgradeWebSocket`'s `idleTimeout`: Deno pings a quiet peer
- * after half of it and closes with 1001 when no pong came by the end.
- */
-export const IDLE_TIMEOUT_SECONDS = 60;
-
-/** What a session needs from the rest of the app. */
-export interface ChannelSessionOptions {
-  /** The channel this socket watches. */
-  channelId: string;
-  /** Where live events come from; the session subscribes before reading anything. */
-  hub: Hub;
-  /** Send stored messages after this seq first; omitted means live messages only. */
-  afterSeq?: number;
-  /** The socket's user, so their own typing notices are not echoed back. */
-  userId?: string;
-  /** Stored messages with seq > `afterSeq`, oldest first, at most `limit`. */
-  loadAfter(afterSeq: number, limit: number): Promise<Message[]>;
-  /** The channel's highest stored seq (0 when empty). */
-  lastSeq(): Promise<number>;
-  /** Members for the `ready` frame, with their `online` flags. */
-  loadMembers?(): Promise<Member[]>;
-  /** Handles a valid client frame; ApiError-like throws become `error` frames. */
-  onClientFrame(frame: ClientFrame): Promise<void>;
-  /** Unsent bytes past which the socket is closed with 1013 (default 1 MiB). */
-  maxBuffered?: number;
-  /** Time unsent bytes may sit undrained before closing with 1013 (default 30 s). */
-  stallTimeoutMs?: number;
-  /** Events that may wait behind a catch-up before closing with 1013 (default 1,000). */
-  maxQueued?: number;
-}
-
-/** How a session ended. */
-export interface CloseInfo {
-  code: number;
-  reason: string;
-}
+export * from "./channel_session_options.ts";
 
 // An event to send, or a frame (such as an error) that only needs ordering
 // behind `ready`.
@@ -96,7 +49,9 @@ export class ChannelSession {
   #unsubscribe: () => void;
   #resolveClosed!: (info: CloseInfo) => void;
   #state: SessionState = "connecting";
-  #lastSentSeq = 0;
+  // Where the socket stands in the channel's seq order, shared with the
+  // backlog reader.
+  #cursor: BacklogCursor;
   // Frames waiting for their turn on the socket; empty in "live" and "express".
   #sendQueue: Outgoing[] = [];
   // What the session offers the hub's express lane.
@@ -121,6 +76,14 @@ export class ChannelSession {
       activity: () =>
         this.#state === "express" ? opts.hub.laneSeq(opts.channelId) : 0,
     });
+    this.#cursor = {
+      channelId: opts.channelId,
+      socket,
+      flow: this.#flow,
+      loadAfter: (afterSeq, limit) => opts.loadAfter(afterSeq, limit),
+      lastSentSeq: 0,
+      ended: () => this.#ended,
+    };
     const listener = (event: HubEvent) => this.#push(event);
     this.#lane = {
       socket,
@@ -133,7 +96,8 @@ export class ChannelSession {
     this.#unsubscribe = opts.hub.subscribe(opts.channelId, listener);
     this.#inbound = new Inbound({
       onFrame: opts.onClientFrame,
-      sendError: (code, detail) => this.#sendError(code, detail),
+      sendError: (code, detail) =>
+        this.sendFrame(JSON.stringify({ type: "error", code, detail })),
       tooLarge: () =>
         this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`),
     });
@@ -167,7 +131,7 @@ export class ChannelSession {
   get lastSentSeq(): number {
     return this.#state === "express"
       ? this.#opts.hub.laneSeq(this.channelId)
-      : this.#lastSentSeq;
+      : this.#cursor.lastSentSeq;
   }
 
   /** Ends the session and closes the socket, e.g. 1001 on shutdown. */
@@ -191,7 +155,7 @@ export class ChannelSession {
   // machine. A move it does not allow is refused, which is how a closed
   // session ignores whatever finishes after it.
   #to(next: SessionState): boolean {
-    const moved = moveSession(this.#state, next);
+    const moved = canMove(this.#state, next);
     if (moved) this.#state = next;
     return moved;
   }
@@ -209,7 +173,7 @@ export class ChannelSession {
     if (!this.#to("closed")) return;
     if (wasExpress) {
       const laneSeq = this.#opts.hub.exitLane(this.channelId, this.#lane);
-      this.#lastSentSeq = Math.max(this.#lastSentSeq, laneSeq);
+      this.#cursor.lastSentSeq = Math.max(this.#cursor.lastSentSeq, laneSeq);
     }
     this.#unsubscribe();
     this.#flow.stop();
@@ -255,16 +219,16 @@ export class ChannelSession {
       this.#flow.write(item.frameText);
       return true;
     }
-    if (item.seq <= this.#lastSentSeq) return true; // already sent: drop
-    if (item.seq !== this.#lastSentSeq + 1) return false;
-    if (this.#flow.write(item.frameText)) this.#lastSentSeq = item.seq;
+    if (item.seq <= this.#cursor.lastSentSeq) return true; // already sent: drop
+    if (item.seq !== this.#cursor.lastSentSeq + 1) return false;
+    if (this.#flow.write(item.frameText)) this.#cursor.lastSentSeq = item.seq;
     return true;
   }
 
-  // The single sender, run on entering "backfilling" or "flushing" (never
-  // twice at once: neither state can be entered from the other): every send
-  // that may wait goes through here, so the backlog, gap fills and queued
-  // events never interleave.
+  // The single sender: every send that may wait goes through here, so the
+  // backlog, gap fills and queued events never interleave. It starts only on
+  // the moves into "backfilling" (from "connecting") and "flushing" (from
+  // "live"), states in which none runs, so there is never a second one.
   async #pump(): Promise<void> {
     try {
       if (this.#state === "backfilling") {
@@ -273,7 +237,9 @@ export class ChannelSession {
       }
       while (!this.#ended && this.#sendQueue.length > 0) {
         const item = this.#sendQueue.shift()!;
-        if (!this.#sendNow(item)) await this.#fillGap(item as MessageHubEvent);
+        if (!this.#sendNow(item)) {
+          await fillGap(this.#cursor, item as MessageHubEvent);
+        }
         if (this.#flow.congested && !(await this.#flow.drain())) return;
       }
     } catch (err) {
@@ -294,14 +260,14 @@ export class ChannelSession {
     const entered = this.#opts.hub.enterLane(
       this.channelId,
       this.#lane,
-      this.#lastSentSeq,
+      this.#cursor.lastSentSeq,
     );
     if (entered) this.#to("express");
   }
 
   #leaveLane(lastSeq: number, full: boolean): void {
     this.#to("live");
-    this.#lastSentSeq = Math.max(this.#lastSentSeq, lastSeq);
+    this.#cursor.lastSentSeq = Math.max(this.#cursor.lastSentSeq, lastSeq);
     if (full) this.close(TOO_SLOW_CODE, NOT_READING);
   }
 
@@ -315,8 +281,8 @@ export class ChannelSession {
     // as a duplicate; clamp it so the client gets them.
     const requested = this.#opts.afterSeq;
     const after = Number.isFinite(requested) ? Math.floor(requested!) : lastSeq;
-    this.#lastSentSeq = Math.max(0, Math.min(after, lastSeq));
-    this.#startedAfter = this.#lastSentSeq;
+    this.#cursor.lastSentSeq = Math.max(0, Math.min(after, lastSeq));
+    this.#startedAfter = this.#cursor.lastSentSeq;
     const ready: ReadyFrame = {
       type: "ready",
       channelId: this.channelId,
@@ -324,58 +290,6 @@ export class ChannelSession {
       members,
     };
     if (!this.#flow.write(JSON.stringify(ready))) return;
-    await this.#catchUp(Infinity);
+    await catchUp(this.#cursor, Infinity);
   }
-
-  // Sends stored messages after lastSentSeq until the store runs out or
-  // `untilSeq` is reached.
-  async #catchUp(untilSeq: number): Promise<void> {
-    while (!this.#ended && this.#lastSentSeq < untilSeq) {
-      const from = this.#lastSentSeq;
-      const page = await this.#opts.loadAfter(from, PAGE_SIZE);
-      for (const message of page) {
-        if (this.#ended) return;
-        if (message.seq <= this.#lastSentSeq) continue;
-        if (!this.#flow.write(messageEvent(message).frameText)) return;
-        this.#lastSentSeq = message.seq;
-        if (this.#flow.congested && !(await this.#flow.drain())) return;
-      }
-      // A short page is the end; a page that moved nothing would loop forever.
-      if (page.length < PAGE_SIZE || this.#lastSentSeq === from) return;
-    }
-  }
-
-  async #fillGap(event: MessageHubEvent): Promise<void> {
-    await this.#catchUp(event.seq - 1);
-    if (this.#ended || event.seq <= this.#lastSentSeq) return;
-    // The catch-up also stops when the socket is closing (the peer hung up
-    // and its close event is not in yet): nothing is missing then, and
-    // nothing more can be sent.
-    if (this.#socket.readyState !== WebSocket.OPEN) return;
-    // Only reachable if the store lags the hub; KV reads are strongly consistent,
-    // so this is logged rather than waited on.
-    console.warn(
-      `Channel "${this.channelId}": seq ${this.#lastSentSeq + 1}..${
-        event.seq - 1
-      } missing from the store; sending ${event.seq}`,
-    );
-    if (this.#flow.write(event.frameText)) this.#lastSentSeq = event.seq;
-  }
-
-  #sendError(code: string, detail: string): void {
-    this.#push({
-      kind: "frame",
-      frameText: JSON.stringify({ type: "error", code, detail }),
-    });
-  }
-}
-
-/** Upgrades `req` with Deno's idle-ping timeout (seconds) and starts a session on the socket. */
-export function upgradeChannelSocket(
-  req: Request,
-  opts: ChannelSessionOptions,
-  idleTimeout: number = IDLE_TIMEOUT_SECONDS,
-): { response: Response; session: ChannelSession } {
-  const { socket, response } = Deno.upgradeWebSocket(req, { idleTimeout });
-  return { response, session: new ChannelSession(socket, opts) };
 }

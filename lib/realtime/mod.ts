@@ -7,3 +7,4 @@ export * from "./frames.ts";
 export * from "./hub.ts";
 export * from "./presence.ts";
 export * from "./channel_session.ts";
+export * from "./channel_upgrade.ts";

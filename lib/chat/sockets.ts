@@ -12,7 +12,10 @@ import { log } from "../log.ts";
 import { isAllowedOrigin } from "../http/origin.ts";
 import { ActivityWatch } from "../realtime/activity.ts";
 import { presenceEvent, typingEvent } from "../realtime/hub.ts";
-import { ChannelSession, IDLE_TIMEOUT_SECONDS } from "../realtime/session.ts";
+import {
+  upgradeChannelSocket,
+  type UpgradedChannelSocket,
+} from "../realtime/channel_upgrade.ts";
 import type { Services } from "../services.ts";
 import { socketQuery } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
@@ -79,10 +82,32 @@ export async function openChannelSocket(
     );
   }
   const member = await channelMember(services, channelId, credentials.user);
-  let upgraded;
+  const { user } = member;
+  const { kv, hub } = services;
+  let upgraded: UpgradedChannelSocket;
   try {
-    upgraded = Deno.upgradeWebSocket(req, {
-      idleTimeout: IDLE_TIMEOUT_SECONDS,
+    upgraded = upgradeChannelSocket(req, {
+      channelId,
+      hub,
+      afterSeq: after,
+      userId: user.id,
+      loadAfter: (after, limit) =>
+        listMessages(kv, channelId, { after, limit }),
+      lastSeq: () => getLastSeq(kv, channelId),
+      // Sockets often open in crowds (a restart, a busy channel): they share one read.
+      loadMembers: () => rosterOf(member),
+      async onClientFrame(frame) {
+        // No per-frame membership read: leaving publishes a member event that
+        // closes the leaver's sockets on every instance. Storing must also
+        // begin before any await, so that frames keep their order.
+        if (frame.type === "message") {
+          const { message, created } = await postMessage(member, {
+            content: frame.content,
+            clientId: frame.clientId,
+          });
+          if (!created) upgraded.session.answerDuplicate(message);
+        } else typing(member);
+      },
     });
   } catch (error) {
     // An "Upgrade: websocket" without a proper handshake (no
@@ -95,58 +120,39 @@ export async function openChannelSocket(
       `Not a valid WebSocket handshake: ${error.message}`,
     );
   }
-  attachChannelSocket(member, upgraded.socket, credentials, after);
+  keepAlongside(member, upgraded, credentials, after);
   return upgraded.response;
 }
 
+/** Announces that the member is typing, at most once per interval. */
+function typing({ services, user, channelId }: ChannelMember): void {
+  const key = `${channelId}\u0000${user.id}`;
+  const now = Date.now();
+  if (now - (lastTyping.get(key) ?? 0) < TYPING_INTERVAL_MS) return;
+  lastTyping.set(key, now);
+  if (lastTyping.size > 10_000) pruneTyping(now);
+  services.hub.publish(channelId, typingEvent(user));
+}
+
 /**
- * Runs a channel socket for a member: backlog and live frames out, messages
- * and typing in. The socket lives no longer than its token: it is closed when
- * the token expires, and on every instance when it is signed out (`signOut`
- * announces the revoked token on the hub).
+ * What lives alongside a member's socket: its place among the open sockets,
+ * presence, unread activity of the user's other channels, and its end. The
+ * socket lives no longer than its token: it is closed when the token expires,
+ * and on every instance when it is signed out (`signOut` announces the
+ * revoked token on the hub).
  */
-function attachChannelSocket(
+function keepAlongside(
   member: ChannelMember,
-  socket: WebSocket,
+  { session, socket }: UpgradedChannelSocket,
   credentials: SocketCredentials,
   afterSeq: number | undefined,
-): ChannelSession {
+): void {
   const { services, user, channelId } = member;
   const { kv, hub, presence } = services;
   const opened = performance.now();
   listenForSignOuts(services);
   services.sockets.set(socket, { jti: credentials.jti });
   if (presence.connect(user.id)) void announcePresence(services, user.id, true);
-
-  const session = new ChannelSession(socket, {
-    channelId,
-    hub,
-    afterSeq,
-    userId: user.id,
-    loadAfter: (after, limit) => listMessages(kv, channelId, { after, limit }),
-    lastSeq: () => getLastSeq(kv, channelId),
-    // Sockets often open in crowds (a restart, a busy channel): they share one read.
-    loadMembers: () => rosterOf(member),
-    async onClientFrame(frame) {
-      // No per-frame membership read: leaving publishes a member event that
-      // closes the leaver's sockets on every instance. Storing must also begin
-      // before any await, so that frames keep their order (see Inbound).
-      if (frame.type === "message") {
-        const { message, created } = await postMessage(member, {
-          content: frame.content,
-          clientId: frame.clientId,
-        });
-        if (!created) session.answerDuplicate(message);
-      } else {
-        const key = `${channelId}\u0000${user.id}`;
-        const now = Date.now();
-        if (now - (lastTyping.get(key) ?? 0) < TYPING_INTERVAL_MS) return;
-        lastTyping.set(key, now);
-        if (lastTyping.size > 10_000) pruneTyping(now);
-        hub.publish(channelId, typingEvent(user));
-      }
-    },
-  });
   log("info", "socket open", {
     channelId,
     userId: user.id,
@@ -190,7 +196,6 @@ function attachChannelSocket(
       ms: Math.round(performance.now() - opened),
     });
   });
-  return session;
 }
 
 // Each Services listens once, from its first socket on, for tokens signed out

@@ -4,11 +4,11 @@
  */
 import type { Message, ServerFrame } from "../shared/wire.ts";
 import type { Hub } from "./hub.ts";
-import {
-  type ChannelSession,
-  type ChannelSessionOptions,
-  upgradeChannelSocket,
-} from "./session.ts";
+import type {
+  ChannelSession,
+  ChannelSessionOptions,
+} from "./channel_session.ts";
+import { upgradeChannelSocket } from "./channel_upgrade.ts";
 
 /** A message with `seq` in `channelId`; content defaults to `"message <seq>"`. */
 export function makeMessage(

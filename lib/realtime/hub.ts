@@ -1,53 +1,31 @@
 /**
  * The one place that owns real-time fan-out: `publish` after a commit,
- * `subscribe` per socket. Optionally relays events between isolates.
+ * `subscribe` per socket. Message events go first to the channel's express
+ * lane (caught-up sockets, written directly), then to the listeners; with a
+ * relay, events also reach the hubs of other isolates.
+ *
+ * The event types and their constructors live in `hub_events.ts` and are
+ * exported from here too, so callers need only this module.
  */
-import type { Member, Message, ServerFrame } from "../shared/wire.ts";
+import type { ControlMessage, HubEvent, HubListener } from "./hub_events.ts";
+import { type ExpressLane, ExpressLanes } from "./_express_lanes.ts";
+import { DEFAULT_RELAY_NAME, Relay } from "./_relay.ts";
 
-/** A stored message to deliver; `seq` is copied out for cheap ordering checks. */
-export interface MessageHubEvent {
-  readonly kind: "message";
-  readonly seq: number;
-  readonly message: Message;
-  /** The `message` server frame as JSON, built on first use and then shared. */
-  readonly frameText: string;
-}
-
-/** A user came online or went offline. */
-export interface PresenceHubEvent {
-  readonly kind: "presence";
-  readonly userId: string;
-  readonly online: boolean;
-  /** The `presence` server frame as JSON, built on first use and then shared. */
-  readonly frameText: string;
-}
-
-/** A user is typing in the channel. */
-export interface TypingHubEvent {
-  readonly kind: "typing";
-  readonly userId: string;
-  /** The `typing` server frame as JSON, built on first use and then shared. */
-  readonly frameText: string;
-}
-
-/** Someone joined or left the channel. */
-export interface MemberHubEvent {
-  readonly kind: "member";
-  readonly userId: string;
-  readonly joined: boolean;
-  /** The `member` server frame as JSON, built on first use and then shared. */
-  readonly frameText: string;
-}
-
-/** Anything published to a channel. */
-export type HubEvent =
-  | MessageHubEvent
-  | PresenceHubEvent
-  | TypingHubEvent
-  | MemberHubEvent;
-
-/** Receives the events of one channel; must not throw (errors are logged and skipped). */
-export type HubListener = (event: HubEvent) => void;
+export {
+  type ControlMessage,
+  type HubEvent,
+  type HubListener,
+  memberEvent,
+  type MemberHubEvent,
+  messageEvent,
+  type MessageHubEvent,
+  presenceEvent,
+  type PresenceHubEvent,
+  typingEvent,
+  type TypingHubEvent,
+} from "./hub_events.ts";
+export type { ExpressLane } from "./_express_lanes.ts";
+export { DEFAULT_RELAY_NAME } from "./_relay.ts";
 
 /** Options for {@linkcode Hub}. */
 export interface HubOptions {
@@ -58,112 +36,21 @@ export interface HubOptions {
   relay?: boolean | string;
 }
 
-/**
- * News between instances that is for the server only, never for sockets: a
- * token was signed out, or a user joined a channel (their open sockets start
- * watching it for activity).
- */
-export type ControlMessage =
-  | { type: "revoked"; jti: string }
-  | { type: "joined"; userId: string; channelId: string };
-
-// Relayed like a channel's events, under a name no channel id can take.
-const CONTROL_CHANNEL = "\u0000control";
-
-/** Name of the relay `BroadcastChannel` when `relay: true`. */
-export const DEFAULT_RELAY_NAME = "hearth-hub";
-
-// What travels over the relay: the channel and the frame text already built for
-// local sockets, so a publish is serialised once in total.
-interface RelayPacket {
-  channelId: string;
-  frameText: string;
-}
-
-/** Wraps a stored message for publishing. */
-export function messageEvent(message: Message): MessageHubEvent {
-  return withFrameText(
-    { kind: "message", seq: message.seq, message },
-    () => ({ type: "message", message }),
-  );
-}
-
-/** Wraps a presence change for publishing. */
-export function presenceEvent(
-  userId: string,
-  online: boolean,
-): PresenceHubEvent {
-  return withFrameText(
-    { kind: "presence", userId, online },
-    () => ({ type: "presence", userId, online }),
-  );
-}
-
-/** Wraps a typing notice for publishing; names are optional display hints. */
-export function typingEvent(
-  user: { id: string; username?: string; displayName?: string },
-): TypingHubEvent {
-  return withFrameText({ kind: "typing", userId: user.id }, () => ({
-    type: "typing",
-    userId: user.id,
-    username: user.username,
-    displayName: user.displayName,
-  }));
-}
-
-/** Wraps a membership change for publishing; `member` is shown by lists on a join. */
-export function memberEvent(
-  userId: string,
-  joined: boolean,
-  member?: Member,
-): MemberHubEvent {
-  return withFrameText(
-    { kind: "member", userId, joined },
-    () => ({ type: "member", userId, joined, member }),
-  );
-}
-
-/**
- * A caught-up socket that takes a channel's next messages straight from the
- * hub, in one tight loop per message, instead of through its session.
- */
-export interface ExpressLane {
-  readonly socket: WebSocket;
-  /** Unsent bytes past which the socket is handed back as too slow. */
-  readonly maxBuffered: number;
-  /** The hub hands the lane back: `lastSeq` was the last message sent on it. */
-  leave(lastSeq: number, full: boolean): void;
-  /**
-   * The socket's subscriber, if it has one: while the socket is on the lane it
-   * is not called for message events at all, so a message costs nothing per
-   * caught-up socket beyond its send.
-   */
-  readonly listener?: HubListener;
-}
-
-/** A channel's subscribers, and those of them that hear message events. */
+// A channel's subscribers, and those of them that hear message events (all
+// but the ones whose socket is on the express lane).
 interface Subscribers {
   all: Set<HubListener>;
   messages: Set<HubListener>;
 }
 
-interface Lanes {
-  members: Set<ExpressLane>;
-  /** The seq of the last message sent on every lane of the channel. */
-  seq: number;
-  sends: number;
-}
-
-// Reading bufferedAmount costs about a quarter of a send, so lanes are looked
-// at every few messages; a slow reader overshoots its limit by at most that many.
-const LANE_CHECK_EVERY = 8;
-
 /** Fans events out to a channel's subscribers, in this isolate and (with relay) others. */
 export class Hub {
   #channels = new Map<string, Subscribers>();
   #control = new Set<(message: ControlMessage) => void>();
-  #lanes = new Map<string, Lanes>();
-  #relay: BroadcastChannel | null = null;
+  #lanes = new ExpressLanes((channelId, lane) =>
+    this.#hearMessages(channelId, lane)
+  );
+  #relay: Relay | null = null;
   #closed = false;
 
   /** Creates a hub; with `relay` it also joins the named `BroadcastChannel`. */
@@ -172,32 +59,25 @@ export class Hub {
       const name = typeof opts.relay === "string"
         ? opts.relay
         : DEFAULT_RELAY_NAME;
-      this.#relay = new BroadcastChannel(name);
-      this.#relay.onmessage = (e: MessageEvent<RelayPacket>) =>
-        this.#receive(e.data);
+      this.#relay = new Relay(name, {
+        // Delivered locally only: re-posting would echo between isolates forever.
+        event: (channelId, event) => this.#deliver(channelId, event),
+        control: (message) => this.#tell(message),
+      });
     }
   }
 
   /** Delivers `event` to every subscriber of `channelId`; call it only after the commit. */
   publish(channelId: string, event: HubEvent): void {
     if (this.#closed) return;
-    if (this.#relay) {
-      const packet: RelayPacket = { channelId, frameText: event.frameText };
-      this.#relay.postMessage(packet);
-    }
+    this.#relay?.publish(channelId, event);
     this.#deliver(channelId, event);
   }
 
   /** Tells every instance (this one included) something only servers hear. */
   announce(message: ControlMessage): void {
     if (this.#closed) return;
-    if (this.#relay) {
-      const packet: RelayPacket = {
-        channelId: CONTROL_CHANNEL,
-        frameText: JSON.stringify(message),
-      };
-      this.#relay.postMessage(packet);
-    }
+    this.#relay?.announce(message);
     this.#tell(message);
   }
 
@@ -206,16 +86,6 @@ export class Hub {
     if (this.#closed) return () => {};
     this.#control.add(listener);
     return () => this.#control.delete(listener);
-  }
-
-  #tell(message: ControlMessage): void {
-    for (const listener of this.#control) {
-      try {
-        listener(message);
-      } catch (err) {
-        console.error("Hub control listener failed", err);
-      }
-    }
   }
 
   /** Calls `listener` for each event of `channelId` until the returned function is called. */
@@ -248,41 +118,21 @@ export class Hub {
     lastSentSeq: number,
   ): boolean {
     if (this.#closed) return false;
-    const lanes = this.#lanes.get(channelId);
-    if (!lanes) {
-      this.#lanes.set(channelId, {
-        members: new Set([lane]),
-        seq: lastSentSeq,
-        sends: 0,
-      });
-    } else if (lanes.seq !== lastSentSeq) return false;
-    else lanes.members.add(lane);
+    if (!this.#lanes.enter(channelId, lane, lastSentSeq)) return false;
     if (lane.listener) {
       this.#channels.get(channelId)?.messages.delete(lane.listener);
     }
     return true;
   }
 
-  // A socket off the lane hears message events through its subscriber again.
-  #offLane(channelId: string, lane: ExpressLane): void {
-    const subscribers = this.#channels.get(channelId);
-    if (lane.listener && subscribers?.all.has(lane.listener)) {
-      subscribers.messages.add(lane.listener);
-    }
-  }
-
   /** Takes a socket off the express lane (its session ended); returns the lane's seq. */
   exitLane(channelId: string, lane: ExpressLane): number {
-    const lanes = this.#lanes.get(channelId);
-    if (!lanes?.members.delete(lane)) return lanes?.seq ?? 0;
-    this.#offLane(channelId, lane);
-    if (lanes.members.size === 0) this.#lanes.delete(channelId);
-    return lanes.seq;
+    return this.#lanes.exit(channelId, lane);
   }
 
   /** Where the channel's express lane stands: the last seq sent on it. */
   laneSeq(channelId: string): number {
-    return this.#lanes.get(channelId)?.seq ?? 0;
+    return this.#lanes.seq(channelId);
   }
 
   /** Number of local listeners on `channelId`, for tests and metrics. */
@@ -301,8 +151,16 @@ export class Hub {
     this.#control.clear();
   }
 
+  // A socket off the lane hears message events through its subscriber again.
+  #hearMessages(channelId: string, lane: ExpressLane): void {
+    const subscribers = this.#channels.get(channelId);
+    if (lane.listener && subscribers?.all.has(lane.listener)) {
+      subscribers.messages.add(lane.listener);
+    }
+  }
+
   #deliver(channelId: string, event: HubEvent): void {
-    if (event.kind === "message") this.#express(channelId, event);
+    if (event.kind === "message") this.#lanes.send(channelId, event);
     const subscribers = this.#channels.get(channelId);
     if (!subscribers) return;
     const listeners = event.kind === "message"
@@ -318,127 +176,13 @@ export class Hub {
     }
   }
 
-  // Runs before the listeners, so a lane handed back here gets this very
-  // message through its session, in order.
-  #express(channelId: string, event: MessageHubEvent): void {
-    const lanes = this.#lanes.get(channelId);
-    if (!lanes) return;
-    if (event.seq !== lanes.seq + 1) {
-      // Out of order (a relayed message, a gap): every session sorts it out itself.
-      this.#lanes.delete(channelId);
-      for (const lane of lanes.members) {
-        this.#offLane(channelId, lane);
-        lane.leave(lanes.seq, false);
+  #tell(message: ControlMessage): void {
+    for (const listener of this.#control) {
+      try {
+        listener(message);
+      } catch (err) {
+        console.error("Hub control listener failed", err);
       }
-      return;
     }
-    const check = ++lanes.sends % LANE_CHECK_EVERY === 0;
-    const text = event.frameText;
-    for (const lane of lanes.members) {
-      const socket = lane.socket;
-      if (
-        socket.readyState !== WebSocket.OPEN ||
-        (check && socket.bufferedAmount > lane.maxBuffered)
-      ) {
-        lanes.members.delete(lane);
-        this.#offLane(channelId, lane);
-        lane.leave(lanes.seq, socket.readyState === WebSocket.OPEN);
-        continue;
-      }
-      socket.send(text);
-    }
-    lanes.seq = event.seq;
-    if (lanes.members.size === 0) this.#lanes.delete(channelId);
-  }
-
-  #receive(packet: RelayPacket): void {
-    if (this.#closed) return;
-    if (packet?.channelId === CONTROL_CHANNEL) {
-      const message = controlFromText(packet.frameText);
-      if (message) this.#tell(message);
-      else console.error("Hub relay dropped a malformed control packet");
-      return;
-    }
-    const event = eventFromFrameText(packet?.frameText);
-    if (!event || typeof packet.channelId !== "string") {
-      console.error("Hub relay dropped a malformed packet");
-      return;
-    }
-    // Delivered locally only: re-posting would echo between isolates forever.
-    this.#deliver(packet.channelId, event);
-  }
-}
-
-function controlFromText(text: unknown): ControlMessage | null {
-  if (typeof text !== "string") return null;
-  try {
-    const message = JSON.parse(text);
-    if (message?.type === "revoked" && typeof message.jti === "string") {
-      return { type: "revoked", jti: message.jti };
-    }
-    if (
-      message?.type === "joined" && typeof message.userId === "string" &&
-      typeof message.channelId === "string"
-    ) {
-      return {
-        type: "joined",
-        userId: message.userId,
-        channelId: message.channelId,
-      };
-    }
-    return null;
-  } catch {
-    return null;
-  }
-}
-
-function withFrameText<T extends object>(
-  fields: T,
-  frame: () => ServerFrame,
-): T & { readonly frameText: string } {
-  let text: string | undefined;
-  return Object.defineProperty(fields, "frameText", {
-    get: () => text ??= JSON.stringify(frame()),
-    enumerable: true,
-  }) as T & { readonly frameText: string };
-}
-
-// Rebuilds an event from relayed text, reusing that text so a relayed event is
-// not serialised again either.
-function eventFromFrameText(text: unknown): HubEvent | null {
-  if (typeof text !== "string") return null;
-  let frame: ServerFrame;
-  try {
-    frame = JSON.parse(text);
-  } catch {
-    return null;
-  }
-  switch (frame?.type) {
-    case "message":
-      if (typeof frame.message?.seq !== "number") return null;
-      return {
-        kind: "message",
-        seq: frame.message.seq,
-        message: frame.message,
-        frameText: text,
-      };
-    case "presence":
-      return {
-        kind: "presence",
-        userId: frame.userId,
-        online: frame.online,
-        frameText: text,
-      };
-    case "typing":
-      return { kind: "typing", userId: frame.userId, frameText: text };
-    case "member":
-      return {
-        kind: "member",
-        userId: frame.userId,
-        joined: frame.joined,
-        frameText: text,
-      };
-    default:
-      return null;
   }
 }

@@ -1,5 +1,6 @@
 /**
- * Send-side flow control for one server WebSocket.
+ * Send-side flow control for one server WebSocket: writes that give up on a
+ * full buffer, waiting for a drain between bulk sends, and a stall watchdog.
  *
  * Measured on Deno 2.9.6: a server socket's `bufferedAmount` counts the bytes
  * Deno holds that the kernel has not yet accepted. It rises with a peer that
@@ -7,9 +8,10 @@
  * loopback), falls back to 0 one macrotask after a burst to a reading peer, and
  * reads 0 once the socket is closing. So it is the signal used here.
  */
+import { NOT_READING, SENDS_PER_CHECK, writeFrame } from "./_socket_writer.ts";
 
 /** Limits and the callback for a socket that cannot keep up. */
-export interface OutboxOptions {
+export interface FlowControlOptions {
   /** Unsent bytes past which a write closes the socket instead of queueing more. */
   maxBuffered: number;
   /** How long unsent bytes may sit without draining before the peer counts as gone. */
@@ -21,12 +23,11 @@ export interface OutboxOptions {
 }
 
 const DRAIN_POLL_MS = 10;
-const CHECK_EVERY = 8;
 
 /** Writes frames to one socket and enforces its send-buffer limits. */
-export class Outbox {
+export class FlowControl {
   #socket: WebSocket;
-  #opts: OutboxOptions;
+  #opts: FlowControlOptions;
   #stopped = false;
   #watchdog: ReturnType<typeof setInterval> | undefined;
   #wroteSinceCheck = false;
@@ -37,13 +38,13 @@ export class Outbox {
     | { timer: ReturnType<typeof setTimeout>; wake: () => void }
     | undefined;
 
-  /** Wraps `socket`; nothing runs until {@linkcode Outbox.start}. */
-  constructor(socket: WebSocket, opts: OutboxOptions) {
+  /** Wraps `socket`; nothing runs until {@linkcode FlowControl.start}. */
+  constructor(socket: WebSocket, opts: FlowControlOptions) {
     this.#socket = socket;
     this.#opts = opts;
   }
 
-  /** Whether enough is unsent that a bulk sender should wait for {@linkcode Outbox.drain}. */
+  /** Whether enough is unsent that a bulk sender should wait for {@linkcode FlowControl.drain}. */
   get congested(): boolean {
     return this.#socket.bufferedAmount > this.#opts.maxBuffered / 2;
   }
@@ -60,25 +61,20 @@ export class Outbox {
 
   /** Sends `text` unless the unsent bytes are already past the limit (then the peer is stuck). */
   write(text: string): boolean {
-    if (this.#stopped || this.#socket.readyState !== WebSocket.OPEN) {
-      return false;
-    }
-    // Reading bufferedAmount is a call into the runtime that costs a quarter of
-    // a send; fan-out does it per socket per message, so look every few writes.
-    // The limit may be overshot by at most CHECK_EVERY frames.
-    if (
-      ++this.#writes % CHECK_EVERY === 0 &&
-      this.#socket.bufferedAmount > this.#opts.maxBuffered
-    ) {
-      this.#stuck("Client is not reading");
-      return false;
-    }
-    this.#socket.send(text);
+    if (this.#stopped) return false;
+    const result = writeFrame(
+      this.#socket,
+      text,
+      ++this.#writes % SENDS_PER_CHECK === 0,
+      this.#opts.maxBuffered,
+    );
+    if (result === "full") this.#stuck(NOT_READING);
+    if (result !== "sent") return false;
     this.#wroteSinceCheck = true;
     return true;
   }
 
-  /** Waits until at most half the limit is unsent; false if the peer stalls or the outbox stops. */
+  /** Waits until at most half the limit is unsent; false if the peer stalls or this stops. */
   async drain(): Promise<boolean> {
     let lowest = this.#socket.bufferedAmount;
     let progressAt = Date.now();

@@ -8,7 +8,7 @@ import {
 } from "./_test_helpers.ts";
 import type { ClientFrame, ServerFrame } from "../shared/wire.ts";
 import { Hub, messageEvent, presenceEvent, typingEvent } from "./hub.ts";
-import { PAGE_SIZE } from "./session.ts";
+import { PAGE_SIZE } from "./channel_session.ts";
 
 function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);

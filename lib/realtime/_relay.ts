@@ -1,0 +1,142 @@
+/**
+ * The hub's link to other isolates: a `BroadcastChannel` carrying each
+ * published event as the frame text already built for local sockets, so a
+ * publish is serialised once in total, and control messages beside them.
+ */
+import type { ServerFrame } from "../shared/wire.ts";
+import type { ControlMessage, HubEvent } from "./hub_events.ts";
+
+/** Name of the relay `BroadcastChannel` when the hub is given `relay: true`. */
+export const DEFAULT_RELAY_NAME = "hearth-hub";
+
+// Relayed like a channel's events, under a name no channel id can take.
+const CONTROL_CHANNEL = "\u0000control";
+
+// What travels over the relay: the channel and the frame text.
+interface RelayPacket {
+  channelId: string;
+  frameText: string;
+}
+
+/** Where a {@linkcode Relay} hands what other instances sent. */
+export interface RelayReceiver {
+  /** An event another instance published; deliver it locally only. */
+  event(channelId: string, event: HubEvent): void;
+  /** A control message another instance announced. */
+  control(message: ControlMessage): void;
+}
+
+/** Posts a hub's events and control messages to other isolates, and hears theirs. */
+export class Relay {
+  #channel: BroadcastChannel;
+  #receiver: RelayReceiver;
+  #closed = false;
+
+  /** Joins the `BroadcastChannel` called `name`. */
+  constructor(name: string, receiver: RelayReceiver) {
+    this.#receiver = receiver;
+    this.#channel = new BroadcastChannel(name);
+    this.#channel.onmessage = (e: MessageEvent<RelayPacket>) =>
+      this.#receive(e.data);
+  }
+
+  /** Sends `event` of `channelId` to the other instances. */
+  publish(channelId: string, event: HubEvent): void {
+    const packet: RelayPacket = { channelId, frameText: event.frameText };
+    this.#channel.postMessage(packet);
+  }
+
+  /** Sends a control message to the other instances. */
+  announce(message: ControlMessage): void {
+    const packet: RelayPacket = {
+      channelId: CONTROL_CHANNEL,
+      frameText: JSON.stringify(message),
+    };
+    this.#channel.postMessage(packet);
+  }
+
+  /** Leaves the `BroadcastChannel`; nothing is received after this. */
+  close(): void {
+    this.#closed = true;
+    this.#channel.close();
+  }
+
+  #receive(packet: RelayPacket): void {
+    if (this.#closed) return;
+    if (packet?.channelId === CONTROL_CHANNEL) {
+      const message = controlFromText(packet.frameText);
+      if (message) this.#receiver.control(message);
+      else console.error("Hub relay dropped a malformed control packet");
+      return;
+    }
+    const event = eventFromFrameText(packet?.frameText);
+    if (!event || typeof packet.channelId !== "string") {
+      console.error("Hub relay dropped a malformed packet");
+      return;
+    }
+    this.#receiver.event(packet.channelId, event);
+  }
+}
+
+function controlFromText(text: unknown): ControlMessage | null {
+  if (typeof text !== "string") return null;
+  try {
+    const message = JSON.parse(text);
+    if (message?.type === "revoked" && typeof message.jti === "string") {
+      return { type: "revoked", jti: message.jti };
+    }
+    if (
+      message?.type === "joined" && typeof message.userId === "string" &&
+      typeof message.channelId === "string"
+    ) {
+      return {
+        type: "joined",
+        userId: message.userId,
+        channelId: message.channelId,
+      };
+    }
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+// Rebuilds an event from relayed text, reusing that text so a relayed event is
+// not serialised again either.
+function eventFromFrameText(text: unknown): HubEvent | null {
+  if (typeof text !== "string") return null;
+  let frame: ServerFrame;
+  try {
+    frame = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  switch (frame?.type) {
+    case "message":
+      if (typeof frame.message?.seq !== "number") return null;
+      return {
+        kind: "message",
+        seq: frame.message.seq,
+        message: frame.message,
+        frameText: text,
+      };
+    case "presence":
+      return {
+        kind: "presence",
+        userId: frame.userId,
+        online: frame.online,
+        frameText: text,
+      };
+    case "typing":
+      return { kind: "typing", userId: frame.userId, frameText: text };
+    case "member":
+      return {
+        kind: "member",
+        userId: frame.userId,
+        joined: frame.joined,
+        frameText: text,
+      };
+    default:
+      return null;
+  }
+}

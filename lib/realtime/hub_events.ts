@@ -1,0 +1,116 @@
+/**
+ * What the hub carries: a channel's events, each with its server frame text
+ * built at most once however many sockets get it, and the control messages
+ * that only servers hear.
+ */
+import type { Member, Message, ServerFrame } from "../shared/wire.ts";
+
+/** A stored message to deliver; `seq` is copied out for cheap ordering checks. */
+export interface MessageHubEvent {
+  readonly kind: "message";
+  readonly seq: number;
+  readonly message: Message;
+  /** The `message` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
+/** A user came online or went offline. */
+export interface PresenceHubEvent {
+  readonly kind: "presence";
+  readonly userId: string;
+  readonly online: boolean;
+  /** The `presence` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
+/** A user is typing in the channel. */
+export interface TypingHubEvent {
+  readonly kind: "typing";
+  readonly userId: string;
+  /** The `typing` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
+/** Someone joined or left the channel. */
+export interface MemberHubEvent {
+  readonly kind: "member";
+  readonly userId: string;
+  readonly joined: boolean;
+  /** The `member` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
+/** Anything published to a channel. */
+export type HubEvent =
+  | MessageHubEvent
+  | PresenceHubEvent
+  | TypingHubEvent
+  | MemberHubEvent;
+
+/** Receives the events of one channel; must not throw (errors are logged and skipped). */
+export type HubListener = (event: HubEvent) => void;
+
+/**
+ * News between instances that is for the server only, never for sockets: a
+ * token was signed out, or a user joined a channel (their open sockets start
+ * watching it for activity).
+ */
+export type ControlMessage =
+  | { type: "revoked"; jti: string }
+  | { type: "joined"; userId: string; channelId: string };
+
+/** Wraps a stored message for publishing. */
+export function messageEvent(message: Message): MessageHubEvent {
+  return withFrameText(
+    { kind: "message", seq: message.seq, message },
+    () => ({ type: "message", message }),
+  );
+}
+
+/** Wraps a presence change for publishing. */
+export function presenceEvent(
+  userId: string,
+  online: boolean,
+): PresenceHubEvent {
+  return withFrameText(
+    { kind: "presence", userId, online },
+    () => ({ type: "presence", userId, online }),
+  );
+}
+
+/** Wraps a typing notice for publishing; names are optional display hints. */
+export function typingEvent(
+  user: { id: string; username?: string; displayName?: string },
+): TypingHubEvent {
+  return withFrameText({ kind: "typing", userId: user.id }, () => ({
+    type: "typing",
+    userId: user.id,
+    username: user.username,
+    displayName: user.displayName,
+  }));
+}
+
+/** Wraps a membership change for publishing; `member` is shown by lists on a join. */
+export function memberEvent(
+  userId: string,
+  joined: boolean,
+  member?: Member,
+): MemberHubEvent {
+  return withFrameText(
+    { kind: "member", userId, joined },
+    () => ({ type: "member", userId, joined, member }),
+  );
+}
+
+// A lazy getter: an event that no socket or relay takes is never serialised,
+// and one that many take is serialised once.
+function withFrameText<T extends object>(
+  fields: T,
+  frame: () => ServerFrame,
+): T & { readonly frameText: string } {
+  let text: string | undefined;
+  return Object.defineProperty(fields, "frameText", {
+    get: () => text ??= JSON.stringify(frame()),
+    enumerable: true,
+  }) as T & { readonly frameText: string };
+}

@@ -9,6 +9,4 @@ export * from "./messages.ts";
 export * from "./schemas.ts";
 
 /** Opens the KV store at `path` (a file path, or `:memory:` for a throwaway store). */
-export function openDb(path: string): Promise<Deno.Kv> {
-  return Deno.openKv(path);
-}
+export { openDatabase as openDb } from "./open.ts";

@@ -3,8 +3,8 @@
  * shape: references point at records that came earlier, names and ids are
  * unique, each channel's messages run 1, 2, 3 … up to its counter, a file's
  * chunks come in order right before its metadata (or the note that it was
- * deleted while it was being exported) and hash to its sha256, and
- * the trailer agrees with what came before it. Export runs every record it
+ * deleted while it was being exported) and hash to its sha256 (those rules
+ * live in `_file_runs.ts`), and the trailer agrees with what came before it. Export runs every record it
  * writes through these rules and import every record it reads, so a backup
  * that was written can always be read back.
  */

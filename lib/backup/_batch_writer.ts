@@ -19,8 +19,8 @@ interface Mutation {
   expireIn?: number;
 }
 
-/** The error for a target that keeps refusing writes. */
-export function targetWriteFailed(): Error {
+// The error for a target that keeps refusing writes.
+function targetWriteFailed(): Error {
   return new Error(
     "Writing to the target database kept failing (is it locked by another process?)",
   );

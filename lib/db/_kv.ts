@@ -1,13 +1,5 @@
 // The retry policy lives in its own module; the data layer imports it from here.
-export {
-  type Attempt,
-  commit,
-  isLocked,
-  LockRetries,
-  retryAtomic,
-  retryWrites,
-  writeConflict,
-} from "./_retry.ts";
+export { commit, LockRetries, retryAtomic, retryWrites } from "./_retry.ts";
 
 /** Deno KV reads at most this many keys in one `getMany` (denokv `limits.rs`). */
 const GET_MANY_LIMIT = 10;

@@ -20,12 +20,12 @@ export interface Attempt<T> {
   committed?(versionstamp: string): void;
 }
 
-/**
+/*
  * Whether `error` is SQLite's "database is locked". It only happens when
  * several handles share one database file (tests, a second process, an
  * export beside a server); SQLite applied nothing, so repeating is safe.
  */
-export function isLocked(error: unknown): boolean {
+function isLocked(error: unknown): boolean {
   return error instanceof Error && /database is locked/i.test(error.message);
 }
 
@@ -38,8 +38,8 @@ function backoff(attempt: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** The 409 for a write that kept losing optimistic-concurrency races. */
-export function writeConflict(what: string): ApiError {
+// The 409 for a write that kept losing optimistic-concurrency races.
+function writeConflict(what: string): ApiError {
   return new ApiError(
     409,
     "write_conflict",

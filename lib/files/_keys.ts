@@ -5,7 +5,6 @@ import { chunksPrefix, fileKey, pendingKey, startedKey } from "../db/_keys.ts";
 
 export {
   chunkKey,
-  chunksPrefix,
   fileKey,
   pendingKey,
   STARTED_PREFIX,

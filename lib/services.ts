@@ -10,6 +10,7 @@ import { startSweeper } from "./files/sweeper.ts";
 import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
 import { listMembers } from "./db/members.ts";
+import { openDatabase } from "./db/open.ts";
 import { Roster } from "./roster.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
@@ -38,11 +39,8 @@ const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
 /** Opens the KV store and everything built on it. */
 export async function openServices(config: Config): Promise<Services> {
-  // Deno Deploy provides the project's KV: it opens without a path, and
-  // --db / HEARTH_DB are ignored there.
-  const kv = Deno.env.get("DENO_DEPLOYMENT_ID") === undefined
-    ? await Deno.openKv(config.db)
-    : await Deno.openKv();
+  // On Deno Deploy the project's KV opens, and --db / HEARTH_DB are ignored.
+  const kv = await openDatabase(config.db);
   try {
     // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
     const hub = new Hub({ relay: config.relay });

@@ -1,4 +1,6 @@
 /** Rate limits kept in Deno KV, shared by every instance on one database. */
+import { rateLimitKey } from "../db/_keys.ts";
+import { retryAtomic } from "../db/_kv.ts";
 import { ApiError } from "../errors.ts";
 
 /** A named limit: at most `limit` hits in any `windowMs`, refilling one hit every `windowMs / limit`. */
@@ -49,7 +51,6 @@ export interface RateLimiterOptions extends RateLimitConfig {
   now?: () => number;
 }
 
-const MAX_ATTEMPTS = 50;
 // Theoretical arrival times are sums of fractional intervals on epoch
 // milliseconds; this absorbs their rounding without letting a hit through early.
 const TOLERANCE_MS = 0.5;
@@ -107,25 +108,25 @@ export class RateLimiter {
   /** Records a hit for `key` if allowed; a refused hit records nothing. */
   async hit(key: string): Promise<RateLimitResult> {
     const kvKey = await this.#kvKey(key);
-    for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-      const entry = await this.#kv.get(kvKey);
-      const now = this.#now();
-      const verdict = this.#judge(entry.value, now);
-      if (!verdict.ok) return result(verdict);
-      // Once the arrival time has passed the key is at full allowance, so
-      // the entry has no reason to outlive it.
-      const expireIn = Math.max(1, Math.ceil(verdict.next - now));
-      const commit = await this.#kv.atomic()
-        .check(entry)
-        .set(kvKey, verdict.next, { expireIn })
-        .commit();
-      if (commit.ok) return result(verdict);
-      // Jittered so that writers who collided do not collide again.
-      const delay = Math.random() * 2 ** Math.min(attempt, 6);
-      await new Promise((resolve) => setTimeout(resolve, delay));
-    }
-    throw new Error(
-      `Rate limiter "${this.config.name}" could not record a hit after ${MAX_ATTEMPTS} attempts`,
+    return await retryAtomic(
+      `rate limit "${this.config.name}"`,
+      async () => {
+        const entry = await this.#kv.get(kvKey);
+        const now = this.#now();
+        const verdict = this.#judge(entry.value, now);
+        if (!verdict.ok) return { value: result(verdict) };
+        // Once the arrival time has passed the key is at full allowance, so
+        // the entry has no reason to outlive it.
+        const expireIn = Math.max(1, Math.ceil(verdict.next - now));
+        const op = this.#kv.atomic()
+          .check(entry)
+          .set(kvKey, verdict.next, { expireIn });
+        return { op, value: result(verdict) };
+      },
+      () =>
+        new Error(
+          `Rate limiter "${this.config.name}" could not record a hit among too many concurrent ones`,
+        ),
     );
   }
 
@@ -153,13 +154,13 @@ export class RateLimiter {
 
   async #kvKey(key: string): Promise<Deno.KvKey> {
     if (key.length <= MAX_RAW_KEY_LENGTH) {
-      return ["rate_limit", this.config.name, key];
+      return rateLimitKey(this.config.name, key);
     }
     const digest = await crypto.subtle.digest(
       "SHA-256",
       new TextEncoder().encode(key),
     );
-    return ["rate_limit", this.config.name, new Uint8Array(digest)];
+    return rateLimitKey(this.config.name, new Uint8Array(digest));
   }
 }
 

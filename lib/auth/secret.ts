@@ -1,12 +1,12 @@
 /** The key that signs access tokens: derived from a configured secret, or generated once and kept in KV. */
+import { signingKeyKey } from "../db/_keys.ts";
+import { retryAtomic } from "../db/_kv.ts";
+import { type KvRow, stageRows } from "../db/rows.ts";
 
 /** Fewest characters accepted in `--secret` / `HEARTH_SECRET`; shorter ones are guessable offline from any token. */
 export const MIN_SECRET_LENGTH = 16;
 /** Bytes in a generated signing key, the output size of HMAC-SHA-256. */
 export const KEY_BYTES = 32;
-
-const KEY: Deno.KvKey = ["config", "jwt_key"];
-const MAX_ATTEMPTS = 10;
 
 /** The token signing key: SHA-256 of `secret` when one is given, else the key stored in KV, generated on first use. */
 export async function loadSigningKey(
@@ -15,31 +15,24 @@ export async function loadSigningKey(
 ): Promise<Uint8Array> {
   // An empty value is how an unset environment variable usually arrives.
   if (secret !== undefined && secret !== "") return await deriveKey(secret);
-  for (let attempt = 1;; attempt++) {
-    try {
-      const entry = await kv.get<Uint8Array>(KEY);
-      if (entry.value !== null) return checkStored(entry.value);
+  return await retryAtomic(
+    "the token signing key",
+    async () => {
+      const entry = await kv.get<Uint8Array>(signingKeyKey);
+      if (entry.value !== null) return { value: checkStored(entry.value) };
       const key = crypto.getRandomValues(new Uint8Array(KEY_BYTES));
       // Only the first of several instances starting together may write; the
       // others lose the check and read the winner's key on the next pass.
-      const result = await kv.atomic().check(entry).set(KEY, key).commit();
-      if (result.ok) return key;
-    } catch (err) {
-      // Two processes opening one SQLite file at once can briefly see it
-      // locked; that passes, anything else is a real failure.
-      if (!isLockedError(err) || attempt >= MAX_ATTEMPTS) throw err;
-    }
-    if (attempt >= MAX_ATTEMPTS) {
-      throw new Error("Could not load or store the token signing key");
-    }
-    await new Promise((resolve) =>
-      setTimeout(resolve, Math.random() * 20 * attempt)
-    );
-  }
+      const op = stageRows(kv.atomic().check(entry), [signingKeyRow(key)]);
+      return { op, value: key };
+    },
+    () => new Error("Could not load or store the token signing key"),
+  );
 }
 
-function isLockedError(err: unknown): boolean {
-  return err instanceof Error && /database is locked/i.test(err.message);
+/** The row a signing key is stored as (an import restores it through this). */
+export function signingKeyRow(key: Uint8Array): KvRow {
+  return { key: signingKeyKey, value: key };
 }
 
 async function deriveKey(secret: string): Promise<Uint8Array> {
@@ -59,7 +52,7 @@ function checkStored(value: unknown): Uint8Array {
   // Replacing a damaged key would silently log everyone out; stop instead.
   if (!(value instanceof Uint8Array) || value.length < KEY_BYTES) {
     throw new Error(
-      `Stored token signing key at ${JSON.stringify(KEY)} is invalid`,
+      `Stored token signing key at ${JSON.stringify(signingKeyKey)} is invalid`,
     );
   }
   return value;

@@ -3,14 +3,13 @@
  * shape: references point at records that came earlier, names and ids are
  * unique, each channel's messages run 1, 2, 3 … up to its counter, a file's
  * chunks come in order right before its metadata (or the note that it was
- * deleted while it was being exported) and hash to its sha256, and
- * the trailer agrees with what came before it. Export runs every record it
+ * deleted while it was being exported) and hash to its sha256 (those rules
+ * live in `_file_runs.ts`), and the trailer agrees with what came before it. Export runs every record it
  * writes through these rules and import every record it reads, so a backup
  * that was written can always be read back.
  */
-import { createHash, type Hash } from "node:crypto";
 import { KEY_BYTES } from "../auth/secret.ts";
-import { CHUNK_SIZE } from "../files/store.ts";
+import { FileRuns } from "./_file_runs.ts";
 import {
   type BackupCounts,
   BackupError,
@@ -29,14 +28,6 @@ export interface ChannelTally {
   members: number;
 }
 
-interface OpenFile {
-  id: string;
-  next: number;
-  size: number;
-  shortChunk: boolean;
-  hash: Hash;
-}
-
 /** Checks records one by one; `finish` checks the whole. */
 export class BackupChecker {
   readonly counts: BackupCounts = emptyCounts();
@@ -46,14 +37,11 @@ export class BackupChecker {
   #userNames = new Set<string>();
   #channelNames = new Set<string>();
   #members = new Set<string>();
-  #files = new Set<string>();
-  /** File ids that messages point at, with the first line that did. */
-  #referenced = new Map<string, number>();
-  #open: OpenFile | null = null;
+  #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
   get openChunks(): number {
-    return this.#open?.next ?? 0;
+    return this.#files.openChunks;
   }
 
   /**
@@ -64,18 +52,7 @@ export class BackupChecker {
     const fail = (message: string): never => {
       throw new BackupError(message, line);
     };
-    if (this.#open !== null && record.type !== "chunk") {
-      const closes = record.type === "file"
-        ? record.file.id
-        : record.type === "file_dropped"
-        ? record.fileId
-        : null;
-      if (closes !== this.#open.id) {
-        fail(
-          `the chunks of file "${this.#open.id}" are not followed by its file record`,
-        );
-      }
-    }
+    this.#files.requireNext(record, fail);
     switch (record.type) {
       case "signing_key":
         if (this.counts.signingKeys > 0) fail("a second signing key");
@@ -150,15 +127,17 @@ export class BackupChecker {
         return;
       }
       case "chunk":
-        return this.#chunk(record, bytes, fail);
+        this.#files.chunk(record, bytes, fail);
+        this.counts.chunks++;
+        return;
       case "file":
-        return this.#file(record, fail);
+        this.#files.file(record.file, fail);
+        this.#requireChannel(record.file.channelId, fail);
+        this.#requireUser(record.file.uploaderId, fail);
+        this.counts.files++;
+        return;
       case "file_dropped":
-        // Checked above: it follows chunks of this very file.
-        if (this.#open === null) {
-          fail(`file "${record.fileId}" is dropped without any chunks`);
-        }
-        this.#open = null;
+        this.#files.dropped(record.fileId, fail);
         this.counts.droppedFiles++;
         return;
       case "revoked_token":
@@ -210,11 +189,7 @@ export class BackupChecker {
 
   /** The checks that need every record: open chunk runs, message runs, file references. */
   checkComplete(): void {
-    if (this.#open !== null) {
-      throw new BackupError(
-        `the chunks of file "${this.#open.id}" are not followed by its file record`,
-      );
-    }
+    this.#files.requireClosed();
     for (const [id, channel] of this.channels) {
       if (channel.messages !== channel.lastSeq) {
         throw new BackupError(
@@ -222,13 +197,7 @@ export class BackupChecker {
         );
       }
     }
-    for (const [fileId, line] of this.#referenced) {
-      if (!this.#files.has(fileId)) {
-        throw new BackupError(
-          `the message at line ${line} points at file "${fileId}", which the backup does not hold`,
-        );
-      }
-    }
+    this.#files.requireReferenced();
   }
 
   #message(
@@ -250,75 +219,9 @@ export class BackupChecker {
       );
     }
     this.#requireUser(message.author.id, fail);
-    if (message.file !== null && !this.#referenced.has(message.file.id)) {
-      this.#referenced.set(message.file.id, line);
-    }
+    if (message.file !== null) this.#files.reference(message.file.id, line);
     channel.messages++;
     this.counts.messages++;
-  }
-
-  #chunk(
-    record: RecordOf<"chunk">,
-    bytes: Uint8Array | undefined,
-    fail: (message: string) => never,
-  ): void {
-    if (bytes === undefined || bytes.length === 0) fail("an empty chunk");
-    if (bytes.length > CHUNK_SIZE) {
-      fail(`a chunk of ${bytes.length} bytes, over ${CHUNK_SIZE}`);
-    }
-    let open = this.#open;
-    if (open === null || open.id !== record.fileId) {
-      if (open !== null) {
-        fail(
-          `the chunks of file "${open.id}" are not followed by its file record`,
-        );
-      }
-      if (this.#files.has(record.fileId)) {
-        fail(`file "${record.fileId}" appears twice`);
-      }
-      open = {
-        id: record.fileId,
-        next: 0,
-        size: 0,
-        shortChunk: false,
-        hash: createHash("sha256"),
-      };
-      this.#open = open;
-    }
-    if (record.n !== open.next) {
-      fail(
-        `chunk ${record.n} of file "${open.id}" where ${open.next} comes next`,
-      );
-    }
-    if (open.shortChunk) {
-      fail(`chunk ${record.n} of file "${open.id}" follows a short chunk`);
-    }
-    open.shortChunk = bytes.length < CHUNK_SIZE;
-    open.size += bytes.length;
-    open.next++;
-    open.hash.update(bytes);
-    this.counts.chunks++;
-  }
-
-  #file(record: RecordOf<"file">, fail: (message: string) => never): void {
-    const meta = record.file;
-    if (this.#files.has(meta.id)) fail(`file "${meta.id}" appears twice`);
-    const open = this.#open;
-    const size = open?.size ?? 0;
-    const sha256 = (open?.hash ?? createHash("sha256")).digest("hex");
-    this.#open = null;
-    if (size !== meta.size) {
-      fail(
-        `file "${meta.id}" has ${size} bytes of chunks but a size of ${meta.size}`,
-      );
-    }
-    if (sha256 !== meta.sha256) {
-      fail(`the chunks of file "${meta.id}" do not match its sha256`);
-    }
-    this.#requireChannel(meta.channelId, fail);
-    this.#requireUser(meta.uploaderId, fail);
-    this.#files.add(meta.id);
-    this.counts.files++;
   }
 
   #requireUser(id: string, fail: (message: string) => never): void {

@@ -2,17 +2,7 @@
 // export runs; when SQLite briefly reports it locked, the read is repeated
 // (a list resumes after the last entry it returned) instead of failing.
 
-const MAX_ATTEMPTS = 20;
-
-function isLocked(error: unknown): boolean {
-  return error instanceof Error && /database is locked/i.test(error.message);
-}
-
-function pause(attempt: number): Promise<void> {
-  return new Promise((resolve) =>
-    setTimeout(resolve, Math.min(200, 5 * 2 ** attempt) * Math.random())
-  );
-}
+import { LockRetries } from "../db/_kv.ts";
 
 /** Every entry `selector` matches, in key order, read with strong consistency. */
 export async function* scan<T>(
@@ -21,7 +11,7 @@ export async function* scan<T>(
   batchSize = 100,
 ): AsyncGenerator<Deno.KvEntry<T>> {
   let cursor: string | undefined;
-  let attempt = 0;
+  const retries = new LockRetries();
   while (true) {
     const entries = kv.list<T>(selector, {
       consistency: "strong",
@@ -31,13 +21,12 @@ export async function* scan<T>(
     try {
       for await (const entry of entries) {
         cursor = entries.cursor;
-        attempt = 0;
+        retries.reset();
         yield entry;
       }
       return;
     } catch (error) {
-      if (!isLocked(error) || ++attempt >= MAX_ATTEMPTS) throw error;
-      await pause(attempt);
+      await retries.afterError(error);
     }
   }
 }
@@ -47,12 +36,12 @@ export async function readMany(
   kv: Deno.Kv,
   keys: Deno.KvKey[],
 ): Promise<Deno.KvEntryMaybe<unknown>[]> {
-  for (let attempt = 1;; attempt++) {
+  const retries = new LockRetries();
+  while (true) {
     try {
       return await kv.getMany<unknown[]>(keys, { consistency: "strong" });
     } catch (error) {
-      if (!isLocked(error) || attempt >= MAX_ATTEMPTS) throw error;
-      await pause(attempt);
+      await retries.afterError(error);
     }
   }
 }

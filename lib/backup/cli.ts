@@ -1,6 +1,6 @@
 /** The `hearth export` and `hearth import` commands. */
 import { parseArgs } from "node:util";
-import { openDb } from "../db/mod.ts";
+import { openDatabase } from "../db/open.ts";
 import { exportBackup } from "./export.ts";
 import { type BackupCounts, BackupError } from "./format.ts";
 import {
@@ -139,7 +139,7 @@ async function runExport(
   }
   let kv: Deno.Kv;
   try {
-    kv = await openDb(db);
+    kv = await openDatabase(db);
   } catch (error) {
     io.printError(
       `hearth export: cannot open ${db}: ${(error as Error).message}`,
@@ -177,7 +177,7 @@ async function runImport(db: string, io: CommandIo): Promise<number> {
   }
   let kv: Deno.Kv;
   try {
-    kv = await openDb(db);
+    kv = await openDatabase(db);
   } catch (error) {
     io.printError(
       `hearth import: cannot open ${db}: ${(error as Error).message}`,

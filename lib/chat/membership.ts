@@ -10,22 +10,17 @@ import type { User } from "../db/users.ts";
 import { memberEvent } from "../realtime/hub.ts";
 import type { Services } from "../services.ts";
 import type { Member } from "../shared/wire.ts";
-import type { ChannelMember, ChannelOwner } from "./standing.ts";
+import type { ChannelJoiner, ChannelMember, ChannelOwner } from "./standing.ts";
 
 /** A member as the API shows it: a user and whether they are online. */
 export interface MemberView extends User {
   online: boolean;
 }
 
-/**
- * Joins a public channel and tells its sockets, so member lists update live.
- * Joining twice is a no-op; a private channel answers 403 `private_channel`.
- */
-export async function join(
-  services: Services,
-  user: User,
-  channelId: string,
-): Promise<Channel> {
+/** Joins a channel and tells its sockets, so member lists update live; twice is a no-op. */
+export async function join(joiner: ChannelJoiner): Promise<Channel> {
+  const { services, user } = joiner;
+  const channelId = joiner.channel.id;
   const channel = await joinChannel(services.kv, channelId, user.id);
   announceJoin(services, channelId, user);
   return channel;

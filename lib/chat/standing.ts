@@ -103,6 +103,44 @@ export class ChannelOwner {
   }
 }
 
+/** Someone who may join a channel: anyone, for a public one; only its members, for a private one. */
+export class ChannelJoiner {
+  // Makes the type nominal: no object literal can pass for one.
+  readonly #proof = true;
+
+  private constructor(
+    /** The instance's services, for the use case to act with. */
+    readonly services: Services,
+    /** Who is acting. */
+    readonly user: User,
+    /** The channel as it stood when standing was checked. */
+    readonly channel: ChannelRecord,
+  ) {}
+
+  /** The joiner; 404 `channel_not_found` for an unknown channel, 403 `private_channel` for a private one. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelJoiner> {
+    const { channel, joinedAt } = await getMembership(
+      services.kv,
+      channelId,
+      user.id,
+    );
+    if (channel === null) throw channelNotFound(channelId);
+    // A channel's privacy never changes, so this read cannot go stale.
+    if (channel.private && joinedAt === null) {
+      throw new ApiError(
+        403,
+        "private_channel",
+        `Channel "${channel.name}" is private; ask its owner to add you`,
+      );
+    }
+    return new ChannelJoiner(services, user, channel);
+  }
+}
+
 /** The caller's standing as a member of `channelId`, or a 404/403 (see {@linkcode ChannelMember.check}). */
 export function channelMember(
   services: Services,
@@ -110,6 +148,15 @@ export function channelMember(
   user: User,
 ): Promise<ChannelMember> {
   return ChannelMember.check(services, channelId, user);
+}
+
+/** The caller's standing as someone who may join `channelId`, or a 404/403 (see {@linkcode ChannelJoiner.check}). */
+export function channelJoiner(
+  services: Services,
+  channelId: string,
+  user: User,
+): Promise<ChannelJoiner> {
+  return ChannelJoiner.check(services, channelId, user);
 }
 
 /** The caller's standing as the owner of `channelId`, or a 404/403 (see {@linkcode ChannelOwner.check}). */

@@ -1,9 +1,14 @@
 import assert from "node:assert/strict";
-import { createChannel } from "../db/channels.ts";
+import { createChannel, getChannel } from "../db/channels.ts";
 import { isMember } from "../db/members.ts";
 import { account, withServices } from "./_test_services.ts";
-import { addPerson } from "./membership.ts";
-import { ChannelMember, channelMember, channelOwner } from "./standing.ts";
+import { addPerson, join } from "./membership.ts";
+import {
+  channelJoiner,
+  ChannelMember,
+  channelMember,
+  channelOwner,
+} from "./standing.ts";
 
 Deno.test("channelMember() proves membership: 404 for unknown channels, 403 for non-members", () =>
   withServices(async (services) => {
@@ -59,4 +64,32 @@ Deno.test("channelOwner() lets only the owner add people, to private channels to
       status: 404,
       code: "channel_not_found",
     });
+  }));
+
+Deno.test("channelJoiner() refuses private channels with 403 and unknown ones with 404", () =>
+  withServices(async (services) => {
+    const { kv } = services;
+    const alice = await account(services, "alice");
+    const bob = await account(services, "bob");
+    const secret = await createChannel(kv, alice.id, {
+      name: "secret",
+      private: true,
+    });
+    await assert.rejects(channelJoiner(services, secret.id, bob), {
+      status: 403,
+      code: "private_channel",
+    });
+    assert.equal(await isMember(kv, secret.id, bob.id), false);
+    assert.equal((await getChannel(kv, secret.id))!.memberCount, 1);
+    // A member of a private channel may "join" again harmlessly.
+    const again = await join(await channelJoiner(services, secret.id, alice));
+    assert.equal(again.memberCount, 1);
+    await assert.rejects(channelJoiner(services, "missing", bob), {
+      status: 404,
+      code: "channel_not_found",
+    });
+    const open = await createChannel(kv, alice.id, { name: "open" });
+    const joined = await join(await channelJoiner(services, open.id, bob));
+    assert.equal(joined.memberCount, 2);
+    assert.equal(await isMember(kv, open.id, bob.id), true);
   }));

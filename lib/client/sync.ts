@@ -59,11 +59,33 @@ export function createSync(state: ChatState) {
   /** Reloads the channel list (unread badges). */
   async function refreshChannels(): Promise<void> {
     try {
-      state.channels.value = await api<ChannelView[]>("/channels");
+      const fresh = await api<ChannelView[]>("/channels");
+      state.channels.value = keepNewer(fresh, state.channels.value);
     } catch {
       // Offline: the banner says so; the next reconnect resyncs the list.
     }
   }
 
   return { loadOlder, markSeen, refreshChannels };
+}
+
+/**
+ * The reloaded list, except where an `activity` frame that came while the
+ * request was in flight already counted newer messages: those channels keep
+ * the newer seq, with the messages past the reloaded one counted as unread.
+ */
+export function keepNewer(
+  fresh: ChannelView[],
+  held: ChannelView[],
+): ChannelView[] {
+  const byId = new Map(held.map((c) => [c.id, c]));
+  return fresh.map((channel) => {
+    const local = byId.get(channel.id);
+    if (!local || local.lastSeq <= channel.lastSeq) return channel;
+    return {
+      ...channel,
+      lastSeq: local.lastSeq,
+      unread: channel.unread + local.lastSeq - channel.lastSeq,
+    };
+  });
 }

@@ -9,6 +9,7 @@ import {
   userChannelKey,
 } from "./_keys.ts";
 import { getManyChunked, u64ToNumber } from "./_kv.ts";
+import { channelRows, membershipRows, stageRows } from "./rows.ts";
 
 /** A channel as stored in KV; counts and seqs live under their own keys. */
 export interface ChannelRecord {
@@ -61,10 +62,10 @@ export function stageNewChannel(
   channel: ChannelRecord,
 ): Deno.AtomicOperation {
   const nameKey = channelNameKey(channel.name.toLowerCase());
-  return op
-    .check({ key: nameKey, versionstamp: null })
-    .set(channelKey(channel.id), channel)
-    .set(nameKey, channel.id);
+  return stageRows(
+    op.check({ key: nameKey, versionstamp: null }),
+    channelRows(channel),
+  );
 }
 
 /** Adds a membership (both rows and the count) to `op`, only if not a member yet. */
@@ -74,12 +75,9 @@ export function stageJoin(
   userId: string,
   joinedAt: string,
 ): Deno.AtomicOperation {
-  const key = memberKey(channelId, userId);
   // The null check makes a concurrent double join fail instead of counting twice.
-  return op
-    .check({ key, versionstamp: null })
-    .set(key, joinedAt)
-    .set(userChannelKey(userId, channelId), joinedAt)
+  op.check({ key: memberKey(channelId, userId), versionstamp: null });
+  return stageRows(op, membershipRows(channelId, userId, joinedAt))
     .sum(memberCountKey(channelId), PLUS_ONE);
 }
 

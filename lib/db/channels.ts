@@ -20,7 +20,7 @@ import {
   readMarkerKey,
   userChannelsPrefix,
 } from "./_keys.ts";
-import { backoff, commit, MAX_ATTEMPTS, now, writeConflict } from "./_kv.ts";
+import { now, retryAtomic, retryWrites } from "./_kv.ts";
 
 export {
   type Channel,
@@ -63,7 +63,7 @@ export async function createChannel(
     createdAt: now(),
   };
   const nameKey = channelNameKey(name.toLowerCase());
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return await retryAtomic(`channel "${name}"`, async () => {
     // Read first for a clear 409; the check inside stageNewChannel closes the race.
     if ((await kv.get(nameKey)).value !== null) {
       throw new ApiError(
@@ -74,13 +74,15 @@ export async function createChannel(
     }
     const op = stageNewChannel(kv.atomic(), record);
     stageJoin(op, record.id, ownerId, record.createdAt);
-    const result = await commit(op);
-    if (result.ok) {
-      return { ...record, memberCount: 1, lastSeq: 0, unread: 0, joined: true };
-    }
-    await backoff(attempt);
-  }
-  throw writeConflict(`channel "${name}"`);
+    const channel: Channel = {
+      ...record,
+      memberCount: 1,
+      lastSeq: 0,
+      unread: 0,
+      joined: true,
+    };
+    return { op, value: channel };
+  });
 }
 
 /**
@@ -178,14 +180,11 @@ export async function markRead(
   // `max` keeps the larger of stored and new marker inside KV itself, so
   // concurrent or out-of-order marks can never move it back. lastSeq only
   // grows, so clamping to a value read just before stays correct.
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const op = kv.atomic()
-      .max(readMarkerKey(userId, channelId), BigInt(target));
-    // No checks, so only a locked database can make this fail.
-    if ((await commit(op)).ok) return;
-    await backoff(attempt);
-  }
-  throw writeConflict("the read marker");
+  // No checks, so only a locked database can make this fail.
+  await retryWrites(
+    "the read marker",
+    () => kv.atomic().max(readMarkerKey(userId, channelId), BigInt(target)),
+  );
 }
 
 /** The ids of the channels a user belongs to, without reading the channels. */

@@ -9,14 +9,7 @@ import {
   toChannels,
 } from "./_channel_store.ts";
 import { channelKey, memberKey, membersPrefix, userKey } from "./_keys.ts";
-import {
-  backoff,
-  commit,
-  getManyChunked,
-  MAX_ATTEMPTS,
-  now,
-  writeConflict,
-} from "./_kv.ts";
+import { getManyChunked, now, retryAtomic } from "./_kv.ts";
 import {
   getUserRecordByName,
   toPublicUser,
@@ -36,7 +29,8 @@ async function readMembership(kv: Deno.Kv, channelId: string, userId: string) {
 
 /**
  * Joins a channel and returns it; joining twice is a no-op. 404 for an unknown
- * channel, 403 `private_channel` for a private one the user is not in.
+ * channel. Who may join (not everyone, for a private channel) is the caller's
+ * rule (see `lib/chat/standing.ts`).
  */
 export async function joinChannel(
   kv: Deno.Kv,
@@ -44,28 +38,16 @@ export async function joinChannel(
   userId: string,
 ): Promise<Channel> {
   if (!isChannelId(channelId)) throw channelNotFound(channelId);
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  const channel = await retryAtomic("the membership", async () => {
     const [channel, member] = await readMembership(kv, channelId, userId);
     if (member.value === null) {
-      if (channel.value.private) {
-        throw new ApiError(
-          403,
-          "private_channel",
-          `Channel "${channel.value.name}" is private; ask its owner to add you`,
-        );
-      }
-      const result = await commit(
-        stageJoin(kv.atomic(), channelId, userId, now()),
-      );
-      if (!result.ok) {
-        await backoff(attempt);
-        continue;
-      }
+      const op = stageJoin(kv.atomic(), channelId, userId, now());
+      return { op, value: channel.value };
     }
-    const [view] = await toChannels(kv, [channel.value], userId, true);
-    return view;
-  }
-  throw writeConflict("the membership");
+    return { value: channel.value };
+  });
+  const [view] = await toChannels(kv, [channel], userId, true);
+  return view;
 }
 
 /** Leaves a channel; leaving one you are not in is a no-op. 404 for an unknown channel. */
@@ -75,16 +57,12 @@ export async function leaveChannel(
   userId: string,
 ): Promise<void> {
   if (!isChannelId(channelId)) throw channelNotFound(channelId);
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  await retryAtomic("the membership", async () => {
     const [, member] = await readMembership(kv, channelId, userId);
-    if (member.value === null) return;
-    const result = await commit(
-      stageLeave(kv.atomic(), member, channelId, userId),
-    );
-    if (result.ok) return;
-    await backoff(attempt);
-  }
-  throw writeConflict("the membership");
+    if (member.value === null) return { value: undefined };
+    const op = stageLeave(kv.atomic(), member, channelId, userId);
+    return { op, value: undefined };
+  });
 }
 
 /**
@@ -108,16 +86,12 @@ export async function addMember(
       `User "${username}" not found`,
     );
   }
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return await retryAtomic("the membership", async () => {
     const member = await kv.get(memberKey(channelId, user.id));
-    if (member.value !== null) return toPublicUser(user);
-    const result = await commit(
-      stageJoin(kv.atomic(), channelId, user.id, now()),
-    );
-    if (result.ok) return toPublicUser(user);
-    await backoff(attempt);
-  }
-  throw writeConflict("the membership");
+    if (member.value !== null) return { value: toPublicUser(user) };
+    const op = stageJoin(kv.atomic(), channelId, user.id, now());
+    return { op, value: toPublicUser(user) };
+  });
 }
 
 /** A channel's members as public users, by username; empty for an unknown channel. */

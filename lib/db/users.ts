@@ -8,7 +8,8 @@ import {
   stageNewChannel,
 } from "./_channel_store.ts";
 import { channelNameKey, userKey, userNameKey } from "./_keys.ts";
-import { backoff, commit, MAX_ATTEMPTS, now, writeConflict } from "./_kv.ts";
+import { now, retryAtomic } from "./_kv.ts";
+import { stageUser } from "./rows.ts";
 
 /** A user as the API shows it. */
 export interface User {
@@ -65,16 +66,13 @@ export async function createUser(kv: Deno.Kv, input: NewUser): Promise<User> {
     passwordHash: input.passwordHash,
   };
   const nameKey = userNameKey(username.toLowerCase());
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return await retryAtomic(`user "${username}"`, async () => {
     const [nameEntry, generalEntry] = await kv.getMany<[string, string]>([
       nameKey,
       channelNameKey(GENERAL_CHANNEL_NAME),
     ]);
     if (nameEntry.value !== null) throw usernameTaken(username);
-    const op = kv.atomic()
-      .check({ key: nameKey, versionstamp: null })
-      .set(userKey(record.id), record)
-      .set(nameKey, record.id);
+    const op = stageUser(kv.atomic(), record);
     let generalId = generalEntry.value;
     if (generalId === null) {
       // First account: it owns `general`. If another first sign-up wins the
@@ -91,11 +89,8 @@ export async function createUser(kv: Deno.Kv, input: NewUser): Promise<User> {
       generalId = general.id;
     }
     stageJoin(op, generalId, record.id, createdAt);
-    const result = await commit(op);
-    if (result.ok) return toPublicUser(record);
-    await backoff(attempt);
-  }
-  throw writeConflict(`user "${username}"`);
+    return { op, value: toPublicUser(record) };
+  });
 }
 
 /** The stored user (with its password hash) by id, or null. */
@@ -142,20 +137,16 @@ export async function updateDisplayName(
   displayName: string,
 ): Promise<User> {
   const name = normalizeDisplayName(displayName);
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  return await retryAtomic("the display name", async () => {
     const entry = await kv.get<UserRecord>(userKey(id));
     if (entry.value === null) {
       throw new ApiError(404, "user_not_found", `User "${id}" not found`);
     }
     const record = { ...entry.value, displayName: name };
     // check(entry) so a concurrent edit of the record is never overwritten.
-    const result = await commit(
-      kv.atomic().check(entry).set(entry.key, record),
-    );
-    if (result.ok) return toPublicUser(record);
-    await backoff(attempt);
-  }
-  throw writeConflict("the display name");
+    const op = kv.atomic().check(entry).set(entry.key, record);
+    return { op, value: toPublicUser(record) };
+  });
 }
 
 function usernameTaken(username: string): ApiError {

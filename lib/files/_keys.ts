@@ -1,23 +1,15 @@
-// Every KV key of the file store lives here, so nothing else spells them.
+// The file store's keys come from the one registry (`lib/db/_keys.ts`); the
+// deletions below walk them.
+import { retryWrites } from "../db/_kv.ts";
+import { chunksPrefix, fileKey, pendingKey, startedKey } from "../db/_keys.ts";
 
-/** `["files", id]`: a committed file's metadata. */
-export const fileKey = (id: string): Deno.KvKey => ["files", id];
-
-/** `["file_chunks", id, n]`: the n-th 64 KiB chunk of a file's bytes. */
-export const chunkKey = (id: string, n: number): Deno.KvKey => [
-  "file_chunks",
-  id,
-  n,
-];
-
-/** `["pending_uploads", id]`: an upload in progress, with a time to live. */
-export const pendingKey = (id: string): Deno.KvKey => ["pending_uploads", id];
-
-/** `["upload_started", id] -> ms`: durable in-progress record the sweeper reads. */
-export const startedKey = (id: string): Deno.KvKey => ["upload_started", id];
-
-/** The prefix under which every upload-in-progress record lives. */
-export const STARTED_PREFIX: Deno.KvKey = ["upload_started"];
+export {
+  chunkKey,
+  fileKey,
+  pendingKey,
+  STARTED_PREFIX,
+  startedKey,
+} from "../db/_keys.ts";
 
 // Chunks are read (KV has no key-only listing) and deleted a page at a time to keep memory flat.
 const DELETE_PAGE = 10;
@@ -30,13 +22,19 @@ export async function deleteFileChunks(
   let keys: Deno.KvKey[] = [];
   const drop = async () => {
     if (keys.length === 0) return;
-    const op = kv.atomic();
-    for (const key of keys) op.delete(key);
-    const res = await op.commit();
-    if (!res.ok) throw new Error(`Deleting chunks of file "${fileId}" failed`);
+    const page = keys;
+    await retryWrites(
+      `the chunks of file "${fileId}"`,
+      () => {
+        const op = kv.atomic();
+        for (const key of page) op.delete(key);
+        return op;
+      },
+      () => new Error(`Deleting chunks of file "${fileId}" failed`),
+    );
     keys = [];
   };
-  const entries = kv.list({ prefix: ["file_chunks", fileId] }, {
+  const entries = kv.list({ prefix: chunksPrefix(fileId) }, {
     batchSize: DELETE_PAGE,
   });
   for await (const entry of entries) {
@@ -57,9 +55,9 @@ export async function abandonUpload(
   }
   await deleteFileChunks(kv, fileId);
   // Markers go last: if this process dies midway, the sweeper still finds the upload.
-  const res = await kv.atomic()
-    .delete(pendingKey(fileId))
-    .delete(startedKey(fileId))
-    .commit();
-  if (!res.ok) throw new Error(`Clearing upload "${fileId}" failed`);
+  await retryWrites(
+    `upload "${fileId}"`,
+    () => kv.atomic().delete(pendingKey(fileId)).delete(startedKey(fileId)),
+    () => new Error(`Clearing upload "${fileId}" failed`),
+  );
 }

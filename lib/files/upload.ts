@@ -1,5 +1,5 @@
 import { sanitizeFileName } from "./names.ts";
-import { writeFileChunks } from "./store.ts";
+import { writeFileChunks } from "./chunk_writer.ts";
 import { imageSize } from "./image_size.ts";
 import { detectType } from "./types.ts";
 

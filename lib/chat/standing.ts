@@ -4,8 +4,9 @@
  * can run without the check, and each rule of who may do what lives here once.
  * Roles will add their standings here.
  *
- * Both are classes with a private constructor and a private field: TypeScript
- * types them by name, so only the lookups below can make one.
+ * Each standing is a class whose constructor only the class itself may call
+ * and which carries a private field: TypeScript then types it by name, so an
+ * object literal cannot pass for one and only the checks below make one.
  */
 import { channelNotFound, type ChannelRecord } from "../db/_channel_store.ts";
 import { getMembership } from "../db/channels.ts";
@@ -13,12 +14,9 @@ import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 
-/** A member of a channel: they may read it, post, upload, and open its socket. */
-export class ChannelMember {
-  // Makes the type nominal: no object literal can pass for one.
-  readonly #proof = true;
-
-  private constructor(
+/** What every standing holds: who acts, in which channel, with what. */
+abstract class Standing {
+  protected constructor(
     /** The instance's services, for the use case to act with. */
     readonly services: Services,
     /** Who is acting. */
@@ -26,6 +24,16 @@ export class ChannelMember {
     /** The channel as it stood when standing was checked. */
     readonly channel: ChannelRecord,
   ) {}
+
+  /** The channel's id. */
+  get channelId(): string {
+    return this.channel.id;
+  }
+}
+
+/** A member of a channel: they may read it, post, upload, and open its socket. */
+export class ChannelMember extends Standing {
+  readonly #member = true;
 
   /** The member, or null when the channel is unknown or the user is not in it. */
   static async find(
@@ -48,12 +56,7 @@ export class ChannelMember {
     channelId: string,
     user: User,
   ): Promise<ChannelMember> {
-    const { channel, joinedAt } = await getMembership(
-      services.kv,
-      channelId,
-      user.id,
-    );
-    if (channel === null) throw channelNotFound(channelId);
+    const { channel, joinedAt } = await existing(services, channelId, user);
     if (joinedAt === null) {
       throw new ApiError(
         403,
@@ -63,59 +66,11 @@ export class ChannelMember {
     }
     return new ChannelMember(services, user, channel);
   }
-
-  /** The channel's id. */
-  get channelId(): string {
-    return this.channel.id;
-  }
-}
-
-/** The owner of a channel: they add people to it. */
-export class ChannelOwner {
-  // Makes the type nominal: no object literal can pass for one.
-  readonly #proof = true;
-
-  private constructor(
-    /** The instance's services, for the use case to act with. */
-    readonly services: Services,
-    /** Who is acting. */
-    readonly user: User,
-    /** The channel as it stood when standing was checked. */
-    readonly channel: ChannelRecord,
-  ) {}
-
-  /** The owner; 404 `channel_not_found` for an unknown channel, 403 `not_owner` for anyone else. */
-  static async check(
-    services: Services,
-    channelId: string,
-    user: User,
-  ): Promise<ChannelOwner> {
-    const { channel } = await getMembership(services.kv, channelId, user.id);
-    if (channel === null) throw channelNotFound(channelId);
-    if (channel.ownerId !== user.id) {
-      throw new ApiError(
-        403,
-        "not_owner",
-        `Only the owner of channel "${channel.name}" can add members`,
-      );
-    }
-    return new ChannelOwner(services, user, channel);
-  }
 }
 
 /** Someone who may join a channel: anyone, for a public one; only its members, for a private one. */
-export class ChannelJoiner {
-  // Makes the type nominal: no object literal can pass for one.
-  readonly #proof = true;
-
-  private constructor(
-    /** The instance's services, for the use case to act with. */
-    readonly services: Services,
-    /** Who is acting. */
-    readonly user: User,
-    /** The channel as it stood when standing was checked. */
-    readonly channel: ChannelRecord,
-  ) {}
+export class ChannelJoiner extends Standing {
+  readonly #joiner = true;
 
   /** The joiner; 404 `channel_not_found` for an unknown channel, 403 `private_channel` for a private one. */
   static async check(
@@ -123,12 +78,7 @@ export class ChannelJoiner {
     channelId: string,
     user: User,
   ): Promise<ChannelJoiner> {
-    const { channel, joinedAt } = await getMembership(
-      services.kv,
-      channelId,
-      user.id,
-    );
-    if (channel === null) throw channelNotFound(channelId);
+    const { channel, joinedAt } = await existing(services, channelId, user);
     // A channel's privacy never changes, so this read cannot go stale.
     if (channel.private && joinedAt === null) {
       throw new ApiError(
@@ -138,6 +88,28 @@ export class ChannelJoiner {
       );
     }
     return new ChannelJoiner(services, user, channel);
+  }
+}
+
+/** The owner of a channel: they add people to it. */
+export class ChannelOwner extends Standing {
+  readonly #owner = true;
+
+  /** The owner; 404 `channel_not_found` for an unknown channel, 403 `not_owner` for anyone else. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelOwner> {
+    const { channel } = await existing(services, channelId, user);
+    if (channel.ownerId !== user.id) {
+      throw new ApiError(
+        403,
+        "not_owner",
+        `Only the owner of channel "${channel.name}" can add members`,
+      );
+    }
+    return new ChannelOwner(services, user, channel);
   }
 }
 
@@ -166,4 +138,15 @@ export function channelOwner(
   user: User,
 ): Promise<ChannelOwner> {
   return ChannelOwner.check(services, channelId, user);
+}
+
+// The channel and the user's membership of it; 404 when there is no channel.
+async function existing(services: Services, channelId: string, user: User) {
+  const { channel, joinedAt } = await getMembership(
+    services.kv,
+    channelId,
+    user.id,
+  );
+  if (channel === null) throw channelNotFound(channelId);
+  return { channel, joinedAt };
 }

@@ -3,10 +3,12 @@ import { createChannel, getChannel } from "../db/channels.ts";
 import { isMember } from "../db/members.ts";
 import { account, withServices } from "./_test_services.ts";
 import { addPerson, join } from "./membership.ts";
+import { postMessage } from "./messages.ts";
 import {
   channelJoiner,
   ChannelMember,
   channelMember,
+  type ChannelOwner,
   channelOwner,
 } from "./standing.ts";
 
@@ -93,3 +95,18 @@ Deno.test("channelJoiner() refuses private channels with 403 and unknown ones wi
     assert.equal(joined.memberCount, 2);
     assert.equal(await isMember(kv, open.id, bob.id), true);
   }));
+
+// Checked by the type checker, not run: if a standing could be made without
+// its check, or passed where another is wanted, these lines would compile,
+// each `@ts-expect-error` would be unused, and type checking would fail.
+export function _standingsAreNominal(owner: ChannelOwner) {
+  // @ts-expect-error an owner is not a member
+  void postMessage(owner, { content: "x" });
+  // @ts-expect-error nobody outside the class constructs one
+  new ChannelMember({} as never, {} as never, {} as never);
+  void postMessage(
+    // @ts-expect-error an object literal cannot pass for a member
+    { services: {}, user: {}, channel: {}, channelId: "x" },
+    { content: "x" },
+  );
+}

@@ -34,6 +34,7 @@ export default function ChatApp(props: ChatAppProps) {
   const [creating, setCreating] = useState(false);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
+  const root = useRef<HTMLDivElement>(null);
 
   const channel = store.channel.value;
   const joined = props.view === "channel" && channel?.joined === true;
@@ -45,6 +46,8 @@ export default function ChatApp(props: ChatAppProps) {
     // Hydration is done: switch times to the reader's clock and go live.
     store.clock.value = "local";
     live.current = startLive(store);
+    // Says "the chat is live" on the island's own root, for tests and tools.
+    root.current?.setAttribute("data-ready", "");
     const query = matchMedia(WIDE);
     const onWide = () => setWide(query.matches);
     onWide();
@@ -126,6 +129,7 @@ export default function ChatApp(props: ChatAppProps) {
   const label = channel ? `#${channel.name}` : "";
   return (
     <div
+      ref={root}
       class={drawer ? "app drawer-open" : "app"}
       data-members={!joined
         ? "none"

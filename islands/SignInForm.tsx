@@ -1,4 +1,4 @@
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 type Mode = "signin" | "register";
 
@@ -6,6 +6,10 @@ type Mode = "signin" | "register";
 export default function SignInForm() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  // The server's HTML has the buttons disabled: until this runs, a click
+  // would do nothing (or submit the password in the URL).
+  const [live, setLive] = useState(false);
+  useEffect(() => setLive(true), []);
 
   async function submit(event: Event, mode: Mode) {
     event.preventDefault();
@@ -58,13 +62,13 @@ export default function SignInForm() {
       />
       <p class="form-error" role="alert" aria-live="assertive">{error ?? ""}</p>
       <div class="auth-buttons">
-        <button type="submit" class="button" disabled={busy}>
+        <button type="submit" class="button" disabled={busy || !live}>
           Sign in
         </button>
         <button
           type="button"
           class="button secondary"
-          disabled={busy}
+          disabled={busy || !live}
           onClick={(e) => submit(e, "register")}
         >
           Create account

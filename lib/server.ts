@@ -1,7 +1,7 @@
 import { App } from "fresh";
 import manifest from "../fresh.gen.ts";
 import type { Config } from "./config.ts";
-import { requestLogger } from "./http/logger.ts";
+import { type Handler, requestIdOf, withEnvelope } from "./http/envelope.ts";
 import { log } from "./log.ts";
 import {
   closeServices,
@@ -21,14 +21,23 @@ export interface RunningServer {
   shutdown(): Promise<void>;
 }
 
-/** Builds the app for a set of services (usable without a listening socket). */
-export async function buildApp(services: Services): Promise<App<State>> {
-  const app = new App<State>({
-    manifest,
-    state: () => ({ services, requestId: crypto.randomUUID() }),
+/**
+ * Builds the request handler for a set of services (usable without a
+ * listening socket): the app inside the envelope that gives every response
+ * its security headers, request id and log line.
+ */
+export async function buildHandler(
+  services: Services,
+): Promise<Handler<Deno.ServeHandlerInfo<Deno.NetAddr>>> {
+  const app = new App<State>({ manifest });
+  // ctx.state starts empty (as in Fresh 2); the envelope chose the request id.
+  app.use(function seedState(ctx) {
+    ctx.state.services = services;
+    ctx.state.requestId = requestIdOf(ctx.req);
+    return ctx.next();
   });
-  app.use(requestLogger);
-  return await app.init();
+  await app.init();
+  return withEnvelope(app.handler());
 }
 
 /** Opens KV, builds the app and starts listening. */
@@ -36,12 +45,12 @@ export async function startServer(config: Config): Promise<RunningServer> {
   const services = await openServices(config);
   let server: Deno.HttpServer<Deno.NetAddr>;
   try {
-    const app = await buildApp(services);
+    const handler = await buildHandler(services);
     server = Deno.serve({
       port: config.port,
       hostname: config.host,
       onListen: () => {},
-    }, app.handler());
+    }, handler);
   } catch (error) {
     // A missing bundle or a busy port: release KV, workers and timers first.
     await closeServices(services);

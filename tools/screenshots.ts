@@ -53,7 +53,8 @@ async function main(): Promise<void> {
       });
       const door = await anon.newPage();
       await door.goto(base + "/");
-      await door.locator("hearth-island[data-hydrated]").waitFor();
+      await door.getByRole("button", { name: "Sign in", disabled: false })
+        .waitFor();
       await shot(door, `signin-desktop-${scheme}`);
       await anon.close();
 
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
       await shot(chat, `chat-desktop-${scheme}`);
       if (scheme === "light") {
         await chat.goto(base + "/browse");
-        await chat.locator("hearth-island[data-hydrated]").waitFor();
+        await chat.locator(".app[data-ready]").waitFor();
         await shot(chat, "browse-desktop-light");
         await openChat(chat, `${base}/c/${seeded.general}`);
         await chat.getByRole("button", { name: "New channel" }).click();
@@ -133,7 +134,7 @@ async function signedIn(
 
 async function openChat(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.locator("hearth-island[data-hydrated]").waitFor();
+  await page.locator(".app[data-ready]").waitFor();
   await page.locator(".banner").waitFor({ state: "detached" });
   // Inline images load lazily; wait until every one in view has arrived.
   await page.waitForFunction(() =>

@@ -43,7 +43,7 @@ export interface TestApp<State> {
   fetch(path: string | Request, init?: RequestInit): Promise<Response>;
 }
 
-/** Builds and initialises an app for `routes` whose files live in `project`. */
+/** Builds and initialises an app for `routes` whose files live in `project`; `state` seeds `ctx.state`. */
 export async function testApp<State>(
   project: TempProject,
   routes: Manifest["routes"],
@@ -52,7 +52,11 @@ export async function testApp<State>(
 ): Promise<TestApp<State>> {
   const app = new App<State>({
     manifest: { routes, islands, baseUrl: project.baseUrl },
-    state,
+  });
+  // ctx.state starts empty, as in Fresh 2: a first middleware fills it.
+  app.use(function seedState(ctx) {
+    Object.assign(ctx.state as object, state());
+    return ctx.next();
   });
   await app.init();
   const handler = app.handler();

@@ -31,14 +31,14 @@ export class Context<State> {
   readonly url: URL;
   /** The connection facts, including `remoteAddr`. */
   readonly info: ServeInfo;
-  /** Values of `[param]` and `[...rest]` segments. */
-  params: Record<string, string> = {};
-  /** Per-request state shared by middlewares and handlers. */
-  state: State;
+  /** Values of `[param]` and `[...rest]` segments; empty unless the method matched. */
+  readonly params: Record<string, string>;
+  /** Per-request state shared by middlewares and handlers; starts empty, as in Fresh 2. */
+  readonly state: State = {} as State;
   /** The error being handled, inside `_error` and `_404` handlers. */
-  error: unknown = undefined;
-  /** The route pattern that matched, such as `/channels/:id`, if any. */
-  route: string | null = null;
+  error: unknown = null;
+  /** The route pattern that matched, such as `/channels/:id`, or null. */
+  readonly route: string | null;
   #next: () => Promise<Response> = () => Promise.reject(new Error("No next"));
   #render: Renderer<State>;
 
@@ -46,13 +46,14 @@ export class Context<State> {
   constructor(
     req: Request,
     info: ServeInfo,
-    state: State,
+    match: { pattern: string; params: Record<string, string> } | null,
     render: Renderer<State>,
   ) {
     this.req = req;
     this.url = new URL(req.url);
     this.info = info;
-    this.state = state;
+    this.route = match?.pattern ?? null;
+    this.params = match?.params ?? {};
     this.#render = render;
   }
 

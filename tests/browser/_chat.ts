@@ -96,7 +96,7 @@ export class Person {
     this.username = username;
     const { page } = this;
     await page.goto(this.env.base + "/");
-    await hydrated(page);
+    await signInReady(page);
     await page.getByRole("textbox", { name: "Username" }).fill(username);
     await page.getByLabel("Password").fill(password);
     await page.getByRole("button", { name: "Create account" }).click();
@@ -113,7 +113,7 @@ export class Person {
 
   /** Waits until the chat island is live and its socket connected. */
   async ready(): Promise<void> {
-    await hydrated(this.page);
+    await chatReady(this.page);
     await this.page.locator(".banner").waitFor({ state: "detached" });
   }
 
@@ -183,9 +183,15 @@ export class Person {
   }
 }
 
-/** Waits for every island on the page to be hydrated. */
-export async function hydrated(page: Page): Promise<void> {
-  await page.locator("hearth-island[data-hydrated]").first().waitFor();
+/** Waits until the sign-in form works: its buttons are enabled once it is live. */
+export async function signInReady(page: Page): Promise<void> {
+  await page.getByRole("button", { name: "Create account", disabled: false })
+    .waitFor();
+}
+
+/** Waits until the chat is live: its root says so once it has mounted. */
+export async function chatReady(page: Page): Promise<void> {
+  await page.locator(".app[data-ready]").waitFor();
 }
 
 /** Asserts that `seqs` run 1, 2, 3 … with nothing missing or repeated. */

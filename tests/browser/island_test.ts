@@ -16,8 +16,9 @@ Deno.test({
         await page.goto(base + "/");
         // Server HTML alone shows no message; only the hydrated island can add one.
         assert.equal(await page.getByRole("alert").textContent(), "");
-        await page.locator("hearth-island[data-hydrated]").waitFor();
-        await page.getByRole("button", { name: "Sign in" }).click();
+        // The buttons are enabled only once the island is live.
+        await page.getByRole("button", { name: "Sign in", disabled: false })
+          .click();
         await page.getByText("Enter your username.").waitFor();
         await page.getByLabel("Username").fill("someone");
         await page.getByRole("button", { name: "Create account" }).click();

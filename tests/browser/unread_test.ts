@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { withChat } from "./_chat.ts";
+import { chatReady, withChat } from "./_chat.ts";
 
 const TEST = { sanitizeResources: false, sanitizeOps: false };
 
@@ -46,7 +46,7 @@ Deno.test({
       // A second tab of Ada's sees the same count.
       const tab = await ada.context.newPage();
       await tab.goto(ada.page.url());
-      await tab.locator("hearth-island[data-hydrated]").waitFor();
+      await chatReady(tab);
       assert.equal(await badge(tab, "general"), "2 unread");
 
       // Opening general shows and reads them; the badge goes everywhere.

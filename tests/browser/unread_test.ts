@@ -4,8 +4,9 @@ import { chatReady, withChat } from "./_chat.ts";
 
 const TEST = { sanitizeResources: false, sanitizeOps: false };
 
-// The list refreshes on a timer and whenever the tab regains focus; focus
-// makes the test quick without waiting for the timer.
+// Badges move live with the socket's activity frames; the list itself is
+// reloaded on every reconnect and whenever the tab regains focus, which is how
+// a read in another tab reaches this one.
 async function badge(page: Page, channel: string): Promise<string> {
   const link = page.getByRole("navigation", { name: "Channels" })
     .getByRole("link", { name: channel });
@@ -72,8 +73,8 @@ Deno.test({
       const ada = await env.signedUp("ada");
       const ben = await env.signedUp("ben");
       await ada.createChannel("side");
-      // Only the socket can tell her now: the list reloads every 10 s, and
-      // this waits neither for that nor for a focus event.
+      // Only the socket can tell her now: the list reloads on a reconnect or
+      // a focus, and this waits for neither.
       await ben.send("Live for general");
       const deadline = Date.now() + 4000;
       while (await badge(ada.page, "general") !== "1 unread") {

@@ -18,16 +18,18 @@ import {
   type TestServer,
 } from "./helpers/api.ts";
 import { startTestServer } from "./helpers/server.ts";
+import { showLogOnFailure } from "./helpers/server_log.ts";
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
 const CHUNK = 64 * KIB;
 
-// Server faults are collected per test, so a 5xx anywhere fails it; the
-// routine request lines are dropped.
+// Server faults are collected per test, so a 5xx anywhere fails it; every
+// line also goes on to the buffer a failing test prints.
 let serverErrors: string[] = [];
-setLogSink((line) => {
+const buffer = setLogSink((line) => {
   if (line.includes('"level":"error"')) serverErrors.push(line);
+  buffer(line);
 });
 
 type User = Account & { api: Api };
@@ -49,16 +51,18 @@ async function withFiles(
   serverErrors = [];
   const server = await startTestServer(args, { passwordCost: 4 });
   try {
-    const alice = await signUp(server.base);
-    const channel = await createChannel(alice.api);
-    await body({
-      server,
-      base: server.base,
-      kv: server.services.kv,
-      alice,
-      channelId: channel.id,
+    await showLogOnFailure(`the server at ${server.base}`, async () => {
+      const alice = await signUp(server.base);
+      const channel = await createChannel(alice.api);
+      await body({
+        server,
+        base: server.base,
+        kv: server.services.kv,
+        alice,
+        channelId: channel.id,
+      });
+      assert.deepEqual(serverErrors, [], "the server logged errors");
     });
-    assert.deepEqual(serverErrors, [], "the server logged errors");
   } finally {
     await server.shutdown();
   }

@@ -39,7 +39,11 @@ async function capturingLogs<T>(
   body: (lines: string[]) => Promise<T>,
 ): Promise<T> {
   const lines: string[] = [];
-  const previous = setLogSink((line) => lines.push(line));
+  // Lines still reach the buffer, so a failing test shows them.
+  const previous = setLogSink((line) => {
+    lines.push(line);
+    previous(line);
+  });
   try {
     return await body(lines);
   } finally {

@@ -7,6 +7,7 @@
 import type { Message, ServerFrame } from "../../lib/realtime/frames.ts";
 import type { Config } from "../../lib/config.ts";
 import { startTestServer } from "./server.ts";
+import { showLogOnFailure } from "./server_log.ts";
 
 /** A signed-in account. */
 export interface Account {
@@ -34,8 +35,8 @@ export function uniqueName(prefix = "user"): string {
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 /**
- * Runs `body` against a fresh server (in-memory KV, fast bcrypt) and always
- * shuts it down. `args` are extra flags such as `["--origin", url]`;
+ * Runs `body` against a fresh server (in-memory KV, fast bcrypt), prints the
+ * server's log if `body` fails, and always shuts it down. `args` are extra flags such as `["--origin", url]`;
  * `overrides` set config the flags do not reach, such as `offlineGraceMs`.
  */
 export async function withHearth(
@@ -45,7 +46,7 @@ export async function withHearth(
 ): Promise<void> {
   const server = await startTestServer(args, { passwordCost: 4, ...overrides });
   try {
-    await body(server);
+    await showLogOnFailure(`the server at ${server.base}`, () => body(server));
   } finally {
     await server.shutdown();
   }

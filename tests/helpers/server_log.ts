@@ -5,7 +5,8 @@
  * request. Printed, those lines bury the test names and results; dropped,
  * they are missing exactly when a test fails. Importing this module sends the
  * process's log lines to a bounded buffer, and {@linkcode showLogOnFailure}
- * prints the lines written while its body ran if the body throws.
+ * prints the lines written while its body ran if the body throws. Server
+ * subprocesses join in through {@linkcode bufferOutputOf}.
  */
 import { setLogSink } from "../../lib/log.ts";
 
@@ -24,6 +25,11 @@ export function bufferLogLine(line: string): void {
 }
 
 setLogSink(bufferLogLine);
+
+/** An `onLine` for a server subprocess: its lines join the buffer, marked with `label`. */
+export function bufferOutputOf(label: string): (line: string) => void {
+  return (line) => bufferLogLine(`${label} | ${line}`);
+}
 
 /** Buffered lines written since `mark` (a value of {@linkcode logMark}). */
 export function logSince(mark: number): string[] {

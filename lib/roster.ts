@@ -19,6 +19,8 @@ import type { Hub } from "./realtime/hub.ts";
 export interface RosterOptions {
   ttlMs?: number;
   maxChannels?: number;
+  /** Milliseconds on a monotonic clock; `performance.now` unless a test injects a fake one. */
+  now?: () => number;
 }
 
 interface Entry {
@@ -36,6 +38,7 @@ export class Roster {
   #hub: Hub;
   #ttlMs: number;
   #maxChannels: number;
+  #now: () => number;
   #entries = new Map<string, Entry>();
 
   /** `load` reads a channel's members from storage; `hub` tells of joins and leaves. */
@@ -48,6 +51,7 @@ export class Roster {
     this.#hub = hub;
     this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     this.#maxChannels = opts.maxChannels ?? DEFAULT_MAX_CHANNELS;
+    this.#now = opts.now ?? (() => performance.now());
   }
 
   /** The channel's members, read at most once per `ttlMs` and per membership change. */
@@ -55,7 +59,7 @@ export class Roster {
     // Entries sit in the Map in the order they were read, so the stale ones
     // are at the front: dropping them here keeps idle channels from holding
     // their lists (and hub subscriptions) until the cap pushes them out.
-    const now = performance.now();
+    const now = this.#now();
     for (const [id, entry] of this.#entries) {
       if (now - entry.loadedAt < this.#ttlMs) break;
       this.#drop(id, entry);

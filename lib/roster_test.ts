@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import type { User } from "./db/users.ts";
 import { Hub, memberEvent, presenceEvent } from "./realtime/hub.ts";
 import { Roster } from "./roster.ts";
+import { FakeClock } from "../tests/helpers/fake_clock.ts";
 
 function user(name: string): User {
   return {
@@ -60,17 +61,19 @@ Deno.test("Roster reads again after a join or leave in that channel only", async
 Deno.test("Roster reads again once the list is older than ttlMs", async () => {
   const hub = new Hub();
   const { reads, load } = loader(new Map([["c", [user("ann")]]]));
-  const roster = new Roster(load, hub, { ttlMs: 20 });
+  const clock = new FakeClock();
+  const roster = new Roster(load, hub, { ttlMs: 20, now: clock.now });
   await roster.members("c");
+  clock.advance(19);
   await roster.members("c");
   assert.equal(reads.length, 1);
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  clock.advance(1);
   await roster.members("c");
   assert.equal(reads.length, 2);
   // The replaced list no longer listens to the hub.
   assert.equal(hub.listenerCount("c"), 1);
   // A stale list of a channel nobody asks about again goes at the next read.
-  await new Promise((resolve) => setTimeout(resolve, 30));
+  clock.advance(20);
   await roster.members("d");
   assert.equal(roster.size, 1);
   assert.equal(hub.listenerCount("c"), 0);

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { startTestServer } from "../tests/helpers/server.ts";
+import { printLog } from "../tests/helpers/server_log.ts";
 import { setLogSink } from "./log.ts";
 
-/** Runs `body` with log lines captured instead of printed. */
+/** Runs `body` with log lines captured, printing them if it fails. */
 async function capturingLogs(
   body: (lines: string[]) => Promise<void>,
 ): Promise<void> {
@@ -10,6 +11,9 @@ async function capturingLogs(
   const previous = setLogSink((line) => lines.push(line));
   try {
     await body(lines);
+  } catch (error) {
+    printLog("the server", lines);
+    throw error;
   } finally {
     setLogSink(previous);
   }

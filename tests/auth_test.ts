@@ -6,22 +6,16 @@
 import assert from "node:assert/strict";
 import { decodeJwt, decodeProtectedHeader, SignJWT } from "jose";
 import type { Config } from "../lib/config.ts";
-import { setLogSink } from "../lib/log.ts";
 import { startTestServer } from "./helpers/server.ts";
+import { showLogOnFailure } from "./helpers/server_log.ts";
 
 type TestServer = Awaited<ReturnType<typeof startTestServer>>;
-
-// One request line per request would bury the test output; server faults
-// are still shown.
-setLogSink((line) => {
-  if (line.includes('"level":"error"')) console.error(line);
-});
 
 const FAST: Partial<Config> = { passwordCost: 4 };
 const PASSWORD = "correct horse battery";
 const SEVEN_DAYS = 7 * 24 * 3600;
 
-/** Runs `body` against a fresh server with fast bcrypt, always shutting it down. */
+/** Runs `body` against a fresh server with fast bcrypt, showing its log if `body` fails; always shuts it down. */
 async function withAuthServer(
   body: (server: TestServer) => Promise<void>,
   args: string[] = [],
@@ -29,7 +23,7 @@ async function withAuthServer(
 ): Promise<void> {
   const server = await startTestServer(args, overrides);
   try {
-    await body(server);
+    await showLogOnFailure(`the server at ${server.base}`, () => body(server));
   } finally {
     await server.shutdown();
   }

@@ -20,6 +20,8 @@ import {
 import { createUser } from "../lib/db/users.ts";
 import { commitFileMeta, getFileMeta } from "../lib/files/store.ts";
 import { stageFile } from "../lib/files/upload.ts";
+import { bufferOutputOf, showLogOnFailure } from "./helpers/server_log.ts";
+import { waitFor } from "./helpers/deadline.ts";
 import { type Spawned, spawnHearth } from "./helpers/process.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -256,20 +258,21 @@ class Server {
 
   static async start(db: string): Promise<Server> {
     const output: string[] = [];
+    const buffer = bufferOutputOf(`main.ts on ${db.split("/").at(-1)}`);
     const hearth = await spawnHearth({
       db,
       env: ENV,
       onLine: (line) => {
         output.push(line);
         if (output.length > 50) output.shift();
+        buffer(line);
       },
     });
     return new Server(hearth.base, hearth, output);
   }
 
   async stop(): Promise<void> {
-    this.hearth.child.kill("SIGTERM");
-    const status = await this.hearth.ended;
+    const status = await this.hearth.stop("SIGTERM");
     assert.equal(status.code, 0, this.output.join("\n"));
   }
 
@@ -318,165 +321,170 @@ class Server {
   }
 }
 
-Deno.test("hearth export reads a consistent view from the file of a running server", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "hearth_backup_" });
-  try {
-    const db = `${dir}/live.db`;
-    const server = await Server.start(db);
-    let ann: { id: string; token: string };
-    let channelIds: string[];
-    const acked: Message[] = [];
-    let ackedAtFirstExport = 0;
-    const exports: Ran[] = [];
+Deno.test("hearth export reads a consistent view from the file of a running server", () =>
+  showLogOnFailure("the Hearth processes", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "hearth_backup_" });
     try {
-      ann = await server.signUp("ann");
-      const ben = await server.signUp("ben");
-      const channels = await server.call("GET", "/channels", ann.token);
-      const general = channels.body[0].id as string;
-      const ops = await server.call("POST", "/channels", ben.token, {
-        name: "ops",
-      });
-      assert.equal(ops.status, 201);
-      await server.call("POST", `/channels/${ops.body.id}/join`, ann.token);
-      channelIds = [general, ops.body.id];
-      const form = new FormData();
-      form.append(
-        "file",
-        new Blob([new Uint8Array(150_000).fill(7)]),
-        "data.bin",
-      );
-      const shared = await server.call(
-        "POST",
-        `/channels/${general}/files`,
-        ben.token,
-        form,
-      );
-      assert.equal(shared.status, 201, JSON.stringify(shared.body));
-
-      // Four writers post as fast as they can while two exports run.
-      let posting = true;
-      const failures: unknown[] = [];
-      const write = async (who: { token: string }, w: number) => {
-        for (let i = 0; posting; i++) {
-          const res = await server.call(
-            "POST",
-            `/channels/${channelIds[(w + i) % 2]}/messages`,
-            who.token,
-            { content: `writer ${w} post ${i}`, clientId: `w${w}-${i}` },
-          );
-          assert.equal(res.status, 201, JSON.stringify(res.body));
-          acked.push(res.body);
-          if ((w + i) % 7 === 0) {
-            await server.call(
-              "POST",
-              `/channels/${res.body.channelId}/read`,
-              who.token,
-              {
-                seq: res.body.seq,
-              },
-            );
-          }
-        }
-      };
-      const writers = [ann, ben, ann, ben].map(async (who, w) => {
-        try {
-          await write(who, w);
-        } catch (error) {
-          failures.push(error);
-          posting = false;
-        }
-      });
-      while (acked.length < 40 && posting) {
-        await new Promise((r) => setTimeout(r, 10));
-      }
-      ackedAtFirstExport = acked.length;
-      exports.push(await hearth(["export", "--db", db]));
-      exports.push(await hearth(["export", "--db", db]));
-      posting = false;
-      await Promise.all(writers);
-      if (failures.length > 0) throw failures[0];
-    } finally {
-      await server.stop();
-    }
-    assert.ok(
-      acked.length > ackedAtFirstExport,
-      "writes went on during the export",
-    );
-
-    using live = await Deno.openKv(db);
-    const finalMessages = new Map<string, Message[]>();
-    for (const id of channelIds) {
-      finalMessages.set(id, await allMessages(live, id));
-    }
-    const ackedEarly = acked.slice(0, ackedAtFirstExport);
-
-    for (const [n, exported] of exports.entries()) {
-      assert.equal(exported.code, 0, exported.stderr);
-      const target = `${dir}/restored-${n}.db`;
-      const imported = await hearth(
-        ["import", "--db", target],
-        exported.stdout,
-      );
-      assert.equal(imported.code, 0, imported.stderr);
-      using kv = await Deno.openKv(target);
-      for (const id of channelIds) {
-        // A prefix of the final history, seqs 1..n without a gap.
-        const messages = await allMessages(kv, id);
-        assert.deepEqual(
-          messages,
-          finalMessages.get(id)!.slice(0, messages.length),
-        );
-        const [channel] = (await listUserChannels(kv, ann!.id)).filter((c) =>
-          c.id === id
-        );
-        assert.equal(channel.lastSeq, messages.length);
-        assert.equal(channel.memberCount, (await listMembers(kv, id)).length);
-      }
-      // Everything acknowledged before the export started is in it.
-      for (const message of ackedEarly) {
-        const [stored] = await listMessages(kv, message.channelId, {
-          after: message.seq - 1,
-          limit: 1,
+      const db = `${dir}/live.db`;
+      const server = await Server.start(db);
+      let ann: { id: string; token: string };
+      let channelIds: string[];
+      const acked: Message[] = [];
+      let ackedAtFirstExport = 0;
+      const exports: Ran[] = [];
+      try {
+        ann = await server.signUp("ann");
+        const ben = await server.signUp("ben");
+        const channels = await server.call("GET", "/channels", ann.token);
+        const general = channels.body[0].id as string;
+        const ops = await server.call("POST", "/channels", ben.token, {
+          name: "ops",
         });
-        assert.deepEqual(stored, message);
-      }
-    }
+        assert.equal(ops.status, 201);
+        await server.call("POST", `/channels/${ops.body.id}/join`, ann.token);
+        channelIds = [general, ops.body.id];
+        const form = new FormData();
+        form.append(
+          "file",
+          new Blob([new Uint8Array(150_000).fill(7)]),
+          "data.bin",
+        );
+        const shared = await server.call(
+          "POST",
+          `/channels/${general}/files`,
+          ben.token,
+          form,
+        );
+        assert.equal(shared.status, 201, JSON.stringify(shared.body));
 
-    // A server on the restored file: same passwords, same tokens, seqs go on.
-    const restored = await Server.start(`${dir}/restored-1.db`);
-    try {
-      assert.equal((await restored.call("GET", "/me", ann!.token)).status, 200);
-      const token = await restored.signIn("ben");
-      const [general] = channelIds!;
-      const before = await restored.call("GET", `/channels`, token);
-      const lastSeq = before.body.find((c: { id: string }) =>
-        c.id === general
-      ).lastSeq;
-      const posted = await restored.call(
-        "POST",
-        `/channels/${general}/messages`,
-        token,
-        {
-          content: "back again",
-        },
+        // Four writers post as fast as they can while two exports run.
+        let posting = true;
+        const failures: unknown[] = [];
+        const write = async (who: { token: string }, w: number) => {
+          for (let i = 0; posting; i++) {
+            const res = await server.call(
+              "POST",
+              `/channels/${channelIds[(w + i) % 2]}/messages`,
+              who.token,
+              { content: `writer ${w} post ${i}`, clientId: `w${w}-${i}` },
+            );
+            assert.equal(res.status, 201, JSON.stringify(res.body));
+            acked.push(res.body);
+            if ((w + i) % 7 === 0) {
+              await server.call(
+                "POST",
+                `/channels/${res.body.channelId}/read`,
+                who.token,
+                {
+                  seq: res.body.seq,
+                },
+              );
+            }
+          }
+        };
+        const writers = [ann, ben, ann, ben].map(async (who, w) => {
+          try {
+            await write(who, w);
+          } catch (error) {
+            failures.push(error);
+            posting = false;
+          }
+        });
+        await waitFor(() => acked.length >= 40 || !posting, {
+          what: "40 acknowledged posts before the first export",
+          timeoutMs: 60_000,
+        });
+        ackedAtFirstExport = acked.length;
+        exports.push(await hearth(["export", "--db", db]));
+        exports.push(await hearth(["export", "--db", db]));
+        posting = false;
+        await Promise.all(writers);
+        if (failures.length > 0) throw failures[0];
+      } finally {
+        await server.stop();
+      }
+      assert.ok(
+        acked.length > ackedAtFirstExport,
+        "writes went on during the export",
       );
-      assert.equal(posted.status, 201);
-      assert.equal(posted.body.seq, lastSeq + 1);
-      const dup = acked.find((m) =>
-        m.channelId === general && m.seq <= lastSeq
-      )!;
-      const again = await restored.call(
-        "POST",
-        `/channels/${general}/messages`,
-        dup.author.id === ann!.id ? ann!.token : token,
-        { content: "again", clientId: dup.clientId },
-      );
-      assert.equal(again.status, 200);
-      assert.equal(again.body.seq, dup.seq);
+
+      using live = await Deno.openKv(db);
+      const finalMessages = new Map<string, Message[]>();
+      for (const id of channelIds) {
+        finalMessages.set(id, await allMessages(live, id));
+      }
+      const ackedEarly = acked.slice(0, ackedAtFirstExport);
+
+      for (const [n, exported] of exports.entries()) {
+        assert.equal(exported.code, 0, exported.stderr);
+        const target = `${dir}/restored-${n}.db`;
+        const imported = await hearth(
+          ["import", "--db", target],
+          exported.stdout,
+        );
+        assert.equal(imported.code, 0, imported.stderr);
+        using kv = await Deno.openKv(target);
+        for (const id of channelIds) {
+          // A prefix of the final history, seqs 1..n without a gap.
+          const messages = await allMessages(kv, id);
+          assert.deepEqual(
+            messages,
+            finalMessages.get(id)!.slice(0, messages.length),
+          );
+          const [channel] = (await listUserChannels(kv, ann!.id)).filter((c) =>
+            c.id === id
+          );
+          assert.equal(channel.lastSeq, messages.length);
+          assert.equal(channel.memberCount, (await listMembers(kv, id)).length);
+        }
+        // Everything acknowledged before the export started is in it.
+        for (const message of ackedEarly) {
+          const [stored] = await listMessages(kv, message.channelId, {
+            after: message.seq - 1,
+            limit: 1,
+          });
+          assert.deepEqual(stored, message);
+        }
+      }
+
+      // A server on the restored file: same passwords, same tokens, seqs go on.
+      const restored = await Server.start(`${dir}/restored-1.db`);
+      try {
+        assert.equal(
+          (await restored.call("GET", "/me", ann!.token)).status,
+          200,
+        );
+        const token = await restored.signIn("ben");
+        const [general] = channelIds!;
+        const before = await restored.call("GET", `/channels`, token);
+        const lastSeq = before.body.find((c: { id: string }) =>
+          c.id === general
+        ).lastSeq;
+        const posted = await restored.call(
+          "POST",
+          `/channels/${general}/messages`,
+          token,
+          {
+            content: "back again",
+          },
+        );
+        assert.equal(posted.status, 201);
+        assert.equal(posted.body.seq, lastSeq + 1);
+        const dup = acked.find((m) =>
+          m.channelId === general && m.seq <= lastSeq
+        )!;
+        const again = await restored.call(
+          "POST",
+          `/channels/${general}/messages`,
+          dup.author.id === ann!.id ? ann!.token : token,
+          { content: "again", clientId: dup.clientId },
+        );
+        assert.equal(again.status, 200);
+        assert.equal(again.body.seq, dup.seq);
+      } finally {
+        await restored.stop();
+      }
     } finally {
-      await restored.stop();
+      await Deno.remove(dir, { recursive: true });
     }
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));

@@ -11,6 +11,8 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { parseConfig } from "../lib/config.ts";
+import { bufferOutputOf, showLogOnFailure } from "./helpers/server_log.ts";
+import { sleep, waitFor, withDeadline } from "./helpers/deadline.ts";
 import { Api, createChannel, signUp } from "./helpers/api.ts";
 import { type Spawned, spawnHearth } from "./helpers/process.ts";
 
@@ -37,14 +39,17 @@ class HearthProcess {
   /** Starts the server on `db` with a free port and waits for its "running" line. */
   static async start(db: string): Promise<HearthProcess> {
     const tail: string[] = [];
+    let buffer = (_line: string) => {};
     const hearth = await spawnHearth({
       db,
       env: { HEARTH_BCRYPT_COST: "4", NO_COLOR: "1" },
       onLine: (line) => {
         tail.push(line);
         if (tail.length > 40) tail.shift();
+        buffer(line);
       },
     });
+    buffer = bufferOutputOf(`main.ts ${hearth.pid}`);
     return new HearthProcess(hearth, tail);
   }
 
@@ -56,7 +61,11 @@ class HearthProcess {
   /** Kills the process with SIGKILL (no shutdown code runs) and waits for it. */
   async kill(): Promise<void> {
     this.#hearth.child.kill("SIGKILL");
-    const status = await this.#hearth.ended;
+    const status = await withDeadline(
+      this.#hearth.ended,
+      15_000,
+      "main.ts ending on SIGKILL",
+    );
     assert.equal(status.signal, "SIGKILL", `not killed: ${this.tail}`);
   }
 
@@ -331,136 +340,147 @@ Deno.test("HEARTH_BCRYPT_COST sets the bcrypt cost, only within 4..15", () => {
   }
 });
 
-Deno.test("kill -9 under load loses no acknowledged message or file", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "hearth-crash-" });
-  const db = `${dir}/hearth.db`;
-  let server = await HearthProcess.start(db);
-  try {
-    // Twenty authors, two public channels everyone is in.
-    const users = await Promise.all(
-      Array.from(
-        { length: WRITERS },
-        (_, i) => signUp(server.url, `crash${i}`),
-      ),
-    );
-    const channels = [
-      (await createChannel(users[0].api, "crash-a")).id,
-      (await createChannel(users[0].api, "crash-b")).id,
-    ];
-    for (const user of users.slice(1)) {
-      for (const id of channels) {
-        assert.equal((await user.api.post(`/channels/${id}/join`)).status, 200);
-      }
-    }
-    const authorIds = users.map((u) => u.id);
-    const acks: Ack[] = [];
-    const attempts = new Map<string, Attempt>();
-
-    for (let round = 1; round <= ROUNDS; round++) {
-      const state: RoundState = {
-        base: server.url,
-        round,
-        killed: false,
-        acks: [],
-        unanswered: [],
-        failures: [],
-      };
-      const started = performance.now();
-      const writers = users.map((user, i) =>
-        writer(state, i, user.token, channels)
+Deno.test("kill -9 under load loses no acknowledged message or file", () =>
+  showLogOnFailure("the Hearth processes", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "hearth-crash-" });
+    const db = `${dir}/hearth.db`;
+    let server = await HearthProcess.start(db);
+    try {
+      // Twenty authors, two public channels everyone is in.
+      const users = await Promise.all(
+        Array.from(
+          { length: WRITERS },
+          (_, i) => signUp(server.url, `crash${i}`),
+        ),
       );
-      // Kill mid-load: once some posts are acknowledged, after a random delay.
-      while (
-        state.acks.length < MIN_ACKS_BEFORE_KILL && state.failures.length === 0
-      ) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
+      const channels = [
+        (await createChannel(users[0].api, "crash-a")).id,
+        (await createChannel(users[0].api, "crash-b")).id,
+      ];
+      for (const user of users.slice(1)) {
+        for (const id of channels) {
+          assert.equal(
+            (await user.api.post(`/channels/${id}/join`)).status,
+            200,
+          );
+        }
       }
-      const extra = Math.floor(Math.random() * MAX_EXTRA_DELAY_MS);
-      await new Promise((resolve) => setTimeout(resolve, extra));
-      state.killed = true;
-      await server.kill();
-      const killedAt = Math.round(performance.now() - started);
-      await Promise.all(writers);
-      assert.deepEqual(
-        state.failures,
-        [],
-        `posts failed before the kill:\n${server.tail}`,
-      );
+      const authorIds = users.map((u) => u.id);
+      const acks: Ack[] = [];
+      const attempts = new Map<string, Attempt>();
 
-      server = await HearthProcess.start(db);
-      for (const ack of state.acks) {
-        attempts.set(ack.attempt.clientId, ack.attempt);
-      }
-      for (const attempt of state.unanswered) {
-        attempts.set(attempt.clientId, attempt);
-      }
-      acks.push(...state.acks);
-      // The owner of both channels reads them back; tokens outlive restarts.
-      const reader = {
-        token: users[0].token,
-        api: new Api(server.url, users[0].token),
-      };
-      const counts = await verify(
-        server.url,
-        reader,
-        channels,
-        acks,
-        attempts,
-        authorIds,
-      );
+      for (let round = 1; round <= ROUNDS; round++) {
+        const state: RoundState = {
+          base: server.url,
+          round,
+          killed: false,
+          acks: [],
+          unanswered: [],
+          failures: [],
+        };
+        const started = performance.now();
+        const writers = users.map((user, i) =>
+          writer(state, i, user.token, channels)
+        );
+        // Kill mid-load: once some posts are acknowledged, after a random delay.
+        await waitFor(
+          () =>
+            state.acks.length >= MIN_ACKS_BEFORE_KILL ||
+            state.failures.length > 0,
+          {
+            what:
+              `${MIN_ACKS_BEFORE_KILL} acknowledged posts in round ${round}`,
+            timeoutMs: 60_000,
+            intervalMs: 5,
+          },
+        );
+        // A random extra moment, so the kill lands at a different point each round.
+        const extra = Math.floor(Math.random() * MAX_EXTRA_DELAY_MS);
+        await sleep(extra);
+        state.killed = true;
+        await server.kill();
+        const killedAt = Math.round(performance.now() - started);
+        await Promise.all(writers);
+        assert.deepEqual(
+          state.failures,
+          [],
+          `posts failed before the kill:\n${server.tail}`,
+        );
 
-      // Re-posting an acknowledged clientId answers the stored message, 200.
-      const samples = [
-        ...state.acks.filter((a) => !a.attempt.file).slice(-3),
-        acks[Math.floor(Math.random() * acks.length)],
-      ].filter((a) => !a.attempt.file);
-      for (const ack of samples) {
-        const res = await send(
+        server = await HearthProcess.start(db);
+        for (const ack of state.acks) {
+          attempts.set(ack.attempt.clientId, ack.attempt);
+        }
+        for (const attempt of state.unanswered) {
+          attempts.set(attempt.clientId, attempt);
+        }
+        acks.push(...state.acks);
+        // The owner of both channels reads them back; tokens outlive restarts.
+        const reader = {
+          token: users[0].token,
+          api: new Api(server.url, users[0].token),
+        };
+        const counts = await verify(
           server.url,
-          users[ack.attempt.writer].token,
-          ack.attempt,
+          reader,
+          channels,
+          acks,
+          attempts,
+          authorIds,
         );
-        const body = await res.json();
-        assert.equal(res.status, 200, `re-post ${ack.attempt.clientId}`);
-        assert.equal(body.id, ack.id);
-        assert.equal(body.seq, ack.seq);
-      }
-      // A client retries what got no answer: stored once either way.
-      let retriedStored = 0;
-      for (const attempt of state.unanswered.filter((a) => !a.file)) {
-        const res = await send(
+
+        // Re-posting an acknowledged clientId answers the stored message, 200.
+        const samples = [
+          ...state.acks.filter((a) => !a.attempt.file).slice(-3),
+          acks[Math.floor(Math.random() * acks.length)],
+        ].filter((a) => !a.attempt.file);
+        for (const ack of samples) {
+          const res = await send(
+            server.url,
+            users[ack.attempt.writer].token,
+            ack.attempt,
+          );
+          const body = await res.json();
+          assert.equal(res.status, 200, `re-post ${ack.attempt.clientId}`);
+          assert.equal(body.id, ack.id);
+          assert.equal(body.seq, ack.seq);
+        }
+        // A client retries what got no answer: stored once either way.
+        let retriedStored = 0;
+        for (const attempt of state.unanswered.filter((a) => !a.file)) {
+          const res = await send(
+            server.url,
+            users[attempt.writer].token,
+            attempt,
+          );
+          const body: StoredMessage = await res.json();
+          assert.ok(
+            res.status === 200 || res.status === 201,
+            `retry ${attempt.clientId}: ${res.status}`,
+          );
+          if (res.status === 200) retriedStored++;
+          acks.push({ attempt, id: body.id, seq: body.seq });
+        }
+        const after = await verify(
           server.url,
-          users[attempt.writer].token,
-          attempt,
+          reader,
+          channels,
+          acks,
+          attempts,
+          authorIds,
         );
-        const body: StoredMessage = await res.json();
-        assert.ok(
-          res.status === 200 || res.status === 201,
-          `retry ${attempt.clientId}: ${res.status}`,
+        console.log(
+          `round ${round}: killed at ${killedAt} ms; ${state.acks.length} acknowledged ` +
+            `(${
+              state.acks.filter((a) => a.attempt.file).length
+            } files), ${state.unanswered.length} in flight ` +
+            `(${retriedStored} of the retried were already stored); ` +
+            `${counts.stored} messages (${counts.files} files) after restart, ` +
+            `${after.stored} after retries`,
         );
-        if (res.status === 200) retriedStored++;
-        acks.push({ attempt, id: body.id, seq: body.seq });
       }
-      const after = await verify(
-        server.url,
-        reader,
-        channels,
-        acks,
-        attempts,
-        authorIds,
-      );
-      console.log(
-        `round ${round}: killed at ${killedAt} ms; ${state.acks.length} acknowledged ` +
-          `(${
-            state.acks.filter((a) => a.attempt.file).length
-          } files), ${state.unanswered.length} in flight ` +
-          `(${retriedStored} of the retried were already stored); ` +
-          `${counts.stored} messages (${counts.files} files) after restart, ` +
-          `${after.stored} after retries`,
-      );
+    } finally {
+      await server.stop();
+      await Deno.remove(dir, { recursive: true });
     }
-  } finally {
-    await server.stop();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
+  }));

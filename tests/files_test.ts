@@ -17,17 +17,20 @@ import {
   signUp,
   type TestServer,
 } from "./helpers/api.ts";
+import { waitFor } from "./helpers/deadline.ts";
 import { startTestServer } from "./helpers/server.ts";
+import { showLogOnFailure } from "./helpers/server_log.ts";
 
 const KIB = 1024;
 const MIB = 1024 * KIB;
 const CHUNK = 64 * KIB;
 
-// Server faults are collected per test, so a 5xx anywhere fails it; the
-// routine request lines are dropped.
+// Server faults are collected per test, so a 5xx anywhere fails it; every
+// line also goes on to the buffer a failing test prints.
 let serverErrors: string[] = [];
-setLogSink((line) => {
+const buffer = setLogSink((line) => {
   if (line.includes('"level":"error"')) serverErrors.push(line);
+  buffer(line);
 });
 
 type User = Account & { api: Api };
@@ -49,16 +52,18 @@ async function withFiles(
   serverErrors = [];
   const server = await startTestServer(args, { passwordCost: 4 });
   try {
-    const alice = await signUp(server.base);
-    const channel = await createChannel(alice.api);
-    await body({
-      server,
-      base: server.base,
-      kv: server.services.kv,
-      alice,
-      channelId: channel.id,
+    await showLogOnFailure(`the server at ${server.base}`, async () => {
+      const alice = await signUp(server.base);
+      const channel = await createChannel(alice.api);
+      await body({
+        server,
+        base: server.base,
+        kv: server.services.kv,
+        alice,
+        channelId: channel.id,
+      });
+      assert.deepEqual(serverErrors, [], "the server logged errors");
     });
-    assert.deepEqual(serverErrors, [], "the server logged errors");
   } finally {
     await server.shutdown();
   }
@@ -546,18 +551,6 @@ async function writeAll(conn: Deno.Conn, bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function waitFor(
-  check: () => Promise<boolean>,
-  timeoutMs: number,
-): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  return await check();
-}
-
 for (const framing of ["content-length", "chunked"] as const) {
   Deno.test(`an upload cut off midway (${framing}) leaves no message and no chunks`, async () => {
     await withFiles(async (fx) => {
@@ -591,22 +584,21 @@ for (const framing of ["content-length", "chunked"] as const) {
             : sent,
         );
         // Wait until the server has stored some of it, then hang up.
-        assert.ok(
-          await waitFor(
-            async () => await count(fx.kv, ["file_chunks"]) > 0,
-            10_000,
-          ),
-          "no chunk was stored before the cut",
-        );
+        await waitFor(async () => await count(fx.kv, ["file_chunks"]) > 0, {
+          what: "A chunk stored before the cut",
+        });
       } finally {
         conn.close();
       }
       // The server notices the hang-up and deletes at once; the sweeper is
       // the backstop for a process that died before it could.
-      await waitFor(
-        async () => await count(fx.kv, ["upload_started"]) === 0,
-        5_000,
-      );
+      await waitFor(async () => await count(fx.kv, ["upload_started"]) === 0, {
+        what: "The server deleting the cut-off upload",
+        timeoutMs: 5_000,
+      }).catch(() => {
+        // Not a failure by itself: the sweep below clears what is left, and
+        // the leftovers check after it is the assertion.
+      });
       await sweepAbandonedUploads(fx.kv, { olderThanMs: 0 });
       await assertNoUploadLeftovers(fx.kv);
       assert.equal(await count(fx.kv, ["files"]), 0);

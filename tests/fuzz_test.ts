@@ -37,6 +37,7 @@ import {
   signUp,
   socketUrl,
 } from "./helpers/api.ts";
+import { DeadlineError, waitFor, withDeadline } from "./helpers/deadline.ts";
 import { startTestServer } from "./helpers/server.ts";
 
 const SEED = Number(Deno.env.get("FUZZ_SEED") ?? 20_240_611);
@@ -1226,18 +1227,6 @@ function describeFrames(frames: FrameCase[]): string {
   ).join("\n  ");
 }
 
-function withTimeout<T>(
-  promise: Promise<T>,
-  ms: number,
-  what: string,
-): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out: ${what}`)), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
 // ---------------------------------------------------------------------------
 // Raw WebSocket frames over TCP, for what the WebSocket class cannot send.
 
@@ -1279,7 +1268,7 @@ async function rawUpgrade(
       return { status, raw: { conn, pending: buffered.slice(end + 4) } };
     }
     const chunk = new Uint8Array(16 * 1024);
-    const n = await withTimeout(conn.read(chunk), 10_000, "upgrade answer");
+    const n = await withDeadline(conn.read(chunk), 10_000, "upgrade answer");
     if (n === null) {
       conn.close();
       throw new Error(`connection closed before an answer to ${short(target)}`);
@@ -1373,9 +1362,9 @@ async function readRaw(
     if (left <= 0) throw new Error("raw socket: timed out waiting for frames");
     let n: number | null;
     try {
-      n = await withTimeout(raw.conn.read(chunk), left, "raw socket read");
+      n = await withDeadline(raw.conn.read(chunk), left, "raw socket read");
     } catch (error) {
-      if (String(error).includes("timed out")) throw error;
+      if (error instanceof DeadlineError) throw error;
       return { frames, close: null, dropped: true };
     }
     if (n === null) return { frames, close: null, dropped: true };
@@ -1801,7 +1790,7 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
             }
           }
           if (oversize) {
-            const closed = await withTimeout(
+            const closed = await withDeadline(
               socket.closed,
               10_000,
               "close 1009",
@@ -1882,13 +1871,10 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         );
         return { stored, errors };
       };
-      const deadline = Date.now() + 20_000;
-      while (
-        tally().stored.length + tally().errors.length < ids.length &&
-        Date.now() < deadline
-      ) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor(
+        () => tally().stored.length + tally().errors.length >= ids.length,
+        { what: "An answer to every flooded frame", timeoutMs: 20_000 },
+      );
       const { stored, errors } = tally();
       assert.equal(new Set(stored).size, stored.length, "a message twice");
       assert.ok(

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { setLogSink } from "../lib/log.ts";
+import { waitFor } from "./helpers/deadline.ts";
 import {
   createChannel,
   FrameSocket,
@@ -39,7 +40,11 @@ async function capturingLogs<T>(
   body: (lines: string[]) => Promise<T>,
 ): Promise<T> {
   const lines: string[] = [];
-  const previous = setLogSink((line) => lines.push(line));
+  // Lines still reach the buffer, so a failing test shows them.
+  const previous = setLogSink((line) => {
+    lines.push(line);
+    previous(line);
+  });
   try {
     return await body(lines);
   } finally {
@@ -399,10 +404,10 @@ Deno.test("logs never hold a token or a query string, and do log the upgrade", a
         await request(base, "GET", path, { token: user.token });
       }
       // Socket close lines are written when the server notices the close.
-      for (let i = 0; i < 100; i++) {
-        if (lines.some((l) => JSON.parse(l).msg === "socket closed")) break;
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await waitFor(
+        () => lines.some((l) => JSON.parse(l).msg === "socket closed"),
+        { what: "The socket closed log line" },
+      );
       const secrets = [
         user.token,
         user.token.split(".")[2],

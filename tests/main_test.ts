@@ -1,7 +1,9 @@
 /** The command line, run as a real program: flags, start-up, health, and a clean stop. */
 import assert from "node:assert/strict";
 import denoJson from "../deno.json" with { type: "json" };
+import { bufferOutputOf, showLogOnFailure } from "./helpers/server_log.ts";
 import { createChannel, FrameSocket, signUp } from "./helpers/api.ts";
+import { waitFor, withDeadline } from "./helpers/deadline.ts";
 import { spawnHearth } from "./helpers/process.ts";
 
 const ROOT = new URL("../", import.meta.url);
@@ -42,11 +44,15 @@ interface Running {
 async function startMain(db: string, timeoutMs = 30_000): Promise<Running> {
   const spawnedAt = performance.now();
   let printed = "";
+  const buffer = bufferOutputOf("main.ts");
   const hearth = await spawnHearth({
     db,
     env: CHILD_ENV,
     timeoutMs,
-    onLine: (line) => printed += line + "\n",
+    onLine: (line) => {
+      printed += line + "\n";
+      buffer(line);
+    },
   });
   return {
     child: hearth.child,
@@ -63,24 +69,6 @@ function stop(child: Deno.ChildProcess, signal: Deno.Signal = "SIGKILL"): void {
     child.kill(signal);
   } catch {
     // Already gone.
-  }
-}
-
-/** Waits for `promise` up to `ms`, failing with `what` if it takes longer. */
-async function within<T>(ms: number, what: string, promise: Promise<T>) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  try {
-    return await Promise.race([
-      promise,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`${what} took over ${ms} ms`)),
-          ms,
-        );
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
@@ -161,83 +149,94 @@ Deno.test("main.ts exits 1 with a one-line reason when the db cannot be opened",
   });
 });
 
-Deno.test("main.ts serves /healthz, stops on SIGTERM and leaves the KV file reusable", async () => {
-  await withTempDir(async (dir) => {
-    const db = `${dir}/hearth.db`;
-    const hearth = await startMain(db);
-    try {
-      assert.match(hearth.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
-      // Poll until the first 200: that is the cold start a user waits through.
-      let res: Response | null = null;
-      const deadline = performance.now() + 10_000;
-      while (performance.now() < deadline) {
-        try {
-          res = await fetch(new URL("healthz", hearth.url));
-          if (res.status === 200) break;
-          await res.body?.cancel();
-        } catch {
-          // Not accepting yet.
-        }
-        await new Promise((resolve) => setTimeout(resolve, 10));
-      }
-      const coldStartMs = performance.now() - hearth.spawnedAt;
-      assert.ok(res, "no answer from /healthz");
-      assert.equal(res.status, 200);
-      assert.deepEqual(await res.json(), { ok: true });
-      console.log(
-        `cold start: ${Math.round(coldStartMs)} ms from spawn to first 200`,
-      );
-      assert.ok(coldStartMs < 10_000, `cold start took ${coldStartMs} ms`);
+Deno.test("main.ts serves /healthz, stops on SIGTERM and leaves the KV file reusable", () =>
+  showLogOnFailure("main.ts", async () => {
+    await withTempDir(async (dir) => {
+      const db = `${dir}/hearth.db`;
+      const hearth = await startMain(db);
+      try {
+        assert.match(hearth.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+        // Poll until the first 200: that is the cold start a user waits through.
+        const res = await waitFor(async () => {
+          try {
+            const res = await fetch(new URL("healthz", hearth.url));
+            if (res.status === 200) return res;
+            await res.body?.cancel();
+          } catch {
+            // Not accepting yet.
+          }
+          return null;
+        }, { what: "A 200 from /healthz", timeoutMs: 10_000 });
+        const coldStartMs = performance.now() - hearth.spawnedAt;
+        assert.equal(res.status, 200);
+        assert.deepEqual(await res.json(), { ok: true });
+        console.log(
+          `cold start: ${Math.round(coldStartMs)} ms from spawn to first 200`,
+        );
+        assert.ok(coldStartMs < 10_000, `cold start took ${coldStartMs} ms`);
 
-      const stopping = performance.now();
-      hearth.child.kill("SIGTERM");
-      const status = await within(5_000, "Stopping on SIGTERM", hearth.ended);
-      assert.equal(status.code, 0, hearth.output());
-      assert.equal(status.success, true);
-      console.log(`stop: ${Math.round(performance.now() - stopping)} ms`);
-      assert.match(hearth.output(), /"msg":"stopped"/);
-    } finally {
-      stop(hearth.child);
-      await hearth.ended;
-    }
-    // The lock on the KV file is gone: it opens again, with what was written.
-    const kv = await Deno.openKv(db);
-    try {
-      await kv.set(["reopened"], true);
-      assert.equal((await kv.get(["reopened"])).value, true);
-    } finally {
-      kv.close();
-    }
-  });
-});
+        const stopping = performance.now();
+        hearth.child.kill("SIGTERM");
+        const status = await withDeadline(
+          hearth.ended,
+          5_000,
+          "Stopping on SIGTERM",
+        );
+        assert.equal(status.code, 0, hearth.output());
+        assert.equal(status.success, true);
+        console.log(`stop: ${Math.round(performance.now() - stopping)} ms`);
+        assert.match(hearth.output(), /"msg":"stopped"/);
+      } finally {
+        stop(hearth.child);
+        await withDeadline(hearth.ended, 15_000, "main.ts ending on SIGKILL");
+      }
+      // The lock on the KV file is gone: it opens again, with what was written.
+      const kv = await Deno.openKv(db);
+      try {
+        await kv.set(["reopened"], true);
+        assert.equal((await kv.get(["reopened"])).value, true);
+      } finally {
+        kv.close();
+      }
+    });
+  }));
 
 Deno.test({
   name: "main.ts closes an open WebSocket with 1001 and exits 0 on SIGTERM",
   async fn() {
-    await withTempDir(async (dir) => {
-      const hearth = await startMain(`${dir}/hearth.db`);
-      try {
-        const base = hearth.url;
-        const ada = await signUp(base);
-        const room = await createChannel(ada.api);
-        const socket = await FrameSocket.open(base, room.id, ada.token);
-        await socket.next("ready");
+    await showLogOnFailure("main.ts", () =>
+      withTempDir(async (dir) => {
+        const hearth = await startMain(`${dir}/hearth.db`);
+        try {
+          const base = hearth.url;
+          const ada = await signUp(base);
+          const room = await createChannel(ada.api);
+          const socket = await FrameSocket.open(base, room.id, ada.token);
+          await socket.next("ready");
 
-        const stopping = performance.now();
-        hearth.child.kill("SIGTERM");
-        const closed = await within(5_000, "Closing the socket", socket.closed);
-        assert.equal(closed.code, 1001);
-        const status = await within(5_000, "Stopping on SIGTERM", hearth.ended);
-        assert.equal(status.code, 0, hearth.output());
-        console.log(
-          `stop with a socket open: ${
-            Math.round(performance.now() - stopping)
-          } ms`,
-        );
-      } finally {
-        stop(hearth.child);
-        await hearth.ended;
-      }
-    });
+          const stopping = performance.now();
+          hearth.child.kill("SIGTERM");
+          const closed = await withDeadline(
+            socket.closed,
+            5_000,
+            "Closing the socket",
+          );
+          assert.equal(closed.code, 1001);
+          const status = await withDeadline(
+            hearth.ended,
+            5_000,
+            "Stopping on SIGTERM",
+          );
+          assert.equal(status.code, 0, hearth.output());
+          console.log(
+            `stop with a socket open: ${
+              Math.round(performance.now() - stopping)
+            } ms`,
+          );
+        } finally {
+          stop(hearth.child);
+          await withDeadline(hearth.ended, 15_000, "main.ts ending on SIGKILL");
+        }
+      }));
   },
 });

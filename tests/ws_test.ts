@@ -14,6 +14,7 @@ import {
   upgradeStatus,
   withHearth,
 } from "./helpers/api.ts";
+import { waitFor } from "./helpers/deadline.ts";
 import { loadSigningKey } from "../lib/auth/secret.ts";
 import { signToken } from "../lib/auth/token.ts";
 
@@ -206,6 +207,7 @@ Deno.test("A socket hears of new messages in its user's other channels, without 
       // After leaving a channel, nothing more about it.
       await ada.api.post(`/channels/${other.id}/leave`);
       await postMessage(bo.api, other.id, "four");
+      // Past the activity interval, to prove nothing more comes about it.
       await delay(1300);
       const activity = socket.frames.filter((f) => f.type === "activity");
       assert.deepEqual(
@@ -336,13 +338,14 @@ Deno.test("Messages posted during a reconnect's backlog arrive once, in order, w
         }
       }),
     );
-    await delay(5);
+    await waitFor(() => posted > 0, { what: "The first live post" });
     const socket = await FrameSocket.open(base, room.id, ada.token, missedFrom);
     try {
       const postedAtOpen = posted;
       await posting;
       const last = 450 + live;
       await socket.message(last, 30_000);
+      // A window for a duplicate to arrive, to prove none does.
       await delay(50);
       assert.ok(postedAtOpen < live, "the socket opened while posts ran");
       assert.deepEqual(socket.seqs(), range(missedFrom + 1, last));
@@ -378,6 +381,7 @@ Deno.test("Reconnecting sockets racing concurrent senders never miss or double a
         const after = seen.at(-1) ?? 0;
         const socket = await FrameSocket.open(base, room.id, ada.token, after);
         await socket.next("ready");
+        // Stays open a little longer each round, so drops land at varied points.
         await delay(20 + round * 10);
         await socket.close();
         seen.push(...socket.seqs());
@@ -591,7 +595,7 @@ Deno.test("Bad frames get error frames and the socket keeps working", async () =
       const boSocket = await FrameSocket.open(base, room.id, bo.token);
       await boSocket.next("ready");
       await bo.api.post(`/channels/${room.id}/leave`);
-      assert.equal((await boSocket.closed).code, 1008);
+      assert.equal((await boSocket.closedWithin()).code, 1008);
       const listed = await ada.api.get(`/channels/${room.id}/messages`);
       assert.deepEqual(listed.body.map((m: { content: string }) => m.content), [
         "still here",
@@ -617,7 +621,7 @@ Deno.test("A frame larger than 16 KiB closes the socket with 1009", async () => 
           clientId: "big",
         }),
       );
-      assert.equal((await big.closed).code, 1009);
+      assert.equal((await big.closedWithin()).code, 1009);
       // Nothing was stored and the server goes on serving.
       const posted = await postMessage(bo.api, room.id, "after");
       assert.equal(posted.seq, 1);
@@ -748,6 +752,7 @@ Deno.test("Presence: a new socket within the grace period hides the gap; offline
       await first.close();
       const second = await FrameSocket.open(base, room.id, ada.token);
       await second.next("ready");
+      // Past the grace period, to prove no offline blip comes.
       await delay(GRACE_MS + 200);
       const marker = await postMessage(bo.api, room.id, "marker");
       await watch.message(marker.seq);
@@ -856,7 +861,7 @@ Deno.test("Leaving a channel closes the leaver's sockets on it and tells the oth
       await boSocket.next("ready");
       const left = await bo.api.post(`/channels/${room.id}/leave`);
       assert.equal(left.status, 204);
-      const closed = await boSocket.closed;
+      const closed = await boSocket.closedWithin();
       assert.equal(closed.code, 1008);
       const seen = await adaSocket.next("member");
       assert.equal(seen.userId, bo.id);

@@ -2,10 +2,30 @@
  * `deno task test`: the single entry point for every check. It installs what the
  * tests need (Chromium from Debian when missing), then runs fmt, lint, type
  * checks, the build, and every unit, HTTP and browser test.
+ *
+ * The whole run has a time limit (`HEARTH_CHECK_TIMEOUT_S`, default 900 s) and
+ * so has each step (`HEARTH_STEP_TIMEOUT_S`, default: what is left of the
+ * run's): a step past its limit is killed and the run fails naming it, so a
+ * hung test cannot hold the machine.
  */
 const deno = Deno.execPath();
 const root = new URL("../", import.meta.url).pathname;
 const chromium = Deno.env.get("HEARTH_CHROMIUM") ?? "/usr/bin/chromium";
+
+function seconds(name: string, fallback: number): number {
+  const raw = Deno.env.get(name);
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!(value > 0)) {
+    console.error(`${name} must be a positive number of seconds, not "${raw}"`);
+    Deno.exit(2);
+  }
+  return value;
+}
+
+const runLimitS = seconds("HEARTH_CHECK_TIMEOUT_S", 15 * 60);
+const stepLimitS = seconds("HEARTH_STEP_TIMEOUT_S", runLimitS);
+const runDeadline = performance.now() + runLimitS * 1000;
 
 async function run(
   label: string,
@@ -14,22 +34,50 @@ async function run(
 ): Promise<boolean> {
   console.log(`\n=== ${label}`);
   const started = performance.now();
-  const { success } = await new Deno.Command(cmd, {
-    args,
-    cwd: root,
-    stdout: "inherit",
-    stderr: "inherit",
-    env: { NO_COLOR: Deno.env.get("NO_COLOR") ?? "" },
-  }).output().catch((error) => {
-    console.error(`${cmd}: ${error.message}`);
-    return { success: false };
-  });
-  console.log(
-    `=== ${label}: ${success ? "ok" : "FAILED"} (${
-      ((performance.now() - started) / 1000).toFixed(1)
-    } s)`,
-  );
-  return success;
+  const limitMs = Math.min(stepLimitS * 1000, runDeadline - started);
+  if (limitMs <= 0) {
+    console.log(`=== ${label}: SKIPPED (the run's time limit has passed)`);
+    return false;
+  }
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(cmd, {
+      args,
+      cwd: root,
+      stdin: "null",
+      stdout: "inherit",
+      stderr: "inherit",
+      env: { NO_COLOR: Deno.env.get("NO_COLOR") ?? "" },
+    }).spawn();
+  } catch (error) {
+    console.error(`${cmd}: ${(error as Error).message}`);
+    console.log(`=== ${label}: FAILED`);
+    return false;
+  }
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    console.error(
+      `\n=== ${label}: TIMED OUT after ${
+        (limitMs / 1000).toFixed(0)
+      } s; stopping it`,
+    );
+    child.kill("SIGTERM");
+    // A step that ignores SIGTERM is killed outright shortly after.
+    setTimeout(() => {
+      try {
+        child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+    }, 5_000);
+  }, Math.max(0, limitMs));
+  const { success } = await child.status;
+  clearTimeout(timer);
+  const took = ((performance.now() - started) / 1000).toFixed(1);
+  const verdict = timedOut ? "TIMED OUT" : success ? "ok" : "FAILED";
+  console.log(`=== ${label}: ${verdict} (${took} s)`);
+  return success && !timedOut;
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -65,7 +113,8 @@ const steps: Array<() => Promise<boolean>> = [
   () => run("build", deno, ["run", "-A", "tools/build.ts"]),
   () => run("deno fmt --check", deno, ["fmt", "--check"]),
   () => run("deno lint", deno, ["lint"]),
-  () => run("deno check", deno, ["check", "."]),
+  // Quiet leaves out one "Check <file>" line per module; errors still print.
+  () => run("deno check", deno, ["check", "--quiet", "."]),
   () =>
     run("deno test", deno, [
       "test",

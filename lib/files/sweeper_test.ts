@@ -8,6 +8,7 @@ import {
 } from "./store.ts";
 import { startSweeper, sweepAbandonedUploads } from "./sweeper.ts";
 import { countKeys, randomBytes, streamOf } from "./_testing.ts";
+import { waitFor } from "../../tests/helpers/deadline.ts";
 
 function metaFor(id: string, size: number, hash: string): FileMeta {
   return {
@@ -81,13 +82,12 @@ Deno.test("startSweeper() keeps sweeping on its interval", async () => {
   using kv = await Deno.openKv(":memory:");
   const stop = startSweeper(kv, 10, { olderThanMs: 5000 });
   await crashedUpload(kv, "later", 10_000);
-  for (
-    let i = 0;
-    i < 100 && await countKeys(kv, ["file_chunks", "later"]) > 0;
-    i++
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
+  await waitFor(
+    async () => await countKeys(kv, ["file_chunks", "later"]) === 0,
+    { what: "The sweeper taking the crashed upload", timeoutMs: 1_000 },
+  ).catch(() => {
+    // The assertion below says what is left.
+  });
   await stop();
   assert.equal(await countKeys(kv, ["file_chunks", "later"]), 0);
 });
@@ -108,9 +108,11 @@ Deno.test("writeFileChunks() gives up when the sweeper reclaimed its upload", as
   const writing = writeFileChunks(kv, "stuck", source, {
     maxBytes: 10_000_000,
   });
-  while (sent < 1_000_000) {
-    await new Promise((resolve) => setTimeout(resolve, 1));
-  }
+  await waitFor(() => sent >= 1_000_000, {
+    what: "The first megabyte read from the source",
+    intervalMs: 1,
+  });
+  // A moment for the chunks read so far to be written before the sweep.
   await new Promise((resolve) => setTimeout(resolve, 10));
   // The upload looks idle for two hours: the sweeper takes it.
   await kv.set(["upload_started", "stuck"], Date.now() - 2 * 60 * 60 * 1000);

@@ -1,7 +1,12 @@
 /**
  * Test helper: a WebSocket client over a bare TCP connection, so a test can
  * stop reading (which a `WebSocket` object never does) and inspect raw frames.
+ * Every read has a deadline, so a server that never answers fails the test.
  */
+import {
+  DEFAULT_DEADLINE_MS,
+  withDeadline,
+} from "../../tests/helpers/deadline.ts";
 
 /** One frame as it came off the wire. */
 export interface RawFrame {
@@ -18,8 +23,19 @@ export class RawWebSocketClient {
     this.#conn = conn;
   }
 
-  /** Connects to `url` (ws://host:port/path?query) and completes the handshake. */
-  static async connect(url: string): Promise<RawWebSocketClient> {
+  /** Connects to `url` (ws://host:port/path?query) and completes the handshake within `timeoutMs`. */
+  static connect(
+    url: string,
+    timeoutMs = DEFAULT_DEADLINE_MS,
+  ): Promise<RawWebSocketClient> {
+    return withDeadline(
+      RawWebSocketClient.#connect(url),
+      timeoutMs,
+      `The WebSocket handshake with ${url}`,
+    );
+  }
+
+  static async #connect(url: string): Promise<RawWebSocketClient> {
     const target = new URL(url);
     const conn = await Deno.connect({
       hostname: target.hostname,
@@ -52,8 +68,12 @@ export class RawWebSocketClient {
     }
   }
 
-  /** Reads the next frame (waiting for it). */
-  async readFrame(): Promise<RawFrame> {
+  /** Reads the next frame, waiting for it up to `timeoutMs`. */
+  readFrame(timeoutMs = DEFAULT_DEADLINE_MS): Promise<RawFrame> {
+    return withDeadline(this.#readFrame(), timeoutMs, "The next frame");
+  }
+
+  async #readFrame(): Promise<RawFrame> {
     await this.#fill(2);
     const opcode = this.#pending[0] & 0x0f;
     let length = this.#pending[1] & 0x7f;
@@ -74,14 +94,20 @@ export class RawWebSocketClient {
     return { opcode, payload };
   }
 
-  /** Reads frames until a close frame; returns its code, reason and the text frames before it. */
-  async readUntilClose(): Promise<
+  /** Reads frames until a close frame (within `timeoutMs` in all); returns its code, reason and the text frames before it. */
+  readUntilClose(
+    timeoutMs = DEFAULT_DEADLINE_MS,
+  ): Promise<{ code: number; reason: string; texts: string[] }> {
+    return withDeadline(this.#readUntilClose(), timeoutMs, "A close frame");
+  }
+
+  async #readUntilClose(): Promise<
     { code: number; reason: string; texts: string[] }
   > {
     const texts: string[] = [];
     const decoder = new TextDecoder();
     while (true) {
-      const frame = await this.readFrame();
+      const frame = await this.#readFrame();
       if (frame.opcode === 0x1) texts.push(decoder.decode(frame.payload));
       if (frame.opcode === 0x8) {
         const code = (frame.payload[0] << 8) | frame.payload[1];

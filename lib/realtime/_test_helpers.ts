@@ -2,6 +2,10 @@
  * Shared pieces for the realtime tests: message factories, an in-memory
  * message store, a real server on 127.0.0.1 and a frame-collecting client.
  */
+import {
+  DEFAULT_DEADLINE_MS,
+  withDeadline,
+} from "../../tests/helpers/deadline.ts";
 import type { Message, ServerFrame } from "../shared/wire.ts";
 import type { Hub } from "./hub.ts";
 import type {
@@ -27,7 +31,7 @@ export function makeMessage(
   };
 }
 
-/** Resolves after `ms`. */
+/** Resolves after `ms`; for proving that something does not happen, not for waiting on it. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -77,7 +81,7 @@ export interface TestServer {
   url: string;
   /** Sessions by the `name` query parameter of their request. */
   sessions: Map<string, ChannelSession>;
-  /** Resolves when the session named `name` exists. */
+  /** Resolves when the session named `name` exists (fails after 10 s). */
   session(name: string): Promise<ChannelSession>;
   /** Closes every session and stops the server. */
   close(): Promise<void>;
@@ -118,11 +122,19 @@ export function startServer(
     session(name) {
       const found = sessions.get(name);
       if (found) return Promise.resolve(found);
-      return new Promise((resolve) => waiters.set(name, resolve));
+      return withDeadline(
+        new Promise((resolve) => waiters.set(name, resolve)),
+        DEFAULT_DEADLINE_MS,
+        `The session named "${name}"`,
+      );
     },
     async close() {
       for (const session of sessions.values()) session.close(1001, "Shutdown");
-      await Promise.all([...sessions.values()].map((s) => s.closed));
+      await withDeadline(
+        Promise.all([...sessions.values()].map((s) => s.closed)),
+        DEFAULT_DEADLINE_MS,
+        "Every session closing at shutdown",
+      );
       await server.shutdown();
     },
   };
@@ -155,10 +167,14 @@ export class TestClient {
   static async connect(url: string): Promise<TestClient> {
     const ws = new WebSocket(url);
     const client = new TestClient(ws);
-    await new Promise<void>((resolve, reject) => {
-      ws.onopen = () => resolve();
-      ws.onerror = (e) => reject(new Error((e as ErrorEvent).message));
-    });
+    await withDeadline(
+      new Promise<void>((resolve, reject) => {
+        ws.onopen = () => resolve();
+        ws.onerror = (e) => reject(new Error((e as ErrorEvent).message));
+      }),
+      DEFAULT_DEADLINE_MS,
+      `Opening a WebSocket to ${url}`,
+    );
     return client;
   }
 
@@ -199,9 +215,16 @@ export class TestClient {
     }
   }
 
+  /** How the socket closed, failing if it is still open after `ms`. */
+  closedWithin(
+    ms = DEFAULT_DEADLINE_MS,
+  ): Promise<{ code: number; reason: string }> {
+    return withDeadline(this.closed, ms, "The socket closing");
+  }
+
   /** Closes the socket and waits for the close handshake. */
   async close(): Promise<void> {
     if (this.#ws.readyState < WebSocket.CLOSING) this.#ws.close();
-    await this.closed;
+    await this.closedWithin();
   }
 }

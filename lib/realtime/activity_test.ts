@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { ActivityWatch } from "./activity.ts";
 import { Hub, memberEvent, messageEvent, presenceEvent } from "./hub.ts";
+import { waitFor } from "../../tests/helpers/deadline.ts";
 import { delay, makeMessage } from "./_test_helpers.ts";
 
 function watcher(intervalMs = 40) {
@@ -30,7 +31,9 @@ Deno.test("ActivityWatch sends a channel's latest seq at once, then at most once
   hub.publish("x", message("x", 9));
   hub.publish("c", message("c", 5));
   assert.equal(sent.length, 2);
-  await delay(60);
+  await waitFor(() => sent.length >= 3, {
+    what: "The batched activity after one interval",
+  });
   assert.deepEqual(sent.slice(1), [
     { type: "activity", channelId: "c", lastSeq: 5 },
     { type: "activity", channelId: "b", lastSeq: 3 },
@@ -51,6 +54,7 @@ Deno.test("ActivityWatch stops hearing a channel the user left, and everything o
   hub.publish("c", message("c", 1));
   hub.publish("c", message("c", 2)); // due in 40 ms
   watch.close();
+  // Past the interval, to prove nothing is sent once closed.
   await delay(60);
   assert.deepEqual(sent, [{ type: "activity", channelId: "c", lastSeq: 1 }]);
   assert.equal(hub.listenerCount("c"), 0);

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { waitFor, withDeadline } from "../../tests/helpers/deadline.ts";
 import { RawWebSocketClient } from "./_raw_client_test_helper.ts";
 import {
   delay,
@@ -54,7 +55,7 @@ Deno.test("ChannelSession sends ready first, with lastSeq and members", async ()
     hub.close();
   }
   // Shutdown closes with 1001 so clients know to reconnect elsewhere.
-  assert.equal((await client.closed).code, 1001);
+  assert.equal((await client.closedWithin()).code, 1001);
 });
 
 Deno.test("ChannelSession backfills after=N, then live, with no gap or duplicate while messages arrive mid-backfill", async () => {
@@ -148,6 +149,7 @@ Deno.test("ChannelSession drops a duplicate seq", async () => {
     post(hub, store);
     hub.publish("c1", messageEvent(first));
     await client.waitFor((f) => lastMessageSeq(f) === 2, "seq 2");
+    // A window in which a duplicate would arrive: proving one does not.
     await delay(20);
     assert.deepEqual(client.seqs(), [1, 2]);
   } finally {
@@ -257,9 +259,9 @@ Deno.test("ChannelSession answers bad frames with error frames and stays open", 
     );
     client.send(`{"type":"message","content":" hi ","clientId":"c1"}`);
     client.send(`{"type":"typing"}`);
-    for (let waited = 0; received.length < 2 && waited < 5000; waited += 10) {
-      await delay(10);
-    }
+    await waitFor(() => received.length >= 2, {
+      what: "Both client frames reaching onClientFrame",
+    });
     const seq = post(hub, store);
     await client.waitFor((f) => lastMessageSeq(f) === seq, "a live message");
     assert.deepEqual(received, [
@@ -343,9 +345,9 @@ Deno.test("ChannelSession refuses frames past 16 in flight with rate_limited", a
       ),
     );
     release();
-    for (let waited = 0; handled < 16 && waited < 5000; waited += 10) {
-      await delay(10);
-    }
+    await waitFor(() => handled >= 16, {
+      what: "16 frames handled once the gate opens",
+    });
     assert.equal(handled, 16);
   } finally {
     release();
@@ -369,8 +371,13 @@ Deno.test("ChannelSession closes a 17 KiB frame with 1009", async () => {
         clientId: "c",
       }),
     );
-    assert.equal((await client.closed).code, 1009);
-    assert.equal((await (await server.session("big")).closed).code, 1009);
+    assert.equal((await client.closedWithin()).code, 1009);
+    const session = await server.session("big");
+    assert.equal(
+      (await withDeadline(session.closed, 10_000, "The server session closing"))
+        .code,
+      1009,
+    );
     assert.equal(hub.listenerCount("c1"), 0);
   } finally {
     await server.close();
@@ -398,10 +405,17 @@ Deno.test("ChannelSession closes a non-reading client with 1013 and keeps servin
       post(hub, store, content);
       if (i % 10 === 0) await delay(0);
     }
-    assert.deepEqual(await slowSession.closed, {
-      code: 1013,
-      reason: "Client is not reading",
-    });
+    assert.deepEqual(
+      await withDeadline(
+        slowSession.closed,
+        10_000,
+        "The slow session closing",
+      ),
+      {
+        code: 1013,
+        reason: "Client is not reading",
+      },
+    );
     assert.equal(hub.listenerCount("c1"), 1);
     const last = post(hub, store, "still here");
     await fast.waitFor((f) => lastMessageSeq(f) === last, "the last message");
@@ -435,10 +449,13 @@ Deno.test("ChannelSession closes a client whose buffered bytes stop draining", a
       if (i % 100 === 0) await delay(0);
     }
     const started = Date.now();
-    assert.deepEqual(await session.closed, {
-      code: 1013,
-      reason: "Client stopped reading",
-    });
+    assert.deepEqual(
+      await withDeadline(session.closed, 10_000, "The stalled session closing"),
+      {
+        code: 1013,
+        reason: "Client stopped reading",
+      },
+    );
     assert.ok(Date.now() - started < 2000);
   } finally {
     await stuck.closeWith(1013);
@@ -455,7 +472,12 @@ Deno.test("upgradeChannelSocket() idle timeout closes a peer that ignores pings,
   const alive = await TestClient.connect(`${server.url}?name=alive`);
   try {
     const session = await server.session("silent");
-    assert.equal((await session.closed).code, 1001);
+    assert.equal(
+      (await withDeadline(session.closed, 10_000, "The silent session closing"))
+        .code,
+      1001,
+    );
+    // A window past the idle timeout, to prove the answering peer stays open.
     await delay(600);
     const seq = post(hub, store);
     await alive.waitFor((f) => lastMessageSeq(f) === seq, "a live message");

@@ -3,6 +3,7 @@ import type {
   RelayWorkerCommand,
   RelayWorkerReport,
 } from "./_relay_worker_test_helper.ts";
+import { waitFor, withDeadline } from "../../tests/helpers/deadline.ts";
 import { delay, makeMessage } from "./_test_helpers.ts";
 import {
   type ControlMessage,
@@ -115,6 +116,8 @@ Deno.test("Hub relay delivers between two hubs in one isolate without echo", asy
   b.subscribe("c", (e) => gotB.push(e));
   try {
     a.publish("c", messageEvent(makeMessage("c", 1)));
+    await waitFor(() => gotB.length >= 1, { what: "The relayed event in b" });
+    // A window for an echo back to a, to prove there is none.
     await delay(50);
     assert.deepEqual(gotA.map((e) => e.kind === "message" && e.seq), [1]);
     assert.deepEqual(gotB.map((e) => e.kind === "message" && e.seq), [1]);
@@ -142,7 +145,12 @@ function startWorker(): WorkerHandle {
   const handle: WorkerHandle = {
     worker,
     events: [],
-    next: (op) => new Promise((resolve) => waiting.set(op, resolve)),
+    next: (op) =>
+      withDeadline(
+        new Promise((resolve) => waiting.set(op, resolve)),
+        10_000,
+        `The worker's "${op}" report`,
+      ),
     send: (cmd) => worker.postMessage(cmd),
   };
   worker.onmessage = (e: MessageEvent<RelayWorkerReport>) => {
@@ -151,13 +159,6 @@ function startWorker(): WorkerHandle {
     waiting.delete(e.data.op);
   };
   return handle;
-}
-
-async function waitUntil(check: () => boolean, what: string): Promise<void> {
-  for (let waited = 0; !check(); waited += 10) {
-    if (waited > 5000) throw new Error(`Timed out waiting for ${what}`);
-    await delay(10);
-  }
 }
 
 Deno.test("Hub.publish() reaches a subscriber in another worker", async () => {
@@ -180,11 +181,11 @@ Deno.test("Hub.publish() reaches a subscriber in another worker", async () => {
       message: makeMessage("other", 1),
     });
     main.publish("c", messageEvent(makeMessage("c", 2)));
-    await waitUntil(
+    await waitFor(
       () =>
         w1.events.length >= 2 && w2.events.length >= 2 &&
         mainEvents.length >= 2,
-      "both events everywhere",
+      { what: "Both events everywhere", timeoutMs: 5000 },
     );
     // Time for any echo or duplicate to show up.
     await delay(100);
@@ -348,10 +349,11 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
   try {
     a.announce({ type: "revoked", jti: "t1" });
     a.announce({ type: "joined", userId: "u1", channelId: "c1" });
-    await delay(50);
+    await waitFor(() => heard.length >= 4, { what: "Both messages in b" });
     assert.deepEqual(heard, ["a:t1", "a:u1 in c1", "b:t1", "b:u1 in c1"]);
     off();
     a.announce({ type: "revoked", jti: "t2" });
+    // A window for the relay to reach b, to prove b no longer hears it.
     await delay(50);
     assert.deepEqual(heard.slice(4), ["a:t2"]);
     assert.deepEqual(channelEvents, []);

@@ -15,19 +15,27 @@
 export interface PresenceOptions {
   /** How long a user whose last socket closed still counts as online (0: not at all). */
   graceMs?: number;
+  /** Schedules the end of a grace period; `setTimeout` unless a test injects a fake clock. */
+  setTimer?: (fn: () => void, ms: number) => unknown;
+  /** Cancels what `setTimer` scheduled; `clearTimeout` by default. */
+  clearTimer?: (id: unknown) => void;
 }
 
 /** Counts open sockets per user; a user is online while any of them is open. */
 export class Presence {
   #sockets = new Map<string, number>();
   // Users whose last socket closed, until their grace period ends.
-  #leaving = new Map<string, ReturnType<typeof setTimeout>>();
+  #leaving = new Map<string, unknown>();
   #graceMs: number;
+  #setTimer: (fn: () => void, ms: number) => unknown;
+  #clearTimer: (id: unknown) => void;
   #closed = false;
 
   /** Starts with nobody online. */
   constructor(opts: PresenceOptions = {}) {
     this.#graceMs = Math.max(0, opts.graceMs ?? 0);
+    this.#setTimer = opts.setTimer ?? ((fn, ms) => setTimeout(fn, ms));
+    this.#clearTimer = opts.clearTimer ?? ((id) => clearTimeout(id as number));
   }
 
   /** Records a socket for `userId`; true when this made the user online. */
@@ -35,7 +43,7 @@ export class Presence {
     const leaving = this.#leaving.get(userId);
     if (leaving !== undefined) {
       // Back within the grace period: nobody saw them go.
-      clearTimeout(leaving);
+      this.#clearTimer(leaving);
       this.#leaving.delete(userId);
       this.#sockets.set(userId, 1);
       return false;
@@ -66,7 +74,7 @@ export class Presence {
     }
     this.#leaving.set(
       userId,
-      setTimeout(() => {
+      this.#setTimer(() => {
         this.#leaving.delete(userId);
         onOffline();
       }, this.#graceMs),
@@ -86,7 +94,7 @@ export class Presence {
   /** Drops pending offline announcements (shutdown); later disconnects announce nothing. */
   close(): void {
     this.#closed = true;
-    for (const timer of this.#leaving.values()) clearTimeout(timer);
+    for (const timer of this.#leaving.values()) this.#clearTimer(timer);
     this.#leaving.clear();
   }
 }

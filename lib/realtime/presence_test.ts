@@ -1,9 +1,6 @@
 import assert from "node:assert/strict";
+import { FakeClock } from "../../tests/helpers/fake_clock.ts";
 import { Presence } from "./presence.ts";
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 Deno.test("Presence.connect() reports online only for the first socket", () => {
   const presence = new Presence();
@@ -38,8 +35,9 @@ Deno.test("Presence.disconnect() ignores a user with no sockets", () => {
   assert.equal(presence.connect("u1"), true);
 });
 
-Deno.test("Presence keeps a user online through the grace period and back", async () => {
-  const presence = new Presence({ graceMs: 60 });
+Deno.test("Presence keeps a user online through the grace period and back", () => {
+  const clock = new FakeClock();
+  const presence = new Presence({ graceMs: 60, ...clock });
   let offline = 0;
   presence.connect("u1");
   presence.disconnect("u1", () => offline++);
@@ -47,27 +45,31 @@ Deno.test("Presence keeps a user online through the grace period and back", asyn
   assert.deepEqual(presence.onlineUsers(), ["u1"]);
   // A new socket within the grace period: no offline, and no new online either.
   assert.equal(presence.connect("u1"), false);
-  await delay(100);
+  assert.equal(clock.pending, 0, "the offline timer is cancelled");
+  clock.advance(100);
   assert.equal(offline, 0);
   assert.equal(presence.isOnline("u1"), true);
 
   presence.disconnect("u1", () => offline++);
-  await delay(20);
+  clock.advance(59);
   assert.equal(offline, 0, "not before the grace period ends");
-  await delay(100);
+  assert.equal(presence.isOnline("u1"), true);
+  clock.advance(1);
   assert.equal(offline, 1);
   assert.equal(presence.isOnline("u1"), false);
   assert.equal(presence.connect("u1"), true);
 });
 
-Deno.test("Presence.close() drops pending offline announcements", async () => {
-  const presence = new Presence({ graceMs: 30 });
+Deno.test("Presence.close() drops pending offline announcements", () => {
+  const clock = new FakeClock();
+  const presence = new Presence({ graceMs: 30, ...clock });
   let offline = 0;
   presence.connect("u1");
   presence.connect("u2");
   presence.disconnect("u1", () => offline++);
   presence.close();
   presence.disconnect("u2", () => offline++);
-  await delay(60);
+  assert.equal(clock.pending, 0);
+  clock.advance(60);
   assert.equal(offline, 0);
 });

@@ -6,7 +6,9 @@
  */
 import type { Message, ServerFrame } from "../../lib/shared/wire.ts";
 import type { Config } from "../../lib/config.ts";
+import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 import { startTestServer } from "./server.ts";
+import { showLogOnFailure } from "./server_log.ts";
 
 /** A signed-in account. */
 export interface Account {
@@ -34,8 +36,8 @@ export function uniqueName(prefix = "user"): string {
 export type TestServer = Awaited<ReturnType<typeof startTestServer>>;
 
 /**
- * Runs `body` against a fresh server (in-memory KV, fast bcrypt) and always
- * shuts it down. `args` are extra flags such as `["--origin", url]`;
+ * Runs `body` against a fresh server (in-memory KV, fast bcrypt), prints the
+ * server's log if `body` fails, and always shuts it down. `args` are extra flags such as `["--origin", url]`;
  * `overrides` set config the flags do not reach, such as `offlineGraceMs`.
  */
 export async function withHearth(
@@ -45,13 +47,13 @@ export async function withHearth(
 ): Promise<void> {
   const server = await startTestServer(args, { passwordCost: 4, ...overrides });
   try {
-    await body(server);
+    await showLogOnFailure(`the server at ${server.base}`, () => body(server));
   } finally {
     await server.shutdown();
   }
 }
 
-/** Resolves after `ms`. */
+/** Resolves after `ms`: for windows in which something must NOT happen; to wait for something, use `waitFor`. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -244,7 +246,7 @@ export class FrameSocket {
     });
   }
 
-  /** Opens a channel socket and waits until it is open (throws if refused). */
+  /** Opens a channel socket and waits until it is open (throws if refused or not open within 10 s). */
   static open(
     base: string,
     channelId: string,
@@ -253,13 +255,21 @@ export class FrameSocket {
   ): Promise<FrameSocket> {
     const socket = new WebSocket(socketUrl(base, channelId, token, after));
     const client = new FrameSocket(socket);
-    return new Promise((resolve, reject) => {
+    const opened = new Promise<FrameSocket>((resolve, reject) => {
       socket.addEventListener("open", () => resolve(client), { once: true });
       socket.addEventListener(
         "error",
         () => reject(new Error("WebSocket refused")),
         { once: true },
       );
+    });
+    return withDeadline(
+      opened,
+      DEFAULT_DEADLINE_MS,
+      `Opening the socket of channel ${channelId}`,
+    ).catch((error) => {
+      socket.close();
+      throw error;
     });
   }
 
@@ -324,10 +334,15 @@ export class FrameSocket {
     );
   }
 
+  /** How the socket closed; fails if it is still open after `ms`. */
+  closedWithin(ms = DEFAULT_DEADLINE_MS): Promise<Closed> {
+    return withDeadline(this.closed, ms, "The socket closing");
+  }
+
   /** Closes the socket (if still open) and waits for the close to finish. */
   async close(): Promise<Closed> {
     if (!this.#isClosed) this.#socket.close(1000);
-    return await this.closed;
+    return await this.closedWithin();
   }
 }
 
@@ -339,10 +354,22 @@ export interface RawSocket {
   rest: Uint8Array<ArrayBuffer>;
 }
 
-/** Does the WebSocket handshake by hand with the given extra headers; the connection stays open. */
-export async function rawHandshake(
+/** Does the WebSocket handshake by hand with the given extra headers, within `timeoutMs`; the connection stays open. */
+export function rawHandshake(
   url: string,
   headers: Record<string, string> = {},
+  timeoutMs = DEFAULT_DEADLINE_MS,
+): Promise<RawSocket> {
+  return withDeadline(
+    handshake(url, headers),
+    timeoutMs,
+    `The WebSocket handshake with ${new URL(url).pathname}`,
+  );
+}
+
+async function handshake(
+  url: string,
+  headers: Record<string, string>,
 ): Promise<RawSocket> {
   const target = new URL(url);
   const conn = await Deno.connect({
@@ -403,10 +430,22 @@ export async function upgradeStatus(
   return raw.status;
 }
 
-/** One frame from a raw socket (text decoded), or null once the server drops the connection. */
-export async function readFrame(
+/** A frame as `readFrame` returns it. */
+export interface RawFrame {
+  opcode: number;
+  payload: Uint8Array;
+  text: string;
+}
+
+/** One frame from a raw socket (text decoded), or null once the server drops the connection; fails after `timeoutMs`. */
+export function readFrame(
   raw: RawSocket,
-): Promise<{ opcode: number; payload: Uint8Array; text: string } | null> {
+  timeoutMs = DEFAULT_DEADLINE_MS,
+): Promise<RawFrame | null> {
+  return withDeadline(nextFrame(raw), timeoutMs, "The next frame");
+}
+
+async function nextFrame(raw: RawSocket): Promise<RawFrame | null> {
   const chunk = new Uint8Array(256 * 1024);
   while (true) {
     const frame = parseFrame(raw.rest);
@@ -431,11 +470,19 @@ export async function readFrame(
 
 /**
  * Reads a raw socket's frames until the server's close frame (returning its
- * code) or until the server drops the connection (returning null).
+ * code) or until the server drops the connection (returning null); fails if
+ * neither comes within `timeoutMs`.
  */
-export async function readUntilClose(raw: RawSocket): Promise<number | null> {
+export function readUntilClose(
+  raw: RawSocket,
+  timeoutMs = 30_000,
+): Promise<number | null> {
+  return withDeadline(closeCode(raw), timeoutMs, "The server closing");
+}
+
+async function closeCode(raw: RawSocket): Promise<number | null> {
   while (true) {
-    const frame = await readFrame(raw);
+    const frame = await nextFrame(raw);
     if (frame === null) return null;
     if (frame.opcode === 0x8) {
       const bytes = frame.payload;

@@ -2,8 +2,10 @@
  * Running Hearth (or another server script) as a real subprocess: spawn it
  * from the repository root, wait for the address it prints, keep reading its
  * output so the pipes never fill, and stop it. Shared by the tests and the
- * benchmarks.
+ * benchmarks. Nothing here prints: a caller that wants the output passes
+ * `onLine` or reads `output()`, so a passing test run stays quiet.
  */
+import { withDeadline } from "./deadline.ts";
 
 const ROOT = new URL("../../", import.meta.url).pathname;
 
@@ -12,6 +14,12 @@ const HEARTH_READY = /Hearth is running: open (http:\/\/\S+)/;
 
 /** Lines of output kept for error messages. */
 const TAIL_LINES = 50;
+
+/** Lines of output `output()` keeps; older ones are dropped first. */
+const OUTPUT_LINES = 5_000;
+
+/** How long `stop()` waits for the process to end before it kills it. */
+const STOP_TIMEOUT_MS = 15_000;
 
 /** Splits a byte stream into text lines; a last line without a newline is yielded too. */
 export async function* lines(
@@ -57,8 +65,14 @@ export interface Spawned {
   port: number;
   /** Settles with the exit status once the process has ended and its pipes are drained. */
   ended: Promise<Deno.CommandStatus>;
-  /** Sends `signal` (SIGTERM by default; ignored if the process is gone) and waits for `ended`. */
-  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
+  /**
+   * Sends `signal` (SIGTERM by default; ignored if the process is gone) and
+   * waits for `ended`. A process still running after `timeoutMs` (default
+   * 15 s) is killed with SIGKILL, and the call fails saying so.
+   */
+  stop(signal?: Deno.Signal, timeoutMs?: number): Promise<Deno.CommandStatus>;
+  /** The last lines printed (stdout and stderr interleaved), for a failing test's report. */
+  output(): string[];
 }
 
 /** Spawns `deno run -A <script> ...args` from the repository root and waits until a stdout line matches `ready` (group 1: the URL). */
@@ -82,6 +96,7 @@ export async function spawnScript(
     stderr: options.stderr ?? "piped",
   }).spawn();
   const tail: string[] = [];
+  const output: string[] = [];
   let announce!: (url: string) => void;
   const announced = new Promise<string>((resolve) => announce = resolve);
   const read = async (
@@ -95,6 +110,8 @@ export async function spawnScript(
       }
       tail.push(line);
       if (tail.length > TAIL_LINES) tail.shift();
+      output.push(line);
+      if (output.length > OUTPUT_LINES) output.shift();
       options.onLine?.(line, name);
     }
   };
@@ -141,7 +158,7 @@ export async function spawnScript(
     ]);
   } catch (error) {
     signal("SIGKILL");
-    await ended;
+    await withDeadline(ended, STOP_TIMEOUT_MS, `${script} ending on SIGKILL`);
     throw error;
   } finally {
     clearTimeout(timer);
@@ -154,10 +171,25 @@ export async function spawnScript(
     base,
     port: Number(new URL(url).port),
     ended,
-    stop(name: Deno.Signal = "SIGTERM") {
+    async stop(name: Deno.Signal = "SIGTERM", timeoutMs = STOP_TIMEOUT_MS) {
       signal(name);
-      return ended;
+      try {
+        return await withDeadline(
+          ended,
+          timeoutMs,
+          `${script} stopping on ${name}`,
+        );
+      } catch (error) {
+        signal("SIGKILL");
+        await withDeadline(
+          ended,
+          STOP_TIMEOUT_MS,
+          `${script} ending on SIGKILL`,
+        );
+        throw error;
+      }
     },
+    output: () => [...output],
   };
 }
 

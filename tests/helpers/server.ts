@@ -1,5 +1,7 @@
 import { type Config, parseConfig } from "../../lib/config.ts";
 import { type RunningServer, startServer } from "../../lib/server.ts";
+// Log lines are buffered from here on and shown only for a failing test.
+import { showLogOnFailure } from "./server_log.ts";
 
 /** Starts a real server on 127.0.0.1 with a free port and in-memory KV. */
 export async function startTestServer(
@@ -23,14 +25,14 @@ export async function startTestServer(
   return { ...server, base: `http://127.0.0.1:${server.port}` };
 }
 
-/** Runs a test body against a fresh server and always shuts it down. */
+/** Runs a test body against a fresh server, shows its log if the body fails, and always shuts it down. */
 export async function withServer(
   body: (server: RunningServer & { base: string }) => Promise<void>,
   args: string[] = [],
 ): Promise<void> {
   const server = await startTestServer(args);
   try {
-    await body(server);
+    await showLogOnFailure(`the server at ${server.base}`, () => body(server));
   } finally {
     await server.shutdown();
   }

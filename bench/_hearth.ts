@@ -40,14 +40,14 @@ export async function seed(
   const kv = await Deno.openKv(path);
   try {
     const users: User[] = [
-      await createUser(kv, { username: "u0", passwordHash: UNUSABLE_HASH }),
+      await createUser(kv, { username: "user0", passwordHash: UNUSABLE_HASH }),
     ];
     // The first account creates general; the rest join it concurrently.
     for (let i = 1; i < count; i += 100) {
       const batch = [];
       for (let j = i; j < Math.min(count, i + 100); j++) {
         batch.push(
-          createUser(kv, { username: `u${j}`, passwordHash: UNUSABLE_HASH }),
+          createUser(kv, { username: `user${j}`, passwordHash: UNUSABLE_HASH }),
         );
       }
       users.push(...await Promise.all(batch));

@@ -24,8 +24,8 @@ const sockets = new Set<WebSocket>();
 // Shaped like Hearth's `ready` members; one comes online per connection.
 const members = Array.from({ length: READY_MEMBERS }, (_, i) => ({
   id: crypto.randomUUID(),
-  username: `u${i}`,
-  displayName: `u${i}`,
+  username: `user${i}`,
+  displayName: `user${i}`,
   online: false,
 }));
 let connections = 0;

@@ -350,7 +350,11 @@ async function startBare(protocol: boolean): Promise<Setup> {
   await pinServer(server);
   const url = `ws://127.0.0.1:${server.port}/`;
   const channelId = crypto.randomUUID();
-  const author = { id: crypto.randomUUID(), username: "u0", displayName: "u0" };
+  const author = {
+    id: crypto.randomUUID(),
+    username: "user0",
+    displayName: "user0",
+  };
   return await connect({
     name: protocol ? "protocol" : "bare",
     pid: server.pid,

@@ -1,3 +1,4 @@
+import { createChannel } from "./channels.ts";
 import { createUser, type User } from "./users.ts";
 
 /** Runs `fn` with a fresh in-memory KV that is closed afterwards. */
@@ -22,3 +23,18 @@ export function randomUser(kv: Deno.Kv, username?: string): Promise<User> {
     passwordHash: "$2b$10$not-a-real-hash",
   });
 }
+
+/** Creates a user and a channel of theirs named "chat". */
+export async function userWithChannel(
+  kv: Deno.Kv,
+): Promise<{ user: User; channelId: string }> {
+  const user = await randomUser(kv);
+  const channel = await createChannel(kv, user.id, { name: "chat" });
+  return { user, channelId: channel.id };
+}
+
+/** The seqs of a list of messages, in order. */
+export const seqs = (messages: { seq: number }[]) => messages.map((m) => m.seq);
+/** The whole numbers from `from` to `to`, both included. */
+export const range = (from: number, to: number) =>
+  Array.from({ length: to - from + 1 }, (_, i) => from + i);

@@ -1,5 +1,10 @@
 // Helpers shared by this folder's tests.
 import { createHash } from "node:crypto";
+import type { UploadedFile } from "./multipart.ts";
+import type { FileMeta } from "./store.ts";
+
+/** One mebibyte, in bytes. */
+export const MiB = 1024 * 1024;
 
 /** Random bytes of any length (getRandomValues fills at most 64 KiB a call). */
 export function randomBytes(size: number): Uint8Array<ArrayBuffer> {
@@ -101,3 +106,47 @@ export async function countKeys(
   for await (const _ of kv.list({ prefix }, { batchSize: 10 })) count++;
   return count;
 }
+
+/** The metadata of a stored file with the given id, size and hash. */
+export function metaFor(id: string, size: number, hash: string): FileMeta {
+  return {
+    id,
+    name: "data.bin",
+    size,
+    type: "application/octet-stream",
+    sha256: hash,
+    channelId: "c1",
+    uploaderId: "u1",
+    createdAt: new Date().toISOString(),
+  };
+}
+
+/** A POST of the form to a channel's files, as a browser sends it. */
+export function formRequest(form: FormData): Request {
+  return new Request("http://hearth.test/channels/c1/files", {
+    method: "POST",
+    body: form,
+  });
+}
+
+/** Re-sends a request's body in pieces of the given sizes, as a slow network might. */
+export async function rechunked(
+  req: Request,
+  pieces: number[],
+): Promise<Request> {
+  const bytes = new Uint8Array(await req.arrayBuffer());
+  return new Request(req.url, {
+    method: "POST",
+    headers: { "content-type": req.headers.get("content-type")! },
+    body: streamOf(bytes, pieces),
+  });
+}
+
+/** An `onFile` that reads the whole file into memory. */
+export const readAll = async (
+  { filename, declaredType, stream }: UploadedFile,
+) => ({
+  filename,
+  declaredType,
+  bytes: await collect(stream),
+});

@@ -7,7 +7,7 @@ import {
   withDeadline,
 } from "../../tests/helpers/deadline.ts";
 import type { Message, ServerFrame } from "../shared/wire.ts";
-import type { Hub } from "./hub.ts";
+import { type Hub, messageEvent } from "./hub.ts";
 import type {
   ChannelSession,
   ChannelSessionOptions,
@@ -34,6 +34,24 @@ export function makeMessage(
 /** Resolves after `ms`; for proving that something does not happen, not for waiting on it. */
 export function delay(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The integers from `from` to `to`, both included. */
+export function range(from: number, to: number): number[] {
+  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+}
+
+/** The seq of the last `message` frame in `frames`, or 0 if there is none. */
+export function lastMessageSeq(frames: ServerFrame[]): number {
+  const last = frames.findLast((f) => f.type === "message");
+  return last?.type === "message" ? last.message.seq : 0;
+}
+
+/** Stores a message and publishes it, as the data layer plus route would. */
+export function post(hub: Hub, store: MemoryStore, content?: string): number {
+  const message = store.add(content);
+  hub.publish(store.channelId, messageEvent(message));
+  return message.seq;
 }
 
 /** An in-memory channel history standing in for the KV data layer. */

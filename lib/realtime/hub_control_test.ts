@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { waitFor } from "../../tests/helpers/deadline.ts";
+import { delay } from "./_test_helpers.ts";
+import { type ControlMessage, Hub, type HubEvent } from "./hub.ts";
+
+Deno.test("Hub control messages reach this hub and, relayed, the others; never a channel", async () => {
+  const relay = `hearth-test-${crypto.randomUUID()}`;
+  const [a, b] = [new Hub({ relay }), new Hub({ relay })];
+  const heard: string[] = [];
+  const channelEvents: HubEvent[] = [];
+  const text = (m: ControlMessage) =>
+    m.type === "revoked" ? m.jti : `${m.userId} in ${m.channelId}`;
+  a.onControl((m) => heard.push(`a:${text(m)}`));
+  const off = b.onControl((m) => heard.push(`b:${text(m)}`));
+  b.subscribe("\u0000control", (e) => channelEvents.push(e));
+  try {
+    a.announce({ type: "revoked", jti: "t1" });
+    a.announce({ type: "joined", userId: "u1", channelId: "c1" });
+    await waitFor(() => heard.length >= 4, { what: "Both messages in b" });
+    assert.deepEqual(heard, ["a:t1", "a:u1 in c1", "b:t1", "b:u1 in c1"]);
+    off();
+    a.announce({ type: "revoked", jti: "t2" });
+    // A window for the relay to reach b, to prove b no longer hears it.
+    await delay(50);
+    assert.deepEqual(heard.slice(4), ["a:t2"]);
+    assert.deepEqual(channelEvents, []);
+  } finally {
+    a.close();
+    b.close();
+  }
+});

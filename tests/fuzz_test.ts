@@ -187,6 +187,14 @@ const shortText = fc.oneof(
     "\t\n ",
     "\u0000",
     "\u202egnp.exe",
+    "\u200b",
+    "Ali\u3164ce",
+    "\u2800\u034f",
+    "\u2028",
+    "a\ud800b",
+    "\udc00",
+    "a\r\nb",
+    "\u001b[31mred",
     "null",
     "__proto__",
     "<script>alert(1)</script>",
@@ -1053,8 +1061,16 @@ function expectFor(frame: FrameCase, used: Set<string>): Expect {
   if (typeof o.content !== "string" || typeof o.clientId !== "string") {
     return { kind: "error" };
   }
-  const trimmed = o.content.trim();
-  if (trimmed.length < 1 || trimmed.length > 4000) return { kind: "error" };
+  // The content rule, restated: \r\n as \n, trimmed, 1 to 4,000 code
+  // points, well-formed, no control characters but tab and newline.
+  const trimmed = o.content.replace(/\r\n?/g, "\n").trim();
+  const characters = [...trimmed].length;
+  if (characters < 1 || characters > 4000) return { kind: "error" };
+  if (!trimmed.isWellFormed()) return { kind: "error" };
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/.test(trimmed)) {
+    return { kind: "error" };
+  }
   if (!WS_CLIENT_ID.test(o.clientId)) return { kind: "error" };
   return used.has(o.clientId)
     ? { kind: "quiet" }

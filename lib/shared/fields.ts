@@ -11,6 +11,7 @@
 import { z } from "zod";
 import {
   CLIENT_ID_PATTERN,
+  CONTENT_CONTROL_CHARS,
   MAX_CHANNEL_NAME_LENGTH,
   MAX_CONTENT_LENGTH,
   MAX_DISPLAY_NAME_LENGTH,
@@ -20,10 +21,14 @@ import {
   MAX_USERNAME_LENGTH,
   MIN_PASSWORD_CHARS,
   MIN_USERNAME_LENGTH,
-  NAME_CONTROL_CHARS,
   USERNAME_CHARS,
 } from "./limits.ts";
-import { codePointLength, utf8ByteLength } from "./text.ts";
+import {
+  codePointLength,
+  hasOnlyVisibleChars,
+  normalizeNewlines,
+  utf8ByteLength,
+} from "./text.ts";
 
 /** A string field whose type errors say "required" when it is missing. */
 function text(label: string) {
@@ -33,6 +38,28 @@ function text(label: string) {
         ? `${label} is required`
         : `${label} must be a string`,
   });
+}
+
+/**
+ * A line of text people read as a name or heading: trimmed, at most `max`
+ * characters (code points), well-formed, and free of controls and invisible
+ * characters, so it can neither look empty nor pass for another.
+ */
+function visibleText(label: string, max: number, required: boolean) {
+  const base = text(label).trim();
+  return (required ? base.min(1, `${label} must not be empty`) : base)
+    .refine(
+      (value) => codePointLength(value) <= max,
+      `${label} must be at most ${max} characters`,
+    )
+    .refine(
+      (value) => value.isWellFormed(),
+      `${label} contains invalid characters`,
+    )
+    .refine(
+      hasOnlyVisibleChars,
+      `${label} must not contain control or invisible characters`,
+    );
 }
 
 /** A username: 3 to 32 of `A-Z a-z 0-9 _ . -`, surrounding spaces trimmed. */
@@ -51,18 +78,12 @@ export const usernameSchema = text("Username")
     "Username may contain only letters, digits, underscores, dots and hyphens",
   );
 
-/** A display name: trimmed, 1 to 64 characters (code points), no control characters. */
-export const displayNameSchema = text("Display name")
-  .trim()
-  .min(1, "Display name must not be empty")
-  .refine(
-    (name) => codePointLength(name) <= MAX_DISPLAY_NAME_LENGTH,
-    `Display name must be at most ${MAX_DISPLAY_NAME_LENGTH} characters`,
-  )
-  .refine(
-    (name) => !NAME_CONTROL_CHARS.test(name),
-    "Display name must not contain control characters",
-  );
+/** A display name: trimmed, 1 to 64 characters, nothing invisible (see `visibleText`). */
+export const displayNameSchema = visibleText(
+  "Display name",
+  MAX_DISPLAY_NAME_LENGTH,
+  true,
+);
 
 // NFC first, so the same password typed on systems that compose accents
 // differently yields the same bytes for bcrypt.
@@ -89,26 +110,15 @@ export const loginPasswordSchema = password
     `Password must be at most ${MAX_PASSWORD_BYTES} bytes in UTF-8`,
   );
 
-/** A channel name: trimmed, 1 to 80 characters, no control characters. */
-export const channelNameSchema = text("Channel name")
-  .trim()
-  .min(1, "Channel name must not be empty")
-  .max(
-    MAX_CHANNEL_NAME_LENGTH,
-    `Channel name must be at most ${MAX_CHANNEL_NAME_LENGTH} characters`,
-  )
-  .refine(
-    (name) => !NAME_CONTROL_CHARS.test(name),
-    "Channel name must not contain control characters",
-  );
+/** A channel name: trimmed, 1 to 80 characters, nothing invisible. */
+export const channelNameSchema = visibleText(
+  "Channel name",
+  MAX_CHANNEL_NAME_LENGTH,
+  true,
+);
 
-/** A channel topic: trimmed, at most 250 characters, empty allowed. */
-export const topicSchema = text("Topic")
-  .trim()
-  .max(
-    MAX_TOPIC_LENGTH,
-    `Topic must be at most ${MAX_TOPIC_LENGTH} characters`,
-  );
+/** A channel topic: trimmed, at most 250 characters, empty allowed, nothing invisible. */
+export const topicSchema = visibleText("Topic", MAX_TOPIC_LENGTH, false);
 
 /** Whether a new channel is private. */
 export const privateFlagSchema = z.boolean({
@@ -118,22 +128,37 @@ export const privateFlagSchema = z.boolean({
       : "Private must be true or false",
 });
 
-/** Message text: trimmed, 1 to 4000 characters. */
-export const contentSchema = text("Content")
-  .trim()
-  .min(1, "Content must not be empty")
-  .max(
-    MAX_CONTENT_LENGTH,
-    `Content must be at most ${MAX_CONTENT_LENGTH} characters`,
+/**
+ * Message text: line breaks normalised to `\n`, trimmed, at most 4,000
+ * characters (code points), well-formed, no control characters but tab and
+ * newline. Empty only when `allowEmpty` (a file's caption).
+ */
+function messageText(allowEmpty: boolean) {
+  const base = text("Content").transform(normalizeNewlines).pipe(
+    z.string().trim(),
   );
+  return (allowEmpty ? base : base.pipe(
+    z.string().min(1, "Content must not be empty"),
+  ))
+    .refine(
+      (value) => codePointLength(value) <= MAX_CONTENT_LENGTH,
+      `Content must be at most ${MAX_CONTENT_LENGTH} characters`,
+    )
+    .refine(
+      (value) => value.isWellFormed(),
+      "Content contains invalid characters",
+    )
+    .refine(
+      (value) => !CONTENT_CONTROL_CHARS.test(value),
+      "Content must not contain control characters other than tab and newline",
+    );
+}
+
+/** Message text: 1 to 4,000 characters (see `messageText`). */
+export const contentSchema = messageText(false);
 
 /** The text sent with a file: like `contentSchema`, but empty is fine (the file is the message). */
-export const captionSchema = text("Content")
-  .trim()
-  .max(
-    MAX_CONTENT_LENGTH,
-    `Content must be at most ${MAX_CONTENT_LENGTH} characters`,
-  );
+export const captionSchema = messageText(true);
 
 /** A client-chosen idempotency key: 1 to 64 URL-safe characters (fits UUIDs and nanoids). */
 export const clientIdSchema = text("clientId").regex(

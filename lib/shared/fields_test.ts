@@ -6,6 +6,7 @@ import {
   clientIdSchema,
   contentSchema,
   displayNameSchema,
+  topicSchema,
   usernameSchema,
 } from "./fields.ts";
 import {
@@ -62,7 +63,7 @@ Deno.test("displayNameSchema counts code points and refuses controls and bidi ov
   for (const name of ["a\tb", "a\u0085b", "a\u202eb", "a\u2066b"]) {
     assert.equal(
       message(displayNameSchema, name),
-      "Display name must not contain control characters",
+      "Display name must not contain control or invisible characters",
     );
   }
 });
@@ -84,7 +85,7 @@ Deno.test("createChannelBody trims and checks name, topic and private", () => {
   );
   assert.equal(
     message(channelNameSchema, "a\u0000b"),
-    "Channel name must not contain control characters",
+    "Channel name must not contain control or invisible characters",
   );
   assert.equal(
     message(createChannelBody, { name: "x", private: "yes" }),
@@ -164,4 +165,53 @@ Deno.test("validate() throws a 422 that names the field", () => {
     status: 422,
     message: "Display name must not be empty",
   });
+});
+
+const INVISIBLE = ["\u200b", "\u2028", "\u034f", "\u3164", "\u2800", "\ufeff"];
+
+Deno.test("names and topics refuse invisible characters and ill-formed text, emoji sequences stay", () => {
+  for (const schema of [displayNameSchema, channelNameSchema, topicSchema]) {
+    for (const char of INVISIBLE) {
+      // Inside a name it makes one read as another.
+      assert.equal(schema.safeParse(`Ali${char}ce`).success, false, char);
+      // Alone it would look empty: refused, or trimmed to an empty topic.
+      const alone = schema.safeParse(char);
+      assert.ok(!alone.success || alone.data === "", char);
+      // At either end it is trimmed away (JavaScript's white space) or refused.
+      const leading = schema.safeParse(`${char}Alice`);
+      assert.ok(!leading.success || leading.data === "Alice", char);
+    }
+    assert.match(message(schema, "Al\ud800ice"), /invalid characters/);
+    // A joiner or variation selector after a visible character is an emoji.
+    for (const name of ["👩‍💻 Ada", "❤️ team", "Ada 👨‍👩‍👧"]) {
+      assert.equal(schema.parse(name), name);
+    }
+    assert.equal(schema.safeParse("\u200dAda").success, false);
+    assert.equal(schema.safeParse("Ada \ufe0f").success, false);
+  }
+});
+
+Deno.test("content counts code points, keeps tab and newline, refuses other controls", () => {
+  // 4,000 emoji are 8,000 UTF-16 units but 4,000 characters.
+  assert.equal(contentSchema.parse("😀".repeat(4000)), "😀".repeat(4000));
+  assert.equal(
+    message(contentSchema, "😀".repeat(4001)),
+    "Content must be at most 4000 characters",
+  );
+  assert.equal(contentSchema.parse("a\tb\nc"), "a\tb\nc");
+  // Pasted Windows line breaks are stored as \n, not refused.
+  assert.equal(contentSchema.parse("one\r\ntwo\rthree"), "one\ntwo\nthree");
+  for (
+    const control of ["\u0000", "\u0007", "\u001b[31m", "\u007f", "\u0085"]
+  ) {
+    assert.equal(
+      message(contentSchema, `a${control}b`),
+      "Content must not contain control characters other than tab and newline",
+    );
+  }
+  assert.match(message(contentSchema, "a\udc00"), /invalid characters/);
+  assert.equal(
+    uploadFields.parse({ content: "😀".repeat(4000) }).content.length,
+    8000,
+  );
 });

@@ -22,12 +22,12 @@ export const MIN_PASSWORD_CHARS = 8;
 /** Most UTF-8 bytes a password may have: bcrypt ignores every byte past 72. */
 export const MAX_PASSWORD_BYTES = 72;
 
-/** Most characters (UTF-16 units, after trimming) a channel name may have. */
+/** Most characters (code points, after trimming) a channel name may have. */
 export const MAX_CHANNEL_NAME_LENGTH = 80;
-/** Most characters (UTF-16 units, after trimming) a channel topic may have. */
+/** Most characters (code points, after trimming) a channel topic may have. */
 export const MAX_TOPIC_LENGTH = 250;
 
-/** Most characters (UTF-16 units, after trimming) of a message's content. */
+/** Most characters (code points, after trimming) of a message's content: 4,000 emoji fit. */
 export const MAX_CONTENT_LENGTH = 4000;
 
 /** Client-chosen idempotency keys, the same over HTTP, uploads and the socket (fits UUIDs). */
@@ -42,7 +42,22 @@ export const DEFAULT_PAGE_SIZE = 50;
 export const MAX_PAGE_SIZE = 200;
 
 /**
- * C0 and C1 controls, plus the bidi overrides and isolates that can make one
- * name read as another. Names (display names, channel names) refuse them.
+ * What no name, topic or status may hold: controls, format characters (bidi
+ * overrides, zero-width spaces), line and paragraph separators, every default
+ * ignorable code point (U+034F, U+3164 ...) and the blank braille pattern.
+ * Any of them can make a name look empty or read as someone else's.
  */
-export const NAME_CONTROL_CHARS = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
+export const INVISIBLE_CHARS =
+  /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}\u2800]/u;
+
+/**
+ * The invisible characters that emoji sequences are built with (the zero-width
+ * joiner of 👩‍💻, the variation selectors of ❤️): allowed right after a
+ * visible character, never alone or first.
+ */
+export const EMOJI_JOINERS = /^[\u200d\ufe0e\ufe0f]$/u;
+
+/** Control characters message content may not hold: all but tab and newline. */
+// deno-lint-ignore no-control-regex
+export const CONTENT_CONTROL_CHARS =
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;

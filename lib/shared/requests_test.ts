@@ -117,7 +117,8 @@ Deno.test("registerBody checks displayName after trimming", () => {
   assert.equal(parse(` ${"x".repeat(64)} `).success, true);
   assert.equal(parse("🔥".repeat(64)).success, true);
   assert.deepEqual(messages(parse("a\nb")), {
-    displayName: "Display name must not contain control characters",
+    displayName:
+      "Display name must not contain control or invisible characters",
   });
   assert.equal(parse("a\u202eb").success, false);
 });

@@ -1,4 +1,5 @@
-/** Measures of text that the rules count in, shared by server and browser. */
+/** Measures and tests of text that the rules use, shared by server and browser. */
+import { EMOJI_JOINERS, INVISIBLE_CHARS } from "./limits.ts";
 
 /** UTF-8 length of `text`, without allocating an encoded copy. */
 export function utf8ByteLength(text: string): number {
@@ -21,6 +22,27 @@ export function codePointLength(text: string): number {
   let count = 0;
   for (const _ of text) count++;
   return count;
+}
+
+/**
+ * Whether `text` holds none of {@linkcode INVISIBLE_CHARS}, but for emoji
+ * joiners and variation selectors right after a visible character.
+ */
+export function hasOnlyVisibleChars(text: string): boolean {
+  let previousVisible = false;
+  for (const char of text) {
+    if (!INVISIBLE_CHARS.test(char)) {
+      previousVisible = char.trim() !== "";
+    } else if (!(previousVisible && EMOJI_JOINERS.test(char))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** Line breaks as `\n` only, so a pasted `\r\n` is not refused as a control character. */
+export function normalizeNewlines(text: string): string {
+  return text.replace(/\r\n?/g, "\n");
 }
 
 function isHighSurrogate(unit: number): boolean {

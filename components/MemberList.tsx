@@ -48,7 +48,15 @@ function MemberGroup(
               size="sm"
               online={member.online}
             />
-            <span class="member-name">{member.displayName}</span>
+            <span class="member-name">
+              {member.displayName}
+              {member.displayName !== member.username && (
+                <>
+                  {" "}
+                  <span class="member-handle">@{member.username}</span>
+                </>
+              )}
+            </span>
             <span class="sr-only">{member.online ? "online" : "offline"}</span>
           </li>
         ))}

@@ -47,6 +47,10 @@ export function MessageItem(
           ? (
             <div class="msg-head">
               <span class="msg-author">{author.displayName}</span>
+              {/* Display names need not be unique; the username is. */}
+              {author.displayName !== author.username && (
+                <span class="msg-handle">@{author.username}</span>
+              )}
               {time}
             </div>
           )

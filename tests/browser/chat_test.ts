@@ -237,3 +237,46 @@ async function dropFile(person: Person, name: string, bytes: Uint8Array) {
   await main.dispatchEvent("dragover", { dataTransfer: transfer });
   await main.dispatchEvent("drop", { dataTransfer: transfer });
 }
+
+Deno.test({
+  ...TEST,
+  name:
+    "chat: a display name someone else uses shows the unique username beside it",
+  async fn() {
+    await withChat(async (env) => {
+      const ada = await env.signedUp("ada");
+      const ben = await env.signedUp("ben");
+      // Ben takes Ada's name as his display name.
+      const status = await ben.page.evaluate(async () =>
+        (await fetch("/me", {
+          method: "PATCH",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ displayName: "ada" }),
+        })).status
+      );
+      assert.equal(status, 200);
+      await ben.page.reload();
+      await ben.ready();
+      await ben.send("Hi, it is me, Ada");
+      await ada.sees("Hi, it is me, Ada");
+      const head = ada.log().locator(".msg-first .msg-head").last();
+      assert.equal(await head.locator(".msg-author").textContent(), "ada");
+      assert.equal(await head.locator(".msg-handle").textContent(), "@ben");
+      // Ada's own messages need no handle: her display name is her username.
+      await ada.send("No, I am");
+      await ben.sees("No, I am");
+      const mine = ben.log().locator(".msg-first .msg-head").last();
+      assert.equal(await mine.locator(".msg-handle").count(), 0);
+      // The member list tells them apart too.
+      await ada.page.reload();
+      await ada.ready();
+      const members = ada.page.getByRole("complementary", { name: "Members" });
+      await members.locator(".member-handle", { hasText: "@ben" }).waitFor();
+      assert.equal(
+        await members.locator(".member-name", { hasText: "@ben" })
+          .textContent(),
+        "ada @ben",
+      );
+    });
+  },
+});

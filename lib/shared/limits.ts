@@ -58,6 +58,6 @@ export const INVISIBLE_CHARS =
 export const EMOJI_JOINERS = /^[\u200d\ufe0e\ufe0f]$/u;
 
 /** Control characters message content may not hold: all but tab and newline. */
-// deno-lint-ignore no-control-regex
 export const CONTENT_CONTROL_CHARS =
+  // deno-lint-ignore no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;

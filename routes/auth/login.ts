@@ -3,10 +3,12 @@ import { readLoginBody } from "../../lib/auth/login_body.ts";
 import { sessionCookie } from "../../lib/auth/session.ts";
 import { isHttps } from "../../lib/http/origin.ts";
 import { clientAddress } from "../../lib/http/client_address.ts";
+import { refuseCrossSiteSignIn } from "../../lib/auth/cross_site.ts";
 import { define } from "../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
+    refuseCrossSiteSignIn(ctx.req, ctx.state.services.config.origins);
     const body = await readLoginBody(ctx.req);
     const { token, expiresIn, user } = await signIn(
       ctx.state.services,

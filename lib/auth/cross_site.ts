@@ -12,8 +12,9 @@ import { isSameSiteRequest } from "../http/origin.ts";
 export function refuseCrossSiteSignIn(
   req: Request,
   origins: string[],
+  trustProxy: boolean,
 ): void {
-  if (isSameSiteRequest(req, origins)) return;
+  if (isSameSiteRequest(req, origins, trustProxy)) return;
   throw new ApiError(
     403,
     "cross_site",

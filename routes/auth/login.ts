@@ -8,7 +8,8 @@ import { define } from "../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    refuseCrossSiteSignIn(ctx.req, ctx.state.services.config.origins);
+    const { origins, trustProxy } = ctx.state.services.config;
+    refuseCrossSiteSignIn(ctx.req, origins, trustProxy);
     const body = await readLoginBody(ctx.req);
     const { token, expiresIn, user } = await signIn(
       ctx.state.services,
@@ -16,7 +17,7 @@ export const handler = define.handlers({
       clientAddress(
         ctx.req,
         ctx.info.remoteAddr.hostname,
-        ctx.state.services.config.trustProxy,
+        trustProxy,
       ),
     );
     return Response.json(
@@ -28,7 +29,11 @@ export const handler = define.handlers({
       },
       {
         headers: {
-          "set-cookie": sessionCookie(token, expiresIn, isHttps(ctx.req)),
+          "set-cookie": sessionCookie(
+            token,
+            expiresIn,
+            isHttps(ctx.req, trustProxy),
+          ),
           "cache-control": "no-store",
         },
       },

@@ -11,7 +11,7 @@ export const handler = define.handlers({
   async POST(ctx) {
     await signOut(ctx.state.services, requireSession(ctx));
     // Every cookie Hearth sets goes, so the next person at this browser starts clean.
-    const secure = isHttps(ctx.req);
+    const secure = isHttps(ctx.req, ctx.state.services.config.trustProxy);
     const headers = new Headers();
     headers.append("set-cookie", clearedSessionCookie(secure));
     headers.append("set-cookie", clearedLastChannelCookie(secure));

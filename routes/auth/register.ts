@@ -7,7 +7,8 @@ import { define } from "../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
-    refuseCrossSiteSignIn(ctx.req, ctx.state.services.config.origins);
+    const { origins, trustProxy } = ctx.state.services.config;
+    refuseCrossSiteSignIn(ctx.req, origins, trustProxy);
     const body = await readJson(ctx.req, registerBody);
     const user = await registerAccount(
       ctx.state.services,

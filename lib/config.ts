@@ -19,7 +19,7 @@ export interface Config {
   passwordCost: number;
   /** Relay live events over BroadcastChannel to other instances on the same KV. */
   relay: boolean;
-  /** Take the client address from X-Forwarded-For (set only behind a reverse proxy). */
+  /** Believe X-Forwarded-For, -Host and -Proto (set only behind a reverse proxy). */
   trustProxy: boolean;
   /**
    * How long a user still counts as online after their last socket closed, so
@@ -52,8 +52,9 @@ Flags (each may also come from the environment variable shown):
                        (HEARTH_ORIGINS, comma-separated)
   --secret TEXT        token signing secret (HEARTH_SECRET; default: generated and kept in the db)
   --token-ttl DURATION token lifetime such as 7d, 12h, 30m or seconds (HEARTH_TOKEN_TTL, default 7d)
-  --trust-proxy        take client addresses from X-Forwarded-For, for rate limits; only
-                       behind a reverse proxy that sets it (HEARTH_TRUST_PROXY=1)
+  --trust-proxy        believe X-Forwarded-For (rate limits), -Host and -Proto (origin,
+                       Secure cookies); only behind a reverse proxy that sets them
+                       (HEARTH_TRUST_PROXY=1)
   --help               show this help
   --version            show the version
 `;

@@ -1,9 +1,11 @@
 import { loadSession } from "../lib/auth/session.ts";
+import { markSignedIn } from "../lib/http/envelope.ts";
 import { define } from "../utils.ts";
 
 /** Puts who is asking on `ctx.state.session`; static files and unknown paths skip the lookup. */
 const session = define.middleware(async function session(ctx) {
   if (ctx.route !== null) await loadSession(ctx);
+  if (ctx.state.session) markSignedIn(ctx.req);
   return await ctx.next();
 });
 

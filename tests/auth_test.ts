@@ -421,7 +421,7 @@ Deno.test("POST /auth/login sets an HttpOnly, SameSite=Lax, Path=/ cookie, Secur
       cookie: `theme=dark; ${plain.cookie}; lang=en`,
     });
     assert.equal(withOthers.status, 200);
-  });
+  }, ["--trust-proxy"]);
 });
 
 Deno.test("POST /auth/login: unknown user and wrong password get the same 401 and the same body", async () => {
@@ -1072,7 +1072,7 @@ Deno.test("cookie-only unsafe requests from the same origin, or none stated, pas
       assert.equal(patch.status, 200, JSON.stringify(headers));
       assert.equal(patch.body.displayName, `Alice ${i}`);
     }
-  });
+  }, ["--trust-proxy"]);
 });
 
 Deno.test("--origin adds allowed origins for cookie-only requests", async () => {

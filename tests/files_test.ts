@@ -759,7 +759,7 @@ Deno.test("HTML and SVG are served as attachments with nosniff and a sandbox", a
   });
 });
 
-Deno.test("PNG bytes are served inline as image/png whatever the name or claimed type", async () => {
+Deno.test("PNG bytes are served inline as image/png whatever the name or claimed type; PDF and text are downloads", async () => {
   await withFiles(async (fx) => {
     const { file } = await uploadOk(fx, PNG, {
       name: "notes.txt",
@@ -786,14 +786,18 @@ Deno.test("PNG bytes are served inline as image/png whatever the name or claimed
     assertSafetyHeaders(got.headers);
     assert.deepEqual(got.bytes, PNG);
 
-    // PDF is shown in place too; plain text is not.
+    // PDF is a download: the browser's viewer would run in the app's origin.
     const pdf = await uploadOk(fx, text("%PDF-1.7\n%\xe2\xe3\n1 0 obj\n"), {
       name: "doc",
     });
     assert.equal(pdf.file.type, "application/pdf");
     assert.equal("width" in pdf.file, false);
     const pdfGot = await download(fx, pdf.file.url, fx.alice.token);
-    assert.match(pdfGot.headers.get("content-disposition") ?? "", /^inline; /);
+    assert.equal(
+      pdfGot.headers.get("content-disposition"),
+      `attachment; filename="doc"; filename*=UTF-8''doc`,
+    );
+    assertSafetyHeaders(pdfGot.headers);
 
     const plain = await uploadOk(fx, text("hello"), {
       name: "hello.txt",

@@ -61,7 +61,13 @@ export async function loadSession<S extends SessionState>(
   const checked = await authenticateToken(ctx.state.services, found.token);
   if (!checked) return;
   if (found.via === "cookie" && !SAFE_METHODS.has(ctx.req.method)) {
-    if (!isSameSiteRequest(ctx.req, ctx.state.services.config.origins)) {
+    if (
+      !isSameSiteRequest(
+        ctx.req,
+        ctx.state.services.config.origins,
+        ctx.state.services.config.trustProxy,
+      )
+    ) {
       throw new ApiError(
         403,
         "cross_site",

@@ -61,7 +61,12 @@ export async function openChannelSocket(
   // the cookie. Bots and CLIs send none and are judged by their token alone.
   const origin = req.headers.get("origin");
   if (
-    origin !== null && !isAllowedOrigin(req, origin, services.config.origins)
+    origin !== null && !isAllowedOrigin(
+      req,
+      origin,
+      services.config.origins,
+      services.config.trustProxy,
+    )
   ) {
     throw new ApiError(
       403,

@@ -61,7 +61,7 @@ export class ChannelMember extends Standing {
       throw new ApiError(
         403,
         "not_member",
-        `You are not a member of channel "${channel.name}"`,
+        `You are not a member of ${shownTo(channel, joinedAt)}`,
       );
     }
     return new ChannelMember(services, user, channel);
@@ -84,7 +84,7 @@ export class ChannelJoiner extends Standing {
       throw new ApiError(
         403,
         "private_channel",
-        `Channel "${channel.name}" is private; ask its owner to add you`,
+        "This channel is private; ask its owner to add you",
       );
     }
     return new ChannelJoiner(services, user, channel);
@@ -101,12 +101,12 @@ export class ChannelOwner extends Standing {
     channelId: string,
     user: User,
   ): Promise<ChannelOwner> {
-    const { channel } = await existing(services, channelId, user);
+    const { channel, joinedAt } = await existing(services, channelId, user);
     if (channel.ownerId !== user.id) {
       throw new ApiError(
         403,
         "not_owner",
-        `Only the owner of channel "${channel.name}" can add members`,
+        `Only the owner of ${shownTo(channel, joinedAt)} can add members`,
       );
     }
     return new ChannelOwner(services, user, channel);
@@ -138,6 +138,13 @@ export function channelOwner(
   user: User,
 ): Promise<ChannelOwner> {
   return ChannelOwner.check(services, channelId, user);
+}
+
+// How a refusal names the channel: a private one's name is for its members only.
+function shownTo(channel: ChannelRecord, joinedAt: string | null): string {
+  return channel.private && joinedAt === null
+    ? "this channel"
+    : `channel "${channel.name}"`;
 }
 
 // The channel and the user's membership of it; 404 when there is no channel.

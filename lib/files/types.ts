@@ -35,7 +35,6 @@ const INLINE_SAFE = new Set([
   "image/jpeg",
   "image/gif",
   "image/webp",
-  "application/pdf",
 ]);
 
 function extensionOf(name: string): string {
@@ -75,8 +74,10 @@ export async function detectType(
 }
 
 /**
- * Whether a browser may render the type in place: only raster images and PDF.
- * SVG and HTML can run script, so they (and everything else) are downloads.
+ * Whether a browser may render the type in place: only raster images. SVG and
+ * HTML can run script, and a PDF opens in the browser's own viewer, a document
+ * of the app's origin outside the CSP sandbox: they (and everything else) are
+ * downloads.
  */
 export function isInlineSafe(type: string): boolean {
   return INLINE_SAFE.has(type.split(";")[0].trim().toLowerCase());

@@ -72,14 +72,13 @@ Deno.test("detectType() reads PDF and GIF magic numbers", async () => {
   );
 });
 
-Deno.test("isInlineSafe() allows only raster images and PDF", () => {
+Deno.test("isInlineSafe() allows only raster images", () => {
   for (
     const type of [
       "image/png",
       "image/jpeg",
       "image/gif",
       "image/webp",
-      "application/pdf",
       "IMAGE/PNG",
     ]
   ) {
@@ -88,6 +87,7 @@ Deno.test("isInlineSafe() allows only raster images and PDF", () => {
   for (
     const type of [
       "image/svg+xml",
+      "application/pdf",
       "text/html",
       "text/plain",
       "application/xhtml+xml",

@@ -25,11 +25,24 @@ export function readCookie(header: string | null, name: string): string | null {
  * secret, only a channel id, and the page may read it.
  */
 export function lastChannelCookie(channelId: string, secure: boolean): string {
+  return lastChannelValue(encodeURIComponent(channelId), 365 * 86400, secure);
+}
+
+/** A Set-Cookie value that removes the last-channel cookie, for signing out. */
+export function clearedLastChannelCookie(secure: boolean): string {
+  return lastChannelValue("", 0, secure);
+}
+
+function lastChannelValue(
+  value: string,
+  maxAgeSeconds: number,
+  secure: boolean,
+): string {
   return [
-    `${LAST_CHANNEL_COOKIE}=${encodeURIComponent(channelId)}`,
+    `${LAST_CHANNEL_COOKIE}=${value}`,
     "Path=/",
     "SameSite=Lax",
-    `Max-Age=${365 * 86400}`,
+    `Max-Age=${maxAgeSeconds}`,
     ...(secure ? ["Secure"] : []),
   ].join("; ");
 }

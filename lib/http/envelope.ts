@@ -4,6 +4,8 @@
  * wraps the app's handler rather than running as a middleware, so error
  * pages, 404s, 405s and static files get them too, and a framework that
  * renders errors outside its middlewares (as Fresh 2 does) cannot drop them.
+ * For the same reason it is where a signed-in user's JSON is kept out of
+ * caches: their refusals are rendered there too.
  */
 import { log } from "../log.ts";
 import { logRequest } from "./logger.ts";
@@ -13,6 +15,15 @@ import { withSecurityHeaders } from "./security_headers.ts";
 export type Handler<Info> = (req: Request, info: Info) => Promise<Response>;
 
 const requestIds = new WeakMap<Request, string>();
+const signedIn = new WeakSet<Request>();
+
+/** The caching a signed-in user's JSON gets when its route chose none: no copy kept anywhere. */
+export const PRIVATE_CACHING = "private, no-store";
+
+/** Records that `req` carried a valid session, so its JSON answer is not cached. */
+export function markSignedIn(req: Request): void {
+  signedIn.add(req);
+}
 
 /** The id the envelope gave this request; a fresh one for a request it never saw. */
 export function requestIdOf(req: Request): string {
@@ -45,6 +56,7 @@ export function withEnvelope<Info>(handler: Handler<Info>): Handler<Info> {
       });
     }
     response = withSecurityHeaders(response);
+    if (signedIn.has(req)) keepOutOfCaches(response);
     // A WebSocket upgrade keeps its headers as the socket handshake set them.
     if (response.status !== 101) {
       response.headers.set("x-request-id", requestId);
@@ -52,4 +64,12 @@ export function withEnvelope<Info>(handler: Handler<Info>): Handler<Info> {
     logRequest(req, requestId, response.status, started);
     return response;
   };
+}
+
+// A shared proxy or the browser's disk cache must not keep one user's data.
+function keepOutOfCaches(response: Response): void {
+  const headers = response.headers;
+  const type = headers.get("content-type") ?? "";
+  if (!/[/+]json\b/.test(type) || headers.has("cache-control")) return;
+  headers.set("cache-control", PRIVATE_CACHING);
 }

@@ -3,10 +3,13 @@ import { readLoginBody } from "../../lib/auth/login_body.ts";
 import { sessionCookie } from "../../lib/auth/session.ts";
 import { isHttps } from "../../lib/http/origin.ts";
 import { clientAddress } from "../../lib/http/client_address.ts";
+import { refuseCrossSiteSignIn } from "../../lib/auth/cross_site.ts";
 import { define } from "../../utils.ts";
 
 export const handler = define.handlers({
   async POST(ctx) {
+    const { origins, trustProxy } = ctx.state.services.config;
+    refuseCrossSiteSignIn(ctx.req, origins, trustProxy);
     const body = await readLoginBody(ctx.req);
     const { token, expiresIn, user } = await signIn(
       ctx.state.services,
@@ -14,7 +17,7 @@ export const handler = define.handlers({
       clientAddress(
         ctx.req,
         ctx.info.remoteAddr.hostname,
-        ctx.state.services.config.trustProxy,
+        trustProxy,
       ),
     );
     return Response.json(
@@ -26,7 +29,11 @@ export const handler = define.handlers({
       },
       {
         headers: {
-          "set-cookie": sessionCookie(token, expiresIn, isHttps(ctx.req)),
+          "set-cookie": sessionCookie(
+            token,
+            expiresIn,
+            isHttps(ctx.req, trustProxy),
+          ),
           "cache-control": "no-store",
         },
       },

@@ -18,7 +18,10 @@ export const handler = define.handlers({
     if (data.channel?.joined) {
       headers.set(
         "set-cookie",
-        lastChannelCookie(data.channel.id, isHttps(ctx.req)),
+        lastChannelCookie(
+          data.channel.id,
+          isHttps(ctx.req, ctx.state.services.config.trustProxy),
+        ),
       );
     }
     return page(data, { headers });

@@ -17,6 +17,12 @@ export interface Config {
    * (in-process through overrides, in a subprocess through HEARTH_BCRYPT_COST, 4..15).
    */
   passwordCost: number;
+  /**
+   * Most password hashes waiting for a bcrypt worker; logins and sign-ups
+   * beyond it are refused at once with 503 `busy` instead of queueing. Not a
+   * flag: tests lower it to provoke the refusal.
+   */
+  passwordQueueLimit: number;
   /** Relay live events over BroadcastChannel to other instances on the same KV. */
   relay: boolean;
   /** Believe X-Forwarded-For, -Host and -Proto (set only behind a reverse proxy). */
@@ -30,6 +36,9 @@ export interface Config {
 
 /** Default for {@linkcode Config.offlineGraceMs}. */
 export const OFFLINE_GRACE_MS = 5000;
+
+/** Default for {@linkcode Config.passwordQueueLimit}: a few seconds of work at cost 12 on two workers. */
+export const PASSWORD_QUEUE_LIMIT = 32;
 
 /** What the command line asked for. */
 export type ParsedArgs =
@@ -189,6 +198,7 @@ export function parseConfig(
       secret,
       tokenTtlSeconds: ttl,
       passwordCost: cost,
+      passwordQueueLimit: PASSWORD_QUEUE_LIMIT,
       // Deno Deploy runs several isolates on one KV; they must hear each other.
       relay: env("HEARTH_RELAY") === "1" ||
         env("DENO_DEPLOYMENT_ID") !== undefined,

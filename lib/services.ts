@@ -1,6 +1,7 @@
 import { PasswordHasher } from "./auth/password.ts";
 import {
   LOGIN_FAILURES,
+  LOGIN_FAILURES_PER_ADDRESS,
   RateLimiter,
   REGISTRATIONS,
 } from "./auth/rate_limit.ts";
@@ -21,7 +22,12 @@ export interface Services {
   signingKey: Uint8Array;
   /** bcrypt on worker threads, so hashing never stalls sockets. */
   hasher: PasswordHasher;
-  limits: { loginFailures: RateLimiter; registrations: RateLimiter };
+  /** Failed logins per (address, username) and per address, and registrations per address. */
+  limits: {
+    loginFailures: RateLimiter;
+    loginFailuresByAddress: RateLimiter;
+    registrations: RateLimiter;
+  };
   /** The one fan-out point for live events. */
   hub: Hub;
   /** Who has a socket open on this instance. */
@@ -48,9 +54,13 @@ export async function openServices(config: Config): Promise<Services> {
       kv,
       config,
       signingKey: await loadSigningKey(kv, config.secret),
-      hasher: new PasswordHasher({ cost: config.passwordCost }),
+      hasher: new PasswordHasher({
+        cost: config.passwordCost,
+        maxQueued: config.passwordQueueLimit,
+      }),
       limits: {
         loginFailures: new RateLimiter(kv, LOGIN_FAILURES),
+        loginFailuresByAddress: new RateLimiter(kv, LOGIN_FAILURES_PER_ADDRESS),
         registrations: new RateLimiter(kv, REGISTRATIONS),
       },
       hub,

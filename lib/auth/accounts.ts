@@ -5,6 +5,7 @@ import {
   type User,
 } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
+import { HasherBusyError } from "./password.ts";
 import type { Services } from "../services.ts";
 import {
   clientAddressKey,
@@ -23,6 +24,27 @@ export interface SignIn {
   user: User;
 }
 
+// A full hashing queue drains in a few seconds; asking again sooner is futile.
+const BUSY_RETRY_AFTER_SECONDS = 2;
+
+/**
+ * Runs password work, turning a full hashing queue into 503 `busy` with
+ * `Retry-After`, so a flood is shed at once instead of delaying every sign-in.
+ */
+async function hashing<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof HasherBusyError)) throw error;
+    throw new ApiError(
+      503,
+      "busy",
+      "Too many sign-ins at once, try again shortly",
+      { "Retry-After": String(BUSY_RETRY_AFTER_SECONDS) },
+    );
+  }
+}
+
 /** Creates an account, counting registrations per client address. */
 export async function registerAccount(
   services: Services,
@@ -33,7 +55,7 @@ export async function registerAccount(
     clientAddressKey(clientAddress),
   );
   if (!limit.ok) throw tooManyRequests(limit.retryAfterSeconds);
-  const passwordHash = await services.hasher.hash(body.password);
+  const passwordHash = await hashing(() => services.hasher.hash(body.password));
   return await createUser(services.kv, {
     username: body.username,
     displayName: body.displayName,
@@ -44,6 +66,8 @@ export async function registerAccount(
 /**
  * Checks a username and password and signs a token. Unknown users and wrong
  * passwords get the same 401 after the same bcrypt work, so neither is revealed.
+ * Attempts are counted per (address, username) and per address before any
+ * hashing; one shed with 503 because the hashers are busy still counts.
  */
 export async function signIn(
   services: Services,
@@ -52,13 +76,22 @@ export async function signIn(
 ): Promise<SignIn> {
   // Counted before checking, so a parallel burst of guesses cannot slip past
   // the limit while bcrypt runs; a success clears the count again.
+  // The pair is counted first: a username already refused then costs the
+  // address nothing, so guessing at one account cannot lock out the others.
   const attemptKey = loginAttemptKey(clientAddress, body.username);
   const limit = await services.limits.loginFailures.hit(attemptKey);
   if (!limit.ok) throw tooManyRequests(limit.retryAfterSeconds);
+  const addressKey = clientAddressKey(clientAddress);
+  const byAddress = await services.limits.loginFailuresByAddress.hit(
+    addressKey,
+  );
+  if (!byAddress.ok) throw tooManyRequests(byAddress.retryAfterSeconds);
   const record = await getUserRecordByName(services.kv, body.username);
-  const ok = record
-    ? await services.hasher.verify(body.password, record.passwordHash)
-    : await services.hasher.verifyAgainstDummy(body.password);
+  const ok = await hashing(() =>
+    record
+      ? services.hasher.verify(body.password, record.passwordHash)
+      : services.hasher.verifyAgainstDummy(body.password)
+  );
   if (!record || !ok) {
     throw new ApiError(
       401,
@@ -66,7 +99,10 @@ export async function signIn(
       "Wrong username or password",
     );
   }
+  // The pair's count is cleared, but the address gets back only this
+  // attempt's hit, so one good account cannot wipe failures at others.
   await services.limits.loginFailures.reset(attemptKey);
+  await services.limits.loginFailuresByAddress.refund(addressKey);
   const ttl = services.config.tokenTtlSeconds;
   const { token } = await signToken(services.signingKey, record.id, ttl);
   return { token, expiresIn: ttl, user: toPublicUser(record) };

@@ -15,6 +15,21 @@ export const DEFAULT_COST = 12;
 const DUMMY_HASH_COST_12 =
   "$2b$12$HfuMiKP1HdIAhLKjiDMdke6.AJIm6SaVJ3uGwfMFm0KowgfuF16Na";
 
+/** Jobs allowed to wait for a worker when none is given. */
+export const DEFAULT_MAX_QUEUED = 32;
+
+/**
+ * Thrown instead of queueing when `maxQueued` jobs already wait: a flood of
+ * logins would otherwise make every sign-in wait behind it for many seconds.
+ */
+export class HasherBusyError extends Error {
+  /** Creates the error for a hasher with `maxQueued` jobs waiting. */
+  constructor(maxQueued: number) {
+    super(`Password hasher is busy: ${maxQueued} jobs already wait`);
+    this.name = "HasherBusyError";
+  }
+}
+
 interface Pending {
   id: number;
   job: PasswordTask;
@@ -37,13 +52,20 @@ export interface PasswordHasherOptions {
   workers?: number;
   /** bcrypt cost (4 to 31) for new hashes; defaults to 12. */
   cost?: number;
+  /**
+   * Most jobs waiting for a busy worker; one more is refused at once with
+   * `HasherBusyError`. Defaults to 32 (a few seconds of work at cost 12 on
+   * two workers); `Infinity` queues without bound.
+   */
+  maxQueued?: number;
 }
 
-/** Hashes and verifies passwords with bcrypt on lazily started workers, queueing when all are busy. */
+/** Hashes and verifies passwords with bcrypt on lazily started workers, queueing a bounded number of jobs when all are busy. */
 export class PasswordHasher {
   /** The bcrypt cost of hashes this hasher makes. */
   readonly cost: number;
   readonly #size: number;
+  readonly #maxQueued: number;
   #slots: Slot[] = [];
   #queue: Pending[] = [];
   #nextId = 1;
@@ -64,7 +86,16 @@ export class PasswordHasher {
         `bcrypt cost must be an integer from 4 to 31, got ${cost}`,
       );
     }
+    const maxQueued = opts.maxQueued ?? DEFAULT_MAX_QUEUED;
+    if (
+      !(Number.isInteger(maxQueued) || maxQueued === Infinity) || maxQueued < 0
+    ) {
+      throw new RangeError(
+        `Queue bound must be a whole number or Infinity, got ${maxQueued}`,
+      );
+    }
     this.#size = size;
+    this.#maxQueued = maxQueued;
     this.cost = cost;
   }
 
@@ -155,6 +186,11 @@ export class PasswordHasher {
           err instanceof Error ? err : new Error(String(err)),
         );
       }
+    }
+    // The queue only holds jobs no worker could take, so a full one means
+    // every worker is busy and this job would wait behind all of them.
+    if (this.#queue.length >= this.#maxQueued) {
+      return Promise.reject(new HasherBusyError(this.#maxQueued));
     }
     const { promise, resolve, reject } = Promise.withResolvers<
       string | boolean

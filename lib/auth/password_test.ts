@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { MAX_PASSWORD_BYTES } from "../shared/limits.ts";
-import { PasswordHasher } from "./password.ts";
+import { HasherBusyError, PasswordHasher } from "./password.ts";
 
 Deno.test("PasswordHasher.hash() produces a bcrypt hash that verifies", async () => {
   using hasher = new PasswordHasher({ cost: 4 });
@@ -31,6 +31,26 @@ Deno.test("PasswordHasher.hash() handles passwords beyond ASCII", async () => {
   const hash = await hasher.hash(password);
   assert.equal(await hasher.verify(password, hash), true);
   assert.equal(await hasher.verify("passwörd 🔥 密码", hash), false);
+});
+
+Deno.test("PasswordHasher refuses at once, never queues, past maxQueued", async () => {
+  using hasher = new PasswordHasher({ workers: 1, cost: 6, maxQueued: 2 });
+  const accepted = [hasher.hash("running pw"), hasher.hash("waiting 1")];
+  accepted.push(hasher.hash("waiting 2"));
+  assert.deepEqual(hasher.stats, { workers: 1, busy: 1, queued: 2 });
+  await assert.rejects(hasher.hash("one too many"), HasherBusyError);
+  await assert.rejects(hasher.verifyAgainstDummy("also"), HasherBusyError);
+  assert.deepEqual(hasher.stats, { workers: 1, busy: 1, queued: 2 });
+  await Promise.allSettled(accepted);
+  // Once the queue drains, jobs are taken again.
+  assert.match(await hasher.hash("later pw"), /^\$2b\$06\$/);
+});
+
+Deno.test("PasswordHasher() refuses a bad queue bound", () => {
+  assert.throws(() => new PasswordHasher({ maxQueued: -1 }), RangeError);
+  assert.throws(() => new PasswordHasher({ maxQueued: 1.5 }), RangeError);
+  assert.throws(() => new PasswordHasher({ maxQueued: NaN }), RangeError);
+  new PasswordHasher({ maxQueued: Infinity }).close();
 });
 
 Deno.test("PasswordHasher starts no worker until the first job", async () => {

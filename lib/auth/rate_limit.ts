@@ -25,6 +25,21 @@ export const LOGIN_FAILURES: RateLimitConfig = {
 };
 
 /**
+ * Failed logins per client address across every username: a burst of 100,
+ * then one more every 9 seconds. It stops one address from guessing at many
+ * usernames (10 each under `LOGIN_FAILURES`) or flooding the bcrypt workers,
+ * while a household or office behind one address, each person mistyping a
+ * few times, stays far below it. A successful login gives back only its own
+ * hit, never earlier failures: otherwise one valid account would let its
+ * owner wipe the budget between guesses at others.
+ */
+export const LOGIN_FAILURES_PER_ADDRESS: RateLimitConfig = {
+  name: "login_failures_by_address",
+  limit: 100,
+  windowMs: 15 * 60 * 1000,
+};
+
+/**
  * Registrations per client address: a burst of 50, then one more every 72
  * seconds. A family or club signing up twenty accounts from one address in
  * an hour is never refused; a script creating thousands is.
@@ -71,7 +86,8 @@ interface Verdict {
  * To count only failed logins: `hit()` before checking the password, refuse
  * with `tooManyRequests()` if not `ok`, and `reset()` on success. Calling
  * `check()` first and `hit()` after a failure would let a parallel burst of
- * guesses all pass the check while bcrypt runs.
+ * guesses all pass the check while bcrypt runs. `refund()` instead of
+ * `reset()` forgets only that one hit.
  */
 export class RateLimiter {
   /** The limit this limiter enforces. */
@@ -126,6 +142,35 @@ export class RateLimiter {
       () =>
         new Error(
           `Rate limiter "${this.config.name}" could not record a hit among too many concurrent ones`,
+        ),
+    );
+  }
+
+  /** Gives back one hit for `key`, e.g. the one a successful login made before its password was checked. */
+  async refund(key: string): Promise<void> {
+    const kvKey = await this.#kvKey(key);
+    await retryAtomic(
+      `rate limit "${this.config.name}"`,
+      async () => {
+        const entry = await this.#kv.get(kvKey);
+        const now = this.#now();
+        const stored = entry.value;
+        // Already at full allowance: there is no hit left to give back.
+        if (typeof stored !== "number" || stored <= now) {
+          return { value: undefined };
+        }
+        const next = stored - this.#interval;
+        const op = this.#kv.atomic().check(entry);
+        if (next > now) {
+          op.set(kvKey, next, { expireIn: Math.max(1, Math.ceil(next - now)) });
+        } else {
+          op.delete(kvKey);
+        }
+        return { op, value: undefined };
+      },
+      () =>
+        new Error(
+          `Rate limiter "${this.config.name}" could not refund a hit among too many concurrent ones`,
         ),
     );
   }

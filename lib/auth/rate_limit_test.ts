@@ -3,6 +3,7 @@ import { ApiError } from "../errors.ts";
 import {
   clientAddressKey,
   LOGIN_FAILURES,
+  LOGIN_FAILURES_PER_ADDRESS,
   loginAttemptKey,
   RateLimiter,
   REGISTRATIONS,
@@ -159,6 +160,27 @@ Deno.test("RateLimiter.reset() forgets the hits for one key", async () => {
   assert.equal((await limiter.hit("b")).ok, false);
 });
 
+Deno.test("RateLimiter.refund() gives back one hit and no more", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const clock = fakeClock();
+  const limiter = new RateLimiter(kv, {
+    name: "t",
+    limit: 3,
+    windowMs: 60_000,
+    now: clock.now,
+  });
+  for (let i = 0; i < 3; i++) assert.equal((await limiter.hit("a")).ok, true);
+  assert.equal((await limiter.hit("a")).ok, false);
+  await limiter.refund("a");
+  assert.equal((await limiter.hit("a")).ok, true);
+  assert.equal((await limiter.hit("a")).ok, false);
+  // Refunds never push a key past its full allowance.
+  for (let i = 0; i < 10; i++) await limiter.refund("a");
+  assert.equal((await limiter.check("a")).remaining, 2);
+  await limiter.refund("never hit");
+  assert.equal((await limiter.check("never hit")).remaining, 2);
+});
+
 Deno.test("RateLimiter keeps keys and named limits apart", async () => {
   using kv = await Deno.openKv(":memory:");
   const one = new RateLimiter(kv, { name: "one", limit: 1, windowMs: 60_000 });
@@ -238,12 +260,15 @@ Deno.test("RateLimiter() refuses a bad limit or window", async () => {
   );
 });
 
-Deno.test("LOGIN_FAILURES and REGISTRATIONS never refuse ordinary use", async () => {
+Deno.test("LOGIN_FAILURES, LOGIN_FAILURES_PER_ADDRESS and REGISTRATIONS never refuse ordinary use", async () => {
   using kv = await Deno.openKv(":memory:");
   const logins = new RateLimiter(kv, LOGIN_FAILURES);
   for (let i = 0; i < 5; i++) assert.equal((await logins.hit("k")).ok, true);
   const signups = new RateLimiter(kv, REGISTRATIONS);
   for (let i = 0; i < 20; i++) assert.equal((await signups.hit("k")).ok, true);
+  // An office of twenty behind one address, each mistyping three times.
+  const office = new RateLimiter(kv, LOGIN_FAILURES_PER_ADDRESS);
+  for (let i = 0; i < 60; i++) assert.equal((await office.hit("k")).ok, true);
 });
 
 Deno.test("tooManyRequests() is a 429 ApiError with Retry-After", () => {

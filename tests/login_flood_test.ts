@@ -152,6 +152,9 @@ Deno.test("login flood: while the hashing queue is full, logins and registration
         { length: 4 },
         () => services.hasher.verify("a password", slow),
       );
+      // Settled from the start, so a failing assertion below leaves no
+      // unhandled rejection when shutdown closes the hasher.
+      const settled = Promise.allSettled(occupying);
       assert.deepEqual(services.hasher.stats, {
         workers: 2,
         busy: 2,
@@ -171,7 +174,7 @@ Deno.test("login flood: while the hashing queue is full, logins and registration
       }
       assert.equal(services.hasher.stats.busy, 2, "slow jobs ended too soon");
       assert.ok(took < 1000, `refusals took ${took} ms`);
-      await Promise.allSettled(occupying);
+      await settled;
       // The refused registration created nothing; now both go through.
       assert.equal((await login(base, "latecomer", PASSWORD)).status, 401);
       await signUp(base, "latecomer", PASSWORD);

@@ -124,6 +124,7 @@ Deno.test("login flood: beyond the hashing queue is shed with 503 and Retry-Afte
       assert.ok(checked.length >= 1);
       for (const res of shed) {
         assert.equal(res.body.code, "busy");
+        assert.doesNotMatch(res.body.detail, /request id/);
         assert.ok(Number(res.headers.get("retry-after")) >= 1);
       }
       assert.ok(server.services.hasher.stats.queued <= 2);

@@ -31,8 +31,11 @@ export function errorResponse<S extends StateWithId>(
   if (known && known.status !== 500) {
     status = known.status;
     code = known instanceof ApiError ? known.code : codeForStatus(status);
-    // Only 4xx details are the client's to read; a 5xx keeps the generic text.
-    if (status < 500) detail = known.message;
+    // 4xx details are the client's to read, and so is a 503 the app chose
+    // (shedding load); any other 5xx keeps the generic text.
+    if (status < 500 || (known instanceof ApiError && status === 503)) {
+      detail = known.message;
+    }
     if (known instanceof ApiError) {
       for (const [name, value] of Object.entries(known.headers)) {
         headers.set(name, value);

@@ -35,3 +35,12 @@ export function log(
     JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }),
   );
 }
+
+/** Log fields for a caught error: its message and stack, kept on the one line. */
+export function errorFields(error: unknown): Record<string, string> {
+  if (!(error instanceof Error)) return { error: String(error) };
+  return {
+    error: String(error),
+    ...(error.stack ? { stack: error.stack } : {}),
+  };
+}

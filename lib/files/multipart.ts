@@ -3,7 +3,8 @@ import {
   MultipartPart,
 } from "@remix-run/multipart-parser";
 import { ApiError } from "../errors.ts";
-import { tooLarge } from "./_errors.ts";
+import { CLOSE_AFTER, tooLarge } from "./_errors.ts";
+import { filenameStar } from "./filename_star.ts";
 import { malformed, MultipartReader } from "./_multipart_reader.ts";
 
 /** The file part handed to `onFile`; its bytes arrive as they are uploaded. */
@@ -47,17 +48,22 @@ const OVERHEAD_BYTES = 1024 * 1024;
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 function describePart(headerBytes: Uint8Array) {
+  let part;
+  let disposition;
   try {
-    // The library parses the header block: quoting, filename* and UTF-8 names.
-    const part = new MultipartPart(headerBytes, []);
-    return {
-      name: part.name,
-      filename: part.filename,
-      type: part.mediaType,
-    };
+    // The library parses the header block: quoting and UTF-8 names.
+    part = new MultipartPart(headerBytes, []);
+    disposition = part.headers["content-disposition"] ?? "";
   } catch {
     throw malformed("Multipart part headers are not valid UTF-8");
   }
+  // filename* first: the library's own reading of it may write to the console.
+  const star = filenameStar(disposition);
+  return {
+    name: part.name,
+    filename: star ?? part.filename,
+    type: part.mediaType,
+  };
 }
 
 async function readField(
@@ -78,6 +84,7 @@ async function readField(
         413,
         "field_too_large",
         `Field "${name}" is larger than ${maxBytes} bytes`,
+        { ...CLOSE_AFTER },
       );
     }
     // Pieces are views of the reader's buffer, which the next read reuses.
@@ -172,6 +179,8 @@ export async function readUpload<T>(
   const maxTotalBytes = maxBytes + OVERHEAD_BYTES;
   const declaredLength = Number(req.headers.get("content-length") ?? NaN);
   if (declaredLength > maxTotalBytes) {
+    // Not a byte of it is wanted: let go of the body before answering.
+    await req.body?.cancel().catch(() => {});
     throw tooLarge("Upload", maxBytes);
   }
   if (!req.body) throw malformed("Multipart body is empty");

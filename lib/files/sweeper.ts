@@ -4,6 +4,7 @@ import {
   pendingKey,
   STARTED_PREFIX,
 } from "./_keys.ts";
+import { errorFields, log } from "../log.ts";
 
 /** Options for `sweepAbandonedUploads`. */
 export interface SweepOptions {
@@ -72,7 +73,8 @@ export function startSweeper(
     running = sweepAbandonedUploads(kv, { olderThanMs })
       .then(
         () => {},
-        (err) => console.error("Sweeping abandoned uploads failed", err),
+        (err) =>
+          log("error", "sweeping abandoned uploads failed", errorFields(err)),
       )
       .finally(() => {
         if (!stopped) timer = setTimeout(tick, intervalMs);

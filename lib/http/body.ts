@@ -11,7 +11,11 @@ export async function readText(
   maxBytes = MAX_JSON_BYTES,
 ): Promise<string> {
   const declared = Number(req.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw tooLarge(maxBytes);
+  if (declared > maxBytes) {
+    // Not a byte of it is wanted: let go of the body before answering.
+    await req.body?.cancel().catch(() => {});
+    throw tooLarge(maxBytes);
+  }
   if (!req.body) return "";
   const reader = req.body.getReader();
   const parts: Uint8Array[] = [];
@@ -105,5 +109,7 @@ function tooLarge(maxBytes: number): ApiError {
     413,
     "payload_too_large",
     `The request body is larger than ${Math.round(maxBytes / 1024)} KiB`,
+    // The rest of the body is not wanted: no further request on this connection.
+    { connection: "close" },
   );
 }

@@ -6,6 +6,7 @@ import type { Message } from "../shared/wire.ts";
 import { messageEvent, type MessageHubEvent } from "./hub_events.ts";
 import type { FlowControl } from "./_flow_control.ts";
 import { PAGE_SIZE } from "./channel_session_options.ts";
+import { log } from "../log.ts";
 
 /** The part of a session that sending stored messages reads and moves on. */
 export interface BacklogCursor {
@@ -57,10 +58,11 @@ export async function fillGap(
   if (cursor.socket.readyState !== WebSocket.OPEN) return;
   // Only reachable if the store lags the hub; KV reads are strongly consistent,
   // so this is logged rather than waited on.
-  console.warn(
-    `Channel "${cursor.channelId}": seq ${cursor.lastSentSeq + 1}..${
-      event.seq - 1
-    } missing from the store; sending ${event.seq}`,
-  );
+  log("warn", "messages missing from the store", {
+    channelId: cursor.channelId,
+    from: cursor.lastSentSeq + 1,
+    to: event.seq - 1,
+    sending: event.seq,
+  });
   if (cursor.flow.write(event.frameText)) cursor.lastSentSeq = event.seq;
 }

@@ -2,6 +2,7 @@
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
 import type { ClientFrame } from "../shared/wire.ts";
 import { parseClientFrame } from "./frames.ts";
+import { errorFields, log } from "../log.ts";
 
 /** What {@linkcode Inbound} reports back to its session. */
 export interface InboundOptions {
@@ -72,10 +73,12 @@ export class Inbound {
     } catch (err) {
       if (isApiErrorLike(err)) {
         // 4xx is the client's doing; only server faults are worth a log line.
-        if (err.status >= 500) console.error("Client frame failed", err);
+        if (err.status >= 500) {
+          log("error", "client frame failed", errorFields(err));
+        }
         this.#opts.sendError(err.code, err.message);
       } else {
-        console.error("Client frame failed", err);
+        log("error", "client frame failed", errorFields(err));
         this.#opts.sendError(
           "internal_error",
           "The server could not handle that frame",

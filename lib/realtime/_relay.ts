@@ -5,6 +5,7 @@
  */
 import type { ServerFrame } from "../shared/wire.ts";
 import type { ControlMessage, HubEvent } from "./hub_events.ts";
+import { log } from "../log.ts";
 
 /** Name of the relay `BroadcastChannel` when the hub is given `relay: true`. */
 export const DEFAULT_RELAY_NAME = "hearth-hub";
@@ -66,12 +67,12 @@ export class Relay {
     if (packet?.channelId === CONTROL_CHANNEL) {
       const message = controlFromText(packet.frameText);
       if (message) this.#receiver.control(message);
-      else console.error("Hub relay dropped a malformed control packet");
+      else log("error", "hub relay dropped a malformed control packet");
       return;
     }
     const event = eventFromFrameText(packet?.frameText);
     if (!event || typeof packet.channelId !== "string") {
-      console.error("Hub relay dropped a malformed packet");
+      log("error", "hub relay dropped a malformed packet");
       return;
     }
     this.#receiver.event(packet.channelId, event);

@@ -30,6 +30,7 @@ import { FlowControl } from "./_flow_control.ts";
 import { Inbound } from "./_inbound.ts";
 import { canMove, type SessionState } from "./_session_state.ts";
 import { NOT_READING, TOO_SLOW_CODE } from "./_socket_writer.ts";
+import { errorFields, log } from "../log.ts";
 
 export * from "./channel_session_options.ts";
 
@@ -246,7 +247,10 @@ export class ChannelSession {
     } catch (err) {
       // Failing because the session already ended (KV closed at shutdown) is expected.
       if (!this.#ended) {
-        console.error(`Channel session "${this.channelId}" failed`, err);
+        log("error", "channel session failed", {
+          channelId: this.channelId,
+          ...errorFields(err),
+        });
       }
       this.close(1011, "Server error, reconnect with after");
       return;

@@ -1,3 +1,4 @@
+import { setLogSink } from "../log.ts";
 import assert from "node:assert/strict";
 import { waitFor, withDeadline } from "../../tests/helpers/deadline.ts";
 import { RawWebSocketClient } from "./_raw_client_test_helper.ts";
@@ -75,9 +76,10 @@ Deno.test("ChannelSession turns thrown errors into error frames", async () => {
     },
   });
   const client = await TestClient.connect(server.url);
-  const error = console.error;
-  const logged: unknown[] = [];
-  console.error = (...args: unknown[]) => logged.push(args);
+  const logged: string[] = [];
+  const sink = setLogSink((line) => {
+    if (JSON.parse(line).level === "error") logged.push(line);
+  });
   try {
     await client.waitFor((f) => f.length === 1, "ready");
     client.send(`{"type":"message","content":"hi","clientId":"c1"}`);
@@ -98,7 +100,7 @@ Deno.test("ChannelSession turns thrown errors into error frames", async () => {
     // Only the unexpected error is logged; the 403 is the client's problem.
     assert.equal(logged.length, 1);
   } finally {
-    console.error = error;
+    setLogSink(sink);
     await client.close();
     await server.close();
     hub.close();

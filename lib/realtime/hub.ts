@@ -24,6 +24,7 @@ export {
   typingEvent,
   type TypingHubEvent,
 } from "./hub_events.ts";
+import { errorFields, log } from "../log.ts";
 export type { ExpressLane } from "./_express_lanes.ts";
 export { DEFAULT_RELAY_NAME } from "./_relay.ts";
 
@@ -171,7 +172,7 @@ export class Hub {
         listener(event);
       } catch (err) {
         // One faulty subscriber must not stop delivery to the rest.
-        console.error("Hub listener failed", err);
+        log("error", "hub listener failed", errorFields(err));
       }
     }
   }
@@ -181,7 +182,7 @@ export class Hub {
       try {
         listener(message);
       } catch (err) {
-        console.error("Hub control listener failed", err);
+        log("error", "hub control listener failed", errorFields(err));
       }
     }
   }

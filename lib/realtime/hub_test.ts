@@ -1,3 +1,4 @@
+import { setLogSink } from "../log.ts";
 import assert from "node:assert/strict";
 import { makeMessage } from "./_test_helpers.ts";
 import {
@@ -74,8 +75,8 @@ Deno.test("Hub events carry the wire frame as frameText", () => {
 
 Deno.test("Hub.publish() keeps delivering when a listener throws", () => {
   const hub = new Hub();
-  const error = console.error;
-  console.error = () => {};
+  const logged: string[] = [];
+  const sink = setLogSink((line) => logged.push(line));
   let delivered = 0;
   try {
     hub.subscribe("a", () => {
@@ -84,9 +85,10 @@ Deno.test("Hub.publish() keeps delivering when a listener throws", () => {
     hub.subscribe("a", () => delivered++);
     hub.publish("a", presenceEvent("u1", true));
   } finally {
-    console.error = error;
+    setLogSink(sink);
   }
   assert.equal(delivered, 1);
+  assert.equal(JSON.parse(logged[0]).msg, "hub listener failed");
   hub.close();
 });
 

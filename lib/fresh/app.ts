@@ -8,6 +8,7 @@ import { PageRenderer } from "./page_render.ts";
 import type { Match } from "./router.ts";
 import { allowedMethods, handlerFor, runRoute } from "./route_handler.ts";
 import { type Manifest, type Route, RouteTable } from "./route_table.ts";
+import { ENCODED_DIR } from "./encoded.ts";
 import { StaticFiles } from "./static.ts";
 
 export type { Manifest, RouteModule } from "./route_table.ts";
@@ -43,12 +44,15 @@ export class App<State> {
   /** Loads static/ and the island bundles; call once before serving. */
   async init(): Promise<this> {
     const base = new URL("./", this.#manifest.baseUrl);
+    const encoded = new URL(ENCODED_DIR, base);
     this.#static = await StaticFiles.load(new URL("static/", base), {
       prefix: "/",
+      encoded,
     });
     this.#bundles = await StaticFiles.load(new URL("_fresh/js/", base), {
       prefix: "/_fresh/js/",
       immutable: true,
+      encoded,
     });
     if (Object.keys(this.#manifest.islands).length > 0) {
       let assets: { client: string };

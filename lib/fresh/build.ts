@@ -1,4 +1,6 @@
 import { relative } from "node:path";
+import { ENCODED_DIR, worthEncoding, writeEncoded } from "./encoded.ts";
+import { walkFiles } from "./static.ts";
 
 const SOURCE = /\.(tsx|ts|jsx|js)$/;
 
@@ -74,7 +76,10 @@ export function clientEntrySource(
     .join("\n");
 }
 
-/** Writes `fresh.gen.ts` and bundles the islands into `_fresh/js` with hashed names. */
+/**
+ * Writes `fresh.gen.ts`, bundles the islands into `_fresh/js` with hashed
+ * names, and writes brotli and gzip copies of the bundles and static files.
+ */
 export async function build(
   root: URL,
   options: { minify?: boolean } = {},
@@ -116,6 +121,32 @@ export async function build(
     }
   } finally {
     await Deno.remove(staging, { recursive: true }).catch(() => {});
+  }
+  await encodeAssets(root);
+}
+
+/**
+ * Writes the coded copies of every static file and bundle worth one into
+ * `_fresh/encoded/`, then removes the copies of files that are gone.
+ */
+export async function encodeAssets(root: URL): Promise<void> {
+  const outDir = new URL(ENCODED_DIR, root);
+  await Deno.mkdir(outDir, { recursive: true });
+  const kept = new Set<string>();
+  for (const dir of ["static/", "_fresh/js/"]) {
+    const base = new URL(dir, root);
+    for await (const name of walkFiles(base)) {
+      const bytes = await Deno.readFile(new URL(name, base)).catch(() => null);
+      if (bytes === null || !worthEncoding(name, bytes.byteLength)) continue;
+      for (const written of await writeEncoded(outDir, bytes)) {
+        kept.add(written);
+      }
+    }
+  }
+  for await (const entry of Deno.readDir(outDir)) {
+    if (/^[0-9a-f]{32}\.(br|gz)$/.test(entry.name) && !kept.has(entry.name)) {
+      await Deno.remove(new URL(entry.name, outDir)).catch(ignoreNotFound);
+    }
   }
 }
 

@@ -6,6 +6,8 @@ import {
   manifestSource,
 } from "./build.ts";
 import { tempProject } from "./_test_utils.ts";
+import { contentTag } from "./encoded.ts";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
 const REPO = new URL("../../", import.meta.url);
 const IMPORTS: Record<string, string> = JSON.parse(
@@ -70,11 +72,31 @@ Deno.test("build() writes the manifest and assets, and drops files of earlier bu
     Deno.readDir(new URL("_fresh/", project.dir)),
     (entry) => entry.name,
   );
-  assert.deepEqual(left.sort(), ["assets.json", "js"]);
+  assert.deepEqual(left.sort(), ["assets.json", "encoded", "js"]);
   assert.deepEqual(
     await Array.fromAsync(Deno.readDir(new URL("_fresh/js/", project.dir))),
     [],
   );
+});
+
+Deno.test("build() writes brotli and gzip copies of text files worth it, and drops stale ones", async () => {
+  const css = "body { color: red }\n".repeat(200);
+  await using project = await tempProject({
+    "routes/index.tsx": "export default () => null;\n",
+    "static/styles.css": css,
+    "static/tiny.css": "a{}",
+    "static/photo.png": "\x89PNG" + "x".repeat(4000),
+    "_fresh/encoded/0123456789abcdef0123456789abcdef.br": "stale",
+  });
+  await build(project.dir);
+  const dir = new URL("_fresh/encoded/", project.dir);
+  const tag = await contentTag(new TextEncoder().encode(css));
+  const names = await Array.fromAsync(Deno.readDir(dir), (e) => e.name);
+  assert.deepEqual(names.sort(), [`${tag}.br`, `${tag}.gz`]);
+  const br = await Deno.readFile(new URL(`${tag}.br`, dir));
+  assert.equal(new TextDecoder().decode(brotliDecompressSync(br)), css);
+  const gz = await Deno.readFile(new URL(`${tag}.gz`, dir));
+  assert.equal(new TextDecoder().decode(gunzipSync(gz)), css);
 });
 
 Deno.test("build() bundles islands and keeps _fresh/assets.json readable throughout", async () => {

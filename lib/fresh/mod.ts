@@ -57,6 +57,10 @@
  *   middlewares, from static/ and `_fresh/js/`, with ETags. In Fresh 2,
  *   `staticFiles()` is a middleware placed by the entry point (usually before
  *   `fsRoutes()`, so before routes/'s middlewares) serving its build output.
+ *   The build here also writes brotli and gzip copies (`encoded.ts`, using the
+ *   coding rules of `lib/http/encoding.ts`), served to clients that take them;
+ *   Fresh 2 serves its files plain, so after a switch the envelope's dynamic
+ *   compression would code them on each request instead.
  * - Islands: here an island is a `<hearth-island data-island data-props>`
  *   element, hydrated by one boot script under `/_fresh/js/`, which marks it
  *   `data-hydrated`. Fresh 2 marks islands with HTML comments and serializes

@@ -1,21 +1,38 @@
 import { contentType } from "./content_type.ts";
+import { contentTag, readEncoded } from "./encoded.ts";
+import {
+  chooseCoding,
+  type Coding,
+  compressibleType,
+  varyOnEncoding,
+} from "../http/encoding.ts";
 
-interface StaticEntry {
-  path: string;
+interface Representation {
   body: Uint8Array;
   etag: string;
+}
+
+interface StaticEntry extends Representation {
+  path: string;
   type: string;
+  /** The build's brotli and gzip copies, each with its own ETag. */
+  coded: Map<Coding, Representation>;
 }
 
 /** Cache policy for a directory of files. */
 export interface StaticOptions {
   /** URL prefix the files are served under, such as `/` or `/_fresh/js/`. */
   prefix: string;
+  /** Where the build put coded copies (see `encoded.ts`); none are served without it. */
+  encoded?: URL;
   /** Content-hashed files never change, so browsers may keep them for a year. */
   immutable?: boolean;
 }
 
-/** A directory of files loaded once at start, served with ETags and 304s. */
+/**
+ * A directory of files loaded once at start, served with ETags and 304s, and
+ * as the build's brotli or gzip copy to a client that takes one.
+ */
 export class StaticFiles {
   #files = new Map<string, StaticEntry>();
   #cacheControl: string;
@@ -41,10 +58,21 @@ export class StaticFiles {
         if (error instanceof Deno.errors.NotFound) continue;
         throw error;
       }
-      const digest = await crypto.subtle.digest("SHA-256", body);
-      const etag = `"${toHex(new Uint8Array(digest).subarray(0, 16))}"`;
+      const tag = await contentTag(body);
+      const coded = new Map<Coding, Representation>();
+      if (options.encoded) {
+        for (const [coding, bytes] of await readEncoded(options.encoded, tag)) {
+          coded.set(coding, { body: bytes, etag: `"${tag}-${coding}"` });
+        }
+      }
       const path = prefix + relative;
-      files.#files.set(path, { path, body, etag, type: contentType(relative) });
+      files.#files.set(path, {
+        path,
+        body,
+        etag: `"${tag}"`,
+        type: contentType(relative),
+        coded,
+      });
     }
     return files;
   }
@@ -67,17 +95,25 @@ export class StaticFiles {
     }
     const entry = this.#files.get(decoded);
     if (!entry) return null;
+    const coding = chooseCoding(req.headers.get("accept-encoding"), [
+      ...entry.coded.keys(),
+    ]);
+    const chosen: Representation = coding === null
+      ? entry
+      : entry.coded.get(coding)!;
     const headers = new Headers({
       "content-type": entry.type,
       "cache-control": this.#cacheControl,
-      etag: entry.etag,
+      etag: chosen.etag,
       "x-content-type-options": "nosniff",
     });
-    if (ifNoneMatch(req.headers.get("if-none-match"), entry.etag)) {
+    if (compressibleType(entry.type)) varyOnEncoding(headers);
+    if (coding !== null) headers.set("content-encoding", coding);
+    if (ifNoneMatch(req.headers.get("if-none-match"), chosen.etag)) {
       return new Response(null, { status: 304, headers });
     }
-    headers.set("content-length", String(entry.body.byteLength));
-    const body = req.method === "HEAD" ? null : entry.body.slice();
+    headers.set("content-length", String(chosen.body.byteLength));
+    const body = req.method === "HEAD" ? null : chosen.body.slice();
     return new Response(body, { status: 200, headers });
   }
 }
@@ -88,6 +124,11 @@ function ifNoneMatch(header: string | null, etag: string): boolean {
   return header.split(",").some((tag) =>
     tag.trim().replace(/^W\//, "") === etag
   );
+}
+
+/** The files under `dir`, as paths relative to it, sorted; none for a missing directory. */
+export function walkFiles(dir: URL): AsyncGenerator<string> {
+  return walk(dir, "");
 }
 
 async function* walk(dir: URL, relative: string): AsyncGenerator<string> {
@@ -104,8 +145,4 @@ async function* walk(dir: URL, relative: string): AsyncGenerator<string> {
     if (entry.isDirectory) yield* walk(dir, path + "/");
     else if (entry.isFile) yield path;
   }
-}
-
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

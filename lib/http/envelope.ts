@@ -5,9 +5,11 @@
  * pages, 404s, 405s and static files get them too, and a framework that
  * renders errors outside its middlewares (as Fresh 2 does) cannot drop them.
  * For the same reason it is where a signed-in user's JSON is kept out of
- * caches: their refusals are rendered there too.
+ * caches: their refusals are rendered there too, and where text answers are
+ * compressed, whoever made them.
  */
 import { log } from "../log.ts";
+import { compressResponse } from "./compression.ts";
 import { logRequest } from "./logger.ts";
 import { withSecurityHeaders } from "./security_headers.ts";
 
@@ -57,6 +59,7 @@ export function withEnvelope<Info>(handler: Handler<Info>): Handler<Info> {
     }
     response = withSecurityHeaders(response);
     if (signedIn.has(req)) keepOutOfCaches(response);
+    response = await compressResponse(req, response);
     // A WebSocket upgrade keeps its headers as the socket handshake set them.
     if (response.status !== 101) {
       response.headers.set("x-request-id", requestId);

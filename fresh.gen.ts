@@ -17,10 +17,11 @@ import * as $12 from "./routes/channels/[id]/messages.ts";
 import * as $13 from "./routes/channels/[id]/read.ts";
 import * as $14 from "./routes/channels/index.ts";
 import * as $15 from "./routes/files/[id].ts";
-import * as $16 from "./routes/healthz.ts";
-import * as $17 from "./routes/index.tsx";
-import * as $18 from "./routes/me.ts";
-import * as $19 from "./routes/ws/channels/[id].ts";
+import * as $16 from "./routes/files/[id]/thumbnail.ts";
+import * as $17 from "./routes/healthz.ts";
+import * as $18 from "./routes/index.tsx";
+import * as $19 from "./routes/me.ts";
+import * as $20 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/SignInForm.tsx";
 
@@ -42,10 +43,11 @@ const manifest: Manifest = {
     "channels/[id]/read.ts": $13,
     "channels/index.ts": $14,
     "files/[id].ts": $15,
-    "healthz.ts": $16,
-    "index.tsx": $17,
-    "me.ts": $18,
-    "ws/channels/[id].ts": $19,
+    "files/[id]/thumbnail.ts": $16,
+    "healthz.ts": $17,
+    "index.tsx": $18,
+    "me.ts": $19,
+    "ws/channels/[id].ts": $20,
   },
   islands: {
     "ChatApp.tsx": $$0,

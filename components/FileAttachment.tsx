@@ -31,9 +31,12 @@ export function displaySize(file: FileRef): { width: number; height: number } {
   };
 }
 
-/** A message's file: an inline image, or a card with a download link. */
+/**
+ * A message's file: an image's thumbnail (never the original, which may be
+ * megabytes), or a card with a download link.
+ */
 export function FileAttachment({ file }: { file: FileRef }) {
-  if (INLINE_IMAGES.has(file.type)) {
+  if (INLINE_IMAGES.has(file.type) && file.thumbnailUrl) {
     const shown = displaySize(file);
     // Without a known size (older uploads) the height is fixed instead, so
     // the image may change width when it loads, never the log's height.
@@ -48,7 +51,7 @@ export function FileAttachment({ file }: { file: FileRef }) {
       >
         <img
           class={boxed ? "boxed" : undefined}
-          src={file.url}
+          src={file.thumbnailUrl}
           alt={file.name}
           width={shown.width}
           height={shown.height}

@@ -8,6 +8,7 @@ const image = (width?: number, height?: number) => ({
   size: 1,
   type: "image/png",
   url: "/files/f",
+  thumbnailUrl: "/files/f/thumbnail",
   ...(width === undefined ? {} : { width, height }),
 });
 
@@ -28,4 +29,14 @@ Deno.test("FileAttachment reserves an image's own shape, or a fixed height witho
   assert.doesNotMatch(sized, /class="boxed"/);
   const older = renderToString(<FileAttachment file={image()} />);
   assert.match(older, /<img class="boxed"/);
+});
+
+Deno.test("FileAttachment shows the thumbnail, never the original, and a card without one", () => {
+  const shown = renderToString(<FileAttachment file={image(400, 100)} />);
+  assert.match(shown, /<img [^>]*src="\/files\/f\/thumbnail"/);
+  assert.doesNotMatch(shown, /src="\/files\/f"/);
+  const { thumbnailUrl: _, ...bare } = image(400, 100);
+  const card = renderToString(<FileAttachment file={bare} />);
+  assert.doesNotMatch(card, /<img/);
+  assert.match(card, /attachment-card/);
 });

@@ -8,6 +8,7 @@ import {
 import { loadSigningKey } from "./auth/secret.ts";
 import type { Config } from "./config.ts";
 import { startSweeper } from "./files/sweeper.ts";
+import { Thumbnailer } from "./files/thumbnailer.ts";
 import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
 import { listMembers } from "./db/members.ts";
@@ -36,6 +37,8 @@ export interface Services {
   roster: Roster;
   /** Open WebSockets with the token each was opened with; closed with 1001 at shutdown. */
   sockets: Map<WebSocket, { jti: string }>;
+  /** Draws image thumbnails on a worker, so decoding never stalls the server. */
+  thumbnailer: Thumbnailer;
   /** Stops the sweeper that deletes chunks of uploads that never finished. */
   stopSweeper: () => Promise<void>;
 }
@@ -67,6 +70,7 @@ export async function openServices(config: Config): Promise<Services> {
       presence: new Presence({ graceMs: config.offlineGraceMs }),
       roster: new Roster((channelId) => listMembers(kv, channelId), hub),
       sockets: new Map(),
+      thumbnailer: new Thumbnailer(),
       stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
     };
   } catch (error) {
@@ -94,5 +98,6 @@ export async function closeServices(services: Services): Promise<void> {
   services.hub.close();
   await services.stopSweeper();
   services.hasher.close();
+  services.thumbnailer.close();
   services.kv.close();
 }

@@ -23,6 +23,8 @@ const { success } = await new Deno.Command(Deno.execPath(), {
     // Workers are loaded by URL at run time, outside the static module graph.
     "--include",
     "lib/auth/password_worker.ts",
+    "--include",
+    "lib/files/thumbnail_worker.ts",
     "--output",
     Deno.args[0] ?? "hearth",
     "main.ts",

@@ -130,12 +130,19 @@ export class BackupChecker {
         this.#files.chunk(record, bytes, fail);
         this.counts.chunks++;
         return;
-      case "file":
+      case "file": {
         this.#files.file(record.file, fail);
         this.#requireChannel(record.file.channelId, fail);
         this.#requireUser(record.file.uploaderId, fail);
+        // An image's thumbnail is a file of its own, carried like any other.
+        const thumbnail = (record.file as { thumbnail?: { id?: unknown } })
+          .thumbnail;
+        if (typeof thumbnail?.id === "string") {
+          this.#files.reference(thumbnail.id, line);
+        }
         this.counts.files++;
         return;
+      }
       case "file_dropped":
         this.#files.dropped(record.fileId, fail);
         this.counts.droppedFiles++;

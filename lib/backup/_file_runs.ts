@@ -134,7 +134,7 @@ export class FileRuns {
     for (const [fileId, line] of this.#referenced) {
       if (!this.#files.has(fileId)) {
         throw new BackupError(
-          `the message at line ${line} points at file "${fileId}", which the backup does not hold`,
+          `the record at line ${line} points at file "${fileId}", which the backup does not hold`,
         );
       }
     }

@@ -1,11 +1,16 @@
 /** Use cases of files: sharing one in a channel, and downloading it. */
-import { getFileMeta } from "../files/store.ts";
+import {
+  type FileMeta,
+  getFileMeta,
+  type ThumbnailRef,
+} from "../files/store.ts";
+import { stageThumbnail } from "../files/thumbnails.ts";
 import { serveFile } from "../files/headers.ts";
 import { isInlineSafe } from "../files/types.ts";
 import { abandonUpload } from "../files/_keys.ts";
 import { readUpload } from "../files/multipart.ts";
 import { commitFileMeta, deleteFile } from "../files/store.ts";
-import { stageFile } from "../files/upload.ts";
+import { type StagedFile, stageFile } from "../files/upload.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -39,26 +44,37 @@ export async function shareFile(
     onDiscard: (staged) => abandonUpload(kv, staged.id),
   });
   let caption;
+  let thumbnail: StagedFile | null = null;
   try {
     // Checked before the file is published, so a bad caption leaves nothing behind.
     caption = validate({
       content: fields.content ?? "",
       clientId: fields.clientId,
     }, uploadFields);
-    await commitFileMeta(kv, {
-      ...file,
+    thumbnail = await stageThumbnail(kv, services.thumbnailer, file);
+    const owner = {
       channelId,
       uploaderId: user.id,
       createdAt: new Date().toISOString(),
-    });
+    };
+    await commitFileMeta(
+      kv,
+      {
+        ...file,
+        ...owner,
+        ...(thumbnail && { thumbnail: thumbnailRef(thumbnail) }),
+      },
+      thumbnail ? { ...thumbnail, ...owner } : undefined,
+    );
   } catch (error) {
     await abandonUpload(kv, file.id).catch(() => {});
+    if (thumbnail) await abandonUpload(kv, thumbnail.id).catch(() => {});
     throw error;
   }
   const posted = await postMessage(member, {
     content: caption.content,
     clientId: caption.clientId,
-    file,
+    file: { ...file, thumbnail: thumbnail !== null },
   });
   // A repeated clientId answers with the message stored the first time, which
   // carries the first copy of the file; this copy would be referenced by nothing.
@@ -83,15 +99,59 @@ export async function openSharedFile(
   fileId: string,
   req: Request,
 ): Promise<Response> {
-  const notFound = new ApiError(404, "file_not_found", "File not found");
+  const meta = await sharedFileMeta(services, user, fileId);
+  return serveFile(services.kv, meta, req, { inline: isInlineSafe(meta.type) });
+}
+
+/**
+ * Serves an image's thumbnail to members of its channel, on the same terms as
+ * the image. A thumbnail never changes under its URL (a new upload is a new
+ * file), so browsers may keep it for a year without asking again.
+ */
+export async function openSharedThumbnail(
+  services: Services,
+  user: User | null,
+  fileId: string,
+  req: Request,
+): Promise<Response> {
+  const image = await sharedFileMeta(services, user, fileId);
+  const thumbnail = image.thumbnail &&
+    await getFileMeta(services.kv, image.thumbnail.id);
+  if (!thumbnail) throw notFound();
+  return serveFile(services.kv, thumbnail, req, {
+    inline: true,
+    cacheControl: "private, max-age=31536000, immutable",
+  });
+}
+
+// The file's metadata, for a member of its channel only.
+async function sharedFileMeta(
+  services: Services,
+  user: User | null,
+  fileId: string,
+): Promise<FileMeta> {
   // File ids are UUIDs. A much longer one cannot exist, and would overflow
   // KV's 2 KiB key limit (a 500) if it were looked up.
-  if (!user || fileId.length > MAX_FILE_ID_LENGTH) throw notFound;
+  if (!user || fileId.length > MAX_FILE_ID_LENGTH) throw notFound();
   const meta = await getFileMeta(services.kv, fileId);
   if (!meta || !await ChannelMember.find(services, meta.channelId, user)) {
-    throw notFound;
+    throw notFound();
   }
-  return serveFile(services.kv, meta, req, { inline: isInlineSafe(meta.type) });
+  return meta;
+}
+
+function notFound(): ApiError {
+  return new ApiError(404, "file_not_found", "File not found");
+}
+
+function thumbnailRef(staged: StagedFile): ThumbnailRef {
+  return {
+    id: staged.id,
+    type: staged.type,
+    size: staged.size,
+    width: staged.width!,
+    height: staged.height!,
+  };
 }
 
 const MAX_FILE_ID_LENGTH = 64;

@@ -27,10 +27,15 @@ export function draftSize(draft: Draft): number {
   return JSON.stringify(draft).length * 3 + 256;
 }
 
-/** Derives the public message from a stored one. */
+/** Derives the public message from a stored one: the file's URLs come from its id. */
 export function toMessage(record: MessageRecord): Message {
-  const file = record.file === null
-    ? null
-    : { ...record.file, url: `/files/${encodeURIComponent(record.file.id)}` };
-  return { ...record, file };
+  if (record.file === null) return { ...record, file: null };
+  const { thumbnail, ...file } = record.file;
+  const url = `/files/${encodeURIComponent(file.id)}`;
+  return {
+    ...record,
+    file: thumbnail
+      ? { ...file, url, thumbnailUrl: `${url}/thumbnail` }
+      : { ...file, url },
+  };
 }

@@ -20,8 +20,10 @@ import {
 /** A message's file as the API shows it, with its download URL. */
 export type MessageFile = WireFile;
 
-/** An already-stored file that a message points at. */
-export type FileRef = Omit<WireFile, "url">;
+/** An already-stored file that a message points at; `thumbnail` says it has one. */
+export type FileRef = Omit<WireFile, "url" | "thumbnailUrl"> & {
+  thumbnail?: boolean;
+};
 
 /** Who wrote a message, as of sending (not updated by later renames). */
 export type MessageAuthor = Author;
@@ -66,6 +68,7 @@ function fileRef(file: FileRef): FileRef {
     ref.width = file.width;
     ref.height = file.height;
   }
+  if (file.thumbnail) ref.thumbnail = true;
   return ref;
 }
 

@@ -8,6 +8,8 @@ import { ApiError } from "../errors.ts";
 export interface ServeOptions {
   /** Ask to show the file in place; honoured only for `isInlineSafe` types. */
   inline?: boolean;
+  /** `Cache-Control`; `private` (revalidated by the browser's heuristics) by default. */
+  cacheControl?: string;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface ServeOptions {
  */
 export function fileResponseHeaders(
   meta: FileMeta,
-  { inline = false }: ServeOptions = {},
+  { inline = false, cacheControl = "private" }: ServeOptions = {},
 ): Headers {
   const type = meta.type || UNKNOWN_TYPE;
   return new Headers({
@@ -30,7 +32,7 @@ export function fileResponseHeaders(
     "Content-Security-Policy": "sandbox; default-src 'none'",
     "ETag": `"${meta.sha256}"`,
     "Last-Modified": new Date(meta.createdAt).toUTCString(),
-    "Cache-Control": "private",
+    "Cache-Control": cacheControl,
     "Accept-Ranges": "bytes",
   });
 }
@@ -54,9 +56,9 @@ export function serveFile(
   kv: Deno.Kv,
   meta: FileMeta,
   req: Request,
-  { inline = true }: ServeOptions = {},
+  { inline = true, cacheControl }: ServeOptions = {},
 ): Response {
-  const headers = fileResponseHeaders(meta, { inline });
+  const headers = fileResponseHeaders(meta, { inline, cacheControl });
   const etag = headers.get("ETag")!;
   const ifNoneMatch = req.headers.get("If-None-Match");
   const since = Date.parse(req.headers.get("If-Modified-Since") ?? "");

@@ -38,34 +38,50 @@ export interface FileMeta {
   uploaderId: string;
   /** ISO-8601 time of the upload; also Last-Modified. */
   createdAt: string;
-  /** Pixel size of an inline image, when its header gave one. */
+  /** Pixel size of an inline image, when its header gave one (upright, EXIF orientation applied). */
   width?: number;
   height?: number;
+  /** The image's thumbnail, a file of its own with the same channel. */
+  thumbnail?: ThumbnailRef;
+}
+
+/** Where an image's thumbnail is stored, and what it is. */
+export interface ThumbnailRef {
+  id: string;
+  type: string;
+  size: number;
+  width: number;
+  height: number;
 }
 
 /**
- * Publishes a file: writes its metadata and clears the upload markers in one
- * atomic, which fails (409) if the sweeper already reclaimed the upload.
+ * Publishes a file, and with it its thumbnail when it has one (`meta.thumbnail`
+ * names it; `thumbnail` is its own metadata): writes the metadata and clears
+ * the upload markers in one atomic, which fails (409) if the sweeper already
+ * reclaimed either upload.
  */
 export async function commitFileMeta(
   kv: Deno.Kv,
   meta: FileMeta,
+  thumbnail?: FileMeta,
 ): Promise<void> {
-  const started = await kv.get(startedKey(meta.id));
-  if (started.versionstamp === null) {
-    throw new ApiError(
-      409,
-      "upload_expired",
-      `Upload "${meta.id}" is not in progress`,
-    );
+  const metas = thumbnail === undefined ? [meta] : [meta, thumbnail];
+  const started = await kv.getMany(metas.map((m) => startedKey(m.id)));
+  const op = kv.atomic();
+  for (const [i, entry] of started.entries()) {
+    if (entry.versionstamp === null) {
+      throw new ApiError(
+        409,
+        "upload_expired",
+        `Upload "${metas[i].id}" is not in progress`,
+      );
+    }
+    op.check(entry)
+      .check({ key: fileKey(metas[i].id), versionstamp: null })
+      .delete(pendingKey(metas[i].id))
+      .delete(startedKey(metas[i].id));
   }
-  const op = kv.atomic()
-    .check(started)
-    .check({ key: fileKey(meta.id), versionstamp: null });
-  const res = await stageRows(op, [fileMetaRow(meta)])
-    .delete(pendingKey(meta.id))
-    .delete(startedKey(meta.id))
-    .commit();
+  const res = await stageRows(op, metas.map(fileMetaRow)).commit();
   if (!res.ok) {
     throw new ApiError(
       409,
@@ -77,12 +93,17 @@ export async function commitFileMeta(
 
 /**
  * Deletes a committed file that no message refers to (such as the second
- * copy of a retried upload): its metadata first, so it stops being readable
- * at once, then its chunks.
+ * copy of a retried upload), and its thumbnail: metadata first, so neither
+ * is readable from then on, then the chunks.
  */
 export async function deleteFile(kv: Deno.Kv, id: string): Promise<void> {
-  await kv.delete(fileKey(id));
+  const meta = await getFileMeta(kv, id);
+  const thumbnailId = meta?.thumbnail?.id;
+  const op = kv.atomic().delete(fileKey(id));
+  if (thumbnailId) op.delete(fileKey(thumbnailId));
+  if (!(await op.commit()).ok) throw new Error(`Deleting file "${id}" failed`);
   await deleteFileChunks(kv, id);
+  if (thumbnailId) await deleteFileChunks(kv, thumbnailId);
 }
 
 /** The metadata of a committed file, or null when there is none. */

@@ -1,6 +1,7 @@
 import { sanitizeFileName } from "./names.ts";
 import { writeFileChunks } from "./chunk_writer.ts";
 import { imageSize } from "./image_size.ts";
+import { jpegOrientation, swapsSides } from "./orientation.ts";
 import { detectType } from "./types.ts";
 
 /** A file whose bytes are stored but not yet published with `commitFileMeta`. */
@@ -15,7 +16,7 @@ export interface StagedFile {
   type: string;
   /** Lower-case hex SHA-256 of the bytes. */
   sha256: string;
-  /** Pixel size, for PNG, GIF, WebP and JPEG images whose header gives it. */
+  /** Pixel size, upright, for PNG, GIF, WebP and JPEG images whose header gives it. */
   width?: number;
   height?: number;
 }
@@ -44,7 +45,12 @@ export async function stageFile(
   const safeName = sanitizeFileName(name);
   const written = await writeFileChunks(kv, id, stream, { maxBytes, signal });
   const type = await detectType(written.head, safeName);
-  const pixels = imageSize(written.head, type);
+  let pixels = imageSize(written.head, type);
+  // The chat lays the image out as browsers show it: upright.
+  if (
+    pixels && type === "image/jpeg" &&
+    swapsSides(jpegOrientation(written.head))
+  ) pixels = { width: pixels.height, height: pixels.width };
   return {
     id,
     name: safeName,

@@ -11,9 +11,14 @@ export interface FileRef {
   size: number;
   type: string;
   url: string;
-  /** Pixel size of an image shown inline, when its header gave one. */
+  /** Pixel size of an image shown inline, when its header gave one (upright). */
   width?: number;
   height?: number;
+  /**
+   * An image's thumbnail, at most 720 x 480 and the image's shape; members
+   * only, like `url`. Absent when none could be made.
+   */
+  thumbnailUrl?: string;
 }
 
 /** The public face of a message's author, copied into the message when it is stored. */

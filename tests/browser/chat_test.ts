@@ -152,6 +152,11 @@ Deno.test({
       const image = ben.log().getByRole("img", { name: "dot.png" });
       await image.waitFor();
       assert.equal(await image.getAttribute("loading"), "lazy");
+      // The thumbnail is shown, never the original.
+      assert.match(
+        await image.getAttribute("src") ?? "",
+        /^\/files\/[0-9a-f-]+\/thumbnail$/,
+      );
       // The server read the PNG's size, so the page reserves exactly that.
       assert.equal(await image.getAttribute("width"), "2");
       assert.equal(await image.getAttribute("height"), "2");

@@ -1,14 +1,7 @@
 import { formatBytes } from "../lib/client/format.ts";
+import { mediaKind } from "../lib/client/media.ts";
 import type { FileRef } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
-
-/** Types the server shows inline; everything else downloads. */
-const INLINE_IMAGES = new Set([
-  "image/png",
-  "image/jpeg",
-  "image/gif",
-  "image/webp",
-]);
 
 /** The box an inline image is fitted into, so the log never jumps when it loads. */
 export const IMAGE_BOX = { width: 360, height: 240 };
@@ -33,10 +26,20 @@ export function displaySize(file: FileRef): { width: number; height: number } {
 
 /**
  * A message's file: an image's thumbnail (never the original, which may be
- * megabytes), or a card with a download link.
+ * megabytes), a player for video and audio, or a card with a download link.
+ * `onView` opens an image in the lightbox; without script the thumbnail's
+ * link opens the original.
  */
-export function FileAttachment({ file }: { file: FileRef }) {
-  if (INLINE_IMAGES.has(file.type) && file.thumbnailUrl) {
+export function FileAttachment(
+  { file, onView }: { file: FileRef; onView?: (fileId: string) => void },
+) {
+  const kind = mediaKind(file.type);
+  const view = (event: MouseEvent) => {
+    if (!onView || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    onView(file.id);
+  };
+  if (kind === "image" && file.thumbnailUrl) {
     const shown = displaySize(file);
     // Without a known size (older uploads) the height is fixed instead, so
     // the image may change width when it loads, never the log's height.
@@ -48,6 +51,7 @@ export function FileAttachment({ file }: { file: FileRef }) {
         target="_blank"
         rel="noopener"
         title={`${file.name} (${formatBytes(file.size)})`}
+        onClick={view}
       >
         <img
           class={boxed ? "boxed" : undefined}
@@ -61,6 +65,46 @@ export function FileAttachment({ file }: { file: FileRef }) {
       </a>
     );
   }
+  const download = (
+    <a
+      class="button secondary small"
+      href={file.url}
+      download={file.name}
+      aria-label={`Download ${file.name}`}
+    >
+      <Icon name="download" size={16} /> Download
+    </a>
+  );
+  if (kind === "video" || kind === "audio") {
+    return (
+      <figure class={`attachment-media attachment-${kind}`}>
+        {kind === "video"
+          ? (
+            <video
+              controls
+              preload="metadata"
+              src={file.url}
+              aria-label={file.name}
+            />
+          )
+          : (
+            <audio
+              controls
+              preload="metadata"
+              src={file.url}
+              aria-label={file.name}
+            />
+          )}
+        <figcaption class="attachment-card">
+          <span class="attachment-meta">
+            <span class="attachment-name">{file.name}</span>
+            <span class="muted">{formatBytes(file.size)}</span>
+          </span>
+          {download}
+        </figcaption>
+      </figure>
+    );
+  }
   return (
     <div class="attachment-card">
       <span class="attachment-icon">
@@ -68,16 +112,28 @@ export function FileAttachment({ file }: { file: FileRef }) {
       </span>
       <span class="attachment-meta">
         <span class="attachment-name">{file.name}</span>
-        <span class="muted">{formatBytes(file.size)}</span>
+        <span class="muted">
+          {kind === "pdf"
+            ? "PDF document, "
+            : kind === "image"
+            ? "Image, "
+            : ""}
+          {formatBytes(file.size)}
+        </span>
       </span>
-      <a
-        class="button secondary small"
-        href={file.url}
-        download={file.name}
-        aria-label={`Download ${file.name}`}
-      >
-        <Icon name="download" size={16} /> Download
-      </a>
+      {kind === "image" && onView && (
+        // An image without a thumbnail (too large to draw, or older than
+        // thumbnails): the original opens only when asked for.
+        <a
+          class="button secondary small"
+          href={file.url}
+          onClick={view}
+          aria-label={`View ${file.name}`}
+        >
+          View
+        </a>
+      )}
+      {download}
     </div>
   );
 }

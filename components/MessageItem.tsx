@@ -8,6 +8,8 @@ import { RichText } from "./RichText.tsx";
 export interface MessageActions {
   retry(clientId: string): void;
   discard(clientId: string): void;
+  /** Opens an image in the lightbox. */
+  viewImage(fileId: string): void;
 }
 
 /** One message; the first of a group shows the author's avatar, name and time. */
@@ -60,7 +62,9 @@ export function MessageItem(
             <RichText text={message.content} />
           </div>
         )}
-        {message.file && <FileAttachment file={message.file} />}
+        {message.file && (
+          <FileAttachment file={message.file} onView={actions.viewImage} />
+        )}
         {status === "pending" && <div class="msg-note">Sending…</div>}
         {status === "failed" && message.clientId && (
           <div class="msg-note msg-error">

@@ -132,7 +132,11 @@ export function MessageList(
     return () => removeEventListener("resize", onResize);
   }, []);
 
-  const actions = { retry: store.retry, discard: store.discard };
+  const actions = {
+    retry: store.retry,
+    discard: store.discard,
+    viewImage: store.viewImage,
+  };
   return (
     <div class="log-wrap">
       <div

@@ -40,7 +40,7 @@ export function UploadList({ store }: { store: ChatStore }) {
                   </div>
                 )}
             </div>
-            {upload.error && (
+            {upload.error && !upload.refused && (
               <button
                 type="button"
                 class="button secondary small"

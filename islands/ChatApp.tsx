@@ -5,6 +5,7 @@ import { ChatHeader } from "../components/ChatHeader.tsx";
 import { Composer } from "../components/Composer.tsx";
 import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
 import { JoinPrompt } from "../components/JoinPrompt.tsx";
+import { Lightbox } from "../components/Lightbox.tsx";
 import { MemberList } from "../components/MemberList.tsx";
 import { MessageList } from "../components/MessageList.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
@@ -211,6 +212,7 @@ export default function ChatApp(props: ChatAppProps) {
         />
       )}
       <NewChannelDialog open={creating} onClose={() => setCreating(false)} />
+      {joined && <Lightbox store={store} />}
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {store.announcement.value}
       </div>

@@ -59,6 +59,7 @@ export async function loadChannelPage(
     firstUnreadSeq: channel.unread > 0
       ? channel.lastSeq - channel.unread + 1
       : 0,
+    maxUploadBytes: services.config.maxUploadBytes,
   };
 }
 
@@ -78,6 +79,7 @@ export async function loadBrowsePage(
     messages: [],
     members: [],
     firstUnreadSeq: 0,
+    maxUploadBytes: services.config.maxUploadBytes,
     browse: all.map(toChannelView),
   };
 }

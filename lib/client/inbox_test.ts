@@ -25,6 +25,7 @@ function setup(count: number) {
     messages: [],
     members,
     firstUnreadSeq: 0,
+    maxUploadBytes: 100 * 1024 * 1024,
   });
   const lists: Member[][] = [];
   const stop = state.members.subscribe((list) => lists.push(list));

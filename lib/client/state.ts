@@ -20,6 +20,8 @@ export interface ChatInit {
   members: Member[];
   /** The first seq this user had not read when the page was rendered; 0 for none. */
   firstUnreadSeq: number;
+  /** The largest file the server takes, in bytes (`--max-upload-mb`). */
+  maxUploadBytes: number;
 }
 
 /** A file on its way up. */
@@ -30,6 +32,8 @@ export interface UploadItem {
   loaded: number;
   /** Why it failed, in words; unset while running. */
   error?: string;
+  /** Set when sending it again cannot succeed (too large): no Retry is offered. */
+  refused?: boolean;
   file: File;
 }
 
@@ -66,6 +70,9 @@ export function createChatState(init: ChatInit) {
     typists,
     connection: signal<ConnectionStatus>("connecting"),
     uploads: signal<UploadItem[]>([]),
+    maxUploadBytes: init.maxUploadBytes,
+    /** The id of the image open in the lightbox, or null. */
+    viewing: signal<string | null>(null),
     hasOlder: signal((init.messages[0]?.seq ?? 1) > 1),
     loadingOlder: signal(false),
     olderError: signal(""),

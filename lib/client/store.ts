@@ -4,6 +4,7 @@
  * an action is called.
  */
 import { createInbox } from "./inbox.ts";
+import { createViewer } from "./media.ts";
 import { createOutbox } from "./outbox.ts";
 import { type ChatInit, createChatState } from "./state.ts";
 import { createSync } from "./sync.ts";
@@ -28,6 +29,7 @@ export function createChatStore(init: ChatInit) {
     ...sync,
     ...createOutbox(state, stored),
     ...createUploadQueue(state, stored),
+    ...createViewer(state),
   };
 }
 

@@ -1,5 +1,6 @@
 /** Files on their way up: progress, cancel, retry; stored ones join the log. */
 import type { ApiFailure } from "./api.ts";
+import { formatBytes } from "./format.ts";
 import type { ChatState, UploadItem } from "./state.ts";
 import type { Message } from "./types.ts";
 import { CANCELLED, uploadFile, type UploadHandle } from "./upload.ts";
@@ -32,11 +33,18 @@ export function createUploadQueue(
       stored(message);
     }, (error: ApiFailure) => {
       if (error.status === CANCELLED) remove(item.id);
-      else patch(item.id, { error: error.message });
+      // 413: the same bytes would be refused again, so no Retry.
+      else {patch(item.id, {
+          error: error.message,
+          refused: error.status === 413,
+        });}
     }).finally(() => handles.delete(item.id));
   }
 
-  /** Starts uploading files to the open channel. */
+  /**
+   * Starts uploading files to the open channel. A file over the server's
+   * limit is refused here, before a byte is sent, in words.
+   */
   function upload(files: Iterable<File>): void {
     if (state.channelId === null) return;
     for (const file of files) {
@@ -47,6 +55,14 @@ export function createUploadQueue(
         loaded: 0,
         file,
       };
+      const refusal = sizeRefusal(file.size, state.maxUploadBytes);
+      if (refusal) {
+        uploads.value = [
+          ...uploads.value,
+          { ...item, error: refusal, refused: true },
+        ];
+        continue;
+      }
       uploads.value = [...uploads.value, item];
       start(item);
     }
@@ -62,11 +78,25 @@ export function createUploadQueue(
   /** Tries a failed upload again. */
   function retryUpload(id: string): void {
     const item = uploads.value.find((u) => u.id === id);
-    if (!item) return;
+    if (!item || item.refused) return;
     const fresh = { ...item, error: undefined, loaded: 0 };
     patch(id, fresh);
     start(fresh);
   }
 
   return { upload, cancelUpload, retryUpload };
+}
+
+/**
+ * Why a file of `size` bytes cannot go up to a server taking `limit`, as a
+ * sentence ("This file is 120 MB; the limit here is 100 MB."), or null when it can.
+ */
+export function sizeRefusal(size: number, limit: number): string | null {
+  if (size <= limit) return null;
+  let shown = formatBytes(size);
+  // "100 MB" over a limit of "100 MB" would read as no reason at all.
+  if (shown === formatBytes(limit)) {
+    shown = `${(size / 1024 / 1024).toFixed(1)} MB`;
+  }
+  return `This file is ${shown}; the limit here is ${formatBytes(limit)}.`;
 }

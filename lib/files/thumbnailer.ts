@@ -116,7 +116,10 @@ export class Thumbnailer {
         event.preventDefault();
         finish(null, event.message);
       };
-      worker.postMessage({ ...job, id } satisfies ThumbnailJob);
+      // Transferred, not copied: the image may be tens of megabytes.
+      worker.postMessage({ ...job, id } satisfies ThumbnailJob, [
+        job.bytes.buffer,
+      ]);
     });
   }
 

@@ -13,17 +13,19 @@ import { commitFileMeta, deleteFile } from "../files/store.ts";
 import { type StagedFile, stageFile } from "../files/upload.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
-import { log } from "../log.ts";
+import { errorFields, log } from "../log.ts";
 import type { Services } from "../services.ts";
 import { uploadFields } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
-import { type PostedMessage, postMessage } from "./messages.ts";
+import { draftPost, postDraft, type PostedMessage } from "./messages.ts";
 import { ChannelMember } from "./standing.ts";
 
 /**
- * Streams a multipart upload into KV chunks, then writes the file's metadata,
- * then the message that carries it, in that order: a crash at any point never
- * leaves a message whose file reads short.
+ * Streams a multipart upload into KV chunks, draws the thumbnail of an image,
+ * checks the whole message, then writes the file's metadata, then the message
+ * that carries it, in that order: a refused message leaves no file behind, a
+ * crash at any point never leaves a message whose file reads short, and a
+ * file whose message was never written is undone (or, after a crash, swept).
  */
 export async function shareFile(
   member: ChannelMember,
@@ -43,15 +45,21 @@ export async function shareFile(
       }),
     onDiscard: (staged) => abandonUpload(kv, staged.id),
   });
-  let caption;
   let thumbnail: StagedFile | null = null;
+  let draft;
   try {
-    // Checked before the file is published, so a bad caption leaves nothing behind.
-    caption = validate({
+    const caption = validate({
       content: fields.content ?? "",
       clientId: fields.clientId,
     }, uploadFields);
     thumbnail = await stageThumbnail(kv, services.thumbnailer, file);
+    // Every rule of the message, its stored size included, is checked before
+    // the file is published: a refusal now leaves nothing behind.
+    draft = draftPost(member, {
+      content: caption.content,
+      clientId: caption.clientId,
+      file: { ...file, thumbnail: thumbnail !== null },
+    });
     const owner = {
       channelId,
       uploaderId: user.id,
@@ -71,22 +79,28 @@ export async function shareFile(
     if (thumbnail) await abandonUpload(kv, thumbnail.id).catch(() => {});
     throw error;
   }
-  const posted = await postMessage(member, {
-    content: caption.content,
-    clientId: caption.clientId,
-    file: { ...file, thumbnail: thumbnail !== null },
-  });
+  let posted: PostedMessage;
+  try {
+    posted = await postDraft(member, draft);
+  } catch (error) {
+    // Published, but no message points at it: undo it now rather than leave
+    // it to the sweeper.
+    await dropFile(kv, file.id, "undoing an upload whose message failed");
+    throw error;
+  }
   // A repeated clientId answers with the message stored the first time, which
   // carries the first copy of the file; this copy would be referenced by nothing.
   if (!posted.created) {
-    await deleteFile(kv, file.id).catch((error) =>
-      log("warn", "deleting a duplicate upload failed", {
-        fileId: file.id,
-        error: String(error),
-      })
-    );
+    await dropFile(kv, file.id, "deleting a duplicate upload");
   }
   return posted;
+}
+
+async function dropFile(kv: Deno.Kv, fileId: string, what: string) {
+  await deleteFile(kv, fileId).catch((error) =>
+    // The sweeper reclaims it later: it is still marked unreferenced.
+    log("warn", `${what} failed`, { fileId, ...errorFields(error) })
+  );
 }
 
 /**

@@ -1,10 +1,12 @@
 /** Use cases of a channel's messages: post, read history, mark read. */
 import { markRead as storeReadMarker } from "../db/channels.ts";
 import {
-  createMessage,
+  type Draft,
+  draftMessage,
   type FileRef,
   listMessages,
   type Message,
+  storeDraft,
 } from "../db/messages.ts";
 import { messageEvent } from "../realtime/hub.ts";
 import type { ListMessagesQuery } from "../shared/requests.ts";
@@ -31,8 +33,13 @@ export async function postMessage(
   member: ChannelMember,
   input: MessageInput,
 ): Promise<PostedMessage> {
-  const { services, user } = member;
-  const result = await createMessage(services.kv, {
+  return await postDraft(member, draftPost(member, input));
+}
+
+/** The member's message checked against every rule, not yet stored (see `draftMessage`). */
+export function draftPost(member: ChannelMember, input: MessageInput): Draft {
+  const { user } = member;
+  return draftMessage({
     channelId: member.channelId,
     author: {
       id: user.id,
@@ -43,6 +50,15 @@ export async function postMessage(
     clientId: input.clientId,
     file: input.file,
   });
+}
+
+/** Stores a drafted message and, once it is committed, publishes it. */
+export async function postDraft(
+  member: ChannelMember,
+  draft: Draft,
+): Promise<PostedMessage> {
+  const { services } = member;
+  const result = await storeDraft(services.kv, draft);
   if (result.created) {
     services.hub.publish(member.channelId, messageEvent(result.message));
   }

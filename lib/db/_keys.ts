@@ -105,6 +105,12 @@ export const KEY_FAMILIES = [
     backup: "skipped",
   },
   {
+    root: "unreferenced_files",
+    layout:
+      "[fileId] -> ms, or {reclaiming: ids}: a committed file no message points at yet",
+    backup: "skipped",
+  },
+  {
     root: "rate_limit",
     layout: "[limitName, key] -> arrival time ms, expiring",
     backup: "skipped",
@@ -224,6 +230,20 @@ export const pendingKey = (id: string): Deno.KvKey => ["pending_uploads", id];
 export const startedKey = (id: string): Deno.KvKey => ["upload_started", id];
 /** The prefix under which every upload-in-progress record lives. */
 export const STARTED_PREFIX: Deno.KvKey = familyPrefix("upload_started");
+/**
+ * A committed file that no message points at yet: written with the file's
+ * metadata, deleted in the atomic of the message that carries it. One that
+ * stays (the message write failed, or the process died in between) is
+ * reclaimed by the sweeper.
+ */
+export const unreferencedFileKey = (id: string): Deno.KvKey => [
+  "unreferenced_files",
+  id,
+];
+/** The prefix of every unreferenced-file record. */
+export const UNREFERENCED_PREFIX: Deno.KvKey = familyPrefix(
+  "unreferenced_files",
+);
 
 // Auth.
 /** The generated token signing key. */

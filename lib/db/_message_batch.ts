@@ -15,6 +15,7 @@ import {
   channelSeqKey,
   messageClientIdKey,
   messageKey,
+  unreferencedFileKey,
 } from "./_keys.ts";
 import { commit, getManyChunked, now, retryAtomic } from "./_kv.ts";
 import {
@@ -135,6 +136,8 @@ function stage(
       earlier.set(idKey, message);
     }
     stageRows(op, rows);
+    // From now on a message points at the file: the sweeper must leave it.
+    if (draft.file !== null) op.delete(unreferencedFileKey(draft.file.id));
     results.push({ message, created: true });
   }
   if (seq !== startSeq) stageRows(op, [seqCounterRow(channelId, seq)]);

@@ -17,7 +17,8 @@ export {
 } from "./_message_record.ts";
 
 // Batches stay far below KV's per-atomic limits (1,000 mutations, 800 KiB):
-// each message costs at most 2 mutations and its size is capped in messages.ts.
+// each message costs at most 3 mutations (its row, its clientId, its file's
+// unreferenced mark) and its size is capped in messages.ts.
 const MAX_BATCH_MESSAGES = 64;
 const MAX_BATCH_BYTES = 400 * 1024;
 

@@ -17,6 +17,8 @@ import {
   writeMessage,
 } from "./_message_writer.ts";
 
+export type { Draft };
+
 /** A message's file as the API shows it, with its download URL. */
 export type MessageFile = WireFile;
 
@@ -82,6 +84,16 @@ export async function createMessage(
   kv: Deno.Kv,
   input: NewMessage,
 ): Promise<CreateMessageResult> {
+  return await storeDraft(kv, draftMessage(input));
+}
+
+/**
+ * A message checked against every rule that needs no database (content,
+ * clientId, the size it will take stored), ready for `storeDraft`: an upload
+ * drafts its message before it publishes the file, so a message that would be
+ * refused leaves no file behind. 404 for a malformed channel id, 422 otherwise.
+ */
+export function draftMessage(input: NewMessage): Draft {
   if (!isChannelId(input.channelId)) throw channelNotFound(input.channelId);
   const file = input.file ?? null;
   // The same rules as the API's; with a file, the text is only a caption.
@@ -106,7 +118,15 @@ export async function createMessage(
   if (draftSize(draft) > MAX_MESSAGE_BYTES) {
     throw invalid("Message is too large to store");
   }
-  return await writeMessage(kv, draft);
+  return draft;
+}
+
+/** Stores a drafted message (see `draftMessage` and `createMessage`). */
+export function storeDraft(
+  kv: Deno.Kv,
+  draft: Draft,
+): Promise<CreateMessageResult> {
+  return writeMessage(kv, draft);
 }
 
 /**

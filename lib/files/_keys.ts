@@ -9,6 +9,8 @@ export {
   pendingKey,
   STARTED_PREFIX,
   startedKey,
+  UNREFERENCED_PREFIX,
+  unreferencedFileKey,
 } from "../db/_keys.ts";
 
 // Chunks are read (KV has no key-only listing) and deleted a page at a time to keep memory flat.

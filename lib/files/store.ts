@@ -1,6 +1,12 @@
 import { stageRows } from "../db/rows.ts";
 import { ApiError } from "../errors.ts";
-import { deleteFileChunks, fileKey, pendingKey, startedKey } from "./_keys.ts";
+import {
+  deleteFileChunks,
+  fileKey,
+  pendingKey,
+  startedKey,
+  unreferencedFileKey,
+} from "./_keys.ts";
 import { fileMetaRow } from "./rows.ts";
 
 export { abandonUpload, deleteFileChunks } from "./_keys.ts";
@@ -16,6 +22,7 @@ export {
   sweepAbandonedUploads,
   type SweeperOptions,
   type SweepOptions,
+  sweepUnreferencedFiles,
 } from "./sweeper.ts";
 
 export { type ByteRange, CHUNK_SIZE, readFileStream } from "./reader.ts";
@@ -58,7 +65,8 @@ export interface ThumbnailRef {
  * Publishes a file, and with it its thumbnail when it has one (`meta.thumbnail`
  * names it; `thumbnail` is its own metadata): writes the metadata and clears
  * the upload markers in one atomic, which fails (409) if the sweeper already
- * reclaimed either upload.
+ * reclaimed either upload. The file is marked unreferenced until the message
+ * carrying it is written (see `unreferencedFileKey`).
  */
 export async function commitFileMeta(
   kv: Deno.Kv,
@@ -81,6 +89,7 @@ export async function commitFileMeta(
       .delete(pendingKey(metas[i].id))
       .delete(startedKey(metas[i].id));
   }
+  op.set(unreferencedFileKey(meta.id), Date.now());
   const res = await stageRows(op, metas.map(fileMetaRow)).commit();
   if (!res.ok) {
     throw new ApiError(
@@ -99,7 +108,7 @@ export async function commitFileMeta(
 export async function deleteFile(kv: Deno.Kv, id: string): Promise<void> {
   const meta = await getFileMeta(kv, id);
   const thumbnailId = meta?.thumbnail?.id;
-  const op = kv.atomic().delete(fileKey(id));
+  const op = kv.atomic().delete(fileKey(id)).delete(unreferencedFileKey(id));
   if (thumbnailId) op.delete(fileKey(thumbnailId));
   if (!(await op.commit()).ok) throw new Error(`Deleting file "${id}" failed`);
   await deleteFileChunks(kv, id);

@@ -46,7 +46,10 @@ export class Thumbnailer {
     this.#idleMs = options.idleMs ?? 30_000;
   }
 
-  /** The thumbnail of an encoded image, or null when it cannot be drawn in time. */
+  /**
+   * The thumbnail of an encoded image, or null when it cannot be drawn in
+   * time. `bytes` are handed over to the worker: their buffer is detached.
+   */
   render(
     bytes: Uint8Array,
     box: Box,
@@ -116,10 +119,14 @@ export class Thumbnailer {
         event.preventDefault();
         finish(null, event.message);
       };
-      // Transferred, not copied: the image may be tens of megabytes.
-      worker.postMessage({ ...job, id } satisfies ThumbnailJob, [
-        job.bytes.buffer,
-      ]);
+      try {
+        // Transferred, not copied: the image may be tens of megabytes.
+        worker.postMessage({ ...job, id } satisfies ThumbnailJob, [
+          job.bytes.buffer,
+        ]);
+      } catch (error) {
+        finish(null, String(error));
+      }
     });
   }
 

@@ -1,6 +1,7 @@
 import { formatBytes } from "../lib/client/format.ts";
 import { mediaKind } from "../lib/client/media.ts";
 import type { FileRef } from "../lib/client/types.ts";
+import { DownloadLink } from "./DownloadLink.tsx";
 import { Icon } from "./Icon.tsx";
 
 /** The box an inline image is fitted into, so the log never jumps when it loads. */
@@ -65,16 +66,7 @@ export function FileAttachment(
       </a>
     );
   }
-  const download = (
-    <a
-      class="button secondary small"
-      href={file.url}
-      download={file.name}
-      aria-label={`Download ${file.name}`}
-    >
-      <Icon name="download" size={16} /> Download
-    </a>
-  );
+  const download = <DownloadLink file={file} />;
   if (kind === "video" || kind === "audio") {
     return (
       <figure class={`attachment-media attachment-${kind}`}>

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { formatBytes } from "../lib/client/format.ts";
 import type { ChatStore } from "../lib/client/store.ts";
+import { DownloadLink } from "./DownloadLink.tsx";
 import { Icon } from "./Icon.tsx";
 
 /**
@@ -109,14 +110,7 @@ export function Lightbox({ store }: { store: ChatStore }) {
             >
               <Icon name={zoomed ? "zoomOut" : "zoomIn"} />
             </button>
-            <a
-              class="button secondary small"
-              href={file.url}
-              download={file.name}
-              aria-label={`Download ${file.name}`}
-            >
-              <Icon name="download" size={16} /> Download
-            </a>
+            <DownloadLink file={file} />
             <button
               type="button"
               class="icon-button"

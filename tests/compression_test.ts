@@ -7,12 +7,10 @@
  */
 import assert from "node:assert/strict";
 import {
-  type Account,
-  type Api,
   createChannel,
   postMessage,
-  request,
   signUp,
+  uploadFile,
   withHearth,
 } from "./helpers/api.ts";
 import { decoded, rawRequest } from "./helpers/raw_http.ts";
@@ -21,23 +19,6 @@ const text = new TextDecoder();
 
 function varies(headers: Headers): boolean {
   return (headers.get("vary") ?? "").toLowerCase().includes("accept-encoding");
-}
-
-async function uploadFile(
-  base: string,
-  who: Account & { api: Api },
-  channelId: string,
-  bytes: Uint8Array<ArrayBuffer>,
-  name: string,
-): Promise<string> {
-  const form = new FormData();
-  form.append("file", new File([bytes], name));
-  const res = await request(base, "POST", `/channels/${channelId}/files`, {
-    token: who.token,
-    body: form,
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.file.url;
 }
 
 Deno.test("JSON answers are coded as the client asks and decode to the same bytes", async () => {
@@ -190,7 +171,7 @@ Deno.test("file downloads: text is coded whole, never ranged; compressed formats
         '<rect width="1" height="1"/>'.repeat(200)
       }</svg>`,
     );
-    const svgUrl = await uploadFile(base, ada, room.id, svg, "shapes.svg");
+    const svgUrl = (await uploadFile(ada.api, room.id, svg, "shapes.svg")).url;
     const whole = await rawRequest(base, svgUrl, {
       ...auth,
       "accept-encoding": "br",
@@ -217,7 +198,7 @@ Deno.test("file downloads: text is coded whole, never ranged; compressed formats
     // PNG bytes: compressed already, so sent as stored whatever the client takes.
     const png = new Uint8Array(4096);
     png.set([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-    const pngUrl = await uploadFile(base, ada, room.id, png, "noise.png");
+    const pngUrl = (await uploadFile(ada.api, room.id, png, "noise.png")).url;
     const image = await rawRequest(base, pngUrl, {
       ...auth,
       "accept-encoding": "gzip, br",

@@ -5,12 +5,10 @@
  */
 import assert from "node:assert/strict";
 import {
-  type Account,
-  type Api,
   createChannel,
-  request,
   signIn,
   signUp,
+  uploadFile,
   withHearth,
 } from "./helpers/api.ts";
 import {
@@ -24,23 +22,6 @@ import { imageSize } from "../lib/files/image_size.ts";
 import { exportAll, toStream } from "../lib/backup/_test_fixture.ts";
 import { importBackup } from "../lib/backup/import.ts";
 import { startTestServer } from "./helpers/server.ts";
-
-async function upload(
-  base: string,
-  who: Account & { api: Api },
-  channelId: string,
-  bytes: Uint8Array<ArrayBuffer>,
-  name: string,
-) {
-  const form = new FormData();
-  form.append("file", new File([bytes], name));
-  const res = await request(base, "POST", `/channels/${channelId}/files`, {
-    token: who.token,
-    body: form,
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return res.body.file;
-}
 
 async function fetchBytes(base: string, path: string, token?: string) {
   const res = await fetch(new URL(path, base), {
@@ -66,11 +47,11 @@ Deno.test("an image upload gets a smaller thumbnail of the same shape, for membe
         ["anim.gif", gif(900, 600), 900, 600],
       ] as const
     ) {
-      const file = await upload(base, ada, room.id, bytes, name);
+      const file = await uploadFile(ada.api, room.id, bytes, name);
       assert.equal(file.width, width);
       assert.equal(file.height, height);
       assert.equal(file.thumbnailUrl, `/files/${file.id}/thumbnail`);
-      const thumb = await fetchBytes(base, file.thumbnailUrl, ada.token);
+      const thumb = await fetchBytes(base, file.thumbnailUrl!, ada.token);
       assert.equal(thumb.status, 200, name);
       // The GIF is two flat colours, a few hundred bytes: no photo is that small.
       if (!name.endsWith(".gif")) {
@@ -116,9 +97,14 @@ Deno.test("a photo turned by EXIF is laid out and thumbnailed upright", async ()
   await withHearth(async ({ base }) => {
     const ada = await signUp(base);
     const room = await createChannel(ada.api);
-    const file = await upload(base, ada, room.id, jpeg(1600, 800, 6), "p.jpg");
+    const file = await uploadFile(
+      ada.api,
+      room.id,
+      jpeg(1600, 800, 6),
+      "p.jpg",
+    );
     assert.deepEqual([file.width, file.height], [800, 1600]);
-    const thumb = await fetchBytes(base, file.thumbnailUrl, ada.token);
+    const thumb = await fetchBytes(base, file.thumbnailUrl!, ada.token);
     assert.deepEqual(imageSize(thumb.bytes, "image/jpeg"), {
       width: 240,
       height: 480,
@@ -131,9 +117,8 @@ Deno.test("a decompression bomb, a broken image or a file that is no image get n
     const ada = await signUp(base);
     const room = await createChannel(ada.api);
     const started = performance.now();
-    const bomb = await upload(
-      base,
-      ada,
+    const bomb = await uploadFile(
+      ada.api,
       room.id,
       pngDeclaring(60_000, 60_000),
       "bomb.png",
@@ -142,11 +127,11 @@ Deno.test("a decompression bomb, a broken image or a file that is no image get n
     assert.ok(performance.now() - started < 5_000, "refused before decoding");
     const broken = png(400, 300);
     broken.fill(7, 60);
-    const brokenFile = await upload(base, ada, room.id, broken, "broken.png");
+    const brokenFile = await uploadFile(ada.api, room.id, broken, "broken.png");
     assert.equal(brokenFile.type, "image/png");
     assert.equal(brokenFile.thumbnailUrl, undefined);
     const text = new TextEncoder().encode("just words");
-    const plain = await upload(base, ada, room.id, text, "notes.txt");
+    const plain = await uploadFile(ada.api, room.id, text, "notes.txt");
     assert.equal(plain.thumbnailUrl, undefined);
     const none = await fetchBytes(
       base,
@@ -155,7 +140,7 @@ Deno.test("a decompression bomb, a broken image or a file that is no image get n
     );
     assert.equal(none.status, 404);
     // The server is still well and thumbnails the next image.
-    const after = await upload(base, ada, room.id, png(800, 600), "ok.png");
+    const after = await uploadFile(ada.api, room.id, png(800, 600), "ok.png");
     assert.ok(after.thumbnailUrl);
   });
 });
@@ -171,8 +156,8 @@ Deno.test("a backup carries thumbnails, and they serve after a restore", async (
     await withHearth(async ({ base, services }) => {
       const ada = await signUp(base, username);
       const room = await createChannel(ada.api);
-      const file = await upload(base, ada, room.id, png(1200, 900), "a.png");
-      url = file.thumbnailUrl;
+      const file = await uploadFile(ada.api, room.id, png(1200, 900), "a.png");
+      url = file.thumbnailUrl!;
       original = (await fetchBytes(base, url, ada.token)).bytes;
       lines = await exportAll(services.kv);
     });

@@ -4,7 +4,7 @@
  * WebSocket handshake for what the `WebSocket` class cannot do (send an
  * `Origin`, read the refusal status, or stop reading).
  */
-import type { Message, ServerFrame } from "../../lib/shared/wire.ts";
+import type { FileRef, Message, ServerFrame } from "../../lib/shared/wire.ts";
 import type { Config } from "../../lib/config.ts";
 import { DEFAULT_DEADLINE_MS, withDeadline } from "./deadline.ts";
 import { startTestServer } from "./server.ts";
@@ -183,6 +183,24 @@ export async function postMessage(
     throw new Error(`post: ${res.status} ${JSON.stringify(res.body)}`);
   }
   return res.body;
+}
+
+/** Uploads `bytes` as `name` to a channel over HTTP and returns the stored message's file (throws unless 201). */
+export async function uploadFile(
+  api: Api,
+  channelId: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  name: string,
+): Promise<FileRef> {
+  const form = new FormData();
+  form.append("file", new File([bytes], name));
+  const res = await api.send("POST", `/channels/${channelId}/files`, {
+    body: form,
+  });
+  if (res.status !== 201) {
+    throw new Error(`upload: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body.file;
 }
 
 /** The `ws://` URL of a channel socket. */

@@ -16,8 +16,10 @@ import {
   type TestServer,
   uniqueName,
   upgradeStatus,
+  uploadFile,
   withHearth,
 } from "./helpers/api.ts";
+import { png } from "../lib/files/_image_fixtures.ts";
 
 /**
  * Who asks, one column each:
@@ -48,7 +50,8 @@ const _ = null;
 /**
  * Placeholders: {private} and {public} are channels owned by `owner` with
  * `member` in them; {unknown} is a channel id that does not exist;
- * {privateFile}, {publicFile} are files `member` shared in them,
+ * {privateFile}, {publicFile} are files `member` shared in them, and
+ * {privateImage}, {publicImage} images (with thumbnails) shared there;
  * {unknownFile} an id no file has. `WS` is the WebSocket upgrade
  * (token in the query string, as browsers send it).
  *
@@ -85,6 +88,7 @@ const MATRIX: Row[] = [
   ["POST",  "/channels/{private}/messages",       401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{private}/files",          401, 401,    403,  403,      201,   201],
   ["GET",   "/files/{privateFile}",               404, 404,    404,  404,      200,   200],
+  ["GET",   "/files/{privateImage}/thumbnail",    404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
   ["GET",   "/c/{private}",                       302, 302,    403,  403,      200,   200],
 
@@ -97,6 +101,7 @@ const MATRIX: Row[] = [
   ["POST",  "/channels/{public}/messages",        401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{public}/files",           401, 401,    403,  403,      201,   201],
   ["GET",   "/files/{publicFile}",                404, 404,    404,  404,      200,   200],
+  ["GET",   "/files/{publicImage}/thumbnail",     404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{public}",              401, 401,    403,  403,      101,   101],
   ["GET",   "/c/{public}",                        302, 302,    200,  200,      200,   200],
 
@@ -109,6 +114,7 @@ const MATRIX: Row[] = [
   ["POST",  "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/files",          401, 401,    404,  404,      404,   404],
   ["GET",   "/files/{unknownFile}",               404, 404,    404,  404,      404,   404],
+  ["GET",   "/files/{unknownFile}/thumbnail",     404, 404,    404,  404,      404,   404],
   ["WS",    "/ws/channels/{unknown}",             401, 401,    404,  404,      404,   404],
   ["GET",   "/c/{unknown}",                       302, 302,    404,  404,      404,   404],
 ];
@@ -143,6 +149,14 @@ async function setUp(server: TestServer): Promise<Fixture> {
     const res = await upload(base, member.token, channel.id);
     assert.equal(res.status, 201, JSON.stringify(res.body));
     files[name] = res.body.file.id;
+    const image = await uploadFile(
+      member.api,
+      channel.id,
+      png(40, 30),
+      "a.png",
+    );
+    assert.ok(image.thumbnailUrl);
+    files[`${name}Image`] = image.id;
   }
   // The former member was in both channels (and saw the files) before leaving.
   for (const channel of [priv, pub]) {
@@ -164,6 +178,8 @@ async function setUp(server: TestServer): Promise<Fixture> {
       unknown: crypto.randomUUID(),
       privateFile: files.private,
       publicFile: files.public,
+      privateImage: files.privateImage,
+      publicImage: files.publicImage,
       unknownFile: crypto.randomUUID(),
     },
   };

@@ -7,6 +7,7 @@ import {
   type Message,
 } from "../db/messages.ts";
 import { messageEvent } from "../realtime/hub.ts";
+import { mentionedNames } from "../shared/mentions.ts";
 import type { ListMessagesQuery } from "../shared/requests.ts";
 import type { ChannelMember } from "./standing.ts";
 
@@ -16,16 +17,18 @@ export interface PostedMessage {
   created: boolean;
 }
 
-/** What a member posts: text, an idempotency key, and a stored file. */
+/** What a member posts: text, an idempotency key, a stored file, the seq it answers. */
 export interface MessageInput {
   content: string;
   clientId?: string;
   file?: FileRef;
+  replyTo?: number;
 }
 
 /**
  * Stores a message and, only once it is committed, publishes it to the
  * channel's sockets. HTTP posts, uploads and socket frames all post here.
+ * `@names` of the channel's members become its `mentions`.
  */
 export async function postMessage(
   member: ChannelMember,
@@ -42,6 +45,8 @@ export async function postMessage(
     content: input.content,
     clientId: input.clientId,
     file: input.file,
+    replyTo: input.replyTo,
+    mentionNames: mentionedNames(input.content),
   });
   if (result.created) {
     services.hub.publish(member.channelId, messageEvent(result.message));

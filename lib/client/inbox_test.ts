@@ -68,6 +68,7 @@ Deno.test("a ready frame drops presence gathered before it", async () => {
     type: "ready",
     channelId: "c1",
     lastSeq: 0,
+    rev: 0,
     members: [
       { id: "user-0", username: "u0", displayName: "User 0", online: true },
       { id: "user-1", username: "u1", displayName: "User 1", online: false },

@@ -34,6 +34,9 @@ export function createOutbox(
       createdAt: new Date().toISOString(),
       clientId,
       file: null,
+      rev: 0,
+      reactions: [],
+      mentions: [],
     };
     outbox.value = [...outbox.value, { message, status: "pending" }];
     void post(clientId);

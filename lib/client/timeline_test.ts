@@ -11,6 +11,9 @@ function message(seq: number, author = "a", minute = seq): Message {
     content: `message ${seq}`,
     createdAt: new Date(Date.UTC(2025, 2, 4, 12, minute)).toISOString(),
     file: null,
+    rev: seq,
+    reactions: [],
+    mentions: [],
   };
 }
 

@@ -1,8 +1,13 @@
 /**
- * Writes a batch of drafts with consecutive seqs in one atomic, checked on the
- * channel's counter: at once from a remembered head (no reads), else the slow
- * way, which reads the counter and the clientId index and retries.
+ * Commits a batch of changes to one channel's messages in one atomic, checked
+ * on the channel's counter (which every change writes, so the check covers
+ * every message the batch read). Posts alone go at once from a remembered
+ * head, with no reads; anything else, or a stale head, goes the slow way,
+ * which reads the counter and what the changes touch, and retries.
  */
+import { ApiError } from "../errors.ts";
+import { MAX_REPLIES_REFRESHED } from "../shared/limits.ts";
+import type { Message } from "../shared/wire.ts";
 import { channelNotFound } from "./_channel_store.ts";
 import {
   forgetHead,
@@ -13,55 +18,77 @@ import {
 import {
   channelKey,
   channelSeqKey,
+  memberKey,
   messageClientIdKey,
   messageKey,
+  messageRepliesPrefix,
+  userNameKey,
 } from "./_keys.ts";
 import { commit, getManyChunked, now, retryAtomic } from "./_kv.ts";
 import {
-  type CreateMessageResult,
-  type Draft,
+  type BatchState,
+  type Change,
+  type ChangeResult,
+  clientKey,
+  planChange,
+  type Write,
+} from "./_message_changes.ts";
+import {
+  type ChannelCounter,
+  counterOf,
   type MessageRecord,
   toMessage,
 } from "./_message_record.ts";
-import type { Message } from "./messages.ts";
-import { clientIdRow, messageRow, seqCounterRow, stageRows } from "./rows.ts";
 
-/** Writes drafts with consecutive seqs in one atomic, checked on the counter. */
+/** A change's outcome: what it did, or why it was refused. */
+export type Outcome = ChangeResult | ApiError;
+
+// Far below KV's per-atomic limits (1,000 mutations, 800 KiB), which the
+// estimates in `_message_changes.ts` overstate.
+const MAX_MUTATIONS = 900;
+const MAX_BYTES = 600 * 1024;
+
+/**
+ * Commits as many of `changes`, in order, as fit in one atomic (at least the
+ * first); answers one outcome for each change taken, so the caller queues the
+ * rest again.
+ */
 export async function commitBatch(
   kv: Deno.Kv,
   channelId: string,
-  drafts: Draft[],
-): Promise<CreateMessageResult[]> {
+  changes: Change[],
+): Promise<Outcome[]> {
   const head = headOf(kv, channelId);
-  if (head !== undefined) {
-    const fast = await commitOnHead(kv, channelId, drafts, head);
+  // Posts that answer or mention someone read what they name.
+  const postsOnly = changes.every((c) =>
+    c.kind === "post" && c.draft.replyTo === undefined &&
+    c.draft.mentionNames.length === 0
+  );
+  if (head !== undefined && postsOnly) {
+    const fast = await commitOnHead(kv, channelId, changes, head);
     if (fast !== null) return fast;
     forgetHead(kv, channelId);
   }
   return await retryAtomic("the message", async () => {
-    const [channel, counter] = await kv.getMany<[unknown, number]>([
-      channelKey(channelId),
-      channelSeqKey(channelId),
-    ]);
-    if (channel.value === null) throw channelNotFound(channelId);
-    const earlier = await findByClientId(kv, channelId, drafts);
-    const start = {
-      seq: counter.value ?? 0,
-      versionstamp: counter.versionstamp,
-    };
-    const op = kv.atomic().check(counter);
-    const { results, seq } = stage(op, channelId, drafts, start.seq, earlier);
-    if (seq === start.seq) {
-      rememberHead(kv, channelId, start);
-      return { value: results };
+    const { state, versionstamp } = await readState(kv, channelId, changes);
+    const start = state.counter;
+    const { outcomes, writes } = plan(state, changes);
+    if (writes.length === 0) {
+      rememberHead(kv, channelId, { ...start, versionstamp });
+      return { value: outcomes };
     }
-    // The check on the counter covers the clientId index too: both only ever
-    // change in the same atomic, so an unchanged counter means no new twins.
+    // The check on the counter covers every row read: every change to a
+    // message, its indexes and the clientIds writes the counter in the same atomic.
+    const op = kv.atomic().check({
+      key: channelSeqKey(channelId),
+      versionstamp,
+    });
+    stage(op, channelId, writes, state.counter);
     return {
       op,
-      value: results,
-      committed: (versionstamp) =>
-        rememberHead(kv, channelId, { seq, versionstamp }),
+      value: outcomes,
+      committed: (stamp) =>
+        rememberHead(kv, channelId, { ...state.counter, versionstamp: stamp }),
     };
   });
 }
@@ -70,91 +97,184 @@ export async function commitBatch(
 async function commitOnHead(
   kv: Deno.Kv,
   channelId: string,
-  drafts: Draft[],
+  changes: Change[],
   head: Head,
-): Promise<CreateMessageResult[] | null> {
+): Promise<Outcome[] | null> {
+  const state = emptyState(channelId, head);
+  const { outcomes, writes } = plan(state, changes);
   const op = kv.atomic().check({
     key: channelSeqKey(channelId),
     versionstamp: head.versionstamp,
   });
-  const { results, seq, claimed } = stage(
-    op,
-    channelId,
-    drafts,
-    head.seq,
-    new Map(),
-  );
+  stage(op, channelId, writes, state.counter);
   // A clientId already in the index fails the commit: its twin is read then.
-  for (const key of claimed) op.check({ key, versionstamp: null });
+  for (const key of state.claimed) op.check({ key, versionstamp: null });
   const result = await commit(op);
   if (!result.ok) return null;
-  rememberHead(kv, channelId, { seq, versionstamp: result.versionstamp });
-  return results;
+  rememberHead(kv, channelId, {
+    ...state.counter,
+    versionstamp: result.versionstamp,
+  });
+  return outcomes;
 }
 
-/**
- * Adds the drafts to `op` with seqs after `seq`, the counter included when any
- * is new. Drafts whose clientId is in `earlier` (or repeats one in the batch)
- * get that message instead. Returns the clientId index keys it wrote.
- */
+// Plans changes in order while they fit; later writes to a key replace earlier ones.
+function plan(
+  state: BatchState,
+  changes: Change[],
+): { outcomes: Outcome[]; writes: Write[] } {
+  const at = now();
+  const outcomes: Outcome[] = [];
+  const writes = new Map<string, Write>();
+  let bytes = 0;
+  for (const change of changes) {
+    const planned = planChange(state, change, at);
+    if (planned instanceof ApiError) {
+      outcomes.push(planned);
+      continue;
+    }
+    const added = planned.writes.reduce((sum, w) => sum + w.bytes, 0);
+    if (
+      outcomes.length > 0 &&
+      (writes.size + planned.writes.length > MAX_MUTATIONS ||
+        bytes + added > MAX_BYTES)
+    ) break;
+    for (const write of planned.writes) {
+      writes.set(JSON.stringify(write.key), write);
+    }
+    bytes += added;
+    planned.apply(state);
+    outcomes.push(planned.result);
+  }
+  return { outcomes, writes: [...writes.values()] };
+}
+
 function stage(
   op: Deno.AtomicOperation,
   channelId: string,
-  drafts: Draft[],
-  startSeq: number,
-  earlier: Map<string, Message>,
-): { results: CreateMessageResult[]; seq: number; claimed: Deno.KvKey[] } {
-  const results: CreateMessageResult[] = [];
-  const claimed: Deno.KvKey[] = [];
-  let seq = startSeq;
-  for (const draft of drafts) {
-    const idKey = clientKey(draft);
-    const twin = idKey === null ? undefined : earlier.get(idKey);
-    if (twin !== undefined) {
-      results.push({ message: twin, created: false });
-      continue;
-    }
-    seq += 1;
-    const record: MessageRecord = {
-      id: draft.id,
-      channelId,
-      seq,
-      author: draft.author,
-      content: draft.content,
-      createdAt: now(),
-      ...(draft.clientId === undefined ? {} : { clientId: draft.clientId }),
-      file: draft.file,
-    };
-    const rows = [messageRow(record)];
-    const message = toMessage(record);
-    if (idKey !== null) {
-      const row = clientIdRow(channelId, draft.author.id, draft.clientId!, seq);
-      rows.push(row);
-      claimed.push(row.key);
-      // A repeat inside the same batch gets this message, not a second one.
-      earlier.set(idKey, message);
-    }
-    stageRows(op, rows);
-    results.push({ message, created: true });
+  writes: Write[],
+  counter: ChannelCounter,
+): void {
+  for (const write of writes) {
+    if (write.delete) op.delete(write.key);
+    else op.set(write.key, write.value);
   }
-  if (seq !== startSeq) stageRows(op, [seqCounterRow(channelId, seq)]);
-  return { results, seq, claimed };
+  op.set(channelSeqKey(channelId), { seq: counter.seq, rev: counter.rev });
 }
 
-function clientKey(draft: Draft): string | null {
-  return draft.clientId === undefined
-    ? null
-    : `${draft.author.id}\n${draft.clientId}`;
+function emptyState(channelId: string, counter: ChannelCounter): BatchState {
+  return {
+    channelId,
+    counter: { seq: counter.seq, rev: counter.rev },
+    records: new Map(),
+    replies: new Map(),
+    earlier: new Map(),
+    claimed: [],
+    people: new Map(),
+  };
 }
 
-/** Stored messages of drafts whose clientId was already used, by clientKey. */
+// The counter, then everything the changes read: the messages they change or
+// answer, the replies whose quotes an edit or deletion refreshes, and the
+// messages of clientIds already used.
+async function readState(
+  kv: Deno.Kv,
+  channelId: string,
+  changes: Change[],
+): Promise<{ state: BatchState; versionstamp: string | null }> {
+  const [channel, counter] = await kv.getMany<[unknown, unknown]>([
+    channelKey(channelId),
+    channelSeqKey(channelId),
+  ]);
+  if (channel.value === null) throw channelNotFound(channelId);
+  const state = emptyState(channelId, counterOf(counter.value));
+  const wanted = new Set<number>();
+  const refreshed: number[] = [];
+  for (const change of changes) {
+    if (change.kind !== "post") {
+      wanted.add(change.seq);
+      if (change.kind !== "react") refreshed.push(change.seq);
+    } else if (change.draft.replyTo !== undefined) {
+      wanted.add(change.draft.replyTo);
+    }
+  }
+  const replyLists = await Promise.all(
+    [...new Set(refreshed)].map((seq) => listReplies(kv, channelId, seq)),
+  );
+  for (const [seq, replies] of replyLists) {
+    state.replies.set(seq, replies);
+    for (const reply of replies) wanted.add(reply);
+  }
+  const seqs = [...wanted].filter((seq) => seq <= state.counter.seq);
+  const [records, earlier, people] = await Promise.all([
+    getManyChunked<MessageRecord>(
+      kv,
+      seqs.map((seq) => messageKey(channelId, seq)),
+    ),
+    findByClientId(kv, channelId, changes),
+    findPeople(kv, channelId, changes),
+  ]);
+  seqs.forEach((seq, i) => state.records.set(seq, records[i].value));
+  state.earlier = earlier;
+  state.people = people;
+  return { state, versionstamp: counter.versionstamp };
+}
+
+// Who the `@names` of the changes are: a member's id, or null. Memberships
+// are not under the counter's check; a mention is judged as of this read.
+async function findPeople(
+  kv: Deno.Kv,
+  channelId: string,
+  changes: Change[],
+): Promise<Map<string, string | null>> {
+  const names = [
+    ...new Set(
+      changes.flatMap((c) =>
+        c.kind === "post"
+          ? c.draft.mentionNames
+          : c.kind === "edit"
+          ? c.mentionNames
+          : []
+      ),
+    ),
+  ];
+  const people = new Map<string, string | null>();
+  if (names.length === 0) return people;
+  const ids = await getManyChunked<string>(kv, names.map(userNameKey));
+  const memberships = await getManyChunked<string>(
+    kv,
+    ids.map((id) => memberKey(channelId, id.value ?? "")),
+  );
+  names.forEach((name, i) => {
+    const id = ids[i].value;
+    people.set(name, id !== null && memberships[i].value !== null ? id : null);
+  });
+  return people;
+}
+
+async function listReplies(
+  kv: Deno.Kv,
+  channelId: string,
+  seq: number,
+): Promise<[number, number[]]> {
+  const replies: number[] = [];
+  const entries = kv.list({ prefix: messageRepliesPrefix(channelId, seq) }, {
+    limit: MAX_REPLIES_REFRESHED,
+  });
+  for await (const entry of entries) replies.push(Number(entry.key[3]));
+  return [seq, replies];
+}
+
+/** Stored messages of posts whose clientId was already used, by `clientKey`. */
 async function findByClientId(
   kv: Deno.Kv,
   channelId: string,
-  drafts: Draft[],
+  changes: Change[],
 ): Promise<Map<string, Message>> {
   const found = new Map<string, Message>();
-  const withId = drafts.filter((d) => d.clientId !== undefined);
+  const withId = changes.flatMap((c) =>
+    c.kind === "post" && c.draft.clientId !== undefined ? [c.draft] : []
+  );
   if (withId.length === 0) return found;
   const seqs = await getManyChunked<number>(
     kv,
@@ -171,7 +291,12 @@ async function findByClientId(
   );
   hits.forEach((hit, i) => {
     const record = records[i].value;
-    if (record !== null) found.set(clientKey(hit.draft)!, toMessage(record));
+    if (record !== null) {
+      found.set(
+        clientKey(hit.draft.author.id, hit.draft.clientId!),
+        toMessage(record),
+      );
+    }
   });
   return found;
 }

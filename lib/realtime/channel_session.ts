@@ -11,11 +11,13 @@
  * flow control's stall rule instead.
  */
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
+import { PAGE_SIZE } from "./channel_session_options.ts";
 import type { Message, ReadyFrame } from "../shared/wire.ts";
 import {
   type HubEvent,
   messageEvent,
   type MessageHubEvent,
+  updateEvent,
 } from "./hub_events.ts";
 import { type BacklogCursor, catchUp, fillGap } from "./_backlog.ts";
 import {
@@ -98,8 +100,10 @@ export class ChannelSession {
     this.#unsubscribe = opts.hub.subscribe(opts.channelId, listener);
     this.#inbound = new Inbound({
       onFrame: opts.onClientFrame,
-      sendError: (code, detail) =>
-        this.sendFrame(JSON.stringify({ type: "error", code, detail })),
+      sendError: (code, detail, clientId) =>
+        this.sendFrame(
+          JSON.stringify({ type: "error", code, detail, clientId }),
+        ),
       tooLarge: () =>
         this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`),
     });
@@ -217,6 +221,13 @@ export class ChannelSession {
 
   // Sends `item` if order allows; false when a gap must be filled first.
   #sendNow(item: Outgoing): boolean {
+    if (item.kind === "update") {
+      // A change to a message not sent yet is dropped: the message itself is
+      // still to come, from the store (as it is now) or as an event queued
+      // ahead of this one.
+      if (item.seq <= this.lastSentSeq) this.#flow.write(item.frameText);
+      return true;
+    }
     if (item.kind !== "message") {
       this.#flow.write(item.frameText);
       return true;
@@ -277,8 +288,9 @@ export class ChannelSession {
   }
 
   async #backfill(): Promise<void> {
-    const [lastSeq, members] = await Promise.all([
+    const [lastSeq, rev, members] = await Promise.all([
       this.#opts.lastSeq(),
+      this.#opts.lastRev?.() ?? 0,
       this.#opts.loadMembers?.() ?? [],
     ]);
     if (this.#ended) return;
@@ -292,9 +304,32 @@ export class ChannelSession {
       type: "ready",
       channelId: this.channelId,
       lastSeq,
+      rev,
       members,
     };
     if (!this.#flow.write(JSON.stringify(ready))) return;
     await catchUp(this.#cursor, Infinity);
+    const afterRev = this.#opts.afterRev;
+    if (afterRev !== undefined) await this.#replayChanges(afterRev);
+  }
+
+  // The changes a reconnecting client missed to messages it already had:
+  // those up to where it resumed, changed after the rev it last saw. Later
+  // messages went out whole in the backlog.
+  async #replayChanges(sinceRev: number): Promise<void> {
+    const load = this.#opts.loadChanges;
+    const maxSeq = this.#startedAfter ?? 0;
+    if (load === undefined || maxSeq === 0) return;
+    let since = sinceRev;
+    while (!this.#ended) {
+      const page = await load(since, maxSeq, PAGE_SIZE);
+      for (const message of page) {
+        if (this.#ended) return;
+        if (!this.#flow.write(updateEvent(message).frameText)) return;
+        since = message.rev;
+        if (this.#flow.congested && !(await this.#flow.drain())) return;
+      }
+      if (page.length < PAGE_SIZE) return;
+    }
   }
 }

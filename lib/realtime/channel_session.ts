@@ -310,7 +310,16 @@ export class ChannelSession {
     if (!this.#flow.write(JSON.stringify(ready))) return;
     await catchUp(this.#cursor, Infinity);
     const afterRev = this.#opts.afterRev;
-    if (afterRev !== undefined) await this.#replayChanges(afterRev);
+    if (afterRev === undefined) return;
+    await this.#replayChanges(afterRev);
+    if (this.#ended) return;
+    // Every change up to `rev` has now been sent (later ones come live), so
+    // this is the rev to resume from.
+    this.#flow.write(JSON.stringify({
+      type: "caught_up",
+      lastSeq: this.#cursor.lastSentSeq,
+      rev: Math.max(rev, afterRev ?? 0),
+    }));
   }
 
   // The changes a reconnecting client missed to messages it already had:

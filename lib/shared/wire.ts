@@ -88,6 +88,17 @@ export interface MessageFrame {
   message: Message;
 }
 
+/**
+ * Sent to a socket opened with `rev`, once it has everything stored when it
+ * opened: the backlog and the changes missed. A client that reconnects later passes this `rev`
+ * (or a live frame's higher one) back, with the last seq it has as `after`.
+ */
+export interface CaughtUpFrame {
+  type: "caught_up";
+  lastSeq: number;
+  rev: number;
+}
+
 /** A message changed (edited, deleted, reacted to): the whole message as it is now. */
 export interface MessageUpdateFrame {
   type: "message_update";
@@ -142,6 +153,7 @@ export type ServerFrame =
   | ReadyFrame
   | MessageFrame
   | MessageUpdateFrame
+  | CaughtUpFrame
   | PresenceFrame
   | TypingFrame
   | MemberFrame

@@ -2,21 +2,26 @@ import { type Clock, formatFull, formatTime } from "../lib/client/format.ts";
 import type { Entry } from "../lib/client/timeline.ts";
 import { Avatar } from "./Avatar.tsx";
 import { FileAttachment } from "./FileAttachment.tsx";
+import { MessageExtras, ReplyQuote } from "./MessageExtras.tsx";
 import { RichText } from "./RichText.tsx";
 
 /** What a message row can ask of the log. */
 export interface MessageActions {
   retry(clientId: string): void;
   discard(clientId: string): void;
+  /** Adds or removes this user's reaction. */
+  react?(seq: number, emoji: string, add: boolean): void;
 }
 
 /** One message; the first of a group shows the author's avatar, name and time. */
 export function MessageItem(
-  { entry, startsGroup, clock, actions }: {
+  { entry, startsGroup, clock, actions, meId }: {
     entry: Entry;
     startsGroup: boolean;
     clock: Clock;
     actions: MessageActions;
+    /** This user's id, to mark their own reactions. */
+    meId?: string;
   },
 ) {
   const { message, status } = entry;
@@ -55,12 +60,16 @@ export function MessageItem(
             </div>
           )
           : <span class="sr-only">{author.displayName}:</span>}
-        {message.content && (
-          <div class="msg-text">
-            <RichText text={message.content} />
-          </div>
-        )}
+        {message.replyTo && <ReplyQuote reply={message.replyTo} />}
+        {message.deleted
+          ? <div class="msg-text msg-deleted">Message deleted</div>
+          : message.content && (
+            <div class="msg-text">
+              <RichText text={message.content} />
+            </div>
+          )}
         {message.file && <FileAttachment file={message.file} />}
+        <MessageExtras message={message} meId={meId} react={actions.react} />
         {status === "pending" && <div class="msg-note">Sending…</div>}
         {status === "failed" && message.clientId && (
           <div class="msg-note msg-error">

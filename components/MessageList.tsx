@@ -132,7 +132,11 @@ export function MessageList(
     return () => removeEventListener("resize", onResize);
   }, []);
 
-  const actions = { retry: store.retry, discard: store.discard };
+  const actions = {
+    retry: store.retry,
+    discard: store.discard,
+    react: store.react,
+  };
   return (
     <div class="log-wrap">
       <div
@@ -197,6 +201,7 @@ export function MessageList(
                 startsGroup={row.startsGroup}
                 clock={store.clock.value}
                 actions={actions}
+                meId={store.me.id}
               />
             );
           })}

@@ -54,6 +54,12 @@ export function createChatState(init: ChatInit) {
     me,
     /** The open channel's id; null on the browse view. */
     channelId,
+    /**
+     * Every change up to this rev is held: a reconnect resumes from it. It
+     * starts at the channel's rev as the page was loaded (read before its
+     * messages) and moves on with `caught_up` frames and the live frames after one.
+     */
+    rev: signal(init.channel?.rev ?? 0),
     firstUnreadSeq: init.firstUnreadSeq,
     channel: signal(init.channel),
     /** The channels this user is in, as last loaded. */

@@ -4,6 +4,7 @@
  * an action is called.
  */
 import { createInbox } from "./inbox.ts";
+import { createMessageChanges } from "./message_changes.ts";
 import { createOutbox } from "./outbox.ts";
 import { type ChatInit, createChatState } from "./state.ts";
 import { createSync } from "./sync.ts";
@@ -26,6 +27,7 @@ export function createChatStore(init: ChatInit) {
     ...state,
     ...inbox,
     ...sync,
+    ...createMessageChanges(state),
     ...createOutbox(state, stored),
     ...createUploadQueue(state, stored),
   };

@@ -136,6 +136,8 @@ export function MessageList(
     retry: store.retry,
     discard: store.discard,
     react: store.react,
+    edit: store.edit,
+    menu: store,
   };
   return (
     <div class="log-wrap">
@@ -202,6 +204,8 @@ export function MessageList(
                 clock={store.clock.value}
                 actions={actions}
                 meId={store.me.id}
+                editing={store.editing.value === row.entry.message.seq &&
+                  row.entry.status === "sent"}
               />
             );
           })}

@@ -7,6 +7,7 @@ import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
 import { JoinPrompt } from "../components/JoinPrompt.tsx";
 import { MemberList } from "../components/MemberList.tsx";
 import { MessageList } from "../components/MessageList.tsx";
+import { ReplyBar } from "../components/ReplyBar.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
 import { type Live, startLive } from "../lib/client/live.ts";
@@ -190,6 +191,7 @@ export default function ChatApp(props: ChatAppProps) {
           ? (
             <>
               <MessageList store={store} channelName={label} />
+              <ReplyBar store={store} />
               <Composer
                 store={store}
                 channelName={label}

@@ -5,6 +5,7 @@
  */
 import { api } from "./api.ts";
 import { channelPath, type ChatState } from "./state.ts";
+import type { Message } from "./types.ts";
 
 /** Builds the message-changing actions over `state`. */
 export function createMessageChanges(state: ChatState) {
@@ -21,6 +22,15 @@ export function createMessageChanges(state: ChatState) {
   };
 
   return {
+    /** Makes the next send a reply to `message`, and puts the cursor in the message box. */
+    reply(message: Message): void {
+      state.replyingTo.value = message;
+      document.getElementById("composer")?.focus();
+    },
+    /** Opens the editor on this user's message `seq`; 0 closes it. */
+    startEdit(seq: number): void {
+      state.editing.value = seq;
+    },
     /** Adds (`add`) or removes this user's reaction with `emoji` to the message `seq`. */
     react(seq: number, emoji: string, add: boolean): Promise<void> {
       return attempt(api(
@@ -28,8 +38,9 @@ export function createMessageChanges(state: ChatState) {
         { method: add ? "PUT" : "DELETE" },
       ));
     },
-    /** Replaces the content of this user's message `seq`. */
+    /** Replaces the content of this user's message `seq` and closes the editor. */
     edit(seq: number, content: string): Promise<void> {
+      state.editing.value = 0;
       return attempt(api(messagePath(seq), {
         method: "PATCH",
         body: { content },

@@ -68,6 +68,10 @@ export function createChatState(init: ChatInit) {
     messages,
     /** This browser's messages not yet stored: pending or failed. */
     outbox,
+    /** The message the next send answers, chosen with Reply; null for none. */
+    replyingTo: signal<Message | null>(null),
+    /** The seq of this user's message being edited in place; 0 for none. */
+    editing: signal(0),
     members: signal(init.members),
     typists,
     connection: signal<ConnectionStatus>("connecting"),

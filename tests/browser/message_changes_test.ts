@@ -79,3 +79,70 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  ...TEST,
+  name:
+    "message actions: reply, react, edit in place and delete with a confirm, from the message's menu",
+  async fn() {
+    await withChat(async (env) => {
+      const ada = await env.signedUp("ada");
+      const ben = await env.signedUp("ben");
+      await ada.send("Lunch at noon?");
+      await ben.sees("Lunch at noon?");
+      const message = (page: typeof ada.page, text: string) =>
+        page.getByRole("log").locator(".msg", { hasText: text }).first();
+
+      // Ben reacts from the menu, then replies.
+      const onBen = message(ben.page, "Lunch at noon?");
+      await onBen.hover();
+      const menu = onBen.getByRole("toolbar");
+      await menu.getByRole("button", { name: "React" }).click();
+      await assertAccessible(ben.page, "a message's menu with its emoji");
+      await menu.getByRole("button", { name: "React with 👍" }).click();
+      await message(ada.page, "Lunch at noon?")
+        .getByRole("button", { name: "👍 1 reaction" }).waitFor();
+      await onBen.hover();
+      await menu.getByRole("button", { name: "Reply" }).click();
+      await ben.page.locator(".reply-bar", { hasText: "Replying to ada" })
+        .waitFor();
+      await ben.send("Count me in");
+      await ben.page.locator(".reply-bar").waitFor({ state: "detached" });
+      await message(ada.page, "Count me in").locator(".msg-reply", {
+        hasText: "Lunch at noon?",
+      }).waitFor();
+
+      // Ada edits her message in place: Enter saves.
+      const onAda = message(ada.page, "Lunch at noon?");
+      await onAda.hover();
+      await onAda.getByRole("toolbar").getByRole("button", { name: "Edit" })
+        .click();
+      const box = ada.page.getByRole("textbox", { name: "Edit message" });
+      await box.fill("Lunch at one?");
+      await box.press("Enter");
+      const edited = message(ben.page, "Lunch at one?");
+      await edited.locator(".msg-edited").waitFor();
+      // The quote in Ben's reply follows the edit.
+      await message(ben.page, "Count me in").locator(".msg-reply", {
+        hasText: "Lunch at one?",
+      }).waitFor();
+      // Ben's menu on Ada's message offers neither Edit nor Delete.
+      await edited.hover();
+      assert.equal(
+        await edited.getByRole("button", { name: "Edit" }).count(),
+        0,
+      );
+
+      // Ada deletes it, after saying yes.
+      const again = message(ada.page, "Lunch at one?");
+      await again.hover();
+      await again.getByRole("toolbar").getByRole("button", { name: "Delete" })
+        .click();
+      await again.getByRole("button", { name: "Delete", exact: true }).click();
+      await ben.page.getByRole("log").locator(".msg-deleted", {
+        hasText: "Message deleted",
+      }).waitFor();
+      assert.equal(await ben.count("Lunch at one?"), 0);
+    });
+  },
+});

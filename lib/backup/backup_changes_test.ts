@@ -1,14 +1,13 @@
 import assert from "node:assert/strict";
 import { createChannel, joinChannel } from "../db/channels.ts";
 import { listMentions } from "../db/mentions.ts";
+import { createMessage, getChannelCounter } from "../db/messages.ts";
 import {
-  createMessage,
   deleteMessage,
   editMessage,
-  getChannelCounter,
   listChanges,
   setReaction,
-} from "../db/messages.ts";
+} from "../db/message_changes.ts";
 import { createUser } from "../db/users.ts";
 import { importBackup } from "./import.ts";
 import { allMessages, exportAll, toStream } from "./_test_fixture.ts";

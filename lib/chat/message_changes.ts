@@ -6,15 +6,15 @@
  * quote it refreshed.
  */
 import { abandonUpload } from "../files/store.ts";
+import { type Message } from "../db/messages.ts";
 import {
   type ChangeResult,
   deleteMessage,
   editMessage,
   getMessage,
   listChanges,
-  type Message,
   setReaction,
-} from "../db/messages.ts";
+} from "../db/message_changes.ts";
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import { updateEvent } from "../realtime/hub.ts";

@@ -5,11 +5,8 @@
  * out closes it, so frames need no check of their own.
  */
 import { listUserChannelIds } from "../db/channels.ts";
-import {
-  getChannelCounter,
-  listChanges,
-  listMessages,
-} from "../db/messages.ts";
+import { getChannelCounter, listMessages } from "../db/messages.ts";
+import { listChanges } from "../db/message_changes.ts";
 import { authenticateToken, type Session } from "../auth/session.ts";
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";

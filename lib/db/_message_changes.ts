@@ -6,31 +6,35 @@
  * atomic, and only then take it.
  */
 import { ApiError } from "../errors.ts";
-import {
-  MAX_EXCERPT_LENGTH,
-  MAX_REACTIONS_PER_MESSAGE,
-} from "../shared/limits.ts";
 import type { Message } from "../shared/wire.ts";
 import {
   fileKey,
-  mentionByTimeKey,
-  mentionKey,
-  messageChangeKey,
   messageClientIdKey,
-  messageKey,
   messageReplyKey,
   startedKey,
 } from "./_keys.ts";
 import {
+  excerptOf,
+  react,
+  resolve,
+  setMentions,
+  tombstone,
+} from "./_message_edits.ts";
+import {
   type ChannelCounter,
   type Draft,
   type MessageRecord,
-  ordered,
-  recordSize,
-  revOf,
-  type StoredReaction,
   toMessage,
 } from "./_message_record.ts";
+import {
+  del,
+  mentionWrites,
+  recordWrites,
+  set,
+  type Write,
+} from "./_message_writes.ts";
+
+export type { Write };
 
 /** One change to a channel's messages, as the writer queues it. */
 export type Change =
@@ -57,16 +61,6 @@ export interface ChangeResult {
   freedFileId?: string;
 }
 
-/** One write of a batch: a set, or a delete when `value` is absent. */
-export interface Write {
-  key: Deno.KvKey;
-  value?: unknown;
-  /** Whether this is a delete. */
-  delete?: true;
-  /** Upper bound of the bytes it adds to the atomic. */
-  bytes: number;
-}
-
 /** A batch's view of its channel, moved on by each change it takes. */
 export interface BatchState {
   channelId: string;
@@ -90,8 +84,6 @@ export interface Plan {
   apply(state: BatchState): void;
 }
 
-const KEY_BYTES = 160;
-
 /** The key a clientId is remembered by within a batch: author and clientId. */
 export function clientKey(authorId: string, clientId: string): string {
   return `${authorId}\n${clientId}`;
@@ -114,7 +106,7 @@ export function planChange(
           content: change.content,
           editedAt: at,
         };
-        setMentions(edited, resolve(state, change.mentionNames));
+        setMentions(edited, resolve(state.people, change.mentionNames));
         return edited;
       });
     case "delete":
@@ -172,7 +164,7 @@ function planPost(
     };
     writes.push(set(messageReplyKey(state.channelId, original.seq, seq), null));
   }
-  setMentions(record, resolve(state, draft.mentionNames));
+  setMentions(record, resolve(state.people, draft.mentionNames));
   writes.push(...mentionWrites(record, [], record.mentions ?? []));
   writes.push(...recordWrites(record, null));
   let claim: Deno.KvKey | null = null;
@@ -277,143 +269,4 @@ function unchanged(record: MessageRecord): Plan {
     result: { message: toMessage(record), created: false, changed: [] },
     apply: () => {},
   };
-}
-
-// What stays of a deleted message: where it was, who wrote it, and when.
-function tombstone(record: MessageRecord): MessageRecord {
-  const stone: MessageRecord = {
-    id: record.id,
-    channelId: record.channelId,
-    seq: record.seq,
-    author: record.author,
-    content: "",
-    createdAt: record.createdAt,
-    deleted: true,
-    file: null,
-  };
-  if (record.editedAt !== undefined) stone.editedAt = record.editedAt;
-  if (record.clientId !== undefined) stone.clientId = record.clientId;
-  return stone;
-}
-
-function react(
-  record: MessageRecord,
-  change: { emoji: string; userId: string; add: boolean },
-): MessageRecord | ApiError {
-  const reactions: StoredReaction[] = record.reactions ?? [];
-  const index = reactions.findIndex((r) => r.emoji === change.emoji);
-  const existing = index === -1 ? null : reactions[index];
-  const has = existing?.userIds.includes(change.userId) ?? false;
-  if (change.add === has) return record;
-  let next: StoredReaction[];
-  if (change.add) {
-    if (existing === null && reactions.length >= MAX_REACTIONS_PER_MESSAGE) {
-      return new ApiError(
-        422,
-        "too_many_reactions",
-        `A message takes at most ${MAX_REACTIONS_PER_MESSAGE} different emoji`,
-      );
-    }
-    next = existing === null
-      ? [...reactions, { emoji: change.emoji, userIds: [change.userId] }]
-      : reactions.map((r, i) =>
-        i === index ? { ...r, userIds: [...r.userIds, change.userId] } : r
-      );
-  } else {
-    const userIds = existing!.userIds.filter((id) => id !== change.userId);
-    next = userIds.length === 0
-      ? reactions.filter((_, i) => i !== index)
-      : reactions.map((r, i) => i === index ? { ...r, userIds } : r);
-  }
-  const reacted: MessageRecord = { ...record, reactions: next };
-  if (next.length === 0) delete reacted.reactions;
-  if (recordSize(reacted) > MAX_RECORD_BYTES) {
-    return new ApiError(
-      422,
-      "too_many_reactions",
-      "This message cannot take more reactions",
-    );
-  }
-  return reacted;
-}
-
-/**
- * Largest stored message, in `recordSize` terms: 40 K characters of JSON.
- * KV stores strings in one or two bytes a character, and only the content
- * (at most 8,000 UTF-16 units) can need two, which keeps a record below KV's
- * 64 KiB value limit.
- */
-export const MAX_RECORD_BYTES = 3 * 40 * 1024;
-
-/** What a reply quotes of `record`: its first characters, its file's name, or "" once deleted. */
-export function excerptOf(record: MessageRecord): string {
-  if (record.deleted) return "";
-  const text = record.content !== "" ? record.content : record.file?.name ?? "";
-  return Array.from(text).slice(0, MAX_EXCERPT_LENGTH).join("");
-}
-
-// The member ids of `@names`, as the batch read them; others drop out.
-function resolve(state: BatchState, names: string[]): string[] {
-  const ids = names.flatMap((name) => {
-    const id = state.people.get(name);
-    return id == null ? [] : [id];
-  });
-  return [...new Set(ids)];
-}
-
-function setMentions(record: MessageRecord, mentions: string[]): void {
-  if (mentions.length === 0) delete record.mentions;
-  else record.mentions = mentions;
-}
-
-// The message row and its change log row, which moves from its old rev.
-function recordWrites(
-  record: MessageRecord,
-  before: MessageRecord | null,
-): Write[] {
-  const writes: Write[] = [
-    {
-      key: messageKey(record.channelId, record.seq),
-      value: ordered(record),
-      bytes: recordSize(record) + KEY_BYTES,
-    },
-    set(messageChangeKey(record.channelId, revOf(record)), record.seq),
-  ];
-  if (before !== null) {
-    writes.push(del(messageChangeKey(record.channelId, revOf(before))));
-  }
-  return writes;
-}
-
-// The mention index rows of users who are newly mentioned or no longer are.
-function mentionWrites(
-  record: MessageRecord,
-  before: string[],
-  after: string[],
-): Write[] {
-  const { channelId, seq, createdAt } = record;
-  const writes: Write[] = [];
-  for (const userId of before) {
-    if (after.includes(userId)) continue;
-    writes.push(
-      del(mentionKey(userId, channelId, seq)),
-      del(mentionByTimeKey(userId, createdAt, channelId, seq)),
-    );
-  }
-  for (const userId of after) {
-    if (before.includes(userId)) continue;
-    writes.push(
-      set(mentionKey(userId, channelId, seq), createdAt),
-      set(mentionByTimeKey(userId, createdAt, channelId, seq), null),
-    );
-  }
-  return writes;
-}
-
-function set(key: Deno.KvKey, value: unknown): Write {
-  return { key, value, bytes: KEY_BYTES + 64 };
-}
-
-function del(key: Deno.KvKey): Write {
-  return { key, delete: true, bytes: KEY_BYTES };
 }

@@ -1,13 +1,7 @@
 import assert from "node:assert/strict";
 import { channelSeqKey } from "./_keys.ts";
-import {
-  createMessage,
-  editMessage,
-  getChannelCounter,
-  listChanges,
-  listMessages,
-  setReaction,
-} from "./messages.ts";
+import { createMessage, getChannelCounter, listMessages } from "./messages.ts";
+import { editMessage, listChanges, setReaction } from "./message_changes.ts";
 import { range, seqs, userWithChannel, withKv } from "./_test_utils.ts";
 
 Deno.test("posts, edits and reactions at once: seqs stay gapless and every change gets its own rev", () =>

@@ -11,15 +11,18 @@
  * flow control's stall rule instead.
  */
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
-import { PAGE_SIZE } from "./channel_session_options.ts";
-import type { Message, ReadyFrame } from "../shared/wire.ts";
+import type { CaughtUpFrame, Message, ReadyFrame } from "../shared/wire.ts";
 import {
   type HubEvent,
   messageEvent,
   type MessageHubEvent,
-  updateEvent,
 } from "./hub_events.ts";
-import { type BacklogCursor, catchUp, fillGap } from "./_backlog.ts";
+import {
+  type BacklogCursor,
+  catchUp,
+  fillGap,
+  replayChanges,
+} from "./_backlog.ts";
 import {
   type ChannelSessionOptions,
   type CloseInfo,
@@ -298,8 +301,9 @@ export class ChannelSession {
     // as a duplicate; clamp it so the client gets them.
     const requested = this.#opts.afterSeq;
     const after = Number.isFinite(requested) ? Math.floor(requested!) : lastSeq;
-    this.#cursor.lastSentSeq = Math.max(0, Math.min(after, lastSeq));
-    this.#startedAfter = this.#cursor.lastSentSeq;
+    const startedAfter = Math.max(0, Math.min(after, lastSeq));
+    this.#cursor.lastSentSeq = startedAfter;
+    this.#startedAfter = startedAfter;
     const ready: ReadyFrame = {
       type: "ready",
       channelId: this.channelId,
@@ -311,34 +315,18 @@ export class ChannelSession {
     await catchUp(this.#cursor, Infinity);
     const afterRev = this.#opts.afterRev;
     if (afterRev === undefined) return;
-    await this.#replayChanges(afterRev);
+    const load = this.#opts.loadChanges;
+    if (load !== undefined) {
+      await replayChanges(this.#cursor, load, afterRev, startedAfter);
+    }
     if (this.#ended) return;
     // Every change up to `rev` has now been sent (later ones come live), so
     // this is the rev to resume from.
-    this.#flow.write(JSON.stringify({
+    const caughtUp: CaughtUpFrame = {
       type: "caught_up",
       lastSeq: this.#cursor.lastSentSeq,
-      rev: Math.max(rev, afterRev ?? 0),
-    }));
-  }
-
-  // The changes a reconnecting client missed to messages it already had:
-  // those up to where it resumed, changed after the rev it last saw. Later
-  // messages went out whole in the backlog.
-  async #replayChanges(sinceRev: number): Promise<void> {
-    const load = this.#opts.loadChanges;
-    const maxSeq = this.#startedAfter ?? 0;
-    if (load === undefined || maxSeq === 0) return;
-    let since = sinceRev;
-    while (!this.#ended) {
-      const page = await load(since, maxSeq, PAGE_SIZE);
-      for (const message of page) {
-        if (this.#ended) return;
-        if (!this.#flow.write(updateEvent(message).frameText)) return;
-        since = message.rev;
-        if (this.#flow.congested && !(await this.#flow.drain())) return;
-      }
-      if (page.length < PAGE_SIZE) return;
-    }
+      rev: Math.max(rev, afterRev),
+    };
+    this.#flow.write(JSON.stringify(caughtUp));
   }
 }

@@ -31,6 +31,11 @@ export function tombstone(record: MessageRecord): MessageRecord {
   return stone;
 }
 
+/**
+ * The record with `userId`'s reaction with `emoji` added or removed; the same
+ * record when that is already so; 422 `too_many_reactions` for a 21st emoji
+ * or a record that would grow past what KV stores.
+ */
 export function react(
   record: MessageRecord,
   change: { emoji: string; userId: string; add: boolean },

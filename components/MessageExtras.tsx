@@ -1,15 +1,18 @@
 import type { Message, ReplyRef } from "../lib/client/types.ts";
 
-/** The message a reply answers: its author and first words, above the reply. */
+/**
+ * The message a reply answers: its author and first words, above the reply;
+ * a link to it where the log holds it.
+ */
 export function ReplyQuote({ reply }: { reply: ReplyRef }) {
   return (
-    <div class="msg-reply">
+    <a class="msg-reply" href={`#message-${reply.seq}`}>
       <span class="sr-only">In reply to</span>
       <span class="msg-reply-author">{reply.author.displayName}</span>
       <span class="msg-reply-text">
         {reply.excerpt === "" ? "Message deleted" : reply.excerpt}
       </span>
-    </div>
+    </a>
   );
 }
 

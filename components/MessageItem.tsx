@@ -45,7 +45,11 @@ export function MessageItem(
   );
   return (
     <div
-      class={`msg${startsGroup ? " msg-first" : ""} msg-${status}`}
+      class={`msg${startsGroup ? " msg-first" : ""} msg-${status}${
+        meId !== undefined && message.mentions?.includes(meId)
+          ? " msg-mentions-me"
+          : ""
+      }`}
       id={message.seq ? `message-${message.seq}` : undefined}
       data-seq={message.seq || undefined}
       data-client-id={message.clientId}

@@ -76,6 +76,22 @@ Deno.test({
         { hasText: "Message deleted" },
       ).waitFor();
       assert.equal(await ben.count("The final text"), 0);
+
+      // A mention of Ada stands out on her page, not on Ben's; its quote
+      // links to the message it answers.
+      await ben.send("@ada are you there?");
+      await ada.log().locator(".msg.msg-mentions-me", {
+        hasText: "@ada are you there?",
+      }).waitFor();
+      assert.equal(await ben.log().locator(".msg-mentions-me").count(), 0);
+      await assertAccessible(ada.page, "a message that mentions me");
+      assert.equal(
+        await ada.log().locator(
+          `.msg[data-seq="${reply.body.seq}"] a.msg-reply`,
+        )
+          .getAttribute("href"),
+        `#message-${original.seq}`,
+      );
     });
   },
 });

@@ -48,7 +48,9 @@ export function createChatState(init: ChatInit) {
   const outbox = signal<Entry[]>([]);
   const typists = signal<Record<string, Typist>>({});
   const sidebarChannels = computed(() =>
-    channels.value.map((c) => c.id === channelId ? { ...c, unread: 0 } : c)
+    channels.value.map((c) =>
+      c.id === channelId ? { ...c, unread: 0, mentions: 0 } : c
+    )
   );
   return {
     me,

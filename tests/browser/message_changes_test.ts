@@ -162,3 +162,37 @@ Deno.test({
     });
   },
 });
+
+Deno.test({
+  ...TEST,
+  name: "mentions: another channel's unread mentions of me show as an @ badge",
+  async fn() {
+    await withChat(async (env) => {
+      const ada = await env.signedUp("ada");
+      const ben = await env.signedUp("ben");
+      await ada.createChannel("side");
+      const side = ada.page.url().split("/c/")[1];
+      const benApi = new Api(env.base, await signIn(env.base, "ben", PASSWORD));
+      assert.equal((await benApi.post(`/channels/${side}/join`)).status, 200);
+      await ada.open("general");
+      const res = await benApi.post(`/channels/${side}/messages`, {
+        content: "@ada a word in #side",
+      });
+      assert.deepEqual(res.body.mentions.length, 1);
+      const link = ada.nav().getByRole("link", { name: /side/ });
+      // The list is reloaded when the tab comes back into focus.
+      const deadline = Date.now() + 15_000;
+      while (!(await link.locator(".badge-mention").count())) {
+        assert.ok(Date.now() < deadline, "no mention badge on #side");
+        await ada.page.evaluate(() => dispatchEvent(new Event("focus")));
+        await ada.page.waitForTimeout(1100);
+      }
+      assert.equal(
+        (await link.locator(".badge-mention").textContent())?.trim(),
+        "@1 mention",
+      );
+      await assertAccessible(ada.page, "a channel link with a mention badge");
+      await ben.page.close();
+    });
+  },
+});

@@ -9,19 +9,23 @@ import * as $4 from "./routes/auth/logout.ts";
 import * as $5 from "./routes/auth/register.ts";
 import * as $6 from "./routes/browse.tsx";
 import * as $7 from "./routes/c/[id].tsx";
-import * as $8 from "./routes/channels/[id]/files.ts";
-import * as $9 from "./routes/channels/[id]/join.ts";
-import * as $10 from "./routes/channels/[id]/leave.ts";
-import * as $11 from "./routes/channels/[id]/members.ts";
-import * as $12 from "./routes/channels/[id]/messages.ts";
-import * as $13 from "./routes/channels/[id]/read.ts";
-import * as $14 from "./routes/channels/index.ts";
-import * as $15 from "./routes/files/[id].ts";
-import * as $16 from "./routes/files/[id]/thumbnail.ts";
-import * as $17 from "./routes/healthz.ts";
-import * as $18 from "./routes/index.tsx";
-import * as $19 from "./routes/me.ts";
-import * as $20 from "./routes/ws/channels/[id].ts";
+import * as $8 from "./routes/channels/[id]/changes.ts";
+import * as $9 from "./routes/channels/[id]/files.ts";
+import * as $10 from "./routes/channels/[id]/join.ts";
+import * as $11 from "./routes/channels/[id]/leave.ts";
+import * as $12 from "./routes/channels/[id]/members.ts";
+import * as $13 from "./routes/channels/[id]/messages.ts";
+import * as $14 from "./routes/channels/[id]/messages/[seq].ts";
+import * as $15 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
+import * as $16 from "./routes/channels/[id]/read.ts";
+import * as $17 from "./routes/channels/index.ts";
+import * as $18 from "./routes/files/[id].ts";
+import * as $19 from "./routes/files/[id]/thumbnail.ts";
+import * as $20 from "./routes/healthz.ts";
+import * as $21 from "./routes/index.tsx";
+import * as $22 from "./routes/me.ts";
+import * as $23 from "./routes/mentions.ts";
+import * as $24 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/SignInForm.tsx";
 
@@ -35,19 +39,23 @@ const manifest: Manifest = {
     "auth/register.ts": $5,
     "browse.tsx": $6,
     "c/[id].tsx": $7,
-    "channels/[id]/files.ts": $8,
-    "channels/[id]/join.ts": $9,
-    "channels/[id]/leave.ts": $10,
-    "channels/[id]/members.ts": $11,
-    "channels/[id]/messages.ts": $12,
-    "channels/[id]/read.ts": $13,
-    "channels/index.ts": $14,
-    "files/[id].ts": $15,
-    "files/[id]/thumbnail.ts": $16,
-    "healthz.ts": $17,
-    "index.tsx": $18,
-    "me.ts": $19,
-    "ws/channels/[id].ts": $20,
+    "channels/[id]/changes.ts": $8,
+    "channels/[id]/files.ts": $9,
+    "channels/[id]/join.ts": $10,
+    "channels/[id]/leave.ts": $11,
+    "channels/[id]/members.ts": $12,
+    "channels/[id]/messages.ts": $13,
+    "channels/[id]/messages/[seq].ts": $14,
+    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $15,
+    "channels/[id]/read.ts": $16,
+    "channels/index.ts": $17,
+    "files/[id].ts": $18,
+    "files/[id]/thumbnail.ts": $19,
+    "healthz.ts": $20,
+    "index.tsx": $21,
+    "me.ts": $22,
+    "mentions.ts": $23,
+    "ws/channels/[id].ts": $24,
   },
   islands: {
     "ChatApp.tsx": $$0,

@@ -2,7 +2,9 @@
  * Message-write benchmark: persisted messages per second from concurrent
  * senders over HTTP against Hearth (a subprocess on a KV file), next to raw KV
  * atomics of the same shape (message + per-channel counter, checked) on a KV
- * file in the same run.
+ * file in the same run. In the same server run, the same senders then edit
+ * their messages and react to them, for edits and reactions per second next
+ * to messages per second.
  *
  *   deno run -A bench/write.ts [--senders 100] [--per-sender 100] [--json]
  *
@@ -61,7 +63,17 @@ function result(latencies: number[], seconds: number): WriteResult {
   };
 }
 
-async function benchHearth(): Promise<WriteResult> {
+/** What the Hearth run measured: posts, then edits, then reactions. */
+interface HearthResults {
+  messages: WriteResult;
+  edits: WriteResult;
+  reactions: WriteResult;
+}
+
+// Distinct emoji, so each sender's reaction to a message is a change of its own.
+const EMOJI = [..."👍🎉🔥👀😀😂🤔👏🙏💯"];
+
+async function benchHearth(): Promise<HearthResults> {
   const dir = await Deno.makeTempDir({ prefix: "hearth-write-" });
   const db = `${dir}/hearth.db`;
   const secret = randomSecret();
@@ -83,20 +95,60 @@ async function benchHearth(): Promise<WriteResult> {
       if (res.status !== 201) throw new Error(`${res.status} ${body.detail}`);
       return body.seq as number;
     };
+    // A change answers 200 (an edit) or 204 (a reaction).
+    const change = async (
+      token: string,
+      method: string,
+      path: string,
+      json?: unknown,
+    ) => {
+      const res = await fetch(`${url}/${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(json === undefined ? {} : { "content-type": "application/json" }),
+        },
+        body: json === undefined ? undefined : JSON.stringify(json),
+      });
+      const text = await res.text();
+      if (res.status !== 200 && res.status !== 204) {
+        throw new Error(`${method} ${path}: ${res.status} ${text}`);
+      }
+    };
+    const timed = async (
+      each: (token: string, s: number, i: number) => Promise<void>,
+    ) => {
+      const latencies: number[] = [];
+      const started = performance.now();
+      await Promise.all(seeded.tokens.map(async (token, s) => {
+        for (let i = 0; i < PER_SENDER; i++) {
+          const sent = performance.now();
+          await each(token, s, i);
+          latencies.push(performance.now() - sent);
+        }
+      }));
+      return result(latencies, (performance.now() - started) / 1000);
+    };
     // One warm-up message per sender opens the connections and warms the JIT.
     await Promise.all(seeded.tokens.map((t) => post(t, "warm-up")));
-    const latencies: number[] = [];
-    const started = performance.now();
-    await Promise.all(seeded.tokens.map(async (token, s) => {
-      for (let i = 0; i < PER_SENDER; i++) {
-        const sent = performance.now();
-        await post(token, `${CONTENT} ${s}.${i}`);
-        latencies.push(performance.now() - sent);
-      }
-    }));
-    const seconds = (performance.now() - started) / 1000;
+    const own: number[][] = seeded.tokens.map(() => []);
+    const messages = await timed(async (token, s, i) => {
+      own[s].push(await post(token, `${CONTENT} ${s}.${i}`));
+    });
     await verifyGapless(server.base, seeded.tokens[0], seeded.channelId!);
-    return result(latencies, seconds);
+    const edits = await timed((token, s, i) =>
+      change(token, "PATCH", String(own[s][i]), {
+        content: `${CONTENT} ${s}.${i}, edited`,
+      })
+    );
+    // Each sender reacts to the messages of the sender after it.
+    const reactions = await timed((token, s, i) => {
+      const seq = own[(s + 1) % own.length][i];
+      const emoji = encodeURIComponent(EMOJI[s % EMOJI.length]);
+      return change(token, "PUT", `${seq}/reactions/${emoji}`);
+    });
+    await verifyGapless(server.base, seeded.tokens[0], seeded.channelId!);
+    return { messages, edits, reactions };
   } finally {
     await server?.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -234,11 +286,26 @@ if (import.meta.main) {
   const rawSerial = await benchRaw(1, TOTAL);
   const rawBatched = await benchRawBatched(TOTAL, 64);
   console.log(`finished; ${await loadAverage()}`);
-  console.log(line(`hearth (HTTP, ${SENDERS} senders)`, hearth));
+  console.log(line(`hearth (HTTP, ${SENDERS} senders)`, hearth.messages));
+  console.log(
+    line(`hearth edits (HTTP)`, hearth.edits).replace("messages", "edits"),
+  );
+  console.log(
+    line(`hearth reactions (HTTP)`, hearth.reactions)
+      .replace("messages", "reactions"),
+  );
+  console.log(
+    `edits/messages ${
+      (hearth.edits.perSecond / hearth.messages.perSecond).toFixed(2)
+    }, reactions/messages ${
+      (hearth.reactions.perSecond / hearth.messages.perSecond).toFixed(2)
+    } (per second, same server run)`,
+  );
   console.log(line(`raw KV, ${SENDERS} writers`, rawConcurrent));
   console.log(line("raw KV, 1 writer", rawSerial));
   console.log(line("raw KV, 1 writer, 64/atomic", rawBatched));
-  const ratio = (r: WriteResult) => (hearth.perSecond / r.perSecond).toFixed(2);
+  const ratio = (r: WriteResult) =>
+    (hearth.messages.perSecond / r.perSecond).toFixed(2);
   console.log(
     `ratio hearth/raw KV: ${ratio(rawConcurrent)} (${SENDERS} writers), ${
       ratio(rawSerial)

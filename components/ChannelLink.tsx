@@ -1,11 +1,15 @@
 import type { ChannelView } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 
-/** A channel in the sidebar: its name, a lock if private, and its unread count. */
+/**
+ * A channel in the sidebar: its name, a lock if private, how many of its
+ * unread messages mention me, and its unread count.
+ */
 export function ChannelLink(
   { channel, current }: { channel: ChannelView; current: boolean },
 ) {
   const unread = channel.unread;
+  const mentions = channel.mentions ?? 0;
   return (
     <a
       href={`/c/${encodeURIComponent(channel.id)}`}
@@ -14,6 +18,14 @@ export function ChannelLink(
     >
       <Icon name={channel.private ? "lock" : "hash"} size={16} />
       <span class="channel-name">{channel.name}</span>
+      {mentions > 0 && (
+        <span class="badge badge-mention">
+          {`@${mentions > 99 ? "99+" : mentions} `}
+          <span class="sr-only">
+            {mentions === 1 ? "mention" : "mentions"}
+          </span>
+        </span>
+      )}
       {unread > 0 && (
         <span class="badge">
           {/* One text node: the server's HTML and the hydrated tree agree. */}

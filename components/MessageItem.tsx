@@ -2,6 +2,9 @@ import { type Clock, formatFull, formatTime } from "../lib/client/format.ts";
 import type { Entry } from "../lib/client/timeline.ts";
 import { Avatar } from "./Avatar.tsx";
 import { FileAttachment } from "./FileAttachment.tsx";
+import { EditBox } from "./EditBox.tsx";
+import { MessageExtras, ReplyQuote } from "./MessageExtras.tsx";
+import { type MenuActions, MessageMenu } from "./MessageMenu.tsx";
 import { RichText } from "./RichText.tsx";
 
 /** What a message row can ask of the log. */
@@ -10,15 +13,25 @@ export interface MessageActions {
   discard(clientId: string): void;
   /** Opens an image in the lightbox. */
   viewImage(fileId: string): void;
+  /** Adds or removes this user's reaction. */
+  react?(seq: number, emoji: string, add: boolean): void;
+  /** Saves an edit of this user's message. */
+  edit?(seq: number, content: string): void;
+  /** Reply, react, edit and delete, for the message's menu. */
+  menu?: MenuActions;
 }
 
 /** One message; the first of a group shows the author's avatar, name and time. */
 export function MessageItem(
-  { entry, startsGroup, clock, actions }: {
+  { entry, startsGroup, clock, actions, meId, editing = false }: {
     entry: Entry;
     startsGroup: boolean;
     clock: Clock;
     actions: MessageActions;
+    /** This user's id, to mark their own reactions and messages. */
+    meId?: string;
+    /** Whether this message is open in the editor. */
+    editing?: boolean;
   },
 ) {
   const { message, status } = entry;
@@ -34,7 +47,12 @@ export function MessageItem(
   );
   return (
     <div
-      class={`msg${startsGroup ? " msg-first" : ""} msg-${status}`}
+      class={`msg${startsGroup ? " msg-first" : ""} msg-${status}${
+        meId !== undefined && message.mentions?.includes(meId)
+          ? " msg-mentions-me"
+          : ""
+      }`}
+      id={message.seq ? `message-${message.seq}` : undefined}
       data-seq={message.seq || undefined}
       data-client-id={message.clientId}
       data-status={status}
@@ -57,13 +75,32 @@ export function MessageItem(
             </div>
           )
           : <span class="sr-only">{author.displayName}:</span>}
-        {message.content && (
-          <div class="msg-text">
-            <RichText text={message.content} />
-          </div>
-        )}
+        {message.replyTo && <ReplyQuote reply={message.replyTo} />}
+        {editing
+          ? (
+            <EditBox
+              content={message.content}
+              onSave={(content) => actions.edit?.(message.seq, content)}
+              onCancel={() => actions.menu?.startEdit(0)}
+            />
+          )
+          : message.deleted
+          ? <div class="msg-text msg-deleted">Message deleted</div>
+          : message.content && (
+            <div class="msg-text">
+              <RichText text={message.content} />
+            </div>
+          )}
         {message.file && (
           <FileAttachment file={message.file} onView={actions.viewImage} />
+        )}
+        <MessageExtras message={message} meId={meId} react={actions.react} />
+        {status === "sent" && !message.deleted && !editing && actions.menu && (
+          <MessageMenu
+            message={message}
+            mine={meId === author.id}
+            actions={actions.menu}
+          />
         )}
         {status === "pending" && <div class="msg-note">Sending…</div>}
         {status === "failed" && message.clientId && (

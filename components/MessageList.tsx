@@ -136,6 +136,9 @@ export function MessageList(
     retry: store.retry,
     discard: store.discard,
     viewImage: store.viewImage,
+    react: store.react,
+    edit: store.edit,
+    menu: store,
   };
   return (
     <div class="log-wrap">
@@ -201,6 +204,9 @@ export function MessageList(
                 startsGroup={row.startsGroup}
                 clock={store.clock.value}
                 actions={actions}
+                meId={store.me.id}
+                editing={store.editing.value === row.entry.message.seq &&
+                  row.entry.status === "sent"}
               />
             );
           })}

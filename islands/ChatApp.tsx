@@ -8,6 +8,7 @@ import { JoinPrompt } from "../components/JoinPrompt.tsx";
 import { Lightbox } from "../components/Lightbox.tsx";
 import { MemberList } from "../components/MemberList.tsx";
 import { MessageList } from "../components/MessageList.tsx";
+import { ReplyBar } from "../components/ReplyBar.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
 import { type Live, startLive } from "../lib/client/live.ts";
@@ -191,6 +192,7 @@ export default function ChatApp(props: ChatAppProps) {
           ? (
             <>
               <MessageList store={store} channelName={label} />
+              <ReplyBar store={store} />
               <Composer
                 store={store}
                 channelName={label}

@@ -50,9 +50,11 @@ const _ = null;
 /**
  * Placeholders: {private} and {public} are channels owned by `owner` with
  * `member` in them; {unknown} is a channel id that does not exist;
- * {privateFile}, {publicFile} are files `member` shared in them, and
- * {privateImage}, {publicImage} images (with thumbnails) shared there;
- * {unknownFile} an id no file has. `WS` is the WebSocket upgrade
+ * {privateFile}, {publicFile} are files `member` shared in them (message
+ * {seq}), {privateImage}, {publicImage} images (with thumbnails) shared there,
+ * {doomed} a message of `member` in each that the DELETE rows delete
+ * (its owner may too; a second delete changes nothing), {emoji} a reaction;
+ * {unknownFile} an id no file has. Editing is the author's alone. `WS` is the WebSocket upgrade
  * (token in the query string, as browsers send it).
  *
  * Non-members get 403 on everything of a channel except joining a public one;
@@ -78,6 +80,7 @@ const MATRIX: Row[] = [
   ["GET",   "/healthz",                           200, 200,    _,    200,      200,   200],
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
+  ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
 
   ["POST",  "/channels/{private}/join",           401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/leave",          401, 401,    204,  204,      204,   204],
@@ -87,6 +90,11 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{private}/messages",       401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/messages",       401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{private}/files",          401, 401,    403,  403,      201,   201],
+  ["GET",   "/channels/{private}/changes?since=0",  401, 401,    403,  403,      200,   200],
+  ["PATCH", "/channels/{private}/messages/{seq}", 401, 401,    403,  403,      200,   403],
+  ["PUT",   "/channels/{private}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
+  ["DELETE","/channels/{private}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
+  ["DELETE","/channels/{private}/messages/{doomed}", 401, 401,  403,  403,      204,   204],
   ["GET",   "/files/{privateFile}",               404, 404,    404,  404,      200,   200],
   ["GET",   "/files/{privateImage}/thumbnail",    404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
@@ -113,6 +121,11 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/files",          401, 401,    404,  404,      404,   404],
+  ["GET",   "/channels/{unknown}/changes?since=0",  401, 401,    404,  404,      404,   404],
+  ["PATCH", "/channels/{unknown}/messages/{seq}", 401, 401,    404,  404,      404,   404],
+  ["PUT",   "/channels/{unknown}/messages/{seq}/reactions/{emoji}", 401, 401, 404, 404, 404, 404],
+  ["DELETE","/channels/{unknown}/messages/{seq}/reactions/{emoji}", 401, 401, 404, 404, 404, 404],
+  ["DELETE","/channels/{unknown}/messages/{doomed}", 401, 401,  404,  404,      404,   404],
   ["GET",   "/files/{unknownFile}",               404, 404,    404,  404,      404,   404],
   ["GET",   "/files/{unknownFile}/thumbnail",     404, 404,    404,  404,      404,   404],
   ["WS",    "/ws/channels/{unknown}",             401, 401,    404,  404,      404,   404],
@@ -158,6 +171,12 @@ async function setUp(server: TestServer): Promise<Fixture> {
     assert.ok(image.thumbnailUrl);
     files[`${name}Image`] = image.id;
   }
+  for (const channel of [priv, pub]) {
+    const res = await member.api.post(`/channels/${channel.id}/messages`, {
+      content: "delete me",
+    });
+    assert.equal(res.body.seq, 3);
+  }
   // The former member was in both channels (and saw the files) before leaving.
   for (const channel of [priv, pub]) {
     const left = await nonMember.api.post(`/channels/${channel.id}/leave`);
@@ -181,6 +200,9 @@ async function setUp(server: TestServer): Promise<Fixture> {
       privateImage: files.privateImage,
       publicImage: files.publicImage,
       unknownFile: crypto.randomUUID(),
+      seq: "1",
+      doomed: "3",
+      emoji: encodeURIComponent("👍"),
     },
   };
 }
@@ -205,6 +227,7 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (method === "PATCH" && template === "/me") {
     return { displayName: "Renamed" };
   }
+  if (method === "PATCH") return { content: "edited" };
   if (method !== "POST") return undefined;
   if (template === "/auth/register") {
     return { username: uniqueName("new"), password: "correct horse battery" };

@@ -484,3 +484,147 @@ Deno.test("kill -9 under load loses no acknowledged message or file", () =>
       await Deno.remove(dir, { recursive: true });
     }
   }));
+
+/** Editors that each rewrite their own message and react to it, as fast as they can. */
+const EDITORS = 8;
+const EDIT_ROUNDS = 2;
+const REACTIONS = [..."😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗"];
+
+/** What one editor had acknowledged, and what was in flight at the kill. */
+interface EditorLog {
+  seq: number;
+  acked: string;
+  inFlight: string | null;
+  reactions: Set<string>;
+  reactionInFlight: string | null;
+}
+
+Deno.test("kill -9 during edits and reactions loses no acknowledged change", () =>
+  showLogOnFailure("the Hearth processes", async () => {
+    const dir = await Deno.makeTempDir({ prefix: "hearth-crash-edits-" });
+    const db = `${dir}/hearth.db`;
+    let server = await HearthProcess.start(db);
+    try {
+      const users = await Promise.all(
+        Array.from({ length: EDITORS }, (_, i) => signUp(server.url, `ed${i}`)),
+      );
+      const channelId = (await createChannel(users[0].api, "edits")).id;
+      for (const user of users.slice(1)) {
+        await user.api.post(`/channels/${channelId}/join`);
+      }
+      const logs: EditorLog[] = [];
+      for (const user of users) {
+        const res = await user.api.post(`/channels/${channelId}/messages`, {
+          content: "v0",
+        });
+        logs.push({
+          seq: res.body.seq,
+          acked: "v0",
+          inFlight: null,
+          reactions: new Set(),
+          reactionInFlight: null,
+        });
+      }
+      for (let round = 1; round <= EDIT_ROUNDS; round++) {
+        let killed = false;
+        let acked = 0;
+        const failures: string[] = [];
+        const editors = users.map(async (user, i) => {
+          const log = logs[i];
+          const api = new Api(server.url, user.token);
+          for (let n = 0; !killed; n++) {
+            const react = n % 2 === 1 && log.reactions.size < REACTIONS.length;
+            const emoji = REACTIONS[log.reactions.size];
+            const content = `round ${round} edit ${n}`;
+            if (react) log.reactionInFlight = emoji;
+            else log.inFlight = content;
+            try {
+              const res = react
+                ? await api.send(
+                  "PUT",
+                  `/channels/${channelId}/messages/${log.seq}/reactions/${
+                    encodeURIComponent(emoji)
+                  }`,
+                  {},
+                )
+                : await api.send(
+                  "PATCH",
+                  `/channels/${channelId}/messages/${log.seq}`,
+                  { json: { content } },
+                );
+              if (res.status >= 300) {
+                if (!killed) failures.push(`${user.username}: ${res.status}`);
+                return;
+              }
+            } catch (error) {
+              if (!killed) failures.push(`${user.username}: ${error}`);
+              return;
+            }
+            if (react) {
+              log.reactions.add(emoji);
+              log.reactionInFlight = null;
+            } else {
+              log.acked = content;
+              log.inFlight = null;
+            }
+            acked++;
+          }
+        });
+        await waitFor(() => acked >= 40 || failures.length > 0, {
+          what: `40 acknowledged changes in round ${round}`,
+          timeoutMs: 60_000,
+          intervalMs: 5,
+        });
+        await sleep(Math.floor(Math.random() * 300));
+        killed = true;
+        await server.kill();
+        await Promise.all(editors);
+        assert.deepEqual(failures, [], `changes failed before the kill`);
+
+        server = await HearthProcess.start(db);
+        const api = new Api(server.url, users[0].token);
+        const res = await api.get(`/channels/${channelId}/messages?limit=200`);
+        const bySeq = new Map(
+          (res.body as {
+            seq: number;
+            rev: number;
+            content: string;
+            reactions: { emoji: string; userIds: string[] }[];
+          }[]).map((m) => [m.seq, m]),
+        );
+        logs.forEach((log, i) => {
+          const message = bySeq.get(log.seq)!;
+          // The acknowledged edit, or the one in flight, which may have landed.
+          assert.ok(
+            message.content === log.acked || message.content === log.inFlight,
+            `editor ${i}: "${message.content}", acknowledged "${log.acked}"`,
+          );
+          log.acked = message.content;
+          log.inFlight = null;
+          const emoji = message.reactions.map((r) => r.emoji);
+          for (const e of log.reactions) {
+            assert.ok(emoji.includes(e), `editor ${i}: acknowledged ${e} lost`);
+          }
+          for (const e of emoji) log.reactions.add(e);
+        });
+        // The change log agrees with the messages: each once, revs rising,
+        // and the channel's rev is the newest.
+        const changes = await api.get(
+          `/channels/${channelId}/changes?since=0&limit=200`,
+        );
+        const revs = changes.body.map((m: { rev: number }) => m.rev);
+        assert.equal(revs.length, bySeq.size);
+        assert.deepEqual(revs, revs.toSorted((a: number, b: number) => a - b));
+        const channel = (await api.get("/channels")).body.find((
+          c: { id: string },
+        ) => c.id === channelId);
+        assert.equal(channel.rev, revs.at(-1));
+        console.log(
+          `edit round ${round}: ${acked} changes acknowledged before the kill`,
+        );
+      }
+    } finally {
+      await server.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
+  }));

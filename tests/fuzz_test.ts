@@ -251,6 +251,7 @@ function plausible(field: string): fc.Arbitrary<unknown> {
     case "password":
       return fc.string({ minLength: 0, maxLength: 90 });
     case "seq":
+    case "replyTo":
       return fc.oneof(fc.nat(), fc.integer(), fc.double());
     case "private":
       return fc.boolean();
@@ -277,6 +278,7 @@ const FIELDS = [
   "content",
   "clientId",
   "grant_type",
+  "replyTo",
 ];
 
 const fieldObject = fc.record(
@@ -486,7 +488,9 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     "/channels/[id]/messages": fc.record({
       content: text,
       clientId: clientIdLike,
+      replyTo: fc.nat(5),
     }, { requiredKeys: ["content"] }),
+    "/channels/[id]/messages/[seq]": fc.record({ content: text }),
     "/me": fc.record({ displayName: text }),
   };
   if (template === "/channels/[id]/files") {
@@ -771,7 +775,15 @@ function queryArb(tokens: string[]) {
   const key = fc.oneof(
     {
       weight: 4,
-      arbitrary: fc.constantFrom("before", "after", "limit", "scope", "token"),
+      arbitrary: fc.constantFrom(
+        "before",
+        "after",
+        "limit",
+        "scope",
+        "token",
+        "since",
+        "rev",
+      ),
     },
     { weight: 1, arbitrary: fc.string({ unit: printable, maxLength: 8 }) },
   );
@@ -862,23 +874,30 @@ function authArb(world: World): fc.Arbitrary<AuthKind> {
   );
 }
 
+/** Seqs and emoji that name something, for the message and reaction routes. */
+const VALID_SEQS = ["1", "2", "3"];
+const VALID_EMOJI = ["👍", "🎉", "👩‍💻", "🇫🇷"].map(encodeURIComponent);
+
 function caseArb(endpoint: Endpoint, world: World): fc.Arbitrary<HttpCase> {
-  const paramCount = (endpoint.template.match(/\[[^\]]+\]/g) ?? []).length;
-  const valid = endpoint.template.startsWith("/files/")
+  const names = endpoint.template.match(/\[[^\]]+\]/g) ?? [];
+  const channelIds = endpoint.template.startsWith("/files/")
     ? world.fileIds
     : endpoint.template.endsWith("/leave")
     // Alice could not rejoin her own private channel after leaving it.
     ? world.channelIds.filter((id) => id !== world.channelIds[1])
     : world.channelIds;
+  const validFor = (name: string) =>
+    name === "[seq]"
+      ? VALID_SEQS
+      : name === "[emoji]"
+      ? VALID_EMOJI
+      : channelIds;
   return fc.record({
     method: fc.oneof(
       { weight: 5, arbitrary: fc.constantFrom(...endpoint.methods) },
       { weight: 1, arbitrary: fc.constantFrom(...ALL_METHODS) },
     ),
-    params: fc.array(paramArb(valid), {
-      minLength: paramCount,
-      maxLength: paramCount,
-    }),
+    params: fc.tuple(...names.map((name) => paramArb(validFor(name)))),
     query: queryArb([world.alice.token, world.revoked]),
     auth: authArb(world),
     body: bodyArbFor(endpoint.template),
@@ -1057,6 +1076,19 @@ function expectFor(frame: FrameCase, used: Set<string>): Expect {
   }
   const o = data as Record<string, unknown>;
   if (o.type === "typing") return { kind: "quiet" };
+  // The socket's user may neither edit nor delete anything the generator
+  // names (seq 1 is someone else's, other seqs are invalid or unknown): these
+  // are always refused. A reaction to seq 1 with one of the real emoji goes
+  // through, and nothing comes back but the update.
+  if (o.type === "edit" || o.type === "delete") return { kind: "error" };
+  if (o.type === "react") {
+    const clientIdOk = o.clientId === undefined ||
+      (typeof o.clientId === "string" && WS_CLIENT_ID.test(o.clientId));
+    return o.seq === 1 && FRAME_EMOJI.includes(o.emoji as string) &&
+        typeof o.add === "boolean" && clientIdOk
+      ? { kind: "quiet" }
+      : { kind: "error" };
+  }
   if (o.type !== "message") return { kind: "error" };
   if (typeof o.content !== "string" || typeof o.clientId !== "string") {
     return { kind: "error" };
@@ -1084,7 +1116,39 @@ const anyField = fc.oneof(
   { weight: 1, arbitrary: fc.constant(undefined) },
 );
 
+const FRAME_EMOJI = ["👍", "🎉", "👩‍💻", "🇫🇷"];
+const frameSeq = fc.oneof(
+  { weight: 4, arbitrary: fc.constant(1) },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(0, -1, "1", 1.5, 1e9, null, Number.MAX_VALUE),
+  },
+  { weight: 1, arbitrary: wrongValue },
+);
+
 const frameArb: fc.Arbitrary<FrameCase> = fc.oneof(
+  // Edits, deletions and reactions, near valid and not.
+  {
+    weight: 10,
+    arbitrary: fc.record({
+      type: fc.constantFrom("edit", "delete", "react"),
+      seq: frameSeq,
+      content: fc.oneof(fc.string({ maxLength: 30 }), anyField),
+      emoji: fc.oneof(
+        { weight: 4, arbitrary: fc.constantFrom(...FRAME_EMOJI) },
+        {
+          weight: 2,
+          arbitrary: fc.constantFrom("a", "👍👍", "", " 👍", "👍".repeat(40)),
+        },
+        { weight: 1, arbitrary: anyField },
+      ),
+      add: fc.oneof(fc.boolean(), anyField),
+      clientId: fc.oneof(wsClientId, anyField),
+    }, { requiredKeys: ["type"] }).map((f) => ({
+      kind: "text" as const,
+      text: JSON.stringify(f),
+    })),
+  },
   // Valid messages, so the random stream also moves forward.
   {
     weight: 16,
@@ -1772,7 +1836,20 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
 
     // -- WebSocket frames: random streams; the socket must keep working.
     await t.step("WebSocket frames", async () => {
-      const room = await createChannel(alice.api, "fuzz-frames");
+      // Bob's room, with Bob's message at seq 1: Alice may react to it, but
+      // neither edit nor delete it.
+      const room = await createChannel(bob.api, "fuzz-frames");
+      assert.equal(
+        (await alice.api.post(`/channels/${room.id}/join`)).status,
+        200,
+      );
+      assert.equal(
+        (await bob.api.post(`/channels/${room.id}/messages`, {
+          content: "bob's",
+        }))
+          .body.seq,
+        1,
+      );
       const used = new Set<string>();
       const openSocket = async () => {
         const socket = await FrameSocket.open(base, room.id, alice.token);
@@ -1840,7 +1917,9 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
           const got: ServerFrame[] = socket.frames.slice(start);
           const errorFrames = got.flatMap((f) => f.type === "error" ? [f] : []);
           for (const f of errorFrames) {
-            assert.deepEqual(Object.keys(f).sort(), ["code", "detail", "type"]);
+            const keys = Object.keys(f).filter((k) => k !== "clientId").sort();
+            assert.deepEqual(keys, ["code", "detail", "type"]);
+            if ("clientId" in f) assert.equal(typeof f.clientId, "string");
             assert.equal(typeof f.code, "string");
             assert.equal(typeof f.detail, "string");
             assert.notEqual(f.code, "internal_error", f.detail);

@@ -182,3 +182,34 @@ Deno.test("a backup carries thumbnails, and they serve after a restore", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("deleting an image's message removes the image's and its thumbnail's bytes from KV", async () => {
+  await withHearth(async ({ base, services }) => {
+    const ada = await signUp(base);
+    const room = await createChannel(ada.api, "photos");
+    const file = await uploadFile(ada.api, room.id, png(800, 600), "a.png");
+    assert.ok(file.thumbnailUrl);
+    const stored = async () => {
+      const ids = new Set<string>();
+      for await (const entry of services.kv.list({ prefix: ["file_chunks"] })) {
+        ids.add(String(entry.key[1]));
+      }
+      return ids;
+    };
+    // The image and its thumbnail, each a file of its own.
+    assert.equal((await stored()).size, 2);
+    const history = await ada.api.get(`/channels/${room.id}/messages`);
+    const seq = history.body.find((m: { file: { id: string } | null }) =>
+      m.file?.id === file.id
+    ).seq;
+    const res = await ada.api.send(
+      "DELETE",
+      `/channels/${room.id}/messages/${seq}`,
+      {},
+    );
+    assert.equal(res.status, 204);
+    assert.deepEqual([...await stored()], []);
+    const thumb = await fetchBytes(base, file.thumbnailUrl, ada.token);
+    assert.equal(thumb.status, 404);
+  });
+});

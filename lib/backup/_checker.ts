@@ -26,6 +26,8 @@ export interface ChannelTally {
   messages: number;
   /** Membership rows seen: the channel's member count. */
   members: number;
+  /** The change counter to restore: the channel's own, or a message's if higher. */
+  rev: number;
 }
 
 /** Checks records one by one; `finish` checks the whole. */
@@ -85,6 +87,8 @@ export class BackupChecker {
           lastSeq: record.lastSeq,
           messages: 0,
           members: 0,
+          // Backups from before revs: each message was one change.
+          rev: record.rev ?? record.lastSeq,
         });
         this.#channelNames.add(lower);
         this.counts.channels++;
@@ -227,6 +231,13 @@ export class BackupChecker {
     }
     this.#requireUser(message.author.id, fail);
     if (message.file !== null) this.#files.reference(message.file.id, line);
+    if (message.replyTo !== undefined && message.replyTo.seq >= message.seq) {
+      fail(
+        `message ${message.seq} answers ${message.replyTo.seq}, not earlier`,
+      );
+    }
+    // A message edited during a live export may be newer than the counter.
+    channel.rev = Math.max(channel.rev, message.rev ?? message.seq);
     channel.messages++;
     this.counts.messages++;
   }

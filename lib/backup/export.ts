@@ -28,6 +28,7 @@
  */
 import { createHash } from "node:crypto";
 import type { ChannelRecord } from "../db/channels.ts";
+import { counterOf } from "../db/messages.ts";
 import type { FileMeta } from "../files/store.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
@@ -145,14 +146,17 @@ export async function exportLines(
   }
   const counters = await readAll(kv, channels.map((c) => channelSeqKey(c.id)));
   const lastSeqs = new Map<string, number>();
+  const revs = new Map<string, number>();
   channels.forEach((channel, i) => {
     const value = counters[i].value ?? 0;
-    if (typeof value !== "number") {
+    const counter = counterOf(value);
+    if (typeof value !== "number" && counter.rev === 0 && value !== null) {
       throw new BackupError(
-        `Cannot export channel "${channel.id}": its message counter is not a number`,
+        `Cannot export channel "${channel.id}": its message counter is not readable`,
       );
     }
-    lastSeqs.set(channel.id, value);
+    lastSeqs.set(channel.id, counter.seq);
+    revs.set(channel.id, counter.rev);
   });
 
   // 2. The signing key, users and the rows that reference them.
@@ -176,6 +180,7 @@ export async function exportLines(
       type: "channel",
       channel,
       lastSeq: lastSeqs.get(channel.id)!,
+      rev: revs.get(channel.id)!,
     } as BackupRecord);
   }
   for (const channel of channels) {

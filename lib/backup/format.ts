@@ -5,10 +5,10 @@
  * {"format":"hearth-backup","version":1,"exportedAt":"…","hearthVersion":"…"}
  * {"type":"signing_key","key":"<base64>"}
  * {"type":"user","user":{"id","username","displayName","createdAt","passwordHash"}}
- * {"type":"channel","channel":{"id","name","topic","private","ownerId","createdAt"},"lastSeq":12}
+ * {"type":"channel","channel":{"id","name","topic","private","ownerId","createdAt"},"lastSeq":12,"rev":15}
  * {"type":"member","channelId","userId","joinedAt"}
  * {"type":"read_marker","userId","channelId","seq"}
- * {"type":"message","message":{"id","channelId","seq","author","content","createdAt","clientId"?,"file"}}
+ * {"type":"message","message":{"id","channelId","seq","rev"?,"author","content","createdAt","editedAt"?,"deleted"?,"clientId"?,"file","replyTo"?,"reactions"?,"mentions"?}}
  * {"type":"client_id","channelId","authorId","clientId","seq"}
  * {"type":"chunk","fileId","n","data":"<base64, at most 64 KiB>"}   (a file's chunks, in order …)
  * {"type":"file","file":{"id","name","size","type","sha256","channelId","uploaderId","createdAt"}}   (… then its metadata)
@@ -22,8 +22,11 @@
  * SHA-256 of every line before it (each with its "\n"), so a truncated or
  * altered file is refused. Stored records (`user`, `channel`, `message`,
  * `file`) are copied whole: fields this version does not know are kept.
- * Member counts, the name indexes and the per-user channel lists are not
- * stored: an import derives them from the rows above.
+ * Member counts, the name indexes, the per-user channel lists and the
+ * message indexes (change log, replies, mentions) are not stored: an import
+ * derives them from the rows above. A channel's `rev` (absent in backups
+ * written before edits existed) is its change counter; messages without a
+ * `rev` have their seq as theirs.
  */
 import { z } from "zod";
 import { CHUNK_SIZE } from "../files/store.ts";
@@ -109,11 +112,12 @@ export const channelRecordSchema = z.looseObject({
   createdAt: time,
 });
 
-/** A stored message. */
+/** A stored message, its fields in the order the data layer writes them. */
 export const messageRecordSchema = z.looseObject({
   id,
   channelId: id,
   seq,
+  rev: seq.optional(),
   author: z.looseObject({
     id,
     username: z.string().min(1).max(64),
@@ -121,6 +125,8 @@ export const messageRecordSchema = z.looseObject({
   }),
   content: z.string().max(64 * 1024),
   createdAt: time,
+  editedAt: time.optional(),
+  deleted: z.literal(true).optional(),
   clientId: z.string().min(1).max(64).optional(),
   file: z.looseObject({
     id,
@@ -128,6 +134,16 @@ export const messageRecordSchema = z.looseObject({
     size: count,
     type: z.string().max(256),
   }).nullable(),
+  replyTo: z.looseObject({
+    seq,
+    author: z.looseObject({ id }),
+    excerpt: z.string().max(1024),
+  }).optional(),
+  reactions: z.array(z.looseObject({
+    emoji: z.string().min(1).max(64),
+    userIds: z.array(id).min(1),
+  })).max(64).optional(),
+  mentions: z.array(id).max(64).optional(),
 });
 
 /** A committed file's metadata. */
@@ -173,6 +189,7 @@ export const recordSchema = z.discriminatedUnion("type", [
     type: z.literal("channel"),
     channel: channelRecordSchema,
     lastSeq: count,
+    rev: count.optional(),
   }),
   z.strictObject({
     type: z.literal("member"),

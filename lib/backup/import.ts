@@ -18,10 +18,11 @@ import {
   channelRows,
   clientIdRow,
   membershipRows,
-  messageRow,
+  messageRows,
   readMarkerRow,
   userRows,
 } from "../db/rows.ts";
+import type { MessageRecord } from "../db/messages.ts";
 import { chunkRow, fileMetaRow } from "../files/rows.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { BackupChecker } from "./_checker.ts";
@@ -156,7 +157,7 @@ async function readInto(
   // The whole backup is good: now the counters, and the key last of all.
   for (const [id, channel] of checker.channels) {
     await writes.write(
-      ...channelCounterRows(id, channel.lastSeq, channel.members),
+      ...channelCounterRows(id, channel.lastSeq, channel.rev, channel.members),
     );
   }
   if (signingKey !== null) await writes.write(signingKeyRow(signingKey));
@@ -190,7 +191,9 @@ async function stage(
         readMarkerRow(record.userId, record.channelId, record.seq),
       );
     case "message":
-      return await writes.write(messageRow(record.message));
+      return await writes.write(
+        ...messageRows(record.message as MessageRecord),
+      );
     case "client_id": {
       const { channelId, authorId, clientId, seq } = record;
       return await writes.write(

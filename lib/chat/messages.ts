@@ -9,6 +9,7 @@ import {
   storeDraft,
 } from "../db/messages.ts";
 import { messageEvent } from "../realtime/hub.ts";
+import { mentionedNames } from "../shared/mentions.ts";
 import type { ListMessagesQuery } from "../shared/requests.ts";
 import type { ChannelMember } from "./standing.ts";
 
@@ -18,16 +19,18 @@ export interface PostedMessage {
   created: boolean;
 }
 
-/** What a member posts: text, an idempotency key, and a stored file. */
+/** What a member posts: text, an idempotency key, a stored file, the seq it answers. */
 export interface MessageInput {
   content: string;
   clientId?: string;
   file?: FileRef;
+  replyTo?: number;
 }
 
 /**
  * Stores a message and, only once it is committed, publishes it to the
  * channel's sockets. HTTP posts, uploads and socket frames all post here.
+ * `@names` of the channel's members become its `mentions`.
  */
 export async function postMessage(
   member: ChannelMember,
@@ -49,6 +52,8 @@ export function draftPost(member: ChannelMember, input: MessageInput): Draft {
     content: input.content,
     clientId: input.clientId,
     file: input.file,
+    replyTo: input.replyTo,
+    mentionNames: mentionedNames(input.content),
   });
 }
 

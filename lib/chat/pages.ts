@@ -122,7 +122,9 @@ function toChannelView(channel: Channel): ChannelView {
     private: channel.private,
     memberCount: channel.memberCount,
     lastSeq: channel.lastSeq,
+    rev: channel.rev,
     unread: channel.unread,
+    mentions: channel.mentions,
     joined: channel.joined,
   };
 }

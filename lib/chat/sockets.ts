@@ -5,7 +5,8 @@
  * out closes it, so frames need no check of their own.
  */
 import { listUserChannelIds } from "../db/channels.ts";
-import { getLastSeq, listMessages } from "../db/messages.ts";
+import { getChannelCounter, listMessages } from "../db/messages.ts";
+import { listChanges } from "../db/message_changes.ts";
 import { authenticateToken, type Session } from "../auth/session.ts";
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
@@ -20,6 +21,7 @@ import type { Services } from "../services.ts";
 import { socketQuery } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
 import { rosterOf } from "./membership.ts";
+import { editOwnMessage, react, removeMessage } from "./message_changes.ts";
 import { postMessage } from "./messages.ts";
 import { type ChannelMember, channelMember } from "./standing.ts";
 
@@ -75,7 +77,10 @@ export async function openChannelSocket(
     );
   }
   const query = new URL(req.url).searchParams;
-  const { token, after } = validate(Object.fromEntries(query), socketQuery);
+  const { token, after, rev } = validate(
+    Object.fromEntries(query),
+    socketQuery,
+  );
   const credentials = token !== undefined
     ? await authenticateToken(services, token)
     : session;
@@ -90,6 +95,9 @@ export async function openChannelSocket(
   const { user } = member;
   const { kv, hub } = services;
   let upgraded: UpgradedChannelSocket;
+  // `ready` gives the seq and rev of one read.
+  let counter: ReturnType<typeof getChannelCounter> | undefined;
+  const readCounter = () => counter ??= getChannelCounter(kv, channelId);
   try {
     upgraded = upgradeChannelSocket(req, {
       channelId,
@@ -98,20 +106,39 @@ export async function openChannelSocket(
       userId: user.id,
       loadAfter: (after, limit) =>
         listMessages(kv, channelId, { after, limit }),
-      lastSeq: () => getLastSeq(kv, channelId),
+      lastSeq: async () => (await readCounter()).seq,
+      lastRev: async () => (await readCounter()).rev,
+      afterRev: rev,
+      loadChanges: (since, maxSeq, limit) =>
+        listChanges(kv, channelId, since, { maxSeq, limit }),
       // Sockets often open in crowds (a restart, a busy channel): they share one read.
       loadMembers: () => rosterOf(member),
       async onClientFrame(frame) {
         // No per-frame membership read: leaving publishes a member event that
         // closes the leaver's sockets on every instance. Storing must also
         // begin before any await, so that frames keep their order.
-        if (frame.type === "message") {
-          const { message, created } = await postMessage(member, {
-            content: frame.content,
-            clientId: frame.clientId,
-          });
-          if (!created) upgraded.session.answerDuplicate(message);
-        } else typing(member);
+        switch (frame.type) {
+          case "message": {
+            const { message, created } = await postMessage(member, {
+              content: frame.content,
+              clientId: frame.clientId,
+              replyTo: frame.replyTo,
+            });
+            if (!created) upgraded.session.answerDuplicate(message);
+            break;
+          }
+          case "edit":
+            await editOwnMessage(member, frame.seq, frame.content);
+            break;
+          case "delete":
+            await removeMessage(member, frame.seq);
+            break;
+          case "react":
+            await react(member, frame.seq, frame.emoji, frame.add);
+            break;
+          case "typing":
+            typing(member);
+        }
       },
     });
   } catch (error) {

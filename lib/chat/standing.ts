@@ -31,9 +31,25 @@ abstract class Standing {
   }
 }
 
-/** A member of a channel: they may read it, post, upload, and open its socket. */
+/**
+ * A member of a channel: they may read it, post, upload, react, open its
+ * socket, edit their own messages and delete their own (any, as its owner).
+ */
 export class ChannelMember extends Standing {
   readonly #member = true;
+
+  /** Whether this member may edit a message by `authorId`: only its author may. */
+  mayEdit(authorId: string): boolean {
+    return authorId === this.user.id;
+  }
+
+  /**
+   * Whether this member may delete a message by `authorId`: its author, or
+   * the channel's owner (moderators will join them when roles exist).
+   */
+  mayDelete(authorId: string): boolean {
+    return authorId === this.user.id || this.channel.ownerId === this.user.id;
+  }
 
   /** The member, or null when the channel is unknown or the user is not in it. */
   static async find(

@@ -16,12 +16,25 @@ export function createInbox(state: ChatState) {
   const { me, messages, outbox, members, typists } = state;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let membersLoading = false;
+  // Live frames move the rev cursor only once the socket has caught up.
+  let caughtUp = false;
   // Presence comes one frame per user. When many come and go at once (a
   // restart reconnects everyone) applying each frame on its own would copy
   // and re-render the whole member list per frame, so changes are gathered
   // for a moment and applied together; the latest state per user wins.
   const presenceChanges = new Map<string, boolean>();
   let presenceTimer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Takes in the new state of messages this page holds; others are not loaded, so skipped. */
+  function update(message: Message): void {
+    if (message.channelId !== state.channelId) return;
+    if (!messages.value.some((m) => m.seq === message.seq)) return;
+    messages.value = mergeMessages(messages.value, [message]);
+  }
+
+  function moveCursor(rev: number): void {
+    if (caughtUp && rev > state.rev.value) state.rev.value = rev;
+  }
 
   /** Takes in stored messages (live, backfilled or answers to a send). */
   function receive(incoming: Message[], live: boolean): void {
@@ -71,11 +84,21 @@ export function createInbox(state: ChatState) {
       case "ready":
         // Backlog frames follow when the server has more than we do. The
         // list is current, so presence gathered before it is stale.
+        caughtUp = false;
         presenceChanges.clear();
         members.value = frame.members;
         break;
       case "message":
         receive([frame.message], true);
+        moveCursor(frame.message.rev);
+        break;
+      case "message_update":
+        update(frame.message);
+        moveCursor(frame.message.rev);
+        break;
+      case "caught_up":
+        caughtUp = true;
+        moveCursor(frame.rev);
         break;
       case "presence":
         presenceChanges.set(frame.userId, frame.online);

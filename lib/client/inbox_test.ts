@@ -69,6 +69,7 @@ Deno.test("a ready frame drops presence gathered before it", async () => {
     type: "ready",
     channelId: "c1",
     lastSeq: 0,
+    rev: 0,
     members: [
       { id: "user-0", username: "u0", displayName: "User 0", online: true },
       { id: "user-1", username: "u1", displayName: "User 1", online: false },
@@ -80,4 +81,67 @@ Deno.test("a ready frame drops presence gathered before it", async () => {
     state.members.value.map((m) => m.online),
     [true, false],
   );
+});
+
+function message(seq: number, rev: number, content = `m${seq}`) {
+  return {
+    id: `m${seq}`,
+    channelId: "c1",
+    seq,
+    rev,
+    author: { id: "user-1", username: "u1", displayName: "User 1" },
+    content,
+    createdAt: new Date(Date.UTC(2025, 0, 1, 0, seq)).toISOString(),
+    file: null,
+    reactions: [],
+    mentions: [],
+  };
+}
+
+Deno.test("message_update replaces a held message by seq; older or unheld ones change nothing", () => {
+  const { state, inbox, stop } = setup(2);
+  stop();
+  inbox.onFrame({ type: "message", message: message(1, 1) });
+  inbox.onFrame({ type: "message", message: message(2, 2) });
+  inbox.onFrame({ type: "message_update", message: message(1, 4, "edited") });
+  assert.deepEqual(state.messages.value.map((m) => m.content), [
+    "edited",
+    "m2",
+  ]);
+  const before = state.messages.value;
+  // A stale copy (a replay racing a live frame) and a message not loaded.
+  inbox.onFrame({ type: "message_update", message: message(1, 3, "stale") });
+  inbox.onFrame({ type: "message_update", message: message(9, 5, "unheld") });
+  assert.equal(state.messages.value, before);
+});
+
+Deno.test("the rev cursor moves with caught_up, then with live frames, and restarts at ready", () => {
+  const { state, inbox, stop } = setup(2);
+  stop();
+  inbox.onFrame({
+    type: "ready",
+    channelId: "c1",
+    lastSeq: 0,
+    rev: 9,
+    members: [],
+  });
+  // Backlog before caught_up says nothing about older changes.
+  inbox.onFrame({ type: "message", message: message(1, 8) });
+  assert.equal(state.rev.value, 0);
+  inbox.onFrame({ type: "caught_up", lastSeq: 1, rev: 9 });
+  assert.equal(state.rev.value, 9);
+  inbox.onFrame({ type: "message_update", message: message(1, 10, "live") });
+  assert.equal(state.rev.value, 10);
+  inbox.onFrame({
+    type: "ready",
+    channelId: "c1",
+    lastSeq: 1,
+    rev: 12,
+    members: [],
+  });
+  inbox.onFrame({
+    type: "message_update",
+    message: message(1, 12, "replayed"),
+  });
+  assert.equal(state.rev.value, 10, "not before the new socket caught up");
 });

@@ -44,6 +44,7 @@ export function startLive(store: ChatStore): Live {
         }
       },
       afterSeq: () => store.lastSeq.value,
+      afterRev: () => store.rev.value,
     })
     : null;
   socket?.start();

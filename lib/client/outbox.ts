@@ -7,6 +7,7 @@
 import { api, ApiFailure } from "./api.ts";
 import { channelPath, type ChatState } from "./state.ts";
 import type { Entry } from "./timeline.ts";
+import { MAX_EXCERPT_LENGTH } from "../shared/limits.ts";
 import type { Message } from "./types.ts";
 
 /** The least time between two typing notices this client sends. */
@@ -25,6 +26,8 @@ export function createOutbox(
     const text = content.trim();
     if (!text || state.channelId === null) return;
     const clientId = crypto.randomUUID();
+    const original = state.replyingTo.value;
+    state.replyingTo.value = null;
     const message: Message = {
       id: "",
       channelId: state.channelId,
@@ -34,7 +37,11 @@ export function createOutbox(
       createdAt: new Date().toISOString(),
       clientId,
       file: null,
+      rev: 0,
+      reactions: [],
+      mentions: [],
     };
+    if (original !== null) message.replyTo = quoteOf(original);
     outbox.value = [...outbox.value, { message, status: "pending" }];
     void post(clientId);
   }
@@ -46,7 +53,11 @@ export function createOutbox(
       stored(
         await api<Message>(channelPath(state, "/messages"), {
           method: "POST",
-          body: { content: entry.message.content, clientId },
+          body: {
+            content: entry.message.content,
+            clientId,
+            replyTo: entry.message.replyTo?.seq,
+          },
         }),
       );
     } catch (error) {
@@ -83,4 +94,14 @@ export function createOutbox(
   }
 
   return { send, retry, discard, typingDue };
+}
+
+/** How a pending reply quotes `original` until the server's own quote arrives. */
+export function quoteOf(original: Message): NonNullable<Message["replyTo"]> {
+  const text = original.content || original.file?.name || "";
+  return {
+    seq: original.seq,
+    author: original.author,
+    excerpt: Array.from(text).slice(0, MAX_EXCERPT_LENGTH).join(""),
+  };
 }

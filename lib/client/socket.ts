@@ -1,6 +1,6 @@
 /**
  * The channel WebSocket: connects with the session cookie, resumes with
- * `after=<last seq>` so nothing is missed or repeated, and reconnects with
+ * `after=<last seq>&rev=<rev>` so no message or change is missed or repeated, and reconnects with
  * exponential backoff and jitter when the connection drops.
  */
 import type { ClientFrame, ServerFrame } from "./types.ts";
@@ -16,6 +16,8 @@ export interface SocketHandlers {
   onStatus(status: ConnectionStatus, failures: number): void;
   /** The highest seq this client holds, asked before every (re)connect. */
   afterSeq(): number;
+  /** The rev up to which this client holds every change, asked with `afterSeq`. */
+  afterRev?(): number;
 }
 
 /** Backoff settings, in milliseconds. */
@@ -37,7 +39,7 @@ export function backoffDelay(
 
 /** One channel's live connection. */
 export class ChannelSocket {
-  #url: (after: number) => string;
+  #url: (after: number, rev?: number) => string;
   #handlers: SocketHandlers;
   #backoff: BackoffOptions;
   #ws: WebSocket | null = null;
@@ -53,11 +55,11 @@ export class ChannelSocket {
   ) {
     this.#handlers = handlers;
     this.#backoff = backoff;
-    this.#url = (after) => {
+    this.#url = (after, rev) => {
       const scheme = location.protocol === "https:" ? "wss:" : "ws:";
       return `${scheme}//${location.host}/ws/channels/${
         encodeURIComponent(channelId)
-      }?after=${after}`;
+      }?after=${after}${rev === undefined ? "" : `&rev=${rev}`}`;
     };
   }
 
@@ -93,7 +95,9 @@ export class ChannelSocket {
 
   #connect(): void {
     this.#handlers.onStatus("connecting", this.#failures);
-    const ws = new WebSocket(this.#url(this.#handlers.afterSeq()));
+    const ws = new WebSocket(
+      this.#url(this.#handlers.afterSeq(), this.#handlers.afterRev?.()),
+    );
     this.#ws = ws;
     ws.onmessage = (event) => {
       if (this.#ws !== ws) return;

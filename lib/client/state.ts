@@ -52,12 +52,20 @@ export function createChatState(init: ChatInit) {
   const outbox = signal<Entry[]>([]);
   const typists = signal<Record<string, Typist>>({});
   const sidebarChannels = computed(() =>
-    channels.value.map((c) => c.id === channelId ? { ...c, unread: 0 } : c)
+    channels.value.map((c) =>
+      c.id === channelId ? { ...c, unread: 0, mentions: 0 } : c
+    )
   );
   return {
     me,
     /** The open channel's id; null on the browse view. */
     channelId,
+    /**
+     * Every change up to this rev is held: a reconnect resumes from it. It
+     * starts at the channel's rev as the page was loaded (read before its
+     * messages) and moves on with `caught_up` frames and the live frames after one.
+     */
+    rev: signal(init.channel?.rev ?? 0),
     firstUnreadSeq: init.firstUnreadSeq,
     channel: signal(init.channel),
     /** The channels this user is in, as last loaded. */
@@ -66,6 +74,10 @@ export function createChatState(init: ChatInit) {
     messages,
     /** This browser's messages not yet stored: pending or failed. */
     outbox,
+    /** The message the next send answers, chosen with Reply; null for none. */
+    replyingTo: signal<Message | null>(null),
+    /** The seq of this user's message being edited in place; 0 for none. */
+    editing: signal(0),
     members: signal(init.members),
     typists,
     connection: signal<ConnectionStatus>("connecting"),

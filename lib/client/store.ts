@@ -5,6 +5,7 @@
  */
 import { createInbox } from "./inbox.ts";
 import { createViewer } from "./media.ts";
+import { createMessageChanges } from "./message_changes.ts";
 import { createOutbox } from "./outbox.ts";
 import { type ChatInit, createChatState } from "./state.ts";
 import { createSync } from "./sync.ts";
@@ -27,6 +28,7 @@ export function createChatStore(init: ChatInit) {
     ...state,
     ...inbox,
     ...sync,
+    ...createMessageChanges(state),
     ...createOutbox(state, stored),
     ...createUploadQueue(state, stored),
     ...createViewer(state),

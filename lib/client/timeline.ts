@@ -23,19 +23,30 @@ export type Row =
 export const GROUP_WINDOW_MS = 5 * 60_000;
 
 /**
- * Adds `incoming` to `existing` (both ordered by seq), dropping seqs already
- * present. Returns `existing` itself when nothing was new, so signals stay quiet.
+ * Adds `incoming` to `existing` (both ordered by seq). A seq already present
+ * is replaced when the incoming copy has a higher `rev` (an edit, deletion or
+ * reaction) and dropped otherwise. Returns `existing` itself when nothing
+ * changed, so signals stay quiet.
  */
 export function mergeMessages(
   existing: Message[],
   incoming: Message[],
 ): Message[] {
-  const seen = new Set(existing.map((m) => m.seq));
+  const held = new Map(existing.map((m, i) => [m.seq, i]));
+  let replaced: Message[] | null = null;
   const fresh = incoming.filter((m) => {
-    if (seen.has(m.seq)) return false;
-    seen.add(m.seq);
-    return true;
+    const at = held.get(m.seq);
+    if (at === undefined) {
+      held.set(m.seq, -1);
+      return true;
+    }
+    if (at >= 0 && m.rev > (replaced ?? existing)[at].rev) {
+      replaced ??= [...existing];
+      replaced[at] = m;
+    }
+    return false;
   });
+  if (replaced !== null) existing = replaced;
   if (fresh.length === 0) return existing;
   const last = existing.at(-1)?.seq ?? 0;
   // The common case, a live message at the end, needs no sort.

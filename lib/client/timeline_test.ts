@@ -11,6 +11,9 @@ function message(seq: number, author = "a", minute = seq): Message {
     content: `message ${seq}`,
     createdAt: new Date(Date.UTC(2025, 2, 4, 12, minute)).toISOString(),
     file: null,
+    rev: seq,
+    reactions: [],
+    mentions: [],
   };
 }
 
@@ -57,4 +60,13 @@ Deno.test("buildRows() marks the first unread message and breaks its group", () 
   ]);
   const last = rows[3];
   assert.ok(last.kind === "message" && last.startsGroup);
+});
+
+Deno.test("mergeMessages() replaces a held seq only with a higher rev", () => {
+  const base = [message(1), message(2)];
+  const edited = { ...message(2), rev: 5, content: "edited" };
+  const merged = mergeMessages(base, [edited]);
+  assert.deepEqual(merged.map((m) => m.content), ["message 1", "edited"]);
+  assert.equal(base[1].content, "message 2", "the old array is left alone");
+  assert.equal(mergeMessages(merged, [message(2)]), merged);
 });

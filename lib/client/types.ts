@@ -8,6 +8,8 @@ export type {
   FileRef,
   Member,
   Message,
+  Reaction,
+  ReplyRef,
   ServerFrame,
 } from "../shared/wire.ts";
 
@@ -26,6 +28,10 @@ export interface ChannelView {
   private: boolean;
   memberCount: number;
   lastSeq: number;
+  /** The channel's change counter when this view was read. */
+  rev?: number;
   unread: number;
+  /** Unread messages that mention me. */
+  mentions?: number;
   joined?: boolean;
 }

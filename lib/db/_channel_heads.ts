@@ -1,6 +1,6 @@
 /**
  * Where each channel's message counter stood after this process's last
- * commit to it, per KV handle. With a head the next batch needs no reads: its
+ * commit to it (its last seq and rev), per KV handle. With a head the next batch needs no reads: its
  * atomic checks that the counter is still at the head's versionstamp and that
  * none of its clientIds is taken. Any change made elsewhere (another process,
  * a repeated clientId) fails that check, and the batch is written again the
@@ -11,6 +11,7 @@
 /** A channel's counter as this process last wrote or read it. */
 export interface Head {
   seq: number;
+  rev: number;
   versionstamp: string | null;
 }
 

@@ -1,6 +1,7 @@
 import { ApiError } from "../errors.ts";
 import {
   channelKey,
+  channelMentionsPrefix,
   channelNameKey,
   channelSeqKey,
   memberCountKey,
@@ -9,6 +10,7 @@ import {
   userChannelKey,
 } from "./_keys.ts";
 import { getManyChunked, u64ToNumber } from "./_kv.ts";
+import { counterOf } from "./_message_record.ts";
 import { channelRows, membershipRows, stageRows } from "./rows.ts";
 
 /** A channel as stored in KV; counts and seqs live under their own keys. */
@@ -25,7 +27,11 @@ export interface ChannelRecord {
 export interface Channel extends ChannelRecord {
   memberCount: number;
   lastSeq: number;
+  /** The channel's change counter (see the message `rev`). */
+  rev: number;
   unread: number;
+  /** Unread messages that mention the viewer. */
+  mentions: number;
   joined?: boolean;
 }
 
@@ -115,11 +121,18 @@ export async function toChannels(
     if (readJoined) keys.push(memberKey(record.id, viewerId));
   }
   const entries = await getManyChunked<unknown>(kv, keys);
-  return records.map((record, i) => {
+  return await Promise.all(records.map(async (record, i) => {
     const base = i * perChannel;
     const memberCount = u64ToNumber(entries[base].value);
-    const lastSeq = (entries[base + 1].value as number | null) ?? 0;
-    const channel: Channel = { ...record, memberCount, lastSeq, unread: 0 };
+    const { seq: lastSeq, rev } = counterOf(entries[base + 1].value);
+    const channel: Channel = {
+      ...record,
+      memberCount,
+      lastSeq,
+      rev,
+      unread: 0,
+      mentions: 0,
+    };
     if (viewerId === undefined) return channel;
     const joined = readJoined
       ? entries[base + 3].value !== null
@@ -128,9 +141,31 @@ export async function toChannels(
     // Unread only means something to members; a marker can never pass lastSeq
     // but the floor keeps the count sane whatever is stored.
     channel.unread = joined ? Math.max(0, lastSeq - marker) : 0;
+    if (channel.unread > 0) {
+      channel.mentions = await countMentions(kv, viewerId, record.id, marker);
+    }
     channel.joined = joined;
     return channel;
+  }));
+}
+
+// Counting stops here; a badge need not tell 1,000 from more.
+const MAX_MENTIONS_COUNTED = 1000;
+
+// The viewer's mentions in a channel after their read marker.
+async function countMentions(
+  kv: Deno.Kv,
+  userId: string,
+  channelId: string,
+  marker: number,
+): Promise<number> {
+  const prefix = channelMentionsPrefix(userId, channelId);
+  let count = 0;
+  const entries = kv.list({ prefix, start: [...prefix, marker + 1] }, {
+    limit: MAX_MENTIONS_COUNTED,
   });
+  for await (const _ of entries) count++;
+  return count;
 }
 
 /** Reads stored channels by id, skipping ids that no longer resolve. */

@@ -61,12 +61,37 @@ export const KEY_FAMILIES = [
   },
   {
     root: "channel_seq",
-    layout: "[channelId] -> number, the last message seq",
+    layout:
+      "[channelId] -> {seq, rev}: the last message seq and the change counter (a bare seq in older databases)",
     backup: "restored",
   },
   {
     root: "messages",
     layout: "[channelId, seq] -> MessageRecord",
+    backup: "restored",
+  },
+  {
+    root: "message_changes",
+    layout:
+      "[channelId, rev] -> seq: each message once, at its latest change (derived from messages on import)",
+    backup: "restored",
+  },
+  {
+    root: "message_replies",
+    layout:
+      "[channelId, seq, replySeq] -> null: the replies to a message (derived on import)",
+    backup: "restored",
+  },
+  {
+    root: "mentions",
+    layout:
+      "[userId, channelId, seq] -> createdAt: messages mentioning a user (derived on import)",
+    backup: "restored",
+  },
+  {
+    root: "mentions_by_time",
+    layout:
+      "[userId, createdAt, channelId, seq] -> null: the same, newest last (derived on import)",
     backup: "restored",
   },
   {
@@ -211,6 +236,55 @@ export const messageClientIdKey = (
 export const clientIdsPrefix = (channelId: string): Deno.KvKey => [
   "message_client_ids",
   channelId,
+];
+
+/** The change log row of the message whose latest change has `rev`. */
+export const messageChangeKey = (
+  channelId: string,
+  rev: number,
+): Deno.KvKey => [
+  "message_changes",
+  channelId,
+  rev,
+];
+/** Prefix of a channel's change log, ordered by rev. */
+export const messageChangesPrefix = (channelId: string): Deno.KvKey => [
+  "message_changes",
+  channelId,
+];
+/** Index row: the message `replySeq` answers the message `seq`. */
+export const messageReplyKey = (
+  channelId: string,
+  seq: number,
+  replySeq: number,
+): Deno.KvKey => ["message_replies", channelId, seq, replySeq];
+/** Prefix of the replies to one message. */
+export const messageRepliesPrefix = (
+  channelId: string,
+  seq: number,
+): Deno.KvKey => ["message_replies", channelId, seq];
+/** Index row: the message at `seq` mentions `userId`. */
+export const mentionKey = (
+  userId: string,
+  channelId: string,
+  seq: number,
+): Deno.KvKey => ["mentions", userId, channelId, seq];
+/** Prefix of a user's mentions in one channel, ordered by seq. */
+export const channelMentionsPrefix = (
+  userId: string,
+  channelId: string,
+): Deno.KvKey => ["mentions", userId, channelId];
+/** Index row: the same mention, ordered by the message's time. */
+export const mentionByTimeKey = (
+  userId: string,
+  createdAt: string,
+  channelId: string,
+  seq: number,
+): Deno.KvKey => ["mentions_by_time", userId, createdAt, channelId, seq];
+/** Prefix of a user's mentions across channels, oldest first. */
+export const mentionsByTimePrefix = (userId: string): Deno.KvKey => [
+  "mentions_by_time",
+  userId,
 ];
 
 // Files.

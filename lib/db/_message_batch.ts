@@ -1,68 +1,78 @@
 /**
- * Writes a batch of drafts with consecutive seqs in one atomic, checked on the
- * channel's counter: at once from a remembered head (no reads), else the slow
- * way, which reads the counter and the clientId index and retries.
+ * Commits a batch of changes to one channel's messages in one atomic, checked
+ * on the channel's counter (which every change writes, so the check covers
+ * every message the batch read). Posts alone go at once from a remembered
+ * head, with no reads; anything else, or a stale head, goes the slow way,
+ * which reads the counter and what the changes touch, and retries.
  */
-import { channelNotFound } from "./_channel_store.ts";
+import { ApiError } from "../errors.ts";
 import {
   forgetHead,
   type Head,
   headOf,
   rememberHead,
 } from "./_channel_heads.ts";
+import { channelSeqKey } from "./_keys.ts";
+import { commit, now, retryAtomic } from "./_kv.ts";
+import { emptyState, readState } from "./_message_batch_reads.ts";
 import {
-  channelKey,
-  channelSeqKey,
-  messageClientIdKey,
-  messageKey,
-  unreferencedFileKey,
-} from "./_keys.ts";
-import { commit, getManyChunked, now, retryAtomic } from "./_kv.ts";
-import {
-  type CreateMessageResult,
-  type Draft,
-  type MessageRecord,
-  toMessage,
-} from "./_message_record.ts";
-import type { Message } from "./messages.ts";
-import { clientIdRow, messageRow, seqCounterRow, stageRows } from "./rows.ts";
+  type BatchState,
+  type Change,
+  type ChangeResult,
+  planChange,
+  type Write,
+} from "./_message_changes.ts";
+import type { ChannelCounter } from "./_message_record.ts";
 
-/** Writes drafts with consecutive seqs in one atomic, checked on the counter. */
+/** A change's outcome: what it did, or why it was refused. */
+export type Outcome = ChangeResult | ApiError;
+
+// Far below KV's per-atomic limits (1,000 mutations, 800 KiB), which the
+// estimates in `_message_changes.ts` overstate.
+const MAX_MUTATIONS = 900;
+const MAX_BYTES = 600 * 1024;
+
+/**
+ * Commits as many of `changes`, in order, as fit in one atomic (at least the
+ * first); answers one outcome for each change taken, so the caller queues the
+ * rest again.
+ */
 export async function commitBatch(
   kv: Deno.Kv,
   channelId: string,
-  drafts: Draft[],
-): Promise<CreateMessageResult[]> {
+  changes: Change[],
+): Promise<Outcome[]> {
   const head = headOf(kv, channelId);
-  if (head !== undefined) {
-    const fast = await commitOnHead(kv, channelId, drafts, head);
+  // Posts that answer or mention someone read what they name.
+  const postsOnly = changes.every((c) =>
+    c.kind === "post" && c.draft.replyTo === undefined &&
+    c.draft.mentionNames.length === 0
+  );
+  if (head !== undefined && postsOnly) {
+    const fast = await commitOnHead(kv, channelId, changes, head);
     if (fast !== null) return fast;
     forgetHead(kv, channelId);
   }
   return await retryAtomic("the message", async () => {
-    const [channel, counter] = await kv.getMany<[unknown, number]>([
-      channelKey(channelId),
-      channelSeqKey(channelId),
-    ]);
-    if (channel.value === null) throw channelNotFound(channelId);
-    const earlier = await findByClientId(kv, channelId, drafts);
-    const start = {
-      seq: counter.value ?? 0,
-      versionstamp: counter.versionstamp,
-    };
-    const op = kv.atomic().check(counter);
-    const { results, seq } = stage(op, channelId, drafts, start.seq, earlier);
-    if (seq === start.seq) {
-      rememberHead(kv, channelId, start);
-      return { value: results };
+    const { state, versionstamp } = await readState(kv, channelId, changes);
+    const start = state.counter;
+    const { outcomes, writes } = plan(state, changes);
+    if (writes.length === 0) {
+      rememberHead(kv, channelId, { ...start, versionstamp });
+      return { value: outcomes };
     }
-    // The check on the counter covers the clientId index too: both only ever
-    // change in the same atomic, so an unchanged counter means no new twins.
+    // The check on the counter covers every row read: every change to a
+    // message, its indexes and the clientIds writes the counter in the same atomic.
+    const op = kv.atomic().check({
+      key: channelSeqKey(channelId),
+      versionstamp,
+    });
+    stage(op, channelId, writes, state.counter);
     return {
       op,
-      value: results,
-      committed: (versionstamp) =>
-        rememberHead(kv, channelId, { seq, versionstamp }),
+      value: outcomes,
+      committed: (stamp) =>
+        rememberHead(kv, channelId, { ...state.counter, versionstamp: stamp }),
     };
   });
 }
@@ -71,110 +81,67 @@ export async function commitBatch(
 async function commitOnHead(
   kv: Deno.Kv,
   channelId: string,
-  drafts: Draft[],
+  changes: Change[],
   head: Head,
-): Promise<CreateMessageResult[] | null> {
+): Promise<Outcome[] | null> {
+  const state = emptyState(channelId, head);
+  const { outcomes, writes } = plan(state, changes);
   const op = kv.atomic().check({
     key: channelSeqKey(channelId),
     versionstamp: head.versionstamp,
   });
-  const { results, seq, claimed } = stage(
-    op,
-    channelId,
-    drafts,
-    head.seq,
-    new Map(),
-  );
+  stage(op, channelId, writes, state.counter);
   // A clientId already in the index fails the commit: its twin is read then.
-  for (const key of claimed) op.check({ key, versionstamp: null });
+  for (const key of state.claimed) op.check({ key, versionstamp: null });
   const result = await commit(op);
   if (!result.ok) return null;
-  rememberHead(kv, channelId, { seq, versionstamp: result.versionstamp });
-  return results;
+  rememberHead(kv, channelId, {
+    ...state.counter,
+    versionstamp: result.versionstamp,
+  });
+  return outcomes;
 }
 
-/**
- * Adds the drafts to `op` with seqs after `seq`, the counter included when any
- * is new. Drafts whose clientId is in `earlier` (or repeats one in the batch)
- * get that message instead. Returns the clientId index keys it wrote.
- */
+// Plans changes in order while they fit; later writes to a key replace earlier ones.
+function plan(
+  state: BatchState,
+  changes: Change[],
+): { outcomes: Outcome[]; writes: Write[] } {
+  const at = now();
+  const outcomes: Outcome[] = [];
+  const writes = new Map<string, Write>();
+  let bytes = 0;
+  for (const change of changes) {
+    const planned = planChange(state, change, at);
+    if (planned instanceof ApiError) {
+      outcomes.push(planned);
+      continue;
+    }
+    const added = planned.writes.reduce((sum, w) => sum + w.bytes, 0);
+    if (
+      outcomes.length > 0 &&
+      (writes.size + planned.writes.length > MAX_MUTATIONS ||
+        bytes + added > MAX_BYTES)
+    ) break;
+    for (const write of planned.writes) {
+      writes.set(JSON.stringify(write.key), write);
+    }
+    bytes += added;
+    planned.apply(state);
+    outcomes.push(planned.result);
+  }
+  return { outcomes, writes: [...writes.values()] };
+}
+
 function stage(
   op: Deno.AtomicOperation,
   channelId: string,
-  drafts: Draft[],
-  startSeq: number,
-  earlier: Map<string, Message>,
-): { results: CreateMessageResult[]; seq: number; claimed: Deno.KvKey[] } {
-  const results: CreateMessageResult[] = [];
-  const claimed: Deno.KvKey[] = [];
-  let seq = startSeq;
-  for (const draft of drafts) {
-    const idKey = clientKey(draft);
-    const twin = idKey === null ? undefined : earlier.get(idKey);
-    if (twin !== undefined) {
-      results.push({ message: twin, created: false });
-      continue;
-    }
-    seq += 1;
-    const record: MessageRecord = {
-      id: draft.id,
-      channelId,
-      seq,
-      author: draft.author,
-      content: draft.content,
-      createdAt: now(),
-      ...(draft.clientId === undefined ? {} : { clientId: draft.clientId }),
-      file: draft.file,
-    };
-    const rows = [messageRow(record)];
-    const message = toMessage(record);
-    if (idKey !== null) {
-      const row = clientIdRow(channelId, draft.author.id, draft.clientId!, seq);
-      rows.push(row);
-      claimed.push(row.key);
-      // A repeat inside the same batch gets this message, not a second one.
-      earlier.set(idKey, message);
-    }
-    stageRows(op, rows);
-    // From now on a message points at the file: the sweeper must leave it.
-    if (draft.file !== null) op.delete(unreferencedFileKey(draft.file.id));
-    results.push({ message, created: true });
+  writes: Write[],
+  counter: ChannelCounter,
+): void {
+  for (const write of writes) {
+    if (write.delete) op.delete(write.key);
+    else op.set(write.key, write.value);
   }
-  if (seq !== startSeq) stageRows(op, [seqCounterRow(channelId, seq)]);
-  return { results, seq, claimed };
-}
-
-function clientKey(draft: Draft): string | null {
-  return draft.clientId === undefined
-    ? null
-    : `${draft.author.id}\n${draft.clientId}`;
-}
-
-/** Stored messages of drafts whose clientId was already used, by clientKey. */
-async function findByClientId(
-  kv: Deno.Kv,
-  channelId: string,
-  drafts: Draft[],
-): Promise<Map<string, Message>> {
-  const found = new Map<string, Message>();
-  const withId = drafts.filter((d) => d.clientId !== undefined);
-  if (withId.length === 0) return found;
-  const seqs = await getManyChunked<number>(
-    kv,
-    withId.map((d) => messageClientIdKey(channelId, d.author.id, d.clientId!)),
-  );
-  const hits = withId.flatMap((draft, i) => {
-    const seq = seqs[i].value;
-    return seq === null ? [] : [{ draft, seq }];
-  });
-  if (hits.length === 0) return found;
-  const records = await getManyChunked<MessageRecord>(
-    kv,
-    hits.map((hit) => messageKey(channelId, hit.seq)),
-  );
-  hits.forEach((hit, i) => {
-    const record = records[i].value;
-    if (record !== null) found.set(clientKey(hit.draft)!, toMessage(record));
-  });
-  return found;
+  op.set(channelSeqKey(channelId), { seq: counter.seq, rev: counter.rev });
 }

@@ -1,13 +1,10 @@
 /**
- * Group commit of messages: one queue per KV handle and channel, drained by
- * one writer that puts whatever queued up into the next single atomic.
+ * Group commit of a channel's changes (posts, edits, deletions, reactions):
+ * one queue per KV handle and channel, drained by one writer that puts
+ * whatever queued up into the next single atomic.
  */
+import { type Change, type ChangeResult } from "./_message_changes.ts";
 import { commitBatch } from "./_message_batch.ts";
-import {
-  type CreateMessageResult,
-  type Draft,
-  draftSize,
-} from "./_message_record.ts";
 
 export {
   type Draft,
@@ -15,17 +12,15 @@ export {
   type MessageRecord,
   toMessage,
 } from "./_message_record.ts";
+export type { Change, ChangeResult } from "./_message_changes.ts";
 
-// Batches stay far below KV's per-atomic limits (1,000 mutations, 800 KiB):
-// each message costs at most 3 mutations (its row, its clientId, its file's
-// unreferenced mark) and its size is capped in messages.ts.
-const MAX_BATCH_MESSAGES = 64;
-const MAX_BATCH_BYTES = 400 * 1024;
+// The most changes planned for one atomic; the batch itself stops earlier
+// when KV's limits on mutations and bytes come near.
+const MAX_BATCH_CHANGES = 64;
 
 interface Pending {
-  draft: Draft;
-  size: number;
-  resolve(result: CreateMessageResult): void;
+  change: Change;
+  resolve(result: ChangeResult): void;
   reject(error: unknown): void;
 }
 
@@ -35,26 +30,27 @@ interface Pending {
 // other processes are still handled by the versionstamp check and retry.
 const queues = new WeakMap<Deno.Kv, Map<string, Pending[]>>();
 
-/** Stores `draft` with the next seq of its channel, or returns its clientId twin. */
-export function writeMessage(
+/** Applies `change` to the messages of `channelId` in the channel's next commit. */
+export function writeChange(
   kv: Deno.Kv,
-  draft: Draft,
-): Promise<CreateMessageResult> {
+  channelId: string,
+  change: Change,
+): Promise<ChangeResult> {
   return new Promise((resolve, reject) => {
     let channels = queues.get(kv);
     if (channels === undefined) {
       channels = new Map();
       queues.set(kv, channels);
     }
-    const pending = { draft, size: draftSize(draft), resolve, reject };
-    const queue = channels.get(draft.channelId);
+    const pending = { change, resolve, reject };
+    const queue = channels.get(channelId);
     if (queue !== undefined) {
       queue.push(pending);
       return;
     }
     const fresh = [pending];
-    channels.set(draft.channelId, fresh);
-    drain(kv, draft.channelId, fresh, channels);
+    channels.set(channelId, fresh);
+    drain(kv, channelId, fresh, channels);
   });
 }
 
@@ -65,31 +61,23 @@ async function drain(
   channels: Map<string, Pending[]>,
 ): Promise<void> {
   while (queue.length > 0) {
-    const batch = takeBatch(queue);
+    const batch = queue.splice(0, MAX_BATCH_CHANGES);
     try {
-      const results = await commitBatch(
+      const outcomes = await commitBatch(
         kv,
         channelId,
-        batch.map((p) => p.draft),
+        batch.map((p) => p.change),
       );
-      batch.forEach((p, i) => p.resolve(results[i]));
+      outcomes.forEach((outcome, i) => {
+        if (outcome instanceof Error) batch[i].reject(outcome);
+        else batch[i].resolve(outcome);
+      });
+      // What did not fit goes first into the next batch, keeping the order.
+      queue.unshift(...batch.slice(outcomes.length));
     } catch (error) {
       for (const p of batch) p.reject(error);
     }
   }
   // Same tick as the emptiness check, so no writer can be left in a dead queue.
   channels.delete(channelId);
-}
-
-function takeBatch(queue: Pending[]): Pending[] {
-  let count = 1;
-  let bytes = queue[0].size;
-  while (
-    count < queue.length && count < MAX_BATCH_MESSAGES &&
-    bytes + queue[count].size <= MAX_BATCH_BYTES
-  ) {
-    bytes += queue[count].size;
-    count++;
-  }
-  return queue.splice(0, count);
 }

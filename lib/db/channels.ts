@@ -21,6 +21,7 @@ import {
   userChannelsPrefix,
 } from "./_keys.ts";
 import { now, retryAtomic, retryWrites } from "./_kv.ts";
+import { counterOf } from "./_message_record.ts";
 
 export {
   type Channel,
@@ -78,7 +79,9 @@ export async function createChannel(
       ...record,
       memberCount: 1,
       lastSeq: 0,
+      rev: 0,
       unread: 0,
+      mentions: 0,
       joined: true,
     };
     return { op, value: channel };
@@ -174,7 +177,9 @@ export async function markRead(
   seq: number,
 ): Promise<void> {
   validate(seq, seqSchema);
-  const lastSeq = (await kv.get<number>(channelSeqKey(channelId))).value ?? 0;
+  const { seq: lastSeq } = counterOf(
+    (await kv.get(channelSeqKey(channelId))).value,
+  );
   const target = Math.min(seq, lastSeq);
   if (target === 0) return;
   // `max` keeps the larger of stored and new marker inside KV itself, so

@@ -4,18 +4,23 @@ import {
   clientIdSchema,
   contentSchema,
 } from "../shared/fields.ts";
-import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from "../shared/limits.ts";
 import type { Author, FileRef as WireFile, Message } from "../shared/wire.ts";
 import { validate } from "../validation.ts";
+import { pageSize } from "./_paging.ts";
 import { channelNotFound, isChannelId } from "./_channel_store.ts";
 import { channelSeqKey, messageKey, messagesPrefix } from "./_keys.ts";
 import {
+  type ChangeResult,
   type Draft,
   draftSize,
   type MessageRecord,
   toMessage,
-  writeMessage,
+  writeChange,
 } from "./_message_writer.ts";
+import { type ChannelCounter, counterOf } from "./_message_record.ts";
+
+export type { ChangeResult, ChannelCounter, MessageRecord };
+export { counterOf };
 
 export type { Draft };
 
@@ -40,6 +45,10 @@ export interface NewMessage {
   content: string;
   clientId?: string;
   file?: FileRef | null;
+  /** The seq of the message it answers (422 when there is none). */
+  replyTo?: number;
+  /** Lower-cased `@names` in it (see `mentionedNames`); members' become its mentions. */
+  mentionNames?: string[];
 }
 
 /** What `createMessage` did: `created` is false for a repeated clientId. */
@@ -113,8 +122,10 @@ export function draftMessage(input: NewMessage): Draft {
     },
     content,
     file: file === null ? null : fileRef(file),
+    mentionNames: input.mentionNames ?? [],
   };
   if (input.clientId !== undefined) draft.clientId = input.clientId;
+  if (input.replyTo !== undefined) draft.replyTo = input.replyTo;
   if (draftSize(draft) > MAX_MESSAGE_BYTES) {
     throw invalid("Message is too large to store");
   }
@@ -122,11 +133,15 @@ export function draftMessage(input: NewMessage): Draft {
 }
 
 /** Stores a drafted message (see `draftMessage` and `createMessage`). */
-export function storeDraft(
+export async function storeDraft(
   kv: Deno.Kv,
   draft: Draft,
 ): Promise<CreateMessageResult> {
-  return writeMessage(kv, draft);
+  const { message, created } = await writeChange(kv, draft.channelId, {
+    kind: "post",
+    draft,
+  });
+  return { message, created };
 }
 
 /**
@@ -178,16 +193,15 @@ export async function getLastSeq(
   kv: Deno.Kv,
   channelId: string,
 ): Promise<number> {
-  return (await kv.get<number>(channelSeqKey(channelId))).value ?? 0;
+  return (await getChannelCounter(kv, channelId)).seq;
 }
 
-function pageSize(limit: number | undefined): number {
-  if (limit === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isSafeInteger(limit) || limit < 0) {
-    throw invalid("limit must be a non-negative integer");
-  }
-  // 0 would mean "no limit" to kv.list, so the smallest page is one message.
-  return Math.min(Math.max(limit, 1), MAX_PAGE_SIZE);
+/** The seq of a channel's newest message and the rev of its latest change (0 and 0 when it has none). */
+export async function getChannelCounter(
+  kv: Deno.Kv,
+  channelId: string,
+): Promise<ChannelCounter> {
+  return counterOf((await kv.get(channelSeqKey(channelId))).value);
 }
 
 function invalid(detail: string): ApiError {

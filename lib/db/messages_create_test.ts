@@ -30,9 +30,13 @@ Deno.test("createMessage() stores the message with the public shape", () =>
       "createdAt",
       "file",
       "id",
+      "mentions",
+      "reactions",
+      "rev",
       "seq",
     ]);
     assert.equal(message.seq, 1);
+    assert.equal(message.rev, 1);
     assert.equal(message.content, "hello");
     assert.equal(message.file, null);
     assert.deepEqual(message.author, {

@@ -11,14 +11,18 @@ import {
   channelSeqKey,
   memberCountKey,
   memberKey,
+  mentionByTimeKey,
+  mentionKey,
+  messageChangeKey,
   messageClientIdKey,
   messageKey,
+  messageReplyKey,
   readMarkerKey,
   userChannelKey,
   userKey,
   userNameKey,
 } from "./_keys.ts";
-import type { MessageRecord } from "./_message_record.ts";
+import { type MessageRecord, revOf } from "./_message_record.ts";
 import type { UserRecord } from "./users.ts";
 
 /** One KV write: `value` under `key`, optionally expiring. */
@@ -69,16 +73,19 @@ export function channelRows(channel: ChannelRecord): KvRow[] {
 }
 
 /**
- * A channel's counters set outright: its last message seq and its member
- * count. Live writes advance them instead; a zero is simply left unwritten.
+ * A channel's counters set outright: its last message seq and rev, and its
+ * member count. Live writes advance them instead; zeros are left unwritten.
  */
 export function channelCounterRows(
   channelId: string,
   lastSeq: number,
+  rev: number,
   members: number,
 ): KvRow[] {
   const rows: KvRow[] = [];
-  if (lastSeq > 0) rows.push(seqCounterRow(channelId, lastSeq));
+  if (lastSeq > 0 || rev > 0) {
+    rows.push(seqCounterRow(channelId, lastSeq, rev));
+  }
   if (members > 0) {
     rows.push({
       key: memberCountKey(channelId),
@@ -117,6 +124,35 @@ export function messageRow(record: MessageRecord): KvRow {
   return { key: messageKey(record.channelId, record.seq), value: record };
 }
 
+/**
+ * A stored message with the index rows derived from it: its change log row
+ * at its rev, the reply row under the message it answers, and two rows per
+ * user it mentions. The live writer stages the same rows change by change.
+ */
+export function messageRows(record: MessageRecord): KvRow[] {
+  const { channelId, seq, createdAt } = record;
+  const rows: KvRow[] = [
+    messageRow(record),
+    { key: messageChangeKey(channelId, revOf(record)), value: seq },
+  ];
+  if (record.replyTo !== undefined) {
+    rows.push({
+      key: messageReplyKey(channelId, record.replyTo.seq, seq),
+      value: null,
+    });
+  }
+  for (const userId of record.mentions ?? []) {
+    rows.push(
+      { key: mentionKey(userId, channelId, seq), value: createdAt },
+      {
+        key: mentionByTimeKey(userId, createdAt, channelId, seq),
+        value: null,
+      },
+    );
+  }
+  return rows;
+}
+
 /** The clientId index entry pointing at the message `seq`. */
 export function clientIdRow(
   channelId: string,
@@ -127,7 +163,11 @@ export function clientIdRow(
   return { key: messageClientIdKey(channelId, authorId, clientId), value: seq };
 }
 
-/** A channel's message counter at `seq`, its newest message. */
-export function seqCounterRow(channelId: string, seq: number): KvRow {
-  return { key: channelSeqKey(channelId), value: seq };
+/** A channel's counter: `seq` of its newest message, `rev` of its latest change. */
+export function seqCounterRow(
+  channelId: string,
+  seq: number,
+  rev: number,
+): KvRow {
+  return { key: channelSeqKey(channelId), value: { seq, rev } };
 }

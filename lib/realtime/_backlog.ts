@@ -1,9 +1,14 @@
 /**
  * A channel's stored messages, sent to one socket from where it stands: the
- * backlog after `ready`, and the gaps that out-of-order live events reveal.
+ * backlog after `ready`, the changes a reconnecting client missed, and the
+ * gaps that out-of-order live events reveal.
  */
 import type { Message } from "../shared/wire.ts";
-import { messageEvent, type MessageHubEvent } from "./hub_events.ts";
+import {
+  messageEvent,
+  type MessageHubEvent,
+  updateEvent,
+} from "./hub_events.ts";
 import type { FlowControl } from "./_flow_control.ts";
 import { PAGE_SIZE } from "./channel_session_options.ts";
 import { log } from "../log.ts";
@@ -65,4 +70,29 @@ export async function fillGap(
     sending: event.seq,
   });
   if (cursor.flow.write(event.frameText)) cursor.lastSentSeq = event.seq;
+}
+
+/**
+ * Sends a `message_update` for every message up to `maxSeq` changed after rev
+ * `sinceRev`, in rev order: the changes a reconnecting client missed to
+ * messages it already had. Later messages went out whole in the backlog.
+ */
+export async function replayChanges(
+  cursor: BacklogCursor,
+  load: (sinceRev: number, maxSeq: number, limit: number) => Promise<Message[]>,
+  sinceRev: number,
+  maxSeq: number,
+): Promise<void> {
+  if (maxSeq === 0) return;
+  let since = sinceRev;
+  while (!cursor.ended()) {
+    const page = await load(since, maxSeq, PAGE_SIZE);
+    for (const message of page) {
+      if (cursor.ended()) return;
+      if (!cursor.flow.write(updateEvent(message).frameText)) return;
+      since = message.rev;
+      if (cursor.flow.congested && !(await cursor.flow.drain())) return;
+    }
+    if (page.length < PAGE_SIZE) return;
+  }
 }

@@ -8,8 +8,8 @@ import { errorFields, log } from "../log.ts";
 export interface InboundOptions {
   /** Handles one valid frame; ApiError-like throws are answered with their code. */
   onFrame(frame: ClientFrame): Promise<void>;
-  /** Queues an `error` frame to the client. */
-  sendError(code: string, detail: string): void;
+  /** Queues an `error` frame to the client, naming the refused frame's `clientId` if it had one. */
+  sendError(code: string, detail: string, clientId?: string): void;
   /** Closes the socket with 1009; the client sent more than {@linkcode MAX_FRAME_BYTES}. */
   tooLarge(): void;
 }
@@ -49,13 +49,14 @@ export class Inbound {
     const parsed = parseClientFrame(data);
     if (!parsed.ok) {
       if (parsed.code === "frame_too_large") this.#opts.tooLarge();
-      else this.#opts.sendError(parsed.code, parsed.detail);
+      else this.#opts.sendError(parsed.code, parsed.detail, parsed.clientId);
       return;
     }
     if (this.#pending >= MAX_PENDING_FRAMES) {
       this.#opts.sendError(
         "rate_limited",
         "Too many frames at once; slow down",
+        clientIdOf(parsed.frame),
       );
       return;
     }
@@ -71,21 +72,27 @@ export class Inbound {
     try {
       await this.#opts.onFrame(frame);
     } catch (err) {
+      const clientId = clientIdOf(frame);
       if (isApiErrorLike(err)) {
         // 4xx is the client's doing; only server faults are worth a log line.
         if (err.status >= 500) {
           log("error", "client frame failed", errorFields(err));
         }
-        this.#opts.sendError(err.code, err.message);
+        this.#opts.sendError(err.code, err.message, clientId);
       } else {
         log("error", "client frame failed", errorFields(err));
         this.#opts.sendError(
           "internal_error",
           "The server could not handle that frame",
+          clientId,
         );
       }
     }
   }
+}
+
+function clientIdOf(frame: ClientFrame): string | undefined {
+  return "clientId" in frame ? frame.clientId : undefined;
 }
 
 function isApiErrorLike(

@@ -121,6 +121,18 @@ function eventFromFrameText(text: unknown): HubEvent | null {
         message: frame.message,
         frameText: text,
       };
+    case "message_update":
+      if (
+        typeof frame.message?.seq !== "number" ||
+        typeof frame.message?.rev !== "number"
+      ) return null;
+      return {
+        kind: "update",
+        seq: frame.message.seq,
+        rev: frame.message.rev,
+        message: frame.message,
+        frameText: text,
+      };
     case "presence":
       return {
         kind: "presence",

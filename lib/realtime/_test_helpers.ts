@@ -28,6 +28,9 @@ export function makeMessage(
     content,
     createdAt: new Date(Date.UTC(2025, 0, 1, 0, 0, seq)).toISOString(),
     file: null,
+    rev: seq,
+    reactions: [],
+    mentions: [],
   };
 }
 

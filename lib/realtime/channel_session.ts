@@ -11,13 +11,18 @@
  * flow control's stall rule instead.
  */
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
-import type { Message, ReadyFrame } from "../shared/wire.ts";
+import type { CaughtUpFrame, Message, ReadyFrame } from "../shared/wire.ts";
 import {
   type HubEvent,
   messageEvent,
   type MessageHubEvent,
 } from "./hub_events.ts";
-import { type BacklogCursor, catchUp, fillGap } from "./_backlog.ts";
+import {
+  type BacklogCursor,
+  catchUp,
+  fillGap,
+  replayChanges,
+} from "./_backlog.ts";
 import {
   type ChannelSessionOptions,
   type CloseInfo,
@@ -98,8 +103,10 @@ export class ChannelSession {
     this.#unsubscribe = opts.hub.subscribe(opts.channelId, listener);
     this.#inbound = new Inbound({
       onFrame: opts.onClientFrame,
-      sendError: (code, detail) =>
-        this.sendFrame(JSON.stringify({ type: "error", code, detail })),
+      sendError: (code, detail, clientId) =>
+        this.sendFrame(
+          JSON.stringify({ type: "error", code, detail, clientId }),
+        ),
       tooLarge: () =>
         this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`),
     });
@@ -217,6 +224,13 @@ export class ChannelSession {
 
   // Sends `item` if order allows; false when a gap must be filled first.
   #sendNow(item: Outgoing): boolean {
+    if (item.kind === "update") {
+      // A change to a message not sent yet is dropped: the message itself is
+      // still to come, from the store (as it is now) or as an event queued
+      // ahead of this one.
+      if (item.seq <= this.lastSentSeq) this.#flow.write(item.frameText);
+      return true;
+    }
     if (item.kind !== "message") {
       this.#flow.write(item.frameText);
       return true;
@@ -277,8 +291,9 @@ export class ChannelSession {
   }
 
   async #backfill(): Promise<void> {
-    const [lastSeq, members] = await Promise.all([
+    const [lastSeq, rev, members] = await Promise.all([
       this.#opts.lastSeq(),
+      this.#opts.lastRev?.() ?? 0,
       this.#opts.loadMembers?.() ?? [],
     ]);
     if (this.#ended) return;
@@ -286,15 +301,32 @@ export class ChannelSession {
     // as a duplicate; clamp it so the client gets them.
     const requested = this.#opts.afterSeq;
     const after = Number.isFinite(requested) ? Math.floor(requested!) : lastSeq;
-    this.#cursor.lastSentSeq = Math.max(0, Math.min(after, lastSeq));
-    this.#startedAfter = this.#cursor.lastSentSeq;
+    const startedAfter = Math.max(0, Math.min(after, lastSeq));
+    this.#cursor.lastSentSeq = startedAfter;
+    this.#startedAfter = startedAfter;
     const ready: ReadyFrame = {
       type: "ready",
       channelId: this.channelId,
       lastSeq,
+      rev,
       members,
     };
     if (!this.#flow.write(JSON.stringify(ready))) return;
     await catchUp(this.#cursor, Infinity);
+    const afterRev = this.#opts.afterRev;
+    if (afterRev === undefined) return;
+    const load = this.#opts.loadChanges;
+    if (load !== undefined) {
+      await replayChanges(this.#cursor, load, afterRev, startedAfter);
+    }
+    if (this.#ended) return;
+    // Every change up to `rev` has now been sent (later ones come live), so
+    // this is the rev to resume from.
+    const caughtUp: CaughtUpFrame = {
+      type: "caught_up",
+      lastSeq: this.#cursor.lastSentSeq,
+      rev: Math.max(rev, afterRev),
+    };
+    this.#flow.write(JSON.stringify(caughtUp));
   }
 }

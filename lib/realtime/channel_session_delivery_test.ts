@@ -31,6 +31,7 @@ Deno.test("ChannelSession sends ready first, with lastSeq and members", async ()
       type: "ready",
       channelId: "c1",
       lastSeq: 3,
+      rev: 0,
       members,
     });
     assert.deepEqual(client.seqs(), [2, 3]);

@@ -90,6 +90,8 @@ Deno.test("ChannelSession turns thrown errors into error frames", async () => {
         type: "error",
         code: "not_member",
         detail: "You are not a member of this channel",
+        // Names the frame it refuses.
+        clientId: "c1",
       },
       {
         type: "error",

@@ -37,6 +37,19 @@ export interface ChannelSessionOptions {
   loadAfter(afterSeq: number, limit: number): Promise<Message[]>;
   /** The channel's highest stored seq (0 when empty). */
   lastSeq(): Promise<number>;
+  /** The channel's change counter, for `ready` (0 when not given). */
+  lastRev?(): Promise<number>;
+  /**
+   * After the backlog, send a `message_update` for every message up to
+   * `afterSeq` changed after this rev: what a reconnecting client missed.
+   */
+  afterRev?: number;
+  /** Messages with seq <= `maxSeq` changed after rev `sinceRev`, in rev order, at most `limit`. */
+  loadChanges?(
+    sinceRev: number,
+    maxSeq: number,
+    limit: number,
+  ): Promise<Message[]>;
   /** Members for the `ready` frame, with their `online` flags. */
   loadMembers?(): Promise<Member[]>;
   /** Handles a valid client frame; ApiError-like throws become `error` frames. */

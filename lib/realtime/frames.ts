@@ -4,7 +4,12 @@
  * shared with HTTP; this module only applies them to socket text.
  */
 import { z } from "zod";
-import { clientIdSchema, contentSchema } from "../shared/fields.ts";
+import {
+  clientIdSchema,
+  contentSchema,
+  emojiSchema,
+  messageSeqSchema,
+} from "../shared/fields.ts";
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
 import { utf8ByteLength } from "../shared/text.ts";
 import type { ClientFrame } from "../shared/wire.ts";
@@ -13,7 +18,7 @@ import { describeIssues } from "../validation.ts";
 /** Result of {@linkcode parseClientFrame}: a typed frame, or an error to send back. */
 export type ParseResult =
   | { ok: true; frame: ClientFrame }
-  | { ok: false; code: string; detail: string };
+  | { ok: false; code: string; detail: string; clientId?: string };
 
 // Unknown extra keys are stripped rather than refused, so older servers accept
 // frames from newer clients.
@@ -22,6 +27,27 @@ const clientFrameSchemas = {
     type: z.literal("message"),
     content: contentSchema,
     clientId: clientIdSchema,
+    replyTo: messageSeqSchema.optional(),
+  }),
+  // Content is checked where it is stored, against the message's own rule (a
+  // file's caption may be emptied).
+  edit: z.object({
+    type: z.literal("edit"),
+    seq: messageSeqSchema,
+    content: z.string({ error: "content must be a string" }),
+    clientId: clientIdSchema.optional(),
+  }),
+  delete: z.object({
+    type: z.literal("delete"),
+    seq: messageSeqSchema,
+    clientId: clientIdSchema.optional(),
+  }),
+  react: z.object({
+    type: z.literal("react"),
+    seq: messageSeqSchema,
+    emoji: emojiSchema,
+    add: z.boolean({ error: "add must be true or false" }),
+    clientId: clientIdSchema.optional(),
   }),
   typing: z.object({ type: z.literal("typing") }),
 } satisfies Record<ClientFrame["type"], z.ZodType>;
@@ -57,11 +83,21 @@ export function parseClientFrame(text: string): ParseResult {
   const schema = clientFrameSchemas[type as ClientFrame["type"]];
   const result = schema.safeParse(data);
   if (!result.success) {
-    return fail("validation_failed", describeIssues(result.error.issues));
+    // The refusal names the frame by its clientId, when that much is valid.
+    const clientId = clientIdSchema.safeParse(
+      (data as { clientId?: unknown }).clientId,
+    );
+    return fail(
+      "validation_failed",
+      describeIssues(result.error.issues),
+      clientId.success ? clientId.data : undefined,
+    );
   }
-  return { ok: true, frame: result.data };
+  return { ok: true, frame: result.data as ClientFrame };
 }
 
-function fail(code: string, detail: string): ParseResult {
-  return { ok: false, code, detail };
+function fail(code: string, detail: string, clientId?: string): ParseResult {
+  return clientId === undefined
+    ? { ok: false, code, detail }
+    : { ok: false, code, detail, clientId };
 }

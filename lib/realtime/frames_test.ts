@@ -60,7 +60,12 @@ Deno.test("parseClientFrame() refuses bad content with a clear detail", () => {
     const result = parseClientFrame(
       JSON.stringify({ type: "message", content, clientId: "c1" }),
     );
-    assert.deepEqual(result, { ok: false, code: "validation_failed", detail });
+    assert.deepEqual(result, {
+      ok: false,
+      code: "validation_failed",
+      detail,
+      clientId: "c1",
+    });
   }
   const longest = parseClientFrame(
     JSON.stringify({

@@ -23,6 +23,8 @@ export {
   type PresenceHubEvent,
   typingEvent,
   type TypingHubEvent,
+  updateEvent,
+  type UpdateHubEvent,
 } from "./hub_events.ts";
 import { errorFields, log } from "../log.ts";
 export type { ExpressLane } from "./_express_lanes.ts";

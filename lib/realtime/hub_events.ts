@@ -14,6 +14,16 @@ export interface MessageHubEvent {
   readonly frameText: string;
 }
 
+/** A stored message changed (edit, deletion, reaction); carries it whole, as it is now. */
+export interface UpdateHubEvent {
+  readonly kind: "update";
+  readonly seq: number;
+  readonly rev: number;
+  readonly message: Message;
+  /** The `message_update` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
 /** A user came online or went offline. */
 export interface PresenceHubEvent {
   readonly kind: "presence";
@@ -43,6 +53,7 @@ export interface MemberHubEvent {
 /** Anything published to a channel. */
 export type HubEvent =
   | MessageHubEvent
+  | UpdateHubEvent
   | PresenceHubEvent
   | TypingHubEvent
   | MemberHubEvent;
@@ -64,6 +75,14 @@ export function messageEvent(message: Message): MessageHubEvent {
   return withFrameText(
     { kind: "message", seq: message.seq, message },
     () => ({ type: "message", message }),
+  );
+}
+
+/** Wraps a changed message for publishing as a `message_update`. */
+export function updateEvent(message: Message): UpdateHubEvent {
+  return withFrameText(
+    { kind: "update", seq: message.seq, rev: message.rev, message },
+    () => ({ type: "message_update", message }),
   );
 }
 

@@ -33,6 +33,9 @@ function message(seq: number) {
     content: `n${seq}`,
     createdAt: new Date(0).toISOString(),
     file: null,
+    rev: seq,
+    reactions: [],
+    mentions: [],
   });
 }
 

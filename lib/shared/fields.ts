@@ -23,6 +23,7 @@ import {
   MIN_USERNAME_LENGTH,
   USERNAME_CHARS,
 } from "./limits.ts";
+import { isSingleEmoji } from "./emoji.ts";
 import {
   codePointLength,
   hasOnlyVisibleChars,
@@ -186,3 +187,23 @@ export function querySeqSchema(name: string) {
 export const pageLimitSchema = querySeqSchema("limit")
   .refine((n) => n >= 1, "limit must be at least 1")
   .transform((n) => Math.min(n, MAX_PAGE_SIZE));
+
+/** The seq of an existing message, in a body or frame: a positive safe integer. */
+export const messageSeqSchema = z.number({
+  error: (issue) =>
+    issue.input === undefined ? "seq is required" : "seq must be a number",
+})
+  .int("seq must be an integer")
+  .min(1, "seq must be at least 1")
+  .max(Number.MAX_SAFE_INTEGER, "seq is too large");
+
+/** A message seq in a URL path, e.g. `/messages/12`. */
+export const pathSeqSchema = z.string()
+  .regex(/^[1-9]\d{0,14}$/, "seq must be a positive integer")
+  .transform(Number);
+
+/** A reaction: exactly one emoji (see `isSingleEmoji`). */
+export const emojiSchema = text("Emoji").refine(
+  isSingleEmoji,
+  "Emoji must be exactly one emoji",
+);

@@ -61,3 +61,22 @@ export const EMOJI_JOINERS = /^[\u200d\ufe0e\ufe0f]$/u;
 export const CONTENT_CONTROL_CHARS =
   // deno-lint-ignore no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** Most distinct emoji one message may carry as reactions. */
+export const MAX_REACTIONS_PER_MESSAGE = 20;
+/** Most characters (code points) of the original a reply quotes. */
+export const MAX_EXCERPT_LENGTH = 100;
+/** Most people one message mentions; further `@names` stay plain text. */
+export const MAX_MENTIONS_PER_MESSAGE = 20;
+/** Most replies whose quote is refreshed when their original is edited or deleted. */
+export const MAX_REPLIES_REFRESHED = 50;
+/** Most characters of an emoji in a URL or frame (the longest RGI sequences are 10 code points). */
+export const MAX_EMOJI_LENGTH = 32;
+
+/**
+ * An `@username` in message text: not right after a word character, `@` or
+ * dot (so `ada@example.org` mentions nobody). Trailing dots and hyphens are
+ * sentence punctuation, not part of the name.
+ */
+export const MENTION_PATTERN =
+  /(?<![\p{L}\p{N}_.@])@([A-Za-z0-9_.-]*[A-Za-z0-9_])/gu;

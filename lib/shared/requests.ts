@@ -9,9 +9,12 @@ import {
   clientIdSchema,
   contentSchema,
   displayNameSchema,
+  emojiSchema,
   loginPasswordSchema,
+  messageSeqSchema,
   newPasswordSchema,
   pageLimitSchema,
+  pathSeqSchema,
   privateFlagSchema,
   querySeqSchema,
   seqSchema,
@@ -62,7 +65,37 @@ export const readMarkerBody = z.object({ seq: seqSchema }, bodyError);
 export const postMessageBody = z.object({
   content: contentSchema,
   clientId: clientIdSchema.optional(),
+  replyTo: messageSeqSchema.optional(),
 }, bodyError);
+
+/**
+ * The body of `PATCH /channels/{id}/messages/{seq}`. The content is checked
+ * against the message's own rule where it is stored (a file's caption may
+ * be emptied), so here it need only be a string.
+ */
+export const editMessageBody = z.object({
+  content: z.string({ error: "content must be a string" }),
+}, bodyError);
+
+/** The `{seq}` of a message's path. */
+export const messagePath = z.object({ seq: pathSeqSchema });
+
+/** The `{seq}` and `{emoji}` of a reaction's path (the emoji URL-decoded). */
+export const reactionPath = z.object({
+  seq: pathSeqSchema,
+  emoji: emojiSchema,
+});
+
+/** The query of `GET /channels/{id}/changes`: changes after rev `since`, `limit` at a time. */
+export const changesQuery = z.object({
+  since: querySeqSchema("since"),
+  limit: pageLimitSchema.optional(),
+});
+
+/** The query of `GET /mentions`. */
+export const mentionsQuery = z.object({
+  limit: pageLimitSchema.optional(),
+});
 
 /** The text fields of `POST /channels/{id}/files` (multipart). */
 export const uploadFields = z.object({
@@ -84,6 +117,7 @@ export const listMessagesQuery = z.object({
 export const socketQuery = z.object({
   token: z.string().optional(),
   after: querySeqSchema("after").optional(),
+  rev: querySeqSchema("rev").optional(),
 });
 
 /** A parsed register body. */

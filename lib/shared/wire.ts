@@ -28,16 +28,45 @@ export interface Author {
   displayName: string;
 }
 
-/** A stored chat message; `seq` counts up from 1 per channel with no gaps. */
+/** One emoji's reactions on a message: who reacted, in the order they did. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  userIds: string[];
+}
+
+/** The message a reply answers, as the reply shows it. */
+export interface ReplyRef {
+  seq: number;
+  author: Author;
+  /** Up to 100 characters of the original; "" once it is deleted. */
+  excerpt: string;
+}
+
+/**
+ * A stored chat message; `seq` counts up from 1 per channel with no gaps, and
+ * `rev` is the channel's change counter at this message's latest change
+ * (post, edit, deletion, reaction). A deleted message stays at its seq as a
+ * tombstone: `deleted: true`, empty content, no file, no reactions.
+ */
 export interface Message {
   id: string;
   channelId: string;
   seq: number;
+  rev: number;
   author: Author;
   content: string;
   createdAt: string;
+  /** When the content was last edited; absent if never. */
+  editedAt?: string;
+  deleted?: true;
   clientId?: string;
   file: FileRef | null;
+  replyTo?: ReplyRef;
+  /** In the order each emoji was first used. */
+  reactions: Reaction[];
+  /** Ids of the channel members the content `@`-mentions. */
+  mentions: string[];
 }
 
 /** A channel member as listed in the `ready` frame. */
@@ -53,12 +82,31 @@ export interface ReadyFrame {
   type: "ready";
   channelId: string;
   lastSeq: number;
+  /** The channel's change counter: a reconnect passes it back as `rev`. */
+  rev: number;
   members: Member[];
 }
 
 /** A stored message, backfilled or live. */
 export interface MessageFrame {
   type: "message";
+  message: Message;
+}
+
+/**
+ * Sent to a socket opened with `rev`, once it has everything stored when it
+ * opened: the backlog and the changes missed. A client that reconnects later passes this `rev`
+ * (or a live frame's higher one) back, with the last seq it has as `after`.
+ */
+export interface CaughtUpFrame {
+  type: "caught_up";
+  lastSeq: number;
+  rev: number;
+}
+
+/** A message changed (edited, deleted, reacted to): the whole message as it is now. */
+export interface MessageUpdateFrame {
+  type: "message_update";
   message: Message;
 }
 
@@ -91,6 +139,8 @@ export interface ErrorFrame {
   type: "error";
   code: string;
   detail: string;
+  /** The `clientId` of the client frame refused, when it had one. */
+  clientId?: string;
 }
 
 /**
@@ -107,6 +157,8 @@ export interface ActivityFrame {
 export type ServerFrame =
   | ReadyFrame
   | MessageFrame
+  | MessageUpdateFrame
+  | CaughtUpFrame
   | PresenceFrame
   | TypingFrame
   | MemberFrame
@@ -118,6 +170,32 @@ export interface ClientMessageFrame {
   type: "message";
   content: string;
   clientId: string;
+  /** The seq of the message this one answers. */
+  replyTo?: number;
+}
+
+/** Edit one's own message; `clientId` only names the frame in an error. */
+export interface ClientEditFrame {
+  type: "edit";
+  seq: number;
+  content: string;
+  clientId?: string;
+}
+
+/** Delete a message (one's own, or any as the channel's owner). */
+export interface ClientDeleteFrame {
+  type: "delete";
+  seq: number;
+  clientId?: string;
+}
+
+/** Add (`add: true`) or remove one's reaction with one emoji. */
+export interface ClientReactFrame {
+  type: "react";
+  seq: number;
+  emoji: string;
+  add: boolean;
+  clientId?: string;
 }
 
 /** Tell the channel this user is typing. */
@@ -126,4 +204,9 @@ export interface ClientTypingFrame {
 }
 
 /** Every frame a client may send, keyed by `type`. */
-export type ClientFrame = ClientMessageFrame | ClientTypingFrame;
+export type ClientFrame =
+  | ClientMessageFrame
+  | ClientEditFrame
+  | ClientDeleteFrame
+  | ClientReactFrame
+  | ClientTypingFrame;

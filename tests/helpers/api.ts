@@ -209,11 +209,13 @@ export function socketUrl(
   channelId: string,
   token?: string,
   after?: number,
+  rev?: number,
 ): string {
   const url = new URL(`/ws/channels/${encodeURIComponent(channelId)}`, base);
   url.protocol = "ws:";
   if (token !== undefined) url.searchParams.set("token", token);
   if (after !== undefined) url.searchParams.set("after", String(after));
+  if (rev !== undefined) url.searchParams.set("rev", String(rev));
   return url.href;
 }
 
@@ -270,8 +272,9 @@ export class FrameSocket {
     channelId: string,
     token: string,
     after?: number,
+    rev?: number,
   ): Promise<FrameSocket> {
-    const socket = new WebSocket(socketUrl(base, channelId, token, after));
+    const socket = new WebSocket(socketUrl(base, channelId, token, after, rev));
     const client = new FrameSocket(socket);
     const opened = new Promise<FrameSocket>((resolve, reject) => {
       socket.addEventListener("open", () => resolve(client), { once: true });

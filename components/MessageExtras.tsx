@@ -1,0 +1,66 @@
+import type { Message, ReplyRef } from "../lib/client/types.ts";
+
+/**
+ * The message a reply answers: its author and first words, above the reply;
+ * a link to it where the log holds it.
+ */
+export function ReplyQuote({ reply }: { reply: ReplyRef }) {
+  return (
+    <a class="msg-reply" href={`#message-${reply.seq}`}>
+      <span class="sr-only">In reply to</span>
+      <span class="msg-reply-author">{reply.author.displayName}</span>
+      <span class="msg-reply-text">
+        {reply.excerpt === "" ? "Message deleted" : reply.excerpt}
+      </span>
+    </a>
+  );
+}
+
+/**
+ * What goes under a message's content: "(edited)" and its reactions as chips
+ * with counts. A chip shows whether this user reacted, and clicking it
+ * toggles that.
+ */
+export function MessageExtras(
+  { message, meId, react }: {
+    message: Message;
+    meId?: string;
+    react?(seq: number, emoji: string, add: boolean): void;
+  },
+) {
+  const edited = message.editedAt !== undefined && !message.deleted;
+  const reactions = message.reactions ?? [];
+  if (!edited && reactions.length === 0) return null;
+  return (
+    <>
+      {edited && (
+        <span class="msg-edited" title={`Edited ${message.editedAt}`}>
+          (edited)
+        </span>
+      )}
+      {reactions.length > 0 && (
+        <div class="msg-reactions">
+          {reactions.map((r) => {
+            const mine = meId !== undefined && r.userIds.includes(meId);
+            return (
+              <button
+                key={r.emoji}
+                type="button"
+                class={`reaction${mine ? " reaction-mine" : ""}`}
+                aria-pressed={mine}
+                aria-label={`${r.emoji} ${r.count} ${
+                  r.count === 1 ? "reaction" : "reactions"
+                }`}
+                disabled={react === undefined}
+                onClick={() => react?.(message.seq, r.emoji, !mine)}
+              >
+                <span aria-hidden="true">{r.emoji}</span>
+                <span class="reaction-count" aria-hidden="true">{r.count}</span>
+              </button>
+            );
+          })}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,54 @@
+/**
+ * Changes this user makes to stored messages: toggling a reaction, editing,
+ * deleting. Each goes over HTTP; the new state of the message comes back to
+ * every page, this one included, as a `message_update` on the socket.
+ */
+import { api } from "./api.ts";
+import { channelPath, type ChatState } from "./state.ts";
+import type { Message } from "./types.ts";
+
+/** Builds the message-changing actions over `state`. */
+export function createMessageChanges(state: ChatState) {
+  const messagePath = (seq: number, suffix = "") =>
+    channelPath(state, `/messages/${seq}${suffix}`);
+
+  // A refusal is said in the live region; the message itself stays as it is.
+  const attempt = async (call: Promise<unknown>) => {
+    try {
+      await call;
+    } catch (error) {
+      state.announcement.value = (error as Error).message;
+    }
+  };
+
+  return {
+    /** Makes the next send a reply to `message`, and puts the cursor in the message box. */
+    reply(message: Message): void {
+      state.replyingTo.value = message;
+      document.getElementById("composer")?.focus();
+    },
+    /** Opens the editor on this user's message `seq`; 0 closes it. */
+    startEdit(seq: number): void {
+      state.editing.value = seq;
+    },
+    /** Adds (`add`) or removes this user's reaction with `emoji` to the message `seq`. */
+    react(seq: number, emoji: string, add: boolean): Promise<void> {
+      return attempt(api(
+        messagePath(seq, `/reactions/${encodeURIComponent(emoji)}`),
+        { method: add ? "PUT" : "DELETE" },
+      ));
+    },
+    /** Replaces the content of this user's message `seq` and closes the editor. */
+    edit(seq: number, content: string): Promise<void> {
+      state.editing.value = 0;
+      return attempt(api(messagePath(seq), {
+        method: "PATCH",
+        body: { content },
+      }));
+    },
+    /** Deletes the message `seq`; it stays in the log as "Message deleted". */
+    remove(seq: number): Promise<void> {
+      return attempt(api(messagePath(seq), { method: "DELETE" }));
+    },
+  };
+}

@@ -1,16 +1,29 @@
-import { useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { afterInsert, COUNTER_FROM, textFile } from "../lib/client/compose.ts";
+import { loadDraft, saveDraft } from "../lib/client/drafts.ts";
 import { typingText } from "../lib/client/format.ts";
 import type { ChatStore } from "../lib/client/store.ts";
 import { MAX_CONTENT_LENGTH } from "../lib/shared/limits.ts";
+import { contentLength } from "../lib/shared/text.ts";
 import { Icon } from "./Icon.tsx";
 import { UploadList } from "./UploadList.tsx";
 
 // The message box grows with its text up to this height, then scrolls.
 const MAX_HEIGHT = 200;
 
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** Why the composer holds back, with what it offers instead. */
+type Notice =
+  | { kind: "too-long"; length: number }
+  | { kind: "paste"; length: number; text: string };
+
 /**
  * The message box: Enter sends, Shift+Enter adds a line; files come from the
- * Attach button or a paste. Sending is optimistic (see the store).
+ * Attach button or a paste. Sending is optimistic (see the store). The text
+ * is kept as a draft per channel until it is sent; a counter shows near the
+ * length limit, and nothing is ever cut: a paste that would pass the limit is
+ * refused, with an offer to send it as a text file instead.
  */
 export function Composer(
   { store, channelName, onTyping }: {
@@ -21,21 +34,47 @@ export function Composer(
 ) {
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const [length, setLength] = useState(0);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const userId = store.me.id;
+  const channelId = store.channelId ?? "";
 
-  function fit(): void {
+  useEffect(() => {
+    // The server renders an empty box; the draft comes back once live.
+    const el = box.current;
+    const draft = loadDraft(userId, channelId);
+    if (el && draft && !el.value) {
+      el.value = draft;
+      changed();
+    }
+  }, []);
+
+  function changed(): void {
     const el = box.current;
     if (!el) return;
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
+    const now = contentLength(el.value);
+    setLength(now);
+    if (notice?.kind === "too-long" && now <= MAX_CONTENT_LENGTH) {
+      setNotice(null);
+    }
   }
 
   function submit(event?: Event): void {
     event?.preventDefault();
     const el = box.current;
     if (!el || !el.value.trim()) return;
+    const size = contentLength(el.value);
+    if (size > MAX_CONTENT_LENGTH) {
+      setNotice({ kind: "too-long", length: size });
+      return;
+    }
     store.send(el.value);
     el.value = "";
-    fit();
+    saveDraft(userId, channelId, "");
+    setNotice(null);
+    changed();
     el.focus();
   }
 
@@ -47,8 +86,10 @@ export function Composer(
   }
 
   function onInput(): void {
-    fit();
-    if (box.current?.value.trim()) onTyping();
+    changed();
+    const value = box.current?.value ?? "";
+    saveDraft(userId, channelId, value);
+    if (value.trim()) onTyping();
   }
 
   function onPaste(event: ClipboardEvent): void {
@@ -56,7 +97,36 @@ export function Composer(
     if (files && files.length > 0) {
       event.preventDefault();
       store.upload(Array.from(files));
+      return;
     }
+    const el = box.current;
+    const pasted = event.clipboardData?.getData("text/plain") ?? "";
+    if (!el || !pasted) return;
+    const result = afterInsert(
+      el.value,
+      el.selectionStart,
+      el.selectionEnd,
+      pasted,
+    );
+    const size = contentLength(result);
+    if (size > MAX_CONTENT_LENGTH) {
+      event.preventDefault();
+      setNotice({ kind: "paste", length: size, text: pasted });
+    }
+  }
+
+  // The refused paste, or the whole over-long message, goes up as a file.
+  function sendAsFile(current: Notice): void {
+    const el = box.current;
+    if (current.kind === "paste") store.upload([textFile(current.text)]);
+    else if (el) {
+      store.upload([textFile(el.value)]);
+      el.value = "";
+      saveDraft(userId, channelId, "");
+      changed();
+    }
+    setNotice(null);
+    el?.focus();
   }
 
   function onPick(): void {
@@ -66,9 +136,44 @@ export function Composer(
   }
 
   const typing = typingText(store.typingNames.value);
+  const over = length > MAX_CONTENT_LENGTH;
   return (
     <form class="composer" onSubmit={submit}>
       <UploadList store={store} />
+      {notice && (
+        <div class="composer-notice" role="alert">
+          <span>
+            {notice.kind === "paste"
+              ? `Not pasted: the message would be ${
+                count(notice.length)
+              } characters, and the limit is ${count(MAX_CONTENT_LENGTH)}.`
+              : `Not sent: the message is ${
+                count(notice.length)
+              } characters, and the limit is ${
+                count(MAX_CONTENT_LENGTH)
+              }. Shorten it or send it as a file.`}
+          </span>
+          <span class="msg-actions">
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => sendAsFile(notice)}
+            >
+              Send as a text file
+            </button>
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => {
+                setNotice(null);
+                box.current?.focus();
+              }}
+            >
+              Dismiss
+            </button>
+          </span>
+        </div>
+      )}
       <div class="composer-box">
         <button
           type="button"
@@ -92,10 +197,12 @@ export function Composer(
           id="composer"
           class="composer-input"
           aria-label="Message"
-          aria-describedby="composer-hint"
+          aria-describedby={length >= COUNTER_FROM
+            ? "composer-count composer-hint"
+            : "composer-hint"}
+          aria-invalid={over || undefined}
           placeholder={`Message ${channelName}`}
           rows={1}
-          maxLength={MAX_CONTENT_LENGTH}
           onKeyDown={onKeyDown}
           onInput={onInput}
           onPaste={onPaste}
@@ -107,6 +214,19 @@ export function Composer(
       </div>
       <div class="composer-foot">
         <span class="typing">{typing}</span>
+        {length >= COUNTER_FROM && (
+          <span
+            id="composer-count"
+            class={over ? "composer-count over" : "composer-count"}
+          >
+            <span aria-hidden="true">
+              {count(length)} / {count(MAX_CONTENT_LENGTH)}
+            </span>
+            <span class="sr-only">
+              {count(length)} of {count(MAX_CONTENT_LENGTH)} characters
+            </span>
+          </span>
+        )}
         <span id="composer-hint" class="hint">
           <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd>{" "}
           for a new line

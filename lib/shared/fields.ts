@@ -25,6 +25,7 @@ import {
 } from "./limits.ts";
 import {
   codePointLength,
+  contentLength,
   hasOnlyVisibleChars,
   normalizeNewlines,
   utf8ByteLength,
@@ -141,7 +142,7 @@ function messageText(allowEmpty: boolean) {
     z.string().min(1, "Content must not be empty"),
   ))
     .refine(
-      (value) => codePointLength(value) <= MAX_CONTENT_LENGTH,
+      (value) => contentLength(value) <= MAX_CONTENT_LENGTH,
       `Content must be at most ${MAX_CONTENT_LENGTH} characters`,
     )
     .refine(

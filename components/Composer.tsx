@@ -3,9 +3,11 @@ import { afterInsert, COUNTER_FROM, textFile } from "../lib/client/compose.ts";
 import { loadDraft, saveDraft } from "../lib/client/drafts.ts";
 import { typingText } from "../lib/client/format.ts";
 import type { ChatStore } from "../lib/client/store.ts";
+import { memberSuggestions, type Trigger } from "../lib/client/suggest.ts";
 import { MAX_CONTENT_LENGTH } from "../lib/shared/limits.ts";
 import { contentLength } from "../lib/shared/text.ts";
 import { Icon } from "./Icon.tsx";
+import { SuggestionList, useSuggestions } from "./Suggestions.tsx";
 import { UploadList } from "./UploadList.tsx";
 
 // The message box grows with its text up to this height, then scrolls.
@@ -38,6 +40,14 @@ export function Composer(
   const [notice, setNotice] = useState<Notice | null>(null);
   const userId = store.me.id;
   const channelId = store.channelId ?? "";
+  const suggestions = useSuggestions(box, {
+    suggest: (trigger: Trigger) =>
+      trigger.kind === "mention"
+        ? memberSuggestions(store.members.value, trigger.query, userId)
+        : [],
+    onInserted: () => onInput(),
+    announce: (text) => store.announcement.value = text,
+  });
 
   useEffect(() => {
     // The server renders an empty box; the draft comes back once live.
@@ -79,6 +89,7 @@ export function Composer(
   }
 
   function onKeyDown(event: KeyboardEvent): void {
+    if (suggestions.onKeyDown(event)) return;
     // While an input method composes (Japanese, say), Enter confirms the word.
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       submit(event);
@@ -90,6 +101,7 @@ export function Composer(
     const value = box.current?.value ?? "";
     saveDraft(userId, channelId, value);
     if (value.trim()) onTyping();
+    void suggestions.update();
   }
 
   function onPaste(event: ClipboardEvent): void {
@@ -140,6 +152,7 @@ export function Composer(
   return (
     <form class="composer" onSubmit={submit}>
       <UploadList store={store} />
+      <SuggestionList state={suggestions.state} onPick={suggestions.pick} />
       {notice && (
         <div class="composer-notice" role="alert">
           <span>
@@ -203,9 +216,22 @@ export function Composer(
           aria-invalid={over || undefined}
           placeholder={`Message ${channelName}`}
           rows={1}
+          {...suggestions.boxProps}
           onKeyDown={onKeyDown}
           onInput={onInput}
           onPaste={onPaste}
+          // The caret moved without typing: the trigger under it may differ.
+          onClick={() => void suggestions.update()}
+          onKeyUp={(event) => {
+            // Up and Down belong to an open list; other caret keys may
+            // move onto or off a trigger.
+            const steering = suggestions.state &&
+              (event.key === "ArrowUp" || event.key === "ArrowDown");
+            if (/^(Arrow|Home|End)/.test(event.key) && !steering) {
+              void suggestions.update();
+            }
+          }}
+          onBlur={suggestions.close}
         />
         <button type="submit" class="send-button">
           <Icon name="send" size={18} />

@@ -12,9 +12,11 @@ export interface MessageActions {
 
 /** One message; the first of a group shows the author's avatar, name and time. */
 export function MessageItem(
-  { entry, startsGroup, clock, actions }: {
+  { entry, startsGroup, mentioned = false, clock, actions }: {
     entry: Entry;
     startsGroup: boolean;
+    /** It mentions the reader: highlighted. */
+    mentioned?: boolean;
     clock: Clock;
     actions: MessageActions;
   },
@@ -32,7 +34,9 @@ export function MessageItem(
   );
   return (
     <div
-      class={`msg${startsGroup ? " msg-first" : ""} msg-${status}`}
+      class={`msg${startsGroup ? " msg-first" : ""}${
+        mentioned ? " msg-mention" : ""
+      } msg-${status}`}
       data-seq={message.seq || undefined}
       data-client-id={message.clientId}
       data-status={status}
@@ -55,6 +59,7 @@ export function MessageItem(
             </div>
           )
           : <span class="sr-only">{author.displayName}:</span>}
+        {mentioned && <span class="sr-only">Mentions you.</span>}
         {message.content && (
           <div class="msg-text">
             <RichText text={message.content} />

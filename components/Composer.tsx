@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { afterInsert, COUNTER_FROM, textFile } from "../lib/client/compose.ts";
 import { loadDraft, saveDraft } from "../lib/client/drafts.ts";
+import { emojiSuggestions, loadEmoji } from "../lib/client/emoji.ts";
 import { typingText } from "../lib/client/format.ts";
 import type { ChatStore } from "../lib/client/store.ts";
 import { memberSuggestions, type Trigger } from "../lib/client/suggest.ts";
@@ -44,7 +45,11 @@ export function Composer(
     suggest: (trigger: Trigger) =>
       trigger.kind === "mention"
         ? memberSuggestions(store.members.value, trigger.query, userId)
-        : [],
+        // Without the list (offline, say) there is simply nothing to offer.
+        : loadEmoji().then(
+          (rows) => emojiSuggestions(rows, trigger.query),
+          () => [],
+        ),
     onInserted: () => onInput(),
     announce: (text) => store.announcement.value = text,
   });

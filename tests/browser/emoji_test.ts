@@ -10,7 +10,7 @@ Deno.test({
     "emoji: :shortcode: completes from an emoji list fetched on first use, and the other person sees the emoji",
   async fn() {
     await withChat(async (env) => {
-      const ada = await env.signedUp("ada");
+      const ada = await env.signedUp("ada", { colorScheme: "dark" });
       const ben = await env.signedUp("ben");
       const { page } = ada;
       const fetched: string[] = [];
@@ -31,7 +31,8 @@ Deno.test({
       const first = list.getByRole("option").first();
       assert.equal(await first.textContent(), "👍️:thumbsup:");
       assert.equal(await first.getAttribute("aria-selected"), "true");
-      await assertAccessible(page, "the chat with the emoji list open");
+      await assertAccessible(page, "the chat with the emoji list open (dark)");
+      await page.screenshot({ path: "/tmp/hearth-emoji-dark.png" });
 
       await box.press("Enter");
       await list.waitFor({ state: "detached" });

@@ -17,11 +17,12 @@ Deno.test({
   async fn() {
     await withChat(async (env) => {
       const ada = await env.signedUp("ada");
-      const ben = await env.signedUp("ben");
+      // Dark, so the checks below cover both schemes with the light ones elsewhere.
+      const ben = await env.signedUp("ben", { colorScheme: "dark" });
 
       await ada.send(
         [
-          "**Build** is _green_, see:",
+          "**Build** is _green_, @ben see:",
           "```ts",
           LONG_LINE,
           "```",
@@ -80,7 +81,11 @@ Deno.test({
         ),
         "0",
       );
-      await assertAccessible(ben.page, "a formatted message, spoilers hidden");
+      await assertAccessible(
+        ben.page,
+        "a formatted message mentioning the reader, spoilers hidden (dark)",
+      );
+      await ben.page.screenshot({ path: "/tmp/hearth-format-dark.png" });
       await spoilers.first().click();
       await message.locator(".spoiler-shown", {
         hasText: "it was the gardener",
@@ -93,7 +98,7 @@ Deno.test({
       assert.equal(await spoilers.count(), 0);
 
       // The sender's own page, and a fresh server-rendered one, agree.
-      await ada.sees("Build is green");
+      await ada.sees("Build is green, @ben see:");
       await ada.page.reload();
       await ada.ready();
       const fresh = ada.log().locator('.msg[data-status="sent"]').last();

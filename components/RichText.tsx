@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { useState } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import { findLink, safeHref } from "../lib/client/linkify.ts";
 import {
   parseMarkdown,
@@ -15,7 +15,9 @@ import {
  * token this renderer does not know shows as the text it was typed as.
  */
 export function RichText({ text }: { text: string }) {
-  return <>{render(parseMarkdown(text))}</>;
+  // The log re-renders every row when a message arrives; read each text once.
+  const tokens = useMemo(() => parseMarkdown(text), [text]);
+  return <>{render(tokens)}</>;
 }
 
 function render(tokens: Token[] | undefined): ComponentChildren {

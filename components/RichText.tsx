@@ -44,7 +44,9 @@ function node(token: Token, key: number): ComponentChildren {
     case "del":
       return <del key={key}>{render(token.tokens)}</del>;
     case "br":
-      return <br key={key} />;
+      // A newline in the pre-wrapped text rather than <br>: the element's
+      // text stays the message's text, for copying and for assistive tools.
+      return "\n";
     case "codespan":
       return <code key={key}>{token.text}</code>;
     case "code":

@@ -16,7 +16,7 @@ Deno.test("RichText renders bold, italic, strikethrough and inline code", () => 
 });
 
 Deno.test("RichText keeps line breaks and splits paragraphs on blank lines", () => {
-  assert.equal(html("one\ntwo\n\nthree"), "<p>one<br/>two</p><p>three</p>");
+  assert.equal(html("one\ntwo\n\nthree"), "<p>one\ntwo</p><p>three</p>");
 });
 
 Deno.test("RichText renders a fenced code block as preformatted, scrollable code", () => {
@@ -29,7 +29,7 @@ Deno.test("RichText renders a fenced code block as preformatted, scrollable code
 Deno.test("RichText renders block quotes and lists", () => {
   assert.equal(
     html("> quoted\n> still"),
-    "<blockquote><p>quoted<br/>still</p></blockquote>",
+    "<blockquote><p>quoted\nstill</p></blockquote>",
   );
   assert.equal(
     html("- a\n- **b**\n\n3. c\n4. d"),
@@ -100,7 +100,7 @@ Deno.test("RichText never renders HTML: tags, handlers and entities stay text", 
   // So do syntaxes outside the subset: headings, rules, tables, images.
   assert.equal(
     html("# not a heading\n![img](https://x.example/a.png)"),
-    "<p># not a heading<br/>![img](https://x.example/a.png)</p>",
+    "<p># not a heading\n![img](https://x.example/a.png)</p>",
   );
 });
 

@@ -101,16 +101,39 @@ function Link({ token }: { token: Tokens.Link }) {
   if (!href || (shown && safeHref(shown.href) !== href)) {
     return <>{token.raw}</>;
   }
-  return (
+  const label = withoutSpoilers(token.tokens);
+  const link = (
     <a
       href={href}
       title={shown ? undefined : href}
       target="_blank"
       rel="noopener noreferrer nofollow"
     >
-      {render(token.tokens)}
+      {render(label)}
     </a>
   );
+  // A spoiler in a label hides the whole link: a button inside a link would
+  // be two controls in one.
+  return label === token.tokens ? link : <Spoiler>{link}</Spoiler>;
+}
+
+// The tokens with every spoiler replaced by its content; the same array when
+// there was none.
+function withoutSpoilers(tokens: Token[]): Token[] {
+  let changed = false;
+  const out = tokens.flatMap((token): Token[] => {
+    if (token.type === "spoiler") {
+      changed = true;
+      return withoutSpoilers((token as SpoilerToken).tokens);
+    }
+    const nested = (token as { tokens?: Token[] }).tokens;
+    if (!nested) return [token];
+    const inner = withoutSpoilers(nested);
+    if (inner === nested) return [token];
+    changed = true;
+    return [{ ...token, tokens: inner } as Token];
+  });
+  return changed ? out : tokens;
 }
 
 /**

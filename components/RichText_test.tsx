@@ -43,6 +43,11 @@ Deno.test("RichText hides a spoiler behind a button, its content inert", () => {
     '<p>the end: <span class="spoiler" role="button" tabindex="0" aria-label="Spoiler, press to reveal"><span inert>it was <strong>him</strong></span></span></p>',
   );
   assert.equal(html("a || b"), "<p>a || b</p>");
+  // In a link's label, the spoiler hides the whole link: no button in a link.
+  assert.equal(
+    html("[the **||answer||**](https://a.example)"),
+    `<p><span class="spoiler" role="button" tabindex="0" aria-label="Spoiler, press to reveal"><span inert><a href="https://a.example/" title="https://a.example/" ${LINK}>the <strong>answer</strong></a></span></span></p>`,
+  );
 });
 
 Deno.test("RichText links bare web addresses by Hearth's rules", () => {

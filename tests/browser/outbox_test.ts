@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { WebSocketRoute } from "playwright-core";
-import { assertGapless, withChat } from "./_chat.ts";
+import { assertEachOnce, withChat } from "./_chat.ts";
 
 const TEST = { sanitizeResources: false, sanitizeOps: false };
 
@@ -67,14 +67,7 @@ Deno.test({
         "Stored, but the answer was lost",
         "Never left the tunnel",
       ];
-      for (const person of [ada, ben]) {
-        for (const text of texts) {
-          assert.equal(await person.count(text), 1, `${text} shows once`);
-        }
-        const seqs = await person.seqs();
-        assert.equal(seqs.length, texts.length);
-        assertGapless(seqs, person.username);
-      }
+      await assertEachOnce([ada, ben], texts);
       // And the server holds each once: a fresh page shows the same.
       await ben.page.reload();
       await ben.ready();

@@ -1,6 +1,5 @@
-import assert from "node:assert/strict";
 import { postMessage, signUp } from "../helpers/api.ts";
-import { assertGapless, startServer, withChat } from "./_chat.ts";
+import { assertEachOnce, startServer, withChat } from "./_chat.ts";
 
 Deno.test({
   name:
@@ -64,14 +63,7 @@ Deno.test({
           "After the restart, from Ada",
           "After the restart, from Ben",
         ];
-        for (const person of [ada, ben]) {
-          for (const text of texts) {
-            assert.equal(await person.count(text), 1, `${text} shows once`);
-          }
-          const seqs = await person.seqs();
-          assert.equal(seqs.length, texts.length);
-          assertGapless(seqs, person.username);
-        }
+        await assertEachOnce([ada, ben], texts);
       }, ["--db", db]);
     } finally {
       await Deno.remove(db).catch(() => {});

@@ -1,16 +1,32 @@
-import { useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { afterInsert, COUNTER_FROM, textFile } from "../lib/client/compose.ts";
+import { loadDraft, saveDraft } from "../lib/client/drafts.ts";
+import { emojiSuggestions, loadEmoji } from "../lib/client/emoji.ts";
 import { typingText } from "../lib/client/format.ts";
 import type { ChatStore } from "../lib/client/store.ts";
+import { memberSuggestions, type Trigger } from "../lib/client/suggest.ts";
 import { MAX_CONTENT_LENGTH } from "../lib/shared/limits.ts";
+import { contentLength } from "../lib/shared/text.ts";
 import { Icon } from "./Icon.tsx";
+import { SuggestionList, useSuggestions } from "./Suggestions.tsx";
 import { UploadList } from "./UploadList.tsx";
 
 // The message box grows with its text up to this height, then scrolls.
 const MAX_HEIGHT = 200;
 
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** Why the composer holds back, with what it offers instead. */
+type Notice =
+  | { kind: "too-long"; length: number }
+  | { kind: "paste"; length: number; text: string };
+
 /**
  * The message box: Enter sends, Shift+Enter adds a line; files come from the
- * Attach button or a paste. Sending is optimistic (see the store).
+ * Attach button or a paste. Sending is optimistic (see the store). The text
+ * is kept as a draft per channel until it is sent; a counter shows near the
+ * length limit, and nothing is ever cut: a paste that would pass the limit is
+ * refused, with an offer to send it as a text file instead.
  */
 export function Composer(
   { store, channelName, onTyping }: {
@@ -21,25 +37,64 @@ export function Composer(
 ) {
   const box = useRef<HTMLTextAreaElement>(null);
   const picker = useRef<HTMLInputElement>(null);
+  const [length, setLength] = useState(0);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  const userId = store.me.id;
+  const channelId = store.channelId ?? "";
+  const suggestions = useSuggestions(box, {
+    suggest: (trigger: Trigger) =>
+      trigger.kind === "mention"
+        ? memberSuggestions(store.members.value, trigger.query, userId)
+        // Without the list (offline, say) there is simply nothing to offer.
+        : loadEmoji().then(
+          (rows) => emojiSuggestions(rows, trigger.query),
+          () => [],
+        ),
+    onInserted: () => onInput(),
+    announce: (text) => store.announcement.value = text,
+  });
 
-  function fit(): void {
+  useEffect(() => {
+    // The server renders an empty box; the draft comes back once live.
+    const el = box.current;
+    const draft = loadDraft(userId, channelId);
+    if (el && draft && !el.value) {
+      el.value = draft;
+      changed();
+    }
+  }, []);
+
+  function changed(): void {
     const el = box.current;
     if (!el) return;
     el.style.height = "auto";
     el.style.height = `${Math.min(el.scrollHeight, MAX_HEIGHT)}px`;
+    const now = contentLength(el.value);
+    setLength(now);
+    if (notice?.kind === "too-long" && now <= MAX_CONTENT_LENGTH) {
+      setNotice(null);
+    }
   }
 
   function submit(event?: Event): void {
     event?.preventDefault();
     const el = box.current;
     if (!el || !el.value.trim()) return;
+    const size = contentLength(el.value);
+    if (size > MAX_CONTENT_LENGTH) {
+      setNotice({ kind: "too-long", length: size });
+      return;
+    }
     store.send(el.value);
     el.value = "";
-    fit();
+    saveDraft(userId, channelId, "");
+    setNotice(null);
+    changed();
     el.focus();
   }
 
   function onKeyDown(event: KeyboardEvent): void {
+    if (suggestions.onKeyDown(event)) return;
     // While an input method composes (Japanese, say), Enter confirms the word.
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       submit(event);
@@ -47,8 +102,11 @@ export function Composer(
   }
 
   function onInput(): void {
-    fit();
-    if (box.current?.value.trim()) onTyping();
+    changed();
+    const value = box.current?.value ?? "";
+    saveDraft(userId, channelId, value);
+    if (value.trim()) onTyping();
+    void suggestions.update();
   }
 
   function onPaste(event: ClipboardEvent): void {
@@ -56,7 +114,36 @@ export function Composer(
     if (files && files.length > 0) {
       event.preventDefault();
       store.upload(Array.from(files));
+      return;
     }
+    const el = box.current;
+    const pasted = event.clipboardData?.getData("text/plain") ?? "";
+    if (!el || !pasted) return;
+    const result = afterInsert(
+      el.value,
+      el.selectionStart,
+      el.selectionEnd,
+      pasted,
+    );
+    const size = contentLength(result);
+    if (size > MAX_CONTENT_LENGTH) {
+      event.preventDefault();
+      setNotice({ kind: "paste", length: size, text: pasted });
+    }
+  }
+
+  // The refused paste, or the whole over-long message, goes up as a file.
+  function sendAsFile(current: Notice): void {
+    const el = box.current;
+    if (current.kind === "paste") store.upload([textFile(current.text)]);
+    else if (el) {
+      store.upload([textFile(el.value)]);
+      el.value = "";
+      saveDraft(userId, channelId, "");
+      changed();
+    }
+    setNotice(null);
+    el?.focus();
   }
 
   function onPick(): void {
@@ -66,9 +153,45 @@ export function Composer(
   }
 
   const typing = typingText(store.typingNames.value);
+  const over = length > MAX_CONTENT_LENGTH;
   return (
     <form class="composer" onSubmit={submit}>
       <UploadList store={store} />
+      <SuggestionList state={suggestions.state} onPick={suggestions.pick} />
+      {notice && (
+        <div class="composer-notice" role="alert">
+          <span>
+            {notice.kind === "paste"
+              ? `Not pasted: the message would be ${
+                count(notice.length)
+              } characters, and the limit is ${count(MAX_CONTENT_LENGTH)}.`
+              : `Not sent: the message is ${
+                count(notice.length)
+              } characters, and the limit is ${
+                count(MAX_CONTENT_LENGTH)
+              }. Shorten it or send it as a file.`}
+          </span>
+          <span class="msg-actions">
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => sendAsFile(notice)}
+            >
+              Send as a text file
+            </button>
+            <button
+              type="button"
+              class="link-button"
+              onClick={() => {
+                setNotice(null);
+                box.current?.focus();
+              }}
+            >
+              Dismiss
+            </button>
+          </span>
+        </div>
+      )}
       <div class="composer-box">
         <button
           type="button"
@@ -92,13 +215,28 @@ export function Composer(
           id="composer"
           class="composer-input"
           aria-label="Message"
-          aria-describedby="composer-hint"
+          aria-describedby={length >= COUNTER_FROM
+            ? "composer-count composer-hint"
+            : "composer-hint"}
+          aria-invalid={over || undefined}
           placeholder={`Message ${channelName}`}
           rows={1}
-          maxLength={MAX_CONTENT_LENGTH}
+          {...suggestions.boxProps}
           onKeyDown={onKeyDown}
           onInput={onInput}
           onPaste={onPaste}
+          // The caret moved without typing: the trigger under it may differ.
+          onClick={() => void suggestions.update()}
+          onKeyUp={(event) => {
+            // Up and Down belong to an open list; other caret keys may
+            // move onto or off a trigger.
+            const steering = suggestions.state &&
+              (event.key === "ArrowUp" || event.key === "ArrowDown");
+            if (/^(Arrow|Home|End)/.test(event.key) && !steering) {
+              void suggestions.update();
+            }
+          }}
+          onBlur={suggestions.close}
         />
         <button type="submit" class="send-button">
           <Icon name="send" size={18} />
@@ -107,6 +245,19 @@ export function Composer(
       </div>
       <div class="composer-foot">
         <span class="typing">{typing}</span>
+        {length >= COUNTER_FROM && (
+          <span
+            id="composer-count"
+            class={over ? "composer-count over" : "composer-count"}
+          >
+            <span aria-hidden="true">
+              {count(length)} / {count(MAX_CONTENT_LENGTH)}
+            </span>
+            <span class="sr-only">
+              {count(length)} of {count(MAX_CONTENT_LENGTH)} characters
+            </span>
+          </span>
+        )}
         <span id="composer-hint" class="hint">
           <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd>{" "}
           for a new line

@@ -23,9 +23,19 @@ export interface MessageActions {
 
 /** One message; the first of a group shows the author's avatar, name and time. */
 export function MessageItem(
-  { entry, startsGroup, clock, actions, meId, editing = false }: {
+  {
+    entry,
+    startsGroup,
+    mentioned = false,
+    clock,
+    actions,
+    meId,
+    editing = false,
+  }: {
     entry: Entry;
     startsGroup: boolean;
+    /** It mentions the reader: highlighted. */
+    mentioned?: boolean;
     clock: Clock;
     actions: MessageActions;
     /** This user's id, to mark their own reactions and messages. */
@@ -47,11 +57,9 @@ export function MessageItem(
   );
   return (
     <div
-      class={`msg${startsGroup ? " msg-first" : ""} msg-${status}${
-        meId !== undefined && message.mentions?.includes(meId)
-          ? " msg-mentions-me"
-          : ""
-      }`}
+      class={`msg${startsGroup ? " msg-first" : ""}${
+        mentioned ? " msg-mention" : ""
+      } msg-${status}`}
       id={message.seq ? `message-${message.seq}` : undefined}
       data-seq={message.seq || undefined}
       data-client-id={message.clientId}
@@ -75,6 +83,7 @@ export function MessageItem(
             </div>
           )
           : <span class="sr-only">{author.displayName}:</span>}
+        {mentioned && <span class="sr-only">Mentions you.</span>}
         {message.replyTo && <ReplyQuote reply={message.replyTo} />}
         {editing
           ? (

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { mentionsMe } from "../lib/client/mentions.ts";
 import type { ChatStore } from "../lib/client/store.ts";
 import { buildRows, entryKey } from "../lib/client/timeline.ts";
 import { Icon } from "./Icon.tsx";
@@ -202,6 +203,7 @@ export function MessageList(
                 key={row.key}
                 entry={row.entry}
                 startsGroup={row.startsGroup}
+                mentioned={mentionsMe(row.entry.message, store.me)}
                 clock={store.clock.value}
                 actions={actions}
                 meId={store.me.id}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../lib/client/api.ts";
+import { clearDrafts } from "../lib/client/drafts.ts";
 import type { Me } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
@@ -31,6 +32,8 @@ export function UserMenu({ me }: { me: Me }) {
   }
 
   async function signOut(): Promise<void> {
+    // Unsent text stays on no shared computer.
+    clearDrafts(me.id);
     try {
       await api("/auth/logout", { method: "POST" });
     } finally {

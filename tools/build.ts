@@ -1,7 +1,8 @@
-/** `deno task build`: writes fresh.gen.ts and bundles the islands. */
+/** `deno task build`: writes fresh.gen.ts, bundles the islands and builds static/emoji.json. */
 import { build } from "../lib/fresh/build.ts";
+import { writeEmojiAsset } from "./emoji_asset.ts";
 
-await build(new URL("../", import.meta.url), {
-  minify: !Deno.args.includes("--no-minify"),
-});
-console.log("Built fresh.gen.ts and _fresh/");
+const root = new URL("../", import.meta.url);
+await build(root, { minify: !Deno.args.includes("--no-minify") });
+await writeEmojiAsset(root);
+console.log("Built fresh.gen.ts, _fresh/ and static/emoji.json");

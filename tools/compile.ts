@@ -4,9 +4,11 @@
  * DENORT_BIN to a local denort where dl.deno.land cannot be reached.
  */
 import { build } from "../lib/fresh/build.ts";
+import { writeEmojiAsset } from "./emoji_asset.ts";
 
 const root = new URL("../", import.meta.url);
 await build(root);
+await writeEmojiAsset(root);
 const denort = Deno.env.get("DENORT_BIN");
 if (denort) console.log(`Using the denort runtime at ${denort} (DENORT_BIN)`);
 const { success } = await new Deno.Command(Deno.execPath(), {

@@ -1,32 +1,57 @@
-/** Splits message text into plain runs and web links; nothing is ever parsed as HTML. */
+/**
+ * Hearth's rules for links in message text: only web addresses (http, https,
+ * and bare www. hosts) become links, and a link never takes the sentence
+ * punctuation around it. The Markdown reader (markdown.ts) uses these for bare
+ * addresses and for the targets of `[text](address)` links alike.
+ */
 
-/** A run of message text: plain, or a link with the address to open. */
-export type TextPart =
-  | { kind: "text"; text: string }
-  | { kind: "link"; text: string; href: string };
+/** A link found in text: the characters it covers and the address it opens. */
+export interface FoundLink {
+  text: string;
+  href: string;
+}
 
-// http(s) URLs and bare www. hosts, up to whitespace or an angle bracket.
-const URL_PATTERN = /\b(?:https?:\/\/|www\.)[^\s<>"]+/gi;
+// An http(s) URL or a bare www. host at the start, up to whitespace or an angle bracket.
+const URL_AT_START = /^(?:https?:\/\/|www\.)[^\s<>"]+/i;
 // Sentence punctuation that usually ends a link's surrounding text, not the link.
 const TRAILING = /[.,:;!?'"\u2019\u201d]+$/;
 
-/** Finds links in `text`; everything else stays text, in order. */
-export function linkify(text: string): TextPart[] {
-  const parts: TextPart[] = [];
-  let last = 0;
-  for (const match of text.matchAll(URL_PATTERN)) {
-    let url = match[0];
-    const start = match.index!;
-    url = trimUrl(url);
-    if (start > last) {
-      parts.push({ kind: "text", text: text.slice(last, start) });
-    }
-    const href = url.toLowerCase().startsWith("www.") ? `https://${url}` : url;
-    parts.push({ kind: "link", text: url, href });
-    last = start + url.length;
+/** The web address at the very start of `text`, if there is one. */
+export function linkAt(text: string): FoundLink | null {
+  const match = URL_AT_START.exec(text);
+  if (!match) return null;
+  const url = trimUrl(match[0]);
+  if (!url || url.toLowerCase() === "www.") return null;
+  const href = url.toLowerCase().startsWith("www.") ? `https://${url}` : url;
+  return { text: url, href };
+}
+
+/** The first web address anywhere in `text`, if there is one. */
+export function findLink(text: string): FoundLink | null {
+  for (const match of text.matchAll(/\b(?:https?:\/\/|www\.)/gi)) {
+    const link = linkAt(text.slice(match.index));
+    if (link) return link;
   }
-  if (last < text.length) parts.push({ kind: "text", text: text.slice(last) });
-  return parts;
+  return null;
+}
+
+/**
+ * The address to put in an `href`, or null when `href` is not an http(s) URL:
+ * `javascript:`, `data:` and every other scheme stay text. The URL parser
+ * decides the scheme (it drops the tabs and leading spaces that could hide
+ * one), and its normalized form is what the browser is given.
+ */
+export function safeHref(href: string): string | null {
+  const candidate = /^www\./i.test(href.trim()) ? `https://${href}` : href;
+  let url: URL;
+  try {
+    url = new URL(candidate);
+  } catch {
+    return null;
+  }
+  return url.protocol === "http:" || url.protocol === "https:"
+    ? url.href
+    : null;
 }
 
 // Drops trailing punctuation and a closing bracket that has no opening partner.

@@ -34,7 +34,11 @@ export function startLive(store: ChatStore): Live {
     ? new ChannelSocket(store.channelId!, {
       onFrame(frame) {
         store.onFrame(frame);
-        if (frame.type === "ready") resync();
+        if (frame.type === "ready") {
+          resync();
+          // Back online: what failed while away goes out now, same clientIds.
+          void store.retryWaiting();
+        }
       },
       onStatus(status, failures) {
         store.connection.value = status;

@@ -2,13 +2,20 @@
  * Optimistic sending: a message shows at once as pending under a fresh
  * clientId, turns normal when the server stores it (the answer or the socket
  * echo, whichever comes first), and can be retried with the same clientId,
- * which the server stores at most once.
+ * which the server stores at most once. A send that failed because the server
+ * could not be reached waits, and goes again by itself when the channel's
+ * socket is back (`retryWaiting`, on every `ready`); one the server refused
+ * waits for the person.
  */
 import { api, ApiFailure } from "./api.ts";
 import { channelPath, type ChatState } from "./state.ts";
 import type { Entry } from "./timeline.ts";
 import { MAX_EXCERPT_LENGTH } from "../shared/limits.ts";
 import type { Message } from "./types.ts";
+
+/** Why a message waits: the server could not be reached. */
+export const WAITING =
+  "No connection: it goes out by itself when the connection is back.";
 
 /** The least time between two typing notices this client sends. */
 export const TYPING_SEND_MS = 2500;
@@ -61,6 +68,10 @@ export function createOutbox(
         }),
       );
     } catch (error) {
+      if (error instanceof ApiFailure && error.status === 0) {
+        update(clientId, { status: "failed", error: WAITING, waiting: true });
+        return;
+      }
       const reason = error instanceof ApiFailure
         ? error.message
         : "The message could not be sent.";
@@ -76,8 +87,21 @@ export function createOutbox(
 
   /** Sends a failed message again under the same clientId. */
   function retry(clientId: string): void {
-    update(clientId, { status: "pending", error: undefined });
+    update(clientId, { status: "pending", error: undefined, waiting: false });
     void post(clientId);
+  }
+
+  /**
+   * Sends again, one after another in the order written, every message that
+   * failed for want of a connection. Call once the connection is back.
+   */
+  async function retryWaiting(): Promise<void> {
+    const waiting = outbox.value.filter((e) => e.waiting)
+      .map((e) => e.message.clientId!);
+    for (const clientId of waiting) {
+      update(clientId, { status: "pending", error: undefined, waiting: false });
+    }
+    for (const clientId of waiting) await post(clientId);
   }
 
   /** Drops a failed message from the log. */
@@ -93,7 +117,7 @@ export function createOutbox(
     return true;
   }
 
-  return { send, retry, discard, typingDue };
+  return { send, retry, retryWaiting, discard, typingDue };
 }
 
 /** How a pending reply quotes `original` until the server's own quote arrives. */

@@ -11,6 +11,8 @@ export interface Entry {
   status: SendStatus;
   /** Why a send failed, in words. */
   error?: string;
+  /** Failed for want of a connection: sent again by itself on the next one. */
+  waiting?: boolean;
 }
 
 /** One row of the log. */

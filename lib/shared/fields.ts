@@ -26,6 +26,7 @@ import {
 import { isSingleEmoji } from "./emoji.ts";
 import {
   codePointLength,
+  contentLength,
   hasOnlyVisibleChars,
   normalizeNewlines,
   utf8ByteLength,
@@ -142,7 +143,7 @@ function messageText(allowEmpty: boolean) {
     z.string().min(1, "Content must not be empty"),
   ))
     .refine(
-      (value) => codePointLength(value) <= MAX_CONTENT_LENGTH,
+      (value) => contentLength(value) <= MAX_CONTENT_LENGTH,
       `Content must be at most ${MAX_CONTENT_LENGTH} characters`,
     )
     .refine(

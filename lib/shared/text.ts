@@ -25,6 +25,15 @@ export function codePointLength(text: string): number {
 }
 
 /**
+ * The length of message content as the server counts it against
+ * `MAX_CONTENT_LENGTH`: code points, after line breaks become `\n` and the
+ * ends are trimmed. The composer's counter uses the same measure.
+ */
+export function contentLength(text: string): number {
+  return codePointLength(normalizeNewlines(text).trim());
+}
+
+/**
  * Whether `text` holds none of {@linkcode INVISIBLE_CHARS}, but for emoji
  * joiners and variation selectors right after a visible character.
  */

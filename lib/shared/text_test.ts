@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { codePointLength, utf8ByteLength } from "./text.ts";
+import { codePointLength, contentLength, utf8ByteLength } from "./text.ts";
 
 Deno.test("utf8ByteLength() matches TextEncoder", () => {
   for (
@@ -28,4 +28,11 @@ Deno.test("codePointLength() counts code points, not UTF-16 units", () => {
   assert.equal(codePointLength("abc"), 3);
   assert.equal(codePointLength("🔥🔥"), 2);
   assert.equal(codePointLength("é€"), 2);
+});
+
+Deno.test("contentLength() counts code points of the trimmed, \\n-only text", () => {
+  assert.equal(contentLength("  🔥🔥  "), 2);
+  assert.equal(contentLength("a\r\nb"), 3);
+  assert.equal(contentLength("😀".repeat(4000)), 4000);
+  assert.equal(contentLength("\n\n"), 0);
 });

@@ -199,3 +199,21 @@ export function assertGapless(seqs: number[], label: string): void {
   const expected = seqs.map((_, i) => (seqs[0] ?? 1) + i);
   assert.deepEqual(seqs, expected, `${label}: seqs in order, once each`);
 }
+
+/**
+ * Asserts that each person's log shows every one of `texts` exactly once and
+ * nothing else, with seqs that run without a gap.
+ */
+export async function assertEachOnce(
+  people: Person[],
+  texts: string[],
+): Promise<void> {
+  for (const person of people) {
+    for (const text of texts) {
+      assert.equal(await person.count(text), 1, `${text} shows once`);
+    }
+    const seqs = await person.seqs();
+    assert.equal(seqs.length, texts.length);
+    assertGapless(seqs, person.username);
+  }
+}

@@ -80,10 +80,10 @@ Deno.test({
       // A mention of Ada stands out on her page, not on Ben's; its quote
       // links to the message it answers.
       await ben.send("@ada are you there?");
-      await ada.log().locator(".msg.msg-mentions-me", {
+      await ada.log().locator(".msg.msg-mention", {
         hasText: "@ada are you there?",
       }).waitFor();
-      assert.equal(await ben.log().locator(".msg-mentions-me").count(), 0);
+      assert.equal(await ben.log().locator(".msg-mention").count(), 0);
       await assertAccessible(ada.page, "a message that mentions me");
       assert.equal(
         await ada.log().locator(

@@ -14,43 +14,20 @@ function message(content: string, extra: Partial<Message> = {}): Message {
     content,
     createdAt: new Date(0).toISOString(),
     file: null,
+    reactions: [],
+    mentions: [],
     ...extra,
   };
 }
 
-Deno.test("mentionsMe() finds @username in the text, whole and ignoring case", () => {
-  for (
-    const text of [
-      "@ada.b hi",
-      "hi @Ada.B",
-      "(@ada.b)",
-      "thanks @ada.b.",
-      "a\n@ada.b, b",
-    ]
-  ) {
-    assert.equal(mentionsMe(message(text), me), true, text);
-  }
-  for (
-    const text of [
-      "@ada.bc",
-      "@ada.b.c",
-      "x@ada.b",
-      "ada.b",
-      "@adaxb",
-      "@ada-b",
-    ]
-  ) {
-    assert.equal(mentionsMe(message(text), me), false, text);
-  }
-});
-
-Deno.test("mentionsMe() prefers the server's mentions list, and never flags my own messages", () => {
-  const listed = { mentions: ["u-ada"] } as Partial<Message>;
+Deno.test("mentionsMe() follows the server's mentions list, never the text, and never flags my own messages", () => {
+  const listed: Partial<Message> = { mentions: ["u-ada"] };
   assert.equal(mentionsMe(message("no name here", listed), me), true);
-  const others = { mentions: ["u-cy"] } as Partial<Message>;
+  const others: Partial<Message> = { mentions: ["u-cy"] };
   assert.equal(mentionsMe(message("@ada.b in text", others), me), false);
   const mine = {
     author: { id: "u-ada", username: "ada.b", displayName: "Ada" },
+    mentions: ["u-ada"],
   };
   assert.equal(mentionsMe(message("@ada.b", mine), me), false);
 });

@@ -1,6 +1,7 @@
 import {
   createUser,
   getUserRecordByName,
+  isFirstAccount,
   toPublicUser,
   type User,
 } from "../db/users.ts";
@@ -12,6 +13,7 @@ import {
   loginAttemptKey,
   tooManyRequests,
 } from "./rate_limit.ts";
+import { registrationRefusal } from "./registration.ts";
 import { revokeToken } from "./revocations.ts";
 import type { LoginBody, RegisterBody } from "../shared/requests.ts";
 import type { Session } from "./session.ts";
@@ -45,7 +47,11 @@ async function hashing<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Creates an account, counting registrations per client address. */
+/**
+ * Creates an account if the registration mode lets this person in, counting
+ * registrations per client address. Refusals come before the username is
+ * looked at (and before any hashing), so none tells whether a name is taken.
+ */
 export async function registerAccount(
   services: Services,
   body: RegisterBody,
@@ -55,12 +61,19 @@ export async function registerAccount(
     clientAddressKey(clientAddress),
   );
   if (!limit.ok) throw tooManyRequests(limit.retryAfterSeconds);
+  const refuse = registrationRefusal(
+    services.config.registration,
+    body.invite,
+  );
+  // A quick answer that spends no bcrypt work; createUser judges it again
+  // inside its atomic, where a racing first sign-up cannot slip through.
+  if (refuse && !(await isFirstAccount(services.kv))) throw refuse;
   const passwordHash = await hashing(() => services.hasher.hash(body.password));
   return await createUser(services.kv, {
     username: body.username,
     displayName: body.displayName,
     passwordHash,
-  });
+  }, { refuse });
 }
 
 /**

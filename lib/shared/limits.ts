@@ -61,3 +61,12 @@ export const EMOJI_JOINERS = /^[\u200d\ufe0e\ufe0f]$/u;
 export const CONTENT_CONTROL_CHARS =
   // deno-lint-ignore no-control-regex
   /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/;
+
+/** An invite code: 22 URL-safe base64 characters, 128 random bits. */
+export const INVITE_CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/** Longest invite code a body may carry; anything that is not a code is unknown (404). */
+export const MAX_INVITE_CODE_LENGTH = 64;
+/** Most uses an invite may allow. */
+export const MAX_INVITE_USES = 1000;
+/** Longest an invite may live: 30 days. */
+export const MAX_INVITE_SECONDS = 30 * 86400;

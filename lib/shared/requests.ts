@@ -9,6 +9,7 @@ import {
   clientIdSchema,
   contentSchema,
   displayNameSchema,
+  inviteCodeSchema,
   loginPasswordSchema,
   newPasswordSchema,
   pageLimitSchema,
@@ -26,6 +27,7 @@ export const registerBody = z.object({
   username: usernameSchema,
   password: newPasswordSchema,
   displayName: displayNameSchema.optional(),
+  invite: inviteCodeSchema.optional(),
 }, bodyError);
 
 /** The body of `POST /auth/login`, JSON or form-encoded; extra form fields are dropped. */

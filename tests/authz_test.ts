@@ -28,7 +28,8 @@ import {
  *   that act only on the caller's own account;
  * - nonMember: a former member who has left both channels;
  * - member: a member who is not the owner (and the uploader of the files);
- * - owner: the channel's creator.
+ * - owner: the channel's creator (not the instance's owner, who is another
+ *   account, signed up first).
  */
 const ROLES = [
   "anon",
@@ -49,8 +50,10 @@ const _ = null;
  * Placeholders: {private} and {public} are channels owned by `owner` with
  * `member` in them; {unknown} is a channel id that does not exist;
  * {privateFile}, {publicFile} are files `member` shared in them,
- * {unknownFile} an id no file has. `WS` is the WebSocket upgrade
- * (token in the query string, as browsers send it).
+ * {unknownFile} an id no file has. {invite} is `owner`'s invite to
+ * {private} (made again after a row revokes it), {unknownInvite} a code no
+ * invite has. `WS` is the WebSocket upgrade (token in the query string, as
+ * browsers send it). `/invites?channel=private` makes an invite to {private}.
  *
  * Non-members get 403 on everything of a channel except joining a public one;
  * leaving is idempotent (204 for anyone signed in, as the API documents);
@@ -75,6 +78,16 @@ const MATRIX: Row[] = [
   ["GET",   "/healthz",                           200, 200,    _,    200,      200,   200],
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
+
+  ["POST",  "/invites",                           401, 401,    201,  201,      201,   201],
+  ["POST",  "/invites?channel=private",           401, 401,    403,  403,      201,   201],
+  ["GET",   "/invites",                           401, 401,    200,  200,      200,   200],
+  ["GET",   "/invites/{invite}",                  200, 200,    200,  200,      200,   200],
+  ["POST",  "/invites/{invite}/accept",           401, 401,    200,  200,      200,   200],
+  ["DELETE","/invites/{invite}",                  401, 401,    403,  403,      403,   204],
+  ["GET",   "/invites/{unknownInvite}",           404, 404,    404,  404,      404,   404],
+  ["POST",  "/invites/{unknownInvite}/accept",    401, 401,    404,  404,      404,   404],
+  ["DELETE","/invites/{unknownInvite}",           401, 401,    404,  404,      404,   404],
 
   ["POST",  "/channels/{private}/join",           401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/leave",          401, 401,    204,  204,      204,   204],
@@ -123,6 +136,8 @@ interface Fixture {
 
 async function setUp(server: TestServer): Promise<Fixture> {
   const { base } = server;
+  // The instance's owner, so that `owner` below owns channels and nothing more.
+  await signUp(base, uniqueName("founder"));
   const owner = await signUp(base, uniqueName("owner"));
   const member = await signUp(base, uniqueName("member"));
   const nonMember = await signUp(base, uniqueName("former"));
@@ -159,6 +174,8 @@ async function setUp(server: TestServer): Promise<Fixture> {
     users: { other, nonMember, member, owner },
     revokedToken,
     ids: {
+      invite: await inviteTo(owner.api, priv.id),
+      unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
       private: priv.id,
       public: pub.id,
       unknown: crypto.randomUUID(),
@@ -167,6 +184,12 @@ async function setUp(server: TestServer): Promise<Fixture> {
       unknownFile: crypto.randomUUID(),
     },
   };
+}
+
+async function inviteTo(api: Api, channelId: string): Promise<string> {
+  const res = await api.post("/invites", { channelId });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.code;
 }
 
 function upload(base: string, token: string | undefined, channelId: string) {
@@ -198,6 +221,10 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
     return { username, password };
   }
   if (template === "/channels") return { name: uniqueName("room") };
+  if (template === "/invites") return {};
+  if (template === "/invites?channel=private") {
+    return { channelId: fx.ids.private };
+  }
   if (template.endsWith("/members")) {
     return { username: fx.users.member.username };
   }
@@ -302,8 +329,9 @@ function manifestRoutes(): string[] {
   return found.sort();
 }
 
-/** Puts memberships back after a cell that changed them, so every row starts alike. */
+/** Puts memberships and invites back after a cell that changed them, so every row starts alike. */
 async function restore(
+  method: string,
   template: string,
   role: Role,
   status: number,
@@ -311,11 +339,18 @@ async function restore(
 ): Promise<void> {
   if (role === "anon" || role === "revoked" || status >= 300) return;
   const user = fx.users[role];
+  const wasMember = role === "member" || role === "owner";
+  if (template === "/invites/{invite}" && method === "DELETE") {
+    fx.ids.invite = await inviteTo(fx.users.owner.api, fx.ids.private);
+  }
+  if (template === "/invites/{invite}/accept" && !wasMember) {
+    const left = await user.api.post(`/channels/${fx.ids.private}/leave`);
+    assert.equal(left.status, 204);
+  }
   const channel = template.match(/^\/channels\/\{(private|public)\}\/(\w+)$/);
   if (!channel) return;
   const [, which, action] = channel;
   const id = fx.ids[which];
-  const wasMember = role === "member" || role === "owner";
   if (action === "join" && !wasMember) {
     assert.equal((await user.api.post(`/channels/${id}/leave`)).status, 204);
   } else if (action === "leave" && wasMember) {
@@ -379,7 +414,7 @@ async function checkMatrix(): Promise<void> {
           continue;
         }
         const { status, problem } = await call(method, template, role, fx);
-        await restore(template, role, status, fx);
+        await restore(method, template, role, status, fx);
         if (status !== want) {
           cells.push(`*${status}≠${want}`);
           failures.push(

@@ -101,6 +101,8 @@ interface World {
   channelIds: string[];
   /** File ids: one alice can read, one she cannot. */
   fileIds: string[];
+  /** Invite codes: alice's to her public channel, bob's to his private one. */
+  inviteCodes: string[];
   revoked: string;
   forged: string[];
 }
@@ -258,6 +260,20 @@ function plausible(field: string): fc.Arbitrary<unknown> {
       return clientIdLike;
     case "grant_type":
       return fc.constantFrom("password", "client_credentials", "");
+    case "invite":
+      return fc.oneof(
+        fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+        fc.constantFrom("AAAAAAAAAAAAAAAAAAAAAA", "", "x".repeat(65)),
+      );
+    case "channelId":
+      return fc.oneof(fc.uuid(), fc.constantFrom("", "general"));
+    case "maxUses":
+    case "expiresInSeconds":
+      return fc.oneof(
+        fc.integer({ min: -5, max: 3_000_000 }),
+        fc.double(),
+        fc.constantFrom(0, 1, 59, 60, 1000, 1001, 2592000, 2592001),
+      );
     default:
       return fc.oneof(
         { weight: 5, arbitrary: shortText },
@@ -277,6 +293,10 @@ const FIELDS = [
   "content",
   "clientId",
   "grant_type",
+  "invite",
+  "channelId",
+  "maxUses",
+  "expiresInSeconds",
 ];
 
 const fieldObject = fc.record(
@@ -469,6 +489,7 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
       ),
       password: fc.constant("long enough password"),
       displayName: text,
+      invite: fc.oneof(fc.constant("AAAAAAAAAAAAAAAAAAAAAA"), text),
     }, { requiredKeys: ["username", "password"] }),
     "/auth/login": fc.record({
       username: fc.constantFrom("fuzz_bob", "nobody"),
@@ -488,6 +509,11 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
       clientId: clientIdLike,
     }, { requiredKeys: ["content"] }),
     "/me": fc.record({ displayName: text }),
+    "/invites": fc.record({
+      channelId: fc.oneof(fc.uuid(), text),
+      maxUses: fc.integer({ min: -5, max: 2000 }),
+      expiresInSeconds: fc.integer({ min: -10, max: 40 * 86400 }),
+    }, { requiredKeys: [] }),
   };
   if (template === "/channels/[id]/files") {
     return fc.record({
@@ -866,6 +892,8 @@ function caseArb(endpoint: Endpoint, world: World): fc.Arbitrary<HttpCase> {
   const paramCount = (endpoint.template.match(/\[[^\]]+\]/g) ?? []).length;
   const valid = endpoint.template.startsWith("/files/")
     ? world.fileIds
+    : endpoint.template.startsWith("/invites/")
+    ? world.inviteCodes
     : endpoint.template.endsWith("/leave")
     // Alice could not rejoin her own private channel after leaving it.
     ? world.channelIds.filter((id) => id !== world.channelIds[1])
@@ -1495,12 +1523,24 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         .setProtectedHeader({ alg: "HS256" })
         .sign(crypto.getRandomValues(new Uint8Array(32))),
     ];
+    const inviteTo = async (who: Account, channelId: string) => {
+      const res = await request(base, "POST", "/invites", {
+        token: who.token,
+        json: { channelId },
+      });
+      assert.equal(res.status, 201);
+      return res.body.code as string;
+    };
     const world: World = {
       base,
       alice,
       bob,
       channelIds: [open.id, secret.id, bobs.id, general],
       fileIds,
+      inviteCodes: [
+        await inviteTo(alice, open.id),
+        await inviteTo(bob, bobs.id),
+      ],
       revoked: spare,
       forged,
     };
@@ -1517,6 +1557,9 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/channels/[id]/messages",
         "/files/[id]",
         "/healthz",
+        "/invites",
+        "/invites/[code]",
+        "/invites/[code]/accept",
         "/me",
         "/ws/channels/[id]",
       ]

@@ -6,6 +6,8 @@ import {
   type User,
 } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
+import { readUsableInvite } from "../db/invites.ts";
+import { announceJoin } from "../chat/membership.ts";
 import { HasherBusyError } from "./password.ts";
 import type { Services } from "../services.ts";
 import {
@@ -65,15 +67,22 @@ export async function registerAccount(
     services.config.registration,
     body.invite,
   );
-  // A quick answer that spends no bcrypt work; createUser judges it again
-  // inside its atomic, where a racing first sign-up cannot slip through.
-  if (refuse && !(await isFirstAccount(services.kv))) throw refuse;
+  // Quick answers that spend no bcrypt work; createUser judges them again
+  // inside its atomic, where a racing first sign-up or use cannot slip through.
+  const first = await isFirstAccount(services.kv);
+  if (refuse && !first) throw refuse;
+  const invite = body.invite !== undefined && !first
+    ? await readUsableInvite(services.kv, body.invite)
+    : null;
   const passwordHash = await hashing(() => services.hasher.hash(body.password));
-  return await createUser(services.kv, {
+  const user = await createUser(services.kv, {
     username: body.username,
     displayName: body.displayName,
     passwordHash,
-  }, { refuse });
+  }, { refuse, invite: body.invite });
+  const channelId = invite?.state.invite.channelId;
+  if (channelId) announceJoin(services, channelId, user);
+  return user;
 }
 
 /**

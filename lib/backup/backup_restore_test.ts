@@ -10,6 +10,7 @@ import {
   listUserChannels,
   markRead,
 } from "../db/channels.ts";
+import { listInvites } from "../db/invites.ts";
 import { createMessage } from "../db/messages.ts";
 import {
   createUser,
@@ -56,6 +57,7 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       droppedFiles: 0,
       revokedTokens: 1,
       signingKeys: 1,
+      invites: 2,
     } satisfies BackupCounts,
   );
   // The backup says what it holds, password hashes included.
@@ -122,6 +124,18 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       sha256(bytes),
     );
   }
+
+  // Invites come back with their uses, and roles with their users.
+  assert.deepEqual(await listInvites(target), await listInvites(source));
+  assert.deepEqual(
+    await listInvites(target, built.users[1].id),
+    await listInvites(source, built.users[1].id),
+  );
+  assert.equal((await listInvites(target)).length, 2);
+  assert.equal(
+    (await getUserRecordByName(target, "alice"))?.role,
+    "owner",
+  );
 
   // Tokens signed before stay valid; signed-out ones stay revoked.
   assert.deepEqual(await loadSigningKey(target), await loadSigningKey(source));

@@ -77,7 +77,12 @@ function toMember(services: Services, user: User): Member {
   };
 }
 
-function announceJoin(services: Services, channelId: string, user: User) {
+/** Tells a channel's sockets that `user` joined, and the user's other open pages that they are in it. */
+export function announceJoin(
+  services: Services,
+  channelId: string,
+  user: User,
+): void {
   services.hub.publish(
     channelId,
     memberEvent(user.id, true, toMember(services, user)),

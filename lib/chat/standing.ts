@@ -113,6 +113,15 @@ export class ChannelOwner extends Standing {
   }
 }
 
+/**
+ * Whether `user` speaks for the whole instance: sees and revokes every
+ * invite, renames and deletes any channel. Today only the owner does; the
+ * roles to come plug in here.
+ */
+export function actsForInstance(user: User): boolean {
+  return user.role === "owner";
+}
+
 /** The caller's standing as a member of `channelId`, or a 404/403 (see {@linkcode ChannelMember.check}). */
 export function channelMember(
   services: Services,

@@ -85,6 +85,16 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "invites",
+    layout: "[code] -> InviteRecord, uses counted with check",
+    backup: "restored",
+  },
+  {
+    root: "invites_by_creator",
+    layout: "[userId, code] -> createdAt, written with invites",
+    backup: "restored",
+  },
+  {
     root: "revoked_tokens",
     layout: "[jti] -> exp, expiring with the token",
     backup: "restored",
@@ -205,6 +215,23 @@ export const messageClientIdKey = (
 export const clientIdsPrefix = (channelId: string): Deno.KvKey => [
   "message_client_ids",
   channelId,
+];
+
+// Invites.
+/** An invite link, by its code. */
+export const inviteKey = (code: string): Deno.KvKey => ["invites", code];
+/** Prefix of every invite. */
+export const invitesPrefix: Deno.KvKey = familyPrefix("invites");
+/** An invite listed under its creator, written in the same atomic as `inviteKey`. */
+export const creatorInviteKey = (userId: string, code: string): Deno.KvKey => [
+  "invites_by_creator",
+  userId,
+  code,
+];
+/** Prefix of the invites one user created. */
+export const creatorInvitesPrefix = (userId: string): Deno.KvKey => [
+  "invites_by_creator",
+  userId,
 ];
 
 // Files.

@@ -9,6 +9,8 @@ import {
   channelKey,
   channelNameKey,
   channelSeqKey,
+  creatorInviteKey,
+  inviteKey,
   memberCountKey,
   memberKey,
   messageClientIdKey,
@@ -19,6 +21,7 @@ import {
   userNameKey,
 } from "./_keys.ts";
 import type { MessageRecord } from "./_message_record.ts";
+import type { InviteRecord } from "./invites.ts";
 import type { UserRecord } from "./users.ts";
 
 /** One KV write: `value` under `key`, optionally expiring. */
@@ -130,4 +133,15 @@ export function clientIdRow(
 /** A channel's message counter at `seq`, its newest message. */
 export function seqCounterRow(channelId: string, seq: number): KvRow {
   return { key: channelSeqKey(channelId), value: seq };
+}
+
+/** An invite and its row in its creator's list. */
+export function inviteRows(invite: InviteRecord): KvRow[] {
+  return [
+    { key: inviteKey(invite.code), value: invite },
+    {
+      key: creatorInviteKey(invite.createdBy, invite.code),
+      value: invite.createdAt,
+    },
+  ];
 }

@@ -9,6 +9,7 @@ import {
 } from "./_channel_store.ts";
 import { channelKey, channelNameKey, userKey, userNameKey } from "./_keys.ts";
 import { now, retryAtomic } from "./_kv.ts";
+import { readUsableInvite, stageInviteUse } from "./invites.ts";
 import { stageUser } from "./rows.ts";
 
 /**
@@ -69,6 +70,11 @@ export interface Admission {
    * registers): registration is closed, or needs an invite that was not given.
    */
   refuse?: ApiError;
+  /**
+   * An invite code: used once (404 `invite_not_found`, 410 `invite_expired`
+   * first), and its channel joined, in the same atomic as the account.
+   */
+  invite?: string;
 }
 
 /**
@@ -108,6 +114,10 @@ export async function createUser(
     // Read inside the retry: of two racing first sign-ups only one is first,
     // and the other is judged like anyone after it.
     if (generalId !== null && admission.refuse) throw admission.refuse;
+    // Judged before the name too; the very first account needs no invite.
+    const invite = generalId !== null && admission.invite !== undefined
+      ? await readUsableInvite(kv, admission.invite)
+      : null;
     if (nameEntry.value !== null) throw usernameTaken(username);
     const record: UserRecord = {
       id,
@@ -133,6 +143,15 @@ export async function createUser(
       generalId = general.id;
     }
     stageJoin(op, generalId, record.id, createdAt);
+    if (invite !== null) {
+      // General is joined above already; joining it twice would count twice.
+      const joinsGeneral = invite.entry.value.channelId === generalId;
+      stageInviteUse(
+        op,
+        invite.entry,
+        joinsGeneral ? null : { userId: record.id, joinedAt: createdAt },
+      );
+    }
     return { op, value: toPublicUser(record) };
   });
 }

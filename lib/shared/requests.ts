@@ -5,12 +5,15 @@
 import { z } from "zod";
 import {
   captionSchema,
+  channelIdSchema,
   channelNameSchema,
   clientIdSchema,
   contentSchema,
   displayNameSchema,
+  expiresInSecondsSchema,
   inviteCodeSchema,
   loginPasswordSchema,
+  maxUsesSchema,
   newPasswordSchema,
   pageLimitSchema,
   privateFlagSchema,
@@ -57,6 +60,13 @@ export const listChannelsQuery = z.object({
 /** The body of `POST /channels/{id}/members`. */
 export const addMemberBody = z.object({ username: usernameSchema }, bodyError);
 
+/** The body of `POST /invites`: every field may be left out (or null). */
+export const createInviteBody = z.object({
+  channelId: channelIdSchema.nullish(),
+  maxUses: maxUsesSchema.nullish(),
+  expiresInSeconds: expiresInSecondsSchema.nullish(),
+}, bodyError);
+
 /** The body of `POST /channels/{id}/read`. */
 export const readMarkerBody = z.object({ seq: seqSchema }, bodyError);
 
@@ -94,5 +104,7 @@ export type RegisterBody = z.infer<typeof registerBody>;
 export type LoginBody = z.infer<typeof loginBody>;
 /** A parsed `POST /channels` body. */
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
+/** A parsed `POST /invites` body. */
+export type CreateInviteBody = z.infer<typeof createInviteBody>;
 /** A parsed history query. */
 export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;

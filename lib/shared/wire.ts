@@ -35,6 +35,32 @@ export interface Message {
   file: FileRef | null;
 }
 
+/** An invite link as its creator (and the instance owner) sees it. */
+export interface Invite {
+  code: string;
+  /** Where a person opens it: `{origin}/invite/{code}`. */
+  url: string;
+  /** The channel it brings people into; null for the instance only. */
+  channelId: string | null;
+  /** How many times it may be used; null for no limit. */
+  maxUses: number | null;
+  uses: number;
+  /** When it stops working; null for never. */
+  expiresAt: string | null;
+  /** The id of the user who made it. */
+  createdBy: string;
+  createdAt: string;
+}
+
+/** What anyone holding an invite code may learn of it: who invites, to what, and whether it still works. */
+export interface InvitePreview {
+  code: string;
+  channel: { id: string; name: string } | null;
+  inviter: { displayName: string };
+  expiresAt: string | null;
+  valid: boolean;
+}
+
 /** A channel member as listed in the `ready` frame. */
 export interface Member {
   id: string;

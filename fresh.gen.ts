@@ -19,13 +19,15 @@ import * as $14 from "./routes/channels/index.ts";
 import * as $15 from "./routes/files/[id].ts";
 import * as $16 from "./routes/healthz.ts";
 import * as $17 from "./routes/index.tsx";
-import * as $18 from "./routes/invites/[code].ts";
-import * as $19 from "./routes/invites/[code]/accept.ts";
-import * as $20 from "./routes/invites/index.ts";
-import * as $21 from "./routes/me.ts";
-import * as $22 from "./routes/ws/channels/[id].ts";
+import * as $18 from "./routes/invite/[code].tsx";
+import * as $19 from "./routes/invites/[code].ts";
+import * as $20 from "./routes/invites/[code]/accept.ts";
+import * as $21 from "./routes/invites/index.ts";
+import * as $22 from "./routes/me.ts";
+import * as $23 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
-import * as $$1 from "./islands/SignInForm.tsx";
+import * as $$1 from "./islands/InviteJoin.tsx";
+import * as $$2 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
   routes: {
@@ -47,15 +49,17 @@ const manifest: Manifest = {
     "files/[id].ts": $15,
     "healthz.ts": $16,
     "index.tsx": $17,
-    "invites/[code].ts": $18,
-    "invites/[code]/accept.ts": $19,
-    "invites/index.ts": $20,
-    "me.ts": $21,
-    "ws/channels/[id].ts": $22,
+    "invite/[code].tsx": $18,
+    "invites/[code].ts": $19,
+    "invites/[code]/accept.ts": $20,
+    "invites/index.ts": $21,
+    "me.ts": $22,
+    "ws/channels/[id].ts": $23,
   },
   islands: {
     "ChatApp.tsx": $$0,
-    "SignInForm.tsx": $$1,
+    "InviteJoin.tsx": $$1,
+    "SignInForm.tsx": $$2,
   },
   baseUrl: import.meta.url,
 };

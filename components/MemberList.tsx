@@ -2,9 +2,14 @@ import type { Member } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
 
-/** Who is in the channel, online first. */
+/** Who is in the channel, online first, with the way to bring more people in. */
 export function MemberList(
-  { members, onClose }: { members: Member[]; onClose(): void },
+  { members, onClose, onInvite }: {
+    members: Member[];
+    onClose(): void;
+    /** Opens the "Invite people" dialog. */
+    onInvite(): void;
+  },
 ) {
   const online = members.filter((m) => m.online);
   const offline = members.filter((m) => !m.online);
@@ -19,6 +24,11 @@ export function MemberList(
           aria-label="Hide members"
         >
           <Icon name="x" />
+        </button>
+      </div>
+      <div class="members-invite">
+        <button type="button" class="button secondary" onClick={onInvite}>
+          Invite people
         </button>
       </div>
       <MemberGroup title="Online" members={online} />

@@ -4,6 +4,7 @@ import { BrowseView } from "../components/BrowseView.tsx";
 import { ChatHeader } from "../components/ChatHeader.tsx";
 import { Composer } from "../components/Composer.tsx";
 import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
+import { InviteDialog } from "../components/InviteDialog.tsx";
 import { JoinPrompt } from "../components/JoinPrompt.tsx";
 import { MemberList } from "../components/MemberList.tsx";
 import { MessageList } from "../components/MessageList.tsx";
@@ -32,6 +33,7 @@ export default function ChatApp(props: ChatAppProps) {
   const [membersOpen, setMembersOpen] = useState<boolean | null>(null);
   const [wide, setWide] = useState(true);
   const [creating, setCreating] = useState(false);
+  const [inviting, setInviting] = useState(false);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const root = useRef<HTMLDivElement>(null);
@@ -208,6 +210,15 @@ export default function ChatApp(props: ChatAppProps) {
         <MemberList
           members={store.members.value}
           onClose={() => toggleMembers(false)}
+          onInvite={() => setInviting(true)}
+        />
+      )}
+      {joined && channel && (
+        <InviteDialog
+          open={inviting}
+          onClose={() => setInviting(false)}
+          channelId={channel.id}
+          channelName={label}
         />
       )}
       <NewChannelDialog open={creating} onClose={() => setCreating(false)} />

@@ -62,7 +62,8 @@ const _ = null;
  * Pages are asked for as a browser does (session cookie, Accept: text/html,
  * redirects not followed): signed out, they send you to / (302); a signed-in
  * visitor of / goes on to their channel (302). A public channel's page is its
- * join screen, so non-members see it (without messages or members).
+ * join screen, so non-members see it (without messages or members). An
+ * invite's page is for anyone holding the link, signed in or not.
  */
 // deno-fmt-ignore
 const MATRIX: Row[] = [
@@ -88,6 +89,8 @@ const MATRIX: Row[] = [
   ["GET",   "/invites/{unknownInvite}",           404, 404,    404,  404,      404,   404],
   ["POST",  "/invites/{unknownInvite}/accept",    401, 401,    404,  404,      404,   404],
   ["DELETE","/invites/{unknownInvite}",           401, 401,    404,  404,      404,   404],
+  ["GET",   "/invite/{invite}",                   200, 200,    200,  200,      200,   200],
+  ["GET",   "/invite/{unknownInvite}",            404, 404,    404,  404,      404,   404],
 
   ["POST",  "/channels/{private}/join",           401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/leave",          401, 401,    204,  204,      204,   204],
@@ -303,7 +306,7 @@ async function call(
 /** Pages, as opposed to the JSON API. */
 function isPage(template: string): boolean {
   return template === "/" || template === "/browse" ||
-    template.startsWith("/c/");
+    template.startsWith("/c/") || template.startsWith("/invite/");
 }
 
 /** `channels/[id]/join` for `/channels/{public}/join?x=1`; "" for `/`. */

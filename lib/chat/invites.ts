@@ -22,7 +22,7 @@ import type { Services } from "../services.ts";
 import type { CreateInviteBody } from "../shared/requests.ts";
 import type { Invite, InvitePreview } from "../shared/wire.ts";
 import { announceJoin } from "./membership.ts";
-import { actsForInstance, channelMember } from "./standing.ts";
+import { actsForInstance, ChannelMember, channelMember } from "./standing.ts";
 
 /** Makes an invite; with `channelId`, only a member of that channel may (404/403 otherwise). */
 export async function makeInvite(
@@ -115,6 +115,39 @@ export async function acceptInvite(
   if (joined) announceJoin(services, channel.id, user);
   const [view] = await toChannels(kv, [channel], user.id, true);
   return view;
+}
+
+/** What the page `/invite/{code}` shows. */
+export interface InvitePage {
+  /** The invite, or null for a code no invite has. */
+  preview: InvitePreview | null;
+  /** The signed-in visitor, if any. */
+  me: { displayName: string } | null;
+  /** Whether the visitor is in the invite's channel already. */
+  member: boolean;
+  /** 200, 404 for an unknown invite, 410 for one that no longer works. */
+  status: number;
+}
+
+/** The data of the page `/invite/{code}`, for a visitor signed in or not. */
+export async function loadInvitePage(
+  services: Services,
+  code: string,
+  user: User | null,
+): Promise<InvitePage> {
+  const me = user ? { displayName: user.displayName } : null;
+  let preview: InvitePreview;
+  try {
+    preview = await previewInvite(services, code);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) {
+      return { preview: null, me, member: false, status: 404 };
+    }
+    throw error;
+  }
+  const member = user !== null && preview.channel !== null &&
+    await ChannelMember.find(services, preview.channel.id, user) !== null;
+  return { preview, me, member, status: preview.valid ? 200 : 410 };
 }
 
 function toInvite(invite: InviteRecord, origin: string): Invite {

@@ -9,22 +9,25 @@ import * as $4 from "./routes/auth/logout.ts";
 import * as $5 from "./routes/auth/register.ts";
 import * as $6 from "./routes/browse.tsx";
 import * as $7 from "./routes/c/[id].tsx";
-import * as $8 from "./routes/channels/[id]/files.ts";
-import * as $9 from "./routes/channels/[id]/join.ts";
-import * as $10 from "./routes/channels/[id]/leave.ts";
-import * as $11 from "./routes/channels/[id]/members.ts";
-import * as $12 from "./routes/channels/[id]/messages.ts";
-import * as $13 from "./routes/channels/[id]/read.ts";
-import * as $14 from "./routes/channels/index.ts";
-import * as $15 from "./routes/files/[id].ts";
-import * as $16 from "./routes/healthz.ts";
-import * as $17 from "./routes/index.tsx";
-import * as $18 from "./routes/invite/[code].tsx";
-import * as $19 from "./routes/invites/[code].ts";
-import * as $20 from "./routes/invites/[code]/accept.ts";
-import * as $21 from "./routes/invites/index.ts";
-import * as $22 from "./routes/me.ts";
-import * as $23 from "./routes/ws/channels/[id].ts";
+import * as $8 from "./routes/channels/[id]/candidates.ts";
+import * as $9 from "./routes/channels/[id]/files.ts";
+import * as $10 from "./routes/channels/[id]/index.ts";
+import * as $11 from "./routes/channels/[id]/join.ts";
+import * as $12 from "./routes/channels/[id]/leave.ts";
+import * as $13 from "./routes/channels/[id]/members.ts";
+import * as $14 from "./routes/channels/[id]/members/[userId].ts";
+import * as $15 from "./routes/channels/[id]/messages.ts";
+import * as $16 from "./routes/channels/[id]/read.ts";
+import * as $17 from "./routes/channels/index.ts";
+import * as $18 from "./routes/files/[id].ts";
+import * as $19 from "./routes/healthz.ts";
+import * as $20 from "./routes/index.tsx";
+import * as $21 from "./routes/invite/[code].tsx";
+import * as $22 from "./routes/invites/[code].ts";
+import * as $23 from "./routes/invites/[code]/accept.ts";
+import * as $24 from "./routes/invites/index.ts";
+import * as $25 from "./routes/me.ts";
+import * as $26 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SignInForm.tsx";
@@ -39,22 +42,25 @@ const manifest: Manifest = {
     "auth/register.ts": $5,
     "browse.tsx": $6,
     "c/[id].tsx": $7,
-    "channels/[id]/files.ts": $8,
-    "channels/[id]/join.ts": $9,
-    "channels/[id]/leave.ts": $10,
-    "channels/[id]/members.ts": $11,
-    "channels/[id]/messages.ts": $12,
-    "channels/[id]/read.ts": $13,
-    "channels/index.ts": $14,
-    "files/[id].ts": $15,
-    "healthz.ts": $16,
-    "index.tsx": $17,
-    "invite/[code].tsx": $18,
-    "invites/[code].ts": $19,
-    "invites/[code]/accept.ts": $20,
-    "invites/index.ts": $21,
-    "me.ts": $22,
-    "ws/channels/[id].ts": $23,
+    "channels/[id]/candidates.ts": $8,
+    "channels/[id]/files.ts": $9,
+    "channels/[id]/index.ts": $10,
+    "channels/[id]/join.ts": $11,
+    "channels/[id]/leave.ts": $12,
+    "channels/[id]/members.ts": $13,
+    "channels/[id]/members/[userId].ts": $14,
+    "channels/[id]/messages.ts": $15,
+    "channels/[id]/read.ts": $16,
+    "channels/index.ts": $17,
+    "files/[id].ts": $18,
+    "healthz.ts": $19,
+    "index.tsx": $20,
+    "invite/[code].tsx": $21,
+    "invites/[code].ts": $22,
+    "invites/[code]/accept.ts": $23,
+    "invites/index.ts": $24,
+    "me.ts": $25,
+    "ws/channels/[id].ts": $26,
   },
   islands: {
     "ChatApp.tsx": $$0,

@@ -2,13 +2,19 @@ import type { Member } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
 
-/** Who is in the channel, online first, with the way to bring more people in. */
+/** Who is in the channel, online first, with the ways to bring more people in (or take them out). */
 export function MemberList(
-  { members, onClose, onInvite }: {
+  { members, onClose, onInvite, onAdd, onRemove, meId }: {
     members: Member[];
     onClose(): void;
     /** Opens the "Invite people" dialog. */
     onInvite(): void;
+    /** Opens "Add people"; only the owner of a private channel gets it. */
+    onAdd?: () => void;
+    /** Takes someone out; only the channel's managers get it. */
+    onRemove?: (member: Member) => void;
+    /** The viewer, who is never offered to remove themself. */
+    meId: string;
   },
 ) {
   const online = members.filter((m) => m.online);
@@ -27,18 +33,38 @@ export function MemberList(
         </button>
       </div>
       <div class="members-invite">
+        {onAdd && (
+          <button type="button" class="button secondary" onClick={onAdd}>
+            Add people
+          </button>
+        )}
         <button type="button" class="button secondary" onClick={onInvite}>
           Invite people
         </button>
       </div>
-      <MemberGroup title="Online" members={online} />
-      <MemberGroup title="Offline" members={offline} />
+      <MemberGroup
+        title="Online"
+        members={online}
+        onRemove={onRemove}
+        meId={meId}
+      />
+      <MemberGroup
+        title="Offline"
+        members={offline}
+        onRemove={onRemove}
+        meId={meId}
+      />
     </aside>
   );
 }
 
 function MemberGroup(
-  { title, members }: { title: string; members: Member[] },
+  { title, members, onRemove, meId }: {
+    title: string;
+    members: Member[];
+    onRemove?: (member: Member) => void;
+    meId: string;
+  },
 ) {
   if (members.length === 0) return null;
   return (
@@ -68,6 +94,17 @@ function MemberGroup(
               )}
             </span>
             <span class="sr-only">{member.online ? "online" : "offline"}</span>
+            {onRemove && member.id !== meId && (
+              <button
+                type="button"
+                class="icon-button member-remove"
+                onClick={() => onRemove(member)}
+                aria-label={`Remove ${member.displayName} from the channel`}
+                title="Remove from the channel"
+              >
+                <Icon name="x" size={16} />
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -1,6 +1,9 @@
 import { useSignalEffect } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { AddPeopleDialog } from "../components/AddPeopleDialog.tsx";
 import { BrowseView } from "../components/BrowseView.tsx";
+import { ChannelMenu } from "../components/ChannelMenu.tsx";
+import { ChannelSettingsDialog } from "../components/ChannelSettingsDialog.tsx";
 import { ChatHeader } from "../components/ChatHeader.tsx";
 import { Composer } from "../components/Composer.tsx";
 import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
@@ -10,6 +13,7 @@ import { MemberList } from "../components/MemberList.tsx";
 import { MessageList } from "../components/MessageList.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
+import { api, ApiFailure } from "../lib/client/api.ts";
 import { type Live, startLive } from "../lib/client/live.ts";
 import { type ChatInit, createChatStore } from "../lib/client/store.ts";
 import type { ChannelView } from "../lib/client/types.ts";
@@ -34,12 +38,16 @@ export default function ChatApp(props: ChatAppProps) {
   const [wide, setWide] = useState(true);
   const [creating, setCreating] = useState(false);
   const [inviting, setInviting] = useState(false);
+  const [dialog, setDialog] = useState<"edit" | "add" | null>(null);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const root = useRef<HTMLDivElement>(null);
 
   const channel = store.channel.value;
   const joined = props.view === "channel" && channel?.joined === true;
+  // The server decides; these only choose which controls to offer.
+  const owns = joined && channel?.ownerId === store.me.id;
+  const manages = owns || (joined && store.me.role === "owner");
   const title = props.view === "browse"
     ? "Browse channels"
     : channel?.name ?? "";
@@ -92,6 +100,19 @@ export default function ChatApp(props: ChatAppProps) {
       )?.focus()
     );
   }
+
+  // Leaving or removing: the socket's frames update the lists.
+  async function act(path: string, method: string, then?: string) {
+    try {
+      await api(path, { method });
+      if (then) location.assign(then);
+    } catch (failure) {
+      store.announcement.value = failure instanceof ApiFailure
+        ? failure.message
+        : "That did not work. Please try again.";
+    }
+  }
+  const channelPath = `/channels/${encodeURIComponent(channel?.id ?? "")}`;
 
   function onKeyDown(event: KeyboardEvent): void {
     if (event.key !== "Escape" || event.defaultPrevented) return;
@@ -179,6 +200,14 @@ export default function ChatApp(props: ChatAppProps) {
               onToggle: () => toggleMembers(!membersExpanded),
             }
             : undefined}
+          actions={joined && channel && (
+            <ChannelMenu
+              channelName={label}
+              canManage={manages}
+              onEdit={() => setDialog("edit")}
+              onLeave={() => act(`${channelPath}/leave`, "POST", "/")}
+            />
+          )}
         />
         {joined && (
           <ConnectionBanner
@@ -211,6 +240,30 @@ export default function ChatApp(props: ChatAppProps) {
           members={store.members.value}
           onClose={() => toggleMembers(false)}
           onInvite={() => setInviting(true)}
+          onAdd={owns && channel?.private ? () => setDialog("add") : undefined}
+          onRemove={manages
+            ? (member) =>
+              act(
+                `${channelPath}/members/${encodeURIComponent(member.id)}`,
+                "DELETE",
+              )
+            : undefined}
+          meId={store.me.id}
+        />
+      )}
+      {manages && channel && (
+        <ChannelSettingsDialog
+          open={dialog === "edit"}
+          onClose={() => setDialog(null)}
+          channel={channel}
+          protectedName={channel.name === "general"}
+        />
+      )}
+      {owns && channel?.private && (
+        <AddPeopleDialog
+          open={dialog === "add"}
+          onClose={() => setDialog(null)}
+          channel={channel}
         />
       )}
       {joined && channel && (

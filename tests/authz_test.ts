@@ -54,6 +54,9 @@ const _ = null;
  * {private} (made again after a row revokes it), {unknownInvite} a code no
  * invite has. `WS` is the WebSocket upgrade (token in the query string, as
  * browsers send it). `/invites?channel=private` makes an invite to {private}.
+ * {doomed} is a private channel of `owner` with `member` in it, made again
+ * after a row deletes it; {memberId} is `member`'s user id (taking oneself
+ * out of a channel is leaving it, so `member` may).
  *
  * Non-members get 403 on everything of a channel except joining a public one;
  * leaving is idempotent (204 for anyone signed in, as the API documents);
@@ -92,6 +95,10 @@ const MATRIX: Row[] = [
   ["GET",   "/invite/{invite}",                   200, 200,    200,  200,      200,   200],
   ["GET",   "/invite/{unknownInvite}",            404, 404,    404,  404,      404,   404],
 
+  ["PATCH", "/channels/{private}",                401, 401,    403,  403,      403,   200],
+  ["DELETE","/channels/{doomed}",                 401, 401,    403,  403,      403,   204],
+  ["DELETE","/channels/{private}/members/{memberId}", 401, 401, 403, 403,      204,   204],
+  ["GET",   "/channels/{private}/candidates?q=o", 401, 401,    403,  403,      403,   200],
   ["POST",  "/channels/{private}/join",           401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/leave",          401, 401,    204,  204,      204,   204],
   ["GET",   "/channels/{private}/members",        401, 401,    403,  403,      200,   200],
@@ -104,6 +111,9 @@ const MATRIX: Row[] = [
   ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
   ["GET",   "/c/{private}",                       302, 302,    403,  403,      200,   200],
 
+  ["PATCH", "/channels/{public}",                 401, 401,    403,  403,      403,   200],
+  ["DELETE","/channels/{public}/members/{memberId}", 401, 401, 403, 403,       204,   204],
+  ["GET",   "/channels/{public}/candidates?q=o",  401, 401,    403,  403,      403,   200],
   ["POST",  "/channels/{public}/join",            401, 401,    200,  200,      200,   200],
   ["POST",  "/channels/{public}/leave",           401, 401,    204,  204,      204,   204],
   ["GET",   "/channels/{public}/members",         401, 401,    403,  403,      200,   200],
@@ -116,6 +126,10 @@ const MATRIX: Row[] = [
   ["WS",    "/ws/channels/{public}",              401, 401,    403,  403,      101,   101],
   ["GET",   "/c/{public}",                        302, 302,    200,  200,      200,   200],
 
+  ["PATCH", "/channels/{unknown}",                401, 401,    404,  404,      404,   404],
+  ["DELETE","/channels/{unknown}",                401, 401,    404,  404,      404,   404],
+  ["DELETE","/channels/{unknown}/members/{memberId}", 401, 401, 404, 404,      404,   404],
+  ["GET",   "/channels/{unknown}/candidates?q=o", 401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/join",           401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/leave",          401, 401,    404,  404,      404,   404],
   ["GET",   "/channels/{unknown}/members",        401, 401,    404,  404,      404,   404],
@@ -178,6 +192,8 @@ async function setUp(server: TestServer): Promise<Fixture> {
     revokedToken,
     ids: {
       invite: await inviteTo(owner.api, priv.id),
+      doomed: await doomedChannel(owner.api, member.username),
+      memberId: member.id,
       unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
       private: priv.id,
       public: pub.id,
@@ -187,6 +203,17 @@ async function setUp(server: TestServer): Promise<Fixture> {
       unknownFile: crypto.randomUUID(),
     },
   };
+}
+
+async function doomedChannel(api: Api, member: string): Promise<string> {
+  const doomed = await createChannel(api, uniqueName("doomed"), {
+    private: true,
+  });
+  const added = await api.post(`/channels/${doomed.id}/members`, {
+    username: member,
+  });
+  assert.equal(added.status, 201);
+  return doomed.id;
 }
 
 async function inviteTo(api: Api, channelId: string): Promise<string> {
@@ -215,6 +242,7 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (method === "PATCH" && template === "/me") {
     return { displayName: "Renamed" };
   }
+  if (method === "PATCH") return { topic: "Changed" };
   if (method !== "POST") return undefined;
   if (template === "/auth/register") {
     return { username: uniqueName("new"), password: "correct horse battery" };
@@ -345,6 +373,24 @@ async function restore(
   const wasMember = role === "member" || role === "owner";
   if (template === "/invites/{invite}" && method === "DELETE") {
     fx.ids.invite = await inviteTo(fx.users.owner.api, fx.ids.private);
+  }
+  if (template === "/channels/{doomed}" && method === "DELETE") {
+    fx.ids.doomed = await doomedChannel(
+      fx.users.owner.api,
+      fx.users.member.username,
+    );
+  }
+  const removed = template.match(
+    /^\/channels\/\{(\w+)\}\/members\/\{memberId\}$/,
+  );
+  if (removed && method === "DELETE") {
+    const id = fx.ids[removed[1]];
+    const back = removed[1] === "public"
+      ? await fx.users.member.api.post(`/channels/${id}/join`)
+      : await fx.users.owner.api.post(`/channels/${id}/members`, {
+        username: fx.users.member.username,
+      });
+    assert.ok(back.status < 300, `could not put member back in ${removed[1]}`);
   }
   if (template === "/invites/{invite}/accept" && !wasMember) {
     const left = await user.api.post(`/channels/${fx.ids.private}/leave`);

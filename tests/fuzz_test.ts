@@ -103,6 +103,8 @@ interface World {
   fileIds: string[];
   /** Invite codes: alice's to her public channel, bob's to his private one. */
   inviteCodes: string[];
+  /** A channel of alice's that cases may rename or delete. */
+  doomedId: string;
   revoked: string;
   forged: string[];
 }
@@ -509,6 +511,9 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
       clientId: clientIdLike,
     }, { requiredKeys: ["content"] }),
     "/me": fc.record({ displayName: text }),
+    "/channels/[id]": fc.record({ name: text, topic: text }, {
+      requiredKeys: [],
+    }),
     "/invites": fc.record({
       channelId: fc.oneof(fc.uuid(), text),
       maxUses: fc.integer({ min: -5, max: 2000 }),
@@ -894,6 +899,9 @@ function caseArb(endpoint: Endpoint, world: World): fc.Arbitrary<HttpCase> {
     ? world.fileIds
     : endpoint.template.startsWith("/invites/")
     ? world.inviteCodes
+    : endpoint.template === "/channels/[id]"
+    // Deleting and renaming: alice's own channels must survive for later cases.
+    ? [world.doomedId, world.channelIds[2], world.channelIds[3]]
     : endpoint.template.endsWith("/leave")
     // Alice could not rejoin her own private channel after leaving it.
     ? world.channelIds.filter((id) => id !== world.channelIds[1])
@@ -1537,6 +1545,7 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
       bob,
       channelIds: [open.id, secret.id, bobs.id, general],
       fileIds,
+      doomedId: (await createChannel(alice.api, "fuzz-doomed")).id,
       inviteCodes: [
         await inviteTo(alice, open.id),
         await inviteTo(bob, bobs.id),
@@ -1553,7 +1562,10 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/auth/logout",
         "/auth/register",
         "/channels",
+        "/channels/[id]",
+        "/channels/[id]/candidates",
         "/channels/[id]/files",
+        "/channels/[id]/members/[userId]",
         "/channels/[id]/messages",
         "/files/[id]",
         "/healthz",

@@ -80,8 +80,8 @@ export async function registerAccount(
     displayName: body.displayName,
     passwordHash,
   }, { refuse, invite: body.invite });
-  const channelId = invite?.state.invite.channelId;
-  if (channelId) announceJoin(services, channelId, user);
+  const channel = invite?.state.channel;
+  if (channel) announceJoin(services, channel, user);
   return user;
 }
 

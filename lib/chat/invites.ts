@@ -112,42 +112,45 @@ export async function acceptInvite(
 ): Promise<Channel> {
   const { kv } = services;
   const { channel, joined } = await spendInvite(kv, code, user.id);
-  if (joined) announceJoin(services, channel.id, user);
+  if (joined) announceJoin(services, channel, user);
   const [view] = await toChannels(kv, [channel], user.id, true);
   return view;
 }
 
 /** What the page `/invite/{code}` shows. */
 export interface InvitePage {
-  /** The invite, or null for a code no invite has. */
-  preview: InvitePreview | null;
+  preview: InvitePreview;
   /** The signed-in visitor, if any. */
   me: { displayName: string } | null;
   /** Whether the visitor is in the invite's channel already. */
   member: boolean;
-  /** 200, 404 for an unknown invite, 410 for one that no longer works. */
-  status: number;
 }
 
-/** The data of the page `/invite/{code}`, for a visitor signed in or not. */
+/**
+ * The data of the page `/invite/{code}`, for a visitor signed in or not: 404
+ * `invite_not_found` for an unknown code, 410 `invite_expired` for one that
+ * no longer works (the error page says so).
+ */
 export async function loadInvitePage(
   services: Services,
   code: string,
   user: User | null,
 ): Promise<InvitePage> {
-  const me = user ? { displayName: user.displayName } : null;
-  let preview: InvitePreview;
-  try {
-    preview = await previewInvite(services, code);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      return { preview: null, me, member: false, status: 404 };
-    }
-    throw error;
+  const preview = await previewInvite(services, code);
+  if (!preview.valid) {
+    throw new ApiError(
+      410,
+      "invite_expired",
+      "This invite link was used up, ran out of time, or its channel is gone; ask whoever sent it for a new one",
+    );
   }
   const member = user !== null && preview.channel !== null &&
     await ChannelMember.find(services, preview.channel.id, user) !== null;
-  return { preview, me, member, status: preview.valid ? 200 : 410 };
+  return {
+    preview,
+    me: user ? { displayName: user.displayName } : null,
+    member,
+  };
 }
 
 function toInvite(invite: InviteRecord, origin: string): Invite {

@@ -1,5 +1,5 @@
 /** Use cases of channel membership: join, leave, add people, list who is in. */
-import type { Channel } from "../db/channels.ts";
+import type { Channel, ChannelRecord } from "../db/channels.ts";
 import {
   addMember,
   joinChannel,
@@ -22,7 +22,7 @@ export async function join(joiner: ChannelJoiner): Promise<Channel> {
   const { services, user } = joiner;
   const channelId = joiner.channel.id;
   const channel = await joinChannel(services.kv, channelId, user.id);
-  announceJoin(services, channelId, user);
+  announceJoin(services, joiner.channel, user);
   return channel;
 }
 
@@ -43,7 +43,7 @@ export async function addPerson(
 ): Promise<User> {
   const { services, channel } = owner;
   const added = await addMember(services.kv, channel.id, username);
-  announceJoin(services, channel.id, added);
+  announceJoin(services, channel, added);
   return added;
 }
 
@@ -80,13 +80,24 @@ function toMember(services: Services, user: User): Member {
 /** Tells a channel's sockets that `user` joined, and the user's other open pages that they are in it. */
 export function announceJoin(
   services: Services,
-  channelId: string,
+  channel: ChannelRecord,
   user: User,
 ): void {
   services.hub.publish(
-    channelId,
+    channel.id,
     memberEvent(user.id, true, toMember(services, user)),
   );
-  // The newcomer's sockets open elsewhere start hearing of this channel.
-  services.hub.announce({ type: "joined", userId: user.id, channelId });
+  // The newcomer's pages open elsewhere start hearing of this channel, and
+  // put it in their sidebars.
+  services.hub.announce({
+    type: "joined",
+    userId: user.id,
+    channelId: channel.id,
+    channel: {
+      id: channel.id,
+      name: channel.name,
+      topic: channel.topic,
+      private: channel.private,
+    },
+  });
 }

@@ -108,6 +108,7 @@ function toMe(user: User): Me {
     id: user.id,
     username: user.username,
     displayName: user.displayName,
+    role: user.role,
   };
 }
 
@@ -118,6 +119,7 @@ function toChannelView(channel: Channel): ChannelView {
     name: channel.name,
     topic: channel.topic,
     private: channel.private,
+    ownerId: channel.ownerId,
     memberCount: channel.memberCount,
     lastSeq: channel.lastSeq,
     unread: channel.unread,

@@ -122,6 +122,31 @@ export function actsForInstance(user: User): boolean {
   return user.role === "owner";
 }
 
+/**
+ * Who manages a channel: its owner, or someone who acts for the instance.
+ * They rename it, set its topic, delete it and take people out of it.
+ */
+export class ChannelManager extends Standing {
+  readonly #manager = true;
+
+  /** The manager; 404 `channel_not_found` for an unknown channel, 403 `not_owner` for anyone else. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelManager> {
+    const { channel, joinedAt } = await existing(services, channelId, user);
+    if (channel.ownerId !== user.id && !actsForInstance(user)) {
+      throw new ApiError(
+        403,
+        "not_owner",
+        `Only the owner of ${shownTo(channel, joinedAt)} can change it`,
+      );
+    }
+    return new ChannelManager(services, user, channel);
+  }
+}
+
 /** The caller's standing as a member of `channelId`, or a 404/403 (see {@linkcode ChannelMember.check}). */
 export function channelMember(
   services: Services,
@@ -138,6 +163,15 @@ export function channelJoiner(
   user: User,
 ): Promise<ChannelJoiner> {
   return ChannelJoiner.check(services, channelId, user);
+}
+
+/** The caller's standing as a manager of `channelId`, or a 404/403 (see {@linkcode ChannelManager.check}). */
+export function channelManager(
+  services: Services,
+  channelId: string,
+  user: User,
+): Promise<ChannelManager> {
+  return ChannelManager.check(services, channelId, user);
 }
 
 /** The caller's standing as the owner of `channelId`, or a 404/403 (see {@linkcode ChannelOwner.check}). */

@@ -35,6 +35,8 @@ export function startLive(store: ChatStore): Live {
       onFrame(frame) {
         store.onFrame(frame);
         if (frame.type === "ready") resync();
+        // A channel gained elsewhere: the list reloads, with its counts.
+        else if (frame.type === "channel_added") void store.refreshChannels();
       },
       onStatus(status, failures) {
         store.connection.value = status;

@@ -8,6 +8,7 @@ function channel(id: string, lastSeq: number, unread: number): ChannelView {
     name: id,
     topic: "",
     private: false,
+    ownerId: "someone",
     memberCount: 2,
     lastSeq,
     unread,

@@ -4,6 +4,7 @@
  */
 export type {
   Author,
+  ChannelSummary,
   ClientFrame,
   FileRef,
   Member,
@@ -16,6 +17,8 @@ export interface Me {
   id: string;
   username: string;
   displayName: string;
+  /** `owner` for the instance's owner, who manages every channel. */
+  role: "owner" | "member";
 }
 
 /** A channel as `GET /channels` returns it to one user. */
@@ -24,6 +27,8 @@ export interface ChannelView {
   name: string;
   topic: string;
   private: boolean;
+  /** Who made it; they (and the instance owner) manage it. */
+  ownerId: string;
   memberCount: number;
   lastSeq: number;
   unread: number;

@@ -63,7 +63,7 @@ export function inviteNotFound(): ApiError {
   return new ApiError(
     404,
     "invite_not_found",
-    "This invite link does not exist or was revoked",
+    "This invite link does not exist or was revoked; ask whoever sent it for a new one",
   );
 }
 

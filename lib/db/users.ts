@@ -8,7 +8,7 @@ import {
   stageNewChannel,
 } from "./_channel_store.ts";
 import { channelKey, channelNameKey, userKey, userNameKey } from "./_keys.ts";
-import { now, retryAtomic } from "./_kv.ts";
+import { getManyChunked, now, retryAtomic } from "./_kv.ts";
 import { readUsableInvite, stageInviteUse } from "./invites.ts";
 import { stageUser } from "./rows.ts";
 
@@ -191,6 +191,31 @@ export async function getUserByName(
 ): Promise<User | null> {
   const record = await getUserRecordByName(kv, username);
   return record === null ? null : toPublicUser(record);
+}
+
+/**
+ * Up to `limit` users whose username starts with `prefix` (ignoring case),
+ * by username. Anything that could not begin a username finds nobody.
+ */
+export async function findUsersByPrefix(
+  kv: Deno.Kv,
+  prefix: string,
+  limit: number,
+): Promise<User[]> {
+  const lower = prefix.trim().toLowerCase();
+  if (lower === "" || lower.length > 32 || !/^[a-z0-9_.-]+$/.test(lower)) {
+    return [];
+  }
+  const ids: string[] = [];
+  const names = kv.list<string>({
+    start: userNameKey(lower),
+    end: userNameKey(`${lower}\uffff`),
+  }, { limit });
+  for await (const entry of names) ids.push(entry.value);
+  const entries = await getManyChunked<UserRecord>(kv, ids.map(userKey));
+  return entries.flatMap((e) =>
+    e.value === null ? [] : [toPublicUser(e.value)]
+  );
 }
 
 /** Changes a user's display name (trimmed, 1–64 chars); 404 for an unknown user. */

@@ -57,6 +57,20 @@ export const listChannelsQuery = z.object({
     .optional(),
 });
 
+/** The body of `PATCH /channels/{id}`: a new name, a new topic, or both. */
+export const changeChannelBody = z.object({
+  name: channelNameSchema.optional(),
+  topic: topicSchema.optional(),
+}, bodyError).refine(
+  (body) => body.name !== undefined || body.topic !== undefined,
+  "Send a name, a topic, or both",
+);
+
+/** The query of `GET /channels/{id}/candidates`: the start of a username. */
+export const candidatesQuery = z.object({
+  q: z.string({ error: "q is required" }).max(32, "q is too long"),
+});
+
 /** The body of `POST /channels/{id}/members`. */
 export const addMemberBody = z.object({ username: usernameSchema }, bodyError);
 

@@ -105,6 +105,38 @@ export interface MemberFrame {
   joined: boolean;
   /** The member who joined, so lists can show them without a lookup. */
   member?: Member;
+  /** True when someone else (the channel's owner) took them out. */
+  removed?: boolean;
+}
+
+/** What a sidebar shows of a channel. */
+export interface ChannelSummary {
+  id: string;
+  name: string;
+  topic: string;
+  private: boolean;
+}
+
+/** This user was added to a channel (from anywhere): the sidebar takes it in. */
+export interface ChannelAddedFrame {
+  type: "channel_added";
+  channel: ChannelSummary;
+}
+
+/** A channel of this user was renamed or its topic changed. */
+export interface ChannelUpdatedFrame {
+  type: "channel_updated";
+  channel: ChannelSummary;
+}
+
+/**
+ * A channel is gone for this user: they left or were removed, or it was
+ * deleted. Its socket closes (1008) right after this frame.
+ */
+export interface ChannelRemovedFrame {
+  type: "channel_removed";
+  channelId: string;
+  reason: "left" | "removed" | "deleted";
 }
 
 /** Something the client sent was refused; the socket stays open. */
@@ -132,6 +164,9 @@ export type ServerFrame =
   | TypingFrame
   | MemberFrame
   | ActivityFrame
+  | ChannelAddedFrame
+  | ChannelUpdatedFrame
+  | ChannelRemovedFrame
   | ErrorFrame;
 
 /** Post a message; `clientId` makes a retried send store one message. */

@@ -11,10 +11,7 @@ export const handler = define.handlers({
       ctx.params.code,
       ctx.state.session?.user ?? null,
     );
-    return page(data, {
-      status: data.status,
-      headers: { "cache-control": "private, no-store" },
-    });
+    return page(data, { headers: { "cache-control": "private, no-store" } });
   },
 });
 
@@ -31,26 +28,6 @@ export default define.page<typeof handler>(({ data }) => (
 ));
 
 function InviteBody({ preview, me, member }: InvitePage) {
-  if (preview === null || !preview.valid) {
-    return (
-      <>
-        <h1 id="invite-title">
-          {preview === null
-            ? "This invite link does not work"
-            : "This invite link has expired"}
-        </h1>
-        <p class="muted">
-          {preview === null
-            ? "It may have been mistyped or revoked."
-            : "It was used up, ran out of time, or its channel is gone."}{" "}
-          Ask whoever sent it for a new one.
-        </p>
-        <p>
-          <a href="/">Go to Hearth</a>
-        </p>
-      </>
-    );
-  }
   const where = preview.channel ? `#${preview.channel.name}` : "Hearth";
   const next = preview.channel
     ? `/c/${encodeURIComponent(preview.channel.id)}`

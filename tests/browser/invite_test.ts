@@ -94,10 +94,8 @@ Deno.test({
         `${env.base}/invite/AAAAAAAAAAAAAAAAAAAAAA`,
       );
       assert.equal(res?.status(), 404);
-      await cal.page.getByRole("heading", {
-        level: 1,
-        name: "This invite link does not work",
-      }).waitFor();
+      await cal.page.getByText("This invite link does not exist or was revoked")
+        .waitFor();
       await assertAccessible(cal.page, "the page of a bad invite (dark)");
     }, ["--registration", "invite"]);
   },

@@ -321,3 +321,16 @@ Deno.test("every open page of a person hears at once of channels added, renamed,
     await page.close();
   });
 });
+
+Deno.test("DELETE /channels/{id}/members/{userId} with an id no user can have changes nothing", async () => {
+  await withHearth(async ({ base }) => {
+    const ada = await signUp(base);
+    const room = await createChannel(ada.api, uniqueName("room"));
+    const res = await ada.api.send(
+      "DELETE",
+      `/channels/${room.id}/members/${"a".repeat(3000)}`,
+      {},
+    );
+    assert.equal(res.status, 204);
+  });
+});

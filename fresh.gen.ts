@@ -19,15 +19,16 @@ import * as $14 from "./routes/channels/[id]/members/[userId].ts";
 import * as $15 from "./routes/channels/[id]/messages.ts";
 import * as $16 from "./routes/channels/[id]/read.ts";
 import * as $17 from "./routes/channels/index.ts";
-import * as $18 from "./routes/files/[id].ts";
-import * as $19 from "./routes/healthz.ts";
-import * as $20 from "./routes/index.tsx";
-import * as $21 from "./routes/invite/[code].tsx";
-import * as $22 from "./routes/invites/[code].ts";
-import * as $23 from "./routes/invites/[code]/accept.ts";
-import * as $24 from "./routes/invites/index.ts";
-import * as $25 from "./routes/me.ts";
-import * as $26 from "./routes/ws/channels/[id].ts";
+import * as $18 from "./routes/dms.ts";
+import * as $19 from "./routes/files/[id].ts";
+import * as $20 from "./routes/healthz.ts";
+import * as $21 from "./routes/index.tsx";
+import * as $22 from "./routes/invite/[code].tsx";
+import * as $23 from "./routes/invites/[code].ts";
+import * as $24 from "./routes/invites/[code]/accept.ts";
+import * as $25 from "./routes/invites/index.ts";
+import * as $26 from "./routes/me.ts";
+import * as $27 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SignInForm.tsx";
@@ -52,15 +53,16 @@ const manifest: Manifest = {
     "channels/[id]/messages.ts": $15,
     "channels/[id]/read.ts": $16,
     "channels/index.ts": $17,
-    "files/[id].ts": $18,
-    "healthz.ts": $19,
-    "index.tsx": $20,
-    "invite/[code].tsx": $21,
-    "invites/[code].ts": $22,
-    "invites/[code]/accept.ts": $23,
-    "invites/index.ts": $24,
-    "me.ts": $25,
-    "ws/channels/[id].ts": $26,
+    "dms.ts": $18,
+    "files/[id].ts": $19,
+    "healthz.ts": $20,
+    "index.tsx": $21,
+    "invite/[code].tsx": $22,
+    "invites/[code].ts": $23,
+    "invites/[code]/accept.ts": $24,
+    "invites/index.ts": $25,
+    "me.ts": $26,
+    "ws/channels/[id].ts": $27,
   },
   islands: {
     "ChatApp.tsx": $$0,

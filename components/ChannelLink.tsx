@@ -1,9 +1,14 @@
+import { channelTitle } from "../lib/client/channel_title.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 
-/** A channel in the sidebar: its name, a lock if private, and its unread count. */
+/** A channel in the sidebar: its name (a DM's people), a lock if private, and its unread count. */
 export function ChannelLink(
-  { channel, current }: { channel: ChannelView; current: boolean },
+  { channel, current, meId }: {
+    channel: ChannelView;
+    current: boolean;
+    meId: string;
+  },
 ) {
   const unread = channel.unread;
   return (
@@ -12,8 +17,15 @@ export function ChannelLink(
       class={unread > 0 ? "channel-link has-unread" : "channel-link"}
       aria-current={current ? "page" : undefined}
     >
-      <Icon name={channel.private ? "lock" : "hash"} size={16} />
-      <span class="channel-name">{channel.name}</span>
+      <Icon
+        name={channel.kind === "dm"
+          ? "users"
+          : channel.private
+          ? "lock"
+          : "hash"}
+        size={16}
+      />
+      <span class="channel-name">{channelTitle(channel, meId)}</span>
       {unread > 0 && (
         <span class="badge">
           {/* One text node: the server's HTML and the hydrated tree agree. */}

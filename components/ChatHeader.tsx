@@ -7,7 +7,7 @@ import { UserMenu } from "./UserMenu.tsx";
 export function ChatHeader(
   { title, icon, topic, me, drawerOpen, onOpenDrawer, members, actions }: {
     title: string;
-    icon?: "hash" | "lock" | "compass";
+    icon?: "hash" | "lock" | "compass" | "users";
     topic?: string;
     me: Me;
     drawerOpen: boolean;

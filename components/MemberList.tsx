@@ -4,11 +4,13 @@ import { Icon } from "./Icon.tsx";
 
 /** Who is in the channel, online first, with the ways to bring more people in (or take them out). */
 export function MemberList(
-  { members, onClose, onInvite, onAdd, onRemove, meId }: {
+  { members, onClose, onInvite, onAdd, onRemove, onMessage, meId }: {
     members: Member[];
     onClose(): void;
-    /** Opens the "Invite people" dialog. */
-    onInvite(): void;
+    /** Opens the "Invite people" dialog; a DM has none. */
+    onInvite?: () => void;
+    /** Opens a direct message with someone. */
+    onMessage?: (member: Member) => void;
     /** Opens "Add people"; only the owner of a private channel gets it. */
     onAdd?: () => void;
     /** Takes someone out; only the channel's managers get it. */
@@ -32,26 +34,32 @@ export function MemberList(
           <Icon name="x" />
         </button>
       </div>
-      <div class="members-invite">
-        {onAdd && (
-          <button type="button" class="button secondary" onClick={onAdd}>
-            Add people
-          </button>
-        )}
-        <button type="button" class="button secondary" onClick={onInvite}>
-          Invite people
-        </button>
-      </div>
+      {(onAdd || onInvite) && (
+        <div class="members-invite">
+          {onAdd && (
+            <button type="button" class="button secondary" onClick={onAdd}>
+              Add people
+            </button>
+          )}
+          {onInvite && (
+            <button type="button" class="button secondary" onClick={onInvite}>
+              Invite people
+            </button>
+          )}
+        </div>
+      )}
       <MemberGroup
         title="Online"
         members={online}
         onRemove={onRemove}
+        onMessage={onMessage}
         meId={meId}
       />
       <MemberGroup
         title="Offline"
         members={offline}
         onRemove={onRemove}
+        onMessage={onMessage}
         meId={meId}
       />
     </aside>
@@ -59,10 +67,11 @@ export function MemberList(
 }
 
 function MemberGroup(
-  { title, members, onRemove, meId }: {
+  { title, members, onRemove, onMessage, meId }: {
     title: string;
     members: Member[];
     onRemove?: (member: Member) => void;
+    onMessage?: (member: Member) => void;
     meId: string;
   },
 ) {
@@ -94,6 +103,17 @@ function MemberGroup(
               )}
             </span>
             <span class="sr-only">{member.online ? "online" : "offline"}</span>
+            {onMessage && member.id !== meId && (
+              <button
+                type="button"
+                class="icon-button member-message"
+                onClick={() => onMessage(member)}
+                aria-label={`Message ${member.displayName}`}
+                title="Send a direct message"
+              >
+                <Icon name="chat" size={16} />
+              </button>
+            )}
             {onRemove && member.id !== meId && (
               <button
                 type="button"

@@ -14,6 +14,7 @@ import { MessageList } from "../components/MessageList.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
 import { api, ApiFailure } from "../lib/client/api.ts";
+import { channelLabel, channelTitle } from "../lib/client/channel_title.ts";
 import { type Live, startLive } from "../lib/client/live.ts";
 import { type ChatInit, createChatStore } from "../lib/client/store.ts";
 import type { ChannelView } from "../lib/client/types.ts";
@@ -45,12 +46,16 @@ export default function ChatApp(props: ChatAppProps) {
 
   const channel = store.channel.value;
   const joined = props.view === "channel" && channel?.joined === true;
-  // The server decides; these only choose which controls to offer.
-  const owns = joined && channel?.ownerId === store.me.id;
-  const manages = owns || (joined && store.me.role === "owner");
+  // The server decides; these only choose which controls to offer. A DM's
+  // people are fixed: it offers none of them.
+  const dm = channel?.kind === "dm";
+  const owns = joined && !dm && channel?.ownerId === store.me.id;
+  const manages = owns || (joined && !dm && store.me.role === "owner");
   const title = props.view === "browse"
     ? "Browse channels"
-    : channel?.name ?? "";
+    : channel
+    ? channelTitle(channel, store.me.id)
+    : "";
 
   useEffect(() => {
     // Hydration is done: switch times to the reader's clock and go live.
@@ -70,7 +75,9 @@ export default function ChatApp(props: ChatAppProps) {
 
   useSignalEffect(() => {
     const unread = store.unreadElsewhere.value;
-    const name = props.view === "browse" ? title : `#${title}`;
+    const name = props.view === "browse" || !channel
+      ? title
+      : channelLabel(channel, store.me.id);
     document.title = `${unread > 0 ? `(${unread}) ` : ""}${name} · Hearth`;
   });
 
@@ -114,6 +121,21 @@ export default function ChatApp(props: ChatAppProps) {
   }
   const channelPath = `/channels/${encodeURIComponent(channel?.id ?? "")}`;
 
+  // "Message": opens (or finds) the DM with that person.
+  async function openDm(username: string): Promise<void> {
+    try {
+      const opened = await api<{ id: string }>("/dms", {
+        method: "POST",
+        body: { usernames: [username] },
+      });
+      location.assign(`/c/${encodeURIComponent(opened.id)}`);
+    } catch (failure) {
+      store.announcement.value = failure instanceof ApiFailure
+        ? failure.message
+        : "The conversation could not be opened.";
+    }
+  }
+
   function onKeyDown(event: KeyboardEvent): void {
     if (event.key !== "Escape" || event.defaultPrevented) return;
     if (drawer) closeDrawer();
@@ -149,7 +171,7 @@ export default function ChatApp(props: ChatAppProps) {
   };
 
   const membersExpanded = membersOpen ?? wide;
-  const label = channel ? `#${channel.name}` : "";
+  const label = channel ? channelLabel(channel, store.me.id) : "";
   return (
     <div
       ref={root}
@@ -186,6 +208,8 @@ export default function ChatApp(props: ChatAppProps) {
           title={title}
           icon={props.view === "browse"
             ? "compass"
+            : dm
+            ? "users"
             : channel?.private
             ? "lock"
             : "hash"}
@@ -200,7 +224,7 @@ export default function ChatApp(props: ChatAppProps) {
               onToggle: () => toggleMembers(!membersExpanded),
             }
             : undefined}
-          actions={joined && channel && (
+          actions={joined && channel && !dm && (
             <ChannelMenu
               channelName={label}
               canManage={manages}
@@ -239,7 +263,8 @@ export default function ChatApp(props: ChatAppProps) {
         <MemberList
           members={store.members.value}
           onClose={() => toggleMembers(false)}
-          onInvite={() => setInviting(true)}
+          onInvite={dm ? undefined : () => setInviting(true)}
+          onMessage={(member) => openDm(member.username)}
           onAdd={owns && channel?.private ? () => setDialog("add") : undefined}
           onRemove={manages
             ? (member) =>
@@ -266,7 +291,7 @@ export default function ChatApp(props: ChatAppProps) {
           channel={channel}
         />
       )}
-      {joined && channel && (
+      {joined && channel && !dm && (
         <InviteDialog
           open={inviting}
           onClose={() => setInviting(false)}

@@ -54,6 +54,8 @@ const _ = null;
  * {private} (made again after a row revokes it), {unknownInvite} a code no
  * invite has. `WS` is the WebSocket upgrade (token in the query string, as
  * browsers send it). `/invites?channel=private` makes an invite to {private}.
+ * {dm} is the direct message of `member` and `owner`; `POST /dms` opens one
+ * with a further account that is not a column.
  * {doomed} is a private channel of `owner` with `member` in it, made again
  * after a row deletes it; {memberId} is `member`'s user id (taking oneself
  * out of a channel is leaving it, so `member` may).
@@ -83,6 +85,11 @@ const MATRIX: Row[] = [
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
 
+  ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
+  ["GET",   "/channels/{dm}/messages",            401, 401,    403,  403,      200,   200],
+  ["POST",  "/channels/{dm}/join",                401, 401,    403,  403,      403,   403],
+  ["POST",  "/channels/{dm}/leave",               401, 401,    204,  204,      403,   403],
+  ["DELETE","/channels/{dm}",                     401, 401,    403,  403,      403,   403],
   ["POST",  "/invites",                           401, 401,    201,  201,      201,   201],
   ["POST",  "/invites?channel=private",           401, 401,    403,  403,      201,   201],
   ["GET",   "/invites",                           401, 401,    200,  200,      200,   200],
@@ -193,6 +200,9 @@ async function setUp(server: TestServer): Promise<Fixture> {
     ids: {
       invite: await inviteTo(owner.api, priv.id),
       doomed: await doomedChannel(owner.api, member.username),
+      dm: (await owner.api.post("/dms", { usernames: [member.username] }))
+        .body.id,
+      peer: (await signUp(base, uniqueName("peer"))).username,
       memberId: member.id,
       unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
       private: priv.id,
@@ -253,6 +263,7 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   }
   if (template === "/channels") return { name: uniqueName("room") };
   if (template === "/invites") return {};
+  if (template === "/dms") return { usernames: [fx.ids.peer] };
   if (template === "/invites?channel=private") {
     return { channelId: fx.ids.private };
   }

@@ -97,7 +97,7 @@ interface World {
   base: string;
   alice: Account;
   bob: Account;
-  /** Channel ids: alice's public and private channels, bob's private one, general. */
+  /** Channel ids: alice's public and private channels, bob's private one, general, their DM. */
   channelIds: string[];
   /** File ids: one alice can read, one she cannot. */
   fileIds: string[];
@@ -267,6 +267,12 @@ function plausible(field: string): fc.Arbitrary<unknown> {
         fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
         fc.constantFrom("AAAAAAAAAAAAAAAAAAAAAA", "", "x".repeat(65)),
       );
+    case "usernames":
+      return fc.oneof(
+        fc.array(fc.stringMatching(/^fz[a-z0-9_.-]{1,12}$/), { maxLength: 12 }),
+        fc.constant(["fuzz_bob"]),
+        fc.constant(["fuzz_alice", "fuzz_bob"]),
+      );
     case "channelId":
       return fc.oneof(fc.uuid(), fc.constantFrom("", "general"));
     case "maxUses":
@@ -299,6 +305,7 @@ const FIELDS = [
   "channelId",
   "maxUses",
   "expiresInSeconds",
+  "usernames",
 ];
 
 const fieldObject = fc.record(
@@ -513,6 +520,11 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     "/me": fc.record({ displayName: text }),
     "/channels/[id]": fc.record({ name: text, topic: text }, {
       requiredKeys: [],
+    }),
+    "/dms": fc.record({
+      usernames: fc.array(fc.constantFrom("fuzz_bob", "nobody", "fuzz_alice"), {
+        maxLength: 11,
+      }),
     }),
     "/invites": fc.record({
       channelId: fc.oneof(fc.uuid(), text),
@@ -1531,6 +1543,10 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         .setProtectedHeader({ alg: "HS256" })
         .sign(crypto.getRandomValues(new Uint8Array(32))),
     ];
+    const dmId = (await request(base, "POST", "/dms", {
+      token: alice.token,
+      json: { usernames: ["fuzz_bob"] },
+    })).body.id as string;
     const inviteTo = async (who: Account, channelId: string) => {
       const res = await request(base, "POST", "/invites", {
         token: who.token,
@@ -1543,7 +1559,7 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
       base,
       alice,
       bob,
-      channelIds: [open.id, secret.id, bobs.id, general],
+      channelIds: [open.id, secret.id, bobs.id, general, dmId],
       fileIds,
       doomedId: (await createChannel(alice.api, "fuzz-doomed")).id,
       inviteCodes: [
@@ -1568,6 +1584,7 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/channels/[id]/members/[userId]",
         "/channels/[id]/messages",
         "/files/[id]",
+        "/dms",
         "/healthz",
         "/invites",
         "/invites/[code]",

@@ -16,6 +16,7 @@ import {
   listMessages,
   type Message,
 } from "../db/messages.ts";
+import { openDm } from "../db/dms.ts";
 import { createInvite, newInviteCode } from "../db/invites.ts";
 import { createUser, type User } from "../db/users.ts";
 import { randomBytes, streamOf } from "../files/_testing.ts";
@@ -132,6 +133,9 @@ export async function buildSource(kv: Deno.Kv): Promise<Source> {
   await markRead(kv, carol.id, general.id, 4);
   // carol leaves general: her marker stays, the member count drops.
   await leaveChannel(kv, general.id, carol.id);
+
+  // A DM between alice and bob, found again by its people after a restore.
+  await openDm(kv, alice.id, ["bob"]);
 
   // Invites: one to the instance, one (half used) to the private channel.
   for (const [channelId, uses] of [[null, 0], [secret.id, 1]] as const) {

@@ -10,6 +10,7 @@ import {
   listUserChannels,
   markRead,
 } from "../db/channels.ts";
+import { openDm } from "../db/dms.ts";
 import { listInvites } from "../db/invites.ts";
 import { createMessage } from "../db/messages.ts";
 import {
@@ -47,8 +48,8 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
     trailer.counts,
     {
       users: 3,
-      channels: 3,
-      members: 6,
+      channels: 4,
+      members: 8,
       readMarkers: 3,
       messages: 34,
       clientIds: 16,
@@ -124,6 +125,11 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       sha256(bytes),
     );
   }
+
+  // A DM is still found by its people.
+  const dm = await openDm(target, built.users[1].id, ["Alice"]);
+  assert.equal(dm.created, false);
+  assert.equal(dm.channel.kind, "dm");
 
   // Invites come back with their uses, and roles with their users.
   assert.deepEqual(await listInvites(target), await listInvites(source));

@@ -28,6 +28,7 @@ import {
 import type { Services } from "../services.ts";
 import { leave } from "./membership.ts";
 import {
+  ChannelLeaver,
   type ChannelManager,
   channelManager,
   type ChannelOwner,
@@ -95,7 +96,9 @@ export async function removeFromChannel(
   channelId: string,
   userId: string,
 ): Promise<void> {
-  if (userId === user.id) return await leave(services, user, channelId);
+  if (userId === user.id) {
+    return await leave(await ChannelLeaver.check(services, channelId, user));
+  }
   await channelManager(services, channelId, user);
   if (!await isMember(services.kv, channelId, userId)) return;
   await leaveChannel(services.kv, channelId, userId);

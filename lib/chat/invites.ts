@@ -22,9 +22,9 @@ import type { Services } from "../services.ts";
 import type { CreateInviteBody } from "../shared/requests.ts";
 import type { Invite, InvitePreview } from "../shared/wire.ts";
 import { announceJoin } from "./membership.ts";
-import { actsForInstance, ChannelMember, channelMember } from "./standing.ts";
+import { actsForInstance, ChannelInviter, ChannelMember } from "./standing.ts";
 
-/** Makes an invite; with `channelId`, only a member of that channel may (404/403 otherwise). */
+/** Makes an invite; with `channelId`, only a member of that channel may (404/403 otherwise; never a DM's). */
 export async function makeInvite(
   services: Services,
   user: User,
@@ -32,7 +32,9 @@ export async function makeInvite(
   origin: string,
 ): Promise<Invite> {
   const channelId = body.channelId ?? null;
-  if (channelId !== null) await channelMember(services, channelId, user);
+  if (channelId !== null) {
+    await ChannelInviter.check(services, channelId, user);
+  }
   const createdAt = new Date();
   const record: InviteRecord = {
     code: newInviteCode(),

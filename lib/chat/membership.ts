@@ -10,7 +10,12 @@ import type { User } from "../db/users.ts";
 import { memberEvent } from "../realtime/hub.ts";
 import type { Services } from "../services.ts";
 import type { Member } from "../shared/wire.ts";
-import type { ChannelJoiner, ChannelMember, ChannelOwner } from "./standing.ts";
+import type {
+  ChannelJoiner,
+  ChannelLeaver,
+  ChannelMember,
+  ChannelOwner,
+} from "./standing.ts";
 
 /** A member as the API shows it: a user and whether they are online. */
 export interface MemberView extends User {
@@ -27,11 +32,8 @@ export async function join(joiner: ChannelJoiner): Promise<Channel> {
 }
 
 /** Leaves a channel; the leaver's own sockets on it are closed by the event. */
-export async function leave(
-  services: Services,
-  user: User,
-  channelId: string,
-): Promise<void> {
+export async function leave(leaver: ChannelLeaver): Promise<void> {
+  const { services, user, channelId } = leaver;
   await leaveChannel(services.kv, channelId, user.id);
   services.hub.publish(channelId, memberEvent(user.id, false));
 }

@@ -120,6 +120,8 @@ function toChannelView(channel: Channel): ChannelView {
     topic: channel.topic,
     private: channel.private,
     ownerId: channel.ownerId,
+    kind: channel.kind,
+    ...(channel.people ? { people: channel.people } : {}),
     memberCount: channel.memberCount,
     lastSeq: channel.lastSeq,
     unread: channel.unread,

@@ -8,7 +8,11 @@
  * and which carries a private field: TypeScript then types it by name, so an
  * object literal cannot pass for one and only the checks below make one.
  */
-import { channelNotFound, type ChannelRecord } from "../db/_channel_store.ts";
+import {
+  channelNotFound,
+  type ChannelRecord,
+  isDm,
+} from "../db/_channel_store.ts";
 import { getMembership } from "../db/channels.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
@@ -87,6 +91,7 @@ export class ChannelJoiner extends Standing {
         "This channel is private; ask its owner to add you",
       );
     }
+    refuseDm(channel, "joined");
     return new ChannelJoiner(services, user, channel);
   }
 }
@@ -109,6 +114,7 @@ export class ChannelOwner extends Standing {
         `Only the owner of ${shownTo(channel, joinedAt)} can add members`,
       );
     }
+    refuseDm(channel, "joined");
     return new ChannelOwner(services, user, channel);
   }
 }
@@ -143,8 +149,55 @@ export class ChannelManager extends Standing {
         `Only the owner of ${shownTo(channel, joinedAt)} can change it`,
       );
     }
+    refuseDm(channel, "changed");
     return new ChannelManager(services, user, channel);
   }
+}
+
+/** A member who may invite people into a channel: any member, but never of a DM. */
+export class ChannelInviter extends Standing {
+  readonly #inviter = true;
+
+  /** The inviter; 404/403 as {@linkcode ChannelMember.check}, 403 `direct_message` for a DM. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelInviter> {
+    const member = await ChannelMember.check(services, channelId, user);
+    refuseDm(member.channel, "joined");
+    return new ChannelInviter(services, user, member.channel);
+  }
+}
+
+/**
+ * Someone who may leave a channel: anyone (leaving one you are not in
+ * changes nothing), but nobody leaves a DM. 404 for an unknown channel.
+ */
+export class ChannelLeaver extends Standing {
+  readonly #leaver = true;
+
+  /** The leaver; 404 `channel_not_found`, 403 `direct_message` for a DM's member. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelLeaver> {
+    const { channel, joinedAt } = await existing(services, channelId, user);
+    if (joinedAt !== null) refuseDm(channel, "left");
+    return new ChannelLeaver(services, user, channel);
+  }
+}
+
+// A DM keeps the people it was started with: nobody joins, is added, is
+// invited, leaves, renames or deletes it.
+function refuseDm(channel: ChannelRecord, what: string): void {
+  if (!isDm(channel)) return;
+  throw new ApiError(
+    403,
+    "direct_message",
+    `A direct message keeps the people it was started with: it cannot be ${what}`,
+  );
 }
 
 /** The caller's standing as a member of `channelId`, or a 404/403 (see {@linkcode ChannelMember.check}). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createInbox, PRESENCE_BATCH_MS } from "./inbox.ts";
 import { createChatState } from "./state.ts";
-import type { Member } from "./types.ts";
+import type { ChannelView, Member } from "./types.ts";
 
 function setup(count: number) {
   const members: Member[] = Array.from({ length: count }, (_, i) => ({
@@ -19,6 +19,7 @@ function setup(count: number) {
       topic: "",
       private: false,
       ownerId: "user-0",
+      kind: "channel",
       memberCount: count,
       lastSeq: 0,
       unread: 0,
@@ -84,12 +85,13 @@ Deno.test("a ready frame drops presence gathered before it", async () => {
 
 Deno.test("channel frames rename the open channel and drop a lost one from the list", () => {
   const { state, inbox, stop } = setup(1);
-  const other = {
+  const other: ChannelView = {
     id: "c2",
     name: "other",
     topic: "",
     private: true,
     ownerId: "user-0",
+    kind: "channel",
     memberCount: 2,
     lastSeq: 0,
     unread: 0,

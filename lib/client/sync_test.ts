@@ -9,6 +9,7 @@ function channel(id: string, lastSeq: number, unread: number): ChannelView {
     topic: "",
     private: false,
     ownerId: "someone",
+    kind: "channel",
     memberCount: 2,
     lastSeq,
     unread,

@@ -29,6 +29,10 @@ export interface ChannelView {
   private: boolean;
   /** Who made it; they (and the instance owner) manage it. */
   ownerId: string;
+  /** "dm" for a direct message. */
+  kind: "channel" | "dm";
+  /** A DM's people, the viewer included. */
+  people?: { id: string; username: string; displayName: string }[];
   memberCount: number;
   lastSeq: number;
   unread: number;

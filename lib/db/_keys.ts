@@ -40,6 +40,12 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "dms_by_people",
+    layout:
+      "[sorted member ids joined by commas] -> channelId, written with the DM",
+    backup: "restored",
+  },
+  {
     root: "channel_member_count",
     layout: "[channelId] -> KvU64, kept with sum",
     backup: "restored",
@@ -150,6 +156,11 @@ export const channelsPrefix: Deno.KvKey = familyPrefix("channels");
 export const channelNameKey = (lowerName: string): Deno.KvKey => [
   "channels_by_name",
   lowerName,
+];
+/** Unique index from a DM's set of people (see `peopleKey`) to its channel id. */
+export const dmPeopleKey = (people: string): Deno.KvKey => [
+  "dms_by_people",
+  people,
 ];
 /** Counter of a channel's members. */
 export const memberCountKey = (channelId: string): Deno.KvKey => [

@@ -76,6 +76,7 @@ export async function createChannel(
     stageJoin(op, record.id, ownerId, record.createdAt);
     const channel: Channel = {
       ...record,
+      kind: "channel",
       memberCount: 1,
       lastSeq: 0,
       unread: 0,
@@ -112,7 +113,7 @@ export async function listUserChannels(
   return channels.sort(byName);
 }
 
-/** Every public channel plus the private ones the user is in, each with `joined`. */
+/** Every public channel plus the private ones the user is in (DMs aside), each with `joined`. */
 export async function listAllChannels(
   kv: Deno.Kv,
   userId: string,
@@ -122,6 +123,8 @@ export async function listAllChannels(
   for await (
     const entry of kv.list<ChannelRecord>({ prefix: channelsPrefix })
   ) {
+    // Browsing never lists a DM, not even to its people.
+    if (entry.value.kind === "dm") continue;
     if (!entry.value.private || joined.has(entry.value.id)) {
       visible.push(entry.value);
     }

@@ -10,6 +10,7 @@ import {
   channelNameKey,
   channelSeqKey,
   creatorInviteKey,
+  dmPeopleKey,
   inviteKey,
   memberCountKey,
   memberKey,
@@ -63,12 +64,19 @@ export function stageUser(
   );
 }
 
-/** A channel and its name index (the lower-cased name). */
+/** A channel and its name index (the lower-cased name); a DM also its people's index. */
 export function channelRows(channel: ChannelRecord): KvRow[] {
-  return [
+  const rows: KvRow[] = [
     { key: channelKey(channel.id), value: channel },
     { key: channelNameKey(channel.name.toLowerCase()), value: channel.id },
   ];
+  if (channel.kind === "dm" && channel.peopleIds) {
+    rows.push({
+      key: dmPeopleKey(channel.peopleIds.join(",")),
+      value: channel.id,
+    });
+  }
+  return rows;
 }
 
 /**

@@ -81,6 +81,15 @@ export const createInviteBody = z.object({
   expiresInSeconds: expiresInSecondsSchema.nullish(),
 }, bodyError);
 
+/** The body of `POST /dms`: the usernames of 1 to 9 other people. */
+export const openDmBody = z.object({
+  usernames: z.array(usernameSchema, {
+    error: "usernames must be a list of usernames",
+  })
+    .min(1, "usernames must name at least one person")
+    .max(9, "usernames may name at most 9 people"),
+}, bodyError);
+
 /** The body of `POST /channels/{id}/read`. */
 export const readMarkerBody = z.object({ seq: seqSchema }, bodyError);
 

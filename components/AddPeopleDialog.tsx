@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
+import { useModal } from "./use_modal.ts";
 
 // Someone the search found (the API sends users; this is what the list shows).
 interface User {
@@ -21,24 +22,17 @@ export function AddPeopleDialog(
     channel: ChannelView;
   },
 ) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [query, setQuery] = useState("");
   const [found, setFound] = useState<User[]>([]);
   const [added, setAdded] = useState<string[]>([]);
   const [error, setError] = useState("");
+  const dialog = useModal(open, () => {
+    setQuery("");
+    setFound([]);
+    setAdded([]);
+    setError("");
+  });
   const path = `/channels/${encodeURIComponent(channel.id)}`;
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (open && !el.open) {
-      setQuery("");
-      setFound([]);
-      setAdded([]);
-      setError("");
-      el.showModal();
-    } else if (!open && el.open) el.close();
-  }, [open]);
 
   useEffect(() => {
     const q = query.trim();

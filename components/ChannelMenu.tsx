@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from "preact/hooks";
 import { Icon } from "./Icon.tsx";
+import { usePopupMenu } from "./use_modal.ts";
 
 /** The channel's own menu in its header: edit it (for its managers) and leave it. */
 export function ChannelMenu(
@@ -11,39 +11,16 @@ export function ChannelMenu(
     onLeave(): void;
   },
 ) {
-  const [open, setOpen] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
-    const onPointer = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (
-        !menu.current?.contains(target) && !button.current?.contains(target)
-      ) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onPointer);
-    return () => document.removeEventListener("pointerdown", onPointer);
-  }, [open]);
+  const { open, setOpen, button, menu, close, onKeyDown, onFocusOut } =
+    usePopupMenu();
 
   function pick(action: () => void): void {
-    setOpen(false);
+    close(false);
     action();
   }
 
   return (
-    <div
-      class="user-menu"
-      onKeyDown={(event) => {
-        if (event.key === "Escape" && open) {
-          event.stopPropagation();
-          setOpen(false);
-          button.current?.focus();
-        }
-      }}
-    >
+    <div class="user-menu" onKeyDown={onKeyDown}>
       <button
         ref={button}
         type="button"
@@ -57,14 +34,7 @@ export function ChannelMenu(
         <Icon name="more" />
       </button>
       {open && (
-        <div
-          ref={menu}
-          class="menu"
-          onFocusOut={(event) => {
-            const next = event.relatedTarget as Node | null;
-            if (next && !menu.current?.contains(next)) setOpen(false);
-          }}
-        >
+        <div ref={menu} class="menu" onFocusOut={onFocusOut}>
           <div id="channel-menu" role="menu" aria-label={channelName}>
             {canManage && (
               <button

@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import {
   MAX_CHANNEL_NAME_LENGTH,
   MAX_TOPIC_LENGTH,
 } from "../lib/shared/limits.ts";
+import { useModal } from "./use_modal.ts";
 
 /**
  * "Edit channel", for its managers: rename it, set its topic, or delete it
@@ -20,21 +21,14 @@ export function ChannelSettingsDialog(
     protectedName: boolean;
   },
 ) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const dialog = useModal(open, () => {
+    setError("");
+    setConfirming(false);
+  });
   const path = `/channels/${encodeURIComponent(channel.id)}`;
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (open && !el.open) {
-      setError("");
-      setConfirming(false);
-      el.showModal();
-    } else if (!open && el.open) el.close();
-  }, [open]);
 
   async function run(work: () => Promise<void>, failed: string) {
     setBusy(true);

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import type { Invite } from "../lib/shared/wire.ts";
+import { useModal } from "./use_modal.ts";
 
 // Choices offered for how long a link works and how often it may be used.
 const EXPIRY = [
@@ -22,22 +23,15 @@ export function InviteDialog(
     channelName: string;
   },
 ) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [invite, setInvite] = useState<Invite | null>(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
   const [copied, setCopied] = useState(false);
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (open && !el.open) {
-      setInvite(null);
-      setError("");
-      setCopied(false);
-      el.showModal();
-    } else if (!open && el.open) el.close();
-  }, [open]);
+  const dialog = useModal(open, () => {
+    setInvite(null);
+    setError("");
+    setCopied(false);
+  });
 
   async function create(event: Event): Promise<void> {
     event.preventDefault();

@@ -84,6 +84,9 @@ async function serve(mode: Mode): Promise<void> {
     "127.0.0.1",
     "--db",
     ":memory:",
+    // The benchmark signs up many accounts.
+    "--registration",
+    "open",
   ], () => undefined);
   if (parsed.kind !== "serve") throw new Error(JSON.stringify(parsed));
   const server = await startServer(parsed.config);

@@ -1,12 +1,17 @@
+import { channelTitle } from "../lib/client/channel_title.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 
 /**
- * A channel in the sidebar: its name, a lock if private, how many of its
- * unread messages mention me, and its unread count.
+ * A channel in the sidebar: its name (a DM's people), a lock if private, how
+ * many of its unread messages mention me, and its unread count.
  */
 export function ChannelLink(
-  { channel, current }: { channel: ChannelView; current: boolean },
+  { channel, current, meId }: {
+    channel: ChannelView;
+    current: boolean;
+    meId: string;
+  },
 ) {
   const unread = channel.unread;
   const mentions = channel.mentions ?? 0;
@@ -16,8 +21,15 @@ export function ChannelLink(
       class={unread > 0 ? "channel-link has-unread" : "channel-link"}
       aria-current={current ? "page" : undefined}
     >
-      <Icon name={channel.private ? "lock" : "hash"} size={16} />
-      <span class="channel-name">{channel.name}</span>
+      <Icon
+        name={channel.kind === "dm"
+          ? "users"
+          : channel.private
+          ? "lock"
+          : "hash"}
+        size={16}
+      />
+      <span class="channel-name">{channelTitle(channel, meId)}</span>
       {mentions > 0 && (
         <span class="badge badge-mention">
           {`@${mentions > 99 ? "99+" : mentions} `}

@@ -1,18 +1,21 @@
+import type { ComponentChildren } from "preact";
 import type { Me } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 import { UserMenu } from "./UserMenu.tsx";
 
 /** The bar above the log: drawer button, title and topic, members toggle, user menu. */
 export function ChatHeader(
-  { title, icon, topic, me, drawerOpen, onOpenDrawer, members }: {
+  { title, icon, topic, me, drawerOpen, onOpenDrawer, members, actions }: {
     title: string;
-    icon?: "hash" | "lock" | "compass";
+    icon?: "hash" | "lock" | "compass" | "users";
     topic?: string;
     me: Me;
     drawerOpen: boolean;
     onOpenDrawer(): void;
     /** The members toggle, when the view has members. */
     members?: { count: number; expanded: boolean; onToggle(): void };
+    /** Controls of the open channel, such as its menu. */
+    actions?: ComponentChildren;
   },
 ) {
   return (
@@ -48,6 +51,7 @@ export function ChatHeader(
           <span class="sr-only">Members</span>
         </button>
       )}
+      {actions}
       <UserMenu me={me} />
     </header>
   );

@@ -2,9 +2,22 @@ import type { Member } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
 
-/** Who is in the channel, online first. */
+/** Who is in the channel, online first, with the ways to bring more people in (or take them out). */
 export function MemberList(
-  { members, onClose }: { members: Member[]; onClose(): void },
+  { members, onClose, onInvite, onAdd, onRemove, onMessage, meId }: {
+    members: Member[];
+    onClose(): void;
+    /** Opens the "Invite people" dialog; a DM has none. */
+    onInvite?: () => void;
+    /** Opens a direct message with someone. */
+    onMessage?: (member: Member) => void;
+    /** Opens "Add people"; only the owner of a private channel gets it. */
+    onAdd?: () => void;
+    /** Takes someone out; only the channel's managers get it. */
+    onRemove?: (member: Member) => void;
+    /** The viewer, who is never offered to remove themself. */
+    meId: string;
+  },
 ) {
   const online = members.filter((m) => m.online);
   const offline = members.filter((m) => !m.online);
@@ -21,14 +34,46 @@ export function MemberList(
           <Icon name="x" />
         </button>
       </div>
-      <MemberGroup title="Online" members={online} />
-      <MemberGroup title="Offline" members={offline} />
+      {(onAdd || onInvite) && (
+        <div class="members-invite">
+          {onAdd && (
+            <button type="button" class="button secondary" onClick={onAdd}>
+              Add people
+            </button>
+          )}
+          {onInvite && (
+            <button type="button" class="button secondary" onClick={onInvite}>
+              Invite people
+            </button>
+          )}
+        </div>
+      )}
+      <MemberGroup
+        title="Online"
+        members={online}
+        onRemove={onRemove}
+        onMessage={onMessage}
+        meId={meId}
+      />
+      <MemberGroup
+        title="Offline"
+        members={offline}
+        onRemove={onRemove}
+        onMessage={onMessage}
+        meId={meId}
+      />
     </aside>
   );
 }
 
 function MemberGroup(
-  { title, members }: { title: string; members: Member[] },
+  { title, members, onRemove, onMessage, meId }: {
+    title: string;
+    members: Member[];
+    onRemove?: (member: Member) => void;
+    onMessage?: (member: Member) => void;
+    meId: string;
+  },
 ) {
   if (members.length === 0) return null;
   return (
@@ -58,6 +103,28 @@ function MemberGroup(
               )}
             </span>
             <span class="sr-only">{member.online ? "online" : "offline"}</span>
+            {onMessage && member.id !== meId && (
+              <button
+                type="button"
+                class="icon-button member-message"
+                onClick={() => onMessage(member)}
+                aria-label={`Message ${member.displayName}`}
+                title="Send a direct message"
+              >
+                <Icon name="chat" size={16} />
+              </button>
+            )}
+            {onRemove && member.id !== meId && (
+              <button
+                type="button"
+                class="icon-button member-remove"
+                onClick={() => onRemove(member)}
+                aria-label={`Remove ${member.displayName} from the channel`}
+                title="Remove from the channel"
+              >
+                <Icon name="x" size={16} />
+              </button>
+            )}
           </li>
         ))}
       </ul>

@@ -1,27 +1,21 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import {
   MAX_CHANNEL_NAME_LENGTH,
   MAX_TOPIC_LENGTH,
 } from "../lib/shared/limits.ts";
+import { useModal } from "./use_modal.ts";
 
 /** The "New channel" form, in a modal dialog; creating opens the channel. */
 export function NewChannelDialog(
   { open, onClose }: { open: boolean; onClose(): void },
 ) {
-  const dialog = useRef<HTMLDialogElement>(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    const el = dialog.current;
-    if (!el) return;
-    if (open && !el.open) {
-      setError("");
-      el.showModal();
-    } else if (!open && el.open) el.close();
-  }, [open]);
+  const dialog = useModal(open, () => {
+    setError("");
+  });
 
   async function submit(event: Event): Promise<void> {
     event.preventDefault();

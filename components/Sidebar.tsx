@@ -29,19 +29,18 @@ export function Sidebar(
           <Icon name="x" />
         </button>
       </div>
-      <div class="sidebar-section">
-        <h2 class="sidebar-title">Channels</h2>
-        <ul class="channel-list">
-          {channels.map((channel) => (
-            <li key={channel.id}>
-              <ChannelLink
-                channel={channel}
-                current={channel.id === currentId}
-              />
-            </li>
-          ))}
-        </ul>
-      </div>
+      <ChannelSection
+        title="Channels"
+        channels={channels.filter((c) => c.kind !== "dm")}
+        currentId={currentId}
+        meId={me.id}
+      />
+      <ChannelSection
+        title="Direct messages"
+        channels={channels.filter((c) => c.kind === "dm")}
+        currentId={currentId}
+        meId={me.id}
+      />
       <div class="sidebar-actions">
         <button
           type="button"
@@ -63,5 +62,32 @@ export function Sidebar(
         Signed in as <strong>{me.username}</strong>
       </p>
     </nav>
+  );
+}
+
+function ChannelSection(
+  { title, channels, currentId, meId }: {
+    title: string;
+    channels: ChannelView[];
+    currentId: string | null;
+    meId: string;
+  },
+) {
+  if (channels.length === 0 && title !== "Channels") return null;
+  return (
+    <div class="sidebar-section">
+      <h2 class="sidebar-title">{title}</h2>
+      <ul class="channel-list">
+        {channels.map((channel) => (
+          <li key={channel.id}>
+            <ChannelLink
+              channel={channel}
+              current={channel.id === currentId}
+              meId={meId}
+            />
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }

@@ -1,35 +1,13 @@
-import { useEffect, useRef, useState } from "preact/hooks";
 import { api } from "../lib/client/api.ts";
 import { clearDrafts } from "../lib/client/drafts.ts";
 import type { Me } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
+import { usePopupMenu } from "./use_modal.ts";
 
 /** A menu under the user's name; its one item signs out. */
 export function UserMenu({ me }: { me: Me }) {
-  const [open, setOpen] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
-
-  useEffect(() => {
-    if (!open) return;
-    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
-    const onPointer = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (
-        !menu.current?.contains(target) && !button.current?.contains(target)
-      ) {
-        setOpen(false);
-      }
-    };
-    document.addEventListener("pointerdown", onPointer);
-    return () => document.removeEventListener("pointerdown", onPointer);
-  }, [open]);
-
-  function close(refocus: boolean): void {
-    setOpen(false);
-    if (refocus) button.current?.focus();
-  }
+  const { open, setOpen, button, menu, onKeyDown, onFocusOut } = usePopupMenu();
 
   async function signOut(): Promise<void> {
     // Unsent text stays on no shared computer.
@@ -43,15 +21,7 @@ export function UserMenu({ me }: { me: Me }) {
   }
 
   return (
-    <div
-      class="user-menu"
-      onKeyDown={(event) => {
-        if (event.key === "Escape" && open) {
-          event.stopPropagation();
-          close(true);
-        }
-      }}
-    >
+    <div class="user-menu" onKeyDown={onKeyDown}>
       <button
         ref={button}
         type="button"
@@ -66,14 +36,7 @@ export function UserMenu({ me }: { me: Me }) {
         <Icon name="chevron" size={16} />
       </button>
       {open && (
-        <div
-          ref={menu}
-          class="menu"
-          onFocusOut={(event) => {
-            const next = event.relatedTarget as Node | null;
-            if (next && !menu.current?.contains(next)) close(false);
-          }}
-        >
+        <div ref={menu} class="menu" onFocusOut={onFocusOut}>
           <div class="menu-caption">
             <strong>{me.displayName}</strong>
             <span class="muted">@{me.username}</span>

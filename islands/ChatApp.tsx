@@ -1,9 +1,13 @@
 import { useSignalEffect } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
+import { AddPeopleDialog } from "../components/AddPeopleDialog.tsx";
 import { BrowseView } from "../components/BrowseView.tsx";
+import { ChannelMenu } from "../components/ChannelMenu.tsx";
+import { ChannelSettingsDialog } from "../components/ChannelSettingsDialog.tsx";
 import { ChatHeader } from "../components/ChatHeader.tsx";
 import { Composer } from "../components/Composer.tsx";
 import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
+import { InviteDialog } from "../components/InviteDialog.tsx";
 import { JoinPrompt } from "../components/JoinPrompt.tsx";
 import { Lightbox } from "../components/Lightbox.tsx";
 import { MemberList } from "../components/MemberList.tsx";
@@ -11,6 +15,8 @@ import { MessageList } from "../components/MessageList.tsx";
 import { ReplyBar } from "../components/ReplyBar.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
+import { api, ApiFailure } from "../lib/client/api.ts";
+import { channelLabel, channelTitle } from "../lib/client/channel_title.ts";
 import { type Live, startLive } from "../lib/client/live.ts";
 import { type ChatInit, createChatStore } from "../lib/client/store.ts";
 import type { ChannelView } from "../lib/client/types.ts";
@@ -34,15 +40,24 @@ export default function ChatApp(props: ChatAppProps) {
   const [membersOpen, setMembersOpen] = useState<boolean | null>(null);
   const [wide, setWide] = useState(true);
   const [creating, setCreating] = useState(false);
+  const [inviting, setInviting] = useState(false);
+  const [dialog, setDialog] = useState<"edit" | "add" | null>(null);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const root = useRef<HTMLDivElement>(null);
 
   const channel = store.channel.value;
   const joined = props.view === "channel" && channel?.joined === true;
+  // The server decides; these only choose which controls to offer. A DM's
+  // people are fixed: it offers none of them.
+  const dm = channel?.kind === "dm";
+  const owns = joined && !dm && channel?.ownerId === store.me.id;
+  const manages = owns || (joined && !dm && store.me.role === "owner");
   const title = props.view === "browse"
     ? "Browse channels"
-    : channel?.name ?? "";
+    : channel
+    ? channelTitle(channel, store.me.id)
+    : "";
 
   useEffect(() => {
     // Hydration is done: switch times to the reader's clock and go live.
@@ -62,7 +77,9 @@ export default function ChatApp(props: ChatAppProps) {
 
   useSignalEffect(() => {
     const unread = store.unreadElsewhere.value;
-    const name = props.view === "browse" ? title : `#${title}`;
+    const name = props.view === "browse" || !channel
+      ? title
+      : channelLabel(channel, store.me.id);
     document.title = `${unread > 0 ? `(${unread}) ` : ""}${name} · Hearth`;
   });
 
@@ -91,6 +108,34 @@ export default function ChatApp(props: ChatAppProps) {
         open ? ".members-close" : ".members-toggle",
       )?.focus()
     );
+  }
+
+  // Leaving or removing: the socket's frames update the lists.
+  async function act(path: string, method: string, then?: string) {
+    try {
+      await api(path, { method });
+      if (then) location.assign(then);
+    } catch (failure) {
+      store.announcement.value = failure instanceof ApiFailure
+        ? failure.message
+        : "That did not work. Please try again.";
+    }
+  }
+  const channelPath = `/channels/${encodeURIComponent(channel?.id ?? "")}`;
+
+  // "Message": opens (or finds) the DM with that person.
+  async function openDm(username: string): Promise<void> {
+    try {
+      const opened = await api<{ id: string }>("/dms", {
+        method: "POST",
+        body: { usernames: [username] },
+      });
+      location.assign(`/c/${encodeURIComponent(opened.id)}`);
+    } catch (failure) {
+      store.announcement.value = failure instanceof ApiFailure
+        ? failure.message
+        : "The conversation could not be opened.";
+    }
   }
 
   function onKeyDown(event: KeyboardEvent): void {
@@ -128,7 +173,7 @@ export default function ChatApp(props: ChatAppProps) {
   };
 
   const membersExpanded = membersOpen ?? wide;
-  const label = channel ? `#${channel.name}` : "";
+  const label = channel ? channelLabel(channel, store.me.id) : "";
   return (
     <div
       ref={root}
@@ -165,6 +210,8 @@ export default function ChatApp(props: ChatAppProps) {
           title={title}
           icon={props.view === "browse"
             ? "compass"
+            : dm
+            ? "users"
             : channel?.private
             ? "lock"
             : "hash"}
@@ -179,6 +226,14 @@ export default function ChatApp(props: ChatAppProps) {
               onToggle: () => toggleMembers(!membersExpanded),
             }
             : undefined}
+          actions={joined && channel && !dm && (
+            <ChannelMenu
+              channelName={label}
+              canManage={manages}
+              onEdit={() => setDialog("edit")}
+              onLeave={() => act(`${channelPath}/leave`, "POST", "/")}
+            />
+          )}
         />
         {joined && (
           <ConnectionBanner
@@ -211,6 +266,40 @@ export default function ChatApp(props: ChatAppProps) {
         <MemberList
           members={store.members.value}
           onClose={() => toggleMembers(false)}
+          onInvite={dm ? undefined : () => setInviting(true)}
+          onMessage={(member) => openDm(member.username)}
+          onAdd={owns && channel?.private ? () => setDialog("add") : undefined}
+          onRemove={manages
+            ? (member) =>
+              act(
+                `${channelPath}/members/${encodeURIComponent(member.id)}`,
+                "DELETE",
+              )
+            : undefined}
+          meId={store.me.id}
+        />
+      )}
+      {manages && channel && (
+        <ChannelSettingsDialog
+          open={dialog === "edit"}
+          onClose={() => setDialog(null)}
+          channel={channel}
+          protectedName={channel.name === "general"}
+        />
+      )}
+      {owns && channel?.private && (
+        <AddPeopleDialog
+          open={dialog === "add"}
+          onClose={() => setDialog(null)}
+          channel={channel}
+        />
+      )}
+      {joined && channel && !dm && (
+        <InviteDialog
+          open={inviting}
+          onClose={() => setInviting(false)}
+          channelId={channel.id}
+          channelName={label}
         />
       )}
       <NewChannelDialog open={creating} onClose={() => setCreating(false)} />

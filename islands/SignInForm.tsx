@@ -2,8 +2,19 @@ import { useEffect, useState } from "preact/hooks";
 
 type Mode = "signin" | "register";
 
+/** What the form does besides signing in, on an invite's page. */
+export interface SignInFormProps {
+  /**
+   * An invite code: a new account is created with it, and someone signing in
+   * to an account they have accepts it, so both end up in its channel.
+   */
+  invite?: string;
+  /** Where to go once signed in; the front door by default. */
+  next?: string;
+}
+
 /** Signs a person in, or creates their account and signs them in, on one form. */
-export default function SignInForm() {
+export default function SignInForm({ invite, next }: SignInFormProps) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   // The server's HTML has the buttons disabled: until this runs, a click
@@ -29,12 +40,20 @@ export default function SignInForm() {
         const created = await postJson("/auth/register", {
           username,
           password,
+          invite,
         });
         if (!created.ok) return setError(await describe(created));
       }
       const login = await postJson("/auth/login", { username, password });
       if (!login.ok) return setError(await describe(login));
-      location.assign("/");
+      if (invite !== undefined && mode === "signin") {
+        const accepted = await postJson(
+          `/invites/${encodeURIComponent(invite)}/accept`,
+          undefined,
+        );
+        if (!accepted.ok) return setError(await describe(accepted));
+      }
+      location.assign(next ?? "/");
     } catch {
       setError(
         "Hearth could not be reached. Check your connection and try again.",
@@ -47,7 +66,7 @@ export default function SignInForm() {
   return (
     <form
       class="auth-form"
-      onSubmit={(e) => submit(e, "signin")}
+      onSubmit={(e) => submit(e, invite === undefined ? "signin" : "register")}
       noValidate
     >
       <label for="username">Username</label>
@@ -57,23 +76,44 @@ export default function SignInForm() {
         id="password"
         name="password"
         type="password"
-        autocomplete="current-password"
+        autocomplete={invite === undefined
+          ? "current-password"
+          : "new-password"}
         required
       />
       <p class="form-error" role="alert" aria-live="assertive">{error ?? ""}</p>
-      <div class="auth-buttons">
-        <button type="submit" class="button" disabled={busy || !live}>
-          Sign in
-        </button>
-        <button
-          type="button"
-          class="button secondary"
-          disabled={busy || !live}
-          onClick={(e) => submit(e, "register")}
-        >
-          Create account
-        </button>
-      </div>
+      {invite === undefined
+        ? (
+          <div class="auth-buttons">
+            <button type="submit" class="button" disabled={busy || !live}>
+              Sign in
+            </button>
+            <button
+              type="button"
+              class="button secondary"
+              disabled={busy || !live}
+              onClick={(e) => submit(e, "register")}
+            >
+              Create account
+            </button>
+          </div>
+        )
+        : (
+          // Someone with an invite is most likely new: creating comes first.
+          <div class="auth-buttons">
+            <button type="submit" class="button" disabled={busy || !live}>
+              Create account and join
+            </button>
+            <button
+              type="button"
+              class="button secondary"
+              disabled={busy || !live}
+              onClick={(e) => submit(e, "signin")}
+            >
+              Sign in and join
+            </button>
+          </div>
+        )}
     </form>
   );
 }
@@ -81,8 +121,10 @@ export default function SignInForm() {
 function postJson(path: string, body: unknown): Promise<Response> {
   return fetch(path, {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/json" },
-    body: JSON.stringify(body),
+    headers: body === undefined
+      ? { accept: "application/json" }
+      : { "content-type": "application/json", accept: "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
     credentials: "same-origin",
   });
 }

@@ -32,7 +32,18 @@ export interface Config {
    * that switching channels (a page load) does not show them leaving and back.
    */
   offlineGraceMs: number;
+  /** Who may create an account (the very first account always may). */
+  registration: RegistrationMode;
 }
+
+/** Who may create an account: anyone, people with an invite, or nobody. */
+export type RegistrationMode = "open" | "invite" | "closed";
+
+const REGISTRATION_MODES: readonly RegistrationMode[] = [
+  "open",
+  "invite",
+  "closed",
+];
 
 /** Default for {@linkcode Config.offlineGraceMs}. */
 export const OFFLINE_GRACE_MS = 5000;
@@ -61,6 +72,9 @@ Flags (each may also come from the environment variable shown):
                        (HEARTH_ORIGINS, comma-separated)
   --secret TEXT        token signing secret (HEARTH_SECRET; default: generated and kept in the db)
   --token-ttl DURATION token lifetime such as 7d, 12h, 30m or seconds (HEARTH_TOKEN_TTL, default 7d)
+  --registration MODE  who may sign up: open, invite (people with an invite link) or
+                       closed; the first account always may (HEARTH_REGISTRATION,
+                       default invite)
   --trust-proxy        believe X-Forwarded-For (rate limits), -Host and -Proto (origin,
                        Secure cookies); only behind a reverse proxy that sets them
                        (HEARTH_TRUST_PROXY=1)
@@ -95,6 +109,7 @@ export function parseConfig(
         secret: { type: "string" },
         "token-ttl": { type: "string" },
         "trust-proxy": { type: "boolean" },
+        registration: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -174,6 +189,15 @@ export function parseConfig(
       message: "--secret must be at least 16 characters",
     };
   }
+  const registration = (values.registration ?? env("HEARTH_REGISTRATION") ??
+    "invite").trim().toLowerCase();
+  if (!isRegistrationMode(registration)) {
+    return {
+      kind: "error",
+      message:
+        `--registration must be open, invite or closed, got "${registration}"`,
+    };
+  }
   let trustProxy = values["trust-proxy"] ?? false;
   if (!values["trust-proxy"]) {
     const raw = env("HEARTH_TRUST_PROXY")?.trim().toLowerCase();
@@ -204,8 +228,13 @@ export function parseConfig(
         env("DENO_DEPLOYMENT_ID") !== undefined,
       trustProxy,
       offlineGraceMs: OFFLINE_GRACE_MS,
+      registration,
     },
   };
+}
+
+function isRegistrationMode(value: string): value is RegistrationMode {
+  return (REGISTRATION_MODES as readonly string[]).includes(value);
 }
 
 function integer(

@@ -32,6 +32,32 @@ Deno.test("parseConfig() uses the defaults with no flags and no environment", ()
   assert.equal(config.passwordCost, 12);
   assert.equal(config.relay, false);
   assert.equal(config.trustProxy, false);
+  assert.equal(config.registration, "invite");
+});
+
+Deno.test("parseConfig() reads --registration and HEARTH_REGISTRATION", () => {
+  assert.equal(serve(["--registration", "open"]).registration, "open");
+  assert.equal(serve(["--registration", "Closed"]).registration, "closed");
+  assert.equal(serve([], { HEARTH_REGISTRATION: "open" }).registration, "open");
+  // The flag wins over the environment, and a later flag over an earlier one.
+  assert.equal(
+    serve(["--registration", "closed"], { HEARTH_REGISTRATION: "open" })
+      .registration,
+    "closed",
+  );
+  assert.equal(
+    serve(["--registration", "open", "--registration", "invite"])
+      .registration,
+    "invite",
+  );
+  assert.match(
+    failure(["--registration", "sometimes"]),
+    /^--registration must be open, invite or closed/,
+  );
+  assert.match(
+    failure([], { HEARTH_REGISTRATION: "" }),
+    /^--registration must be open, invite or closed/,
+  );
 });
 
 Deno.test("parseConfig() reads --trust-proxy and HEARTH_TRUST_PROXY", () => {
@@ -247,6 +273,8 @@ Deno.test("HELP lists every flag and its environment variable", () => {
       "--token-ttl",
       "--trust-proxy",
       "HEARTH_TRUST_PROXY",
+      "--registration",
+      "HEARTH_REGISTRATION",
       "--help",
       "--version",
       "PORT",

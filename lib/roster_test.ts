@@ -10,6 +10,7 @@ function user(name: string): User {
     username: name,
     displayName: name,
     createdAt: "2026-01-01T00:00:00.000Z",
+    role: "member",
   };
 }
 

@@ -13,6 +13,7 @@ import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
 import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
+import { adoptInstanceOwner } from "./db/users.ts";
 import { Roster } from "./roster.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
@@ -53,6 +54,7 @@ export async function openServices(config: Config): Promise<Services> {
   try {
     // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
     const hub = new Hub({ relay: config.relay });
+    await adoptInstanceOwner(kv);
     return {
       kv,
       config,

@@ -8,6 +8,7 @@ const TITLES: Record<number, string> = {
   404: "This page does not exist",
   403: "You cannot see this",
   401: "Please sign in",
+  410: "This link no longer works",
 };
 
 export default define.page<typeof handler>(function ErrorPage({ data }) {

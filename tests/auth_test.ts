@@ -179,6 +179,7 @@ Deno.test("POST /auth/register creates a user and answers 201 with only public f
       "createdAt",
       "displayName",
       "id",
+      "role",
       "username",
     ]);
     assert.equal(res.body.username, "alice");

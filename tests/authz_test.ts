@@ -30,7 +30,8 @@ import { png } from "../lib/files/_image_fixtures.ts";
  *   that act only on the caller's own account;
  * - nonMember: a former member who has left both channels;
  * - member: a member who is not the owner (and the uploader of the files);
- * - owner: the channel's creator.
+ * - owner: the channel's creator (not the instance's owner, who is another
+ *   account, signed up first).
  */
 const ROLES = [
   "anon",
@@ -54,8 +55,16 @@ const _ = null;
  * {seq}), {privateImage}, {publicImage} images (with thumbnails) shared there,
  * {doomed} a message of `member` in each that the DELETE rows delete
  * (its owner may too; a second delete changes nothing), {emoji} a reaction;
- * {unknownFile} an id no file has. Editing is the author's alone. `WS` is the WebSocket upgrade
+ * {unknownFile} an id no file has. Editing is the author's alone.
+ * {invite} is `owner`'s invite to {private} (made again after a row revokes
+ * it), {unknownInvite} a code no invite has. `WS` is the WebSocket upgrade
  * (token in the query string, as browsers send it).
+ * `/invites?channel=private` makes an invite to {private}.
+ * {dm} is the direct message of `member` and `owner`; `POST /dms` opens one
+ * with a further account that is not a column.
+ * {doomedChannel} is a private channel of `owner` with `member` in it, made
+ * again after a row deletes it; {memberId} is `member`'s user id (taking
+ * oneself out of a channel is leaving it, so `member` may).
  *
  * Non-members get 403 on everything of a channel except joining a public one;
  * leaving is idempotent (204 for anyone signed in, as the API documents);
@@ -64,7 +73,8 @@ const _ = null;
  * Pages are asked for as a browser does (session cookie, Accept: text/html,
  * redirects not followed): signed out, they send you to / (302); a signed-in
  * visitor of / goes on to their channel (302). A public channel's page is its
- * join screen, so non-members see it (without messages or members).
+ * join screen, so non-members see it (without messages or members). An
+ * invite's page is for anyone holding the link, signed in or not.
  */
 // deno-fmt-ignore
 const MATRIX: Row[] = [
@@ -82,6 +92,27 @@ const MATRIX: Row[] = [
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
 
+  ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
+  ["GET",   "/channels/{dm}/messages",            401, 401,    403,  403,      200,   200],
+  ["POST",  "/channels/{dm}/join",                401, 401,    403,  403,      403,   403],
+  ["POST",  "/channels/{dm}/leave",               401, 401,    204,  204,      403,   403],
+  ["DELETE","/channels/{dm}",                     401, 401,    403,  403,      403,   403],
+  ["POST",  "/invites",                           401, 401,    201,  201,      201,   201],
+  ["POST",  "/invites?channel=private",           401, 401,    403,  403,      201,   201],
+  ["GET",   "/invites",                           401, 401,    200,  200,      200,   200],
+  ["GET",   "/invites/{invite}",                  200, 200,    200,  200,      200,   200],
+  ["POST",  "/invites/{invite}/accept",           401, 401,    200,  200,      200,   200],
+  ["DELETE","/invites/{invite}",                  401, 401,    403,  403,      403,   204],
+  ["GET",   "/invites/{unknownInvite}",           404, 404,    404,  404,      404,   404],
+  ["POST",  "/invites/{unknownInvite}/accept",    401, 401,    404,  404,      404,   404],
+  ["DELETE","/invites/{unknownInvite}",           401, 401,    404,  404,      404,   404],
+  ["GET",   "/invite/{invite}",                   200, 200,    200,  200,      200,   200],
+  ["GET",   "/invite/{unknownInvite}",            404, 404,    404,  404,      404,   404],
+
+  ["PATCH", "/channels/{private}",                401, 401,    403,  403,      403,   200],
+  ["DELETE","/channels/{doomedChannel}",          401, 401,    403,  403,      403,   204],
+  ["DELETE","/channels/{private}/members/{memberId}", 401, 401, 403, 403,      204,   204],
+  ["GET",   "/channels/{private}/candidates?q=o", 401, 401,    403,  403,      403,   200],
   ["POST",  "/channels/{private}/join",           401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/leave",          401, 401,    204,  204,      204,   204],
   ["GET",   "/channels/{private}/members",        401, 401,    403,  403,      200,   200],
@@ -100,6 +131,9 @@ const MATRIX: Row[] = [
   ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
   ["GET",   "/c/{private}",                       302, 302,    403,  403,      200,   200],
 
+  ["PATCH", "/channels/{public}",                 401, 401,    403,  403,      403,   200],
+  ["DELETE","/channels/{public}/members/{memberId}", 401, 401, 403, 403,       204,   204],
+  ["GET",   "/channels/{public}/candidates?q=o",  401, 401,    403,  403,      403,   200],
   ["POST",  "/channels/{public}/join",            401, 401,    200,  200,      200,   200],
   ["POST",  "/channels/{public}/leave",           401, 401,    204,  204,      204,   204],
   ["GET",   "/channels/{public}/members",         401, 401,    403,  403,      200,   200],
@@ -113,6 +147,10 @@ const MATRIX: Row[] = [
   ["WS",    "/ws/channels/{public}",              401, 401,    403,  403,      101,   101],
   ["GET",   "/c/{public}",                        302, 302,    200,  200,      200,   200],
 
+  ["PATCH", "/channels/{unknown}",                401, 401,    404,  404,      404,   404],
+  ["DELETE","/channels/{unknown}",                401, 401,    404,  404,      404,   404],
+  ["DELETE","/channels/{unknown}/members/{memberId}", 401, 401, 404, 404,      404,   404],
+  ["GET",   "/channels/{unknown}/candidates?q=o", 401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/join",           401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/leave",          401, 401,    404,  404,      404,   404],
   ["GET",   "/channels/{unknown}/members",        401, 401,    404,  404,      404,   404],
@@ -142,6 +180,8 @@ interface Fixture {
 
 async function setUp(server: TestServer): Promise<Fixture> {
   const { base } = server;
+  // The instance's owner, so that `owner` below owns channels and nothing more.
+  await signUp(base, uniqueName("founder"));
   const owner = await signUp(base, uniqueName("owner"));
   const member = await signUp(base, uniqueName("member"));
   const nonMember = await signUp(base, uniqueName("former"));
@@ -192,6 +232,13 @@ async function setUp(server: TestServer): Promise<Fixture> {
     users: { other, nonMember, member, owner },
     revokedToken,
     ids: {
+      invite: await inviteTo(owner.api, priv.id),
+      doomedChannel: await doomedChannel(owner.api, member.username),
+      dm: (await owner.api.post("/dms", { usernames: [member.username] }))
+        .body.id,
+      peer: (await signUp(base, uniqueName("peer"))).username,
+      memberId: member.id,
+      unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
       private: priv.id,
       public: pub.id,
       unknown: crypto.randomUUID(),
@@ -205,6 +252,23 @@ async function setUp(server: TestServer): Promise<Fixture> {
       emoji: encodeURIComponent("👍"),
     },
   };
+}
+
+async function doomedChannel(api: Api, member: string): Promise<string> {
+  const doomed = await createChannel(api, uniqueName("doomed"), {
+    private: true,
+  });
+  const added = await api.post(`/channels/${doomed.id}/members`, {
+    username: member,
+  });
+  assert.equal(added.status, 201);
+  return doomed.id;
+}
+
+async function inviteTo(api: Api, channelId: string): Promise<string> {
+  const res = await api.post("/invites", { channelId });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.code;
 }
 
 function upload(base: string, token: string | undefined, channelId: string) {
@@ -227,7 +291,10 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (method === "PATCH" && template === "/me") {
     return { displayName: "Renamed" };
   }
-  if (method === "PATCH") return { content: "edited" };
+  if (method === "PATCH" && template.includes("/messages/")) {
+    return { content: "edited" };
+  }
+  if (method === "PATCH") return { topic: "Changed" };
   if (method !== "POST") return undefined;
   if (template === "/auth/register") {
     return { username: uniqueName("new"), password: "correct horse battery" };
@@ -237,6 +304,11 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
     return { username, password };
   }
   if (template === "/channels") return { name: uniqueName("room") };
+  if (template === "/invites") return {};
+  if (template === "/dms") return { usernames: [fx.ids.peer] };
+  if (template === "/invites?channel=private") {
+    return { channelId: fx.ids.private };
+  }
   if (template.endsWith("/members")) {
     return { username: fx.users.member.username };
   }
@@ -315,7 +387,7 @@ async function call(
 /** Pages, as opposed to the JSON API. */
 function isPage(template: string): boolean {
   return template === "/" || template === "/browse" ||
-    template.startsWith("/c/");
+    template.startsWith("/c/") || template.startsWith("/invite/");
 }
 
 /** `channels/[id]/join` for `/channels/{public}/join?x=1`; "" for `/`. */
@@ -341,8 +413,9 @@ function manifestRoutes(): string[] {
   return found.sort();
 }
 
-/** Puts memberships back after a cell that changed them, so every row starts alike. */
+/** Puts memberships and invites back after a cell that changed them, so every row starts alike. */
 async function restore(
+  method: string,
   template: string,
   role: Role,
   status: number,
@@ -350,11 +423,36 @@ async function restore(
 ): Promise<void> {
   if (role === "anon" || role === "revoked" || status >= 300) return;
   const user = fx.users[role];
+  const wasMember = role === "member" || role === "owner";
+  if (template === "/invites/{invite}" && method === "DELETE") {
+    fx.ids.invite = await inviteTo(fx.users.owner.api, fx.ids.private);
+  }
+  if (template === "/channels/{doomedChannel}" && method === "DELETE") {
+    fx.ids.doomedChannel = await doomedChannel(
+      fx.users.owner.api,
+      fx.users.member.username,
+    );
+  }
+  const removed = template.match(
+    /^\/channels\/\{(\w+)\}\/members\/\{memberId\}$/,
+  );
+  if (removed && method === "DELETE") {
+    const id = fx.ids[removed[1]];
+    const back = removed[1] === "public"
+      ? await fx.users.member.api.post(`/channels/${id}/join`)
+      : await fx.users.owner.api.post(`/channels/${id}/members`, {
+        username: fx.users.member.username,
+      });
+    assert.ok(back.status < 300, `could not put member back in ${removed[1]}`);
+  }
+  if (template === "/invites/{invite}/accept" && !wasMember) {
+    const left = await user.api.post(`/channels/${fx.ids.private}/leave`);
+    assert.equal(left.status, 204);
+  }
   const channel = template.match(/^\/channels\/\{(private|public)\}\/(\w+)$/);
   if (!channel) return;
   const [, which, action] = channel;
   const id = fx.ids[which];
-  const wasMember = role === "member" || role === "owner";
   if (action === "join" && !wasMember) {
     assert.equal((await user.api.post(`/channels/${id}/leave`)).status, 204);
   } else if (action === "leave" && wasMember) {
@@ -418,7 +516,7 @@ async function checkMatrix(): Promise<void> {
           continue;
         }
         const { status, problem } = await call(method, template, role, fx);
-        await restore(template, role, status, fx);
+        await restore(method, template, role, status, fx);
         if (status !== want) {
           cells.push(`*${status}≠${want}`);
           failures.push(

@@ -305,6 +305,7 @@ Deno.test("Private channels: 403 for non-members until the owner adds them", asy
       "createdAt",
       "displayName",
       "id",
+      "role",
       "username",
     ]);
     // Adding again changes nothing.

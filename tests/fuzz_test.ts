@@ -97,10 +97,14 @@ interface World {
   base: string;
   alice: Account;
   bob: Account;
-  /** Channel ids: alice's public and private channels, bob's private one, general. */
+  /** Channel ids: alice's public and private channels, bob's private one, general, their DM. */
   channelIds: string[];
   /** File ids: one alice can read, one she cannot. */
   fileIds: string[];
+  /** Invite codes: alice's to her public channel, bob's to his private one. */
+  inviteCodes: string[];
+  /** A channel of alice's that cases may rename or delete. */
+  doomedId: string;
   revoked: string;
   forged: string[];
 }
@@ -259,6 +263,26 @@ function plausible(field: string): fc.Arbitrary<unknown> {
       return clientIdLike;
     case "grant_type":
       return fc.constantFrom("password", "client_credentials", "");
+    case "invite":
+      return fc.oneof(
+        fc.stringMatching(/^[A-Za-z0-9_-]{22}$/),
+        fc.constantFrom("AAAAAAAAAAAAAAAAAAAAAA", "", "x".repeat(65)),
+      );
+    case "usernames":
+      return fc.oneof(
+        fc.array(fc.stringMatching(/^fz[a-z0-9_.-]{1,12}$/), { maxLength: 12 }),
+        fc.constant(["fuzz_bob"]),
+        fc.constant(["fuzz_alice", "fuzz_bob"]),
+      );
+    case "channelId":
+      return fc.oneof(fc.uuid(), fc.constantFrom("", "general"));
+    case "maxUses":
+    case "expiresInSeconds":
+      return fc.oneof(
+        fc.integer({ min: -5, max: 3_000_000 }),
+        fc.double(),
+        fc.constantFrom(0, 1, 59, 60, 1000, 1001, 2592000, 2592001),
+      );
     default:
       return fc.oneof(
         { weight: 5, arbitrary: shortText },
@@ -279,6 +303,11 @@ const FIELDS = [
   "clientId",
   "grant_type",
   "replyTo",
+  "invite",
+  "channelId",
+  "maxUses",
+  "expiresInSeconds",
+  "usernames",
 ];
 
 const fieldObject = fc.record(
@@ -471,6 +500,7 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
       ),
       password: fc.constant("long enough password"),
       displayName: text,
+      invite: fc.oneof(fc.constant("AAAAAAAAAAAAAAAAAAAAAA"), text),
     }, { requiredKeys: ["username", "password"] }),
     "/auth/login": fc.record({
       username: fc.constantFrom("fuzz_bob", "nobody"),
@@ -492,6 +522,19 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     }, { requiredKeys: ["content"] }),
     "/channels/[id]/messages/[seq]": fc.record({ content: text }),
     "/me": fc.record({ displayName: text }),
+    "/channels/[id]": fc.record({ name: text, topic: text }, {
+      requiredKeys: [],
+    }),
+    "/dms": fc.record({
+      usernames: fc.array(fc.constantFrom("fuzz_bob", "nobody", "fuzz_alice"), {
+        maxLength: 11,
+      }),
+    }),
+    "/invites": fc.record({
+      channelId: fc.oneof(fc.uuid(), text),
+      maxUses: fc.integer({ min: -5, max: 2000 }),
+      expiresInSeconds: fc.integer({ min: -10, max: 40 * 86400 }),
+    }, { requiredKeys: [] }),
   };
   if (template === "/channels/[id]/files") {
     return fc.record({
@@ -882,6 +925,11 @@ function caseArb(endpoint: Endpoint, world: World): fc.Arbitrary<HttpCase> {
   const names = endpoint.template.match(/\[[^\]]+\]/g) ?? [];
   const channelIds = endpoint.template.startsWith("/files/")
     ? world.fileIds
+    : endpoint.template.startsWith("/invites/")
+    ? world.inviteCodes
+    : endpoint.template === "/channels/[id]"
+    // Deleting and renaming: alice's own channels must survive for later cases.
+    ? [world.doomedId, world.channelIds[2], world.channelIds[3]]
     : endpoint.template.endsWith("/leave")
     // Alice could not rejoin her own private channel after leaving it.
     ? world.channelIds.filter((id) => id !== world.channelIds[1])
@@ -1559,12 +1607,29 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         .setProtectedHeader({ alg: "HS256" })
         .sign(crypto.getRandomValues(new Uint8Array(32))),
     ];
+    const dmId = (await request(base, "POST", "/dms", {
+      token: alice.token,
+      json: { usernames: ["fuzz_bob"] },
+    })).body.id as string;
+    const inviteTo = async (who: Account, channelId: string) => {
+      const res = await request(base, "POST", "/invites", {
+        token: who.token,
+        json: { channelId },
+      });
+      assert.equal(res.status, 201);
+      return res.body.code as string;
+    };
     const world: World = {
       base,
       alice,
       bob,
-      channelIds: [open.id, secret.id, bobs.id, general],
+      channelIds: [open.id, secret.id, bobs.id, general, dmId],
       fileIds,
+      doomedId: (await createChannel(alice.api, "fuzz-doomed")).id,
+      inviteCodes: [
+        await inviteTo(alice, open.id),
+        await inviteTo(bob, bobs.id),
+      ],
       revoked: spare,
       forged,
     };
@@ -1577,10 +1642,17 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/auth/logout",
         "/auth/register",
         "/channels",
+        "/channels/[id]",
+        "/channels/[id]/candidates",
         "/channels/[id]/files",
+        "/channels/[id]/members/[userId]",
         "/channels/[id]/messages",
         "/files/[id]",
+        "/dms",
         "/healthz",
+        "/invites",
+        "/invites/[code]",
+        "/invites/[code]/accept",
         "/me",
         "/ws/channels/[id]",
       ]

@@ -26,7 +26,16 @@ interface Person {
 async function main(): Promise<void> {
   setLogSink(() => {});
   const parsed = parseConfig(
-    ["--port", "0", "--host", "127.0.0.1", "--db", ":memory:"],
+    [
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--db",
+      ":memory:",
+      "--registration",
+      "open",
+    ],
     () => undefined,
   );
   if (parsed.kind !== "serve") throw new Error("bad config");

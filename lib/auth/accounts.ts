@@ -1,10 +1,13 @@
 import {
   createUser,
   getUserRecordByName,
+  isFirstAccount,
   toPublicUser,
   type User,
 } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
+import { readUsableInvite } from "../db/invites.ts";
+import { announceJoin } from "../chat/membership.ts";
 import { HasherBusyError } from "./password.ts";
 import type { Services } from "../services.ts";
 import {
@@ -12,6 +15,7 @@ import {
   loginAttemptKey,
   tooManyRequests,
 } from "./rate_limit.ts";
+import { registrationRefusal } from "./registration.ts";
 import { revokeToken } from "./revocations.ts";
 import type { LoginBody, RegisterBody } from "../shared/requests.ts";
 import type { Session } from "./session.ts";
@@ -45,7 +49,11 @@ async function hashing<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Creates an account, counting registrations per client address. */
+/**
+ * Creates an account if the registration mode lets this person in, counting
+ * registrations per client address. Refusals come before the username is
+ * looked at (and before any hashing), so none tells whether a name is taken.
+ */
 export async function registerAccount(
   services: Services,
   body: RegisterBody,
@@ -55,12 +63,26 @@ export async function registerAccount(
     clientAddressKey(clientAddress),
   );
   if (!limit.ok) throw tooManyRequests(limit.retryAfterSeconds);
+  const refuse = registrationRefusal(
+    services.config.registration,
+    body.invite,
+  );
+  // Quick answers that spend no bcrypt work; createUser judges them again
+  // inside its atomic, where a racing first sign-up or use cannot slip through.
+  const first = await isFirstAccount(services.kv);
+  if (refuse && !first) throw refuse;
+  const invite = body.invite !== undefined && !first
+    ? await readUsableInvite(services.kv, body.invite)
+    : null;
   const passwordHash = await hashing(() => services.hasher.hash(body.password));
-  return await createUser(services.kv, {
+  const user = await createUser(services.kv, {
     username: body.username,
     displayName: body.displayName,
     passwordHash,
-  });
+  }, { refuse, invite: body.invite });
+  const channel = invite?.state.channel;
+  if (channel) announceJoin(services, channel, user);
+  return user;
 }
 
 /**

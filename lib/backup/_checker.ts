@@ -39,6 +39,7 @@ export class BackupChecker {
   #userNames = new Set<string>();
   #channelNames = new Set<string>();
   #members = new Set<string>();
+  #invites = new Set<string>();
   #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
@@ -151,6 +152,15 @@ export class BackupChecker {
         this.#files.dropped(record.fileId, fail);
         this.counts.droppedFiles++;
         return;
+      case "invite": {
+        const { code, channelId, createdBy } = record.invite;
+        if (this.#invites.has(code)) fail(`invite "${code}" appears twice`);
+        this.#requireUser(createdBy, fail);
+        if (channelId !== null) this.#requireChannel(channelId, fail);
+        this.#invites.add(code);
+        this.counts.invites++;
+        return;
+      }
       case "revoked_token":
         this.counts.revokedTokens++;
         return;

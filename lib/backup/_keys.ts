@@ -11,6 +11,7 @@ export {
   chunkKey,
   clientIdsPrefix,
   fileKey,
+  invitesPrefix,
   membersPrefix,
   messageKey,
   readMarkersPrefix,

@@ -16,6 +16,8 @@ import {
   listMessages,
   type Message,
 } from "../db/messages.ts";
+import { openDm } from "../db/dms.ts";
+import { createInvite, newInviteCode } from "../db/invites.ts";
 import { createUser, type User } from "../db/users.ts";
 import { randomBytes, streamOf } from "../files/_testing.ts";
 import { CHUNK_SIZE, commitFileMeta } from "../files/store.ts";
@@ -131,6 +133,22 @@ export async function buildSource(kv: Deno.Kv): Promise<Source> {
   await markRead(kv, carol.id, general.id, 4);
   // carol leaves general: her marker stays, the member count drops.
   await leaveChannel(kv, general.id, carol.id);
+
+  // A DM between alice and bob, found again by its people after a restore.
+  await openDm(kv, alice.id, ["bob"]);
+
+  // Invites: one to the instance, one (half used) to the private channel.
+  for (const [channelId, uses] of [[null, 0], [secret.id, 1]] as const) {
+    await createInvite(kv, {
+      code: newInviteCode(),
+      channelId,
+      createdBy: bob.id,
+      createdAt: new Date().toISOString(),
+      maxUses: channelId === null ? null : 2,
+      uses,
+      expiresAt: channelId === null ? null : "2099-01-01T00:00:00.000Z",
+    });
+  }
 
   await loadSigningKey(kv);
   await revokeToken(kv, "signed-out-jti", Math.floor(Date.now() / 1000) + 3600);

@@ -10,6 +10,8 @@ import {
   listUserChannels,
   markRead,
 } from "../db/channels.ts";
+import { openDm } from "../db/dms.ts";
+import { listInvites } from "../db/invites.ts";
 import { createMessage } from "../db/messages.ts";
 import {
   createUser,
@@ -46,8 +48,8 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
     trailer.counts,
     {
       users: 3,
-      channels: 3,
-      members: 6,
+      channels: 4,
+      members: 8,
       readMarkers: 3,
       messages: 34,
       clientIds: 16,
@@ -56,6 +58,7 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       droppedFiles: 0,
       revokedTokens: 1,
       signingKeys: 1,
+      invites: 2,
     } satisfies BackupCounts,
   );
   // The backup says what it holds, password hashes included.
@@ -122,6 +125,23 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       sha256(bytes),
     );
   }
+
+  // A DM is still found by its people.
+  const dm = await openDm(target, built.users[1].id, ["Alice"]);
+  assert.equal(dm.created, false);
+  assert.equal(dm.channel.kind, "dm");
+
+  // Invites come back with their uses, and roles with their users.
+  assert.deepEqual(await listInvites(target), await listInvites(source));
+  assert.deepEqual(
+    await listInvites(target, built.users[1].id),
+    await listInvites(source, built.users[1].id),
+  );
+  assert.equal((await listInvites(target)).length, 2);
+  assert.equal(
+    (await getUserRecordByName(target, "alice"))?.role,
+    "owner",
+  );
 
   // Tokens signed before stay valid; signed-out ones stay revoked.
   assert.deepEqual(await loadSigningKey(target), await loadSigningKey(source));

@@ -1,6 +1,6 @@
 /**
  * `hearth export`: writes every user, channel, membership, read marker,
- * message, clientId, file and the signing key as a versioned NDJSON backup
+ * message, clientId, file, invite and the signing key as a versioned NDJSON backup
  * (see `format.ts`), streaming, so memory stays flat whatever the size.
  *
  * Consistency. Deno KV has no snapshot across many ranges, and an export may
@@ -30,6 +30,7 @@ import { createHash } from "node:crypto";
 import type { ChannelRecord } from "../db/channels.ts";
 import { counterOf } from "../db/messages.ts";
 import type { FileMeta } from "../files/store.ts";
+import type { InviteRecord } from "../db/invites.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
 import {
@@ -37,6 +38,7 @@ import {
   channelsPrefix,
   clientIdsPrefix,
   filesPrefix,
+  invitesPrefix,
   membersPrefix,
   messageKey,
   readMarkersPrefix,
@@ -245,7 +247,16 @@ export async function exportLines(
     await exportFile(kv, meta, entry.versionstamp, record);
   }
 
-  // 5. Revocations still in force: restoring the signing key must not
+  // 5. Invites of exported people (and channels): those made after the cut
+  // are left out with the rows they reference.
+  for await (const entry of scan<InviteRecord>(kv, { prefix: invitesPrefix })) {
+    const invite = entry.value;
+    if (!users.has(invite.createdBy)) continue;
+    if (invite.channelId !== null && !lastSeqs.has(invite.channelId)) continue;
+    await record({ type: "invite", invite } as BackupRecord);
+  }
+
+  // 6. Revocations still in force: restoring the signing key must not
   // bring signed-out tokens back to life.
   const nowSeconds = Date.now() / 1000;
   for await (

@@ -13,6 +13,7 @@
  * {"type":"chunk","fileId","n","data":"<base64, at most 64 KiB>"}   (a file's chunks, in order …)
  * {"type":"file","file":{"id","name","size","type","sha256","channelId","uploaderId","createdAt"}}   (… then its metadata)
  * {"type":"file_dropped","fileId"}   (… or this, for a file deleted while it was being exported)
+ * {"type":"invite","invite":{"code","channelId","createdBy","createdAt","maxUses","uses","expiresAt"}}
  * {"type":"revoked_token","jti","exp"}
  * {"type":"trailer","lines":N,"counts":{…},"sha256":"<hex>"}
  * ```
@@ -49,6 +50,7 @@ export interface BackupCounts {
   droppedFiles: number;
   revokedTokens: number;
   signingKeys: number;
+  invites: number;
 }
 
 /** All-zero counts. */
@@ -65,6 +67,7 @@ export function emptyCounts(): BackupCounts {
     droppedFiles: 0,
     revokedTokens: 0,
     signingKeys: 0,
+    invites: 0,
   };
 }
 
@@ -158,6 +161,17 @@ export const fileMetaSchema = z.looseObject({
   createdAt: time,
 });
 
+/** A stored invite link. */
+export const inviteRecordSchema = z.looseObject({
+  code: z.string().min(1).max(64),
+  channelId: id.nullable(),
+  createdBy: id,
+  createdAt: time,
+  maxUses: z.int().min(1).nullable(),
+  uses: count,
+  expiresAt: time.nullable(),
+});
+
 /** The counts in a trailer. */
 export const countsSchema = z.strictObject({
   users: count,
@@ -171,6 +185,8 @@ export const countsSchema = z.strictObject({
   droppedFiles: count,
   revokedTokens: count,
   signingKeys: count,
+  // Backups written before invites existed have none.
+  invites: count.default(0),
 });
 
 /** The first line. Unknown fields are allowed, so later writers may add some. */
@@ -219,6 +235,7 @@ export const recordSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({ type: z.literal("file"), file: fileMetaSchema }),
   z.strictObject({ type: z.literal("file_dropped"), fileId: id }),
+  z.strictObject({ type: z.literal("invite"), invite: inviteRecordSchema }),
   z.strictObject({ type: z.literal("revoked_token"), jti: id, exp: count }),
   z.strictObject({
     type: z.literal("trailer"),

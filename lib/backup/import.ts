@@ -17,6 +17,7 @@ import {
   channelCounterRows,
   channelRows,
   clientIdRow,
+  inviteRows,
   membershipRows,
   messageRows,
   readMarkerRow,
@@ -24,6 +25,7 @@ import {
 } from "../db/rows.ts";
 import type { MessageRecord } from "../db/messages.ts";
 import { chunkRow, fileMetaRow } from "../files/rows.ts";
+import type { InviteRecord } from "../db/invites.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { BackupChecker } from "./_checker.ts";
 import { chunkKey } from "./_keys.ts";
@@ -205,6 +207,8 @@ async function stage(
     case "file":
       // Batches commit in order, so the metadata lands after all its chunks.
       return await writes.write(fileMetaRow(record.file));
+    case "invite":
+      return await writes.write(...inviteRows(record.invite as InviteRecord));
     case "revoked_token": {
       const row = revokedTokenRow(record.jti, record.exp);
       if (row !== null) await writes.write(row);

@@ -1,5 +1,5 @@
 /** Use cases of channel membership: join, leave, add people, list who is in. */
-import type { Channel } from "../db/channels.ts";
+import type { Channel, ChannelRecord } from "../db/channels.ts";
 import {
   addMember,
   joinChannel,
@@ -10,7 +10,12 @@ import type { User } from "../db/users.ts";
 import { memberEvent } from "../realtime/hub.ts";
 import type { Services } from "../services.ts";
 import type { Member } from "../shared/wire.ts";
-import type { ChannelJoiner, ChannelMember, ChannelOwner } from "./standing.ts";
+import type {
+  ChannelJoiner,
+  ChannelLeaver,
+  ChannelMember,
+  ChannelOwner,
+} from "./standing.ts";
 
 /** A member as the API shows it: a user and whether they are online. */
 export interface MemberView extends User {
@@ -22,16 +27,13 @@ export async function join(joiner: ChannelJoiner): Promise<Channel> {
   const { services, user } = joiner;
   const channelId = joiner.channel.id;
   const channel = await joinChannel(services.kv, channelId, user.id);
-  announceJoin(services, channelId, user);
+  announceJoin(services, joiner.channel, user);
   return channel;
 }
 
 /** Leaves a channel; the leaver's own sockets on it are closed by the event. */
-export async function leave(
-  services: Services,
-  user: User,
-  channelId: string,
-): Promise<void> {
+export async function leave(leaver: ChannelLeaver): Promise<void> {
+  const { services, user, channelId } = leaver;
   await leaveChannel(services.kv, channelId, user.id);
   services.hub.publish(channelId, memberEvent(user.id, false));
 }
@@ -43,7 +45,7 @@ export async function addPerson(
 ): Promise<User> {
   const { services, channel } = owner;
   const added = await addMember(services.kv, channel.id, username);
-  announceJoin(services, channel.id, added);
+  announceJoin(services, channel, added);
   return added;
 }
 
@@ -77,11 +79,27 @@ function toMember(services: Services, user: User): Member {
   };
 }
 
-function announceJoin(services: Services, channelId: string, user: User) {
+/** Tells a channel's sockets that `user` joined, and the user's other open pages that they are in it. */
+export function announceJoin(
+  services: Services,
+  channel: ChannelRecord,
+  user: User,
+): void {
   services.hub.publish(
-    channelId,
+    channel.id,
     memberEvent(user.id, true, toMember(services, user)),
   );
-  // The newcomer's sockets open elsewhere start hearing of this channel.
-  services.hub.announce({ type: "joined", userId: user.id, channelId });
+  // The newcomer's pages open elsewhere start hearing of this channel, and
+  // put it in their sidebars.
+  services.hub.announce({
+    type: "joined",
+    userId: user.id,
+    channelId: channel.id,
+    channel: {
+      id: channel.id,
+      name: channel.name,
+      topic: channel.topic,
+      private: channel.private,
+    },
+  });
 }

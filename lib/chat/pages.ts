@@ -110,6 +110,7 @@ function toMe(user: User): Me {
     id: user.id,
     username: user.username,
     displayName: user.displayName,
+    role: user.role,
   };
 }
 
@@ -120,6 +121,9 @@ function toChannelView(channel: Channel): ChannelView {
     name: channel.name,
     topic: channel.topic,
     private: channel.private,
+    ownerId: channel.ownerId,
+    kind: channel.kind,
+    ...(channel.people ? { people: channel.people } : {}),
     memberCount: channel.memberCount,
     lastSeq: channel.lastSeq,
     rev: channel.rev,

@@ -8,7 +8,11 @@
  * and which carries a private field: TypeScript then types it by name, so an
  * object literal cannot pass for one and only the checks below make one.
  */
-import { channelNotFound, type ChannelRecord } from "../db/_channel_store.ts";
+import {
+  channelNotFound,
+  type ChannelRecord,
+  isDm,
+} from "../db/_channel_store.ts";
 import { getMembership } from "../db/channels.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
@@ -103,6 +107,7 @@ export class ChannelJoiner extends Standing {
         "This channel is private; ask its owner to add you",
       );
     }
+    refuseDm(channel, "joined");
     return new ChannelJoiner(services, user, channel);
   }
 }
@@ -125,8 +130,90 @@ export class ChannelOwner extends Standing {
         `Only the owner of ${shownTo(channel, joinedAt)} can add members`,
       );
     }
+    refuseDm(channel, "joined");
     return new ChannelOwner(services, user, channel);
   }
+}
+
+/**
+ * Whether `user` speaks for the whole instance: sees and revokes every
+ * invite, renames and deletes any channel. Today only the owner does; the
+ * roles to come plug in here.
+ */
+export function actsForInstance(user: User): boolean {
+  return user.role === "owner";
+}
+
+/**
+ * Who manages a channel: its owner, or someone who acts for the instance.
+ * They rename it, set its topic, delete it and take people out of it.
+ */
+export class ChannelManager extends Standing {
+  readonly #manager = true;
+
+  /** The manager; 404 `channel_not_found` for an unknown channel, 403 `not_owner` for anyone else. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelManager> {
+    const { channel, joinedAt } = await existing(services, channelId, user);
+    if (channel.ownerId !== user.id && !actsForInstance(user)) {
+      throw new ApiError(
+        403,
+        "not_owner",
+        `Only the owner of ${shownTo(channel, joinedAt)} can change it`,
+      );
+    }
+    refuseDm(channel, "changed");
+    return new ChannelManager(services, user, channel);
+  }
+}
+
+/** A member who may invite people into a channel: any member, but never of a DM. */
+export class ChannelInviter extends Standing {
+  readonly #inviter = true;
+
+  /** The inviter; 404/403 as {@linkcode ChannelMember.check}, 403 `direct_message` for a DM. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelInviter> {
+    const member = await ChannelMember.check(services, channelId, user);
+    refuseDm(member.channel, "joined");
+    return new ChannelInviter(services, user, member.channel);
+  }
+}
+
+/**
+ * Someone who may leave a channel: anyone (leaving one you are not in
+ * changes nothing), but nobody leaves a DM. 404 for an unknown channel.
+ */
+export class ChannelLeaver extends Standing {
+  readonly #leaver = true;
+
+  /** The leaver; 404 `channel_not_found`, 403 `direct_message` for a DM's member. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+  ): Promise<ChannelLeaver> {
+    const { channel, joinedAt } = await existing(services, channelId, user);
+    if (joinedAt !== null) refuseDm(channel, "left");
+    return new ChannelLeaver(services, user, channel);
+  }
+}
+
+// A DM keeps the people it was started with: nobody joins, is added, is
+// invited, leaves, renames or deletes it.
+function refuseDm(channel: ChannelRecord, what: string): void {
+  if (!isDm(channel)) return;
+  throw new ApiError(
+    403,
+    "direct_message",
+    `A direct message keeps the people it was started with: it cannot be ${what}`,
+  );
 }
 
 /** The caller's standing as a member of `channelId`, or a 404/403 (see {@linkcode ChannelMember.check}). */
@@ -145,6 +232,15 @@ export function channelJoiner(
   user: User,
 ): Promise<ChannelJoiner> {
   return ChannelJoiner.check(services, channelId, user);
+}
+
+/** The caller's standing as a manager of `channelId`, or a 404/403 (see {@linkcode ChannelManager.check}). */
+export function channelManager(
+  services: Services,
+  channelId: string,
+  user: User,
+): Promise<ChannelManager> {
+  return ChannelManager.check(services, channelId, user);
 }
 
 /** The caller's standing as the owner of `channelId`, or a 404/403 (see {@linkcode ChannelOwner.check}). */

@@ -146,6 +146,27 @@ export function createInbox(state: ChatState) {
           ];
         } else void refreshMembers();
         break;
+      case "channel_updated": {
+        const { id, name, topic } = frame.channel;
+        state.channels.value = state.channels.value.map((c) =>
+          c.id === id ? { ...c, name, topic } : c
+        );
+        const open = state.channel.value;
+        if (open?.id === id) state.channel.value = { ...open, name, topic };
+        break;
+      }
+      case "channel_removed":
+        state.channels.value = state.channels.value.filter((c) =>
+          c.id !== frame.channelId
+        );
+        // The open channel is gone: the front door finds where to go.
+        if (frame.channelId === state.channelId) location.assign("/");
+        break;
+      case "channel_added": {
+        const { channel } = frame;
+        state.announcement.value = `You were added to #${channel.name}`;
+        break;
+      }
       case "error":
         state.announcement.value = frame.detail;
         break;

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createInbox, PRESENCE_BATCH_MS } from "./inbox.ts";
 import { createChatState } from "./state.ts";
-import type { Member } from "./types.ts";
+import type { ChannelView, Member } from "./types.ts";
 
 function setup(count: number) {
   const members: Member[] = Array.from({ length: count }, (_, i) => ({
@@ -11,13 +11,15 @@ function setup(count: number) {
     online: false,
   }));
   const state = createChatState({
-    me: { id: "user-0", username: "u0", displayName: "User 0" },
+    me: { id: "user-0", username: "u0", displayName: "User 0", role: "member" },
     channels: [],
     channel: {
       id: "c1",
       name: "general",
       topic: "",
       private: false,
+      ownerId: "user-0",
+      kind: "channel",
       memberCount: count,
       lastSeq: 0,
       unread: 0,
@@ -144,4 +146,39 @@ Deno.test("the rev cursor moves with caught_up, then with live frames, and resta
     message: message(1, 12, "replayed"),
   });
   assert.equal(state.rev.value, 10, "not before the new socket caught up");
+});
+
+Deno.test("channel frames rename the open channel and drop a lost one from the list", () => {
+  const { state, inbox, stop } = setup(1);
+  const other: ChannelView = {
+    id: "c2",
+    name: "other",
+    topic: "",
+    private: true,
+    ownerId: "user-0",
+    kind: "channel",
+    memberCount: 2,
+    lastSeq: 0,
+    unread: 0,
+  };
+  state.channels.value = [{ ...state.channel.value!, memberCount: 1 }, other];
+  inbox.onFrame({
+    type: "channel_updated",
+    channel: { id: "c1", name: "lobby", topic: "hi", private: false },
+  });
+  assert.equal(state.channel.value?.name, "lobby");
+  assert.equal(state.channel.value?.topic, "hi");
+  assert.deepEqual(state.channels.value.map((c) => c.name), ["lobby", "other"]);
+  inbox.onFrame({
+    type: "channel_removed",
+    channelId: "c2",
+    reason: "removed",
+  });
+  assert.deepEqual(state.channels.value.map((c) => c.id), ["c1"]);
+  inbox.onFrame({
+    type: "channel_added",
+    channel: { id: "c3", name: "new", topic: "", private: false },
+  });
+  assert.equal(state.announcement.value, "You were added to #new");
+  stop();
 });

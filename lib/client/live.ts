@@ -38,7 +38,8 @@ export function startLive(store: ChatStore): Live {
           resync();
           // Back online: what failed while away goes out now, same clientIds.
           void store.retryWaiting();
-        }
+        } // A channel gained elsewhere: the list reloads, with its counts.
+        else if (frame.type === "channel_added") void store.refreshChannels();
       },
       onStatus(status, failures) {
         store.connection.value = status;

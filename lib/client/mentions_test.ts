@@ -2,7 +2,12 @@ import assert from "node:assert/strict";
 import { mentionsMe } from "./mentions.ts";
 import type { Message } from "./types.ts";
 
-const me = { id: "u-ada", username: "ada.b", displayName: "Ada" };
+const me = {
+  id: "u-ada",
+  username: "ada.b",
+  displayName: "Ada",
+  role: "member" as const,
+};
 
 function message(content: string, extra: Partial<Message> = {}): Message {
   return {

@@ -3,7 +3,12 @@ import { createOutbox, WAITING } from "./outbox.ts";
 import { createChatState } from "./state.ts";
 import type { Message } from "./types.ts";
 
-const me = { id: "u1", username: "ada", displayName: "Ada" };
+const me = {
+  id: "u1",
+  username: "ada",
+  displayName: "Ada",
+  role: "member" as const,
+};
 
 function setup() {
   const state = createChatState({
@@ -14,6 +19,8 @@ function setup() {
       name: "general",
       topic: "",
       private: false,
+      ownerId: "u1",
+      kind: "channel",
       memberCount: 1,
       lastSeq: 0,
       unread: 0,

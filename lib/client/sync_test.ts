@@ -8,6 +8,8 @@ function channel(id: string, lastSeq: number, unread: number): ChannelView {
     name: id,
     topic: "",
     private: false,
+    ownerId: "someone",
+    kind: "channel",
     memberCount: 2,
     lastSeq,
     unread,

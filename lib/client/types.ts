@@ -4,6 +4,7 @@
  */
 export type {
   Author,
+  ChannelSummary,
   ClientFrame,
   FileRef,
   Member,
@@ -18,6 +19,8 @@ export interface Me {
   id: string;
   username: string;
   displayName: string;
+  /** `owner` for the instance's owner, who manages every channel. */
+  role: "owner" | "member";
 }
 
 /** A channel as `GET /channels` returns it to one user. */
@@ -26,6 +29,12 @@ export interface ChannelView {
   name: string;
   topic: string;
   private: boolean;
+  /** Who made it; they (and the instance owner) manage it. */
+  ownerId: string;
+  /** "dm" for a direct message. */
+  kind: "channel" | "dm";
+  /** A DM's people, the viewer included. */
+  people?: { id: string; username: string; displayName: string }[];
   memberCount: number;
   lastSeq: number;
   /** The channel's change counter when this view was read. */

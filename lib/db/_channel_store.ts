@@ -8,6 +8,7 @@ import {
   memberKey,
   readMarkerKey,
   userChannelKey,
+  userKey,
 } from "./_keys.ts";
 import { getManyChunked, u64ToNumber } from "./_kv.ts";
 import { counterOf } from "./_message_record.ts";
@@ -21,10 +22,23 @@ export interface ChannelRecord {
   private: boolean;
   ownerId: string;
   createdAt: string;
+  /** "dm" for a direct message; channels leave it out (as stored before DMs). */
+  kind?: "channel" | "dm";
+  /** A DM's people, ids sorted: fixed when it is made. */
+  peopleIds?: string[];
+}
+
+/** Someone in a DM, as its channel object names them. */
+export interface DmPerson {
+  id: string;
+  username: string;
+  displayName: string;
 }
 
 /** A channel as the API shows it to one user. */
 export interface Channel extends ChannelRecord {
+  /** "channel", or "dm" for a direct message. */
+  kind: "channel" | "dm";
   memberCount: number;
   lastSeq: number;
   /** The channel's change counter (see the message `rev`). */
@@ -33,6 +47,13 @@ export interface Channel extends ChannelRecord {
   /** Unread messages that mention the viewer. */
   mentions: number;
   joined?: boolean;
+  /** A DM's people, the viewer included, by id order; DMs only. */
+  people?: DmPerson[];
+}
+
+/** Whether a stored channel is a direct message. */
+export function isDm(channel: ChannelRecord): boolean {
+  return channel.kind === "dm";
 }
 
 /** Name of the public channel every account joins on sign-up. */
@@ -48,7 +69,8 @@ const PLUS_ONE = 1n;
 const MAX_CHANNEL_ID_LENGTH = 64;
 
 /**
- * Whether `id` could name a stored channel. Longer input cannot exist, and
+ * Whether `id` could name a stored channel (or user: both are UUIDs). Longer
+ * input cannot exist, and
  * turning it away keeps arbitrary input out of KV keys (limited to 2 KiB,
  * past which KV throws and the request would end in a 500).
  */
@@ -121,18 +143,26 @@ export async function toChannels(
     if (readJoined) keys.push(memberKey(record.id, viewerId));
   }
   const entries = await getManyChunked<unknown>(kv, keys);
+  const people = await dmPeople(kv, records);
   return await Promise.all(records.map(async (record, i) => {
     const base = i * perChannel;
     const memberCount = u64ToNumber(entries[base].value);
     const { seq: lastSeq, rev } = counterOf(entries[base + 1].value);
     const channel: Channel = {
       ...record,
+      kind: isDm(record) ? "dm" : "channel",
       memberCount,
       lastSeq,
       rev,
       unread: 0,
       mentions: 0,
     };
+    if (isDm(record)) {
+      channel.people = (record.peopleIds ?? []).flatMap((id) => {
+        const person = people.get(id);
+        return person ? [person] : [];
+      });
+    }
     if (viewerId === undefined) return channel;
     const joined = readJoined
       ? entries[base + 3].value !== null
@@ -166,6 +196,23 @@ async function countMentions(
   });
   for await (const _ of entries) count++;
   return count;
+}
+
+// The people of the DMs among `records`, by id, with the names pages show.
+async function dmPeople(
+  kv: Deno.Kv,
+  records: ChannelRecord[],
+): Promise<Map<string, DmPerson>> {
+  const ids = [...new Set(records.flatMap((r) => r.peopleIds ?? []))];
+  const found = new Map<string, DmPerson>();
+  if (ids.length === 0) return found;
+  const entries = await getManyChunked<DmPerson>(kv, ids.map(userKey));
+  for (const entry of entries) {
+    if (entry.value === null) continue;
+    const { id, username, displayName } = entry.value;
+    found.set(id, { id, username, displayName });
+  }
+  return found;
 }
 
 /** Reads stored channels by id, skipping ids that no longer resolve. */

@@ -40,6 +40,12 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "dms_by_people",
+    layout:
+      "[sorted member ids joined by commas] -> channelId, written with the DM",
+    backup: "restored",
+  },
+  {
     root: "channel_member_count",
     layout: "[channelId] -> KvU64, kept with sum",
     backup: "restored",
@@ -110,6 +116,16 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "invites",
+    layout: "[code] -> InviteRecord, uses counted with check",
+    backup: "restored",
+  },
+  {
+    root: "invites_by_creator",
+    layout: "[userId, code] -> createdAt, written with invites",
+    backup: "restored",
+  },
+  {
     root: "revoked_tokens",
     layout: "[jti] -> exp, expiring with the token",
     backup: "restored",
@@ -171,6 +187,11 @@ export const channelsPrefix: Deno.KvKey = familyPrefix("channels");
 export const channelNameKey = (lowerName: string): Deno.KvKey => [
   "channels_by_name",
   lowerName,
+];
+/** Unique index from a DM's set of people (see `peopleKey`) to its channel id. */
+export const dmPeopleKey = (people: string): Deno.KvKey => [
+  "dms_by_people",
+  people,
 ];
 /** Counter of a channel's members. */
 export const memberCountKey = (channelId: string): Deno.KvKey => [
@@ -284,6 +305,23 @@ export const mentionByTimeKey = (
 /** Prefix of a user's mentions across channels, oldest first. */
 export const mentionsByTimePrefix = (userId: string): Deno.KvKey => [
   "mentions_by_time",
+  userId,
+];
+
+// Invites.
+/** An invite link, by its code. */
+export const inviteKey = (code: string): Deno.KvKey => ["invites", code];
+/** Prefix of every invite. */
+export const invitesPrefix: Deno.KvKey = familyPrefix("invites");
+/** An invite listed under its creator, written in the same atomic as `inviteKey`. */
+export const creatorInviteKey = (userId: string, code: string): Deno.KvKey => [
+  "invites_by_creator",
+  userId,
+  code,
+];
+/** Prefix of the invites one user created. */
+export const creatorInvitesPrefix = (userId: string): Deno.KvKey => [
+  "invites_by_creator",
   userId,
 ];
 

@@ -77,6 +77,7 @@ export async function createChannel(
     stageJoin(op, record.id, ownerId, record.createdAt);
     const channel: Channel = {
       ...record,
+      kind: "channel",
       memberCount: 1,
       lastSeq: 0,
       rev: 0,
@@ -115,7 +116,7 @@ export async function listUserChannels(
   return channels.sort(byName);
 }
 
-/** Every public channel plus the private ones the user is in, each with `joined`. */
+/** Every public channel plus the private ones the user is in (DMs aside), each with `joined`. */
 export async function listAllChannels(
   kv: Deno.Kv,
   userId: string,
@@ -125,6 +126,8 @@ export async function listAllChannels(
   for await (
     const entry of kv.list<ChannelRecord>({ prefix: channelsPrefix })
   ) {
+    // Browsing never lists a DM, not even to its people.
+    if (entry.value.kind === "dm") continue;
     if (!entry.value.private || joined.has(entry.value.id)) {
       visible.push(entry.value);
     }

@@ -111,11 +111,13 @@ export async function listMembers(
     );
 }
 
-/** Whether `userId` belongs to the channel. */
+/** Whether `userId` belongs to the channel (false for ids no channel or user can have). */
 export async function isMember(
   kv: Deno.Kv,
   channelId: string,
   userId: string,
 ): Promise<boolean> {
+  // Ids come from URLs too; an over-long one would overflow KV's key limit.
+  if (!isChannelId(channelId) || !isChannelId(userId)) return false;
   return (await kv.get(memberKey(channelId, userId))).value !== null;
 }

@@ -9,6 +9,9 @@ import {
   channelKey,
   channelNameKey,
   channelSeqKey,
+  creatorInviteKey,
+  dmPeopleKey,
+  inviteKey,
   memberCountKey,
   memberKey,
   mentionByTimeKey,
@@ -23,6 +26,7 @@ import {
   userNameKey,
 } from "./_keys.ts";
 import { type MessageRecord, revOf } from "./_message_record.ts";
+import type { InviteRecord } from "./invites.ts";
 import type { UserRecord } from "./users.ts";
 
 /** One KV write: `value` under `key`, optionally expiring. */
@@ -64,12 +68,19 @@ export function stageUser(
   );
 }
 
-/** A channel and its name index (the lower-cased name). */
+/** A channel and its name index (the lower-cased name); a DM also its people's index. */
 export function channelRows(channel: ChannelRecord): KvRow[] {
-  return [
+  const rows: KvRow[] = [
     { key: channelKey(channel.id), value: channel },
     { key: channelNameKey(channel.name.toLowerCase()), value: channel.id },
   ];
+  if (channel.kind === "dm" && channel.peopleIds) {
+    rows.push({
+      key: dmPeopleKey(channel.peopleIds.join(",")),
+      value: channel.id,
+    });
+  }
+  return rows;
 }
 
 /**
@@ -170,4 +181,15 @@ export function seqCounterRow(
   rev: number,
 ): KvRow {
   return { key: channelSeqKey(channelId), value: { seq, rev } };
+}
+
+/** An invite and its row in its creator's list. */
+export function inviteRows(invite: InviteRecord): KvRow[] {
+  return [
+    { key: inviteKey(invite.code), value: invite },
+    {
+      key: creatorInviteKey(invite.createdBy, invite.code),
+      value: invite.createdAt,
+    },
+  ];
 }

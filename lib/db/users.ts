@@ -7,9 +7,16 @@ import {
   stageJoin,
   stageNewChannel,
 } from "./_channel_store.ts";
-import { channelNameKey, userKey, userNameKey } from "./_keys.ts";
-import { now, retryAtomic } from "./_kv.ts";
+import { channelKey, channelNameKey, userKey, userNameKey } from "./_keys.ts";
+import { getManyChunked, now, retryAtomic } from "./_kv.ts";
+import { readUsableInvite, stageInviteUse } from "./invites.ts";
 import { stageUser } from "./rows.ts";
+
+/**
+ * A user's standing on the whole instance: the `owner` (the first account,
+ * exactly one) or a `member`. Only `roleOf` reads it from a stored record.
+ */
+export type Role = "owner" | "member";
 
 /** A user as the API shows it. */
 export interface User {
@@ -17,11 +24,14 @@ export interface User {
   username: string;
   displayName: string;
   createdAt: string;
+  role: Role;
 }
 
 /** A user as stored; never send it to a client, use `toPublicUser`. */
-export interface UserRecord extends User {
+export interface UserRecord extends Omit<User, "role"> {
   passwordHash: string;
+  /** Absent on accounts stored before roles existed: they are members. */
+  role?: Role;
 }
 
 /** Input of `createUser`; the password must already be hashed. */
@@ -29,6 +39,11 @@ export interface NewUser {
   username: string;
   displayName?: string;
   passwordHash: string;
+}
+
+/** The role of a stored user: the one place a stored role is read. */
+export function roleOf(record: UserRecord): Role {
+  return record.role === "owner" ? "owner" : "member";
 }
 
 /** Strips the password hash (and anything else private) from a stored user. */
@@ -39,6 +54,7 @@ export function toPublicUser(record: UserRecord): User {
     username: record.username,
     displayName: record.displayName,
     createdAt: record.createdAt,
+    role: roleOf(record),
   };
 }
 
@@ -47,33 +63,71 @@ export function normalizeDisplayName(displayName: string): string {
   return validate(displayName, displayNameSchema);
 }
 
+/** What may stop `createUser` before it checks the username. */
+export interface Admission {
+  /**
+   * The refusal for anyone but the very first account (which always
+   * registers): registration is closed, or needs an invite that was not given.
+   */
+  refuse?: ApiError;
+  /**
+   * An invite code: used once (404 `invite_not_found`, 410 `invite_expired`
+   * first), and its channel joined, in the same atomic as the account.
+   */
+  invite?: string;
+}
+
+/**
+ * Whether no account exists yet: the first account creates `general`, which
+ * can be neither renamed nor deleted, so its name stands for "someone signed up".
+ */
+export async function isFirstAccount(kv: Deno.Kv): Promise<boolean> {
+  return (await kv.get(channelNameKey(GENERAL_CHANNEL_NAME))).value === null;
+}
+
 /**
  * Creates an account, unique by username ignoring case (409 `username_taken`).
- * In the same atomic the user joins `general`, which the first account creates.
+ * In the same atomic the user joins `general`, which the first account
+ * creates; that account is the instance's `owner`, every later one a
+ * `member`. The admission is judged before the username, so a refused
+ * sign-up never tells whether a name is taken.
  */
-export async function createUser(kv: Deno.Kv, input: NewUser): Promise<User> {
+export async function createUser(
+  kv: Deno.Kv,
+  input: NewUser,
+  admission: Admission = {},
+): Promise<User> {
   // The same rules as the API's, so no caller can store what it would refuse.
   const username = validate(input.username, usernameSchema);
   const displayName = input.displayName?.trim()
     ? normalizeDisplayName(input.displayName)
     : username;
   const createdAt = now();
-  const record: UserRecord = {
-    id: crypto.randomUUID(),
-    username,
-    displayName,
-    createdAt,
-    passwordHash: input.passwordHash,
-  };
+  const id = crypto.randomUUID();
   const nameKey = userNameKey(username.toLowerCase());
   return await retryAtomic(`user "${username}"`, async () => {
     const [nameEntry, generalEntry] = await kv.getMany<[string, string]>([
       nameKey,
       channelNameKey(GENERAL_CHANNEL_NAME),
     ]);
-    if (nameEntry.value !== null) throw usernameTaken(username);
-    const op = stageUser(kv.atomic(), record);
     let generalId = generalEntry.value;
+    // Read inside the retry: of two racing first sign-ups only one is first,
+    // and the other is judged like anyone after it.
+    if (generalId !== null && admission.refuse) throw admission.refuse;
+    // Judged before the name too; the very first account needs no invite.
+    const invite = generalId !== null && admission.invite !== undefined
+      ? await readUsableInvite(kv, admission.invite)
+      : null;
+    if (nameEntry.value !== null) throw usernameTaken(username);
+    const record: UserRecord = {
+      id,
+      username,
+      displayName,
+      createdAt,
+      passwordHash: input.passwordHash,
+      role: generalId === null ? "owner" : "member",
+    };
+    const op = stageUser(kv.atomic(), record);
     if (generalId === null) {
       // First account: it owns `general`. If another first sign-up wins the
       // race for the name, this commit fails and the retry joins theirs.
@@ -89,6 +143,15 @@ export async function createUser(kv: Deno.Kv, input: NewUser): Promise<User> {
       generalId = general.id;
     }
     stageJoin(op, generalId, record.id, createdAt);
+    if (invite !== null) {
+      // General is joined above already; joining it twice would count twice.
+      const joinsGeneral = invite.entry.value.channelId === generalId;
+      stageInviteUse(
+        op,
+        invite.entry,
+        joinsGeneral ? null : { userId: record.id, joinedAt: createdAt },
+      );
+    }
     return { op, value: toPublicUser(record) };
   });
 }
@@ -130,6 +193,31 @@ export async function getUserByName(
   return record === null ? null : toPublicUser(record);
 }
 
+/**
+ * Up to `limit` users whose username starts with `prefix` (ignoring case),
+ * by username. Anything that could not begin a username finds nobody.
+ */
+export async function findUsersByPrefix(
+  kv: Deno.Kv,
+  prefix: string,
+  limit: number,
+): Promise<User[]> {
+  const lower = prefix.trim().toLowerCase();
+  if (lower === "" || lower.length > 32 || !/^[a-z0-9_.-]+$/.test(lower)) {
+    return [];
+  }
+  const ids: string[] = [];
+  const names = kv.list<string>({
+    start: userNameKey(lower),
+    end: userNameKey(`${lower}\uffff`),
+  }, { limit });
+  for await (const entry of names) ids.push(entry.value);
+  const entries = await getManyChunked<UserRecord>(kv, ids.map(userKey));
+  return entries.flatMap((e) =>
+    e.value === null ? [] : [toPublicUser(e.value)]
+  );
+}
+
 /** Changes a user's display name (trimmed, 1–64 chars); 404 for an unknown user. */
 export async function updateDisplayName(
   kv: Deno.Kv,
@@ -142,10 +230,35 @@ export async function updateDisplayName(
     if (entry.value === null) {
       throw new ApiError(404, "user_not_found", `User "${id}" not found`);
     }
-    const record = { ...entry.value, displayName: name };
+    const record: UserRecord = { ...entry.value, displayName: name };
     // check(entry) so a concurrent edit of the record is never overwritten.
     const op = kv.atomic().check(entry).set(entry.key, record);
     return { op, value: toPublicUser(record) };
+  });
+}
+
+/**
+ * Gives instances that predate roles their owner: the owner of `general`
+ * (the first account) becomes the instance `owner` if nobody is one yet.
+ * Run at start; a no-op once done, and on an empty database.
+ */
+export async function adoptInstanceOwner(kv: Deno.Kv): Promise<void> {
+  const generalId = (await kv.get<string>(
+    channelNameKey(GENERAL_CHANNEL_NAME),
+  )).value;
+  if (generalId === null) return;
+  const general = (await kv.get<ChannelRecord>(channelKey(generalId))).value;
+  if (general === null) return;
+  await retryAtomic("the instance owner", async () => {
+    const entry = await kv.get<UserRecord>(userKey(general.ownerId));
+    if (entry.value === null || entry.value.role !== undefined) {
+      return { value: undefined };
+    }
+    const record: UserRecord = { ...entry.value, role: "owner" };
+    return {
+      op: kv.atomic().check(entry).set(entry.key, record),
+      value: undefined,
+    };
   });
 }
 

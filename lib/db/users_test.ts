@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { listAllChannels, listMembers, listUserChannels } from "./channels.ts";
+import { ApiError } from "../errors.ts";
+import { userKey } from "./_keys.ts";
 import {
+  adoptInstanceOwner,
   createUser,
   getUser,
   getUserByName,
@@ -22,6 +25,7 @@ Deno.test("createUser() returns a public user without the password hash", () =>
       "createdAt",
       "displayName",
       "id",
+      "role",
       "username",
     ]);
     assert.equal(user.username, "Alice");
@@ -137,7 +141,7 @@ Deno.test("getUserByName() ignores case and returns null for unknown names", () 
     assert.equal(await getUser(kv, "missing"), null);
   }));
 
-Deno.test("toPublicUser() drops the password hash and unknown fields", () => {
+Deno.test("toPublicUser() drops the password hash and unknown fields, and reads a missing role as member", () => {
   const record = {
     id: "1",
     username: "a",
@@ -151,6 +155,7 @@ Deno.test("toPublicUser() drops the password hash and unknown fields", () => {
     username: "a",
     displayName: "A",
     createdAt: "2024-01-01T00:00:00.000Z",
+    role: "member",
   });
 });
 
@@ -193,3 +198,67 @@ Deno.test("normalizeDisplayName() counts characters, not UTF-16 units", () => {
   assert.equal(normalizeDisplayName(emoji), emoji);
   assert.throws(() => normalizeDisplayName("\u{1F525}".repeat(65)));
 });
+
+Deno.test("createUser() makes the first account the owner and every later one a member", () =>
+  withKv(async (kv) => {
+    const first = await randomUser(kv);
+    const second = await randomUser(kv);
+    assert.equal(first.role, "owner");
+    assert.equal(second.role, "member");
+    assert.equal((await getUser(kv, first.id))?.role, "owner");
+  }));
+
+Deno.test("createUser() refuses by the admission before the username, but never the first account", () =>
+  withKv(async (kv) => {
+    const refuse = new ApiError(403, "registration_closed", "closed");
+    const first = await createUser(kv, {
+      username: "first",
+      passwordHash: "x",
+    }, { refuse });
+    assert.equal(first.role, "owner");
+    // A taken name gets the same refusal as a free one: nothing is revealed.
+    for (const username of ["first", "someone_new"]) {
+      await assert.rejects(
+        () => createUser(kv, { username, passwordHash: "x" }, { refuse }),
+        (error: ApiError) => error.code === "registration_closed",
+      );
+    }
+  }));
+
+Deno.test("createUser() lets only one of racing first sign-ups past a refusal", () =>
+  withKv(async (kv) => {
+    const refuse = new ApiError(403, "registration_closed", "closed");
+    const results = await Promise.allSettled(
+      Array.from(
+        { length: 8 },
+        (_, i) =>
+          createUser(kv, { username: `racer${i}`, passwordHash: "x" }, {
+            refuse,
+          }),
+      ),
+    );
+    const made = results.filter((r) => r.status === "fulfilled");
+    assert.equal(made.length, 1);
+    assert.equal(
+      (made[0] as PromiseFulfilledResult<{ role: string }>).value.role,
+      "owner",
+    );
+  }));
+
+Deno.test("adoptInstanceOwner() makes general's owner the owner of an instance from before roles", () =>
+  withKv(async (kv) => {
+    const first = await randomUser(kv);
+    const second = await randomUser(kv);
+    // Stored as older versions stored them: no role at all.
+    for (const id of [first.id, second.id]) {
+      const record = await getUserRecord(kv, id);
+      delete record!.role;
+      await kv.set(userKey(id), record);
+    }
+    assert.equal((await getUser(kv, first.id))?.role, "member");
+    await adoptInstanceOwner(kv);
+    assert.equal((await getUser(kv, first.id))?.role, "owner");
+    assert.equal((await getUser(kv, second.id))?.role, "member");
+    await adoptInstanceOwner(kv); // twice is a no-op
+    assert.equal((await getUser(kv, first.id))?.role, "owner");
+  }));

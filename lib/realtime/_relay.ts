@@ -3,7 +3,7 @@
  * published event as the frame text already built for local sockets, so a
  * publish is serialised once in total, and control messages beside them.
  */
-import type { ServerFrame } from "../shared/wire.ts";
+import type { ChannelSummary, ServerFrame } from "../shared/wire.ts";
 import type { ControlMessage, HubEvent } from "./hub_events.ts";
 import { log } from "../log.ts";
 
@@ -90,16 +90,24 @@ function controlFromText(text: unknown): ControlMessage | null {
       message?.type === "joined" && typeof message.userId === "string" &&
       typeof message.channelId === "string"
     ) {
+      const channel = message.channel;
       return {
         type: "joined",
         userId: message.userId,
         channelId: message.channelId,
+        ...(isSummary(channel) ? { channel } : {}),
       };
     }
     return null;
   } catch {
     return null;
   }
+}
+
+function isSummary(value: unknown): value is ChannelSummary {
+  const v = value as ChannelSummary | undefined;
+  return typeof v?.id === "string" && typeof v.name === "string" &&
+    typeof v.topic === "string" && typeof v.private === "boolean";
 }
 
 // Rebuilds an event from relayed text, reusing that text so a relayed event is
@@ -147,8 +155,13 @@ function eventFromFrameText(text: unknown): HubEvent | null {
         kind: "member",
         userId: frame.userId,
         joined: frame.joined,
+        ...(frame.removed === true ? { removed: true } : {}),
         frameText: text,
       };
+    case "channel_updated":
+      return { kind: "channel", deleted: false, frameText: text };
+    case "channel_removed":
+      return { kind: "channel", deleted: true, frameText: text };
     default:
       return null;
   }

@@ -8,8 +8,18 @@
  * never content. A busy channel sends at most one frame per `intervalMs`: the
  * first at once, then the latest seq when the interval is up. A user who
  * leaves a channel stops hearing of it at once.
+ *
+ * The watch is also the user's own line to every open page: it tells the
+ * page when the user is added to a channel (`channel_added`), when one of
+ * their channels is renamed (`channel_updated`), and when one is gone for
+ * them (`channel_removed`: they left or were removed, or it was deleted), so
+ * sidebars follow without a reload.
  */
-import type { ActivityFrame } from "../shared/wire.ts";
+import type {
+  ActivityFrame,
+  ChannelAddedFrame,
+  ChannelRemovedFrame,
+} from "../shared/wire.ts";
 import type { Hub, HubEvent } from "./hub.ts";
 
 interface Watched {
@@ -53,10 +63,19 @@ export class ActivityWatch {
     this.#send = send;
     this.#intervalMs = opts.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.#except = opts.except;
-    // A channel the user joins from anywhere is watched from then on.
+    // A channel the user joins from anywhere is watched from then on, and
+    // the page hears of it.
     this.#offControl = hub.onControl((message) => {
-      if (message.type === "joined" && message.userId === this.#userId) {
-        this.watch([message.channelId]);
+      if (message.type !== "joined" || message.userId !== this.#userId) return;
+      const { channelId, channel } = message;
+      if (
+        this.#closed || channelId === this.#except ||
+        this.#watched.has(channelId)
+      ) return;
+      this.watch([channelId]);
+      if (channel) {
+        const frame: ChannelAddedFrame = { type: "channel_added", channel };
+        this.#send(JSON.stringify(frame));
       }
     });
   }
@@ -98,7 +117,18 @@ export class ActivityWatch {
     if (event.kind === "member") {
       if (event.userId === this.#userId && !event.joined) {
         this.#unwatch(channelId);
+        const frame: ChannelRemovedFrame = {
+          type: "channel_removed",
+          channelId,
+          reason: event.removed ? "removed" : "left",
+        };
+        this.#send(JSON.stringify(frame));
       }
+      return;
+    }
+    if (event.kind === "channel") {
+      if (event.deleted) this.#unwatch(channelId);
+      this.#send(event.frameText);
       return;
     }
     if (event.kind !== "message") return;

@@ -1,6 +1,13 @@
 import assert from "node:assert/strict";
 import { ActivityWatch } from "./activity.ts";
-import { Hub, memberEvent, messageEvent, presenceEvent } from "./hub.ts";
+import {
+  channelDeletedEvent,
+  channelUpdatedEvent,
+  Hub,
+  memberEvent,
+  messageEvent,
+  presenceEvent,
+} from "./hub.ts";
 import { waitFor } from "../../tests/helpers/deadline.ts";
 import { delay, makeMessage } from "./_test_helpers.ts";
 
@@ -56,7 +63,10 @@ Deno.test("ActivityWatch stops hearing a channel the user left, and everything o
   watch.close();
   // Past the interval, to prove nothing is sent once closed.
   await delay(60);
-  assert.deepEqual(sent, [{ type: "activity", channelId: "c", lastSeq: 1 }]);
+  assert.deepEqual(sent, [
+    { type: "channel_removed", channelId: "b", reason: "left" },
+    { type: "activity", channelId: "c", lastSeq: 1 },
+  ]);
   assert.equal(hub.listenerCount("c"), 0);
   watch.watch(["d"]);
   assert.deepEqual(watch.channels, []);
@@ -76,5 +86,34 @@ Deno.test("ActivityWatch starts watching a channel its user joins, but never its
   watch.close();
   hub.announce({ type: "joined", userId: "me", channelId: "e" });
   assert.deepEqual(watch.channels, []);
+  hub.close();
+});
+
+Deno.test("ActivityWatch tells the page of channels added, renamed, removed and deleted", () => {
+  const { hub, sent, watch } = watcher();
+  watch.watch(["b", "c"]);
+  const d = { id: "d", name: "dee", topic: "", private: true };
+  hub.announce({ type: "joined", userId: "me", channelId: "d", channel: d });
+  // Joining a channel the page already knows says nothing new.
+  hub.announce({
+    type: "joined",
+    userId: "me",
+    channelId: "b",
+    channel: { ...d, id: "b" },
+  });
+  hub.publish("b", channelUpdatedEvent({ ...d, id: "b", name: "bee" }));
+  hub.publish("c", memberEvent("me", false, undefined, true));
+  hub.publish("d", channelDeletedEvent("d"));
+  assert.deepEqual(sent, [
+    { type: "channel_added", channel: d },
+    {
+      type: "channel_updated",
+      channel: { id: "b", name: "bee", topic: "", private: true },
+    },
+    { type: "channel_removed", channelId: "c", reason: "removed" },
+    { type: "channel_removed", channelId: "d", reason: "deleted" },
+  ]);
+  assert.deepEqual(watch.channels, ["b"]);
+  watch.close();
   hub.close();
 });

@@ -204,6 +204,12 @@ export class ChannelSession {
       this.close(1008, "You are no longer a member of this channel");
       return;
     }
+    if (item.kind === "channel" && item.deleted) {
+      // A deleted channel's sockets hear why, then close, on every instance.
+      this.#flow.write(item.frameText);
+      this.close(1008, "This channel was deleted");
+      return;
+    }
     // Fast path for fan-out: nothing is queued in these states, so no promise
     // per socket.
     if (

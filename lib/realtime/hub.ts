@@ -12,6 +12,9 @@ import { type ExpressLane, ExpressLanes } from "./_express_lanes.ts";
 import { DEFAULT_RELAY_NAME, Relay } from "./_relay.ts";
 
 export {
+  channelDeletedEvent,
+  type ChannelHubEvent,
+  channelUpdatedEvent,
   type ControlMessage,
   type HubEvent,
   type HubListener,

@@ -3,7 +3,12 @@
  * built at most once however many sockets get it, and the control messages
  * that only servers hear.
  */
-import type { Member, Message, ServerFrame } from "../shared/wire.ts";
+import type {
+  ChannelSummary,
+  Member,
+  Message,
+  ServerFrame,
+} from "../shared/wire.ts";
 
 /** A stored message to deliver; `seq` is copied out for cheap ordering checks. */
 export interface MessageHubEvent {
@@ -46,7 +51,18 @@ export interface MemberHubEvent {
   readonly kind: "member";
   readonly userId: string;
   readonly joined: boolean;
+  /** Someone else took them out. */
+  readonly removed?: boolean;
   /** The `member` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
+/** The channel itself changed: renamed (or a new topic), or deleted. */
+export interface ChannelHubEvent {
+  readonly kind: "channel";
+  /** True when the channel was deleted: its sockets close after the frame. */
+  readonly deleted: boolean;
+  /** The `channel_updated` or `channel_removed` frame as JSON. */
   readonly frameText: string;
 }
 
@@ -56,7 +72,8 @@ export type HubEvent =
   | UpdateHubEvent
   | PresenceHubEvent
   | TypingHubEvent
-  | MemberHubEvent;
+  | MemberHubEvent
+  | ChannelHubEvent;
 
 /** Receives the events of one channel; must not throw (errors are logged and skipped). */
 export type HubListener = (event: HubEvent) => void;
@@ -68,7 +85,13 @@ export type HubListener = (event: HubEvent) => void;
  */
 export type ControlMessage =
   | { type: "revoked"; jti: string }
-  | { type: "joined"; userId: string; channelId: string };
+  | {
+    type: "joined";
+    userId: string;
+    channelId: string;
+    /** What the user's open pages show of the channel they are now in. */
+    channel?: ChannelSummary;
+  };
 
 /** Wraps a stored message for publishing. */
 export function messageEvent(message: Message): MessageHubEvent {
@@ -109,15 +132,41 @@ export function typingEvent(
   }));
 }
 
-/** Wraps a membership change for publishing; `member` is shown by lists on a join. */
+/**
+ * Wraps a membership change for publishing; `member` is shown by lists on a
+ * join, `removed` marks a leave someone else caused.
+ */
 export function memberEvent(
   userId: string,
   joined: boolean,
   member?: Member,
+  removed?: boolean,
 ): MemberHubEvent {
   return withFrameText(
-    { kind: "member", userId, joined },
-    () => ({ type: "member", userId, joined, member }),
+    { kind: "member", userId, joined, ...(removed ? { removed } : {}) },
+    () => ({
+      type: "member",
+      userId,
+      joined,
+      member,
+      ...(removed ? { removed } : {}),
+    }),
+  );
+}
+
+/** Wraps a renamed channel (or a new topic) for publishing. */
+export function channelUpdatedEvent(channel: ChannelSummary): ChannelHubEvent {
+  return withFrameText(
+    { kind: "channel", deleted: false },
+    () => ({ type: "channel_updated", channel }),
+  );
+}
+
+/** Wraps a deleted channel for publishing. */
+export function channelDeletedEvent(channelId: string): ChannelHubEvent {
+  return withFrameText(
+    { kind: "channel", deleted: true },
+    () => ({ type: "channel_removed", channelId, reason: "deleted" }),
   );
 }
 

@@ -15,6 +15,9 @@ import {
   MAX_CHANNEL_NAME_LENGTH,
   MAX_CONTENT_LENGTH,
   MAX_DISPLAY_NAME_LENGTH,
+  MAX_INVITE_CODE_LENGTH,
+  MAX_INVITE_SECONDS,
+  MAX_INVITE_USES,
   MAX_PAGE_SIZE,
   MAX_PASSWORD_BYTES,
   MAX_TOPIC_LENGTH,
@@ -208,3 +211,30 @@ export const emojiSchema = text("Emoji").refine(
   isSingleEmoji,
   "Emoji must be exactly one emoji",
 );
+
+/** An invite code as sent: any short string (one that is no code is simply unknown). */
+export const inviteCodeSchema = text("Invite").trim()
+  .min(1, "Invite must not be empty")
+  .max(MAX_INVITE_CODE_LENGTH, "Invite is not an invite code");
+
+/** A channel id in a body: any short string (an unknown one is a 404 later). */
+export const channelIdSchema = text("channelId").min(
+  1,
+  "channelId must not be empty",
+)
+  .max(64, "channelId is not a channel id");
+
+/** How many times an invite may be used: 1 to 1,000. */
+export const maxUsesSchema = z.int({ error: "maxUses must be a whole number" })
+  .min(1, "maxUses must be at least 1")
+  .max(MAX_INVITE_USES, `maxUses must be at most ${MAX_INVITE_USES}`);
+
+/** How long an invite lives, in seconds: a minute to 30 days. */
+export const expiresInSecondsSchema = z.int({
+  error: "expiresInSeconds must be a whole number",
+})
+  .min(60, "expiresInSeconds must be at least 60")
+  .max(
+    MAX_INVITE_SECONDS,
+    `expiresInSeconds must be at most ${MAX_INVITE_SECONDS} (30 days)`,
+  );

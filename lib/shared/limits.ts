@@ -80,3 +80,12 @@ export const MAX_EMOJI_LENGTH = 32;
  */
 export const MENTION_PATTERN =
   /(?<![\p{L}\p{N}_.@])@([A-Za-z0-9_.-]*[A-Za-z0-9_])/gu;
+
+/** An invite code: 22 URL-safe base64 characters, 128 random bits. */
+export const INVITE_CODE_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+/** Longest invite code a body may carry; anything that is not a code is unknown (404). */
+export const MAX_INVITE_CODE_LENGTH = 64;
+/** Most uses an invite may allow. */
+export const MAX_INVITE_USES = 1000;
+/** Longest an invite may live: 30 days. */
+export const MAX_INVITE_SECONDS = 30 * 86400;

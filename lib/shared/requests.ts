@@ -5,12 +5,16 @@
 import { z } from "zod";
 import {
   captionSchema,
+  channelIdSchema,
   channelNameSchema,
   clientIdSchema,
   contentSchema,
   displayNameSchema,
   emojiSchema,
+  expiresInSecondsSchema,
+  inviteCodeSchema,
   loginPasswordSchema,
+  maxUsesSchema,
   messageSeqSchema,
   newPasswordSchema,
   pageLimitSchema,
@@ -29,6 +33,7 @@ export const registerBody = z.object({
   username: usernameSchema,
   password: newPasswordSchema,
   displayName: displayNameSchema.optional(),
+  invite: inviteCodeSchema.optional(),
 }, bodyError);
 
 /** The body of `POST /auth/login`, JSON or form-encoded; extra form fields are dropped. */
@@ -55,8 +60,38 @@ export const listChannelsQuery = z.object({
     .optional(),
 });
 
+/** The body of `PATCH /channels/{id}`: a new name, a new topic, or both. */
+export const changeChannelBody = z.object({
+  name: channelNameSchema.optional(),
+  topic: topicSchema.optional(),
+}, bodyError).refine(
+  (body) => body.name !== undefined || body.topic !== undefined,
+  "Send a name, a topic, or both",
+);
+
+/** The query of `GET /channels/{id}/candidates`: the start of a username. */
+export const candidatesQuery = z.object({
+  q: z.string({ error: "q is required" }).max(32, "q is too long"),
+});
+
 /** The body of `POST /channels/{id}/members`. */
 export const addMemberBody = z.object({ username: usernameSchema }, bodyError);
+
+/** The body of `POST /invites`: every field may be left out (or null). */
+export const createInviteBody = z.object({
+  channelId: channelIdSchema.nullish(),
+  maxUses: maxUsesSchema.nullish(),
+  expiresInSeconds: expiresInSecondsSchema.nullish(),
+}, bodyError);
+
+/** The body of `POST /dms`: the usernames of 1 to 9 other people. */
+export const openDmBody = z.object({
+  usernames: z.array(usernameSchema, {
+    error: "usernames must be a list of usernames",
+  })
+    .min(1, "usernames must name at least one person")
+    .max(9, "usernames may name at most 9 people"),
+}, bodyError);
 
 /** The body of `POST /channels/{id}/read`. */
 export const readMarkerBody = z.object({ seq: seqSchema }, bodyError);
@@ -126,5 +161,7 @@ export type RegisterBody = z.infer<typeof registerBody>;
 export type LoginBody = z.infer<typeof loginBody>;
 /** A parsed `POST /channels` body. */
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
+/** A parsed `POST /invites` body. */
+export type CreateInviteBody = z.infer<typeof createInviteBody>;
 /** A parsed history query. */
 export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;

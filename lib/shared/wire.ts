@@ -69,6 +69,32 @@ export interface Message {
   mentions: string[];
 }
 
+/** An invite link as its creator (and the instance owner) sees it. */
+export interface Invite {
+  code: string;
+  /** Where a person opens it: `{origin}/invite/{code}`. */
+  url: string;
+  /** The channel it brings people into; null for the instance only. */
+  channelId: string | null;
+  /** How many times it may be used; null for no limit. */
+  maxUses: number | null;
+  uses: number;
+  /** When it stops working; null for never. */
+  expiresAt: string | null;
+  /** The id of the user who made it. */
+  createdBy: string;
+  createdAt: string;
+}
+
+/** What anyone holding an invite code may learn of it: who invites, to what, and whether it still works. */
+export interface InvitePreview {
+  code: string;
+  channel: { id: string; name: string } | null;
+  inviter: { displayName: string };
+  expiresAt: string | null;
+  valid: boolean;
+}
+
 /** A channel member as listed in the `ready` frame. */
 export interface Member {
   id: string;
@@ -132,6 +158,38 @@ export interface MemberFrame {
   joined: boolean;
   /** The member who joined, so lists can show them without a lookup. */
   member?: Member;
+  /** True when someone else (the channel's owner) took them out. */
+  removed?: boolean;
+}
+
+/** What a sidebar shows of a channel. */
+export interface ChannelSummary {
+  id: string;
+  name: string;
+  topic: string;
+  private: boolean;
+}
+
+/** This user was added to a channel (from anywhere): the sidebar takes it in. */
+export interface ChannelAddedFrame {
+  type: "channel_added";
+  channel: ChannelSummary;
+}
+
+/** A channel of this user was renamed or its topic changed. */
+export interface ChannelUpdatedFrame {
+  type: "channel_updated";
+  channel: ChannelSummary;
+}
+
+/**
+ * A channel is gone for this user: they left or were removed, or it was
+ * deleted. Its socket closes (1008) right after this frame.
+ */
+export interface ChannelRemovedFrame {
+  type: "channel_removed";
+  channelId: string;
+  reason: "left" | "removed" | "deleted";
 }
 
 /** Something the client sent was refused; the socket stays open. */
@@ -163,6 +221,9 @@ export type ServerFrame =
   | TypingFrame
   | MemberFrame
   | ActivityFrame
+  | ChannelAddedFrame
+  | ChannelUpdatedFrame
+  | ChannelRemovedFrame
   | ErrorFrame;
 
 /** Post a message; `clientId` makes a retried send store one message. */

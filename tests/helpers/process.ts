@@ -193,13 +193,19 @@ export async function spawnScript(
   };
 }
 
-/** Starts Hearth (`main.ts --port 0 --host 127.0.0.1 --db <db> ...args`) and waits for its "Hearth is running" line. */
+/**
+ * Starts Hearth (`main.ts --port 0 --host 127.0.0.1 --db <db> ...args`) and
+ * waits for its "Hearth is running" line. Registration is open
+ * (`HEARTH_REGISTRATION=open`) unless `env` or a `--registration` flag says
+ * otherwise, so tests and benchmarks can sign up as many accounts as they need.
+ */
 export function spawnHearth(
   options: SpawnOptions & { db: string },
 ): Promise<Spawned> {
-  const { db, args = [], ...rest } = options;
+  const { db, args = [], env, ...rest } = options;
   return spawnScript("main.ts", HEARTH_READY, {
     ...rest,
+    env: { HEARTH_REGISTRATION: "open", ...env },
     args: ["--port", "0", "--host", "127.0.0.1", "--db", db, ...args],
   });
 }

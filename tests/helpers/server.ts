@@ -3,13 +3,27 @@ import { type RunningServer, startServer } from "../../lib/server.ts";
 // Log lines are buffered from here on and shown only for a failing test.
 import { showLogOnFailure } from "./server_log.ts";
 
-/** Starts a real server on 127.0.0.1 with a free port and in-memory KV. */
+/**
+ * Starts a real server on 127.0.0.1 with a free port and in-memory KV. It runs
+ * with `--registration open`, so suites sign up as many accounts as they need;
+ * a suite about registration passes its own `--registration`, which wins.
+ */
 export async function startTestServer(
   args: string[] = [],
   overrides: Partial<Config> = {},
 ): Promise<RunningServer & { base: string }> {
   const parsed = parseConfig(
-    ["--port", "0", "--host", "127.0.0.1", "--db", ":memory:", ...args],
+    [
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--db",
+      ":memory:",
+      "--registration",
+      "open",
+      ...args,
+    ],
     () => undefined,
   );
   if (parsed.kind !== "serve") {

@@ -1,0 +1,40 @@
+/**
+ * Direct messages in Chromium: one person opens a DM from the member list, the
+ * other sees it appear in their sidebar at once, and they talk. The DM page
+ * passes axe.
+ */
+import { assertAccessible } from "./_axe.ts";
+import { withChat } from "./_chat.ts";
+
+const TEST = { sanitizeResources: false, sanitizeOps: false };
+
+Deno.test({
+  ...TEST,
+  name: "two people DM each other from the member list",
+  async fn() {
+    await withChat(async (env) => {
+      const ada = await env.signedUp("ada");
+      const bea = await env.signedUp("bea");
+      await ada.page.locator("#members .member-name", { hasText: "bea" })
+        .waitFor();
+      await ada.page.getByRole("button", { name: "Message bea" }).click();
+      await ada.page.waitForURL((url) => !url.pathname.endsWith("/"));
+      await ada.ready();
+      await ada.page.getByRole("heading", { level: 1, name: "bea" }).waitFor();
+      const dms = (who: typeof ada) =>
+        who.nav().locator(".sidebar-section", {
+          has: who.page.getByRole("heading", { name: "Direct messages" }),
+        });
+      await dms(ada).getByRole("link", { name: /bea/ }).waitFor();
+      // Bea's page hears of it without a reload.
+      await dms(bea).getByRole("link", { name: /ada/ }).waitFor();
+      await assertAccessible(ada.page, "a DM page");
+
+      await ada.send("Just between us");
+      await bea.open("ada");
+      await bea.sees("Just between us");
+      await bea.send("Agreed");
+      await ada.sees("Agreed");
+    });
+  },
+});

@@ -147,3 +147,26 @@ Deno.test("a new DM shows up live on its people's open pages", async () => {
     await page.close();
   });
 });
+
+Deno.test("in a DM each person deletes only their own messages: whoever opened it is no owner", async () => {
+  await withHearth(async ({ base }) => {
+    const ada = await signUp(base);
+    const bo = await signUp(base);
+    const dm = (await ada.api.post("/dms", { usernames: [bo.username] })).body;
+    const bos = await postMessage(bo.api, dm.id, "mine to keep");
+    const refused = await ada.api.send(
+      "DELETE",
+      `/channels/${dm.id}/messages/${bos.seq}`,
+      {},
+    );
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.code, "not_author");
+    const adas = await postMessage(ada.api, dm.id, "mine to drop");
+    const own = await ada.api.send(
+      "DELETE",
+      `/channels/${dm.id}/messages/${adas.seq}`,
+      {},
+    );
+    assert.equal(own.status, 204);
+  });
+});

@@ -49,10 +49,12 @@ export class ChannelMember extends Standing {
 
   /**
    * Whether this member may delete a message by `authorId`: its author, or
-   * the channel's owner (moderators will join them when roles exist).
+   * the channel's owner (moderators will join them when roles exist). A DM
+   * has no owner in this sense: whoever opened it is one of its people.
    */
   mayDelete(authorId: string): boolean {
-    return authorId === this.user.id || this.channel.ownerId === this.user.id;
+    if (authorId === this.user.id) return true;
+    return !isDm(this.channel) && this.channel.ownerId === this.user.id;
   }
 
   /** The member, or null when the channel is unknown or the user is not in it. */

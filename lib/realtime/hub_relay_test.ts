@@ -48,7 +48,9 @@ function startWorker(): WorkerHandle {
     next: (op) =>
       withDeadline(
         new Promise((resolve) => waiting.set(op, resolve)),
-        10_000,
+        // A cold worker loads and transpiles the hub's module graph first,
+        // which took over 10 s on a loaded 2-core machine.
+        op === "started" ? 30_000 : 10_000,
         `The worker's "${op}" report`,
       ),
     send: (cmd) => worker.postMessage(cmd),

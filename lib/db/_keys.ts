@@ -279,6 +279,11 @@ export const messageReplyKey = (
   seq: number,
   replySeq: number,
 ): Deno.KvKey => ["message_replies", channelId, seq, replySeq];
+/** Prefix of the reply index rows of a whole channel. */
+export const channelRepliesPrefix = (channelId: string): Deno.KvKey => [
+  "message_replies",
+  channelId,
+];
 /** Prefix of the replies to one message. */
 export const messageRepliesPrefix = (
   channelId: string,

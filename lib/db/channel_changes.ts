@@ -13,11 +13,15 @@ import { channelNotFound, type ChannelRecord } from "./_channel_store.ts";
 import {
   channelKey,
   channelNameKey,
+  channelRepliesPrefix,
   channelSeqKey,
   clientIdsPrefix,
   memberCountKey,
   memberKey,
   membersPrefix,
+  mentionByTimeKey,
+  mentionKey,
+  messageChangesPrefix,
   messagesPrefix,
   readMarkerKey,
   userChannelKey,
@@ -113,15 +117,29 @@ export async function deleteChannel(
   for await (
     const entry of kv.list<MessageRecord>({ prefix: messagesPrefix(channelId) })
   ) {
+    const { seq, createdAt, mentions = [], file } = entry.value;
+    // The mention index lives under each mentioned user, members or not by now.
+    for (const userId of mentions) {
+      messageKeys.push(
+        mentionKey(userId, channelId, seq),
+        mentionByTimeKey(userId, createdAt, channelId, seq),
+      );
+    }
     messageKeys.push(entry.key);
-    if (entry.value.file) fileIds.push(entry.value.file.id);
+    if (file) fileIds.push(file.id);
   }
   await sweep(kv, messageKeys);
-  const clientIdKeys: Deno.KvKey[] = [];
-  for await (const entry of kv.list({ prefix: clientIdsPrefix(channelId) })) {
-    clientIdKeys.push(entry.key);
+  for (
+    const prefix of [
+      clientIdsPrefix(channelId),
+      messageChangesPrefix(channelId),
+      channelRepliesPrefix(channelId),
+    ]
+  ) {
+    const keys: Deno.KvKey[] = [];
+    for await (const entry of kv.list({ prefix })) keys.push(entry.key);
+    await sweep(kv, keys);
   }
-  await sweep(kv, clientIdKeys);
   return { memberIds, fileIds };
 }
 

@@ -38,6 +38,14 @@ Deno.test("deleteChannel() leaves no row of the channel and reports its members 
       content: "",
       file,
     });
+    // A reply that mentions the owner: the reply and mention indexes go too.
+    await createMessage(kv, {
+      channelId: channel.id,
+      author,
+      content: `@${owner.username} see above`,
+      replyTo: 1,
+      mentionNames: [owner.username.toLowerCase()],
+    });
     await markRead(kv, other.id, channel.id, 3);
     assert.ok((await keysMentioning(kv, channel.id)).length > 10);
 

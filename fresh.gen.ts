@@ -25,7 +25,8 @@ import * as $20 from "./routes/healthz.ts";
 import * as $21 from "./routes/index.tsx";
 import * as $22 from "./routes/me.ts";
 import * as $23 from "./routes/mentions.ts";
-import * as $24 from "./routes/ws/channels/[id].ts";
+import * as $24 from "./routes/search.ts";
+import * as $25 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/SignInForm.tsx";
 
@@ -55,7 +56,8 @@ const manifest: Manifest = {
     "index.tsx": $21,
     "me.ts": $22,
     "mentions.ts": $23,
-    "ws/channels/[id].ts": $24,
+    "search.ts": $24,
+    "ws/channels/[id].ts": $25,
   },
   islands: {
     "ChatApp.tsx": $$0,

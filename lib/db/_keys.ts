@@ -100,6 +100,24 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "search_postings",
+    layout:
+      "[channelId, bigram, seq] -> null: the messages whose text holds a bigram (rebuilt from messages)",
+    backup: "skipped",
+  },
+  {
+    root: "search_docs",
+    layout:
+      "[channelId, seq] -> the normalized text the postings were made from (rebuilt from messages)",
+    backup: "skipped",
+  },
+  {
+    root: "search_cursor",
+    layout:
+      "[channelId] -> rev: the change log is indexed up to here (rebuilt from messages)",
+    backup: "skipped",
+  },
+  {
     root: "files",
     layout: "[fileId] -> FileMeta, written after every chunk",
     backup: "restored",
@@ -286,6 +304,36 @@ export const mentionsByTimePrefix = (userId: string): Deno.KvKey => [
   "mentions_by_time",
   userId,
 ];
+
+// Search.
+/** Posting row: the message at `seq` of `channelId` holds the bigram `gram`. */
+export const searchPostingKey = (
+  channelId: string,
+  gram: string,
+  seq: number,
+): Deno.KvKey => ["search_postings", channelId, gram, seq];
+/** Prefix of one bigram's postings in a channel, ordered by seq. */
+export const searchPostingsPrefix = (
+  channelId: string,
+  gram: string,
+): Deno.KvKey => ["search_postings", channelId, gram];
+/** The normalized text a message was indexed with, to know which postings to remove. */
+export const searchDocKey = (channelId: string, seq: number): Deno.KvKey => [
+  "search_docs",
+  channelId,
+  seq,
+];
+/** How far a channel's change log is indexed: the last rev applied. */
+export const searchCursorKey = (channelId: string): Deno.KvKey => [
+  "search_cursor",
+  channelId,
+];
+/** Prefix of everything the search index holds for a channel, in each family. */
+export const SEARCH_ROOTS = [
+  "search_postings",
+  "search_docs",
+  "search_cursor",
+] as const;
 
 // Files.
 /** A committed file's metadata. */

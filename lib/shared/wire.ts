@@ -69,6 +69,18 @@ export interface Message {
   mentions: string[];
 }
 
+/** One hit of `GET /search`: the message and the channel it is in. */
+export interface SearchResult {
+  message: Message;
+  channel: { id: string; name: string; kind: "public" | "private" };
+}
+
+/** A page of `GET /search`: newest first; `next` goes in `before` for the next page, null at the end. */
+export interface SearchPage {
+  results: SearchResult[];
+  next: string | null;
+}
+
 /** A channel member as listed in the `ready` frame. */
 export interface Member {
   id: string;

@@ -2,15 +2,17 @@ import type { Me } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 import { UserMenu } from "./UserMenu.tsx";
 
-/** The bar above the log: drawer button, title and topic, members toggle, user menu. */
+/** The bar above the log: drawer button, title and topic, search, members toggle, user menu. */
 export function ChatHeader(
-  { title, icon, topic, me, drawerOpen, onOpenDrawer, members }: {
+  { title, icon, topic, me, drawerOpen, onOpenDrawer, onSearch, members }: {
     title: string;
     icon?: "hash" | "lock" | "compass";
     topic?: string;
     me: Me;
     drawerOpen: boolean;
     onOpenDrawer(): void;
+    /** Opens the search dialog. */
+    onSearch(): void;
     /** The members toggle, when the view has members. */
     members?: { count: number; expanded: boolean; onToggle(): void };
   },
@@ -34,6 +36,16 @@ export function ChatHeader(
         </h1>
         {topic && <p class="topic" title={topic}>{topic}</p>}
       </div>
+      <button
+        type="button"
+        class="icon-button search-toggle"
+        onClick={onSearch}
+        title="Search (Ctrl+K)"
+        aria-keyshortcuts="Control+K /"
+      >
+        <Icon name="search" />
+        <span class="sr-only">Search messages</span>
+      </button>
       {members && (
         <button
           type="button"

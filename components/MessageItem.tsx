@@ -75,7 +75,9 @@ export function MessageItem(
             </div>
           )
           : <span class="sr-only">{author.displayName}:</span>}
-        {message.replyTo && <ReplyQuote reply={message.replyTo} />}
+        {message.replyTo && (
+          <ReplyQuote reply={message.replyTo} channelId={message.channelId} />
+        )}
         {editing
           ? (
             <EditBox

@@ -10,6 +10,7 @@ import { MemberList } from "../components/MemberList.tsx";
 import { MessageList } from "../components/MessageList.tsx";
 import { ReplyBar } from "../components/ReplyBar.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
+import { SearchDialog } from "../components/SearchDialog.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
 import { type Live, startLive } from "../lib/client/live.ts";
 import { type ChatInit, createChatStore } from "../lib/client/store.ts";
@@ -34,6 +35,7 @@ export default function ChatApp(props: ChatAppProps) {
   const [membersOpen, setMembersOpen] = useState<boolean | null>(null);
   const [wide, setWide] = useState(true);
   const [creating, setCreating] = useState(false);
+  const [searching, setSearching] = useState(false);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const root = useRef<HTMLDivElement>(null);
@@ -54,9 +56,25 @@ export default function ChatApp(props: ChatAppProps) {
     const onWide = () => setWide(query.matches);
     onWide();
     query.addEventListener("change", onWide);
+    // Ctrl+K (or Cmd+K) anywhere, or "/" when not typing, opens search.
+    const onShortcut = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target?.closest(
+        "input, textarea, select, [contenteditable]",
+      );
+      const slash = event.key === "/" && !typing && !event.ctrlKey &&
+        !event.metaKey && !event.altKey;
+      const ctrlK = event.key.toLowerCase() === "k" &&
+        (event.ctrlKey || event.metaKey) && !event.altKey;
+      if (!slash && !ctrlK) return;
+      event.preventDefault();
+      setSearching(true);
+    };
+    document.addEventListener("keydown", onShortcut);
     return () => {
       live.current?.stop();
       query.removeEventListener("change", onWide);
+      document.removeEventListener("keydown", onShortcut);
     };
   }, []);
 
@@ -172,6 +190,7 @@ export default function ChatApp(props: ChatAppProps) {
           me={store.me}
           drawerOpen={drawer}
           onOpenDrawer={openDrawer}
+          onSearch={() => setSearching(true)}
           members={joined
             ? {
               count: store.members.value.length,
@@ -214,6 +233,11 @@ export default function ChatApp(props: ChatAppProps) {
         />
       )}
       <NewChannelDialog open={creating} onClose={() => setCreating(false)} />
+      <SearchDialog
+        open={searching}
+        onClose={() => setSearching(false)}
+        channels={store.channels.value}
+      />
       {joined && <Lightbox store={store} />}
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {store.announcement.value}

@@ -102,7 +102,7 @@ export const KEY_FAMILIES = [
   {
     root: "search_postings",
     layout:
-      "[channelId, bigram, seq] -> null: the messages whose text holds a bigram (rebuilt from messages)",
+      "[channelId, gram, block] -> Uint8Array of 16-bit offsets: the seqs of a block of 1,024 whose text holds a bigram or trigram (rebuilt from messages)",
     backup: "skipped",
   },
   {
@@ -306,13 +306,13 @@ export const mentionsByTimePrefix = (userId: string): Deno.KvKey => [
 ];
 
 // Search.
-/** Posting row: the message at `seq` of `channelId` holds the bigram `gram`. */
+/** Posting block: which seqs of block `block` of `channelId` hold `gram` (2 or 3 code points). */
 export const searchPostingKey = (
   channelId: string,
   gram: string,
-  seq: number,
-): Deno.KvKey => ["search_postings", channelId, gram, seq];
-/** Prefix of one bigram's postings in a channel, ordered by seq. */
+  block: number,
+): Deno.KvKey => ["search_postings", channelId, gram, block];
+/** Prefix of one gram's posting blocks in a channel, ordered by block. */
 export const searchPostingsPrefix = (
   channelId: string,
   gram: string,

@@ -1,17 +1,18 @@
 /**
- * Search in one channel: the postings of a few of the query's bigrams are
+ * Search in one channel: the postings of a few of the query's grams are
  * intersected newest first, and each candidate is checked against the
  * message as stored now, so an edit is found by its new text only and a
  * deleted message never, even where a posting is stale.
  */
-import { bigrams } from "../shared/search_text.ts";
+import { queryGrams } from "../shared/search_text.ts";
 import { messageKey, searchPostingsPrefix } from "./_keys.ts";
 import { getManyChunked } from "./_kv.ts";
+import { BLOCK_SEQS, blockOf, decodeBlock } from "./_search_blocks.ts";
 import { type MessageRecord, toMessage } from "./_message_record.ts";
 import type { Message } from "../shared/wire.ts";
 import { catchUpChannel, indexedText } from "./search_index.ts";
 
-// Bigram lists intersected per query: more narrows candidates but reads more rows.
+// Gram lists intersected per query: more narrows candidates but reads more rows.
 const MAX_GRAMS = 3;
 // Candidates checked per channel and request, which bounds a query's cost.
 const MAX_CANDIDATES = 5000;
@@ -32,11 +33,12 @@ export interface ChannelSearch {
 
 // Spread over the query (first, middle, last), where grams differ most.
 function chooseGrams(text: string): string[] {
-  const grams = [...bigrams(text)];
+  const grams = queryGrams(text);
   if (grams.length <= MAX_GRAMS) return grams;
   return [grams[0], grams[grams.length >> 1], grams[grams.length - 1]];
 }
 
+// The seqs holding `gram`, newest first, below `beforeSeq` when given.
 async function* postings(
   kv: Deno.Kv,
   channelId: string,
@@ -46,9 +48,16 @@ async function* postings(
   const prefix = searchPostingsPrefix(channelId, gram);
   const selector = beforeSeq === undefined
     ? { prefix }
-    : { prefix, end: [...prefix, beforeSeq] };
-  const rows = kv.list(selector, { reverse: true, batchSize: 500 });
-  for await (const row of rows) yield row.key[3] as number;
+    : { prefix, end: [...prefix, blockOf(beforeSeq) + 1] };
+  const rows = kv.list<Uint8Array>(selector, { reverse: true, batchSize: 100 });
+  for await (const row of rows) {
+    const base = (row.key[3] as number) * BLOCK_SEQS;
+    const offsets = decodeBlock(row.value);
+    for (let i = offsets.length - 1; i >= 0; i--) {
+      const seq = base + offsets[i];
+      if (beforeSeq === undefined || seq < beforeSeq) yield seq;
+    }
+  }
 }
 
 // The seqs in every list, newest first: each list is advanced past seqs

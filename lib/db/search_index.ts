@@ -1,13 +1,13 @@
 /**
- * The search index: bigram postings per channel, kept by a follower of each
+ * The search index: bigram and trigram postings per channel, kept by a follower of each
  * channel's change log (by rev) rather than in the message's own atomic. A
- * message can hold up to 4,000 characters, so up to ~4,000 postings: far over
+ * message can hold up to 4,000 characters, so up to ~8,000 postings: far over
  * KV's 1,000 mutations per atomic, where the writer packs up to 64 messages.
- * Every step here is idempotent and the cursor moves only with the last
- * mutations of a batch, so a process killed at any point resumes where KV
+ * Postings are stored in blocks (see `_search_blocks.ts`). Every step here
+ * is idempotent and the cursor moves only with the last writes of a step, so a process killed at any point resumes where KV
  * says and reaches the same index.
  */
-import { bigrams, searchText } from "../shared/search_text.ts";
+import { indexGrams, searchText } from "../shared/search_text.ts";
 import {
   channelsPrefix,
   messageChangesPrefix,
@@ -18,12 +18,19 @@ import {
   searchPostingKey,
 } from "./_keys.ts";
 import { getManyChunked } from "./_kv.ts";
+import {
+  BLOCK_SEQS,
+  blockOf,
+  decodeBlock,
+  encodeBlock,
+} from "./_search_blocks.ts";
 import type { MessageRecord } from "./_message_record.ts";
 import { onChangesCommitted } from "./_message_writer.ts";
 
-// Changes read per step, and mutations per atomic (KV allows 1,000).
-const CHANGES_PER_STEP = 100;
-const MUTATIONS_PER_ATOMIC = 500;
+// Changes read per step (about one posting block), and block writes per
+// atomic: each carries a check, and KV allows 100 checks per atomic.
+const CHANGES_PER_STEP = 1000;
+const WRITES_PER_ATOMIC = 90;
 
 /** The text of a message that search matches: its content and its file's name. */
 export function indexedText(record: MessageRecord): string | null {
@@ -32,36 +39,45 @@ export function indexedText(record: MessageRecord): string | null {
   return searchText(name ? `${record.content}\n${name}` : record.content);
 }
 
-type Mutation = (atomic: Deno.AtomicOperation) => void;
+// One gram's changes in one block, from the messages of a step.
+interface BlockChange {
+  gram: string;
+  block: number;
+  add: Set<number>;
+  remove: Set<number>;
+}
 
-function mutationsFor(
-  channelId: string,
+// Adds to `changes` what turning a message's indexed text from `before`
+// into `after` does to the posting blocks.
+function diff(
+  changes: Map<string, BlockChange>,
   seq: number,
   before: string | null,
   after: string | null,
-): Mutation[] {
-  if (before === after) return [];
-  const old = before === null ? new Set<string>() : bigrams(before);
-  const now = after === null ? new Set<string>() : bigrams(after);
-  const out: Mutation[] = [];
-  for (const gram of old) {
-    if (!now.has(gram)) {
-      out.push((a) => a.delete(searchPostingKey(channelId, gram, seq)));
+): void {
+  if (before === after) return;
+  const old = before === null ? new Set<string>() : indexGrams(before);
+  const now = after === null ? new Set<string>() : indexGrams(after);
+  const block = blockOf(seq);
+  const offset = seq % BLOCK_SEQS;
+  const touch = (gram: string) => {
+    const id = `${block}:${gram}`;
+    let change = changes.get(id);
+    if (change === undefined) {
+      change = { gram, block, add: new Set(), remove: new Set() };
+      changes.set(id, change);
     }
-  }
-  for (const gram of now) {
-    if (!old.has(gram)) {
-      out.push((a) => a.set(searchPostingKey(channelId, gram, seq), null));
-    }
-  }
-  const doc = searchDocKey(channelId, seq);
-  out.push((a) => after === null ? a.delete(doc) : a.set(doc, after));
-  return out;
+    return change;
+  };
+  for (const gram of old) if (!now.has(gram)) touch(gram).remove.add(offset);
+  for (const gram of now) if (!old.has(gram)) touch(gram).add.add(offset);
 }
 
 /**
  * Applies one step of the channel's change log to the index. Returns false
- * when there was nothing left to apply, or another indexer moved the cursor.
+ * when there was nothing left to apply. Blocks are read, changed and written
+ * back with a check of each, so indexers in other processes cannot lose each
+ * other's updates; a failed check redoes the step, which is idempotent.
  */
 async function indexStep(kv: Deno.Kv, channelId: string): Promise<boolean> {
   const cursor = await kv.get<number>(searchCursorKey(channelId));
@@ -85,23 +101,46 @@ async function indexStep(kv: Deno.Kv, channelId: string): Promise<boolean> {
   ]);
   // A message changed again after this list was read is indexed as it is
   // now; its later row applies the same state again, which changes nothing.
-  const mutations = seqs.flatMap((seq, i) => {
+  const changes = new Map<string, BlockChange>();
+  const docWrites: { seq: number; text: string | null }[] = [];
+  seqs.forEach((seq, i) => {
     const record = records[i].value;
-    return mutationsFor(
-      channelId,
-      seq,
-      docs[i].value,
-      record === null ? null : indexedText(record),
-    );
+    const text = record === null ? null : indexedText(record);
+    if (text === docs[i].value) return;
+    diff(changes, seq, docs[i].value, text);
+    docWrites.push({ seq, text });
   });
+  const blocks = [...changes.values()];
+  const stored = await getManyChunked<Uint8Array>(
+    kv,
+    blocks.map((b) => searchPostingKey(channelId, b.gram, b.block)),
+  );
+  const writes: ((atomic: Deno.AtomicOperation) => void)[] = blocks.map(
+    (change, i) => (atomic) => {
+      const offsets = new Set(decodeBlock(stored[i].value));
+      for (const o of change.remove) offsets.delete(o);
+      for (const o of change.add) offsets.add(o);
+      const value = encodeBlock(offsets);
+      atomic.check(stored[i]);
+      if (value === null) atomic.delete(stored[i].key);
+      else atomic.set(stored[i].key, value);
+    },
+  );
+  for (const { seq, text } of docWrites) {
+    const key = searchDocKey(channelId, seq);
+    writes.push((atomic) =>
+      text === null ? atomic.delete(key) : atomic.set(key, text)
+    );
+  }
   const lastRev = rows[rows.length - 1].rev;
-  for (let i = 0; i === 0 || i < mutations.length; i += MUTATIONS_PER_ATOMIC) {
+  for (let i = 0; i === 0 || i < writes.length; i += WRITES_PER_ATOMIC) {
     const atomic = kv.atomic().check(cursor);
-    for (const m of mutations.slice(i, i + MUTATIONS_PER_ATOMIC)) m(atomic);
-    if (i + MUTATIONS_PER_ATOMIC >= mutations.length) {
+    for (const write of writes.slice(i, i + WRITES_PER_ATOMIC)) write(atomic);
+    if (i + WRITES_PER_ATOMIC >= writes.length) {
       atomic.set(searchCursorKey(channelId), lastRev);
     }
-    if (!(await atomic.commit()).ok) return false;
+    // Another indexer got there first: read again and redo what is left.
+    if (!(await atomic.commit()).ok) return true;
   }
   return true;
 }
@@ -169,7 +208,7 @@ export async function rebuildSearchIndex(kv: Deno.Kv): Promise<number> {
     let count = 0;
     for await (const entry of kv.list({ prefix: [root] })) {
       atomic.delete(entry.key);
-      if (++count === MUTATIONS_PER_ATOMIC) {
+      if (++count === WRITES_PER_ATOMIC) {
         await atomic.commit();
         atomic = kv.atomic();
         count = 0;

@@ -6,6 +6,7 @@ import { deleteMessage, editMessage } from "./message_changes.ts";
 import { searchChannel } from "./search.ts";
 import { catchUpChannel, rebuildSearchIndex } from "./search_index.ts";
 import { userWithChannel, withKv } from "./_test_utils.ts";
+import { blockOf, decodeBlock, encodeBlock } from "./_search_blocks.ts";
 
 const find = (kv: Deno.Kv, channelId: string, q: string, limit = 50) =>
   searchChannel(kv, channelId, {
@@ -83,7 +84,7 @@ Deno.test("matches come newest first, limited, and below beforeSeq", () =>
 Deno.test("an index redone from a rolled-back cursor (a kill between atomics) equals a rebuild", () =>
   withKv(async (kv) => {
     const { user, channelId } = await userWithChannel(kv);
-    // 1,499 distinct bigrams: more postings than one atomic takes.
+    // Thousands of distinct grams: more block writes than one atomic takes.
     const long = Array.from(
       { length: 1500 },
       (_, i) => String.fromCodePoint(0x4e00 + i),
@@ -113,3 +114,11 @@ Deno.test("an index redone from a rolled-back cursor (a kill between atomics) eq
     assert.deepEqual(await find(kv, channelId, "short"), ["short now"]);
     assert.deepEqual(await find(kv, channelId, "\u4e00\u4e01"), []);
   }));
+
+Deno.test("posting blocks round-trip their offsets, sorted; an empty block is no row", () => {
+  assert.deepEqual(decodeBlock(encodeBlock([1023, 0, 7])), [0, 7, 1023]);
+  assert.equal(encodeBlock([]), null);
+  assert.deepEqual(decodeBlock(null), []);
+  assert.equal(blockOf(1023), 0);
+  assert.equal(blockOf(1024), 1);
+});

@@ -5,7 +5,7 @@
  * path's messages per second with the index follower running against without.
  *
  *   deno run -A bench/search.ts [--messages 100000] [--channels 10]
- *     [--writes 20000] [--repeat 20] [--json]
+ *     [--writes 20000] [--repeat 20] [--follow-delay MS] [--json]
  *
  * The messages are synthetic chat lines (6 to 14 words from a 3,000-word
  * vocabulary of random words with English letter frequencies, skewed so a few
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     channels: { type: "string", default: "10" },
     writes: { type: "string", default: "20000" },
     repeat: { type: "string", default: "20" },
+    // The follower's wait after a commit; the server's default when absent.
+    "follow-delay": { type: "string" },
     json: { type: "boolean", default: false },
   },
 });
@@ -175,7 +177,11 @@ try {
   const withoutIndex = await write(bare, WRITES);
   bare.kv.close();
   const followed = await open(dir, "followed");
-  const stop = followChanges(followed.kv);
+  const delay = values["follow-delay"];
+  const stop = followChanges(
+    followed.kv,
+    delay === undefined ? undefined : Number(delay),
+  );
   const withIndex = await write(followed, WRITES);
   const t = performance.now();
   await stop();

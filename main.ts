@@ -1,12 +1,14 @@
 /**
  * Hearth's command line: parses flags, opens KV, serves until SIGINT or
- * SIGTERM. `hearth export` and `hearth import` back up and restore instead.
+ * SIGTERM. `hearth export` and `hearth import` back up and restore instead;
+ * `hearth reindex` rebuilds the search index.
  */
 import {
   COMMANDS_HELP,
   isBackupCommand,
   runBackupCommand,
 } from "./lib/backup/cli.ts";
+import { runReindexCommand } from "./lib/backup/reindex.ts";
 import { HELP, parseConfig } from "./lib/config.ts";
 import { log } from "./lib/log.ts";
 import { startServer } from "./lib/server.ts";
@@ -21,9 +23,10 @@ if (import.meta.main) {
       }),
     );
   }
+  if (command === "reindex") Deno.exit(await runReindexCommand(rest));
   if (command !== undefined && !command.startsWith("-")) {
     console.error(
-      `hearth: unknown command "${command}"; the commands are export and import (serving takes none).\nRun with --help to see the flags.`,
+      `hearth: unknown command "${command}"; the commands are export, import and reindex (serving takes none).\nRun with --help to see the flags.`,
     );
     Deno.exit(2);
   }

@@ -3,15 +3,27 @@ import type { Me } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 import { UserMenu } from "./UserMenu.tsx";
 
-/** The bar above the log: drawer button, title and topic, members toggle, user menu. */
+/** The bar above the log: drawer button, title and topic, search, members toggle, user menu. */
 export function ChatHeader(
-  { title, icon, topic, me, drawerOpen, onOpenDrawer, members, actions }: {
+  {
+    title,
+    icon,
+    topic,
+    me,
+    drawerOpen,
+    onOpenDrawer,
+    onSearch,
+    members,
+    actions,
+  }: {
     title: string;
     icon?: "hash" | "lock" | "compass" | "users";
     topic?: string;
     me: Me;
     drawerOpen: boolean;
     onOpenDrawer(): void;
+    /** Opens the search dialog. */
+    onSearch(): void;
     /** The members toggle, when the view has members. */
     members?: { count: number; expanded: boolean; onToggle(): void };
     /** Controls of the open channel, such as its menu. */
@@ -37,6 +49,16 @@ export function ChatHeader(
         </h1>
         {topic && <p class="topic" title={topic}>{topic}</p>}
       </div>
+      <button
+        type="button"
+        class="icon-button search-toggle"
+        onClick={onSearch}
+        title="Search (Ctrl+K)"
+        aria-keyshortcuts="Control+K /"
+      >
+        <Icon name="search" />
+        <span class="sr-only">Search messages</span>
+      </button>
       {members && (
         <button
           type="button"

@@ -1,12 +1,21 @@
+import { permalink, showMessage } from "../lib/client/permalink.ts";
 import type { Message, ReplyRef } from "../lib/client/types.ts";
 
 /**
  * The message a reply answers: its author and first words, above the reply;
- * a link to it where the log holds it.
+ * a link to it: scrolled to where the log holds it, else its permalink.
  */
-export function ReplyQuote({ reply }: { reply: ReplyRef }) {
+export function ReplyQuote(
+  { reply, channelId }: { reply: ReplyRef; channelId: string },
+) {
   return (
-    <a class="msg-reply" href={`#message-${reply.seq}`}>
+    <a
+      class="msg-reply"
+      href={permalink(channelId, reply.seq)}
+      onClick={(event) => {
+        if (showMessage(reply.seq)) event.preventDefault();
+      }}
+    >
       <span class="sr-only">In reply to</span>
       <span class="msg-reply-author">{reply.author.displayName}</span>
       <span class="msg-reply-text">

@@ -84,7 +84,9 @@ export function MessageItem(
           )
           : <span class="sr-only">{author.displayName}:</span>}
         {mentioned && <span class="sr-only">Mentions you.</span>}
-        {message.replyTo && <ReplyQuote reply={message.replyTo} />}
+        {message.replyTo && (
+          <ReplyQuote reply={message.replyTo} channelId={message.channelId} />
+        )}
         {editing
           ? (
             <EditBox

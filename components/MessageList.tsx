@@ -1,6 +1,7 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 import { mentionsMe } from "../lib/client/mentions.ts";
 import type { ChatStore } from "../lib/client/store.ts";
+import { showMessage } from "../lib/client/permalink.ts";
 import { buildRows, entryKey } from "../lib/client/timeline.ts";
 import { Icon } from "./Icon.tsx";
 import { MessageItem } from "./MessageItem.tsx";
@@ -29,6 +30,8 @@ export function MessageList(
   const scroller = useRef<HTMLDivElement>(null);
   const saved = useRef<Saved>({ scrollTop: 0, fromTop: 0, atBottom: true });
   const [pill, setPill] = useState(false);
+  // A permalink's message stays in view until the reader moves the log.
+  const focusing = useRef(store.focusSeq > 0);
 
   const entries = store.entries.value;
   const rows = buildRows(entries, store.clock.value, store.firstUnreadSeq);
@@ -84,11 +87,14 @@ export function MessageList(
     setPill(false);
   }
 
-  // On open, show the first unread message if it is above the fold.
+  // On open, show a permalink's message, or else the first unread message
+  // if it is above the fold.
   useLayoutEffect(() => {
     const el = scroller.current;
     const divider = el?.querySelector(".unread-divider");
-    if (el && divider) {
+    if (focusing.current) {
+      focusing.current = showMessage(store.focusSeq);
+    } else if (el && divider) {
       const offset = divider.getBoundingClientRect().top -
         el.getBoundingClientRect().top;
       if (offset < 0) el.scrollTop += offset - 16;
@@ -109,7 +115,9 @@ export function MessageList(
       // History went in above; keep the reader where they were.
       el.scrollTop = saved.current.scrollTop;
     }
-    if (lastKey !== before.lastKey && last) {
+    if (focusing.current && showMessage(store.focusSeq)) {
+      // The rest of the history arrived below a permalink's message.
+    } else if (lastKey !== before.lastKey && last) {
       const mine = last.message.author.id === store.me.id;
       if (saved.current.atBottom || mine) {
         el.scrollTop = 0;
@@ -151,6 +159,9 @@ export function MessageList(
         aria-label={`Messages in ${channelName}`}
         tabIndex={0}
         onScroll={onScroll}
+        onWheel={() => focusing.current = false}
+        onTouchStart={() => focusing.current = false}
+        onKeyDown={() => focusing.current = false}
       >
         <div class="log-inner">
           {store.hasOlder.value

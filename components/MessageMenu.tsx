@@ -1,3 +1,4 @@
+import { permalink } from "../lib/client/permalink.ts";
 import { useState } from "preact/hooks";
 import type { Message } from "../lib/client/types.ts";
 
@@ -110,9 +111,7 @@ export function MessageMenu(
             class="menu-button"
             onClick={() =>
               void navigator.clipboard?.writeText(
-                `${location.origin}/c/${
-                  encodeURIComponent(message.channelId)
-                }#message-${message.seq}`,
+                location.origin + permalink(message.channelId, message.seq),
               )}
           >
             Copy link

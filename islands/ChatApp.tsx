@@ -14,6 +14,7 @@ import { MemberList } from "../components/MemberList.tsx";
 import { MessageList } from "../components/MessageList.tsx";
 import { ReplyBar } from "../components/ReplyBar.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
+import { SearchDialog } from "../components/SearchDialog.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import { channelLabel, channelTitle } from "../lib/client/channel_title.ts";
@@ -42,6 +43,7 @@ export default function ChatApp(props: ChatAppProps) {
   const [creating, setCreating] = useState(false);
   const [inviting, setInviting] = useState(false);
   const [dialog, setDialog] = useState<"edit" | "add" | null>(null);
+  const [searching, setSearching] = useState(false);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
   const root = useRef<HTMLDivElement>(null);
@@ -69,9 +71,25 @@ export default function ChatApp(props: ChatAppProps) {
     const onWide = () => setWide(query.matches);
     onWide();
     query.addEventListener("change", onWide);
+    // Ctrl+K (or Cmd+K) anywhere, or "/" when not typing, opens search.
+    const onShortcut = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      const typing = target?.closest(
+        "input, textarea, select, [contenteditable]",
+      );
+      const slash = event.key === "/" && !typing && !event.ctrlKey &&
+        !event.metaKey && !event.altKey;
+      const ctrlK = event.key.toLowerCase() === "k" &&
+        (event.ctrlKey || event.metaKey) && !event.altKey;
+      if (!slash && !ctrlK) return;
+      event.preventDefault();
+      setSearching(true);
+    };
+    document.addEventListener("keydown", onShortcut);
     return () => {
       live.current?.stop();
       query.removeEventListener("change", onWide);
+      document.removeEventListener("keydown", onShortcut);
     };
   }, []);
 
@@ -219,6 +237,7 @@ export default function ChatApp(props: ChatAppProps) {
           me={store.me}
           drawerOpen={drawer}
           onOpenDrawer={openDrawer}
+          onSearch={() => setSearching(true)}
           members={joined
             ? {
               count: store.members.value.length,
@@ -303,6 +322,11 @@ export default function ChatApp(props: ChatAppProps) {
         />
       )}
       <NewChannelDialog open={creating} onClose={() => setCreating(false)} />
+      <SearchDialog
+        open={searching}
+        onClose={() => setSearching(false)}
+        channels={store.channels.value}
+      />
       {joined && <Lightbox store={store} />}
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {store.announcement.value}

@@ -14,6 +14,7 @@ import { Presence } from "./realtime/presence.ts";
 import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
+import { followChanges } from "./db/search_index.ts";
 import { Roster } from "./roster.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
@@ -42,6 +43,8 @@ export interface Services {
   thumbnailer: Thumbnailer;
   /** Stops the sweeper that deletes chunks of uploads that never finished. */
   stopSweeper: () => Promise<void>;
+  /** Stops the follower that keeps the search index up with committed changes. */
+  stopSearchFollower: () => Promise<void>;
 }
 
 // Uploads idle this long are abandoned: the client is gone or the process died.
@@ -74,6 +77,7 @@ export async function openServices(config: Config): Promise<Services> {
       sockets: new Map(),
       thumbnailer: new Thumbnailer(),
       stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
+      stopSearchFollower: followChanges(kv),
     };
   } catch (error) {
     kv.close();
@@ -99,6 +103,7 @@ export async function closeServices(services: Services): Promise<void> {
   services.presence.close();
   services.hub.close();
   await services.stopSweeper();
+  await services.stopSearchFollower();
   services.hasher.close();
   services.thumbnailer.close();
   services.kv.close();

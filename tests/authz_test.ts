@@ -91,6 +91,10 @@ const MATRIX: Row[] = [
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
+  ["GET",   "/search?q=hello",                    401, 401,    _,    200,      200,   200],
+  ["GET",   "/search?q=hello&channelId={private}", 401, 401,   403,  403,      200,   200],
+  ["GET",   "/search?q=hello&channelId={public}", 401, 401,    403,  403,      200,   200],
+  ["GET",   "/search?q=hello&channelId={unknown}", 401, 401,   404,  404,      404,   404],
 
   ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
   ["GET",   "/channels/{dm}/messages",            401, 401,    403,  403,      200,   200],

@@ -24,7 +24,8 @@ export const COMMANDS_HELP = `
 Commands:
   hearth export [--db PATH] > FILE   write a backup of the database to standard output
   hearth import [--db PATH] < FILE   restore a backup into a new, empty database
-  Run "hearth export --help" or "hearth import --help" for details.
+  hearth reindex [--db PATH]         rebuild the search index from the stored messages
+  Run "hearth export --help" (or import, reindex) for details.
 `;
 
 const EXPORT_HELP = `Usage: hearth export [--db PATH] > backup.ndjson

@@ -18,11 +18,16 @@ import { ChannelMember } from "./standing.ts";
 /** Messages rendered with the page; older ones load as the reader scrolls up. */
 export const FIRST_PAGE = 50;
 
-/** The data of the channel page `/c/{id}`: 404 if unknown, 403 if private and not a member. */
+/**
+ * The data of the channel page `/c/{id}`: 404 if unknown, 403 if private and
+ * not a member. With `focusSeq` (a permalink, `?m=`), the history around that
+ * message when it is older than the newest page; the socket brings the rest.
+ */
 export async function loadChannelPage(
   services: Services,
   user: User,
   channelId: string,
+  focusSeq = 0,
 ): Promise<ChatInit> {
   const { kv } = services;
   const channel = await getChannel(kv, channelId, user.id);
@@ -45,17 +50,26 @@ export async function loadChannelPage(
   const member = channel.joined
     ? await ChannelMember.find(services, channelId, user)
     : null;
-  const [channels, messages, members] = await Promise.all([
+  let [channels, messages, members] = await Promise.all([
     listUserChannels(kv, user.id),
     member ? readHistory(member, { limit: FIRST_PAGE }) : [],
     member ? listPeople(member) : [],
   ]);
+  const around = member !== null && focusSeq > 0 &&
+    focusSeq < (messages[0]?.seq ?? 0);
+  if (around) {
+    messages = await readHistory(member, {
+      after: Math.max(0, focusSeq - FIRST_PAGE / 2 - 1),
+      limit: FIRST_PAGE,
+    });
+  }
   return {
     me: toMe(user),
     channels: channels.map(toChannelView),
     channel: toChannelView(channel),
     messages,
     members: members.map(toMember),
+    focusSeq: member !== null && focusSeq > 0 ? focusSeq : 0,
     firstUnreadSeq: channel.unread > 0
       ? channel.lastSeq - channel.unread + 1
       : 0,

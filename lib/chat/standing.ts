@@ -13,7 +13,7 @@ import {
   type ChannelRecord,
   isDm,
 } from "../db/_channel_store.ts";
-import { getMembership } from "../db/channels.ts";
+import { getMembership, getUserChannelRecords } from "../db/channels.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
@@ -70,6 +70,17 @@ export class ChannelMember extends Standing {
     );
     if (channel === null || joinedAt === null) return null;
     return new ChannelMember(services, user, channel);
+  }
+
+  /** The user's standing in each channel they are in now (what a search may read). */
+  static async everywhere(
+    services: Services,
+    user: User,
+  ): Promise<ChannelMember[]> {
+    const channels = await getUserChannelRecords(services.kv, user.id);
+    return channels.map((channel) =>
+      new ChannelMember(services, user, channel)
+    );
   }
 
   /** The member; 404 `channel_not_found` for an unknown channel, 403 `not_member` otherwise. */

@@ -18,6 +18,8 @@ export interface ChatInit {
   /** The newest page of the open channel, oldest first. */
   messages: Message[];
   members: Member[];
+  /** The message a permalink (`?m=`) opened the page at; 0 or absent for none. */
+  focusSeq?: number;
   /** The first seq this user had not read when the page was rendered; 0 for none. */
   firstUnreadSeq: number;
   /** The largest file the server takes, in bytes (`--max-upload-mb`). */
@@ -67,6 +69,8 @@ export function createChatState(init: ChatInit) {
      */
     rev: signal(init.channel?.rev ?? 0),
     firstUnreadSeq: init.firstUnreadSeq,
+    /** The message the page opened at, shown highlighted; 0 for none. */
+    focusSeq: init.focusSeq ?? 0,
     channel: signal(init.channel),
     /** The channels this user is in, as last loaded. */
     channels,

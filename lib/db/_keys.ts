@@ -106,6 +106,24 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "search_postings",
+    layout:
+      "[channelId, gram, block] -> Uint8Array of 16-bit offsets: the seqs of a block of 1,024 whose text holds a bigram or trigram (rebuilt from messages)",
+    backup: "skipped",
+  },
+  {
+    root: "search_docs",
+    layout:
+      "[channelId, seq] -> the normalized text the postings were made from (rebuilt from messages)",
+    backup: "skipped",
+  },
+  {
+    root: "search_cursor",
+    layout:
+      "[channelId] -> rev: the change log is indexed up to here (rebuilt from messages)",
+    backup: "skipped",
+  },
+  {
     root: "files",
     layout: "[fileId] -> FileMeta, written after every chunk",
     backup: "restored",
@@ -329,6 +347,41 @@ export const creatorInvitesPrefix = (userId: string): Deno.KvKey => [
   "invites_by_creator",
   userId,
 ];
+
+// Search.
+/** Posting block: which seqs of block `block` of `channelId` hold `gram` (2 or 3 code points). */
+export const searchPostingKey = (
+  channelId: string,
+  gram: string,
+  block: number,
+): Deno.KvKey => ["search_postings", channelId, gram, block];
+/** Prefix of one gram's posting blocks in a channel, ordered by block. */
+export const searchPostingsPrefix = (
+  channelId: string,
+  gram: string,
+): Deno.KvKey => ["search_postings", channelId, gram];
+/** The normalized text a message was indexed with, to know which postings to remove. */
+export const searchDocKey = (channelId: string, seq: number): Deno.KvKey => [
+  "search_docs",
+  channelId,
+  seq,
+];
+/** How far a channel's change log is indexed: the last rev applied. */
+export const searchCursorKey = (channelId: string): Deno.KvKey => [
+  "search_cursor",
+  channelId,
+];
+/** The prefixes under which the search index holds a channel's postings and texts (its cursor is one key). */
+export const searchChannelPrefixes = (channelId: string): Deno.KvKey[] => [
+  ["search_postings", channelId],
+  ["search_docs", channelId],
+];
+/** Prefix of everything the search index holds for a channel, in each family. */
+export const SEARCH_ROOTS = [
+  "search_postings",
+  "search_docs",
+  "search_cursor",
+] as const;
 
 // Files.
 /** A committed file's metadata. */

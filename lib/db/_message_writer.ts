@@ -30,6 +30,23 @@ interface Pending {
 // other processes are still handled by the versionstamp check and retry.
 const queues = new WeakMap<Deno.Kv, Map<string, Pending[]>>();
 
+// Who hears, in this process, that a channel's changes were committed.
+const listeners = new WeakMap<Deno.Kv, Set<(channelId: string) => void>>();
+
+/** Calls `listener` with the channel's id after each commit of its changes; returns the unsubscribe. */
+export function onChangesCommitted(
+  kv: Deno.Kv,
+  listener: (channelId: string) => void,
+): () => void {
+  let set = listeners.get(kv);
+  if (set === undefined) {
+    set = new Set();
+    listeners.set(kv, set);
+  }
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
 /** Applies `change` to the messages of `channelId` in the channel's next commit. */
 export function writeChange(
   kv: Deno.Kv,
@@ -72,6 +89,7 @@ async function drain(
         if (outcome instanceof Error) batch[i].reject(outcome);
         else batch[i].resolve(outcome);
       });
+      for (const listener of listeners.get(kv) ?? []) listener(channelId);
       // What did not fit goes first into the next batch, keeping the order.
       queue.unshift(...batch.slice(outcomes.length));
     } catch (error) {

@@ -24,6 +24,8 @@ import {
   messageChangesPrefix,
   messagesPrefix,
   readMarkerKey,
+  searchChannelPrefixes,
+  searchCursorKey,
   userChannelKey,
 } from "./_keys.ts";
 import { retryAtomic, retryWrites } from "./_kv.ts";
@@ -97,7 +99,8 @@ export async function deleteChannel(
     const op = kv.atomic().check(entry).delete(entry.key)
       .delete(channelNameKey(entry.value.name.toLowerCase()))
       .delete(memberCountKey(channelId))
-      .delete(channelSeqKey(channelId));
+      .delete(channelSeqKey(channelId))
+      .delete(searchCursorKey(channelId));
     return { op, value: undefined };
   });
   const memberIds: string[] = [];
@@ -134,6 +137,7 @@ export async function deleteChannel(
       clientIdsPrefix(channelId),
       messageChangesPrefix(channelId),
       channelRepliesPrefix(channelId),
+      ...searchChannelPrefixes(channelId),
     ]
   ) {
     const keys: Deno.KvKey[] = [];

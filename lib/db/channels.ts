@@ -206,3 +206,11 @@ export async function listUserChannelIds(
   }
   return ids;
 }
+
+/** The stored channels a user belongs to now, unordered. */
+export async function getUserChannelRecords(
+  kv: Deno.Kv,
+  userId: string,
+): Promise<ChannelRecord[]> {
+  return await getChannelRecords(kv, await listUserChannelIds(kv, userId));
+}

@@ -25,6 +25,12 @@ import {
   topicSchema,
   usernameSchema,
 } from "./fields.ts";
+import {
+  MAX_SEARCH_LENGTH,
+  MAX_SEARCH_PAGE,
+  MIN_SEARCH_LENGTH,
+  searchText,
+} from "./search_text.ts";
 
 const bodyError = { error: "Request body must be a JSON object" };
 
@@ -130,6 +136,50 @@ export const changesQuery = z.object({
 /** The query of `GET /mentions`. */
 export const mentionsQuery = z.object({
   limit: pageLimitSchema.optional(),
+});
+
+/** Where a search page ends: the last result's time, channel and seq (`next`). */
+export interface SearchCursor {
+  createdAt: string;
+  channelId: string;
+  seq: number;
+}
+
+const SEARCH_CURSOR =
+  /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)~([\w-]{1,64})~(\d{1,15})$/;
+
+/** The text of a search cursor, as `next` gives it out. */
+export function formatSearchCursor(cursor: SearchCursor): string {
+  return `${cursor.createdAt}~${cursor.channelId}~${cursor.seq}`;
+}
+
+/**
+ * The query of `GET /search`: `q` of 2 to 200 characters once normalized,
+ * `from` a username, `has` only `file`, `before` a `next` cursor, `limit`
+ * 1 to 50 (default 20).
+ */
+export const searchQuery = z.object({
+  q: z.string({ error: "q is required" })
+    .transform(searchText)
+    .refine(
+      (q) => Array.from(q).length >= MIN_SEARCH_LENGTH,
+      `q must have at least ${MIN_SEARCH_LENGTH} characters`,
+    )
+    .refine(
+      (q) => Array.from(q).length <= MAX_SEARCH_LENGTH,
+      `q must have at most ${MAX_SEARCH_LENGTH} characters`,
+    ),
+  channelId: z.string().max(64, "channelId is too long").optional(),
+  from: usernameSchema.optional(),
+  has: z.literal("file", { error: 'has must be "file"' }).optional(),
+  before: z.string().regex(SEARCH_CURSOR, "before must be a next cursor")
+    .transform((text): SearchCursor => {
+      const [, createdAt, channelId, seq] = text.match(SEARCH_CURSOR)!;
+      return { createdAt, channelId, seq: Number(seq) };
+    }).optional(),
+  limit: querySeqSchema("limit")
+    .refine((n) => n >= 1, "limit must be at least 1")
+    .transform((n) => Math.min(n, MAX_SEARCH_PAGE)).optional(),
 });
 
 /** The text fields of `POST /channels/{id}/files` (multipart). */

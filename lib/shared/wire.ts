@@ -95,6 +95,18 @@ export interface InvitePreview {
   valid: boolean;
 }
 
+/** One hit of `GET /search`: the message and the channel it is in. */
+export interface SearchResult {
+  message: Message;
+  channel: { id: string; name: string; kind: "channel" | "dm" };
+}
+
+/** A page of `GET /search`: newest first; `next` goes in `before` for the next page, null at the end. */
+export interface SearchPage {
+  results: SearchResult[];
+  next: string | null;
+}
+
 /** A channel member as listed in the `ready` frame. */
 export interface Member {
   id: string;

@@ -5,6 +5,12 @@ import { loadChannelPage } from "../../lib/chat/pages.ts";
 import { lastChannelCookie } from "../../lib/http/cookies.ts";
 import { define } from "../../utils.ts";
 
+// A permalink's `?m=<seq>`; anything else opens the channel at its newest.
+function focusOf(url: URL): number {
+  const m = url.searchParams.get("m") ?? "";
+  return /^[1-9]\d{0,14}$/.test(m) ? Number(m) : 0;
+}
+
 export const handler = define.handlers({
   async GET(ctx) {
     const session = ctx.state.session;
@@ -13,6 +19,7 @@ export const handler = define.handlers({
       ctx.state.services,
       session.user,
       ctx.params.id,
+      focusOf(ctx.url),
     );
     const headers = new Headers({ "cache-control": "private, no-store" });
     if (data.channel?.joined) {

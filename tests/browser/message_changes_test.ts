@@ -90,7 +90,7 @@ Deno.test({
           `.msg[data-seq="${reply.body.seq}"] a.msg-reply`,
         )
           .getAttribute("href"),
-        `#message-${original.seq}`,
+        `/c/${channelId}?m=${original.seq}`,
       );
     });
   },

@@ -1,0 +1,67 @@
+/** The `hearth reindex` command: rebuilds the search index from the stored messages. */
+import { parseArgs } from "node:util";
+import { openDatabase } from "../db/open.ts";
+import { rebuildSearchIndex } from "../db/search_index.ts";
+
+const REINDEX_HELP = `Usage: hearth reindex [--db PATH]
+
+Drops the search index and builds it again from the stored messages. The
+server keeps the index up by itself and a search catches up with what it
+missed, so this is only needed after trouble, or to index an imported backup
+before the first search instead of during it.
+
+Flags:
+  --db PATH   KV database file (HEARTH_DB, default ./hearth.db), or a KV Connect URL
+  --help      show this help
+
+Exit status: 0 done, 1 the rebuild failed, 2 bad usage.
+`;
+
+/** Runs `hearth reindex <args>` and returns the exit status. */
+export async function runReindexCommand(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        db: { type: "string" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (error) {
+    console.error(
+      `hearth reindex: ${
+        (error as Error).message
+      }\nRun "hearth reindex --help" for usage.`,
+    );
+    return 2;
+  }
+  if (values.help) {
+    console.log(REINDEX_HELP);
+    return 0;
+  }
+  const db = values.db ?? Deno.env.get("HEARTH_DB") ?? "./hearth.db";
+  let kv: Deno.Kv;
+  try {
+    kv = await openDatabase(db);
+  } catch (error) {
+    console.error(
+      `hearth reindex: cannot open ${db}: ${(error as Error).message}`,
+    );
+    return 1;
+  }
+  try {
+    const started = performance.now();
+    const channels = await rebuildSearchIndex(kv);
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    console.error(`Indexed ${channels} channels of ${db} in ${seconds} s.`);
+    return 0;
+  } catch (error) {
+    console.error(`hearth reindex: ${(error as Error).message}`);
+    return 1;
+  } finally {
+    kv.close();
+  }
+}

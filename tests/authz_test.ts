@@ -91,6 +91,8 @@ const MATRIX: Row[] = [
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
+  ["GET",   "/users?q=m",                         401, 401,    _,    403,      403,   403],
+  ["PATCH", "/users/{memberId}",                  401, 401,    403,  403,      403,   403],
 
   ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
   ["GET",   "/channels/{dm}/messages",            401, 401,    403,  403,      200,   200],
@@ -290,6 +292,9 @@ function upload(base: string, token: string | undefined, channelId: string) {
 function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (method === "PATCH" && template === "/me") {
     return { displayName: "Renamed" };
+  }
+  if (method === "PATCH" && template.startsWith("/users/")) {
+    return { role: "moderator" };
   }
   if (method === "PATCH" && template.includes("/messages/")) {
     return { content: "edited" };

@@ -126,6 +126,12 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "audit",
+    layout:
+      "[id] -> AuditRecord; ids sort by time (ms, zero-padded, then random), never changed",
+    backup: "skipped",
+  },
+  {
     root: "revoked_tokens",
     layout: "[jti] -> exp, expiring with the token",
     backup: "restored",
@@ -356,6 +362,12 @@ export const unreferencedFileKey = (id: string): Deno.KvKey => [
 export const UNREFERENCED_PREFIX: Deno.KvKey = familyPrefix(
   "unreferenced_files",
 );
+
+// Moderation.
+/** One audit log entry, by its time-ordered id. */
+export const auditKey = (id: string): Deno.KvKey => ["audit", id];
+/** Prefix of every audit log entry. */
+export const auditPrefix: Deno.KvKey = familyPrefix("audit");
 
 // Auth.
 /** The generated token signing key. */

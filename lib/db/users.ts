@@ -12,11 +12,15 @@ import { getManyChunked, now, retryAtomic } from "./_kv.ts";
 import { readUsableInvite, stageInviteUse } from "./invites.ts";
 import { stageUser } from "./rows.ts";
 
+/** The instance roles, lowest first: each may do all the ones before it may. */
+export const ROLES = ["member", "moderator", "admin", "owner"] as const;
+
 /**
  * A user's standing on the whole instance: the `owner` (the first account,
- * exactly one) or a `member`. Only `roleOf` reads it from a stored record.
+ * exactly one), an `admin`, a `moderator` or a `member`. Only `roleOf` reads
+ * it from a stored record.
  */
-export type Role = "owner" | "member";
+export type Role = typeof ROLES[number];
 
 /** A user as the API shows it. */
 export interface User {
@@ -43,7 +47,10 @@ export interface NewUser {
 
 /** The role of a stored user: the one place a stored role is read. */
 export function roleOf(record: UserRecord): Role {
-  return record.role === "owner" ? "owner" : "member";
+  // Anything unknown (an older or damaged record) is the least standing.
+  return (ROLES as readonly string[]).includes(record.role ?? "")
+    ? record.role as Role
+    : "member";
 }
 
 /** Strips the password hash (and anything else private) from a stored user. */

@@ -127,6 +127,19 @@ export const changesQuery = z.object({
   limit: pageLimitSchema.optional(),
 });
 
+/** The body of `PATCH /users/{id}`: a new instance role (`owner` hands the ownership on). */
+export const roleBody = z.object({
+  role: z.enum(["owner", "admin", "moderator", "member"], {
+    error: 'role must be "owner", "admin", "moderator" or "member"',
+  }),
+}, bodyError);
+
+/** The query of `GET /users`: the start of a username (all, when empty), and a page size. */
+export const usersQuery = z.object({
+  q: z.string().max(32, "q is too long").optional(),
+  limit: pageLimitSchema.optional(),
+});
+
 /** The query of `GET /mentions`. */
 export const mentionsQuery = z.object({
   limit: pageLimitSchema.optional(),

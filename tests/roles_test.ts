@@ -1,0 +1,161 @@
+/**
+ * Instance roles over HTTP: who may give whom which role, handing the
+ * ownership on (exactly one owner, even under racing transfers), listing
+ * people, and what moderators and admins may do in channels not theirs.
+ */
+import assert from "node:assert/strict";
+import {
+  type Api,
+  createChannel,
+  postMessage,
+  signUp,
+  uniqueName,
+  withHearth,
+} from "./helpers/api.ts";
+
+function setRole(api: Api, userId: string, role: unknown) {
+  return api.send("PATCH", `/users/${userId}`, { json: { role } });
+}
+
+/** The owner (first account), an admin, a moderator and two members. */
+async function staff(base: string) {
+  const owner = await signUp(base, uniqueName("owner"));
+  const admin = await signUp(base, uniqueName("admin"));
+  const moderator = await signUp(base, uniqueName("mod"));
+  const member = await signUp(base, uniqueName("member"));
+  const other = await signUp(base, uniqueName("other"));
+  assert.equal((await setRole(owner.api, admin.id, "admin")).status, 200);
+  assert.equal(
+    (await setRole(owner.api, moderator.id, "moderator")).status,
+    200,
+  );
+  return { owner, admin, moderator, member, other };
+}
+
+Deno.test("PATCH /users/{id}: the owner sets any role below owner; an admin only moderator/member on those below admin", async () => {
+  await withHearth(async ({ base }) => {
+    const { owner, admin, moderator, member, other } = await staff(base);
+    const made = await setRole(admin.api, member.id, "moderator");
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    assert.equal(made.body.role, "moderator");
+    assert.equal(made.body.id, member.id);
+    assert.equal((await member.api.get("/me")).body.role, "moderator");
+    assert.equal(
+      (await setRole(admin.api, member.id, "member")).body.role,
+      "member",
+    );
+
+    const refused = [
+      await setRole(admin.api, other.id, "admin"), // not above their own rank - 1
+      await setRole(admin.api, owner.id, "member"), // nobody changes the owner
+      await setRole(owner.api, owner.id, "member"), // not even the owner
+      await setRole(moderator.api, member.id, "moderator"), // below admin
+      await setRole(member.api, other.id, "moderator"),
+      await setRole(admin.api, admin.id, "moderator"), // not on an equal
+      await setRole(admin.api, other.id, "owner"), // only the owner hands it on
+    ];
+    for (const res of refused) {
+      assert.equal(res.status, 403, JSON.stringify(res.body));
+      assert.equal(res.body.code, "forbidden_role");
+    }
+    const second = await setRole(owner.api, other.id, "admin");
+    assert.equal(second.body.role, "admin");
+    assert.equal((await setRole(admin.api, other.id, "member")).status, 403);
+    assert.equal(
+      (await setRole(owner.api, other.id, "member")).body.role,
+      "member",
+    );
+
+    const bad = await setRole(owner.api, member.id, "superuser");
+    assert.equal(bad.status, 422);
+    const unknown = await setRole(owner.api, crypto.randomUUID(), "member");
+    assert.equal(unknown.status, 404);
+    assert.equal(unknown.body.code, "user_not_found");
+  });
+});
+
+Deno.test("ownership transfer: the owner becomes an admin in the same step; of racing transfers exactly one wins", async () => {
+  await withHearth(async ({ base }) => {
+    const { owner, admin, member, other } = await staff(base);
+    const results = await Promise.all([
+      setRole(owner.api, member.id, "owner"),
+      setRole(owner.api, other.id, "owner"),
+    ]);
+    const won = results.filter((r) => r.status === 200);
+    assert.equal(won.length, 1, JSON.stringify(results.map((r) => r.body)));
+    const lost = results.find((r) => r.status !== 200)!;
+    assert.equal(lost.status, 403);
+    assert.equal(lost.body.code, "forbidden_role");
+    assert.equal((await owner.api.get("/me")).body.role, "admin");
+    const newOwner = won[0].body.id === member.id ? member : other;
+    const people = await newOwner.api.get("/users?limit=200");
+    assert.equal(people.status, 200);
+    const owners = people.body.filter((u: { role: string }) =>
+      u.role === "owner"
+    );
+    assert.deepEqual(owners.map((u: { id: string }) => u.id), [newOwner.id]);
+    // The former owner is an admin now: the new owner is above them.
+    assert.equal((await setRole(owner.api, newOwner.id, "member")).status, 403);
+    assert.equal((await setRole(newOwner.api, owner.id, "member")).status, 200);
+    assert.equal((await setRole(admin.api, owner.id, "moderator")).status, 200);
+  });
+});
+
+Deno.test("GET /users: moderators and above list people by username prefix; members may not", async () => {
+  await withHearth(async ({ base }) => {
+    const { owner, moderator, member } = await staff(base);
+    const refused = await member.api.get("/users");
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.code, "forbidden_role");
+    const all = await moderator.api.get("/users");
+    assert.equal(all.status, 200);
+    assert.equal(all.body.length, 5);
+    assert.ok(all.body.every((u: object) => !("passwordHash" in u)));
+    const found = await moderator.api.get(
+      `/users?q=${member.username.slice(0, 10).toUpperCase()}`,
+    );
+    assert.deepEqual(found.body.map((u: { id: string }) => u.id), [member.id]);
+    assert.equal((await owner.api.get("/users?limit=2")).body.length, 2);
+    assert.equal((await owner.api.get("/users?limit=0")).status, 422);
+  });
+});
+
+Deno.test("moderators delete anyone's message outside DMs; admins manage any channel, moderators do not", async () => {
+  await withHearth(async ({ base }) => {
+    const { admin, moderator, member } = await staff(base);
+    const room = await createChannel(member.api, uniqueName("room"));
+    for (const who of [admin, moderator]) {
+      assert.equal(
+        (await who.api.post(`/channels/${room.id}/join`)).status,
+        200,
+      );
+    }
+    const posted = await postMessage(member.api, room.id, "spam");
+    const byMember = await moderator.api.send(
+      "DELETE",
+      `/channels/${room.id}/messages/${posted.seq}`,
+      {},
+    );
+    assert.equal(byMember.status, 204);
+    const path = `/channels/${room.id}`;
+    const modPatch = await moderator.api.send("PATCH", path, {
+      json: { topic: "mine now" },
+    });
+    assert.equal(modPatch.status, 403);
+    const adminPatch = await admin.api.send("PATCH", path, {
+      json: { topic: "tidied" },
+    });
+    assert.equal(adminPatch.status, 200);
+
+    const dm = await member.api.post("/dms", {
+      usernames: [moderator.username],
+    });
+    const said = await postMessage(member.api, dm.body.id, "between us");
+    const inDm = await moderator.api.send(
+      "DELETE",
+      `/channels/${dm.body.id}/messages/${said.seq}`,
+      {},
+    );
+    assert.equal(inDm.status, 403);
+  });
+});

@@ -33,9 +33,10 @@ import * as $28 from "./routes/invites/[code]/accept.ts";
 import * as $29 from "./routes/invites/index.ts";
 import * as $30 from "./routes/me.ts";
 import * as $31 from "./routes/mentions.ts";
-import * as $32 from "./routes/users/[id].ts";
-import * as $33 from "./routes/users/index.ts";
-import * as $34 from "./routes/ws/channels/[id].ts";
+import * as $32 from "./routes/timeouts/[userId].ts";
+import * as $33 from "./routes/users/[id].ts";
+import * as $34 from "./routes/users/index.ts";
+import * as $35 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SignInForm.tsx";
@@ -74,9 +75,10 @@ const manifest: Manifest = {
     "invites/index.ts": $29,
     "me.ts": $30,
     "mentions.ts": $31,
-    "users/[id].ts": $32,
-    "users/index.ts": $33,
-    "ws/channels/[id].ts": $34,
+    "timeouts/[userId].ts": $32,
+    "users/[id].ts": $33,
+    "users/index.ts": $34,
+    "ws/channels/[id].ts": $35,
   },
   islands: {
     "ChatApp.tsx": $$0,

@@ -93,6 +93,8 @@ const MATRIX: Row[] = [
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/users?q=m",                         401, 401,    _,    403,      403,   403],
   ["PATCH", "/users/{memberId}",                  401, 401,    403,  403,      403,   403],
+  ["PUT",   "/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
+  ["DELETE","/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
 
   ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
   ["GET",   "/channels/{dm}/messages",            401, 401,    403,  403,      200,   200],
@@ -295,6 +297,9 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   }
   if (method === "PATCH" && template.startsWith("/users/")) {
     return { role: "moderator" };
+  }
+  if (method === "PUT" && template.startsWith("/timeouts/")) {
+    return { seconds: 60 };
   }
   if (method === "PATCH" && template.includes("/messages/")) {
     return { content: "edited" };

@@ -159,3 +159,47 @@ Deno.test("moderators delete anyone's message outside DMs; admins manage any cha
     assert.equal(inDm.status, 403);
   });
 });
+
+/** Each instance role against each staff route; `{target}` is a fresh member, `{room}` a public channel of theirs. */
+// deno-fmt-ignore
+const ROLE_MATRIX: [string, string, number, number, number, number][] = [
+  //  method   path                           member moderator admin owner
+  ["GET",    "/users",                          403,   200,      200,  200],
+  ["PATCH",  "/users/{target}",                 403,   403,      200,  200],
+  ["PUT",    "/timeouts/{target}",              403,   200,      200,  200],
+  ["DELETE", "/timeouts/{target}",              403,   204,      204,  204],
+  ["PATCH",  "/channels/{room}",                403,   403,      200,  200],
+  ["DELETE", "/channels/{room}/messages/{seq}", 403,   204,      204,  204],
+];
+
+const ROLE_BODIES: Record<string, unknown> = {
+  "PATCH /users/{target}": { role: "moderator" },
+  "PUT /timeouts/{target}": { seconds: 60 },
+  "PATCH /channels/{room}": { topic: "tidied" },
+};
+
+Deno.test("role matrix: member, moderator, admin and owner on every staff route", async () => {
+  await withHearth(async ({ base }) => {
+    const callers = await staff(base);
+    const order = ["member", "moderator", "admin", "owner"] as const;
+    const got: string[] = [];
+    const want: string[] = [];
+    for (const [method, template, ...statuses] of ROLE_MATRIX) {
+      for (const [i, role] of order.entries()) {
+        const target = await signUp(base, uniqueName("target"));
+        const room = await createChannel(target.api, uniqueName("room"));
+        const caller = callers[role];
+        await caller.api.post(`/channels/${room.id}/join`);
+        const said = await postMessage(target.api, room.id, "hello");
+        const path = template.replace("{target}", target.id)
+          .replace("{room}", room.id).replace("{seq}", String(said.seq));
+        const res = await caller.api.send(method, path, {
+          json: ROLE_BODIES[`${method} ${template}`],
+        });
+        got.push(`${method} ${template} ${role}: ${res.status}`);
+        want.push(`${method} ${template} ${role}: ${statuses[i]}`);
+      }
+    }
+    assert.deepEqual(got, want);
+  });
+});

@@ -14,6 +14,7 @@ import {
   isDm,
 } from "../db/_channel_store.ts";
 import { getMembership } from "../db/channels.ts";
+import { timedOutUntil } from "../db/timeouts.ts";
 import { type Role, ROLES, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
@@ -222,6 +223,26 @@ export class InstanceOwner extends InstanceStanding {
     }
     return new InstanceOwner(services, user);
   }
+}
+
+/**
+ * Refuses a timed-out `user` anything that writes: posting, editing,
+ * reacting, uploading, opening DMs (403 `timed_out` with `until`). Reading
+ * stays open. One read, made only by writes.
+ */
+export async function refuseTimedOut(
+  services: Services,
+  user: User,
+): Promise<void> {
+  const until = await timedOutUntil(services.kv, user.id);
+  if (until === null) return;
+  throw new ApiError(
+    403,
+    "timed_out",
+    `You are timed out until ${until}: you can read but not write`,
+    {},
+    { until },
+  );
 }
 
 function belowRole(who: string): ApiError {

@@ -126,6 +126,11 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "timeouts",
+    layout: "[userId] -> TimeoutRecord, expiring when the timeout ends",
+    backup: "skipped",
+  },
+  {
     root: "audit",
     layout:
       "[id] -> AuditRecord; ids sort by time (ms, zero-padded, then random), never changed",
@@ -366,6 +371,8 @@ export const UNREFERENCED_PREFIX: Deno.KvKey = familyPrefix(
 // Moderation.
 /** One audit log entry, by its time-ordered id. */
 export const auditKey = (id: string): Deno.KvKey => ["audit", id];
+/** Someone's timeout, while it lasts. */
+export const timeoutKey = (userId: string): Deno.KvKey => ["timeouts", userId];
 /** Prefix of every audit log entry. */
 export const auditPrefix: Deno.KvKey = familyPrefix("audit");
 

@@ -3,6 +3,7 @@
  * ownership on, each audited in the same atomic, and listing people.
  */
 import { ApiError } from "../errors.ts";
+import { isChannelId } from "./_channel_store.ts";
 import { userKey, userNameKey } from "./_keys.ts";
 import { getManyChunked, retryAtomic } from "./_kv.ts";
 import { stageAudit } from "./audit.ts";
@@ -26,6 +27,7 @@ export async function changeRole(
   role: Exclude<Role, "owner">,
   judge: (target: User) => void,
 ): Promise<User> {
+  if (!isChannelId(targetId)) throw userNotFound(targetId);
   return await retryAtomic("the role", async () => {
     const entry = await kv.get<UserRecord>(userKey(targetId));
     if (entry.value === null) throw userNotFound(targetId);
@@ -52,6 +54,7 @@ export async function transferOwnership(
   ownerId: string,
   targetId: string,
 ): Promise<User> {
+  if (!isChannelId(targetId)) throw userNotFound(targetId);
   return await retryAtomic("the ownership", async () => {
     const [from, to] = await kv.getMany<[UserRecord, UserRecord]>([
       userKey(ownerId),
@@ -98,5 +101,6 @@ export async function listUsers(
 }
 
 function userNotFound(id: string): ApiError {
-  return new ApiError(404, "user_not_found", `User "${id}" not found`);
+  const shown = isChannelId(id) ? id : `${id.slice(0, 16)}…`;
+  return new ApiError(404, "user_not_found", `User "${shown}" not found`);
 }

@@ -4,6 +4,7 @@ import { validate } from "../validation.ts";
 import {
   type ChannelRecord,
   GENERAL_CHANNEL_NAME,
+  isChannelId,
   stageJoin,
   stageNewChannel,
 } from "./_channel_store.ts";
@@ -168,6 +169,8 @@ export async function getUserRecord(
   kv: Deno.Kv,
   id: string,
 ): Promise<UserRecord | null> {
+  // Ids are UUIDs: anything else cannot exist, and stays out of KV keys.
+  if (!isChannelId(id)) return null;
   return (await kv.get<UserRecord>(userKey(id))).value;
 }
 

@@ -21,7 +21,9 @@ import {
   pathSeqSchema,
   privateFlagSchema,
   querySeqSchema,
+  reasonSchema,
   seqSchema,
+  timeoutSecondsSchema,
   topicSchema,
   usernameSchema,
 } from "./fields.ts";
@@ -139,6 +141,12 @@ export const usersQuery = z.object({
   q: z.string().max(32, "q is too long").optional(),
   limit: pageLimitSchema.optional(),
 });
+
+/** The body of `PUT /timeouts/{userId}`. */
+export const timeoutBody = z.object({
+  seconds: timeoutSecondsSchema,
+  reason: reasonSchema.optional(),
+}, bodyError);
 
 /** The query of `GET /mentions`. */
 export const mentionsQuery = z.object({

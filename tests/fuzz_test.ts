@@ -526,6 +526,7 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     "/users/[id]": fc.record({
       role: fc.constantFrom("member", "moderator", "admin", "superuser", ""),
     }),
+    "/bans/[userId]": fc.record({ reason: text }, { requiredKeys: [] }),
     "/timeouts/[userId]": fc.record({
       seconds: fc.integer({ min: -5, max: 30 * 86400 }),
       reason: text,
@@ -1668,6 +1669,8 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/users",
         "/users/[id]",
         "/timeouts/[userId]",
+        "/bans",
+        "/bans/[userId]",
         "/ws/channels/[id]",
       ]
     ) {

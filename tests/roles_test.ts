@@ -168,6 +168,9 @@ const ROLE_MATRIX: [string, string, number, number, number, number][] = [
   ["PATCH",  "/users/{target}",                 403,   403,      200,  200],
   ["PUT",    "/timeouts/{target}",              403,   200,      200,  200],
   ["DELETE", "/timeouts/{target}",              403,   204,      204,  204],
+  ["GET",    "/bans",                           403,   403,      200,  200],
+  ["PUT",    "/bans/{target}",                  403,   403,      200,  200],
+  ["DELETE", "/bans/{target}",                  403,   403,      204,  204],
   ["PATCH",  "/channels/{room}",                403,   403,      200,  200],
   ["DELETE", "/channels/{room}/messages/{seq}", 403,   204,      204,  204],
 ];
@@ -175,6 +178,7 @@ const ROLE_MATRIX: [string, string, number, number, number, number][] = [
 const ROLE_BODIES: Record<string, unknown> = {
   "PATCH /users/{target}": { role: "moderator" },
   "PUT /timeouts/{target}": { seconds: 60 },
+  "PUT /bans/{target}": {},
   "PATCH /channels/{room}": { topic: "tidied" },
 };
 

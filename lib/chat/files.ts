@@ -18,7 +18,7 @@ import type { Services } from "../services.ts";
 import { uploadFields } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
 import { draftPost, postDraft, type PostedMessage } from "./messages.ts";
-import { ChannelMember, refuseTimedOut } from "./standing.ts";
+import { ChannelMember } from "./standing.ts";
 
 /**
  * Streams a multipart upload into KV chunks, draws the thumbnail of an image,
@@ -33,7 +33,7 @@ export async function shareFile(
 ): Promise<PostedMessage> {
   const { services, user, channelId } = member;
   // Before the body is read, so a timed-out upload stores nothing.
-  await refuseTimedOut(services, user);
+  await member.refuseTimedOut();
   const { kv, config } = services;
   const { file, fields } = await readUpload(req, {
     maxBytes: config.maxUploadBytes,

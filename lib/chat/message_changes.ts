@@ -19,7 +19,7 @@ import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import { updateEvent } from "../realtime/hub.ts";
 import { mentionedNames } from "../shared/mentions.ts";
-import { type ChannelMember, refuseTimedOut } from "./standing.ts";
+import type { ChannelMember } from "./standing.ts";
 
 /** Replaces the content of the member's own message; 403 `not_author` for anyone else's. */
 export async function editOwnMessage(
@@ -27,7 +27,7 @@ export async function editOwnMessage(
   seq: number,
   content: string,
 ): Promise<Message> {
-  await refuseTimedOut(member.services, member.user);
+  await member.refuseTimedOut();
   const message = await existing(member, seq);
   if (!member.mayEdit(message.author.id)) {
     throw new ApiError(403, "not_author", "Only its author can edit a message");
@@ -83,7 +83,7 @@ export async function react(
   emoji: string,
   add: boolean,
 ): Promise<void> {
-  await refuseTimedOut(member.services, member.user);
+  await member.refuseTimedOut();
   const result = await setReaction(member.services.kv, member.channelId, seq, {
     emoji,
     userId: member.user.id,

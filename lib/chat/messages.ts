@@ -11,7 +11,7 @@ import {
 import { messageEvent } from "../realtime/hub.ts";
 import { mentionedNames } from "../shared/mentions.ts";
 import type { ListMessagesQuery } from "../shared/requests.ts";
-import { type ChannelMember, refuseTimedOut } from "./standing.ts";
+import type { ChannelMember } from "./standing.ts";
 
 /** What a message post stored, and whether it was new (false for a repeated clientId). */
 export interface PostedMessage {
@@ -36,7 +36,7 @@ export async function postMessage(
   member: ChannelMember,
   input: MessageInput,
 ): Promise<PostedMessage> {
-  await refuseTimedOut(member.services, member.user);
+  await member.refuseTimedOut();
   return await postDraft(member, draftPost(member, input));
 }
 

@@ -1,11 +1,49 @@
 /**
- * Use cases of moderating people: timing them out and lifting it. Staff act
- * only on people of a lower rank (see {@linkcode outranks}).
+ * Use cases of moderating people: timing them out, banning them, and lifting
+ * either. Staff act only on people of a lower rank (see {@linkcode outranks}).
  */
 import { liftTimeout, timeOut, type TimeoutRecord } from "../db/timeouts.ts";
 import { getUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
-import { type Moderator, outranks } from "./standing.ts";
+import { type Admin, type Moderator, outranks } from "./standing.ts";
+import { type BanRecord, banUser, listBans, unbanUser } from "../db/bans.ts";
+
+/**
+ * Bans `targetId` (403 `forbidden_role` on an equal or higher rank): every
+ * token of theirs is refused from the commit on, and their sockets close
+ * with 1008 on every instance sharing the relay.
+ */
+export async function banPerson(
+  admin: Admin,
+  targetId: string,
+  reason?: string,
+): Promise<BanRecord> {
+  const { services, user } = admin;
+  const ban = await banUser(
+    services.kv,
+    user.id,
+    targetId,
+    reason || undefined,
+    (target) => {
+      if (!outranks(user, target)) throw outranked();
+    },
+  );
+  services.hub.announce({ type: "banned", userId: targetId });
+  return ban;
+}
+
+/** Lifts `targetId`'s ban: they may sign in again (old tokens work again until they expire). */
+export async function unbanPerson(
+  admin: Admin,
+  targetId: string,
+): Promise<void> {
+  await unbanUser(admin.services.kv, admin.user.id, targetId);
+}
+
+/** Every ban in force. */
+export function bansInForce(admin: Admin): Promise<BanRecord[]> {
+  return listBans(admin.services.kv);
+}
 
 /** Times `targetId` out for `seconds`; 403 `forbidden_role` on an equal or higher rank. */
 export async function timeOutPerson(
@@ -44,12 +82,14 @@ export async function lowerRanked(
     const shown = targetId.slice(0, 64);
     throw new ApiError(404, "user_not_found", `User "${shown}" not found`);
   }
-  if (!outranks(staff.user, target)) {
-    throw new ApiError(
-      403,
-      "forbidden_role",
-      "You can only act on people of a lower role than yours",
-    );
-  }
+  if (!outranks(staff.user, target)) throw outranked();
   return target;
+}
+
+function outranked(): ApiError {
+  return new ApiError(
+    403,
+    "forbidden_role",
+    "You can only act on people of a lower role than yours",
+  );
 }

@@ -42,6 +42,20 @@ abstract class Standing {
  */
 export class ChannelMember extends Standing {
   readonly #member = true;
+  #voice: Promise<void> = Promise.resolve();
+
+  /**
+   * Refuses a timed-out member (see {@linkcode refuseTimedOut}). Checks made
+   * through one standing settle in the order they were asked for, so a
+   * socket's messages are still stored in the order they were sent.
+   */
+  refuseTimedOut(): Promise<void> {
+    const check = this.#voice.catch(() => {}).then(() =>
+      refuseTimedOut(this.services, this.user)
+    );
+    this.#voice = check;
+    return check;
+  }
 
   /** Whether this member may edit a message by `authorId`: only its author may. */
   mayEdit(authorId: string): boolean {

@@ -126,6 +126,12 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "bans",
+    layout:
+      "[userId] -> BanRecord, written with the user record's `ban` (which tokens check)",
+    backup: "skipped",
+  },
+  {
     root: "timeouts",
     layout: "[userId] -> TimeoutRecord, expiring when the timeout ends",
     backup: "skipped",
@@ -371,6 +377,10 @@ export const UNREFERENCED_PREFIX: Deno.KvKey = familyPrefix(
 // Moderation.
 /** One audit log entry, by its time-ordered id. */
 export const auditKey = (id: string): Deno.KvKey => ["audit", id];
+/** Someone's ban, listed for `GET /bans`. */
+export const banKey = (userId: string): Deno.KvKey => ["bans", userId];
+/** Prefix of every ban. */
+export const bansPrefix: Deno.KvKey = familyPrefix("bans");
 /** Someone's timeout, while it lasts. */
 export const timeoutKey = (userId: string): Deno.KvKey => ["timeouts", userId];
 /** Prefix of every audit log entry. */

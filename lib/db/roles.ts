@@ -100,7 +100,8 @@ export async function listUsers(
   );
 }
 
-function userNotFound(id: string): ApiError {
+/** The 404 for a user id nobody has (a long one shown cut short). */
+export function userNotFound(id: string): ApiError {
   const shown = isChannelId(id) ? id : `${id.slice(0, 16)}…`;
   return new ApiError(404, "user_not_found", `User "${shown}" not found`);
 }

@@ -37,6 +37,8 @@ export interface UserRecord extends Omit<User, "role"> {
   passwordHash: string;
   /** Absent on accounts stored before roles existed: they are members. */
   role?: Role;
+  /** Set while the user is banned: every token of theirs is refused with the record it is read with. */
+  ban?: { at: string; by: string; reason?: string };
 }
 
 /** Input of `createUser`; the password must already be hashed. */

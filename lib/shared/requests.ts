@@ -148,6 +148,9 @@ export const timeoutBody = z.object({
   reason: reasonSchema.optional(),
 }, bodyError);
 
+/** The body of `PUT /bans/{userId}` (may be empty). */
+export const banBody = z.object({ reason: reasonSchema.optional() }, bodyError);
+
 /** The query of `GET /mentions`. */
 export const mentionsQuery = z.object({
   limit: pageLimitSchema.optional(),

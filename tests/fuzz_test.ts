@@ -1670,6 +1670,7 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/users/[id]",
         "/timeouts/[userId]",
         "/bans",
+        "/audit",
         "/bans/[userId]",
         "/ws/channels/[id]",
       ]

@@ -169,6 +169,7 @@ const ROLE_MATRIX: [string, string, number, number, number, number][] = [
   ["PUT",    "/timeouts/{target}",              403,   200,      200,  200],
   ["DELETE", "/timeouts/{target}",              403,   204,      204,  204],
   ["GET",    "/bans",                           403,   403,      200,  200],
+  ["GET",    "/audit",                          403,   403,      200,  200],
   ["PUT",    "/bans/{target}",                  403,   403,      200,  200],
   ["DELETE", "/bans/{target}",                  403,   403,      204,  204],
   ["PATCH",  "/channels/{room}",                403,   403,      200,  200],
@@ -205,5 +206,52 @@ Deno.test("role matrix: member, moderator, admin and owner on every staff route"
       }
     }
     assert.deepEqual(got, want);
+  });
+});
+
+Deno.test("GET /audit: role changes, the transfer, timeouts and bans, newest first, with actor and reason; pages by before", async () => {
+  await withHearth(async ({ base }) => {
+    const { owner, admin, moderator, member } = await staff(base);
+    const api = (who: typeof owner) => (m: string, p: string, json?: unknown) =>
+      who.api.send(m, p, { json });
+    await api(moderator)("PUT", `/timeouts/${member.id}`, {
+      seconds: 60,
+      reason: "calm down",
+    });
+    await api(moderator)("DELETE", `/timeouts/${member.id}`);
+    await api(admin)("PUT", `/bans/${member.id}`, { reason: "spam" });
+    await api(admin)("DELETE", `/bans/${member.id}`);
+    await setRole(owner.api, admin.id, "owner");
+    assert.equal((await moderator.api.get("/audit")).status, 403);
+    const log = await admin.api.get("/audit");
+    assert.equal(log.status, 200, JSON.stringify(log.body));
+    const rows = log.body.map((e: {
+      actor: { username: string };
+      action: string;
+      target: string;
+      reason?: string;
+    }) => [e.actor.username, e.action, e.target, e.reason ?? null]);
+    assert.deepEqual(rows, [
+      [owner.username, "ownership_transfer", admin.id, null],
+      [admin.username, "unban", member.id, null],
+      [admin.username, "ban", member.id, "spam"],
+      [moderator.username, "timeout_lifted", member.id, null],
+      [moderator.username, "timeout", member.id, "calm down"],
+      [owner.username, "role_change", moderator.id, "member -> moderator"],
+      [owner.username, "role_change", admin.id, "member -> admin"],
+    ]);
+    const page = await admin.api.get(`/audit?limit=2&before=${log.body[1].id}`);
+    assert.deepEqual(
+      page.body.map((e: { id: string }) => e.id),
+      [log.body[2].id, log.body[3].id],
+    );
+    for (const key of ["id", "at", "actor", "action", "target"]) {
+      assert.ok(key in log.body[0], key);
+    }
+    // Nothing in the API edits or removes an entry.
+    for (const method of ["DELETE", "PATCH", "PUT", "POST"]) {
+      const res = await admin.api.send(method, "/audit", { json: {} });
+      assert.equal(res.status, 405);
+    }
   });
 });

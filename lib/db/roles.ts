@@ -81,6 +81,15 @@ export async function transferOwnership(
   });
 }
 
+/** The stored users of `ids` that exist (for their names), in no promised order. */
+export async function getUserRecords(
+  kv: Deno.Kv,
+  ids: string[],
+): Promise<UserRecord[]> {
+  const entries = await getManyChunked<UserRecord>(kv, ids.map(userKey));
+  return entries.flatMap((e) => e.value === null ? [] : [e.value]);
+}
+
 /** Up to `limit` people by username, those starting with `prefix` (any, when empty). */
 export async function listUsers(
   kv: Deno.Kv,
@@ -94,10 +103,7 @@ export async function listUsers(
     end: userNameKey(`${lower}\uffff`),
   }, { limit });
   for await (const entry of names) ids.push(entry.value);
-  const entries = await getManyChunked<UserRecord>(kv, ids.map(userKey));
-  return entries.flatMap((e) =>
-    e.value === null ? [] : [toPublicUser(e.value)]
-  );
+  return (await getUserRecords(kv, ids)).map(toPublicUser);
 }
 
 /** The 404 for a user id nobody has (a long one shown cut short). */

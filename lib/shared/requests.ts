@@ -151,6 +151,12 @@ export const timeoutBody = z.object({
 /** The body of `PUT /bans/{userId}` (may be empty). */
 export const banBody = z.object({ reason: reasonSchema.optional() }, bodyError);
 
+/** The query of `GET /audit`: entries older than the entry `before`, `limit` at a time. */
+export const auditQuery = z.object({
+  before: z.string().max(64, "before is too long").optional(),
+  limit: pageLimitSchema.optional(),
+});
+
 /** The query of `GET /mentions`. */
 export const mentionsQuery = z.object({
   limit: pageLimitSchema.optional(),

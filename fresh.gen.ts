@@ -4,37 +4,43 @@ import type { Manifest } from "fresh";
 import * as $0 from "./routes/_app.tsx";
 import * as $1 from "./routes/_error.tsx";
 import * as $2 from "./routes/_middleware.ts";
-import * as $3 from "./routes/auth/login.ts";
-import * as $4 from "./routes/auth/logout.ts";
-import * as $5 from "./routes/auth/register.ts";
-import * as $6 from "./routes/browse.tsx";
-import * as $7 from "./routes/c/[id].tsx";
-import * as $8 from "./routes/channels/[id]/candidates.ts";
-import * as $9 from "./routes/channels/[id]/changes.ts";
-import * as $10 from "./routes/channels/[id]/files.ts";
-import * as $11 from "./routes/channels/[id]/index.ts";
-import * as $12 from "./routes/channels/[id]/join.ts";
-import * as $13 from "./routes/channels/[id]/leave.ts";
-import * as $14 from "./routes/channels/[id]/members.ts";
-import * as $15 from "./routes/channels/[id]/members/[userId].ts";
-import * as $16 from "./routes/channels/[id]/messages.ts";
-import * as $17 from "./routes/channels/[id]/messages/[seq].ts";
-import * as $18 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $19 from "./routes/channels/[id]/read.ts";
-import * as $20 from "./routes/channels/index.ts";
-import * as $21 from "./routes/dms.ts";
-import * as $22 from "./routes/files/[id].ts";
-import * as $23 from "./routes/files/[id]/thumbnail.ts";
-import * as $24 from "./routes/healthz.ts";
-import * as $25 from "./routes/index.tsx";
-import * as $26 from "./routes/invite/[code].tsx";
-import * as $27 from "./routes/invites/[code].ts";
-import * as $28 from "./routes/invites/[code]/accept.ts";
-import * as $29 from "./routes/invites/index.ts";
-import * as $30 from "./routes/me.ts";
-import * as $31 from "./routes/mentions.ts";
-import * as $32 from "./routes/search.ts";
-import * as $33 from "./routes/ws/channels/[id].ts";
+import * as $3 from "./routes/audit.ts";
+import * as $4 from "./routes/auth/login.ts";
+import * as $5 from "./routes/auth/logout.ts";
+import * as $6 from "./routes/auth/register.ts";
+import * as $7 from "./routes/bans/[userId].ts";
+import * as $8 from "./routes/bans/index.ts";
+import * as $9 from "./routes/browse.tsx";
+import * as $10 from "./routes/c/[id].tsx";
+import * as $11 from "./routes/channels/[id]/candidates.ts";
+import * as $12 from "./routes/channels/[id]/changes.ts";
+import * as $13 from "./routes/channels/[id]/files.ts";
+import * as $14 from "./routes/channels/[id]/index.ts";
+import * as $15 from "./routes/channels/[id]/join.ts";
+import * as $16 from "./routes/channels/[id]/leave.ts";
+import * as $17 from "./routes/channels/[id]/members.ts";
+import * as $18 from "./routes/channels/[id]/members/[userId].ts";
+import * as $19 from "./routes/channels/[id]/messages.ts";
+import * as $20 from "./routes/channels/[id]/messages/[seq].ts";
+import * as $21 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
+import * as $22 from "./routes/channels/[id]/read.ts";
+import * as $23 from "./routes/channels/index.ts";
+import * as $24 from "./routes/dms.ts";
+import * as $25 from "./routes/files/[id].ts";
+import * as $26 from "./routes/files/[id]/thumbnail.ts";
+import * as $27 from "./routes/healthz.ts";
+import * as $28 from "./routes/index.tsx";
+import * as $29 from "./routes/invite/[code].tsx";
+import * as $30 from "./routes/invites/[code].ts";
+import * as $31 from "./routes/invites/[code]/accept.ts";
+import * as $32 from "./routes/invites/index.ts";
+import * as $33 from "./routes/me.ts";
+import * as $34 from "./routes/mentions.ts";
+import * as $35 from "./routes/search.ts";
+import * as $36 from "./routes/timeouts/[userId].ts";
+import * as $37 from "./routes/users/[id].ts";
+import * as $38 from "./routes/users/index.ts";
+import * as $39 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SignInForm.tsx";
@@ -44,37 +50,43 @@ const manifest: Manifest = {
     "_app.tsx": $0,
     "_error.tsx": $1,
     "_middleware.ts": $2,
-    "auth/login.ts": $3,
-    "auth/logout.ts": $4,
-    "auth/register.ts": $5,
-    "browse.tsx": $6,
-    "c/[id].tsx": $7,
-    "channels/[id]/candidates.ts": $8,
-    "channels/[id]/changes.ts": $9,
-    "channels/[id]/files.ts": $10,
-    "channels/[id]/index.ts": $11,
-    "channels/[id]/join.ts": $12,
-    "channels/[id]/leave.ts": $13,
-    "channels/[id]/members.ts": $14,
-    "channels/[id]/members/[userId].ts": $15,
-    "channels/[id]/messages.ts": $16,
-    "channels/[id]/messages/[seq].ts": $17,
-    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $18,
-    "channels/[id]/read.ts": $19,
-    "channels/index.ts": $20,
-    "dms.ts": $21,
-    "files/[id].ts": $22,
-    "files/[id]/thumbnail.ts": $23,
-    "healthz.ts": $24,
-    "index.tsx": $25,
-    "invite/[code].tsx": $26,
-    "invites/[code].ts": $27,
-    "invites/[code]/accept.ts": $28,
-    "invites/index.ts": $29,
-    "me.ts": $30,
-    "mentions.ts": $31,
-    "search.ts": $32,
-    "ws/channels/[id].ts": $33,
+    "audit.ts": $3,
+    "auth/login.ts": $4,
+    "auth/logout.ts": $5,
+    "auth/register.ts": $6,
+    "bans/[userId].ts": $7,
+    "bans/index.ts": $8,
+    "browse.tsx": $9,
+    "c/[id].tsx": $10,
+    "channels/[id]/candidates.ts": $11,
+    "channels/[id]/changes.ts": $12,
+    "channels/[id]/files.ts": $13,
+    "channels/[id]/index.ts": $14,
+    "channels/[id]/join.ts": $15,
+    "channels/[id]/leave.ts": $16,
+    "channels/[id]/members.ts": $17,
+    "channels/[id]/members/[userId].ts": $18,
+    "channels/[id]/messages.ts": $19,
+    "channels/[id]/messages/[seq].ts": $20,
+    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $21,
+    "channels/[id]/read.ts": $22,
+    "channels/index.ts": $23,
+    "dms.ts": $24,
+    "files/[id].ts": $25,
+    "files/[id]/thumbnail.ts": $26,
+    "healthz.ts": $27,
+    "index.tsx": $28,
+    "invite/[code].tsx": $29,
+    "invites/[code].ts": $30,
+    "invites/[code]/accept.ts": $31,
+    "invites/index.ts": $32,
+    "me.ts": $33,
+    "mentions.ts": $34,
+    "search.ts": $35,
+    "timeouts/[userId].ts": $36,
+    "users/[id].ts": $37,
+    "users/index.ts": $38,
+    "ws/channels/[id].ts": $39,
   },
   islands: {
     "ChatApp.tsx": $$0,

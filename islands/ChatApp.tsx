@@ -54,7 +54,8 @@ export default function ChatApp(props: ChatAppProps) {
   // people are fixed: it offers none of them.
   const dm = channel?.kind === "dm";
   const owns = joined && !dm && channel?.ownerId === store.me.id;
-  const manages = owns || (joined && !dm && store.me.role === "owner");
+  const manages = owns ||
+    (joined && !dm && (store.me.role === "owner" || store.me.role === "admin"));
   const title = props.view === "browse"
     ? "Browse channels"
     : channel

@@ -13,19 +13,23 @@ export class ApiError extends Error {
   readonly code: string;
   /** Extra headers the error response must carry, e.g. `Retry-After`. */
   readonly headers: Record<string, string>;
+  /** Extra fields of the JSON body and `error` frame, e.g. `until` of a timeout. */
+  readonly fields: Record<string, string>;
 
-  /** Creates an error answered with `status`, `{detail, code}` and optional headers. */
+  /** Creates an error answered with `status`, `{detail, code, ...fields}` and optional headers. */
   constructor(
     status: number,
     code: string,
     detail: string,
     headers: Record<string, string> = {},
+    fields: Record<string, string> = {},
   ) {
     super(detail);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
     this.headers = headers;
+    this.fields = fields;
   }
 }
 

@@ -37,8 +37,8 @@ export interface Services {
   presence: Presence;
   /** Channel member lists held briefly, for the `ready` frames of sockets opening together. */
   roster: Roster;
-  /** Open WebSockets with the token each was opened with; closed with 1001 at shutdown. */
-  sockets: Map<WebSocket, { jti: string }>;
+  /** Open WebSockets with the token and user each was opened with; closed with 1001 at shutdown. */
+  sockets: Map<WebSocket, { jti: string; userId: string }>;
   /** Draws image thumbnails on a worker, so decoding never stalls the server. */
   thumbnailer: Thumbnailer;
   /** Stops the sweeper that deletes chunks of uploads that never finished. */

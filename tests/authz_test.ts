@@ -95,6 +95,14 @@ const MATRIX: Row[] = [
   ["GET",   "/search?q=hello&channelId={private}", 401, 401,   403,  403,      200,   200],
   ["GET",   "/search?q=hello&channelId={public}", 401, 401,    403,  403,      200,   200],
   ["GET",   "/search?q=hello&channelId={unknown}", 401, 401,   404,  404,      404,   404],
+  ["GET",   "/users?q=m",                         401, 401,    _,    403,      403,   403],
+  ["PATCH", "/users/{memberId}",                  401, 401,    403,  403,      403,   403],
+  ["PUT",   "/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
+  ["DELETE","/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
+  ["GET",   "/audit",                             401, 401,    _,    403,      403,   403],
+  ["GET",   "/bans",                              401, 401,    _,    403,      403,   403],
+  ["PUT",   "/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
+  ["DELETE","/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
 
   ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
   ["GET",   "/channels/{dm}/messages",            401, 401,    403,  403,      200,   200],
@@ -294,6 +302,12 @@ function upload(base: string, token: string | undefined, channelId: string) {
 function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (method === "PATCH" && template === "/me") {
     return { displayName: "Renamed" };
+  }
+  if (method === "PATCH" && template.startsWith("/users/")) {
+    return { role: "moderator" };
+  }
+  if (method === "PUT" && template.startsWith("/timeouts/")) {
+    return { seconds: 60 };
   }
   if (method === "PATCH" && template.includes("/messages/")) {
     return { content: "edited" };

@@ -522,6 +522,15 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     }, { requiredKeys: ["content"] }),
     "/channels/[id]/messages/[seq]": fc.record({ content: text }),
     "/me": fc.record({ displayName: text }),
+    // Never "owner": a transfer would leave the fuzzing account without its powers.
+    "/users/[id]": fc.record({
+      role: fc.constantFrom("member", "moderator", "admin", "superuser", ""),
+    }),
+    "/bans/[userId]": fc.record({ reason: text }, { requiredKeys: [] }),
+    "/timeouts/[userId]": fc.record({
+      seconds: fc.integer({ min: -5, max: 30 * 86400 }),
+      reason: text,
+    }, { requiredKeys: [] }),
     "/channels/[id]": fc.record({ name: text, topic: text }, {
       requiredKeys: [],
     }),
@@ -1534,9 +1543,12 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
 
   try {
     // -- The world: two users, channels of both kinds, files, bad tokens.
+    // A founder first, so the instance's owner is neither of them: alice's
+    // socket frames that delete someone else's message stay refused.
+    await signUp(base, "fuzz_founder", PASSWORD);
     const alice = await signUp(base, "fuzz_alice", PASSWORD);
     const bob = await signUp(base, "fuzz_bob", PASSWORD);
-    registered += 2;
+    registered += 3;
     const general = (await alice.api.get("/channels")).body
       .find((c: { name: string }) => c.name === "general").id;
     const open = await createChannel(alice.api, "fuzz-open");
@@ -1654,6 +1666,12 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/invites/[code]",
         "/invites/[code]/accept",
         "/me",
+        "/users",
+        "/users/[id]",
+        "/timeouts/[userId]",
+        "/bans",
+        "/audit",
+        "/bans/[userId]",
         "/ws/channels/[id]",
       ]
     ) {

@@ -121,6 +121,9 @@ export async function signIn(
       "Wrong username or password",
     );
   }
+  if (record.ban) {
+    throw new ApiError(403, "banned", "This account has been banned");
+  }
   // The pair's count is cleared, but the address gets back only this
   // attempt's hit, so one good account cannot wipe failures at others.
   await services.limits.loginFailures.reset(attemptKey);

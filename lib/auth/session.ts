@@ -1,5 +1,5 @@
 import type { Context } from "fresh";
-import { getUser, type User } from "../db/users.ts";
+import { getUserRecord, toPublicUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { readCookie } from "../http/cookies.ts";
 import { isSameSiteRequest } from "../http/origin.ts";
@@ -33,9 +33,10 @@ export async function authenticateToken(
   const claims = await verifyToken(services.signingKey, token);
   if (!claims) return null;
   if (await isRevoked(services.kv, claims.jti)) return null;
-  const user = await getUser(services.kv, claims.sub);
-  if (!user) return null;
-  return { user, jti: claims.jti, exp: claims.exp };
+  // The ban rides on the user record read anyway: refusing costs no read.
+  const record = await getUserRecord(services.kv, claims.sub);
+  if (!record || record.ban) return null;
+  return { user: toPublicUser(record), jti: claims.jti, exp: claims.exp };
 }
 
 /** The token a request carries: `Authorization: Bearer` first, then the cookie. */

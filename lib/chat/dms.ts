@@ -4,6 +4,7 @@ import { openDm } from "../db/dms.ts";
 import { getUser, type User } from "../db/users.ts";
 import type { Services } from "../services.ts";
 import { announceJoin } from "./membership.ts";
+import { refuseTimedOut } from "./standing.ts";
 
 /**
  * Opens the DM of `user` with the people named: a new one (`created`), whose
@@ -15,6 +16,7 @@ export async function openDirectMessage(
   user: User,
   usernames: string[],
 ): Promise<{ channel: Channel; created: boolean }> {
+  await refuseTimedOut(services, user);
   const opened = await openDm(services.kv, user.id, usernames);
   if (opened.created) {
     for (const id of opened.channel.peopleIds ?? []) {

@@ -32,6 +32,8 @@ export async function shareFile(
   req: Request,
 ): Promise<PostedMessage> {
   const { services, user, channelId } = member;
+  // Before the body is read, so a timed-out upload stores nothing.
+  await member.refuseTimedOut();
   const { kv, config } = services;
   const { file, fields } = await readUpload(req, {
     maxBytes: config.maxUploadBytes,

@@ -22,7 +22,7 @@ import type { Services } from "../services.ts";
 import type { CreateInviteBody } from "../shared/requests.ts";
 import type { Invite, InvitePreview } from "../shared/wire.ts";
 import { announceJoin } from "./membership.ts";
-import { actsForInstance, ChannelInviter, ChannelMember } from "./standing.ts";
+import { ChannelInviter, ChannelMember, isAdmin } from "./standing.ts";
 
 /** Makes an invite; with `channelId`, only a member of that channel may (404/403 otherwise; never a DM's). */
 export async function makeInvite(
@@ -79,7 +79,7 @@ export async function listInvitesOf(
 ): Promise<Invite[]> {
   const invites = await listInvites(
     services.kv,
-    actsForInstance(user) ? undefined : user.id,
+    isAdmin(user) ? undefined : user.id,
   );
   return invites.map((invite) => toInvite(invite, origin));
 }
@@ -92,7 +92,7 @@ export async function revokeInvite(
 ): Promise<void> {
   const invite = await getInvite(services.kv, code);
   if (invite === null) throw inviteNotFound();
-  if (invite.createdBy !== user.id && !actsForInstance(user)) {
+  if (invite.createdBy !== user.id && !isAdmin(user)) {
     throw new ApiError(
       403,
       "not_invite_owner",

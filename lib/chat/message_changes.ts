@@ -27,6 +27,7 @@ export async function editOwnMessage(
   seq: number,
   content: string,
 ): Promise<Message> {
+  await member.refuseTimedOut();
   const message = await existing(member, seq);
   if (!member.mayEdit(message.author.id)) {
     throw new ApiError(403, "not_author", "Only its author can edit a message");
@@ -82,6 +83,7 @@ export async function react(
   emoji: string,
   add: boolean,
 ): Promise<void> {
+  await member.refuseTimedOut();
   const result = await setReaction(member.services.kv, member.channelId, seq, {
     emoji,
     userId: member.user.id,

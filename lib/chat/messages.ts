@@ -36,6 +36,7 @@ export async function postMessage(
   member: ChannelMember,
   input: MessageInput,
 ): Promise<PostedMessage> {
+  await member.refuseTimedOut();
   return await postDraft(member, draftPost(member, input));
 }
 

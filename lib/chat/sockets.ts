@@ -183,7 +183,7 @@ function keepAlongside(
   const { kv, hub, presence } = services;
   const opened = performance.now();
   listenForSignOuts(services);
-  services.sockets.set(socket, { jti: credentials.jti });
+  services.sockets.set(socket, { jti: credentials.jti, userId: user.id });
   if (presence.connect(user.id)) void announcePresence(services, user.id, true);
   log("info", "socket open", {
     channelId,
@@ -238,11 +238,14 @@ function listenForSignOuts(services: Services): void {
   if (listening.has(services)) return;
   listening.add(services);
   services.hub.onControl((message) => {
-    if (message.type !== "revoked") return;
+    if (message.type !== "revoked" && message.type !== "banned") return;
     for (const [socket, opened] of services.sockets) {
-      if (opened.jti !== message.jti) continue;
+      const ends = message.type === "revoked"
+        ? opened.jti === message.jti
+        : opened.userId === message.userId;
+      if (!ends) continue;
       try {
-        socket.close(1008, "Signed out");
+        socket.close(1008, message.type === "banned" ? "Banned" : "Signed out");
       } catch {
         // Already closing.
       }

@@ -2,7 +2,7 @@
  * Capabilities: proof of a caller's standing in a channel. Use cases that act
  * in a channel take one of these instead of a user and a channel id, so none
  * can run without the check, and each rule of who may do what lives here once.
- * Roles will add their standings here.
+ * Instance roles (owner > admin > moderator > member) add theirs below.
  *
  * Each standing is a class whose constructor only the class itself may call
  * and which carries a private field: TypeScript then types it by name, so an
@@ -14,7 +14,8 @@ import {
   isDm,
 } from "../db/_channel_store.ts";
 import { getMembership, getUserChannelRecords } from "../db/channels.ts";
-import type { User } from "../db/users.ts";
+import { timedOutUntil } from "../db/timeouts.ts";
+import { type Role, ROLES, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 
@@ -41,6 +42,20 @@ abstract class Standing {
  */
 export class ChannelMember extends Standing {
   readonly #member = true;
+  #voice: Promise<void> = Promise.resolve();
+
+  /**
+   * Refuses a timed-out member (see {@linkcode refuseTimedOut}). Checks made
+   * through one standing settle in the order they were asked for, so a
+   * socket's messages are still stored in the order they were sent.
+   */
+  refuseTimedOut(): Promise<void> {
+    const check = this.#voice.catch(() => {}).then(() =>
+      refuseTimedOut(this.services, this.user)
+    );
+    this.#voice = check;
+    return check;
+  }
 
   /** Whether this member may edit a message by `authorId`: only its author may. */
   mayEdit(authorId: string): boolean {
@@ -48,13 +63,14 @@ export class ChannelMember extends Standing {
   }
 
   /**
-   * Whether this member may delete a message by `authorId`: its author, or
-   * the channel's owner (moderators will join them when roles exist). A DM
-   * has no owner in this sense: whoever opened it is one of its people.
+   * Whether this member may delete a message by `authorId`: its author, the
+   * channel's owner, or a moderator and above. A DM has no owner in this
+   * sense (whoever opened it is one of its people) and no moderators.
    */
   mayDelete(authorId: string): boolean {
     if (authorId === this.user.id) return true;
-    return !isDm(this.channel) && this.channel.ownerId === this.user.id;
+    if (isDm(this.channel)) return false;
+    return this.channel.ownerId === this.user.id || isModerator(this.user);
   }
 
   /** The member, or null when the channel is unknown or the user is not in it. */
@@ -148,17 +164,122 @@ export class ChannelOwner extends Standing {
   }
 }
 
-/**
- * Whether `user` speaks for the whole instance: sees and revokes every
- * invite, renames and deletes any channel. Today only the owner does; the
- * roles to come plug in here.
- */
-export function actsForInstance(user: User): boolean {
-  return user.role === "owner";
+/** How far up the roles `role` is: member 0, moderator 1, admin 2, owner 3. */
+export function rankOf(role: Role): number {
+  return ROLES.indexOf(role);
+}
+
+/** Whether `user` is a moderator or above: they delete any message and time people out. */
+export function isModerator(user: User): boolean {
+  return rankOf(user.role) >= rankOf("moderator");
 }
 
 /**
- * Who manages a channel: its owner, or someone who acts for the instance.
+ * Whether `user` is an admin or above: they see and revoke every invite,
+ * rename and delete any channel, ban, and change the instance's settings.
+ */
+export function isAdmin(user: User): boolean {
+  return rankOf(user.role) >= rankOf("admin");
+}
+
+/**
+ * Whether `actor` may act on `target` as staff (time out, ban, change role):
+ * only on someone of a lower rank, so never on the owner or an equal.
+ */
+export function outranks(actor: User, target: User): boolean {
+  return rankOf(actor.role) > rankOf(target.role);
+}
+
+/**
+ * Whether `actor` may give `target` the role `role`: the owner gives admin,
+ * moderator or member to anyone else; an admin gives moderator or member to
+ * members and moderators. Nobody changes the owner's role this way.
+ */
+export function mayAssignRole(actor: User, target: User, role: Role): boolean {
+  if (role === "owner" || !outranks(actor, target)) return false;
+  return actor.role === "owner" ||
+    (isAdmin(actor) && rankOf(role) < rankOf("admin"));
+}
+
+/** Someone of at least a given instance role, checked; not bound to a channel. */
+abstract class InstanceStanding {
+  protected constructor(
+    /** The instance's services, for the use case to act with. */
+    readonly services: Services,
+    /** Who is acting. */
+    readonly user: User,
+  ) {}
+}
+
+/** A moderator or above: they list people, time them out, and work the reports. */
+export class Moderator extends InstanceStanding {
+  readonly #moderator = true;
+
+  /** The moderator; 403 `forbidden_role` for anyone below. */
+  static check(services: Services, user: User): Moderator {
+    if (!isModerator(user)) throw belowRole("moderators");
+    return new Moderator(services, user);
+  }
+}
+
+/** An admin or above: they ban, change roles and the instance's settings. */
+export class Admin extends InstanceStanding {
+  readonly #admin = true;
+
+  /** The admin; 403 `forbidden_role` for anyone below. */
+  static check(services: Services, user: User): Admin {
+    if (!isAdmin(user)) throw belowRole("admins");
+    return new Admin(services, user);
+  }
+}
+
+/** The instance's owner: they hand the ownership on. */
+export class InstanceOwner extends InstanceStanding {
+  readonly #instanceOwner = true;
+
+  /** The owner; 403 `forbidden_role` for anyone else. */
+  static check(services: Services, user: User): InstanceOwner {
+    if (user.role !== "owner") {
+      throw new ApiError(
+        403,
+        "forbidden_role",
+        "Only the owner can do this",
+      );
+    }
+    return new InstanceOwner(services, user);
+  }
+}
+
+/**
+ * Refuses a timed-out `user` anything that writes: posting, editing,
+ * reacting, uploading, opening DMs (403 `timed_out` with `until`). Reading
+ * stays open. One read, made only by writes.
+ */
+export async function refuseTimedOut(
+  services: Services,
+  user: User,
+): Promise<void> {
+  const until = await timedOutUntil(services.kv, user.id);
+  if (until === null) return;
+  throw new ApiError(
+    403,
+    "timed_out",
+    `You are timed out until ${until}: you can read but not write`,
+    {},
+    { until },
+  );
+}
+
+function belowRole(who: string): ApiError {
+  return new ApiError(
+    403,
+    "forbidden_role",
+    `Only ${who} and above can do this`,
+  );
+}
+
+/**
+ * Who manages a channel: its owner, or an admin and above.
  * They rename it, set its topic, delete it and take people out of it.
  */
 export class ChannelManager extends Standing {
@@ -171,7 +292,7 @@ export class ChannelManager extends Standing {
     user: User,
   ): Promise<ChannelManager> {
     const { channel, joinedAt } = await existing(services, channelId, user);
-    if (channel.ownerId !== user.id && !actsForInstance(user)) {
+    if (channel.ownerId !== user.id && !isAdmin(user)) {
       throw new ApiError(
         403,
         "not_owner",

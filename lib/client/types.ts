@@ -19,8 +19,8 @@ export interface Me {
   id: string;
   username: string;
   displayName: string;
-  /** `owner` for the instance's owner, who manages every channel. */
-  role: "owner" | "member";
+  /** The instance role; admins and the owner manage every channel. */
+  role: "owner" | "admin" | "moderator" | "member";
 }
 
 /** A channel as `GET /channels` returns it to one user. */

@@ -144,6 +144,23 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "bans",
+    layout:
+      "[userId] -> BanRecord, written with the user record's `ban` (which tokens check)",
+    backup: "skipped",
+  },
+  {
+    root: "timeouts",
+    layout: "[userId] -> TimeoutRecord, expiring when the timeout ends",
+    backup: "skipped",
+  },
+  {
+    root: "audit",
+    layout:
+      "[id] -> AuditRecord; ids sort by time (ms, zero-padded, then random), never changed",
+    backup: "skipped",
+  },
+  {
     root: "revoked_tokens",
     layout: "[jti] -> exp, expiring with the token",
     backup: "restored",
@@ -414,6 +431,18 @@ export const unreferencedFileKey = (id: string): Deno.KvKey => [
 export const UNREFERENCED_PREFIX: Deno.KvKey = familyPrefix(
   "unreferenced_files",
 );
+
+// Moderation.
+/** One audit log entry, by its time-ordered id. */
+export const auditKey = (id: string): Deno.KvKey => ["audit", id];
+/** Someone's ban, listed for `GET /bans`. */
+export const banKey = (userId: string): Deno.KvKey => ["bans", userId];
+/** Prefix of every ban. */
+export const bansPrefix: Deno.KvKey = familyPrefix("bans");
+/** Someone's timeout, while it lasts. */
+export const timeoutKey = (userId: string): Deno.KvKey => ["timeouts", userId];
+/** Prefix of every audit log entry. */
+export const auditPrefix: Deno.KvKey = familyPrefix("audit");
 
 // Auth.
 /** The generated token signing key. */

@@ -4,6 +4,7 @@ import { validate } from "../validation.ts";
 import {
   type ChannelRecord,
   GENERAL_CHANNEL_NAME,
+  isChannelId,
   stageJoin,
   stageNewChannel,
 } from "./_channel_store.ts";
@@ -12,11 +13,15 @@ import { getManyChunked, now, retryAtomic } from "./_kv.ts";
 import { readUsableInvite, stageInviteUse } from "./invites.ts";
 import { stageUser } from "./rows.ts";
 
+/** The instance roles, lowest first: each may do all the ones before it may. */
+export const ROLES = ["member", "moderator", "admin", "owner"] as const;
+
 /**
  * A user's standing on the whole instance: the `owner` (the first account,
- * exactly one) or a `member`. Only `roleOf` reads it from a stored record.
+ * exactly one), an `admin`, a `moderator` or a `member`. Only `roleOf` reads
+ * it from a stored record.
  */
-export type Role = "owner" | "member";
+export type Role = typeof ROLES[number];
 
 /** A user as the API shows it. */
 export interface User {
@@ -32,6 +37,8 @@ export interface UserRecord extends Omit<User, "role"> {
   passwordHash: string;
   /** Absent on accounts stored before roles existed: they are members. */
   role?: Role;
+  /** Set while the user is banned: every token of theirs is refused with the record it is read with. */
+  ban?: { at: string; by: string; reason?: string };
 }
 
 /** Input of `createUser`; the password must already be hashed. */
@@ -43,7 +50,10 @@ export interface NewUser {
 
 /** The role of a stored user: the one place a stored role is read. */
 export function roleOf(record: UserRecord): Role {
-  return record.role === "owner" ? "owner" : "member";
+  // Anything unknown (an older or damaged record) is the least standing.
+  return (ROLES as readonly string[]).includes(record.role ?? "")
+    ? record.role as Role
+    : "member";
 }
 
 /** Strips the password hash (and anything else private) from a stored user. */
@@ -161,6 +171,8 @@ export async function getUserRecord(
   kv: Deno.Kv,
   id: string,
 ): Promise<UserRecord | null> {
+  // Ids are UUIDs: anything else cannot exist, and stays out of KV keys.
+  if (!isChannelId(id)) return null;
   return (await kv.get<UserRecord>(userKey(id))).value;
 }
 

@@ -22,6 +22,7 @@ export function errorResponse<S extends StateWithId>(
   let status = 500;
   let code = codeForStatus(500);
   let detail = `Something went wrong on the server (request id ${requestId})`;
+  let fields: Record<string, string> = {};
   const headers = new Headers({ "x-request-id": requestId });
   // The app's own refusals carry their code and headers; the framework's
   // (an unknown path, a method not allowed) only a status.
@@ -37,6 +38,7 @@ export function errorResponse<S extends StateWithId>(
       detail = known.message;
     }
     if (known instanceof ApiError) {
+      fields = known.fields;
       for (const [name, value] of Object.entries(known.headers)) {
         headers.set(name, value);
       }
@@ -56,7 +58,10 @@ export function errorResponse<S extends StateWithId>(
     return page({ status, detail, requestId }, { status, headers });
   }
   headers.set("content-type", "application/json; charset=utf-8");
-  return new Response(JSON.stringify({ detail, code }), { status, headers });
+  return new Response(JSON.stringify({ ...fields, detail, code }), {
+    status,
+    headers,
+  });
 }
 
 /** True for a browser navigation, which should see a page rather than JSON. */

@@ -9,7 +9,12 @@ export interface InboundOptions {
   /** Handles one valid frame; ApiError-like throws are answered with their code. */
   onFrame(frame: ClientFrame): Promise<void>;
   /** Queues an `error` frame to the client, naming the refused frame's `clientId` if it had one. */
-  sendError(code: string, detail: string, clientId?: string): void;
+  sendError(
+    code: string,
+    detail: string,
+    clientId?: string,
+    fields?: Record<string, string>,
+  ): void;
   /** Closes the socket with 1009; the client sent more than {@linkcode MAX_FRAME_BYTES}. */
   tooLarge(): void;
 }
@@ -78,7 +83,7 @@ export class Inbound {
         if (err.status >= 500) {
           log("error", "client frame failed", errorFields(err));
         }
-        this.#opts.sendError(err.code, err.message, clientId);
+        this.#opts.sendError(err.code, err.message, clientId, err.fields);
       } else {
         log("error", "client frame failed", errorFields(err));
         this.#opts.sendError(
@@ -97,7 +102,12 @@ function clientIdOf(frame: ClientFrame): string | undefined {
 
 function isApiErrorLike(
   err: unknown,
-): err is { status: number; code: string; message: string } {
+): err is {
+  status: number;
+  code: string;
+  message: string;
+  fields?: Record<string, string>;
+} {
   if (typeof err !== "object" || err === null) return false;
   const { status, code, message } = err as Record<string, unknown>;
   return typeof status === "number" && typeof code === "string" &&

@@ -86,6 +86,9 @@ function controlFromText(text: unknown): ControlMessage | null {
     if (message?.type === "revoked" && typeof message.jti === "string") {
       return { type: "revoked", jti: message.jti };
     }
+    if (message?.type === "banned" && typeof message.userId === "string") {
+      return { type: "banned", userId: message.userId };
+    }
     if (
       message?.type === "joined" && typeof message.userId === "string" &&
       typeof message.channelId === "string"

@@ -103,9 +103,9 @@ export class ChannelSession {
     this.#unsubscribe = opts.hub.subscribe(opts.channelId, listener);
     this.#inbound = new Inbound({
       onFrame: opts.onClientFrame,
-      sendError: (code, detail, clientId) =>
+      sendError: (code, detail, clientId, fields) =>
         this.sendFrame(
-          JSON.stringify({ type: "error", code, detail, clientId }),
+          JSON.stringify({ ...fields, type: "error", code, detail, clientId }),
         ),
       tooLarge: () =>
         this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`),

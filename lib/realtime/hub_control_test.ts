@@ -9,20 +9,32 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
   const heard: string[] = [];
   const channelEvents: HubEvent[] = [];
   const text = (m: ControlMessage) =>
-    m.type === "revoked" ? m.jti : `${m.userId} in ${m.channelId}`;
+    m.type === "revoked"
+      ? m.jti
+      : m.type === "banned"
+      ? `ban ${m.userId}`
+      : `${m.userId} in ${m.channelId}`;
   a.onControl((m) => heard.push(`a:${text(m)}`));
   const off = b.onControl((m) => heard.push(`b:${text(m)}`));
   b.subscribe("\u0000control", (e) => channelEvents.push(e));
   try {
     a.announce({ type: "revoked", jti: "t1" });
     a.announce({ type: "joined", userId: "u1", channelId: "c1" });
-    await waitFor(() => heard.length >= 4, { what: "Both messages in b" });
-    assert.deepEqual(heard, ["a:t1", "a:u1 in c1", "b:t1", "b:u1 in c1"]);
+    a.announce({ type: "banned", userId: "u2" });
+    await waitFor(() => heard.length >= 6, { what: "All messages in b" });
+    assert.deepEqual(heard, [
+      "a:t1",
+      "a:u1 in c1",
+      "a:ban u2",
+      "b:t1",
+      "b:u1 in c1",
+      "b:ban u2",
+    ]);
     off();
     a.announce({ type: "revoked", jti: "t2" });
     // A window for the relay to reach b, to prove b no longer hears it.
     await delay(50);
-    assert.deepEqual(heard.slice(4), ["a:t2"]);
+    assert.deepEqual(heard.slice(6), ["a:t2"]);
     assert.deepEqual(channelEvents, []);
   } finally {
     a.close();

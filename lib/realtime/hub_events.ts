@@ -85,6 +85,8 @@ export type HubListener = (event: HubEvent) => void;
  */
 export type ControlMessage =
   | { type: "revoked"; jti: string }
+  /** A user was banned: every socket of theirs closes. */
+  | { type: "banned"; userId: string }
   | {
     type: "joined";
     userId: string;

@@ -20,6 +20,8 @@ import {
   MAX_INVITE_USES,
   MAX_PAGE_SIZE,
   MAX_PASSWORD_BYTES,
+  MAX_REASON_LENGTH,
+  MAX_TIMEOUT_SECONDS,
   MAX_TOPIC_LENGTH,
   MAX_USERNAME_LENGTH,
   MIN_PASSWORD_CHARS,
@@ -237,4 +239,22 @@ export const expiresInSecondsSchema = z.int({
   .max(
     MAX_INVITE_SECONDS,
     `expiresInSeconds must be at most ${MAX_INVITE_SECONDS} (30 days)`,
+  );
+
+/** How long a timeout lasts: 1 second to 28 days. */
+export const timeoutSecondsSchema = z.int({
+  error: "seconds must be a whole number",
+})
+  .min(1, "seconds must be at least 1")
+  .max(
+    MAX_TIMEOUT_SECONDS,
+    `seconds must be at most ${MAX_TIMEOUT_SECONDS} (28 days)`,
+  );
+
+/** Why a moderator acted: trimmed, up to 500 characters. */
+export const reasonSchema = z.string({ error: "reason must be a string" })
+  .trim()
+  .max(
+    MAX_REASON_LENGTH,
+    `reason must be at most ${MAX_REASON_LENGTH} characters`,
   );

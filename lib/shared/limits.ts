@@ -89,3 +89,7 @@ export const MAX_INVITE_CODE_LENGTH = 64;
 export const MAX_INVITE_USES = 1000;
 /** Longest an invite may live: 30 days. */
 export const MAX_INVITE_SECONDS = 30 * 86400;
+/** Longest a timeout may last: 28 days. */
+export const MAX_TIMEOUT_SECONDS = 28 * 86400;
+/** Longest a moderation reason may be. */
+export const MAX_REASON_LENGTH = 500;

@@ -21,7 +21,9 @@ import {
   pathSeqSchema,
   privateFlagSchema,
   querySeqSchema,
+  reasonSchema,
   seqSchema,
+  timeoutSecondsSchema,
   topicSchema,
   usernameSchema,
 } from "./fields.ts";
@@ -130,6 +132,34 @@ export const reactionPath = z.object({
 /** The query of `GET /channels/{id}/changes`: changes after rev `since`, `limit` at a time. */
 export const changesQuery = z.object({
   since: querySeqSchema("since"),
+  limit: pageLimitSchema.optional(),
+});
+
+/** The body of `PATCH /users/{id}`: a new instance role (`owner` hands the ownership on). */
+export const roleBody = z.object({
+  role: z.enum(["owner", "admin", "moderator", "member"], {
+    error: 'role must be "owner", "admin", "moderator" or "member"',
+  }),
+}, bodyError);
+
+/** The query of `GET /users`: the start of a username (all, when empty), and a page size. */
+export const usersQuery = z.object({
+  q: z.string().max(32, "q is too long").optional(),
+  limit: pageLimitSchema.optional(),
+});
+
+/** The body of `PUT /timeouts/{userId}`. */
+export const timeoutBody = z.object({
+  seconds: timeoutSecondsSchema,
+  reason: reasonSchema.optional(),
+}, bodyError);
+
+/** The body of `PUT /bans/{userId}` (may be empty). */
+export const banBody = z.object({ reason: reasonSchema.optional() }, bodyError);
+
+/** The query of `GET /audit`: entries older than the entry `before`, `limit` at a time. */
+export const auditQuery = z.object({
+  before: z.string().max(64, "before is too long").optional(),
   limit: pageLimitSchema.optional(),
 });
 

@@ -211,6 +211,8 @@ export interface ErrorFrame {
   detail: string;
   /** The `clientId` of the client frame refused, when it had one. */
   clientId?: string;
+  /** With `timed_out`: when the timeout ends (ISO 8601). */
+  until?: string;
 }
 
 /**

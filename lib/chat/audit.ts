@@ -1,0 +1,35 @@
+/** Use case of reading the audit log (admins and above); nothing here writes it. */
+import { listAudit } from "../db/audit.ts";
+import { getUserRecords } from "../db/roles.ts";
+import type { Admin } from "./standing.ts";
+
+/** One audit log entry as `GET /audit` shows it. */
+export interface AuditView {
+  id: string;
+  at: string;
+  actor: { id: string; username: string | null };
+  action: string;
+  target: string;
+  reason?: string;
+}
+
+/** Up to `limit` entries older than entry `before` (or the newest), newest first, with their actors' names. */
+export async function readAudit(
+  admin: Admin,
+  limit: number,
+  before?: string,
+): Promise<AuditView[]> {
+  const { kv } = admin.services;
+  const entries = await listAudit(kv, limit, before);
+  const actorIds = [...new Set(entries.map((e) => e.actorId))];
+  const records = await getUserRecords(kv, actorIds);
+  const names = new Map(records.map((r) => [r.id, r.username]));
+  return entries.map(({ actorId, ...entry }) => ({
+    id: entry.id,
+    at: entry.at,
+    actor: { id: actorId, username: names.get(actorId) ?? null },
+    action: entry.action,
+    target: entry.target,
+    ...(entry.reason ? { reason: entry.reason } : {}),
+  }));
+}

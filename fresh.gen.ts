@@ -17,15 +17,16 @@ import * as $12 from "./routes/channels/[id]/members.ts";
 import * as $13 from "./routes/channels/[id]/messages.ts";
 import * as $14 from "./routes/channels/[id]/messages/[seq].ts";
 import * as $15 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $16 from "./routes/channels/[id]/read.ts";
-import * as $17 from "./routes/channels/index.ts";
-import * as $18 from "./routes/files/[id].ts";
-import * as $19 from "./routes/files/[id]/thumbnail.ts";
-import * as $20 from "./routes/healthz.ts";
-import * as $21 from "./routes/index.tsx";
-import * as $22 from "./routes/me.ts";
-import * as $23 from "./routes/mentions.ts";
-import * as $24 from "./routes/ws/channels/[id].ts";
+import * as $16 from "./routes/channels/[id]/notifications.ts";
+import * as $17 from "./routes/channels/[id]/read.ts";
+import * as $18 from "./routes/channels/index.ts";
+import * as $19 from "./routes/files/[id].ts";
+import * as $20 from "./routes/files/[id]/thumbnail.ts";
+import * as $21 from "./routes/healthz.ts";
+import * as $22 from "./routes/index.tsx";
+import * as $23 from "./routes/me.ts";
+import * as $24 from "./routes/mentions.ts";
+import * as $25 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/SignInForm.tsx";
 
@@ -47,15 +48,16 @@ const manifest: Manifest = {
     "channels/[id]/messages.ts": $13,
     "channels/[id]/messages/[seq].ts": $14,
     "channels/[id]/messages/[seq]/reactions/[emoji].ts": $15,
-    "channels/[id]/read.ts": $16,
-    "channels/index.ts": $17,
-    "files/[id].ts": $18,
-    "files/[id]/thumbnail.ts": $19,
-    "healthz.ts": $20,
-    "index.tsx": $21,
-    "me.ts": $22,
-    "mentions.ts": $23,
-    "ws/channels/[id].ts": $24,
+    "channels/[id]/notifications.ts": $16,
+    "channels/[id]/read.ts": $17,
+    "channels/index.ts": $18,
+    "files/[id].ts": $19,
+    "files/[id]/thumbnail.ts": $20,
+    "healthz.ts": $21,
+    "index.tsx": $22,
+    "me.ts": $23,
+    "mentions.ts": $24,
+    "ws/channels/[id].ts": $25,
   },
   islands: {
     "ChatApp.tsx": $$0,

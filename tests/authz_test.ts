@@ -87,6 +87,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{private}/members",        401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/members",        401, 401,    403,  403,      403,   201],
   ["POST",  "/channels/{private}/read",           401, 401,    403,  403,      204,   204],
+  ["PUT",   "/channels/{private}/notifications",  401, 401,    403,  403,      200,   200],
   ["GET",   "/channels/{private}/messages",       401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/messages",       401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{private}/files",          401, 401,    403,  403,      201,   201],
@@ -105,6 +106,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{public}/members",         401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{public}/members",         401, 401,    403,  403,      403,   201],
   ["POST",  "/channels/{public}/read",            401, 401,    403,  403,      204,   204],
+  ["PUT",   "/channels/{public}/notifications",   401, 401,    403,  403,      200,   200],
   ["GET",   "/channels/{public}/messages",        401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{public}/messages",        401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{public}/files",           401, 401,    403,  403,      201,   201],
@@ -118,6 +120,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{unknown}/members",        401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/members",        401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/read",           401, 401,    404,  404,      404,   404],
+  ["PUT",   "/channels/{unknown}/notifications",  401, 401,    404,  404,      404,   404],
   ["GET",   "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/files",          401, 401,    404,  404,      404,   404],
@@ -228,6 +231,7 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
     return { displayName: "Renamed" };
   }
   if (method === "PATCH") return { content: "edited" };
+  if (template.endsWith("/notifications")) return { level: "all" };
   if (method !== "POST") return undefined;
   if (template === "/auth/register") {
     return { username: uniqueName("new"), password: "correct horse battery" };

@@ -485,6 +485,10 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
       username: fc.constantFrom("fuzz_bob", "nobody"),
     }),
     "/channels/[id]/read": fc.record({ seq: fc.nat(50) }),
+    "/channels/[id]/notifications": fc.record({
+      level: fc.constantFrom("all", "mentions", "none", "loud", ""),
+      muted: fc.oneof(fc.boolean(), fc.constant("yes")),
+    }, { requiredKeys: [] }),
     "/channels/[id]/messages": fc.record({
       content: text,
       clientId: clientIdLike,

@@ -95,6 +95,12 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "notification_settings",
+    layout:
+      "[userId, channelId] -> {level, muted}: a member's notification choice, deleted on leave",
+    backup: "skipped",
+  },
+  {
     root: "message_client_ids",
     layout: "[channelId, authorId, clientId] -> seq",
     backup: "restored",
@@ -208,6 +214,11 @@ export const readMarkersPrefix = (userId: string): Deno.KvKey => [
   "read_markers",
   userId,
 ];
+/** A member's notification level and mute for one channel. */
+export const notificationSettingKey = (
+  userId: string,
+  channelId: string,
+): Deno.KvKey => ["notification_settings", userId, channelId];
 
 // Messages.
 /** A channel's message counter: the seq of its newest message. */

@@ -12,7 +12,9 @@ import {
   emojiSchema,
   loginPasswordSchema,
   messageSeqSchema,
+  mutedFlagSchema,
   newPasswordSchema,
+  notificationLevelSchema,
   pageLimitSchema,
   pathSeqSchema,
   privateFlagSchema,
@@ -60,6 +62,15 @@ export const addMemberBody = z.object({ username: usernameSchema }, bodyError);
 
 /** The body of `POST /channels/{id}/read`. */
 export const readMarkerBody = z.object({ seq: seqSchema }, bodyError);
+
+/** The body of `PUT /channels/{id}/notifications`: a level, mute, or both. */
+export const notificationsBody = z.object({
+  level: notificationLevelSchema.optional(),
+  muted: mutedFlagSchema.optional(),
+}, bodyError).refine(
+  (body) => body.level !== undefined || body.muted !== undefined,
+  "Send level, muted or both",
+);
 
 /** The body of `POST /channels/{id}/messages`. */
 export const postMessageBody = z.object({
@@ -126,5 +137,7 @@ export type RegisterBody = z.infer<typeof registerBody>;
 export type LoginBody = z.infer<typeof loginBody>;
 /** A parsed `POST /channels` body. */
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
+/** A parsed `PUT /channels/{id}/notifications` body. */
+export type NotificationsBody = z.infer<typeof notificationsBody>;
 /** A parsed history query. */
 export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;

@@ -1,16 +1,36 @@
+import type { Attention } from "../lib/client/attention.ts";
+import type { ComponentChildren } from "preact";
 import type { Me } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 import { UserMenu } from "./UserMenu.tsx";
 
-/** The bar above the log: drawer button, title and topic, members toggle, user menu. */
+/**
+ * The bar above the log: drawer button (with a dot for unread elsewhere and
+ * a count of mentions elsewhere), title and topic, the channel's own
+ * controls, members toggle, user menu.
+ */
 export function ChatHeader(
-  { title, icon, topic, me, drawerOpen, onOpenDrawer, members }: {
+  {
+    title,
+    icon,
+    topic,
+    me,
+    drawerOpen,
+    onOpenDrawer,
+    elsewhere,
+    controls,
+    members,
+  }: {
     title: string;
     icon?: "hash" | "lock" | "compass";
     topic?: string;
     me: Me;
     drawerOpen: boolean;
     onOpenDrawer(): void;
+    /** What waits in the other channels. */
+    elsewhere: Attention;
+    /** The open channel's own controls (its notification menu). */
+    controls?: ComponentChildren;
     /** The members toggle, when the view has members. */
     members?: { count: number; expanded: boolean; onToggle(): void };
   },
@@ -21,11 +41,18 @@ export function ChatHeader(
         type="button"
         class="icon-button drawer-toggle"
         onClick={onOpenDrawer}
-        aria-label="Open channels"
+        aria-label={`Open channels${drawerBadgeLabel(elsewhere)}`}
         aria-expanded={drawerOpen}
         aria-controls="sidebar"
       >
         <Icon name="menu" />
+        {elsewhere.mentions > 0
+          ? (
+            <span class="drawer-badge" aria-hidden="true">
+              {elsewhere.mentions}
+            </span>
+          )
+          : elsewhere.unread && <span class="drawer-dot" aria-hidden="true" />}
       </button>
       <div class="chat-title">
         <h1 id="chat-title">
@@ -34,6 +61,7 @@ export function ChatHeader(
         </h1>
         {topic && <p class="topic" title={topic}>{topic}</p>}
       </div>
+      {controls}
       {members && (
         <button
           type="button"
@@ -51,4 +79,14 @@ export function ChatHeader(
       <UserMenu me={me} />
     </header>
   );
+}
+
+// What the drawer button's badge says to a screen reader.
+function drawerBadgeLabel(elsewhere: Attention): string {
+  if (elsewhere.mentions > 0) {
+    return `, ${elsewhere.mentions} mention${
+      elsewhere.mentions === 1 ? "" : "s"
+    } elsewhere`;
+  }
+  return elsewhere.unread ? ", unread messages elsewhere" : "";
 }

@@ -2,6 +2,8 @@
  * Shapes the browser works with. Wire types come from the one shared module;
  * `import type` keeps zod (and everything else it imports) out of the bundle.
  */
+import type { NotificationLevel } from "../shared/notifications.ts";
+
 export type {
   Author,
   ClientFrame,
@@ -34,4 +36,10 @@ export interface ChannelView {
   /** Unread messages that mention me. */
   mentions?: number;
   joined?: boolean;
+  /** "dm" for a direct message, once those exist; channels may omit it. */
+  kind?: string;
+  /** What this channel notifies me of (members only). */
+  notifications?: NotificationLevel;
+  /** Whether I muted this channel (members only). */
+  muted?: boolean;
 }

@@ -26,7 +26,10 @@ import * as $21 from "./routes/healthz.ts";
 import * as $22 from "./routes/index.tsx";
 import * as $23 from "./routes/me.ts";
 import * as $24 from "./routes/mentions.ts";
-import * as $25 from "./routes/ws/channels/[id].ts";
+import * as $25 from "./routes/push/key.ts";
+import * as $26 from "./routes/push/subscriptions.ts";
+import * as $27 from "./routes/sw.js.ts";
+import * as $28 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/SignInForm.tsx";
 
@@ -57,7 +60,10 @@ const manifest: Manifest = {
     "index.tsx": $22,
     "me.ts": $23,
     "mentions.ts": $24,
-    "ws/channels/[id].ts": $25,
+    "push/key.ts": $25,
+    "push/subscriptions.ts": $26,
+    "sw.js.ts": $27,
+    "ws/channels/[id].ts": $28,
   },
   islands: {
     "ChatApp.tsx": $$0,

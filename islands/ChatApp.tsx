@@ -16,6 +16,7 @@ import {
   type Alerts,
   askAfterFirstSend,
   createAlerts,
+  enablePush,
 } from "../lib/client/alerts.ts";
 import { attentionOf } from "../lib/client/attention.ts";
 import { type Live, startLive } from "../lib/client/live.ts";
@@ -57,6 +58,8 @@ export default function ChatApp(props: ChatAppProps) {
     store.clock.value = "local";
     alerts.current = createAlerts(store);
     live.current = startLive(store, alerts.current);
+    // Keeps this browser's push subscription current once notifications are allowed.
+    void enablePush();
     // Says "the chat is live" on the island's own root, for tests and tools.
     root.current?.setAttribute("data-ready", "");
     const query = matchMedia(WIDE);

@@ -81,6 +81,10 @@ const MATRIX: Row[] = [
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
+  ["GET",   "/push/key",                          401, 401,    _,    200,      200,   200],
+  ["GET",   "/sw.js",                             200, 200,    _,    200,      200,   200],
+  ["POST",  "/push/subscriptions",                401, 401,    _,    201,      201,   201],
+  ["DELETE","/push/subscriptions",                401, 401,    _,    204,      204,   204],
 
   ["POST",  "/channels/{private}/join",           401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/leave",          401, 401,    204,  204,      204,   204],
@@ -232,6 +236,12 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   }
   if (method === "PATCH") return { content: "edited" };
   if (template.endsWith("/notifications")) return { level: "all" };
+  if (template === "/push/subscriptions") {
+    const endpoint = "https://push.example/device";
+    return method === "DELETE"
+      ? { endpoint }
+      : { endpoint, keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } };
+  }
   if (method !== "POST") return undefined;
   if (template === "/auth/register") {
     return { username: uniqueName("new"), password: "correct horse battery" };

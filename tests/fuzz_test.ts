@@ -496,6 +496,19 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     }, { requiredKeys: ["content"] }),
     "/channels/[id]/messages/[seq]": fc.record({ content: text }),
     "/me": fc.record({ displayName: text }),
+    "/push/subscriptions": fc.record({
+      endpoint: fc.constantFrom(
+        "https://push.example/a",
+        "http://127.0.0.1:1/a",
+        "https://localhost/a",
+        "javascript:alert(1)",
+        "",
+      ),
+      keys: fc.record({
+        p256dh: fc.constantFrom("B".repeat(87), "x", ""),
+        auth: fc.constantFrom("A".repeat(22), "=="),
+      }),
+    }, { requiredKeys: [] }),
   };
   if (template === "/channels/[id]/files") {
     return fc.record({

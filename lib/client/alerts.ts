@@ -49,7 +49,38 @@ export async function askPermission(): Promise<void> {
   } catch {
     // Without storage the page may ask again next time; the browser decides.
   }
-  await Notification.requestPermission();
+  if (await Notification.requestPermission() === "granted") {
+    await enablePush();
+  }
+}
+
+/**
+ * With permission to notify, registers the service worker and this
+ * browser's push subscription, so messages reach it with no Hearth page
+ * open. Does nothing where push is unavailable or the permission is missing.
+ */
+export async function enablePush(): Promise<void> {
+  if (
+    !("serviceWorker" in navigator) || !("PushManager" in globalThis) ||
+    Notification.permission !== "granted"
+  ) return;
+  try {
+    const registration = await navigator.serviceWorker.register("/sw.js", {
+      scope: "/",
+    });
+    const { publicKey } = await api<{ publicKey: string }>("/push/key");
+    let subscription = await registration.pushManager.getSubscription();
+    subscription ??= await registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: publicKey,
+    });
+    await api("/push/subscriptions", {
+      method: "POST",
+      body: subscription.toJSON(),
+    });
+  } catch {
+    // No push service here (or it refused): the open page still notifies.
+  }
 }
 
 /** Asks once per browser, after the user's first sent message: they are engaged, not just arriving. */

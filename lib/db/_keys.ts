@@ -126,6 +126,24 @@ export const KEY_FAMILIES = [
     backup: "restored_last",
   },
   {
+    root: "push_keys",
+    layout:
+      "[] -> {publicKey, privateJwk}: the VAPID key pair, generated once (not in a backup: subscriptions are tied to it, and they are not either)",
+    backup: "skipped",
+  },
+  {
+    root: "push_subscriptions",
+    layout:
+      "[userId, subId] -> PushSubscriptionRecord: one per browser (subId hashes the endpoint)",
+    backup: "skipped",
+  },
+  {
+    root: "push_sent",
+    layout:
+      "[subId, channelId, seq] -> 1, expiring: a message already pushed to a browser",
+    backup: "skipped",
+  },
+  {
     root: "pending_uploads",
     layout: "[fileId] -> ms, expiring: an upload in progress",
     backup: "skipped",
@@ -219,6 +237,26 @@ export const notificationSettingKey = (
   userId: string,
   channelId: string,
 ): Deno.KvKey => ["notification_settings", userId, channelId];
+
+// Web Push.
+/** The VAPID key pair. */
+export const pushKeysKey: Deno.KvKey = familyPrefix("push_keys");
+/** A browser's push subscription, per user. */
+export const pushSubscriptionKey = (
+  userId: string,
+  subId: string,
+): Deno.KvKey => ["push_subscriptions", userId, subId];
+/** Prefix of a user's push subscriptions. */
+export const pushSubscriptionsPrefix = (userId: string): Deno.KvKey => [
+  "push_subscriptions",
+  userId,
+];
+/** Marks a message as pushed to one browser, so it is pushed there once. */
+export const pushSentKey = (
+  subId: string,
+  channelId: string,
+  seq: number,
+): Deno.KvKey => ["push_sent", subId, channelId, seq];
 
 // Messages.
 /** A channel's message counter: the seq of its newest message. */

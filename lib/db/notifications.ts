@@ -7,7 +7,7 @@ import {
 } from "../shared/notifications.ts";
 import type { ChannelRecord } from "./_channel_store.ts";
 import { memberKey, notificationSettingKey } from "./_keys.ts";
-import { retryAtomic } from "./_kv.ts";
+import { getManyChunked, retryAtomic } from "./_kv.ts";
 
 /** What is stored: `level` null means the channel's default. */
 export interface StoredNotificationSetting {
@@ -62,4 +62,17 @@ export async function setNotificationSetting(
     const op = kv.atomic().check(member).check(current).set(key, next);
     return { op, value: settingOf(channel, next) };
   });
+}
+
+/** The settings of members `userIds` in `channel`, in the same order. */
+export async function getNotificationSettings(
+  kv: Deno.Kv,
+  channel: ChannelRecord,
+  userIds: readonly string[],
+): Promise<NotificationSetting[]> {
+  const entries = await getManyChunked<StoredNotificationSetting>(
+    kv,
+    userIds.map((id) => notificationSettingKey(id, channel.id)),
+  );
+  return entries.map((entry) => settingOf(channel, entry.value));
 }

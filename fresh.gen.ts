@@ -23,24 +23,28 @@ import * as $18 from "./routes/channels/[id]/members/[userId].ts";
 import * as $19 from "./routes/channels/[id]/messages.ts";
 import * as $20 from "./routes/channels/[id]/messages/[seq].ts";
 import * as $21 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $22 from "./routes/channels/[id]/read.ts";
-import * as $23 from "./routes/channels/index.ts";
-import * as $24 from "./routes/dms.ts";
-import * as $25 from "./routes/files/[id].ts";
-import * as $26 from "./routes/files/[id]/thumbnail.ts";
-import * as $27 from "./routes/healthz.ts";
-import * as $28 from "./routes/index.tsx";
-import * as $29 from "./routes/invite/[code].tsx";
-import * as $30 from "./routes/invites/[code].ts";
-import * as $31 from "./routes/invites/[code]/accept.ts";
-import * as $32 from "./routes/invites/index.ts";
-import * as $33 from "./routes/me.ts";
-import * as $34 from "./routes/mentions.ts";
-import * as $35 from "./routes/search.ts";
-import * as $36 from "./routes/timeouts/[userId].ts";
-import * as $37 from "./routes/users/[id].ts";
-import * as $38 from "./routes/users/index.ts";
-import * as $39 from "./routes/ws/channels/[id].ts";
+import * as $22 from "./routes/channels/[id]/notifications.ts";
+import * as $23 from "./routes/channels/[id]/read.ts";
+import * as $24 from "./routes/channels/index.ts";
+import * as $25 from "./routes/dms.ts";
+import * as $26 from "./routes/files/[id].ts";
+import * as $27 from "./routes/files/[id]/thumbnail.ts";
+import * as $28 from "./routes/healthz.ts";
+import * as $29 from "./routes/index.tsx";
+import * as $30 from "./routes/invite/[code].tsx";
+import * as $31 from "./routes/invites/[code].ts";
+import * as $32 from "./routes/invites/[code]/accept.ts";
+import * as $33 from "./routes/invites/index.ts";
+import * as $34 from "./routes/me.ts";
+import * as $35 from "./routes/mentions.ts";
+import * as $36 from "./routes/push/key.ts";
+import * as $37 from "./routes/push/subscriptions.ts";
+import * as $38 from "./routes/search.ts";
+import * as $39 from "./routes/sw.js.ts";
+import * as $40 from "./routes/timeouts/[userId].ts";
+import * as $41 from "./routes/users/[id].ts";
+import * as $42 from "./routes/users/index.ts";
+import * as $43 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SignInForm.tsx";
@@ -69,24 +73,28 @@ const manifest: Manifest = {
     "channels/[id]/messages.ts": $19,
     "channels/[id]/messages/[seq].ts": $20,
     "channels/[id]/messages/[seq]/reactions/[emoji].ts": $21,
-    "channels/[id]/read.ts": $22,
-    "channels/index.ts": $23,
-    "dms.ts": $24,
-    "files/[id].ts": $25,
-    "files/[id]/thumbnail.ts": $26,
-    "healthz.ts": $27,
-    "index.tsx": $28,
-    "invite/[code].tsx": $29,
-    "invites/[code].ts": $30,
-    "invites/[code]/accept.ts": $31,
-    "invites/index.ts": $32,
-    "me.ts": $33,
-    "mentions.ts": $34,
-    "search.ts": $35,
-    "timeouts/[userId].ts": $36,
-    "users/[id].ts": $37,
-    "users/index.ts": $38,
-    "ws/channels/[id].ts": $39,
+    "channels/[id]/notifications.ts": $22,
+    "channels/[id]/read.ts": $23,
+    "channels/index.ts": $24,
+    "dms.ts": $25,
+    "files/[id].ts": $26,
+    "files/[id]/thumbnail.ts": $27,
+    "healthz.ts": $28,
+    "index.tsx": $29,
+    "invite/[code].tsx": $30,
+    "invites/[code].ts": $31,
+    "invites/[code]/accept.ts": $32,
+    "invites/index.ts": $33,
+    "me.ts": $34,
+    "mentions.ts": $35,
+    "push/key.ts": $36,
+    "push/subscriptions.ts": $37,
+    "search.ts": $38,
+    "sw.js.ts": $39,
+    "timeouts/[userId].ts": $40,
+    "users/[id].ts": $41,
+    "users/index.ts": $42,
+    "ws/channels/[id].ts": $43,
   },
   islands: {
     "ChatApp.tsx": $$0,

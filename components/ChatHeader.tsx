@@ -1,9 +1,14 @@
+import type { Attention } from "../lib/client/attention.ts";
 import type { ComponentChildren } from "preact";
 import type { Me } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 import { UserMenu } from "./UserMenu.tsx";
 
-/** The bar above the log: drawer button, title and topic, search, members toggle, user menu. */
+/**
+ * The bar above the log: drawer button (with a dot for unread elsewhere and
+ * a count of mentions elsewhere), title and topic, search, the channel's own
+ * controls, members toggle, user menu.
+ */
 export function ChatHeader(
   {
     title,
@@ -13,6 +18,8 @@ export function ChatHeader(
     drawerOpen,
     onOpenDrawer,
     onSearch,
+    elsewhere,
+    controls,
     members,
     actions,
   }: {
@@ -24,6 +31,10 @@ export function ChatHeader(
     onOpenDrawer(): void;
     /** Opens the search dialog. */
     onSearch(): void;
+    /** What waits in the other channels. */
+    elsewhere: Attention;
+    /** The open channel's own controls (its notification menu). */
+    controls?: ComponentChildren;
     /** The members toggle, when the view has members. */
     members?: { count: number; expanded: boolean; onToggle(): void };
     /** Controls of the open channel, such as its menu. */
@@ -36,11 +47,18 @@ export function ChatHeader(
         type="button"
         class="icon-button drawer-toggle"
         onClick={onOpenDrawer}
-        aria-label="Open channels"
+        aria-label={`Open channels${drawerBadgeLabel(elsewhere)}`}
         aria-expanded={drawerOpen}
         aria-controls="sidebar"
       >
         <Icon name="menu" />
+        {elsewhere.mentions > 0
+          ? (
+            <span class="drawer-badge" aria-hidden="true">
+              {elsewhere.mentions}
+            </span>
+          )
+          : elsewhere.unread && <span class="drawer-dot" aria-hidden="true" />}
       </button>
       <div class="chat-title">
         <h1 id="chat-title">
@@ -59,6 +77,7 @@ export function ChatHeader(
         <Icon name="search" />
         <span class="sr-only">Search messages</span>
       </button>
+      {controls}
       {members && (
         <button
           type="button"
@@ -77,4 +96,14 @@ export function ChatHeader(
       <UserMenu me={me} />
     </header>
   );
+}
+
+// What the drawer button's badge says to a screen reader.
+function drawerBadgeLabel(elsewhere: Attention): string {
+  if (elsewhere.mentions > 0) {
+    return `, ${elsewhere.mentions} mention${
+      elsewhere.mentions === 1 ? "" : "s"
+    } elsewhere`;
+  }
+  return elsewhere.unread ? ", unread messages elsewhere" : "";
 }

@@ -18,6 +18,14 @@ import { SearchDialog } from "../components/SearchDialog.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import { channelLabel, channelTitle } from "../lib/client/channel_title.ts";
+import { NotificationMenu } from "../components/NotificationMenu.tsx";
+import {
+  type Alerts,
+  askAfterFirstSend,
+  createAlerts,
+  enablePush,
+} from "../lib/client/alerts.ts";
+import { attentionOf } from "../lib/client/attention.ts";
 import { type Live, startLive } from "../lib/client/live.ts";
 import { type ChatInit, createChatStore } from "../lib/client/store.ts";
 import type { ChannelView } from "../lib/client/types.ts";
@@ -37,6 +45,7 @@ const WIDE = "(min-width: 1100px)";
 export default function ChatApp(props: ChatAppProps) {
   const [store] = useState(() => createChatStore(props));
   const live = useRef<Live | null>(null);
+  const alerts = useRef<Alerts | null>(null);
   const [drawer, setDrawer] = useState(false);
   const [membersOpen, setMembersOpen] = useState<boolean | null>(null);
   const [wide, setWide] = useState(true);
@@ -65,7 +74,10 @@ export default function ChatApp(props: ChatAppProps) {
   useEffect(() => {
     // Hydration is done: switch times to the reader's clock and go live.
     store.clock.value = "local";
-    live.current = startLive(store);
+    alerts.current = createAlerts(store);
+    live.current = startLive(store, alerts.current);
+    // Keeps this browser's push subscription current once notifications are allowed.
+    void enablePush();
     // Says "the chat is live" on the island's own root, for tests and tools.
     root.current?.setAttribute("data-ready", "");
     const query = matchMedia(WIDE);
@@ -94,12 +106,21 @@ export default function ChatApp(props: ChatAppProps) {
     };
   }, []);
 
+  const elsewhere = attentionOf(store.sidebarChannels.value);
+
   useSignalEffect(() => {
-    const unread = store.unreadElsewhere.value;
+    // The title counts what is meant for me: mentions and direct messages.
+    const count = attentionOf(store.sidebarChannels.value).count +
+      (alerts.current?.hiddenHere.value ?? 0);
     const name = props.view === "browse" || !channel
       ? title
       : channelLabel(channel, store.me.id);
-    document.title = `${unread > 0 ? `(${unread}) ` : ""}${name} · Hearth`;
+    document.title = `${count > 0 ? `(${count}) ` : ""}${name} · Hearth`;
+  });
+
+  useSignalEffect(() => {
+    // A first send is a sensible moment to offer notifications: never on load.
+    if (store.outbox.value.length > 0) askAfterFirstSend();
   });
 
   function openDrawer(): void {
@@ -239,6 +260,15 @@ export default function ChatApp(props: ChatAppProps) {
           drawerOpen={drawer}
           onOpenDrawer={openDrawer}
           onSearch={() => setSearching(true)}
+          elsewhere={elsewhere}
+          controls={joined && channel
+            ? (
+              <NotificationMenu
+                channel={channel}
+                onChange={(setting) => store.setNotifications(setting)}
+              />
+            )
+            : undefined}
           members={joined
             ? {
               count: store.members.value.length,

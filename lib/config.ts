@@ -27,6 +27,8 @@ export interface Config {
   relay: boolean;
   /** Believe X-Forwarded-For, -Host and -Proto (set only behind a reverse proxy). */
   trustProxy: boolean;
+  /** Let Web Push go to `http://127.0.0.1` endpoints (tests with a local push service). */
+  pushAllowHttpLoopback: boolean;
   /**
    * How long a user still counts as online after their last socket closed, so
    * that switching channels (a page load) does not show them leaving and back.
@@ -78,6 +80,9 @@ Flags (each may also come from the environment variable shown):
   --trust-proxy        believe X-Forwarded-For (rate limits), -Host and -Proto (origin,
                        Secure cookies); only behind a reverse proxy that sets them
                        (HEARTH_TRUST_PROXY=1)
+  --push-allow-http-loopback
+                       also send Web Push to http://127.0.0.1 endpoints (for tests
+                       with a local push service; never in production)
   --help               show this help
   --version            show the version
 `;
@@ -110,6 +115,7 @@ export function parseConfig(
         "token-ttl": { type: "string" },
         "trust-proxy": { type: "boolean" },
         registration: { type: "string" },
+        "push-allow-http-loopback": { type: "boolean" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -227,6 +233,7 @@ export function parseConfig(
       relay: env("HEARTH_RELAY") === "1" ||
         env("DENO_DEPLOYMENT_ID") !== undefined,
       trustProxy,
+      pushAllowHttpLoopback: values["push-allow-http-loopback"] ?? false,
       offlineGraceMs: OFFLINE_GRACE_MS,
       registration,
     },

@@ -60,6 +60,14 @@ Deno.test("parseConfig() reads --registration and HEARTH_REGISTRATION", () => {
   );
 });
 
+Deno.test("parseConfig() sends Web Push to http://127.0.0.1 only with --push-allow-http-loopback", () => {
+  assert.equal(serve([]).pushAllowHttpLoopback, false);
+  assert.equal(
+    serve(["--push-allow-http-loopback"]).pushAllowHttpLoopback,
+    true,
+  );
+});
+
 Deno.test("parseConfig() reads --trust-proxy and HEARTH_TRUST_PROXY", () => {
   assert.equal(serve(["--trust-proxy"]).trustProxy, true);
   assert.equal(serve([], { HEARTH_TRUST_PROXY: "1" }).trustProxy, true);

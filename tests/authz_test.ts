@@ -103,6 +103,10 @@ const MATRIX: Row[] = [
   ["GET",   "/bans",                              401, 401,    _,    403,      403,   403],
   ["PUT",   "/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
   ["DELETE","/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
+  ["GET",   "/push/key",                          401, 401,    _,    200,      200,   200],
+  ["GET",   "/sw.js",                             200, 200,    _,    200,      200,   200],
+  ["POST",  "/push/subscriptions",                401, 401,    _,    201,      201,   201],
+  ["DELETE","/push/subscriptions",                401, 401,    _,    204,      204,   204],
 
   ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
   ["GET",   "/channels/{dm}/messages",            401, 401,    403,  403,      200,   200],
@@ -130,6 +134,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{private}/members",        401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/members",        401, 401,    403,  403,      403,   201],
   ["POST",  "/channels/{private}/read",           401, 401,    403,  403,      204,   204],
+  ["PUT",   "/channels/{private}/notifications",  401, 401,    403,  403,      200,   200],
   ["GET",   "/channels/{private}/messages",       401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{private}/messages",       401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{private}/files",          401, 401,    403,  403,      201,   201],
@@ -151,6 +156,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{public}/members",         401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{public}/members",         401, 401,    403,  403,      403,   201],
   ["POST",  "/channels/{public}/read",            401, 401,    403,  403,      204,   204],
+  ["PUT",   "/channels/{public}/notifications",   401, 401,    403,  403,      200,   200],
   ["GET",   "/channels/{public}/messages",        401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{public}/messages",        401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{public}/files",           401, 401,    403,  403,      201,   201],
@@ -168,6 +174,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{unknown}/members",        401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/members",        401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/read",           401, 401,    404,  404,      404,   404],
+  ["PUT",   "/channels/{unknown}/notifications",  401, 401,    404,  404,      404,   404],
   ["GET",   "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/messages",       401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/files",          401, 401,    404,  404,      404,   404],
@@ -313,6 +320,13 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
     return { content: "edited" };
   }
   if (method === "PATCH") return { topic: "Changed" };
+  if (template.endsWith("/notifications")) return { level: "all" };
+  if (template === "/push/subscriptions") {
+    const endpoint = "https://push.example/device";
+    return method === "DELETE"
+      ? { endpoint }
+      : { endpoint, keys: { p256dh: "B".repeat(87), auth: "A".repeat(22) } };
+  }
   if (method !== "POST") return undefined;
   if (template === "/auth/register") {
     return { username: uniqueName("new"), password: "correct horse battery" };

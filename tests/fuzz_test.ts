@@ -515,6 +515,10 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
       username: fc.constantFrom("fuzz_bob", "nobody"),
     }),
     "/channels/[id]/read": fc.record({ seq: fc.nat(50) }),
+    "/channels/[id]/notifications": fc.record({
+      level: fc.constantFrom("all", "mentions", "none", "loud", ""),
+      muted: fc.oneof(fc.boolean(), fc.constant("yes")),
+    }, { requiredKeys: [] }),
     "/channels/[id]/messages": fc.record({
       content: text,
       clientId: clientIdLike,
@@ -543,6 +547,19 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
       channelId: fc.oneof(fc.uuid(), text),
       maxUses: fc.integer({ min: -5, max: 2000 }),
       expiresInSeconds: fc.integer({ min: -10, max: 40 * 86400 }),
+    }, { requiredKeys: [] }),
+    "/push/subscriptions": fc.record({
+      endpoint: fc.constantFrom(
+        "https://push.example/a",
+        "http://127.0.0.1:1/a",
+        "https://localhost/a",
+        "javascript:alert(1)",
+        "",
+      ),
+      keys: fc.record({
+        p256dh: fc.constantFrom("B".repeat(87), "x", ""),
+        auth: fc.constantFrom("A".repeat(22), "=="),
+      }),
     }, { requiredKeys: [] }),
   };
   if (template === "/channels/[id]/files") {

@@ -9,6 +9,7 @@ import {
   storeDraft,
 } from "../db/messages.ts";
 import { messageEvent } from "../realtime/hub.ts";
+import { pushMessage } from "./push.ts";
 import { mentionedNames } from "../shared/mentions.ts";
 import type { ListMessagesQuery } from "../shared/requests.ts";
 import type { ChannelMember } from "./standing.ts";
@@ -67,6 +68,8 @@ export async function postDraft(
   const result = await storeDraft(services.kv, draft);
   if (result.created) {
     services.hub.publish(member.channelId, messageEvent(result.message));
+    // After the answer's commit, off the request's path: a slow push service never delays a send.
+    void pushMessage(services, member.channel, result.message);
   }
   return result;
 }

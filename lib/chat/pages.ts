@@ -144,6 +144,8 @@ function toChannelView(channel: Channel): ChannelView {
     unread: channel.unread,
     mentions: channel.mentions,
     joined: channel.joined,
+    notifications: channel.notifications,
+    muted: channel.muted,
   };
 }
 

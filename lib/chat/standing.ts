@@ -38,7 +38,8 @@ abstract class Standing {
 
 /**
  * A member of a channel: they may read it, post, upload, react, open its
- * socket, edit their own messages and delete their own (any, as its owner).
+ * socket, choose its notifications, edit their own messages and delete their
+ * own (any, as its owner).
  */
 export class ChannelMember extends Standing {
   readonly #member = true;

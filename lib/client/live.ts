@@ -6,6 +6,7 @@
  * view: that covers whatever happened while the socket was down and reads
  * made in another tab. There is no timer.
  */
+import type { Alerts } from "./alerts.ts";
 import { api, ApiFailure } from "./api.ts";
 import { ChannelSocket } from "./socket.ts";
 import type { ChatStore } from "./store.ts";
@@ -20,8 +21,8 @@ export interface Live {
   stop(): void;
 }
 
-/** Connects the store to the server; call once, in the browser. */
-export function startLive(store: ChatStore): Live {
+/** Connects the store to the server; call once, in the browser. `alerts` sees each frame first. */
+export function startLive(store: ChatStore, alerts?: Alerts): Live {
   const joined = store.channelId !== null && store.channel.value?.joined;
   let lastResync = 0;
   const resync = () => {
@@ -33,6 +34,7 @@ export function startLive(store: ChatStore): Live {
   const socket = joined
     ? new ChannelSocket(store.channelId!, {
       onFrame(frame) {
+        alerts?.onFrame(frame);
         store.onFrame(frame);
         if (frame.type === "ready") {
           resync();

@@ -113,9 +113,6 @@ export function createChatState(init: ChatInit) {
     ),
     /** The channel list with the open channel's count hidden: it is being read. */
     sidebarChannels,
-    unreadElsewhere: computed(() =>
-      sidebarChannels.value.reduce((sum, c) => sum + c.unread, 0)
-    ),
   };
 }
 

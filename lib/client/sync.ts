@@ -3,6 +3,7 @@ import { batch } from "@preact/signals";
 import { api } from "./api.ts";
 import { channelPath, type ChatState } from "./state.ts";
 import { mergeMessages } from "./timeline.ts";
+import type { NotificationSetting } from "../shared/notifications.ts";
 import type { ChannelView, Message } from "./types.ts";
 
 /** Messages per history page. */
@@ -66,7 +67,18 @@ export function createSync(state: ChatState) {
     }
   }
 
-  return { loadOlder, markSeen, refreshChannels };
+  /** Takes the open channel's saved notification setting into the page. */
+  function setNotifications(setting: NotificationSetting): void {
+    batch(() => {
+      const open = state.channel.value;
+      if (open) state.channel.value = { ...open, ...setting };
+      state.channels.value = state.channels.value.map((c) =>
+        c.id === state.channelId ? { ...c, ...setting } : c
+      );
+    });
+  }
+
+  return { loadOlder, markSeen, refreshChannels, setNotifications };
 }
 
 /**

@@ -2,6 +2,8 @@
  * Shapes the browser works with. Wire types come from the one shared module;
  * `import type` keeps zod (and everything else it imports) out of the bundle.
  */
+import type { NotificationLevel } from "../shared/notifications.ts";
+
 export type {
   Author,
   ChannelSummary,
@@ -43,4 +45,8 @@ export interface ChannelView {
   /** Unread messages that mention me. */
   mentions?: number;
   joined?: boolean;
+  /** What this channel notifies me of (members only). */
+  notifications?: NotificationLevel;
+  /** Whether I muted this channel (members only). */
+  muted?: boolean;
 }

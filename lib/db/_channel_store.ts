@@ -6,6 +6,7 @@ import {
   channelSeqKey,
   memberCountKey,
   memberKey,
+  notificationSettingKey,
   readMarkerKey,
   userChannelKey,
   userKey,
@@ -13,6 +14,8 @@ import {
 import { getManyChunked, u64ToNumber } from "./_kv.ts";
 import { counterOf } from "./_message_record.ts";
 import { channelRows, membershipRows, stageRows } from "./rows.ts";
+import type { NotificationSetting } from "../shared/notifications.ts";
+import { settingOf, type StoredNotificationSetting } from "./notifications.ts";
 
 /** A channel as stored in KV; counts and seqs live under their own keys. */
 export interface ChannelRecord {
@@ -35,8 +38,8 @@ export interface DmPerson {
   displayName: string;
 }
 
-/** A channel as the API shows it to one user. */
-export interface Channel extends ChannelRecord {
+/** A channel as the API shows it to one user, with that user's notification setting. */
+export interface Channel extends ChannelRecord, NotificationSetting {
   /** "channel", or "dm" for a direct message. */
   kind: "channel" | "dm";
   memberCount: number;
@@ -120,6 +123,7 @@ export function stageLeave(
     .check(entry)
     .delete(entry.key)
     .delete(userChannelKey(userId, channelId))
+    .delete(notificationSettingKey(userId, channelId))
     .sum(memberCountKey(channelId), MINUS_ONE);
 }
 
@@ -134,12 +138,17 @@ export async function toChannels(
   knownJoined?: boolean,
 ): Promise<Channel[]> {
   const readJoined = viewerId !== undefined && knownJoined === undefined;
-  const perChannel = 2 + (viewerId === undefined ? 0 : 1) +
+  const perChannel = 2 + (viewerId === undefined ? 0 : 2) +
     (readJoined ? 1 : 0);
   const keys: Deno.KvKey[] = [];
   for (const record of records) {
     keys.push(memberCountKey(record.id), channelSeqKey(record.id));
-    if (viewerId !== undefined) keys.push(readMarkerKey(viewerId, record.id));
+    if (viewerId !== undefined) {
+      keys.push(
+        readMarkerKey(viewerId, record.id),
+        notificationSettingKey(viewerId, record.id),
+      );
+    }
     if (readJoined) keys.push(memberKey(record.id, viewerId));
   }
   const entries = await getManyChunked<unknown>(kv, keys);
@@ -156,6 +165,7 @@ export async function toChannels(
       rev,
       unread: 0,
       mentions: 0,
+      ...settingOf(record, null),
     };
     if (isDm(record)) {
       channel.people = (record.peopleIds ?? []).flatMap((id) => {
@@ -165,7 +175,7 @@ export async function toChannels(
     }
     if (viewerId === undefined) return channel;
     const joined = readJoined
-      ? entries[base + 3].value !== null
+      ? entries[base + 4].value !== null
       : knownJoined === true;
     const marker = u64ToNumber(entries[base + 2].value);
     // Unread only means something to members; a marker can never pass lastSeq
@@ -175,6 +185,12 @@ export async function toChannels(
       channel.mentions = await countMentions(kv, viewerId, record.id, marker);
     }
     channel.joined = joined;
+    if (joined) {
+      const stored = entries[base + 3].value as
+        | StoredNotificationSetting
+        | null;
+      Object.assign(channel, settingOf(record, stored));
+    }
     return channel;
   }));
 }

@@ -101,6 +101,12 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "notification_settings",
+    layout:
+      "[userId, channelId] -> {level, muted}: a member's notification choice, deleted on leave",
+    backup: "skipped",
+  },
+  {
     root: "message_client_ids",
     layout: "[channelId, authorId, clientId] -> seq",
     backup: "restored",
@@ -169,6 +175,24 @@ export const KEY_FAMILIES = [
     root: "config",
     layout: '["jwt_key"] -> the generated token signing key',
     backup: "restored_last",
+  },
+  {
+    root: "push_keys",
+    layout:
+      "[] -> {publicKey, privateJwk}: the VAPID key pair, generated once (not in a backup: subscriptions are tied to it, and they are not either)",
+    backup: "skipped",
+  },
+  {
+    root: "push_subscriptions",
+    layout:
+      "[userId, subId] -> PushSubscriptionRecord: one per browser (subId hashes the endpoint)",
+    backup: "skipped",
+  },
+  {
+    root: "push_sent",
+    layout:
+      "[subId, channelId, seq] -> 1, expiring: a message already pushed to a browser",
+    backup: "skipped",
   },
   {
     root: "pending_uploads",
@@ -264,6 +288,31 @@ export const readMarkersPrefix = (userId: string): Deno.KvKey => [
   "read_markers",
   userId,
 ];
+/** A member's notification level and mute for one channel. */
+export const notificationSettingKey = (
+  userId: string,
+  channelId: string,
+): Deno.KvKey => ["notification_settings", userId, channelId];
+
+// Web Push.
+/** The VAPID key pair. */
+export const pushKeysKey: Deno.KvKey = familyPrefix("push_keys");
+/** A browser's push subscription, per user. */
+export const pushSubscriptionKey = (
+  userId: string,
+  subId: string,
+): Deno.KvKey => ["push_subscriptions", userId, subId];
+/** Prefix of a user's push subscriptions. */
+export const pushSubscriptionsPrefix = (userId: string): Deno.KvKey => [
+  "push_subscriptions",
+  userId,
+];
+/** Marks a message as pushed to one browser, so it is pushed there once. */
+export const pushSentKey = (
+  subId: string,
+  channelId: string,
+  seq: number,
+): Deno.KvKey => ["push_sent", subId, channelId, seq];
 
 // Messages.
 /** A channel's message counter: the seq of its newest message. */

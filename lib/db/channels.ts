@@ -22,6 +22,7 @@ import {
 } from "./_keys.ts";
 import { now, retryAtomic, retryWrites } from "./_kv.ts";
 import { counterOf } from "./_message_record.ts";
+import { settingOf } from "./notifications.ts";
 
 export {
   type Channel,
@@ -83,6 +84,7 @@ export async function createChannel(
       rev: 0,
       unread: 0,
       mentions: 0,
+      ...settingOf(record, null),
       joined: true,
     };
     return { op, value: channel };

@@ -29,6 +29,7 @@ import {
   USERNAME_CHARS,
 } from "./limits.ts";
 import { isSingleEmoji } from "./emoji.ts";
+import { NOTIFICATION_LEVELS } from "./notifications.ts";
 import {
   codePointLength,
   contentLength,
@@ -126,6 +127,16 @@ export const channelNameSchema = visibleText(
 
 /** A channel topic: trimmed, at most 250 characters, empty allowed, nothing invisible. */
 export const topicSchema = visibleText("Topic", MAX_TOPIC_LENGTH, false);
+
+/** A channel's notification level. */
+export const notificationLevelSchema = z.enum(NOTIFICATION_LEVELS, {
+  error: 'level must be "all", "mentions" or "none"',
+});
+
+/** Whether a channel is muted. */
+export const mutedFlagSchema = z.boolean({
+  error: "muted must be true or false",
+});
 
 /** Whether a new channel is private. */
 export const privateFlagSchema = z.boolean({

@@ -16,7 +16,9 @@ import {
   loginPasswordSchema,
   maxUsesSchema,
   messageSeqSchema,
+  mutedFlagSchema,
   newPasswordSchema,
+  notificationLevelSchema,
   pageLimitSchema,
   pathSeqSchema,
   privateFlagSchema,
@@ -103,6 +105,48 @@ export const openDmBody = z.object({
 
 /** The body of `POST /channels/{id}/read`. */
 export const readMarkerBody = z.object({ seq: seqSchema }, bodyError);
+
+/** The body of `PUT /channels/{id}/notifications`: a level, mute, or both. */
+export const notificationsBody = z.object({
+  level: notificationLevelSchema.optional(),
+  muted: mutedFlagSchema.optional(),
+}, bodyError).refine(
+  (body) => body.level !== undefined || body.muted !== undefined,
+  "Send level, muted or both",
+);
+
+// A P-256 public key (65 bytes) and an auth secret (16 bytes), base64url.
+const base64url = (label: string, length: number) =>
+  z.string({ error: `${label} must be a string` }).regex(
+    new RegExp(`^[A-Za-z0-9_-]{${length}}={0,2}$`),
+    `${label} must be ${length} base64url characters`,
+  );
+
+/** The endpoint of a push subscription: an absolute http(s) URL (where it may point is checked when sending). */
+const pushEndpoint = z.string({ error: "endpoint must be a string" })
+  .max(2048, "endpoint must be at most 2048 characters")
+  .refine((value) => {
+    try {
+      return ["https:", "http:"].includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, "endpoint must be an https URL");
+
+/** The body of `POST /push/subscriptions`: what `PushSubscription.toJSON()` gives. */
+export const pushSubscriptionBody = z.object({
+  endpoint: pushEndpoint,
+  keys: z.object({
+    p256dh: base64url("keys.p256dh", 87),
+    auth: base64url("keys.auth", 22),
+  }, { error: "keys must be an object with p256dh and auth" }),
+}, bodyError);
+
+/** The body of `DELETE /push/subscriptions`. */
+export const pushUnsubscribeBody = z.object(
+  { endpoint: pushEndpoint },
+  bodyError,
+);
 
 /** The body of `POST /channels/{id}/messages`. */
 export const postMessageBody = z.object({
@@ -243,5 +287,9 @@ export type LoginBody = z.infer<typeof loginBody>;
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
 /** A parsed `POST /invites` body. */
 export type CreateInviteBody = z.infer<typeof createInviteBody>;
+/** A parsed `PUT /channels/{id}/notifications` body. */
+export type NotificationsBody = z.infer<typeof notificationsBody>;
+/** A parsed `POST /push/subscriptions` body. */
+export type PushSubscriptionBody = z.infer<typeof pushSubscriptionBody>;
 /** A parsed history query. */
 export type ListMessagesQuery = z.infer<typeof listMessagesQuery>;

@@ -1,0 +1,294 @@
+/**
+ * Web Push end to end: a local push service (a Deno server on 127.0.0.1)
+ * receives what Hearth sends, checks the VAPID JWT against the key
+ * `GET /push/key` gives, and decrypts the payload (RFC 8291, with the
+ * `http_ece` library) with the private key of the "browser" it made up.
+ */
+import assert from "node:assert/strict";
+import { createECDH, randomBytes } from "node:crypto";
+import { Buffer } from "node:buffer";
+import ece from "http_ece";
+import { importJWK, jwtVerify } from "jose";
+import { type Account, type Api, signUp, withHearth } from "./helpers/api.ts";
+import { sleep, waitFor } from "./helpers/deadline.ts";
+import { FrameSocket } from "./helpers/api.ts";
+import { claimPush } from "../lib/db/push.ts";
+
+const b64u = (bytes: Uint8Array) =>
+  bytes.toBase64({ alphabet: "base64url", omitPadding: true });
+
+/** A made-up browser: its key pair and auth secret, as a subscription carries them. */
+function browser() {
+  const ecdh = createECDH("prime256v1");
+  ecdh.generateKeys();
+  const auth = randomBytes(16);
+  return {
+    ecdh,
+    auth,
+    keys: { p256dh: b64u(ecdh.getPublicKey()), auth: b64u(auth) },
+  };
+}
+
+/** One push the service took in, decrypted and checked. */
+interface Received {
+  path: string;
+  payload: Record<string, unknown>;
+  claims: Record<string, unknown>;
+  key: string;
+  encoding: string | null;
+}
+
+/** A push service on 127.0.0.1 that decrypts what it is sent. */
+class LocalPushService {
+  readonly received: Received[] = [];
+  readonly attempts = new Map<string, number>();
+  readonly problems: string[] = [];
+  readonly #browsers = new Map<string, ReturnType<typeof browser>>();
+  readonly #gone = new Set<string>();
+  readonly #server: Deno.HttpServer<Deno.NetAddr>;
+
+  constructor() {
+    this.#server = Deno.serve(
+      { port: 0, hostname: "127.0.0.1", onListen() {} },
+      (req) => this.#take(req),
+    );
+  }
+
+  get origin(): string {
+    return `http://127.0.0.1:${this.#server.addr.port}`;
+  }
+
+  /** A new device at `path`; a `gone` one answers 410 like an expired subscription. */
+  device(path: string, gone = false) {
+    const device = browser();
+    this.#browsers.set(path, device);
+    if (gone) this.#gone.add(path);
+    return { endpoint: this.origin + path, keys: device.keys };
+  }
+
+  async #take(req: Request): Promise<Response> {
+    const path = new URL(req.url).pathname;
+    this.attempts.set(path, (this.attempts.get(path) ?? 0) + 1);
+    const body = new Uint8Array(await req.arrayBuffer());
+    if (this.#gone.has(path)) return new Response(null, { status: 410 });
+    const device = this.#browsers.get(path);
+    if (!device) return new Response(null, { status: 404 });
+    try {
+      const auth = req.headers.get("authorization") ?? "";
+      const match = auth.match(/^vapid t=([^,]+), k=([A-Za-z0-9_-]+)$/);
+      if (!match) throw new Error(`bad Authorization: ${auth}`);
+      const point = Uint8Array.fromBase64(match[2], { alphabet: "base64url" });
+      const key = await importJWK({
+        kty: "EC",
+        crv: "P-256",
+        x: b64u(point.slice(1, 33)),
+        y: b64u(point.slice(33, 65)),
+      }, "ES256");
+      const { payload: claims } = await jwtVerify(match[1], key, {
+        audience: this.origin,
+      });
+      const plain = ece.decrypt(Buffer.from(body), {
+        version: "aes128gcm",
+        privateKey: device.ecdh,
+        authSecret: device.auth,
+      });
+      this.received.push({
+        path,
+        payload: JSON.parse(new TextDecoder().decode(plain)),
+        claims,
+        key: match[2],
+        encoding: req.headers.get("content-encoding"),
+      });
+      return new Response(null, { status: 201 });
+    } catch (error) {
+      this.problems.push(String(error));
+      return new Response(null, { status: 400 });
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#server.shutdown();
+  }
+}
+
+async function withPushService(
+  body: (service: LocalPushService) => Promise<void>,
+): Promise<void> {
+  const service = new LocalPushService();
+  try {
+    await body(service);
+    assert.deepEqual(service.problems, [], "every push decrypted and verified");
+  } finally {
+    await service.close();
+  }
+}
+
+async function generalOf(api: Api): Promise<string> {
+  const res = await api.get("/channels");
+  return res.body.find((c: { name: string }) => c.name === "general").id;
+}
+
+async function subscribe(account: Account & { api: Api }, device: unknown) {
+  const res = await account.api.post("/push/subscriptions", device);
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+}
+
+const LOOPBACK = ["--push-allow-http-loopback"];
+
+Deno.test("a mention is pushed, encrypted and VAPID-signed, to a member with no page open, once per device", async () => {
+  await withPushService(async (service) => {
+    await withHearth(async ({ base }) => {
+      const ada = await signUp(base, "ada");
+      const ben = await signUp(base, "ben");
+      const general = await generalOf(ada.api);
+      const key = await ada.api.get("/push/key");
+      assert.equal(key.status, 200);
+      assert.match(key.body.publicKey, /^[A-Za-z0-9_-]{87}$/);
+      // The key is generated once and kept.
+      assert.equal(
+        (await ben.api.get("/push/key")).body.publicKey,
+        key.body.publicKey,
+      );
+
+      const phone = service.device("/ada-phone");
+      await subscribe(ada, phone);
+      await subscribe(ada, phone); // the same browser again: still one
+      await ben.api.post(`/channels/${general}/messages`, {
+        content: "Nothing for anyone",
+      });
+      await ben.api.post(`/channels/${general}/messages`, {
+        content: "Lunch, @ada?",
+      });
+      await waitFor(() => service.received.length >= 1, {
+        what: "the push of the mention",
+      });
+      await sleep(300); // room for a wrong second push to arrive
+      assert.equal(service.received.length, 1);
+      const [push] = service.received;
+      assert.equal(push.path, "/ada-phone");
+      assert.equal(push.encoding, "aes128gcm");
+      assert.equal(push.key, key.body.publicKey);
+      assert.equal(push.claims.aud, service.origin);
+      assert.equal(typeof push.claims.sub, "string");
+      assert.ok(Number(push.claims.exp) * 1000 > Date.now());
+      assert.deepEqual(push.payload, {
+        title: "ben in #general",
+        body: "Mentioned you",
+        url: `/c/${general}?m=2`,
+        channelId: general,
+        seq: 2,
+      });
+      // The text of the message stays out of the payload.
+      assert.ok(!JSON.stringify(push.payload).includes("Lunch"));
+    }, LOOPBACK);
+  });
+});
+
+Deno.test("pushes skip members with a page open, and a 410 from the push service removes the subscription", async () => {
+  await withPushService(async (service) => {
+    await withHearth(async ({ base }) => {
+      const ada = await signUp(base, "ada");
+      const ben = await signUp(base, "ben");
+      const general = await generalOf(ada.api);
+      await subscribe(ada, service.device("/laptop", true));
+      await subscribe(ada, service.device("/phone"));
+      await ada.api.send("PUT", `/channels/${general}/notifications`, {
+        json: { level: "all" },
+      });
+
+      await ben.api.post(`/channels/${general}/messages`, { content: "one" });
+      await waitFor(
+        () => service.received.length === 1 && service.attempts.get("/laptop"),
+        { what: "a push to the phone and a try at the laptop" },
+      );
+      await ben.api.post(`/channels/${general}/messages`, { content: "two" });
+      await waitFor(() => service.received.length === 2, {
+        what: "the second push to the phone",
+      });
+      assert.equal(
+        service.attempts.get("/laptop"),
+        1,
+        "gone, so not tried again",
+      );
+
+      // With a page open, the page notifies by itself: no push.
+      const socket = await FrameSocket.open(base, general, ada.token);
+      await socket.next("ready");
+      await ben.api.post(`/channels/${general}/messages`, { content: "three" });
+      await sleep(500);
+      assert.equal(service.received.length, 2);
+      await socket.close();
+    }, LOOPBACK);
+  });
+});
+
+Deno.test("without --push-allow-http-loopback nothing is sent to an http endpoint", async () => {
+  await withPushService(async (service) => {
+    await withHearth(async ({ base }) => {
+      const ada = await signUp(base, "ada");
+      const ben = await signUp(base, "ben");
+      const general = await generalOf(ada.api);
+      await subscribe(ada, service.device("/phone"));
+      await ben.api.post(`/channels/${general}/messages`, {
+        content: "Hello @ada",
+      });
+      await sleep(500);
+      assert.equal(service.attempts.size, 0);
+    });
+  });
+});
+
+Deno.test("POST /push/subscriptions refuses malformed subscriptions with 422", async () => {
+  await withHearth(async ({ base }) => {
+    const ada = await signUp(base);
+    const keys = browser().keys;
+    for (
+      const body of [
+        {},
+        { endpoint: "ftp://push.example/x", keys },
+        { endpoint: "not a url", keys },
+        { endpoint: "https://push.example/x" },
+        {
+          endpoint: "https://push.example/x",
+          keys: { p256dh: "x", auth: "y" },
+        },
+      ]
+    ) {
+      const res = await ada.api.post("/push/subscriptions", body);
+      assert.equal(res.status, 422, JSON.stringify(body));
+    }
+    const gone = await ada.api.send("DELETE", "/push/subscriptions", {
+      json: { endpoint: "https://push.example/x" },
+    });
+    assert.equal(gone.status, 204);
+  });
+});
+
+Deno.test("claimPush() lets a message go to a device once", async () => {
+  const kv = await Deno.openKv(":memory:");
+  try {
+    assert.equal(await claimPush(kv, "device", "channel", 1), true);
+    assert.equal(await claimPush(kv, "device", "channel", 1), false);
+    assert.equal(await claimPush(kv, "other", "channel", 1), true);
+    assert.equal(await claimPush(kv, "device", "channel", 2), true);
+  } finally {
+    kv.close();
+  }
+});
+
+Deno.test("GET /sw.js serves the service worker for the root scope with its own CSP", async () => {
+  await withHearth(async ({ base }) => {
+    const res = await fetch(new URL("/sw.js", base));
+    const source = await res.text();
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/javascript/);
+    assert.equal(
+      res.headers.get("content-security-policy"),
+      "default-src 'self'",
+    );
+    assert.equal(res.headers.get("service-worker-allowed"), "/");
+    assert.equal(res.headers.get("cache-control"), "no-cache");
+    assert.match(source, /addEventListener\("push"/);
+    assert.match(source, /addEventListener\("notificationclick"/);
+  });
+});

@@ -32,8 +32,9 @@ import * as $27 from "./routes/invites/[code].ts";
 import * as $28 from "./routes/invites/[code]/accept.ts";
 import * as $29 from "./routes/invites/index.ts";
 import * as $30 from "./routes/me.ts";
-import * as $31 from "./routes/mentions.ts";
-import * as $32 from "./routes/ws/channels/[id].ts";
+import * as $31 from "./routes/me/password.ts";
+import * as $32 from "./routes/mentions.ts";
+import * as $33 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SignInForm.tsx";
@@ -71,8 +72,9 @@ const manifest: Manifest = {
     "invites/[code]/accept.ts": $28,
     "invites/index.ts": $29,
     "me.ts": $30,
-    "mentions.ts": $31,
-    "ws/channels/[id].ts": $32,
+    "me/password.ts": $31,
+    "mentions.ts": $32,
+    "ws/channels/[id].ts": $33,
   },
   islands: {
     "ChatApp.tsx": $$0,

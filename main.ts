@@ -1,6 +1,7 @@
 /**
  * Hearth's command line: parses flags, opens KV, serves until SIGINT or
- * SIGTERM. `hearth export` and `hearth import` back up and restore instead.
+ * SIGTERM. `hearth export` and `hearth import` back up and restore instead;
+ * `hearth reset-password` gives an account a temporary password.
  */
 import {
   COMMANDS_HELP,
@@ -8,6 +9,10 @@ import {
   runBackupCommand,
 } from "./lib/backup/cli.ts";
 import { HELP, parseConfig } from "./lib/config.ts";
+import {
+  RESET_PASSWORD_COMMAND,
+  runResetPassword,
+} from "./lib/auth/reset_password.ts";
 import { log } from "./lib/log.ts";
 import { startServer } from "./lib/server.ts";
 import denoJson from "./deno.json" with { type: "json" };
@@ -21,9 +26,12 @@ if (import.meta.main) {
       }),
     );
   }
+  if (command === RESET_PASSWORD_COMMAND) {
+    Deno.exit(await runResetPassword(rest));
+  }
   if (command !== undefined && !command.startsWith("-")) {
     console.error(
-      `hearth: unknown command "${command}"; the commands are export and import (serving takes none).\nRun with --help to see the flags.`,
+      `hearth: unknown command "${command}"; the commands are export, import and reset-password (serving takes none).\nRun with --help to see the flags.`,
     );
     Deno.exit(2);
   }

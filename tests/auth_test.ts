@@ -176,10 +176,12 @@ Deno.test("POST /auth/register creates a user and answers 201 with only public f
     });
     assert.equal(res.status, 201);
     assert.deepEqual(Object.keys(res.body).sort(), [
+      "avatarUrl",
       "createdAt",
       "displayName",
       "id",
       "role",
+      "status",
       "username",
     ]);
     assert.equal(res.body.username, "alice");

@@ -84,6 +84,7 @@ const MATRIX: Row[] = [
   ["POST",  "/auth/logout",                       401, 401,    _,    204,      204,   204],
   ["GET",   "/me",                                401, 401,    _,    200,      200,   200],
   ["PATCH", "/me",                                401, 401,    _,    200,      200,   200],
+  ["POST",  "/me/password",                       401, 401,    _,    204,      204,   204],
   ["GET",   "/channels",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/channels?scope=all",                401, 401,    _,    200,      200,   200],
   ["POST",  "/channels",                          401, 401,    _,    201,      201,   201],
@@ -302,6 +303,12 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (template === "/auth/login") {
     const { username, password } = fx.users.member;
     return { username, password };
+  }
+  if (template === "/me/password") {
+    // The same password again: the change (and its ending of other
+    // sessions) happens, and every fixture token is the caller's current one.
+    const password = "correct horse battery";
+    return { currentPassword: password, newPassword: password };
   }
   if (template === "/channels") return { name: uniqueName("room") };
   if (template === "/invites") return {};

@@ -24,6 +24,8 @@ export const COMMANDS_HELP = `
 Commands:
   hearth export [--db PATH] > FILE   write a backup of the database to standard output
   hearth import [--db PATH] < FILE   restore a backup into a new, empty database
+  hearth reset-password [--db PATH] USERNAME
+                                     print a temporary password for USERNAME
   Run "hearth export --help" or "hearth import --help" for details.
 `;
 
@@ -70,7 +72,8 @@ export interface CommandIo {
   env(name: string): string | undefined;
 }
 
-function processIo(): CommandIo {
+/** Standard input, output and error of this process, and its environment. */
+export function processIo(): CommandIo {
   return {
     stdin: Deno.stdin.readable,
     stdout: Deno.stdout.writable,

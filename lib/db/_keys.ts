@@ -131,6 +131,11 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "user_sessions",
+    layout: "[userId, jti] -> exp, expiring with the token: who to sign out",
+    backup: "skipped",
+  },
+  {
     root: "config",
     layout: '["jwt_key"] -> the generated token signing key',
     backup: "restored_last",
@@ -364,6 +369,17 @@ export const signingKeyKey: Deno.KvKey = ["config", "jwt_key"];
 export const revokedTokenKey = (jti: string): Deno.KvKey => [
   "revoked_tokens",
   jti,
+];
+/** A token signed for a user, so ending their other sessions can find it. */
+export const userSessionKey = (userId: string, jti: string): Deno.KvKey => [
+  "user_sessions",
+  userId,
+  jti,
+];
+/** The prefix of every recorded token of one user. */
+export const userSessionsPrefix = (userId: string): Deno.KvKey => [
+  "user_sessions",
+  userId,
 ];
 /** A rate limiter's arrival time for one client key (hashed when long). */
 export const rateLimitKey = (

@@ -20,6 +20,7 @@ import {
   MAX_INVITE_USES,
   MAX_PAGE_SIZE,
   MAX_PASSWORD_BYTES,
+  MAX_STATUS_LENGTH,
   MAX_TOPIC_LENGTH,
   MAX_USERNAME_LENGTH,
   MIN_PASSWORD_CHARS,
@@ -124,6 +125,9 @@ export const channelNameSchema = visibleText(
 
 /** A channel topic: trimmed, at most 250 characters, empty allowed, nothing invisible. */
 export const topicSchema = visibleText("Topic", MAX_TOPIC_LENGTH, false);
+
+/** A status line under a name: optional (empty clears it), at most 80 visible characters. */
+export const statusSchema = visibleText("Status", MAX_STATUS_LENGTH, false);
 
 /** Whether a new channel is private. */
 export const privateFlagSchema = z.boolean({

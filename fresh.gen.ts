@@ -7,37 +7,41 @@ import * as $2 from "./routes/_middleware.ts";
 import * as $3 from "./routes/auth/login.ts";
 import * as $4 from "./routes/auth/logout.ts";
 import * as $5 from "./routes/auth/register.ts";
-import * as $6 from "./routes/browse.tsx";
-import * as $7 from "./routes/c/[id].tsx";
-import * as $8 from "./routes/channels/[id]/candidates.ts";
-import * as $9 from "./routes/channels/[id]/changes.ts";
-import * as $10 from "./routes/channels/[id]/files.ts";
-import * as $11 from "./routes/channels/[id]/index.ts";
-import * as $12 from "./routes/channels/[id]/join.ts";
-import * as $13 from "./routes/channels/[id]/leave.ts";
-import * as $14 from "./routes/channels/[id]/members.ts";
-import * as $15 from "./routes/channels/[id]/members/[userId].ts";
-import * as $16 from "./routes/channels/[id]/messages.ts";
-import * as $17 from "./routes/channels/[id]/messages/[seq].ts";
-import * as $18 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $19 from "./routes/channels/[id]/read.ts";
-import * as $20 from "./routes/channels/index.ts";
-import * as $21 from "./routes/dms.ts";
-import * as $22 from "./routes/files/[id].ts";
-import * as $23 from "./routes/files/[id]/thumbnail.ts";
-import * as $24 from "./routes/healthz.ts";
-import * as $25 from "./routes/index.tsx";
-import * as $26 from "./routes/invite/[code].tsx";
-import * as $27 from "./routes/invites/[code].ts";
-import * as $28 from "./routes/invites/[code]/accept.ts";
-import * as $29 from "./routes/invites/index.ts";
-import * as $30 from "./routes/me.ts";
-import * as $31 from "./routes/me/password.ts";
-import * as $32 from "./routes/mentions.ts";
-import * as $33 from "./routes/ws/channels/[id].ts";
+import * as $6 from "./routes/avatars/[userId]/[version].ts";
+import * as $7 from "./routes/browse.tsx";
+import * as $8 from "./routes/c/[id].tsx";
+import * as $9 from "./routes/channels/[id]/candidates.ts";
+import * as $10 from "./routes/channels/[id]/changes.ts";
+import * as $11 from "./routes/channels/[id]/files.ts";
+import * as $12 from "./routes/channels/[id]/index.ts";
+import * as $13 from "./routes/channels/[id]/join.ts";
+import * as $14 from "./routes/channels/[id]/leave.ts";
+import * as $15 from "./routes/channels/[id]/members.ts";
+import * as $16 from "./routes/channels/[id]/members/[userId].ts";
+import * as $17 from "./routes/channels/[id]/messages.ts";
+import * as $18 from "./routes/channels/[id]/messages/[seq].ts";
+import * as $19 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
+import * as $20 from "./routes/channels/[id]/read.ts";
+import * as $21 from "./routes/channels/index.ts";
+import * as $22 from "./routes/dms.ts";
+import * as $23 from "./routes/files/[id].ts";
+import * as $24 from "./routes/files/[id]/thumbnail.ts";
+import * as $25 from "./routes/healthz.ts";
+import * as $26 from "./routes/index.tsx";
+import * as $27 from "./routes/invite/[code].tsx";
+import * as $28 from "./routes/invites/[code].ts";
+import * as $29 from "./routes/invites/[code]/accept.ts";
+import * as $30 from "./routes/invites/index.ts";
+import * as $31 from "./routes/me.ts";
+import * as $32 from "./routes/me/avatar.ts";
+import * as $33 from "./routes/me/password.ts";
+import * as $34 from "./routes/mentions.ts";
+import * as $35 from "./routes/settings.tsx";
+import * as $36 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
-import * as $$2 from "./islands/SignInForm.tsx";
+import * as $$2 from "./islands/SettingsForm.tsx";
+import * as $$3 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
   routes: {
@@ -47,39 +51,43 @@ const manifest: Manifest = {
     "auth/login.ts": $3,
     "auth/logout.ts": $4,
     "auth/register.ts": $5,
-    "browse.tsx": $6,
-    "c/[id].tsx": $7,
-    "channels/[id]/candidates.ts": $8,
-    "channels/[id]/changes.ts": $9,
-    "channels/[id]/files.ts": $10,
-    "channels/[id]/index.ts": $11,
-    "channels/[id]/join.ts": $12,
-    "channels/[id]/leave.ts": $13,
-    "channels/[id]/members.ts": $14,
-    "channels/[id]/members/[userId].ts": $15,
-    "channels/[id]/messages.ts": $16,
-    "channels/[id]/messages/[seq].ts": $17,
-    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $18,
-    "channels/[id]/read.ts": $19,
-    "channels/index.ts": $20,
-    "dms.ts": $21,
-    "files/[id].ts": $22,
-    "files/[id]/thumbnail.ts": $23,
-    "healthz.ts": $24,
-    "index.tsx": $25,
-    "invite/[code].tsx": $26,
-    "invites/[code].ts": $27,
-    "invites/[code]/accept.ts": $28,
-    "invites/index.ts": $29,
-    "me.ts": $30,
-    "me/password.ts": $31,
-    "mentions.ts": $32,
-    "ws/channels/[id].ts": $33,
+    "avatars/[userId]/[version].ts": $6,
+    "browse.tsx": $7,
+    "c/[id].tsx": $8,
+    "channels/[id]/candidates.ts": $9,
+    "channels/[id]/changes.ts": $10,
+    "channels/[id]/files.ts": $11,
+    "channels/[id]/index.ts": $12,
+    "channels/[id]/join.ts": $13,
+    "channels/[id]/leave.ts": $14,
+    "channels/[id]/members.ts": $15,
+    "channels/[id]/members/[userId].ts": $16,
+    "channels/[id]/messages.ts": $17,
+    "channels/[id]/messages/[seq].ts": $18,
+    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $19,
+    "channels/[id]/read.ts": $20,
+    "channels/index.ts": $21,
+    "dms.ts": $22,
+    "files/[id].ts": $23,
+    "files/[id]/thumbnail.ts": $24,
+    "healthz.ts": $25,
+    "index.tsx": $26,
+    "invite/[code].tsx": $27,
+    "invites/[code].ts": $28,
+    "invites/[code]/accept.ts": $29,
+    "invites/index.ts": $30,
+    "me.ts": $31,
+    "me/avatar.ts": $32,
+    "me/password.ts": $33,
+    "mentions.ts": $34,
+    "settings.tsx": $35,
+    "ws/channels/[id].ts": $36,
   },
   islands: {
     "ChatApp.tsx": $$0,
     "InviteJoin.tsx": $$1,
-    "SignInForm.tsx": $$2,
+    "SettingsForm.tsx": $$2,
+    "SignInForm.tsx": $$3,
   },
   baseUrl: import.meta.url,
 };

@@ -353,9 +353,11 @@ Deno.test("POST /auth/login with JSON returns an HS256 token, its lifetime and t
     assert.deepEqual(Object.keys(res.body).sort(), [
       "access_token",
       "expires_in",
+      "mustChangePassword",
       "token_type",
       "user",
     ]);
+    assert.equal(res.body.mustChangePassword, false);
     assert.equal(res.body.token_type, "bearer");
     assert.equal(res.body.expires_in, SEVEN_DAYS);
     assert.deepEqual(res.body.user, user);

@@ -85,12 +85,16 @@ const MATRIX: Row[] = [
   ["GET",   "/me",                                401, 401,    _,    200,      200,   200],
   ["PATCH", "/me",                                401, 401,    _,    200,      200,   200],
   ["POST",  "/me/password",                       401, 401,    _,    204,      204,   204],
+  ["PUT",   "/me/avatar",                         401, 401,    _,    200,      200,   200],
+  ["DELETE","/me/avatar",                         401, 401,    _,    200,      200,   200],
+  ["GET",   "/avatars/{founderId}/{avatarVersion}", 401, 401, 200,  200,      200,   200],
   ["GET",   "/channels",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/channels?scope=all",                401, 401,    _,    200,      200,   200],
   ["POST",  "/channels",                          401, 401,    _,    201,      201,   201],
   ["GET",   "/healthz",                           200, 200,    _,    200,      200,   200],
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
+  ["GET",   "/settings",                          302, 302,    _,    200,      200,   200],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
 
   ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
@@ -181,8 +185,11 @@ interface Fixture {
 
 async function setUp(server: TestServer): Promise<Fixture> {
   const { base } = server;
-  // The instance's owner, so that `owner` below owns channels and nothing more.
-  await signUp(base, uniqueName("founder"));
+  // The instance's owner, so that `owner` below owns channels and nothing
+  // more; its avatar is one nobody in the columns shares a channel with.
+  const founder = await signUp(base, uniqueName("founder"));
+  const avatar = await avatarUpload(base, founder.token);
+  assert.equal(avatar.status, 200, JSON.stringify(avatar.body));
   const owner = await signUp(base, uniqueName("owner"));
   const member = await signUp(base, uniqueName("member"));
   const nonMember = await signUp(base, uniqueName("former"));
@@ -239,6 +246,8 @@ async function setUp(server: TestServer): Promise<Fixture> {
         .body.id,
       peer: (await signUp(base, uniqueName("peer"))).username,
       memberId: member.id,
+      founderId: founder.id,
+      avatarVersion: "1",
       unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
       private: priv.id,
       public: pub.id,
@@ -270,6 +279,12 @@ async function inviteTo(api: Api, channelId: string): Promise<string> {
   const res = await api.post("/invites", { channelId });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.code;
+}
+
+function avatarUpload(base: string, token: string | undefined) {
+  const form = new FormData();
+  form.set("file", new File([png(20, 20)], "me.png"));
+  return request(base, "PUT", "/me/avatar", { token, body: form });
 }
 
 function upload(base: string, token: string | undefined, channelId: string) {
@@ -377,6 +392,8 @@ async function call(
   }
   const res = template.endsWith("/files")
     ? await upload(base, token, path.split("/")[2])
+    : method === "PUT" && template === "/me/avatar"
+    ? await avatarUpload(base, token)
     : await request(base, method, path, {
       token,
       json: bodyFor(method, template, fx),
@@ -394,6 +411,7 @@ async function call(
 /** Pages, as opposed to the JSON API. */
 function isPage(template: string): boolean {
   return template === "/" || template === "/browse" ||
+    template === "/settings" ||
     template.startsWith("/c/") || template.startsWith("/invite/");
 }
 

@@ -131,6 +131,11 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "avatars",
+    layout: "[userId, version, part] -> Uint8Array (60 KB parts of the image)",
+    backup: "skipped",
+  },
+  {
     root: "user_sessions",
     layout: "[userId, jti] -> exp, expiring with the token: who to sign out",
     backup: "skipped",
@@ -370,6 +375,15 @@ export const revokedTokenKey = (jti: string): Deno.KvKey => [
   "revoked_tokens",
   jti,
 ];
+/** One part of the bytes of an avatar version. */
+export const avatarPartKey = (
+  userId: string,
+  version: number,
+  part: number,
+): Deno.KvKey => ["avatars", userId, version, part];
+/** The prefix of an avatar version's parts (or, without a version, of all of a user's). */
+export const avatarPrefix = (userId: string, version?: number): Deno.KvKey =>
+  version === undefined ? ["avatars", userId] : ["avatars", userId, version];
 /** A token signed for a user, so ending their other sessions can find it. */
 export const userSessionKey = (userId: string, jti: string): Deno.KvKey => [
   "user_sessions",

@@ -41,8 +41,8 @@ export interface UserRecord
   passwordHash: string;
   /** Absent on accounts stored before statuses existed. */
   status?: string;
-  /** Bumped per upload, so the avatar URL can be cached for good; absent without one. */
-  avatarVersion?: number;
+  /** The avatar's version (a new one per upload, so its URL is cached for good) and type. */
+  avatar?: { version: number; type: string };
   /** Set by `hearth reset-password`: the password is temporary. */
   mustChangePassword?: boolean;
   /** Absent on accounts stored before roles existed: they are members. */
@@ -71,9 +71,9 @@ export function toPublicUser(record: UserRecord): User {
     createdAt: record.createdAt,
     role: roleOf(record),
     status: record.status ?? "",
-    avatarUrl: record.avatarVersion === undefined
+    avatarUrl: record.avatar === undefined
       ? null
-      : avatarPath(record.id, record.avatarVersion),
+      : avatarPath(record.id, record.avatar.version),
   };
 }
 

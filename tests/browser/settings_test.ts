@@ -19,7 +19,9 @@ Deno.test({
     await withChat(async (env) => {
       const ada = await env.signedUp("ada");
       const { page } = ada;
-      await page.goto(`${env.base}/settings`);
+      await page.getByRole("button", { name: "ada" }).click();
+      await page.getByRole("menuitem", { name: "Settings" }).click();
+      await page.waitForURL(`${env.base}/settings`);
       await page.getByRole("heading", { level: 1, name: "Settings" })
         .waitFor();
       await assertAccessible(page, "the settings page");

@@ -35,9 +35,10 @@ import * as $30 from "./routes/invites/index.ts";
 import * as $31 from "./routes/me.ts";
 import * as $32 from "./routes/me/avatar.ts";
 import * as $33 from "./routes/me/password.ts";
-import * as $34 from "./routes/mentions.ts";
-import * as $35 from "./routes/settings.tsx";
-import * as $36 from "./routes/ws/channels/[id].ts";
+import * as $34 from "./routes/me/sessions.ts";
+import * as $35 from "./routes/mentions.ts";
+import * as $36 from "./routes/settings.tsx";
+import * as $37 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SettingsForm.tsx";
@@ -79,9 +80,10 @@ const manifest: Manifest = {
     "me.ts": $31,
     "me/avatar.ts": $32,
     "me/password.ts": $33,
-    "mentions.ts": $34,
-    "settings.tsx": $35,
-    "ws/channels/[id].ts": $36,
+    "me/sessions.ts": $34,
+    "mentions.ts": $35,
+    "settings.tsx": $36,
+    "ws/channels/[id].ts": $37,
   },
   islands: {
     "ChatApp.tsx": $$0,

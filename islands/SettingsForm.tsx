@@ -28,6 +28,7 @@ export default function SettingsForm(
       ? { error: true, text: "Choose a new password before going on." }
       : null,
   );
+  const [sessionsNote, setSessionsNote] = useState<Note | null>(null);
   const [preview, setPreview] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   useEffect(() => () => {
@@ -203,6 +204,23 @@ export default function SettingsForm(
           Change password
         </button>
       </form>
+      <div class="auth-form">
+        <h2>Sessions</h2>
+        <Outcome note={sessionsNote} />
+        <button
+          type="button"
+          class="button secondary"
+          disabled={busy}
+          onClick={() =>
+            run(
+              () => send("DELETE", "/me/sessions"),
+              setSessionsNote,
+              "Signed out everywhere else.",
+            )}
+        >
+          Sign out everywhere else
+        </button>
+      </div>
       <p>
         <a href="/">Back to the chat</a>
       </p>

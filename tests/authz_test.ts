@@ -85,6 +85,7 @@ const MATRIX: Row[] = [
   ["GET",   "/me",                                401, 401,    _,    200,      200,   200],
   ["PATCH", "/me",                                401, 401,    _,    200,      200,   200],
   ["POST",  "/me/password",                       401, 401,    _,    204,      204,   204],
+  ["DELETE","/me/sessions",                       401, 401,    _,    204,      204,   204],
   ["PUT",   "/me/avatar",                         401, 401,    _,    200,      200,   200],
   ["DELETE","/me/avatar",                         401, 401,    _,    200,      200,   200],
   ["GET",   "/avatars/{founderId}/{avatarVersion}", 401, 401, 200,  200,      200,   200],

@@ -104,3 +104,21 @@ Deno.test("POST /me/password needs a session", async () => {
     assert.equal(anonymous.status, 401);
   });
 });
+
+Deno.test("DELETE /me/sessions signs out everywhere else", async () => {
+  await withHearth(async ({ base }) => {
+    const ada = await signUp(base);
+    const other = new Api(base, await signIn(base, ada.username, ada.password));
+    const channels = (await other.get("/channels")).body;
+    const socket = await FrameSocket.open(base, channels[0].id, other.token!);
+    await socket.next("ready");
+    const ended = await ada.api.send("DELETE", "/me/sessions", {});
+    assert.equal(ended.status, 204);
+    assert.equal((await ada.api.get("/me")).status, 200);
+    assert.equal((await other.get("/me")).status, 401);
+    const closed = await withDeadline(socket.closed, 10_000, "socket close");
+    assert.equal(closed.code, 1008);
+    const anonymous = await new Api(base).send("DELETE", "/me/sessions", {});
+    assert.equal(anonymous.status, 401);
+  });
+});

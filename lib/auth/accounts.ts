@@ -184,6 +184,14 @@ export async function endSessions(
   return ended;
 }
 
+/** "Sign out everywhere else": ends every session of mine but this one. */
+export async function endOtherSessions(
+  services: Services,
+  session: Session,
+): Promise<void> {
+  await endSessions(services, session.user.id, session.jti);
+}
+
 /**
  * Changes the signed-in user's password after checking the current one
  * (403 `wrong_password`), clears a temporary password's flag, and ends every

@@ -50,6 +50,9 @@ Deno.test({
       await page.getByLabel("New password again").fill("a brand new phrase");
       await page.getByRole("button", { name: "Change password" }).click();
       await page.getByText(/Password changed/).waitFor();
+      await page.getByRole("button", { name: "Sign out everywhere else" })
+        .click();
+      await page.getByText("Signed out everywhere else.").waitFor();
       await assertAccessible(page, "the settings page after saving");
 
       const login = await request(env.base, "POST", "/auth/login", {

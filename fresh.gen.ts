@@ -8,46 +8,52 @@ import * as $3 from "./routes/audit.ts";
 import * as $4 from "./routes/auth/login.ts";
 import * as $5 from "./routes/auth/logout.ts";
 import * as $6 from "./routes/auth/register.ts";
-import * as $7 from "./routes/bans/[userId].ts";
-import * as $8 from "./routes/bans/index.ts";
-import * as $9 from "./routes/browse.tsx";
-import * as $10 from "./routes/c/[id].tsx";
-import * as $11 from "./routes/channels/[id]/candidates.ts";
-import * as $12 from "./routes/channels/[id]/changes.ts";
-import * as $13 from "./routes/channels/[id]/files.ts";
-import * as $14 from "./routes/channels/[id]/index.ts";
-import * as $15 from "./routes/channels/[id]/join.ts";
-import * as $16 from "./routes/channels/[id]/leave.ts";
-import * as $17 from "./routes/channels/[id]/members.ts";
-import * as $18 from "./routes/channels/[id]/members/[userId].ts";
-import * as $19 from "./routes/channels/[id]/messages.ts";
-import * as $20 from "./routes/channels/[id]/messages/[seq].ts";
-import * as $21 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $22 from "./routes/channels/[id]/notifications.ts";
-import * as $23 from "./routes/channels/[id]/read.ts";
-import * as $24 from "./routes/channels/index.ts";
-import * as $25 from "./routes/dms.ts";
-import * as $26 from "./routes/files/[id].ts";
-import * as $27 from "./routes/files/[id]/thumbnail.ts";
-import * as $28 from "./routes/healthz.ts";
-import * as $29 from "./routes/index.tsx";
-import * as $30 from "./routes/invite/[code].tsx";
-import * as $31 from "./routes/invites/[code].ts";
-import * as $32 from "./routes/invites/[code]/accept.ts";
-import * as $33 from "./routes/invites/index.ts";
-import * as $34 from "./routes/me.ts";
-import * as $35 from "./routes/mentions.ts";
-import * as $36 from "./routes/push/key.ts";
-import * as $37 from "./routes/push/subscriptions.ts";
-import * as $38 from "./routes/search.ts";
-import * as $39 from "./routes/sw.js.ts";
-import * as $40 from "./routes/timeouts/[userId].ts";
-import * as $41 from "./routes/users/[id].ts";
-import * as $42 from "./routes/users/index.ts";
-import * as $43 from "./routes/ws/channels/[id].ts";
+import * as $7 from "./routes/avatars/[userId]/[version].ts";
+import * as $8 from "./routes/bans/[userId].ts";
+import * as $9 from "./routes/bans/index.ts";
+import * as $10 from "./routes/browse.tsx";
+import * as $11 from "./routes/c/[id].tsx";
+import * as $12 from "./routes/channels/[id]/candidates.ts";
+import * as $13 from "./routes/channels/[id]/changes.ts";
+import * as $14 from "./routes/channels/[id]/files.ts";
+import * as $15 from "./routes/channels/[id]/index.ts";
+import * as $16 from "./routes/channels/[id]/join.ts";
+import * as $17 from "./routes/channels/[id]/leave.ts";
+import * as $18 from "./routes/channels/[id]/members.ts";
+import * as $19 from "./routes/channels/[id]/members/[userId].ts";
+import * as $20 from "./routes/channels/[id]/messages.ts";
+import * as $21 from "./routes/channels/[id]/messages/[seq].ts";
+import * as $22 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
+import * as $23 from "./routes/channels/[id]/notifications.ts";
+import * as $24 from "./routes/channels/[id]/read.ts";
+import * as $25 from "./routes/channels/index.ts";
+import * as $26 from "./routes/dms.ts";
+import * as $27 from "./routes/files/[id].ts";
+import * as $28 from "./routes/files/[id]/thumbnail.ts";
+import * as $29 from "./routes/healthz.ts";
+import * as $30 from "./routes/index.tsx";
+import * as $31 from "./routes/invite/[code].tsx";
+import * as $32 from "./routes/invites/[code].ts";
+import * as $33 from "./routes/invites/[code]/accept.ts";
+import * as $34 from "./routes/invites/index.ts";
+import * as $35 from "./routes/me.ts";
+import * as $36 from "./routes/me/avatar.ts";
+import * as $37 from "./routes/me/password.ts";
+import * as $38 from "./routes/me/sessions.ts";
+import * as $39 from "./routes/mentions.ts";
+import * as $40 from "./routes/push/key.ts";
+import * as $41 from "./routes/push/subscriptions.ts";
+import * as $42 from "./routes/search.ts";
+import * as $43 from "./routes/settings.tsx";
+import * as $44 from "./routes/sw.js.ts";
+import * as $45 from "./routes/timeouts/[userId].ts";
+import * as $46 from "./routes/users/[id].ts";
+import * as $47 from "./routes/users/index.ts";
+import * as $48 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
-import * as $$2 from "./islands/SignInForm.tsx";
+import * as $$2 from "./islands/SettingsForm.tsx";
+import * as $$3 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
   routes: {
@@ -58,48 +64,54 @@ const manifest: Manifest = {
     "auth/login.ts": $4,
     "auth/logout.ts": $5,
     "auth/register.ts": $6,
-    "bans/[userId].ts": $7,
-    "bans/index.ts": $8,
-    "browse.tsx": $9,
-    "c/[id].tsx": $10,
-    "channels/[id]/candidates.ts": $11,
-    "channels/[id]/changes.ts": $12,
-    "channels/[id]/files.ts": $13,
-    "channels/[id]/index.ts": $14,
-    "channels/[id]/join.ts": $15,
-    "channels/[id]/leave.ts": $16,
-    "channels/[id]/members.ts": $17,
-    "channels/[id]/members/[userId].ts": $18,
-    "channels/[id]/messages.ts": $19,
-    "channels/[id]/messages/[seq].ts": $20,
-    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $21,
-    "channels/[id]/notifications.ts": $22,
-    "channels/[id]/read.ts": $23,
-    "channels/index.ts": $24,
-    "dms.ts": $25,
-    "files/[id].ts": $26,
-    "files/[id]/thumbnail.ts": $27,
-    "healthz.ts": $28,
-    "index.tsx": $29,
-    "invite/[code].tsx": $30,
-    "invites/[code].ts": $31,
-    "invites/[code]/accept.ts": $32,
-    "invites/index.ts": $33,
-    "me.ts": $34,
-    "mentions.ts": $35,
-    "push/key.ts": $36,
-    "push/subscriptions.ts": $37,
-    "search.ts": $38,
-    "sw.js.ts": $39,
-    "timeouts/[userId].ts": $40,
-    "users/[id].ts": $41,
-    "users/index.ts": $42,
-    "ws/channels/[id].ts": $43,
+    "avatars/[userId]/[version].ts": $7,
+    "bans/[userId].ts": $8,
+    "bans/index.ts": $9,
+    "browse.tsx": $10,
+    "c/[id].tsx": $11,
+    "channels/[id]/candidates.ts": $12,
+    "channels/[id]/changes.ts": $13,
+    "channels/[id]/files.ts": $14,
+    "channels/[id]/index.ts": $15,
+    "channels/[id]/join.ts": $16,
+    "channels/[id]/leave.ts": $17,
+    "channels/[id]/members.ts": $18,
+    "channels/[id]/members/[userId].ts": $19,
+    "channels/[id]/messages.ts": $20,
+    "channels/[id]/messages/[seq].ts": $21,
+    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $22,
+    "channels/[id]/notifications.ts": $23,
+    "channels/[id]/read.ts": $24,
+    "channels/index.ts": $25,
+    "dms.ts": $26,
+    "files/[id].ts": $27,
+    "files/[id]/thumbnail.ts": $28,
+    "healthz.ts": $29,
+    "index.tsx": $30,
+    "invite/[code].tsx": $31,
+    "invites/[code].ts": $32,
+    "invites/[code]/accept.ts": $33,
+    "invites/index.ts": $34,
+    "me.ts": $35,
+    "me/avatar.ts": $36,
+    "me/password.ts": $37,
+    "me/sessions.ts": $38,
+    "mentions.ts": $39,
+    "push/key.ts": $40,
+    "push/subscriptions.ts": $41,
+    "search.ts": $42,
+    "settings.tsx": $43,
+    "sw.js.ts": $44,
+    "timeouts/[userId].ts": $45,
+    "users/[id].ts": $46,
+    "users/index.ts": $47,
+    "ws/channels/[id].ts": $48,
   },
   islands: {
     "ChatApp.tsx": $$0,
     "InviteJoin.tsx": $$1,
-    "SignInForm.tsx": $$2,
+    "SettingsForm.tsx": $$2,
+    "SignInForm.tsx": $$3,
   },
   baseUrl: import.meta.url,
 };

@@ -2,6 +2,7 @@
  * Hearth's command line: parses flags, opens KV, serves until SIGINT or
  * SIGTERM. `hearth export` and `hearth import` back up and restore instead;
  * `hearth reindex` rebuilds the search index.
+ * `hearth reset-password` gives an account a temporary password.
  */
 import {
   COMMANDS_HELP,
@@ -10,6 +11,10 @@ import {
 } from "./lib/backup/cli.ts";
 import { runReindexCommand } from "./lib/backup/reindex.ts";
 import { HELP, parseConfig } from "./lib/config.ts";
+import {
+  RESET_PASSWORD_COMMAND,
+  runResetPassword,
+} from "./lib/auth/reset_password.ts";
 import { log } from "./lib/log.ts";
 import { startServer } from "./lib/server.ts";
 import denoJson from "./deno.json" with { type: "json" };
@@ -24,9 +29,12 @@ if (import.meta.main) {
     );
   }
   if (command === "reindex") Deno.exit(await runReindexCommand(rest));
+  if (command === RESET_PASSWORD_COMMAND) {
+    Deno.exit(await runResetPassword(rest));
+  }
   if (command !== undefined && !command.startsWith("-")) {
     console.error(
-      `hearth: unknown command "${command}"; the commands are export, import and reindex (serving takes none).\nRun with --help to see the flags.`,
+      `hearth: unknown command "${command}"; the commands are export, import, reindex and reset-password (serving takes none).\nRun with --help to see the flags.`,
     );
     Deno.exit(2);
   }

@@ -50,6 +50,9 @@ export function UserMenu({ me }: { me: Me }) {
             >
               <Icon name="signOut" size={18} /> Sign out
             </button>
+            <a role="menuitem" class="menu-item" href="/settings">
+              Settings
+            </a>
           </div>
         </div>
       )}

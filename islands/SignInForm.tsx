@@ -46,6 +46,10 @@ export default function SignInForm({ invite, next }: SignInFormProps) {
       }
       const login = await postJson("/auth/login", { username, password });
       if (!login.ok) return setError(await describe(login));
+      // A temporary password (hearth reset-password) is changed before anything else.
+      if ((await login.json()).mustChangePassword === true) {
+        return location.assign("/settings?reset#password");
+      }
       if (invite !== undefined && mode === "signin") {
         const accepted = await postJson(
           `/invites/${encodeURIComponent(invite)}/accept`,

@@ -11,6 +11,8 @@ function user(name: string): User {
     displayName: name,
     createdAt: "2026-01-01T00:00:00.000Z",
     role: "member",
+    status: "",
+    avatarUrl: null,
   };
 }
 

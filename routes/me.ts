@@ -1,5 +1,5 @@
 import { requireUser } from "../lib/auth/session.ts";
-import { renameSelf } from "../lib/chat/profile.ts";
+import { updateProfile } from "../lib/chat/profile.ts";
 import { readJson } from "../lib/http/body.ts";
 import { profileBody } from "../lib/shared/requests.ts";
 import { define } from "../utils.ts";
@@ -10,9 +10,9 @@ export const handler = define.handlers({
   },
   async PATCH(ctx) {
     const user = requireUser(ctx);
-    const { displayName } = await readJson(ctx.req, profileBody);
+    const body = await readJson(ctx.req, profileBody);
     return Response.json(
-      await renameSelf(ctx.state.services, user, displayName),
+      await updateProfile(ctx.state.services, user, body),
     );
   },
 });

@@ -176,10 +176,12 @@ Deno.test("POST /auth/register creates a user and answers 201 with only public f
     });
     assert.equal(res.status, 201);
     assert.deepEqual(Object.keys(res.body).sort(), [
+      "avatarUrl",
       "createdAt",
       "displayName",
       "id",
       "role",
+      "status",
       "username",
     ]);
     assert.equal(res.body.username, "alice");
@@ -351,9 +353,11 @@ Deno.test("POST /auth/login with JSON returns an HS256 token, its lifetime and t
     assert.deepEqual(Object.keys(res.body).sort(), [
       "access_token",
       "expires_in",
+      "mustChangePassword",
       "token_type",
       "user",
     ]);
+    assert.equal(res.body.mustChangePassword, false);
     assert.equal(res.body.token_type, "bearer");
     assert.equal(res.body.expires_in, SEVEN_DAYS);
     assert.deepEqual(res.body.user, user);

@@ -84,12 +84,18 @@ const MATRIX: Row[] = [
   ["POST",  "/auth/logout",                       401, 401,    _,    204,      204,   204],
   ["GET",   "/me",                                401, 401,    _,    200,      200,   200],
   ["PATCH", "/me",                                401, 401,    _,    200,      200,   200],
+  ["POST",  "/me/password",                       401, 401,    _,    204,      204,   204],
+  ["DELETE","/me/sessions",                       401, 401,    _,    204,      204,   204],
+  ["PUT",   "/me/avatar",                         401, 401,    _,    200,      200,   200],
+  ["DELETE","/me/avatar",                         401, 401,    _,    200,      200,   200],
+  ["GET",   "/avatars/{founderId}/{avatarVersion}", 401, 401, 200,  200,      200,   200],
   ["GET",   "/channels",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/channels?scope=all",                401, 401,    _,    200,      200,   200],
   ["POST",  "/channels",                          401, 401,    _,    201,      201,   201],
   ["GET",   "/healthz",                           200, 200,    _,    200,      200,   200],
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
+  ["GET",   "/settings",                          302, 302,    _,    200,      200,   200],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/search?q=hello",                    401, 401,    _,    200,      200,   200],
   ["GET",   "/search?q=hello&channelId={private}", 401, 401,   403,  403,      200,   200],
@@ -199,8 +205,11 @@ interface Fixture {
 
 async function setUp(server: TestServer): Promise<Fixture> {
   const { base } = server;
-  // The instance's owner, so that `owner` below owns channels and nothing more.
-  await signUp(base, uniqueName("founder"));
+  // The instance's owner, so that `owner` below owns channels and nothing
+  // more; its avatar is one nobody in the columns shares a channel with.
+  const founder = await signUp(base, uniqueName("founder"));
+  const avatar = await avatarUpload(base, founder.token);
+  assert.equal(avatar.status, 200, JSON.stringify(avatar.body));
   const owner = await signUp(base, uniqueName("owner"));
   const member = await signUp(base, uniqueName("member"));
   const nonMember = await signUp(base, uniqueName("former"));
@@ -257,6 +266,8 @@ async function setUp(server: TestServer): Promise<Fixture> {
         .body.id,
       peer: (await signUp(base, uniqueName("peer"))).username,
       memberId: member.id,
+      founderId: founder.id,
+      avatarVersion: "1",
       unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
       private: priv.id,
       public: pub.id,
@@ -288,6 +299,12 @@ async function inviteTo(api: Api, channelId: string): Promise<string> {
   const res = await api.post("/invites", { channelId });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.code;
+}
+
+function avatarUpload(base: string, token: string | undefined) {
+  const form = new FormData();
+  form.set("file", new File([png(20, 20)], "me.png"));
+  return request(base, "PUT", "/me/avatar", { token, body: form });
 }
 
 function upload(base: string, token: string | undefined, channelId: string) {
@@ -334,6 +351,12 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (template === "/auth/login") {
     const { username, password } = fx.users.member;
     return { username, password };
+  }
+  if (template === "/me/password") {
+    // The same password again: the change (and its ending of other
+    // sessions) happens, and every fixture token is the caller's current one.
+    const password = "correct horse battery";
+    return { currentPassword: password, newPassword: password };
   }
   if (template === "/channels") return { name: uniqueName("room") };
   if (template === "/invites") return {};
@@ -402,6 +425,8 @@ async function call(
   }
   const res = template.endsWith("/files")
     ? await upload(base, token, path.split("/")[2])
+    : method === "PUT" && template === "/me/avatar"
+    ? await avatarUpload(base, token)
     : await request(base, method, path, {
       token,
       json: bodyFor(method, template, fx),
@@ -419,6 +444,7 @@ async function call(
 /** Pages, as opposed to the JSON API. */
 function isPage(template: string): boolean {
   return template === "/" || template === "/browse" ||
+    template === "/settings" ||
     template.startsWith("/c/") || template.startsWith("/invite/");
 }
 

@@ -1,10 +1,13 @@
 import {
   createUser,
+  getUserRecord,
   getUserRecordByName,
   isFirstAccount,
   toPublicUser,
+  updateUserRecord,
   type User,
 } from "../db/users.ts";
+import { forgetSession, listSessions, recordSession } from "../db/sessions.ts";
 import { ApiError } from "../errors.ts";
 import { readUsableInvite } from "../db/invites.ts";
 import { announceJoin } from "../chat/membership.ts";
@@ -17,7 +20,11 @@ import {
 } from "./rate_limit.ts";
 import { registrationRefusal } from "./registration.ts";
 import { revokeToken } from "./revocations.ts";
-import type { LoginBody, RegisterBody } from "../shared/requests.ts";
+import type {
+  LoginBody,
+  PasswordChangeBody,
+  RegisterBody,
+} from "../shared/requests.ts";
 import type { Session } from "./session.ts";
 import { signToken } from "./token.ts";
 
@@ -26,6 +33,8 @@ export interface SignIn {
   token: string;
   expiresIn: number;
   user: User;
+  /** The password was set by `hearth reset-password` and must be changed now. */
+  mustChangePassword: boolean;
 }
 
 // A full hashing queue drains in a few seconds; asking again sooner is futile.
@@ -129,8 +138,18 @@ export async function signIn(
   await services.limits.loginFailures.reset(attemptKey);
   await services.limits.loginFailuresByAddress.refund(addressKey);
   const ttl = services.config.tokenTtlSeconds;
-  const { token } = await signToken(services.signingKey, record.id, ttl);
-  return { token, expiresIn: ttl, user: toPublicUser(record) };
+  const { token, jti, exp } = await signToken(
+    services.signingKey,
+    record.id,
+    ttl,
+  );
+  await recordSession(services.kv, record.id, jti, exp);
+  return {
+    token,
+    expiresIn: ttl,
+    user: toPublicUser(record),
+    mustChangePassword: record.mustChangePassword === true,
+  };
 }
 
 /**
@@ -142,5 +161,68 @@ export async function signOut(
   session: Session,
 ): Promise<void> {
   await revokeToken(services.kv, session.jti, session.exp);
+  await forgetSession(services.kv, session.user.id, session.jti);
   services.hub.announce({ type: "revoked", jti: session.jti });
+}
+
+/**
+ * Ends every session of `userId` but the one with `keepJti`: each token is
+ * revoked and, given the hub, its sockets close on every instance, as at
+ * sign-out (the command line has no hub: sockets then last until they
+ * reconnect, which the revoked token refuses).
+ */
+export async function endSessions(
+  services: { kv: Deno.Kv; hub?: Pick<Services["hub"], "announce"> },
+  userId: string,
+  keepJti?: string,
+): Promise<number> {
+  let ended = 0;
+  for (const { jti, exp } of await listSessions(services.kv, userId)) {
+    if (jti === keepJti) continue;
+    await revokeToken(services.kv, jti, exp);
+    await forgetSession(services.kv, userId, jti);
+    services.hub?.announce({ type: "revoked", jti });
+    ended++;
+  }
+  return ended;
+}
+
+/** "Sign out everywhere else": ends every session of mine but this one. */
+export async function endOtherSessions(
+  services: Services,
+  session: Session,
+): Promise<void> {
+  await endSessions(services, session.user.id, session.jti);
+}
+
+/**
+ * Changes the signed-in user's password after checking the current one
+ * (403 `wrong_password`), clears a temporary password's flag, and ends every
+ * other session of theirs.
+ */
+export async function changePassword(
+  services: Services,
+  session: Session,
+  body: PasswordChangeBody,
+): Promise<void> {
+  const record = await getUserRecord(services.kv, session.user.id);
+  const ok = record !== null &&
+    await hashing(() =>
+      services.hasher.verify(body.currentPassword, record.passwordHash)
+    );
+  if (!ok) {
+    throw new ApiError(
+      403,
+      "wrong_password",
+      "The current password is not right",
+    );
+  }
+  const passwordHash = await hashing(() =>
+    services.hasher.hash(body.newPassword)
+  );
+  await updateUserRecord(services.kv, session.user.id, (stored) => {
+    const { mustChangePassword: _, ...rest } = stored;
+    return { ...rest, passwordHash };
+  });
+  await endSessions(services, session.user.id, session.jti);
 }

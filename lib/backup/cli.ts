@@ -25,6 +25,8 @@ Commands:
   hearth export [--db PATH] > FILE   write a backup of the database to standard output
   hearth import [--db PATH] < FILE   restore a backup into a new, empty database
   hearth reindex [--db PATH]         rebuild the search index from the stored messages
+  hearth reset-password [--db PATH] USERNAME
+                                     print a temporary password for USERNAME
   Run "hearth export --help" (or import, reindex) for details.
 `;
 
@@ -71,7 +73,8 @@ export interface CommandIo {
   env(name: string): string | undefined;
 }
 
-function processIo(): CommandIo {
+/** Standard input, output and error of this process, and its environment. */
+export function processIo(): CommandIo {
   return {
     stdin: Deno.stdin.readable,
     stdout: Deno.stdout.writable,

@@ -1,6 +1,7 @@
 /** Use cases of a user's own profile. */
-import { updateDisplayName, type User } from "../db/users.ts";
+import { updateDisplayName, updateStatus, type User } from "../db/users.ts";
 import type { Services } from "../services.ts";
+import type { ProfileBody } from "../shared/requests.ts";
 
 /** Renames the user; member lists held for `ready` frames forget the old name at once. */
 export async function renameSelf(
@@ -10,5 +11,21 @@ export async function renameSelf(
 ): Promise<User> {
   const updated = await updateDisplayName(services.kv, user.id, displayName);
   services.roster.forget();
+  return updated;
+}
+
+/** Applies a `PATCH /me`: a new display name, a new status line, or both. */
+export async function updateProfile(
+  services: Services,
+  user: User,
+  body: ProfileBody,
+): Promise<User> {
+  let updated = user;
+  if (body.displayName !== undefined) {
+    updated = await renameSelf(services, user, body.displayName);
+  }
+  if (body.status !== undefined) {
+    updated = await updateStatus(services.kv, user.id, body.status);
+  }
   return updated;
 }

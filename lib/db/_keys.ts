@@ -172,6 +172,16 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "avatars",
+    layout: "[userId, version, part] -> Uint8Array (60 KB parts of the image)",
+    backup: "skipped",
+  },
+  {
+    root: "user_sessions",
+    layout: "[userId, jti] -> exp, expiring with the token: who to sign out",
+    backup: "skipped",
+  },
+  {
     root: "config",
     layout: '["jwt_key"] -> the generated token signing key',
     backup: "restored_last",
@@ -500,6 +510,26 @@ export const signingKeyKey: Deno.KvKey = ["config", "jwt_key"];
 export const revokedTokenKey = (jti: string): Deno.KvKey => [
   "revoked_tokens",
   jti,
+];
+/** One part of the bytes of an avatar version. */
+export const avatarPartKey = (
+  userId: string,
+  version: number,
+  part: number,
+): Deno.KvKey => ["avatars", userId, version, part];
+/** The prefix of an avatar version's parts (or, without a version, of all of a user's). */
+export const avatarPrefix = (userId: string, version?: number): Deno.KvKey =>
+  version === undefined ? ["avatars", userId] : ["avatars", userId, version];
+/** A token signed for a user, so ending their other sessions can find it. */
+export const userSessionKey = (userId: string, jti: string): Deno.KvKey => [
+  "user_sessions",
+  userId,
+  jti,
+];
+/** The prefix of every recorded token of one user. */
+export const userSessionsPrefix = (userId: string): Deno.KvKey => [
+  "user_sessions",
+  userId,
 ];
 /** A rate limiter's arrival time for one client key (hashed when long). */
 export const rateLimitKey = (

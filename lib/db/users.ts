@@ -1,5 +1,9 @@
 import { ApiError } from "../errors.ts";
-import { displayNameSchema, usernameSchema } from "../shared/fields.ts";
+import {
+  displayNameSchema,
+  statusSchema,
+  usernameSchema,
+} from "../shared/fields.ts";
 import { validate } from "../validation.ts";
 import {
   type ChannelRecord,
@@ -30,11 +34,22 @@ export interface User {
   displayName: string;
   createdAt: string;
   role: Role;
+  /** A line under the name; empty when unset. */
+  status: string;
+  /** Where the avatar is served, or null without one. */
+  avatarUrl: string | null;
 }
 
 /** A user as stored; never send it to a client, use `toPublicUser`. */
-export interface UserRecord extends Omit<User, "role"> {
+export interface UserRecord
+  extends Omit<User, "role" | "status" | "avatarUrl"> {
   passwordHash: string;
+  /** Absent on accounts stored before statuses existed. */
+  status?: string;
+  /** The avatar's version (a new one per upload, so its URL is cached for good) and type. */
+  avatar?: { version: number; type: string };
+  /** Set by `hearth reset-password`: the password is temporary. */
+  mustChangePassword?: boolean;
   /** Absent on accounts stored before roles existed: they are members. */
   role?: Role;
   /** Set while the user is banned: every token of theirs is refused with the record it is read with. */
@@ -65,7 +80,16 @@ export function toPublicUser(record: UserRecord): User {
     displayName: record.displayName,
     createdAt: record.createdAt,
     role: roleOf(record),
+    status: record.status ?? "",
+    avatarUrl: record.avatar === undefined
+      ? null
+      : avatarPath(record.id, record.avatar.version),
   };
+}
+
+/** The path an avatar version is served at; a new version gets a new path. */
+export function avatarPath(userId: string, version: number): string {
+  return `/avatars/${userId}/${version}`;
 }
 
 /** Trims and checks a display name by the shared rule, throwing a 422 when it is unusable. */
@@ -237,13 +261,40 @@ export async function updateDisplayName(
   displayName: string,
 ): Promise<User> {
   const name = normalizeDisplayName(displayName);
-  return await retryAtomic("the display name", async () => {
+  return await updateUserRecord(kv, id, (record) => ({
+    ...record,
+    displayName: name,
+  }));
+}
+
+/** Changes a user's status line (trimmed, at most 80 chars; empty clears it). */
+export async function updateStatus(
+  kv: Deno.Kv,
+  id: string,
+  status: string,
+): Promise<User> {
+  const line = validate(status, statusSchema);
+  return await updateUserRecord(kv, id, (record) => ({
+    ...record,
+    status: line,
+  }));
+}
+
+/**
+ * Rewrites a stored user with `change`; 404 for an unknown user. The record
+ * is checked in the atomic, so a concurrent edit is never overwritten.
+ */
+export async function updateUserRecord(
+  kv: Deno.Kv,
+  id: string,
+  change: (record: UserRecord) => UserRecord,
+): Promise<User> {
+  return await retryAtomic("the user", async () => {
     const entry = await kv.get<UserRecord>(userKey(id));
     if (entry.value === null) {
       throw new ApiError(404, "user_not_found", `User "${id}" not found`);
     }
-    const record: UserRecord = { ...entry.value, displayName: name };
-    // check(entry) so a concurrent edit of the record is never overwritten.
+    const record = change(entry.value);
     const op = kv.atomic().check(entry).set(entry.key, record);
     return { op, value: toPublicUser(record) };
   });

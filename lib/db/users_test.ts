@@ -22,10 +22,12 @@ Deno.test("createUser() returns a public user without the password hash", () =>
       passwordHash: "secret-hash",
     });
     assert.deepEqual(Object.keys(user).sort(), [
+      "avatarUrl",
       "createdAt",
       "displayName",
       "id",
       "role",
+      "status",
       "username",
     ]);
     assert.equal(user.username, "Alice");
@@ -156,6 +158,8 @@ Deno.test("toPublicUser() drops the password hash and unknown fields, and reads 
     displayName: "A",
     createdAt: "2024-01-01T00:00:00.000Z",
     role: "member",
+    status: "",
+    avatarUrl: null,
   });
 });
 

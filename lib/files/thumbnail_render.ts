@@ -7,7 +7,12 @@
  * inlined in its JavaScript: it loads without a file path, so it works in the
  * compiled binary and on Deno Deploy. A GIF gives its first frame.
  */
-import { PhotonImage, resize, SamplingFilter } from "@cf-wasm/photon/node";
+import {
+  crop,
+  PhotonImage,
+  resize,
+  SamplingFilter,
+} from "@cf-wasm/photon/node";
 import { type Orientation, orientPixels, swapsSides } from "./orientation.ts";
 
 /** A box to fit a thumbnail into, in pixels. */
@@ -36,16 +41,30 @@ export function fitInto(width: number, height: number, box: Box): Box {
   };
 }
 
-/** Draws the thumbnail of an encoded image; throws when the bytes do not decode. */
+/**
+ * Draws the thumbnail of an encoded image; throws when the bytes do not
+ * decode. `square` first cuts the largest centred square out of it (as for
+ * an avatar); a centred square stays centred whatever the orientation.
+ */
 export function renderThumbnail(
   bytes: Uint8Array,
   box: Box,
   orientation: Orientation = 1,
+  square = false,
 ): RenderedThumbnail {
-  const source = PhotonImage.new_from_byteslice(bytes);
+  const decoded = PhotonImage.new_from_byteslice(bytes);
+  let source = decoded;
   let scaled: PhotonImage | null = null;
   let upright: PhotonImage | null = null;
   try {
+    if (square) {
+      const width = decoded.get_width();
+      const height = decoded.get_height();
+      const side = Math.min(width, height);
+      const left = Math.floor((width - side) / 2);
+      const top = Math.floor((height - side) / 2);
+      source = crop(decoded, left, top, left + side, top + side);
+    }
     const swap = swapsSides(orientation);
     const stored = { width: source.get_width(), height: source.get_height() };
     const size = swap
@@ -71,7 +90,8 @@ export function renderThumbnail(
       height: size.height,
     };
   } finally {
-    source.free();
+    if (source !== decoded) source.free();
+    decoded.free();
     scaled?.free();
     upright?.free();
   }

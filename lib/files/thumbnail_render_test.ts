@@ -65,3 +65,21 @@ Deno.test("renderThumbnail() throws for bytes that do not decode", () => {
   const broken = png(64, 64).slice(0, 60);
   assert.throws(() => renderThumbnail(broken, BOX));
 });
+
+Deno.test("renderThumbnail() with square cuts the centred square, then fits it, never enlarging", () => {
+  const box = { width: 256, height: 256 };
+  for (
+    const [image, side] of [
+      [png(600, 300), 256],
+      [png(120, 300), 120],
+      [jpeg(90, 40), 40],
+    ] as const
+  ) {
+    const drawn = renderThumbnail(image, box, 1, true);
+    assert.deepEqual([drawn.width, drawn.height], [side, side]);
+    assert.deepEqual(imageSize(drawn.bytes, drawn.type), {
+      width: side,
+      height: side,
+    });
+  }
+});

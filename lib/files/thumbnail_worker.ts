@@ -9,6 +9,8 @@ export interface ThumbnailJob {
   bytes: Uint8Array;
   box: Box;
   orientation: Orientation;
+  /** Cut the centred square first (an avatar). */
+  square?: boolean;
 }
 
 /** The answer to the job with the same `id`. */
@@ -25,7 +27,12 @@ const scope = self as unknown as {
 scope.onmessage = (event) => {
   const job = event.data;
   try {
-    const thumbnail = renderThumbnail(job.bytes, job.box, job.orientation);
+    const thumbnail = renderThumbnail(
+      job.bytes,
+      job.box,
+      job.orientation,
+      job.square,
+    );
     const bytes = new Uint8Array(thumbnail.bytes);
     scope.postMessage({
       id: job.id,

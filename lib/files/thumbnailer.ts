@@ -49,17 +49,19 @@ export class Thumbnailer {
   /**
    * The thumbnail of an encoded image, or null when it cannot be drawn in
    * time. `bytes` are handed over to the worker: their buffer is detached.
+   * `square` cuts the centred square out first.
    */
   render(
     bytes: Uint8Array,
     box: Box,
     orientation: Orientation = 1,
+    square = false,
   ): Promise<RenderedThumbnail | null> {
     if (this.#closed || this.#queue.length >= this.#maxQueued) {
       return Promise.resolve(null);
     }
     return new Promise((resolve) => {
-      this.#queue.push({ job: { bytes, box, orientation }, resolve });
+      this.#queue.push({ job: { bytes, box, orientation, square }, resolve });
       this.#pump();
     });
   }

@@ -21,6 +21,7 @@ import {
   MAX_PAGE_SIZE,
   MAX_PASSWORD_BYTES,
   MAX_REASON_LENGTH,
+  MAX_STATUS_LENGTH,
   MAX_TIMEOUT_SECONDS,
   MAX_TOPIC_LENGTH,
   MAX_USERNAME_LENGTH,
@@ -137,6 +138,9 @@ export const notificationLevelSchema = z.enum(NOTIFICATION_LEVELS, {
 export const mutedFlagSchema = z.boolean({
   error: "muted must be true or false",
 });
+
+/** A status line under a name: optional (empty clears it), at most 80 visible characters. */
+export const statusSchema = visibleText("Status", MAX_STATUS_LENGTH, false);
 
 /** Whether a new channel is private. */
 export const privateFlagSchema = z.boolean({

@@ -27,6 +27,9 @@ export const MAX_CHANNEL_NAME_LENGTH = 80;
 /** Most characters (code points, after trimming) a channel topic may have. */
 export const MAX_TOPIC_LENGTH = 250;
 
+/** Most characters (code points, after trimming) of a user's status line. */
+export const MAX_STATUS_LENGTH = 80;
+
 /** Most characters (code points, after trimming) of a message's content: 4,000 emoji fit. */
 export const MAX_CONTENT_LENGTH = 4000;
 

@@ -25,6 +25,7 @@ import {
   querySeqSchema,
   reasonSchema,
   seqSchema,
+  statusSchema,
   timeoutSecondsSchema,
   topicSchema,
   usernameSchema,
@@ -54,8 +55,24 @@ export const loginBody = z.object({
 
 /** The body of `PATCH /me`. */
 export const profileBody = z.object({
-  displayName: displayNameSchema,
+  displayName: displayNameSchema.optional(),
+  status: statusSchema.optional(),
+}, bodyError).refine(
+  (body) => body.displayName !== undefined || body.status !== undefined,
+  "Send a displayName, a status, or both",
+);
+
+/** The type of a `PATCH /me` body. */
+export type ProfileBody = z.output<typeof profileBody>;
+
+/** The body of `POST /me/password`. */
+export const passwordChangeBody = z.object({
+  currentPassword: loginPasswordSchema,
+  newPassword: newPasswordSchema,
 }, bodyError);
+
+/** The type of a `POST /me/password` body. */
+export type PasswordChangeBody = z.output<typeof passwordChangeBody>;
 
 /** The body of `POST /channels`. */
 export const createChannelBody = z.object({

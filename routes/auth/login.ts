@@ -11,7 +11,7 @@ export const handler = define.handlers({
     const { origins, trustProxy } = ctx.state.services.config;
     refuseCrossSiteSignIn(ctx.req, origins, trustProxy);
     const body = await readLoginBody(ctx.req);
-    const { token, expiresIn, user } = await signIn(
+    const { token, expiresIn, user, mustChangePassword } = await signIn(
       ctx.state.services,
       body,
       clientAddress(
@@ -26,6 +26,7 @@ export const handler = define.handlers({
         token_type: "bearer",
         expires_in: expiresIn,
         user,
+        mustChangePassword,
       },
       {
         headers: {

@@ -1,0 +1,53 @@
+/**
+ * The tokens signed for each user, remembered until they expire, so a
+ * password change can end every other session of theirs.
+ */
+import { userSessionKey, userSessionsPrefix } from "./_keys.ts";
+
+/** A recorded token: its id and expiry (seconds since the epoch). */
+export interface SessionRow {
+  jti: string;
+  exp: number;
+}
+
+// KV drops expired entries lazily; a floor keeps a dying token listed.
+const MIN_EXPIRE_MS = 1000;
+
+/** Remembers that token `jti` (expiring at `exp`) was signed for `userId`. */
+export async function recordSession(
+  kv: Deno.Kv,
+  userId: string,
+  jti: string,
+  exp: number,
+): Promise<void> {
+  const expireIn = Math.max(MIN_EXPIRE_MS, Math.ceil(exp * 1000 - Date.now()));
+  const result = await kv.set(userSessionKey(userId, jti), exp, { expireIn });
+  if (!result.ok) throw new Error(`Could not record token "${jti}"`);
+}
+
+/** The user's recorded tokens that have not expired. */
+export async function listSessions(
+  kv: Deno.Kv,
+  userId: string,
+): Promise<SessionRow[]> {
+  const rows: SessionRow[] = [];
+  const nowSeconds = Date.now() / 1000;
+  for await (
+    const entry of kv.list<number>({ prefix: userSessionsPrefix(userId) })
+  ) {
+    const jti = entry.key.at(-1);
+    if (typeof jti === "string" && entry.value > nowSeconds) {
+      rows.push({ jti, exp: entry.value });
+    }
+  }
+  return rows;
+}
+
+/** Forgets a recorded token (it was revoked). */
+export async function forgetSession(
+  kv: Deno.Kv,
+  userId: string,
+  jti: string,
+): Promise<void> {
+  await kv.delete(userSessionKey(userId, jti));
+}

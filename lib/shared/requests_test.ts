@@ -156,7 +156,7 @@ Deno.test("loginBody rejects an empty or over-long password", () => {
   );
 });
 
-Deno.test("profileBody checks displayName as registration does", () => {
+Deno.test("profileBody checks displayName as registration does, and needs a field", () => {
   assert.deepEqual(profileBody.parse({ displayName: "  Ada  " }), {
     displayName: "Ada",
   });
@@ -166,8 +166,10 @@ Deno.test("profileBody checks displayName as registration does", () => {
     const result = profileBody.safeParse({ displayName });
     assert.ok("displayName" in messages(result), JSON.stringify(displayName));
   }
-  assert.equal(
-    messages(profileBody.safeParse({})).displayName,
-    "Display name is required",
-  );
+  assert.deepEqual(messages(profileBody.safeParse({})), {
+    "": "Send a displayName, a status, or both",
+  });
+  assert.deepEqual(profileBody.parse({ status: "  away  " }), {
+    status: "away",
+  });
 });

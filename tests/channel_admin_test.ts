@@ -240,10 +240,12 @@ Deno.test("GET /channels/{id}/candidates: the owner finds people to add by the s
     assert.equal(found.status, 200);
     assert.deepEqual(found.body.map((u: { id: string }) => u.id), [out1.id]);
     assert.deepEqual(Object.keys(found.body[0]).sort(), [
+      "avatarUrl",
       "createdAt",
       "displayName",
       "id",
       "role",
+      "status",
       "username",
     ]);
     const none = await ada.api.get(

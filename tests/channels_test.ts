@@ -302,10 +302,12 @@ Deno.test("Private channels: 403 for non-members until the owner adds them", asy
     });
     assert.equal(added.status, 201);
     assert.deepEqual(Object.keys(added.body).sort(), [
+      "avatarUrl",
       "createdAt",
       "displayName",
       "id",
       "role",
+      "status",
       "username",
     ]);
     // Adding again changes nothing.

@@ -157,9 +157,9 @@ Deno.test({
       await ada.page.getByRole("button", { name: "Notifications: muted" })
         .waitFor();
       await setHidden(ada, true);
-      await ben.send("Still talking, @ada");
-      await ben.sees("Still talking, @ada");
-      await ada.sees("Still talking, @ada");
+      await ben.send("Still talking, @ada!");
+      await ben.sees("Still talking, @ada!");
+      await ada.sees("Still talking, @ada!");
       assert.equal((await notificationsOf(ada.page)).length, 1);
       await ada.page.reload();
       await ada.ready();
@@ -188,7 +188,7 @@ Deno.test({
         name: "Open channels, unread messages elsewhere",
       }).waitFor();
 
-      await ben.send("Over here, @ada");
+      await ben.send("Over here, @ada!");
       const badge = drawer.locator(".drawer-badge");
       await badge.waitFor();
       assert.equal(await badge.textContent(), "1");

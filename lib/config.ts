@@ -1,4 +1,12 @@
 import { parseArgs } from "node:util";
+import {
+  CONNECTION_SETTINGS,
+  integer,
+  limitHelp,
+  limitOptions,
+  readConnectionLimits,
+} from "./config_limits.ts";
+import type { ConnectionLimits } from "./http/serve.ts";
 
 /** Everything the server needs to know from flags and environment variables. */
 export interface Config {
@@ -32,6 +40,8 @@ export interface Config {
    * that switching channels (a page load) does not show them leaving and back.
    */
   offlineGraceMs: number;
+  /** Head and idle timeouts and the per-address cap on connections. */
+  connections: ConnectionLimits;
 }
 
 /** Default for {@linkcode Config.offlineGraceMs}. */
@@ -66,7 +76,9 @@ Flags (each may also come from the environment variable shown):
                        (HEARTH_TRUST_PROXY=1)
   --help               show this help
   --version            show the version
-`;
+
+Connections:
+${limitHelp(CONNECTION_SETTINGS)}`;
 
 const DEFAULTS = {
   port: 8000,
@@ -95,6 +107,7 @@ export function parseConfig(
         secret: { type: "string" },
         "token-ttl": { type: "string" },
         "trust-proxy": { type: "boolean" },
+        ...limitOptions(CONNECTION_SETTINGS),
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -187,6 +200,10 @@ export function parseConfig(
       };
     }
   }
+  const connections = readConnectionLimits(values, env, trustProxy);
+  if (typeof connections === "string") {
+    return { kind: "error", message: connections };
+  }
   return {
     kind: "serve",
     config: {
@@ -204,26 +221,9 @@ export function parseConfig(
         env("DENO_DEPLOYMENT_ID") !== undefined,
       trustProxy,
       offlineGraceMs: OFFLINE_GRACE_MS,
+      connections,
     },
   };
-}
-
-function integer(
-  raw: string | undefined,
-  flag: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number | string {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw.trim())) {
-    return `${flag} must be a whole number, got "${raw}"`;
-  }
-  const value = Number(raw);
-  if (value < min || value > max) {
-    return `${flag} must be between ${min} and ${max}, got ${value}`;
-  }
-  return value;
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };

@@ -13,6 +13,7 @@ import { Presence } from "./realtime/presence.ts";
 import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
 import { Roster } from "./roster.ts";
+import type { ServerSocket } from "./realtime/server_socket.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
 export interface Services {
@@ -35,7 +36,7 @@ export interface Services {
   /** Channel member lists held briefly, for the `ready` frames of sockets opening together. */
   roster: Roster;
   /** Open WebSockets with the token each was opened with; closed with 1001 at shutdown. */
-  sockets: Map<WebSocket, { jti: string }>;
+  sockets: Map<ServerSocket, { jti: string }>;
   /** Stops the sweeper that deletes chunks of uploads that never finished. */
   stopSweeper: () => Promise<void>;
 }

@@ -9,7 +9,18 @@ export async function startTestServer(
   overrides: Partial<Config> = {},
 ): Promise<RunningServer & { base: string }> {
   const parsed = parseConfig(
-    ["--port", "0", "--host", "127.0.0.1", "--db", ":memory:", ...args],
+    // No per-address cap: every test client is 127.0.0.1 (the attack tests set one).
+    [
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--db",
+      ":memory:",
+      "--max-conns-per-address",
+      "0",
+      ...args,
+    ],
     () => undefined,
   );
   if (parsed.kind !== "serve") {

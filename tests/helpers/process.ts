@@ -200,6 +200,17 @@ export function spawnHearth(
   const { db, args = [], ...rest } = options;
   return spawnScript("main.ts", HEARTH_READY, {
     ...rest,
-    args: ["--port", "0", "--host", "127.0.0.1", "--db", db, ...args],
+    // Every load generator and test client is 127.0.0.1: no per-address cap.
+    args: [
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--db",
+      db,
+      "--max-conns-per-address",
+      "0",
+      ...args,
+    ],
   });
 }

@@ -5,7 +5,10 @@ import {
   limitHelp,
   limitOptions,
   readConnectionLimits,
+  readUserLimits,
+  USER_SETTINGS,
 } from "./config_limits.ts";
+import type { UserLimits } from "./chat/user_limits.ts";
 import type { ConnectionLimits } from "./http/serve.ts";
 
 /** Everything the server needs to know from flags and environment variables. */
@@ -42,6 +45,8 @@ export interface Config {
   offlineGraceMs: number;
   /** Head and idle timeouts and the per-address cap on connections. */
   connections: ConnectionLimits;
+  /** Per-user caps on messages, channels and sockets. */
+  userLimits: UserLimits;
 }
 
 /** Default for {@linkcode Config.offlineGraceMs}. */
@@ -78,7 +83,9 @@ Flags (each may also come from the environment variable shown):
   --version            show the version
 
 Connections:
-${limitHelp(CONNECTION_SETTINGS)}`;
+${limitHelp(CONNECTION_SETTINGS)}
+Per user (HEARTH_USER_LIMITS=off lifts these, for load tests):
+${limitHelp(USER_SETTINGS)}`;
 
 const DEFAULTS = {
   port: 8000,
@@ -108,6 +115,7 @@ export function parseConfig(
         "token-ttl": { type: "string" },
         "trust-proxy": { type: "boolean" },
         ...limitOptions(CONNECTION_SETTINGS),
+        ...limitOptions(USER_SETTINGS),
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -204,6 +212,10 @@ export function parseConfig(
   if (typeof connections === "string") {
     return { kind: "error", message: connections };
   }
+  const userLimits = readUserLimits(values, env);
+  if (typeof userLimits === "string") {
+    return { kind: "error", message: userLimits };
+  }
   return {
     kind: "serve",
     config: {
@@ -222,6 +234,7 @@ export function parseConfig(
       trustProxy,
       offlineGraceMs: OFFLINE_GRACE_MS,
       connections,
+      userLimits,
     },
   };
 }

@@ -1,8 +1,10 @@
 /**
  * The numeric limits an operator may tune, each a flag with an environment
- * variable and a default: connection timeouts and caps. One table, so
+ * variable and a default: connection timeouts and caps, and per-user caps.
+ * One table each, so
  * `--help`, parsing and the README say the same.
  */
+import type { UserLimits } from "./chat/user_limits.ts";
 import type { ConnectionLimits } from "./http/serve.ts";
 
 /** One whole-number setting: its flag (without dashes), variable, default and range. */
@@ -43,6 +45,59 @@ export const CONNECTION_SETTINGS = {
       "open connections per client address; 0: no cap (default with --trust-proxy)",
   },
 } satisfies Record<string, LimitSetting>;
+
+/** The per-user settings (lifted by `HEARTH_USER_LIMITS=off`). */
+export const USER_SETTINGS = {
+  messagesPerSecond: {
+    flag: "user-messages-per-second",
+    env: "HEARTH_USER_MESSAGES_PER_SECOND",
+    fallback: 5,
+    min: 1,
+    max: 100_000,
+    help: "messages one user may post per second after a burst",
+  },
+  messageBurst: {
+    flag: "user-message-burst",
+    env: "HEARTH_USER_MESSAGE_BURST",
+    fallback: 20,
+    min: 1,
+    max: 100_000,
+    help: "messages one user may post at once",
+  },
+  channelsPerHour: {
+    flag: "user-channels-per-hour",
+    env: "HEARTH_USER_CHANNELS_PER_HOUR",
+    fallback: 10,
+    min: 1,
+    max: 100_000,
+    help: "channels one user may create per hour",
+  },
+  socketsPerUser: {
+    flag: "user-sockets",
+    env: "HEARTH_USER_SOCKETS",
+    fallback: 20,
+    min: 1,
+    max: 100_000,
+    help: "sockets one user may have open at once",
+  },
+} satisfies Record<string, LimitSetting>;
+
+/** The per-user caps from flags and environment; `HEARTH_USER_LIMITS=off` lifts them. */
+export function readUserLimits(
+  values: Record<string, unknown>,
+  env: (name: string) => string | undefined,
+): UserLimits | string {
+  const read = readLimits(USER_SETTINGS, values, env);
+  if (typeof read === "string") return read;
+  const switchValue = env("HEARTH_USER_LIMITS")?.trim().toLowerCase();
+  if (
+    switchValue !== undefined && switchValue !== "" && switchValue !== "on" &&
+    switchValue !== "off"
+  ) {
+    return `HEARTH_USER_LIMITS must be on or off, got "${switchValue}"`;
+  }
+  return { enabled: switchValue !== "off", ...read };
+}
 
 /** A whole number from `raw` within [min, max], the fallback when absent, or an error text. */
 export function integer(

@@ -14,6 +14,7 @@ import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
 import { Roster } from "./roster.ts";
 import type { ServerSocket } from "./realtime/server_socket.ts";
+import { UserQuotas } from "./chat/user_limits.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
 export interface Services {
@@ -28,7 +29,11 @@ export interface Services {
     loginFailures: RateLimiter;
     loginFailuresByAddress: RateLimiter;
     registrations: RateLimiter;
+    /** Channels created per user (`--user-channels-per-hour`). */
+    channelCreations: RateLimiter;
   };
+  /** Per-user message and socket caps, counted on this instance. */
+  quotas: UserQuotas;
   /** The one fan-out point for live events. */
   hub: Hub;
   /** Who has a socket open on this instance. */
@@ -63,7 +68,13 @@ export async function openServices(config: Config): Promise<Services> {
         loginFailures: new RateLimiter(kv, LOGIN_FAILURES),
         loginFailuresByAddress: new RateLimiter(kv, LOGIN_FAILURES_PER_ADDRESS),
         registrations: new RateLimiter(kv, REGISTRATIONS),
+        channelCreations: new RateLimiter(kv, {
+          name: "channels_created",
+          limit: config.userLimits.channelsPerHour,
+          windowMs: 60 * 60 * 1000,
+        }),
       },
+      quotas: new UserQuotas(config.userLimits),
       hub,
       presence: new Presence({ graceMs: config.offlineGraceMs }),
       roster: new Roster((channelId) => listMembers(kv, channelId), hub),

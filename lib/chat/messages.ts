@@ -25,13 +25,15 @@ export interface MessageInput {
 
 /**
  * Stores a message and, only once it is committed, publishes it to the
- * channel's sockets. HTTP posts, uploads and socket frames all post here.
+ * channel's sockets. HTTP posts, uploads and socket frames all post here, so
+ * the per-user message cap (429 `rate_limited`) holds for all three.
  */
 export async function postMessage(
   member: ChannelMember,
   input: MessageInput,
 ): Promise<PostedMessage> {
   const { services, user } = member;
+  services.quotas.takeMessage(user.id);
   const result = await createMessage(services.kv, {
     channelId: member.channelId,
     author: {

@@ -1,6 +1,6 @@
 /** Client-to-server side of a channel socket: size limits, parsing, and handling in order. */
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
-import type { ClientFrame } from "../shared/wire.ts";
+import type { ClientFrame, ErrorFrame } from "../shared/wire.ts";
 import { parseClientFrame } from "./frames.ts";
 import { errorFields, log } from "../log.ts";
 
@@ -8,8 +8,12 @@ import { errorFields, log } from "../log.ts";
 export interface InboundOptions {
   /** Handles one valid frame; ApiError-like throws are answered with their code. */
   onFrame(frame: ClientFrame): Promise<void>;
-  /** Queues an `error` frame to the client. */
-  sendError(code: string, detail: string): void;
+  /** Queues an `error` frame to the client, with what else it says about the refusal. */
+  sendError(
+    code: string,
+    detail: string,
+    extra?: Pick<ErrorFrame, "clientId" | "retryAfter">,
+  ): void;
   /** Closes the socket with 1009; the client sent more than {@linkcode MAX_FRAME_BYTES}. */
   tooLarge(): void;
 }
@@ -76,7 +80,7 @@ export class Inbound {
         if (err.status >= 500) {
           log("error", "client frame failed", errorFields(err));
         }
-        this.#opts.sendError(err.code, err.message);
+        this.#opts.sendError(err.code, err.message, refusalOf(frame, err));
       } else {
         log("error", "client frame failed", errorFields(err));
         this.#opts.sendError(
@@ -88,9 +92,29 @@ export class Inbound {
   }
 }
 
+// Which send was refused, and for how long a rate limit holds.
+function refusalOf(
+  frame: ClientFrame,
+  err: { headers?: unknown },
+): Pick<ErrorFrame, "clientId" | "retryAfter"> {
+  const extra: Pick<ErrorFrame, "clientId" | "retryAfter"> = {};
+  if (frame.type === "message" && frame.clientId !== undefined) {
+    extra.clientId = frame.clientId;
+  }
+  const headers = err.headers as Record<string, string> | undefined;
+  const retryAfter = Number(headers?.["Retry-After"]);
+  if (retryAfter > 0) extra.retryAfter = retryAfter;
+  return extra;
+}
+
 function isApiErrorLike(
   err: unknown,
-): err is { status: number; code: string; message: string } {
+): err is {
+  status: number;
+  code: string;
+  message: string;
+  headers?: unknown;
+} {
   if (typeof err !== "object" || err === null) return false;
   const { status, code, message } = err as Record<string, unknown>;
   return typeof status === "number" && typeof code === "string" &&

@@ -99,8 +99,10 @@ export class ChannelSession {
     this.#unsubscribe = opts.hub.subscribe(opts.channelId, listener);
     this.#inbound = new Inbound({
       onFrame: opts.onClientFrame,
-      sendError: (code, detail) =>
-        this.sendFrame(JSON.stringify({ type: "error", code, detail })),
+      sendError: (code, detail, extra) =>
+        this.sendFrame(
+          JSON.stringify({ type: "error", code, detail, ...extra }),
+        ),
       tooLarge: () =>
         this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`),
     });

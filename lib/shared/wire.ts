@@ -86,6 +86,10 @@ export interface ErrorFrame {
   type: "error";
   code: string;
   detail: string;
+  /** The refused message frame's `clientId`, so the client knows which send failed. */
+  clientId?: string;
+  /** With `rate_limited`: whole seconds to wait before sending again. */
+  retryAfter?: number;
 }
 
 /**

@@ -200,6 +200,9 @@ export function spawnHearth(
   const { db, args = [], ...rest } = options;
   return spawnScript("main.ts", HEARTH_READY, {
     ...rest,
+    // Load tests and benchmarks are a few users sending far past any person's
+    // pace; a caller that wants the per-user limits passes HEARTH_USER_LIMITS=on.
+    env: { HEARTH_USER_LIMITS: "off", ...rest.env },
     // Every load generator and test client is 127.0.0.1: no per-address cap.
     args: [
       "--port",

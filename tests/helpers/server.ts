@@ -28,9 +28,12 @@ export async function startTestServer(
   }
   // Presence goes offline at once unless a test asks for the grace period,
   // so tests that watch someone leave need not wait for it.
+  // Per-user limits are off unless a test asks for them: most tests post
+  // faster than a person would, and the limits have tests of their own.
   const server = await startServer({
     ...parsed.config,
     offlineGraceMs: 0,
+    userLimits: { ...parsed.config.userLimits, enabled: false },
     ...overrides,
   });
   return { ...server, base: `http://127.0.0.1:${server.port}` };

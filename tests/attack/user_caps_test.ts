@@ -1,0 +1,141 @@
+/**
+ * Per-user caps: one account cannot post, create channels or open sockets
+ * without bound. Each refusal is a 429 `rate_limited` with `Retry-After`; a
+ * refused socket frame says which `clientId` it was. With the caps off
+ * (`HEARTH_USER_LIMITS=off`, for load tests) the server says so at start.
+ */
+import assert from "node:assert/strict";
+import {
+  createChannel,
+  FrameSocket,
+  signUp,
+  socketUrl,
+  upgradeStatus,
+  withHearth,
+} from "../helpers/api.ts";
+import { spawnHearth } from "../helpers/process.ts";
+import type { UserLimits } from "../../lib/chat/user_limits.ts";
+
+const TIGHT: UserLimits = {
+  enabled: true,
+  messagesPerSecond: 1,
+  messageBurst: 3,
+  channelsPerHour: 2,
+  socketsPerUser: 2,
+};
+
+Deno.test("past the message burst a post is 429 rate_limited with Retry-After", async () => {
+  await withHearth(
+    async ({ base }) => {
+      const { api } = await signUp(base);
+      const channel = await createChannel(api);
+      const statuses = [];
+      for (let i = 0; i < 4; i++) {
+        const res = await api.post(`/channels/${channel.id}/messages`, {
+          content: `hello ${i}`,
+        });
+        statuses.push(res.status);
+        if (res.status === 429) {
+          assert.equal(res.body.code, "rate_limited");
+          assert.ok(Number(res.headers.get("retry-after")) >= 1);
+        }
+      }
+      assert.deepEqual(statuses, [201, 201, 201, 429]);
+      // Another user has a budget of their own.
+      const other = await signUp(base);
+      await other.api.post(`/channels/${channel.id}/join`);
+      const res = await other.api.post(`/channels/${channel.id}/messages`, {
+        content: "me too",
+      });
+      assert.equal(res.status, 201);
+    },
+    [],
+    { userLimits: TIGHT },
+  );
+});
+
+Deno.test("a socket message past the burst gets an error frame with its clientId and retryAfter", async () => {
+  await withHearth(
+    async ({ base }) => {
+      const { api, token } = await signUp(base);
+      const channel = await createChannel(api);
+      const socket = await FrameSocket.open(base, channel.id, token);
+      try {
+        for (let i = 0; i < 4; i++) {
+          socket.send({
+            type: "message",
+            content: `m${i}`,
+            clientId: `c-${i}`,
+          });
+        }
+        const error = await socket.next("error");
+        assert.equal(error.code, "rate_limited");
+        assert.equal(error.clientId, "c-3");
+        assert.ok((error.retryAfter ?? 0) >= 1);
+      } finally {
+        await socket.close();
+      }
+    },
+    [],
+    { userLimits: TIGHT },
+  );
+});
+
+Deno.test("past --user-channels-per-hour creating a channel is 429; a refused name costs nothing", async () => {
+  await withHearth(
+    async ({ base }) => {
+      const { api } = await signUp(base);
+      const first = await createChannel(api);
+      const taken = await api.post("/channels", { name: first.name });
+      assert.equal(taken.status, 409);
+      await createChannel(api);
+      const third = await api.post("/channels", { name: "one-too-many" });
+      assert.equal(third.status, 429);
+      assert.equal(third.body.code, "rate_limited");
+      assert.ok(Number(third.headers.get("retry-after")) > 60);
+    },
+    [],
+    { userLimits: TIGHT },
+  );
+});
+
+Deno.test("past --user-sockets an upgrade is 429 until one of the user's sockets closes", async () => {
+  await withHearth(
+    async ({ base }) => {
+      const { api, token } = await signUp(base);
+      const channel = await createChannel(api);
+      const open = [
+        await FrameSocket.open(base, channel.id, token),
+        await FrameSocket.open(base, channel.id, token),
+      ];
+      const url = socketUrl(base, channel.id, token);
+      assert.equal(await upgradeStatus(url), 429);
+      await open.pop()!.close();
+      // The count drops when the server sees the close, a moment after the client.
+      let status = 0;
+      for (let i = 0; i < 50 && status !== 101; i++) {
+        status = await upgradeStatus(url);
+        if (status !== 101) await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.equal(status, 101);
+      await open[0].close();
+    },
+    [],
+    { userLimits: TIGHT },
+  );
+});
+
+Deno.test("HEARTH_USER_LIMITS=off: the server says at start that the per-user limits are off", async () => {
+  const server = await spawnHearth({
+    db: ":memory:",
+    env: { HEARTH_USER_LIMITS: "off" },
+  });
+  try {
+    assert.ok(
+      server.output().some((line) => /Per-user limits .* are OFF/.test(line)),
+      server.output().join("\n"),
+    );
+  } finally {
+    await server.stop();
+  }
+});

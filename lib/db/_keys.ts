@@ -141,6 +141,8 @@ export const channelNameKey = (lowerName: string): Deno.KvKey => [
   "channels_by_name",
   lowerName,
 ];
+/** Prefix of the name index, which lists channels in name order. */
+export const channelNamesPrefix: Deno.KvKey = familyPrefix("channels_by_name");
 /** Counter of a channel's members. */
 export const memberCountKey = (channelId: string): Deno.KvKey => [
   "channel_member_count",

@@ -139,3 +139,29 @@ Deno.test("HEARTH_USER_LIMITS=off: the server says at start that the per-user li
     await server.stop();
   }
 });
+
+Deno.test("/browse pages the channel list: 100 a page, with Next and First page links", async () => {
+  await withHearth(async ({ base }) => {
+    const { api, token } = await signUp(base);
+    for (let i = 0; i < 120; i++) {
+      await createChannel(api, `room-${String(i).padStart(3, "0")}`);
+    }
+    const browse = async (path: string) => {
+      const res = await fetch(new URL(path, base), {
+        headers: { cookie: `hearth_token=${token}`, accept: "text/html" },
+      });
+      assert.equal(res.status, 200);
+      return await res.text();
+    };
+    const items = (html: string) => html.match(/class="browse-item"/g)?.length;
+    const first = await browse("/browse");
+    assert.equal(items(first), 100);
+    const next = first.match(/href="(\/browse\?after=[^"]+)"/)?.[1];
+    assert.ok(next, "no Next page link");
+    // `general` and 120 rooms: 21 are left for the second page.
+    const second = await browse(next.replaceAll("&amp;", "&"));
+    assert.equal(items(second), 21);
+    assert.match(second, /href="\/browse">First page</);
+    assert.doesNotMatch(second, /Next page/);
+  });
+});

@@ -80,6 +80,14 @@ export const USER_SETTINGS = {
     max: 100_000,
     help: "sockets one user may have open at once",
   },
+  storageMb: {
+    flag: "user-storage-mb",
+    env: "HEARTH_USER_STORAGE_MB",
+    fallback: 1024,
+    min: 1,
+    max: 1024 * 1024 * 1024,
+    help: "MiB of files one user may share in all (never lifted)",
+  },
 } satisfies Record<string, LimitSetting>;
 
 /** The per-user caps from flags and environment; `HEARTH_USER_LIMITS=off` lifts them. */
@@ -96,7 +104,12 @@ export function readUserLimits(
   ) {
     return `HEARTH_USER_LIMITS must be on or off, got "${switchValue}"`;
   }
-  return { enabled: switchValue !== "off", ...read };
+  const { storageMb, ...caps } = read;
+  return {
+    enabled: switchValue !== "off",
+    ...caps,
+    storageBytes: storageMb * 1024 * 1024,
+  };
 }
 
 /** A whole number from `raw` within [min, max], the fallback when absent, or an error text. */

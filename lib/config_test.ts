@@ -286,6 +286,7 @@ Deno.test("parseConfig() reads the per-user caps, and HEARTH_USER_LIMITS=off lif
     messageBurst: 20,
     channelsPerHour: 10,
     socketsPerUser: 20,
+    storageBytes: 1024 * 1024 * 1024,
   });
   const set = serveConfig(
     ["--user-messages-per-second", "2", "--user-sockets", "3"],
@@ -297,6 +298,7 @@ Deno.test("parseConfig() reads the per-user caps, and HEARTH_USER_LIMITS=off lif
     messageBurst: 4,
     channelsPerHour: 1,
     socketsPerUser: 3,
+    storageBytes: 1024 * 1024 * 1024,
   });
   assert.equal(
     serveConfig([], { HEARTH_USER_LIMITS: "off" }).userLimits.enabled,

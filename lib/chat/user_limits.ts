@@ -3,8 +3,9 @@
  * the server's sockets: messages per second with a burst and sockets open at
  * once (both counted on this instance, in memory: they guard a process), and
  * channels created per hour (kept in KV with the other rate limits, so every
- * instance shares it). `HEARTH_USER_LIMITS=off` lifts all three for load
- * tests; size limits and sign-in limits never move.
+ * instance shares it). `HEARTH_USER_LIMITS=off` lifts those three for load
+ * tests; the storage cap (a size limit, checked in files.ts) and the sign-in
+ * limits never move.
  */
 import { ApiError } from "../errors.ts";
 
@@ -19,6 +20,8 @@ export interface UserLimits {
   channelsPerHour: number;
   /** Sockets a user may have open at once on this instance. */
   socketsPerUser: number;
+  /** Bytes of files a user may share in all; a size limit, so `enabled` does not lift it. */
+  storageBytes: number;
 }
 
 /** How long a refused socket is told to wait: about as long as a page takes to close one. */

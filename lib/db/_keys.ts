@@ -110,6 +110,11 @@ export const KEY_FAMILIES = [
     backup: "skipped",
   },
   {
+    root: "user_storage",
+    layout: "[userId] -> KvU64 bytes of the files they shared",
+    backup: "skipped",
+  },
+  {
     root: "health",
     layout: "[] -> never written: /healthz reads it to prove the store answers",
     backup: "skipped",
@@ -234,6 +239,11 @@ export const signingKeyKey: Deno.KvKey = ["config", "jwt_key"];
 export const revokedTokenKey = (jti: string): Deno.KvKey => [
   "revoked_tokens",
   jti,
+];
+/** Bytes of files a user has shared, for `--user-storage-mb`. */
+export const userStorageKey = (userId: string): Deno.KvKey => [
+  "user_storage",
+  userId,
 ];
 /** A rate limiter's arrival time for one client key (hashed when long). */
 export const rateLimitKey = (

@@ -22,6 +22,7 @@ const TIGHT: UserLimits = {
   messageBurst: 3,
   channelsPerHour: 2,
   socketsPerUser: 2,
+  storageBytes: 1024 * 1024,
 };
 
 Deno.test("past the message burst a post is 429 rate_limited with Retry-After", async () => {
@@ -164,4 +165,34 @@ Deno.test("/browse pages the channel list: 100 a page, with Next and First page 
     assert.match(second, /href="\/browse">First page</);
     assert.doesNotMatch(second, /Next page/);
   });
+});
+
+Deno.test("--user-storage-mb caps the bytes one user shares, even with the other caps off", async () => {
+  await withHearth(
+    async ({ base }) => {
+      const { api, token } = await signUp(base);
+      const channel = await createChannel(api);
+      const upload = async (kib: number) => {
+        const form = new FormData();
+        form.append("file", new Blob([new Uint8Array(kib * 1024)]), "a.bin");
+        const res = await fetch(
+          new URL(`/channels/${channel.id}/files`, base),
+          {
+            method: "POST",
+            headers: { authorization: `Bearer ${token}` },
+            body: form,
+          },
+        );
+        const body = await res.json();
+        return `${res.status} ${res.status === 201 ? "" : body.code}`.trim();
+      };
+      assert.equal(await upload(60), "201");
+      // 40 KiB are left: a bigger file is refused as it crosses them.
+      assert.equal(await upload(60), "413 file_too_large");
+      assert.equal(await upload(40), "201");
+      assert.equal(await upload(1), "413 storage_quota_exceeded");
+    },
+    [],
+    { userLimits: { ...TIGHT, enabled: false, storageBytes: 100 * 1024 } },
+  );
 });

@@ -26,7 +26,7 @@ export async function shareFile(
   req: Request,
 ): Promise<PostedMessage> {
   const { services, user, channelId } = member;
-  const { kv, config } = services;
+  const { kv } = services;
   const maxBytes = await storageRoom(services, user.id);
   const { file, fields } = await readUpload(req, {
     maxBytes,

@@ -90,6 +90,7 @@ Deno.test("ChannelSession turns thrown errors into error frames", async () => {
         type: "error",
         code: "not_member",
         detail: "You are not a member of this channel",
+        clientId: "c1",
       },
       {
         type: "error",

@@ -62,9 +62,10 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
       req.resume();
     },
     cancel() {
-      // Stop reading; the answer closes the connection (or node discards the rest).
+      // Dropped from here on: a kept-alive connection must read past this body
+      // to reach the next request (a refusal with Connection: close ends sooner).
       settled = true;
-      req.pause();
+      req.resume();
     },
   }, { highWaterMark: BODY_HIGH_WATER, size: (chunk) => chunk.byteLength });
 }

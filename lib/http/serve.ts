@@ -64,6 +64,9 @@ export async function serveHttp(
   );
   const server = http.createServer({
     headersTimeout: limits.headerTimeoutMs,
+    // Node's 16 KiB would answer long URLs itself (431, without the envelope);
+    // the app judges them, as it did under Deno.serve.
+    maxHeaderSize: 64 * 1024,
     // The whole-request clock would cut long uploads; the idle timeout covers stalls.
     requestTimeout: 0,
     keepAliveTimeout: Math.min(5000, limits.idleTimeoutMs),
@@ -100,9 +103,14 @@ export async function serveHttp(
       return void res.end();
     }
     answer(request, req.socket)
-      .then((response) => {
+      .then(async (response) => {
         if (!req.complete) lingerOnClose(req.socket);
-        return writeResponse(res, response, req.method === "HEAD");
+        await writeResponse(res, response, req.method === "HEAD");
+        // A body the app never read would hold up the connection's next request.
+        if (!req.complete) {
+          req.removeAllListeners("data");
+          req.resume();
+        }
       })
       .catch((error) => {
         log("error", "writing a response failed", { error: String(error) });

@@ -5,8 +5,10 @@
  * server stops reading. Unmasked client frames are refused (RFC 6455 5.1).
  */
 import assert from "node:assert/strict";
+import { MAX_FRAME_BYTES } from "../../lib/shared/limits.ts";
 import {
   createChannel,
+  FrameSocket,
   rawHandshake,
   type RawSocket,
   readFrame,
@@ -15,6 +17,7 @@ import {
   socketUrl,
   withHearth,
 } from "../helpers/api.ts";
+import { withDeadline } from "../helpers/deadline.ts";
 
 const MIB = 1024 * 1024;
 
@@ -114,6 +117,25 @@ Deno.test("an unmasked client frame is refused with 1002", async () => {
       assert.equal(await readUntilClose(raw, 10_000), 1002);
     } finally {
       raw.conn.close();
+    }
+  });
+});
+
+Deno.test("a browser client that sends a message one byte too big sees a clean 1009, every time", async () => {
+  await withHearth(async ({ base }) => {
+    const { api, token } = await signUp(base);
+    const channel = await createChannel(api);
+    const head = `{"type":"typing"}`;
+    const tooBig = head + " ".repeat(MAX_FRAME_BYTES + 1 - head.length);
+    // The close frame must reach the client before the connection ends, not
+    // be lost to a reset while the client's own frames are still unread.
+    for (let i = 0; i < 20; i++) {
+      const socket = await FrameSocket.open(base, channel.id, token);
+      await socket.next("ready");
+      socket.send(head);
+      socket.send(tooBig);
+      const closed = await withDeadline(socket.closed, 10_000, "the close");
+      assert.equal(closed.code, 1009, `attempt ${i}: ${closed.code}`);
     }
   });
 });

@@ -29,6 +29,10 @@ export interface ServerSocket extends EventTarget {
 /** How long a closing socket waits for the peer's close frame before it is cut. */
 export const CLOSE_GRACE_MS = 3000;
 
+// What a refused client may still send while its close frame goes out: the
+// rest of one oversized message is usually well under this.
+const DRAIN_BUDGET_BYTES = 1024 * 1024;
+
 const layer = new WebSocketServer({
   noServer: true,
   maxPayload: MAX_FRAME_BYTES,
@@ -162,14 +166,21 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   }
 
   // `ws` refused what the client sent (too big: 1009; unmasked or malformed:
-  // 1002) and has queued its close frame. Whatever the client goes on sending
-  // must not be read, so the connection ends once that frame is out.
+  // 1002), queued its close frame and half-closes once it is out. Cutting the
+  // connection while the rest of the client's frame sits unread would make
+  // the kernel answer with a reset, which can drop the close frame before the
+  // client reads it; so the rest is read and dropped, up to a budget, until
+  // the client hangs up or the grace time ends.
   #refused(error: { code?: string }): void {
     this.#sentCode ??= error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
       ? 1009
       : 1002;
     const raw = this.#raw;
-    raw.once("finish", () => raw.destroy());
+    let dropped = 0;
+    raw.on("data", (chunk: Uint8Array) => {
+      dropped += chunk.length;
+      if (dropped > DRAIN_BUDGET_BYTES) raw.destroy();
+    });
     this.#cut ??= setTimeout(() => raw.destroy(), CLOSE_GRACE_MS);
   }
 

@@ -118,9 +118,14 @@ export async function serveHttp(
       });
   });
 
+  // Node's server forgets a connection once it is upgraded: neither
+  // closeAllConnections() nor its timeouts reach it, and close() waits for it.
+  const upgraded = new Set<Duplex>();
   server.on("upgrade", (req, socket: Duplex, head: Uint8Array) => {
     // Errors on a socket nobody reads yet must not become uncaught.
     socket.on("error", () => {});
+    upgraded.add(socket);
+    socket.once("close", () => upgraded.delete(socket));
     let request: Request;
     try {
       request = toRequest(req, fallbackHost, false);
@@ -129,8 +134,11 @@ export async function serveHttp(
     }
     offerUpgrade(request, { req, socket, head });
     answer(request, req.socket)
-      .then((response) => {
-        if (!wasUpgraded(request)) return writeRawResponse(socket, response);
+      .then(async (response) => {
+        if (wasUpgraded(request)) return;
+        await writeRawResponse(socket, response);
+        // Answered and half-closed: read the peer's FIN, but not for ever.
+        lingerThenDestroy(socket);
       })
       .catch(() => socket.destroy());
   });
@@ -170,7 +178,10 @@ export async function serveHttp(
     addr: { transport: "tcp", hostname: address.address, port: address.port },
     shutdown(graceMs = 10_000) {
       closing ??= new Promise<void>((resolve) => {
-        const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          for (const socket of upgraded) socket.destroy();
+        }, graceMs);
         server.close(() => {
           clearTimeout(timer);
           resolve();
@@ -195,7 +206,13 @@ function lingerOnClose(socket: Socket): void {
   const lingering = socket as Socket & { destroySoon?: () => void };
   lingering.destroySoon = () => {
     socket.end();
-    socket.resume();
-    setTimeout(() => socket.destroy(), LINGER_MS);
+    lingerThenDestroy(socket);
   };
+}
+
+/** Drops what a half-closed `socket` still receives, and destroys it after {@linkcode LINGER_MS}. */
+function lingerThenDestroy(socket: Duplex): void {
+  socket.resume();
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+  socket.once("close", () => clearTimeout(timer));
 }

@@ -66,6 +66,13 @@ if (import.meta.main) {
     Deno.exit(1);
   }
   log("info", "listening", { url: server.url, db: parsed.config.db });
+  if (!parsed.config.userLimits.enabled) {
+    // Load tests only: say it loudly, so it is never left on by accident.
+    log("warn", "per-user limits are off (HEARTH_USER_LIMITS=off)");
+    console.log(
+      "Per-user limits on messages, channels and sockets are OFF (HEARTH_USER_LIMITS=off)",
+    );
+  }
   console.log(`Hearth is running: open ${server.url}`);
   const stop = async () => {
     log("info", "shutting down");

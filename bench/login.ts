@@ -87,6 +87,9 @@ async function serve(mode: Mode): Promise<void> {
     // The benchmark signs up many accounts.
     "--registration",
     "open",
+    // Every client of the benchmark is 127.0.0.1.
+    "--max-conns-per-address",
+    "0",
   ], () => undefined);
   if (parsed.kind !== "serve") throw new Error(JSON.stringify(parsed));
   const server = await startServer(parsed.config);

@@ -3,8 +3,17 @@ import { api, ApiFailure } from "../lib/client/api.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 
-/** Every public channel (and the private ones you are in), with Join buttons. */
-export function BrowseView({ channels }: { channels: ChannelView[] }) {
+/** What the browse list shows: one page of channels and the way to the next. */
+export interface BrowseViewProps {
+  channels: ChannelView[];
+  /** The `after` cursor of the next page; null on the last. */
+  next: string | null;
+  /** Whether this is a later page (then it links back to the first). */
+  paged: boolean;
+}
+
+/** One page of the public channels (and the private ones you are in), with Join buttons. */
+export function BrowseView({ channels, next, paged }: BrowseViewProps) {
   const [filter, setFilter] = useState("");
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState("");
@@ -38,10 +47,10 @@ export function BrowseView({ channels }: { channels: ChannelView[] }) {
         Public channels anyone can join, and the private ones you are in.
       </p>
       <label class="field browse-filter">
-        <span class="sr-only">Filter channels</span>
+        <span class="sr-only">Filter the channels on this page</span>
         <input
           type="search"
-          placeholder="Filter channels"
+          placeholder="Filter this page"
           value={filter}
           onInput={(e) =>
             setFilter((e.currentTarget as HTMLInputElement).value)}
@@ -95,6 +104,16 @@ export function BrowseView({ channels }: { channels: ChannelView[] }) {
             ))}
           </ul>
         )}
+      {(paged || next !== null) && (
+        <nav class="browse-pages" aria-label="Pages of channels">
+          {paged && <a href="/browse">First page</a>}
+          {next !== null && (
+            <a href={`/browse?after=${encodeURIComponent(next)}`} rel="next">
+              Next page
+            </a>
+          )}
+        </nav>
+      )}
     </section>
   );
 }

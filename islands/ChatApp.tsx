@@ -34,8 +34,12 @@ import type { ChannelView } from "../lib/client/types.ts";
 export interface ChatAppProps extends ChatInit {
   /** A channel, or the list of all channels. */
   view: "channel" | "browse";
-  /** Every channel the user may join (browse view). */
+  /** One page of the channels the user may join (browse view). */
   browse?: ChannelView[];
+  /** The `after` cursor of the next browse page; null on the last. */
+  browseNext?: string | null;
+  /** The `after` cursor this browse page was opened with; null on the first. */
+  browseAfter?: string | null;
 }
 
 // Above this width the member list shows beside the log unless hidden.
@@ -292,7 +296,13 @@ export default function ChatApp(props: ChatAppProps) {
           />
         )}
         {props.view === "browse"
-          ? <BrowseView channels={props.browse ?? []} />
+          ? (
+            <BrowseView
+              channels={props.browse ?? []}
+              next={props.browseNext ?? null}
+              paged={(props.browseAfter ?? null) !== null}
+            />
+          )
           : joined
           ? (
             <>

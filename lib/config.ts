@@ -1,4 +1,15 @@
 import { parseArgs } from "node:util";
+import {
+  CONNECTION_SETTINGS,
+  integer,
+  limitHelp,
+  limitOptions,
+  readConnectionLimits,
+  readUserLimits,
+  USER_SETTINGS,
+} from "./config_limits.ts";
+import type { UserLimits } from "./chat/user_limits.ts";
+import type { ConnectionLimits } from "./http/serve.ts";
 
 /** Everything the server needs to know from flags and environment variables. */
 export interface Config {
@@ -36,6 +47,10 @@ export interface Config {
   offlineGraceMs: number;
   /** Who may create an account (the very first account always may). */
   registration: RegistrationMode;
+  /** Head and idle timeouts and the per-address cap on connections. */
+  connections: ConnectionLimits;
+  /** Per-user caps on messages, channels and sockets. */
+  userLimits: UserLimits;
 }
 
 /** Who may create an account: anyone, people with an invite, or nobody. */
@@ -85,7 +100,11 @@ Flags (each may also come from the environment variable shown):
                        with a local push service; never in production)
   --help               show this help
   --version            show the version
-`;
+
+Connections:
+${limitHelp(CONNECTION_SETTINGS)}
+Per user (HEARTH_USER_LIMITS=off lifts these, for load tests):
+${limitHelp(USER_SETTINGS)}`;
 
 const DEFAULTS = {
   port: 8000,
@@ -116,6 +135,8 @@ export function parseConfig(
         "trust-proxy": { type: "boolean" },
         registration: { type: "string" },
         "push-allow-http-loopback": { type: "boolean" },
+        ...limitOptions(CONNECTION_SETTINGS),
+        ...limitOptions(USER_SETTINGS),
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "V" },
       },
@@ -217,6 +238,14 @@ export function parseConfig(
       };
     }
   }
+  const connections = readConnectionLimits(values, env, trustProxy);
+  if (typeof connections === "string") {
+    return { kind: "error", message: connections };
+  }
+  const userLimits = readUserLimits(values, env);
+  if (typeof userLimits === "string") {
+    return { kind: "error", message: userLimits };
+  }
   return {
     kind: "serve",
     config: {
@@ -236,30 +265,14 @@ export function parseConfig(
       pushAllowHttpLoopback: values["push-allow-http-loopback"] ?? false,
       offlineGraceMs: OFFLINE_GRACE_MS,
       registration,
+      connections,
+      userLimits,
     },
   };
 }
 
 function isRegistrationMode(value: string): value is RegistrationMode {
   return (REGISTRATION_MODES as readonly string[]).includes(value);
-}
-
-function integer(
-  raw: string | undefined,
-  flag: string,
-  fallback: number,
-  min: number,
-  max: number,
-): number | string {
-  if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw.trim())) {
-    return `${flag} must be a whole number, got "${raw}"`;
-  }
-  const value = Number(raw);
-  if (value < min || value > max) {
-    return `${flag} must be between ${min} and ${max}, got ${value}`;
-  }
-  return value;
 }
 
 const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };

@@ -297,3 +297,62 @@ Deno.test("HELP lists every flag and its environment variable", () => {
     assert.ok(HELP.includes(word), word);
   }
 });
+
+Deno.test("parseConfig() reads the connection limits; no per-address cap behind a trusted proxy unless given", () => {
+  const plain = serveConfig(["--header-timeout", "5", "--idle-timeout=7"]);
+  assert.deepEqual(plain.connections, {
+    headerTimeoutMs: 5000,
+    idleTimeoutMs: 7000,
+    perAddress: 64,
+  });
+  assert.equal(serveConfig(["--trust-proxy"]).connections.perAddress, 0);
+  assert.equal(
+    serveConfig(["--trust-proxy", "--max-conns-per-address", "500"])
+      .connections.perAddress,
+    500,
+  );
+  const env = { HEARTH_MAX_CONNS_PER_ADDRESS: "9" };
+  assert.equal(serveConfig([], env).connections.perAddress, 9);
+});
+
+Deno.test("parseConfig() reads the per-user caps, and HEARTH_USER_LIMITS=off lifts them", () => {
+  assert.deepEqual(serveConfig([]).userLimits, {
+    enabled: true,
+    messagesPerSecond: 5,
+    messageBurst: 20,
+    channelsPerHour: 10,
+    socketsPerUser: 20,
+    storageBytes: 1024 * 1024 * 1024,
+  });
+  const set = serveConfig(
+    ["--user-messages-per-second", "2", "--user-sockets", "3"],
+    { HEARTH_USER_MESSAGE_BURST: "4", HEARTH_USER_CHANNELS_PER_HOUR: "1" },
+  );
+  assert.deepEqual(set.userLimits, {
+    enabled: true,
+    messagesPerSecond: 2,
+    messageBurst: 4,
+    channelsPerHour: 1,
+    socketsPerUser: 3,
+    storageBytes: 1024 * 1024 * 1024,
+  });
+  assert.equal(
+    serveConfig([], { HEARTH_USER_LIMITS: "off" }).userLimits.enabled,
+    false,
+  );
+  const bad = parseConfig(
+    [],
+    (name) => name === "HEARTH_USER_LIMITS" ? "maybe" : undefined,
+  );
+  assert.equal(bad.kind, "error");
+  assert.equal(
+    parseConfig(["--user-sockets", "0"], () => undefined).kind,
+    "error",
+  );
+});
+
+function serveConfig(args: string[], env: Record<string, string> = {}): Config {
+  const parsed = parseConfig(args, (name) => env[name]);
+  if (parsed.kind !== "serve") throw new Error(JSON.stringify(parsed));
+  return parsed.config;
+}

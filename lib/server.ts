@@ -2,6 +2,7 @@ import { App } from "fresh";
 import manifest from "../fresh.gen.ts";
 import type { Config } from "./config.ts";
 import { type Handler, requestIdOf, withEnvelope } from "./http/envelope.ts";
+import { type HttpServer, serveHttp, type ServeInfo } from "./http/serve.ts";
 import { log } from "./log.ts";
 import {
   closeServices,
@@ -28,7 +29,7 @@ export interface RunningServer {
  */
 export async function buildHandler(
   services: Services,
-): Promise<Handler<Deno.ServeHandlerInfo<Deno.NetAddr>>> {
+): Promise<Handler<ServeInfo>> {
   const app = new App<State>({ manifest });
   // ctx.state starts empty (as in Fresh 2); the envelope chose the request id.
   app.use(function seedState(ctx) {
@@ -43,13 +44,13 @@ export async function buildHandler(
 /** Opens KV, builds the app and starts listening. */
 export async function startServer(config: Config): Promise<RunningServer> {
   const services = await openServices(config);
-  let server: Deno.HttpServer<Deno.NetAddr>;
+  let server: HttpServer;
   try {
     const handler = await buildHandler(services);
-    server = Deno.serve({
+    server = await serveHttp({
       port: config.port,
       hostname: config.host,
-      onListen: () => {},
+      limits: config.connections,
     }, handler);
   } catch (error) {
     // A missing bundle or a busy port: release KV, workers and timers first.

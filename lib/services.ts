@@ -16,6 +16,8 @@ import { openDatabase } from "./db/open.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
 import { followChanges } from "./db/search_index.ts";
 import { Roster } from "./roster.ts";
+import type { ServerSocket } from "./realtime/server_socket.ts";
+import { UserQuotas } from "./chat/user_limits.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
 export interface Services {
@@ -30,7 +32,11 @@ export interface Services {
     loginFailures: RateLimiter;
     loginFailuresByAddress: RateLimiter;
     registrations: RateLimiter;
+    /** Channels created per user (`--user-channels-per-hour`). */
+    channelCreations: RateLimiter;
   };
+  /** Per-user message and socket caps, counted on this instance. */
+  quotas: UserQuotas;
   /** The one fan-out point for live events. */
   hub: Hub;
   /** Who has a socket open on this instance. */
@@ -38,7 +44,7 @@ export interface Services {
   /** Channel member lists held briefly, for the `ready` frames of sockets opening together. */
   roster: Roster;
   /** Open WebSockets with the token and user each was opened with; closed with 1001 at shutdown. */
-  sockets: Map<WebSocket, { jti: string; userId: string }>;
+  sockets: Map<ServerSocket, { jti: string; userId: string }>;
   /** Draws image thumbnails on a worker, so decoding never stalls the server. */
   thumbnailer: Thumbnailer;
   /** Stops the sweeper that deletes chunks of uploads that never finished. */
@@ -70,7 +76,13 @@ export async function openServices(config: Config): Promise<Services> {
         loginFailures: new RateLimiter(kv, LOGIN_FAILURES),
         loginFailuresByAddress: new RateLimiter(kv, LOGIN_FAILURES_PER_ADDRESS),
         registrations: new RateLimiter(kv, REGISTRATIONS),
+        channelCreations: new RateLimiter(kv, {
+          name: "channels_created",
+          limit: config.userLimits.channelsPerHour,
+          windowMs: 60 * 60 * 1000,
+        }),
       },
+      quotas: new UserQuotas(config.userLimits),
       hub,
       presence: new Presence({ graceMs: config.offlineGraceMs }),
       roster: new Roster((channelId) => listMembers(kv, channelId), hub),

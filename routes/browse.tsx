@@ -7,9 +7,17 @@ export const handler = define.handlers({
   async GET(ctx) {
     const session = ctx.state.session;
     if (!session) return ctx.redirect("/");
-    return page(await loadBrowsePage(ctx.state.services, session.user), {
-      headers: { "cache-control": "private, no-store" },
-    });
+    // A cursor is a lower-cased channel name; anything longer is no cursor.
+    const after = ctx.url.searchParams.get("after") ?? undefined;
+    const cursor = after !== undefined && after.length <= 400
+      ? after
+      : undefined;
+    return page(
+      await loadBrowsePage(ctx.state.services, session.user, cursor),
+      {
+        headers: { "cache-control": "private, no-store" },
+      },
+    );
   },
 });
 

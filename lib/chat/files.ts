@@ -11,6 +11,7 @@ import { abandonUpload } from "../files/_keys.ts";
 import { readUpload } from "../files/multipart.ts";
 import { commitFileMeta, deleteFile } from "../files/store.ts";
 import { type StagedFile, stageFile } from "../files/upload.ts";
+import { addStorageUsed, getStorageUsed } from "../db/storage.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { errorFields, log } from "../log.ts";
@@ -32,15 +33,17 @@ export async function shareFile(
   req: Request,
 ): Promise<PostedMessage> {
   const { services, user, channelId } = member;
-  // Before the body is read, so a timed-out upload stores nothing.
+  // Before the body is read, so a timed-out or too-fast upload stores nothing.
+  services.quotas.takeMessage(user.id);
   await member.refuseTimedOut();
-  const { kv, config } = services;
+  const { kv } = services;
+  const maxBytes = await storageRoom(services, user.id);
   const { file, fields } = await readUpload(req, {
-    maxBytes: config.maxUploadBytes,
+    maxBytes,
     onFile: (part) =>
       stageFile(kv, part.stream, {
         name: part.filename,
-        maxBytes: config.maxUploadBytes,
+        maxBytes,
         // Not `req.signal`: a hang-up already fails the body read, which
         // cleans up, and reading `req.signal` makes Deno.serve print its
         // legacy-abort warning to stderr.
@@ -90,6 +93,7 @@ export async function shareFile(
     await dropFile(kv, file.id, "undoing an upload whose message failed");
     throw error;
   }
+  if (posted.created) await addStorageUsed(kv, user.id, file.size);
   // A repeated clientId answers with the message stored the first time, which
   // carries the first copy of the file; this copy would be referenced by nothing.
   if (!posted.created) {
@@ -103,6 +107,29 @@ async function dropFile(kv: Deno.Kv, fileId: string, what: string) {
     // The sweeper reclaims it later: it is still marked unreferenced.
     log("warn", `${what} failed`, { fileId, ...errorFields(error) })
   );
+}
+
+/**
+ * The largest file `userId` may share now: the upload limit, or what is left
+ * of their storage (`--user-storage-mb`); 413 `storage_quota_exceeded` when
+ * nothing is. Concurrent uploads may each take the rest, overshooting by them.
+ */
+async function storageRoom(
+  services: Services,
+  userId: string,
+): Promise<number> {
+  const { config, kv } = services;
+  const left = config.userLimits.storageBytes -
+    await getStorageUsed(kv, userId);
+  if (left <= 0) {
+    const mib = Math.round(config.userLimits.storageBytes / 1024 / 1024);
+    throw new ApiError(
+      413,
+      "storage_quota_exceeded",
+      `You have shared ${mib} MiB of files, the most one account may`,
+    );
+  }
+  return Math.min(config.maxUploadBytes, left);
 }
 
 /**

@@ -30,13 +30,16 @@ export interface MessageInput {
 
 /**
  * Stores a message and, only once it is committed, publishes it to the
- * channel's sockets. HTTP posts, uploads and socket frames all post here.
- * `@names` of the channel's members become its `mentions`.
+ * channel's sockets. HTTP posts, uploads and socket frames all post here, so
+ * the per-user message cap (429 `rate_limited`) holds for all three (uploads
+ * take their turn before their body is read). `@names` of the channel's
+ * members become its `mentions`.
  */
 export async function postMessage(
   member: ChannelMember,
   input: MessageInput,
 ): Promise<PostedMessage> {
+  member.services.quotas.takeMessage(member.user.id);
   await member.refuseTimedOut();
   return await postDraft(member, draftPost(member, input));
 }

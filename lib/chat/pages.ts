@@ -3,7 +3,7 @@ import {
   type Channel,
   GENERAL_CHANNEL_NAME,
   getChannel,
-  listAllChannels,
+  listChannelPage,
   listUserChannels,
 } from "../db/channels.ts";
 import type { User } from "../db/users.ts";
@@ -77,14 +77,30 @@ export async function loadChannelPage(
   };
 }
 
-/** The data of `/browse`: the user's channels, plus every channel they may join. */
+/** Channels on one page of `/browse`: a server with thousands stays a small page. */
+export const BROWSE_PAGE_SIZE = 100;
+
+/** What `/browse` shows: a page of channels and where the next page starts. */
+export interface BrowsePage {
+  browse: ChannelView[];
+  /** The `after` of the next page; null on the last. */
+  browseNext: string | null;
+  /** The `after` this page was asked for, if any (not the first page). */
+  browseAfter: string | null;
+}
+
+/**
+ * The data of `/browse`: the user's channels, plus one page (in name order,
+ * after the lower-cased name `after`) of every channel they may join.
+ */
 export async function loadBrowsePage(
   services: Services,
   user: User,
-): Promise<ChatInit & { browse: ChannelView[] }> {
-  const [channels, all] = await Promise.all([
+  after?: string,
+): Promise<ChatInit & BrowsePage> {
+  const [channels, page] = await Promise.all([
     listUserChannels(services.kv, user.id),
-    listAllChannels(services.kv, user.id),
+    listChannelPage(services.kv, user.id, { after, limit: BROWSE_PAGE_SIZE }),
   ]);
   return {
     me: toMe(user),
@@ -94,7 +110,9 @@ export async function loadBrowsePage(
     members: [],
     firstUnreadSeq: 0,
     maxUploadBytes: services.config.maxUploadBytes,
-    browse: all.map(toChannelView),
+    browse: page.channels.map(toChannelView),
+    browseNext: page.next,
+    browseAfter: after ?? null,
   };
 }
 

@@ -47,7 +47,7 @@ export interface SocketRequest {
  * Upgrades a request to a channel socket: 426 without an upgrade, 403 from a
  * foreign origin, 422 for a bad query, 401 without a valid token (`?token=`
  * wins over the session), 404/403 for a channel the user cannot read, 400 for
- * a broken handshake. Returns the 101 response.
+ * a broken handshake, 429 past `--user-sockets`. Returns the 101 response.
  */
 export async function openChannelSocket(
   services: Services,
@@ -94,6 +94,7 @@ export async function openChannelSocket(
   const member = await channelMember(services, channelId, credentials.user);
   const { user } = member;
   const { kv, hub } = services;
+  const release = services.quotas.openSocket(user.id);
   let upgraded: UpgradedChannelSocket;
   // `ready` gives the seq and rev of one read.
   let counter: ReturnType<typeof getChannelCounter> | undefined;
@@ -142,6 +143,7 @@ export async function openChannelSocket(
       },
     });
   } catch (error) {
+    release();
     // An "Upgrade: websocket" without a proper handshake (no
     // Sec-WebSocket-Key, another version, no "Connection: upgrade"):
     // Deno refuses it with a TypeError, which is the client's fault.
@@ -153,6 +155,7 @@ export async function openChannelSocket(
     );
   }
   keepAlongside(member, upgraded, credentials, after);
+  void upgraded.session.closed.then(release);
   return upgraded.response;
 }
 

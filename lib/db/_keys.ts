@@ -226,6 +226,11 @@ export const KEY_FAMILIES = [
     backup: "skipped",
   },
   {
+    root: "user_storage",
+    layout: "[userId] -> KvU64 bytes of the files they shared",
+    backup: "skipped",
+  },
+  {
     root: "health",
     layout: "[] -> never written: /healthz reads it to prove the store answers",
     backup: "skipped",
@@ -262,6 +267,8 @@ export const dmPeopleKey = (people: string): Deno.KvKey => [
   "dms_by_people",
   people,
 ];
+/** Prefix of the name index, which lists channels in name order. */
+export const channelNamesPrefix: Deno.KvKey = familyPrefix("channels_by_name");
 /** Counter of a channel's members. */
 export const memberCountKey = (channelId: string): Deno.KvKey => [
   "channel_member_count",
@@ -529,6 +536,11 @@ export const userSessionKey = (userId: string, jti: string): Deno.KvKey => [
 /** The prefix of every recorded token of one user. */
 export const userSessionsPrefix = (userId: string): Deno.KvKey => [
   "user_sessions",
+  userId,
+];
+/** Bytes of files a user has shared, for `--user-storage-mb`. */
+export const userStorageKey = (userId: string): Deno.KvKey => [
+  "user_storage",
   userId,
 ];
 /** A rate limiter's arrival time for one client key (hashed when long). */

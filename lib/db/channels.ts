@@ -7,6 +7,7 @@ import {
   type ChannelRecord,
   getChannelRecords,
   isChannelId,
+  isDm,
   stageJoin,
   stageNewChannel,
   toChannels,
@@ -14,6 +15,7 @@ import {
 import {
   channelKey,
   channelNameKey,
+  channelNamesPrefix,
   channelSeqKey,
   channelsPrefix,
   memberKey,
@@ -147,6 +149,70 @@ export async function listAllChannels(
     false,
   );
   return [...mine, ...others].sort(byName);
+}
+
+/** One page of the channels a user may browse, and where the next page starts. */
+export interface ChannelPage {
+  channels: Channel[];
+  /** The cursor of the next page (a lower-cased name), null on the last one. */
+  next: string | null;
+}
+
+// Name-index entries read per round while filling a page.
+const BROWSE_BATCH = 200;
+
+/**
+ * Up to `limit` channels a user may see (public ones, and private ones they
+ * are in), in the name index's order, after the lower-cased name `after`.
+ * Reads the index, not every channel: a page costs about `limit` channels.
+ */
+export async function listChannelPage(
+  kv: Deno.Kv,
+  userId: string,
+  { after, limit }: { after?: string; limit: number },
+): Promise<ChannelPage> {
+  const joined = new Set(await listUserChannelIds(kv, userId));
+  const picked: ChannelRecord[] = [];
+  const names: string[] = [];
+  const entries = kv.list<string>({
+    prefix: channelNamesPrefix,
+    ...(after === undefined ? {} : { start: channelNameKey(after) }),
+  }, { batchSize: BROWSE_BATCH });
+  let batch: { id: string; name: string }[] = [];
+  const take = async () => {
+    const records = await getChannelRecords(kv, batch.map((b) => b.id));
+    const byId = new Map(records.map((record) => [record.id, record]));
+    for (const { id, name } of batch) {
+      const record = byId.get(id);
+      // A DM is never browsed, not even by its own people.
+      if (
+        record && !isDm(record) && (!record.private || joined.has(record.id))
+      ) {
+        picked.push(record);
+        names.push(name);
+      }
+    }
+    batch = [];
+  };
+  for await (const entry of entries) {
+    const name = entry.key[entry.key.length - 1] as string;
+    if (name === after) continue;
+    batch.push({ id: entry.value, name });
+    if (batch.length >= BROWSE_BATCH) await take();
+    if (picked.length > limit) break;
+  }
+  if (batch.length > 0) await take();
+  const more = picked.length > limit;
+  const page = picked.slice(0, limit);
+  const withJoined = await Promise.all([
+    toChannels(kv, page.filter((c) => joined.has(c.id)), userId, true),
+    toChannels(kv, page.filter((c) => !joined.has(c.id)), userId, false),
+  ]);
+  const byId = new Map(withJoined.flat().map((c) => [c.id, c]));
+  return {
+    channels: page.map((record) => byId.get(record.id)!),
+    next: more ? names[limit - 1] : null,
+  };
 }
 
 /** A channel and whether a user belongs to it, read together. */

@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
+import { openDm } from "./dms.ts";
 import {
   createChannel,
   getChannel,
   getMembership,
   joinChannel,
   listAllChannels,
+  listChannelPage,
   listUserChannels,
   markRead,
 } from "./channels.ts";
@@ -191,4 +193,56 @@ Deno.test("getMembership() reads a channel and one user's membership", () =>
       channel: null,
       joinedAt: null,
     });
+  }));
+
+Deno.test("listChannelPage() pages every channel a user may see in name order, skipping others' private ones", () =>
+  withKv(async (kv) => {
+    const owner = await randomUser(kv);
+    const viewer = await randomUser(kv);
+    const names = Array.from(
+      { length: 230 },
+      (_, i) => `room-${String(i).padStart(3, "0")}`,
+    );
+    for (const name of names) await createChannel(kv, owner.id, { name });
+    await createChannel(kv, owner.id, { name: "room-050x", private: true });
+    const mine = await createChannel(kv, viewer.id, {
+      name: "room-100x",
+      private: true,
+    });
+    const seen: string[] = [];
+    let after: string | undefined;
+    const sizes: number[] = [];
+    do {
+      const page = await listChannelPage(kv, viewer.id, { after, limit: 100 });
+      sizes.push(page.channels.length);
+      seen.push(...page.channels.map((c) => c.name));
+      after = page.next ?? undefined;
+    } while (after !== undefined);
+    // The first user's sign-up also made `general`.
+    assert.deepEqual(sizes, [100, 100, 32]);
+    const expected = ["general", ...names, mine.name].sort();
+    assert.deepEqual(seen, expected);
+    const first = await listChannelPage(kv, viewer.id, { limit: 100 });
+    assert.equal(
+      first.channels.find((c) => c.name === "room-000")?.joined,
+      false,
+    );
+    const own = (await listChannelPage(kv, viewer.id, {
+      after: "room-100",
+      limit: 1,
+    })).channels[0];
+    assert.equal(own.id, mine.id);
+    assert.equal(own.joined, true);
+  }));
+
+Deno.test("listChannelPage() never lists a DM, not even to its people", () =>
+  withKv(async (kv) => {
+    const ada = await randomUser(kv);
+    const bo = await randomUser(kv);
+    const { channel: dm } = await openDm(kv, ada.id, [bo.username]);
+    for (const viewer of [ada, bo]) {
+      const page = await listChannelPage(kv, viewer.id, { limit: 100 });
+      assert.ok(!page.channels.some((c) => c.id === dm.id));
+      assert.ok(page.channels.some((c) => c.name === "general"));
+    }
   }));

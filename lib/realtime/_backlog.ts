@@ -12,13 +12,14 @@ import {
 import type { FlowControl } from "./_flow_control.ts";
 import { PAGE_SIZE } from "./channel_session_options.ts";
 import { log } from "../log.ts";
+import type { ServerSocket } from "./server_socket.ts";
 
 /** The part of a session that sending stored messages reads and moves on. */
 export interface BacklogCursor {
   /** The channel, for the log line about a gap the store cannot fill. */
   readonly channelId: string;
   /** The socket, to tell a closing one from a store that lags. */
-  readonly socket: WebSocket;
+  readonly socket: ServerSocket;
   /** The session's flow control: writes go through it, and wait for its drains. */
   readonly flow: FlowControl;
   /** Stored messages with seq > `afterSeq`, oldest first, at most `limit`. */

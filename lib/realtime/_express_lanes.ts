@@ -7,11 +7,12 @@
  */
 import type { HubListener, MessageHubEvent } from "./hub_events.ts";
 import { SENDS_PER_CHECK, writeFrame } from "./_socket_writer.ts";
+import type { ServerSocket } from "./server_socket.ts";
 
 /** A caught-up socket on a channel's express lane, as its session offers it. */
 export interface ExpressLane {
   /** The socket the lane writes to. */
-  readonly socket: WebSocket;
+  readonly socket: ServerSocket;
   /** Unsent bytes past which the socket is handed back as too slow. */
   readonly maxBuffered: number;
   /** The hub hands the lane back: `lastSeq` was the last message sent on it. */

@@ -9,6 +9,7 @@
  * reads 0 once the socket is closing. So it is the signal used here.
  */
 import { NOT_READING, SENDS_PER_CHECK, writeFrame } from "./_socket_writer.ts";
+import type { ServerSocket } from "./server_socket.ts";
 
 /** Limits and the callback for a socket that cannot keep up. */
 export interface FlowControlOptions {
@@ -26,7 +27,7 @@ const DRAIN_POLL_MS = 10;
 
 /** Writes frames to one socket and enforces its send-buffer limits. */
 export class FlowControl {
-  #socket: WebSocket;
+  #socket: ServerSocket;
   #opts: FlowControlOptions;
   #stopped = false;
   #watchdog: ReturnType<typeof setInterval> | undefined;
@@ -39,7 +40,7 @@ export class FlowControl {
     | undefined;
 
   /** Wraps `socket`; nothing runs until {@linkcode FlowControl.start}. */
-  constructor(socket: WebSocket, opts: FlowControlOptions) {
+  constructor(socket: ServerSocket, opts: FlowControlOptions) {
     this.#socket = socket;
     this.#opts = opts;
   }

@@ -1,20 +1,18 @@
 /** Client-to-server side of a channel socket: size limits, parsing, and handling in order. */
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
-import type { ClientFrame } from "../shared/wire.ts";
+import type { ClientFrame, ErrorFrame } from "../shared/wire.ts";
 import { parseClientFrame } from "./frames.ts";
 import { errorFields, log } from "../log.ts";
+
+/** What an `error` frame says beside its code: which send, and when to try again. */
+export type Refusal = Pick<ErrorFrame, "clientId" | "retryAfter" | "until">;
 
 /** What {@linkcode Inbound} reports back to its session. */
 export interface InboundOptions {
   /** Handles one valid frame; ApiError-like throws are answered with their code. */
   onFrame(frame: ClientFrame): Promise<void>;
-  /** Queues an `error` frame to the client, naming the refused frame's `clientId` if it had one. */
-  sendError(
-    code: string,
-    detail: string,
-    clientId?: string,
-    fields?: Record<string, string>,
-  ): void;
+  /** Queues an `error` frame to the client, with what else it says about the refusal. */
+  sendError(code: string, detail: string, extra?: Refusal): void;
   /** Closes the socket with 1009; the client sent more than {@linkcode MAX_FRAME_BYTES}. */
   tooLarge(): void;
 }
@@ -54,14 +52,20 @@ export class Inbound {
     const parsed = parseClientFrame(data);
     if (!parsed.ok) {
       if (parsed.code === "frame_too_large") this.#opts.tooLarge();
-      else this.#opts.sendError(parsed.code, parsed.detail, parsed.clientId);
+      else {
+        this.#opts.sendError(
+          parsed.code,
+          parsed.detail,
+          parsed.clientId === undefined ? {} : { clientId: parsed.clientId },
+        );
+      }
       return;
     }
     if (this.#pending >= MAX_PENDING_FRAMES) {
       this.#opts.sendError(
         "rate_limited",
         "Too many frames at once; slow down",
-        clientIdOf(parsed.frame),
+        refusalOf(parsed.frame, {}),
       );
       return;
     }
@@ -83,13 +87,13 @@ export class Inbound {
         if (err.status >= 500) {
           log("error", "client frame failed", errorFields(err));
         }
-        this.#opts.sendError(err.code, err.message, clientId, err.fields);
+        this.#opts.sendError(err.code, err.message, refusalOf(frame, err));
       } else {
         log("error", "client frame failed", errorFields(err));
         this.#opts.sendError(
           "internal_error",
           "The server could not handle that frame",
-          clientId,
+          clientId === undefined ? {} : { clientId },
         );
       }
     }
@@ -100,6 +104,21 @@ function clientIdOf(frame: ClientFrame): string | undefined {
   return "clientId" in frame ? frame.clientId : undefined;
 }
 
+// Which send was refused, for how long a rate limit holds, until when a timeout does.
+function refusalOf(
+  frame: ClientFrame,
+  err: { headers?: unknown; fields?: Record<string, string> },
+): Refusal {
+  const extra: Refusal = {};
+  const clientId = clientIdOf(frame);
+  if (clientId !== undefined) extra.clientId = clientId;
+  const headers = err.headers as Record<string, string> | undefined;
+  const retryAfter = Number(headers?.["Retry-After"]);
+  if (retryAfter > 0) extra.retryAfter = retryAfter;
+  if (err.fields?.until !== undefined) extra.until = err.fields.until;
+  return extra;
+}
+
 function isApiErrorLike(
   err: unknown,
 ): err is {
@@ -107,6 +126,7 @@ function isApiErrorLike(
   code: string;
   message: string;
   fields?: Record<string, string>;
+  headers?: unknown;
 } {
   if (typeof err !== "object" || err === null) return false;
   const { status, code, message } = err as Record<string, unknown>;

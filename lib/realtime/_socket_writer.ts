@@ -9,6 +9,7 @@
  * look at it only every {@linkcode SENDS_PER_CHECK} sends: a slow reader
  * overshoots its limit by at most that many frames.
  */
+import type { ServerSocket } from "./server_socket.ts";
 
 /** Sends between two reads of a socket's `bufferedAmount`. */
 export const SENDS_PER_CHECK = 8;
@@ -30,7 +31,7 @@ const OPEN = WebSocket.OPEN;
  * most `maxBuffered` unsent bytes; "full" means the caller closes it as too slow.
  */
 export function writeFrame(
-  socket: WebSocket,
+  socket: ServerSocket,
   text: string,
   check: boolean,
   maxBuffered: number,

@@ -13,6 +13,14 @@ import type {
   ChannelSessionOptions,
 } from "./channel_session.ts";
 import { upgradeChannelSocket } from "./channel_upgrade.ts";
+import { serveHttp } from "../http/serve.ts";
+
+// Generous: these tests are about sessions, not connection limits.
+const TEST_LIMITS = {
+  headerTimeoutMs: 10_000,
+  idleTimeoutMs: 120_000,
+  perAddress: 0,
+};
 
 /** A message with `seq` in `channelId`; content defaults to `"message <seq>"`. */
 export function makeMessage(
@@ -109,16 +117,16 @@ export interface TestServer {
 }
 
 /** Serves channel sockets on 127.0.0.1, port 0, built from `options`. */
-export function startServer(
+export async function startServer(
   hub: Hub,
   store: MemoryStore,
   options: Partial<ChannelSessionOptions> = {},
   idleTimeout?: number,
-): TestServer {
+): Promise<TestServer> {
   const sessions = new Map<string, ChannelSession>();
   const waiters = new Map<string, (s: ChannelSession) => void>();
-  const server = Deno.serve(
-    { hostname: "127.0.0.1", port: 0, onListen() {} },
+  const server = await serveHttp(
+    { hostname: "127.0.0.1", port: 0, limits: TEST_LIMITS },
     (req) => {
       const params = new URL(req.url).searchParams;
       const after = params.get("after");
@@ -134,7 +142,7 @@ export function startServer(
       }, idleTimeout);
       sessions.set(name, session);
       waiters.get(name)?.(session);
-      return response;
+      return Promise.resolve(response);
     },
   );
   return {

@@ -36,6 +36,7 @@ import { Inbound } from "./_inbound.ts";
 import { canMove, type SessionState } from "./_session_state.ts";
 import { NOT_READING, TOO_SLOW_CODE } from "./_socket_writer.ts";
 import { errorFields, log } from "../log.ts";
+import type { ServerSocket } from "./server_socket.ts";
 
 export * from "./channel_session_options.ts";
 
@@ -50,7 +51,7 @@ export class ChannelSession {
   /** Settles once, when the session ends (its own close, the peer's, or a failure). */
   readonly closed: Promise<CloseInfo>;
 
-  #socket: WebSocket;
+  #socket: ServerSocket;
   #opts: ChannelSessionOptions;
   #flow: FlowControl;
   #unsubscribe: () => void;
@@ -69,7 +70,7 @@ export class ChannelSession {
   #inbound: Inbound;
 
   /** Takes over `socket` (open or still connecting) and starts once it is open. */
-  constructor(socket: WebSocket, opts: ChannelSessionOptions) {
+  constructor(socket: ServerSocket, opts: ChannelSessionOptions) {
     this.channelId = opts.channelId;
     this.#socket = socket;
     this.#opts = opts;
@@ -103,18 +104,21 @@ export class ChannelSession {
     this.#unsubscribe = opts.hub.subscribe(opts.channelId, listener);
     this.#inbound = new Inbound({
       onFrame: opts.onClientFrame,
-      sendError: (code, detail, clientId, fields) =>
+      sendError: (code, detail, extra) =>
         this.sendFrame(
-          JSON.stringify({ ...fields, type: "error", code, detail, clientId }),
+          JSON.stringify({ type: "error", code, detail, ...extra }),
         ),
       tooLarge: () =>
         this.close(1009, `Frame is larger than ${MAX_FRAME_BYTES} bytes`),
     });
     socket.addEventListener("message", (e) => {
-      if (!this.#ended) this.#inbound.receive(e.data);
+      if (!this.#ended) this.#inbound.receive((e as MessageEvent).data);
     });
     // Deno may fire `close` twice (idle timeout); #end ignores the second.
-    socket.addEventListener("close", (e) => this.#end(e.code, e.reason));
+    socket.addEventListener("close", (e) => {
+      const { code, reason } = e as CloseEvent;
+      this.#end(code, reason);
+    });
     if (socket.readyState === WebSocket.OPEN) this.#open();
     else if (socket.readyState === WebSocket.CONNECTING) {
       socket.addEventListener("open", () => this.#open(), { once: true });

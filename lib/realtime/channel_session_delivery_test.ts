@@ -21,7 +21,7 @@ Deno.test("ChannelSession sends ready first, with lastSeq and members", async ()
     displayName: "Ada",
     online: true,
   }];
-  const server = startServer(hub, store, {
+  const server = await startServer(hub, store, {
     loadMembers: () => Promise.resolve(members),
   });
   const client = await TestClient.connect(`${server.url}?after=1`);
@@ -52,7 +52,7 @@ Deno.test("ChannelSession backfills after=N, then live, with no gap or duplicate
   store.onLoad = () => {
     for (let i = 0; i < 3; i++) post(hub, store);
   };
-  const server = startServer(hub, store);
+  const server = await startServer(hub, store);
   const client = await TestClient.connect(`${server.url}?after=10`);
   try {
     await client.waitFor(
@@ -80,7 +80,7 @@ Deno.test("ChannelSession paces a backfill larger than maxBuffered instead of cl
   // 2.4 MB of backlog against a 256 KiB limit: one page alone would pass it
   // if sent in a single macrotask.
   for (let i = 0; i < 3 * PAGE_SIZE; i++) store.add("z".repeat(4000));
-  const server = startServer(hub, store, { maxBuffered: 256 * 1024 });
+  const server = await startServer(hub, store, { maxBuffered: 256 * 1024 });
   const client = await TestClient.connect(`${server.url}?after=0`);
   try {
     await client.waitFor(
@@ -99,7 +99,7 @@ Deno.test("ChannelSession without after sends only live messages", async () => {
   const hub = new Hub();
   const store = new MemoryStore("c1");
   for (let i = 0; i < 4; i++) store.add();
-  const server = startServer(hub, store);
+  const server = await startServer(hub, store);
   const client = await TestClient.connect(server.url);
   try {
     await client.waitFor((f) => f.length === 1, "ready");
@@ -117,7 +117,7 @@ Deno.test("ChannelSession clamps an after beyond lastSeq and ignores a non-numer
   const hub = new Hub();
   const store = new MemoryStore("c1");
   store.add();
-  const server = startServer(hub, store);
+  const server = await startServer(hub, store);
   const client = await TestClient.connect(`${server.url}?after=99`);
   const junk = await TestClient.connect(`${server.url}?after=junk`);
   try {
@@ -145,7 +145,7 @@ Deno.test("ChannelSession fills a gap when a live message skips ahead", async ()
   const hub = new Hub();
   const store = new MemoryStore("c1");
   for (let i = 0; i < 5; i++) store.add();
-  const server = startServer(hub, store);
+  const server = await startServer(hub, store);
   const client = await TestClient.connect(`${server.url}?after=5`);
   try {
     await client.waitFor((f) => f.length === 1, "ready");
@@ -170,7 +170,7 @@ Deno.test("ChannelSession fills a gap when a live message skips ahead", async ()
 Deno.test("ChannelSession drops a duplicate seq", async () => {
   const hub = new Hub();
   const store = new MemoryStore("c1");
-  const server = startServer(hub, store);
+  const server = await startServer(hub, store);
   const client = await TestClient.connect(`${server.url}?after=0`);
   try {
     await client.waitFor((f) => f.length === 1, "ready");
@@ -193,7 +193,7 @@ Deno.test("ChannelSession drops a duplicate seq", async () => {
 Deno.test("ChannelSession forwards presence and typing but not the user's own typing", async () => {
   const hub = new Hub();
   const store = new MemoryStore("c1");
-  const server = startServer(hub, store, { userId: "me" });
+  const server = await startServer(hub, store, { userId: "me" });
   const client = await TestClient.connect(server.url);
   try {
     await client.waitFor((f) => f.length === 1, "ready");

@@ -18,7 +18,7 @@ Deno.test("ChannelSession answers bad frames with error frames and stays open", 
   const hub = new Hub();
   const store = new MemoryStore("c1");
   const received: ClientFrame[] = [];
-  const server = startServer(hub, store, {
+  const server = await startServer(hub, store, {
     onClientFrame: (frame) => {
       received.push(frame);
       return Promise.resolve();
@@ -62,7 +62,7 @@ Deno.test("ChannelSession answers bad frames with error frames and stays open", 
 Deno.test("ChannelSession turns thrown errors into error frames", async () => {
   const hub = new Hub();
   const store = new MemoryStore("c1");
-  const server = startServer(hub, store, {
+  const server = await startServer(hub, store, {
     onClientFrame: (frame) => {
       if (frame.type === "typing") throw new Error("database on fire");
       const err = Object.assign(
@@ -115,7 +115,7 @@ Deno.test("ChannelSession refuses frames past 16 in flight with rate_limited", a
   let release = () => {};
   const gate = new Promise<void>((resolve) => release = resolve);
   let handled = 0;
-  const server = startServer(hub, store, {
+  const server = await startServer(hub, store, {
     onClientFrame: async () => {
       await gate;
       handled++;
@@ -147,7 +147,7 @@ Deno.test("ChannelSession refuses frames past 16 in flight with rate_limited", a
 Deno.test("ChannelSession closes a 17 KiB frame with 1009", async () => {
   const hub = new Hub();
   const store = new MemoryStore("c1");
-  const server = startServer(hub, store);
+  const server = await startServer(hub, store);
   const client = await TestClient.connect(`${server.url}?name=big`);
   try {
     await client.waitFor((f) => f.length === 1, "ready");
@@ -177,7 +177,7 @@ Deno.test("ChannelSession closes a non-reading client with 1013 and keeps servin
   const store = new MemoryStore("c1");
   // Each publish burst below (10 x 4 KB in one macrotask) stays well under
   // the limit: bytes sent in the current macrotask count as buffered.
-  const server = startServer(hub, store, { maxBuffered: 256 * 1024 });
+  const server = await startServer(hub, store, { maxBuffered: 256 * 1024 });
   const slow = await RawWebSocketClient.connect(`${server.url}?name=slow`);
   const fast = await TestClient.connect(`${server.url}?name=fast`);
   try {
@@ -223,7 +223,7 @@ Deno.test("ChannelSession closes a client whose buffered bytes stop draining", a
   const store = new MemoryStore("c1");
   // A limit far above what the kernel buffers take, so only the stall rule
   // can close this socket.
-  const server = startServer(hub, store, {
+  const server = await startServer(hub, store, {
     maxBuffered: 256 * 1024 * 1024,
     stallTimeoutMs: 200,
   });
@@ -254,7 +254,7 @@ Deno.test("ChannelSession closes a client whose buffered bytes stop draining", a
 Deno.test("upgradeChannelSocket() idle timeout closes a peer that ignores pings, not one that answers", async () => {
   const hub = new Hub();
   const store = new MemoryStore("c1");
-  const server = startServer(hub, store, {}, 1);
+  const server = await startServer(hub, store, {}, 1);
   const silent = await RawWebSocketClient.connect(`${server.url}?name=silent`);
   const alive = await TestClient.connect(`${server.url}?name=alive`);
   try {

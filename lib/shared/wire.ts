@@ -209,10 +209,12 @@ export interface ErrorFrame {
   type: "error";
   code: string;
   detail: string;
-  /** The `clientId` of the client frame refused, when it had one. */
+  /** The `clientId` of the client frame refused, when it had one, so the client knows which send failed. */
   clientId?: string;
   /** With `timed_out`: when the timeout ends (ISO 8601). */
   until?: string;
+  /** With `rate_limited`: whole seconds to wait before sending again. */
+  retryAfter?: number;
 }
 
 /**

@@ -205,7 +205,20 @@ export function spawnHearth(
   const { db, args = [], env, ...rest } = options;
   return spawnScript("main.ts", HEARTH_READY, {
     ...rest,
-    env: { HEARTH_REGISTRATION: "open", ...env },
-    args: ["--port", "0", "--host", "127.0.0.1", "--db", db, ...args],
+    // Load tests and benchmarks are a few users sending far past any person's
+    // pace; a caller that wants the per-user limits passes HEARTH_USER_LIMITS=on.
+    env: { HEARTH_REGISTRATION: "open", HEARTH_USER_LIMITS: "off", ...env },
+    // Every load generator and test client is 127.0.0.1: no per-address cap.
+    args: [
+      "--port",
+      "0",
+      "--host",
+      "127.0.0.1",
+      "--db",
+      db,
+      "--max-conns-per-address",
+      "0",
+      ...args,
+    ],
   });
 }

@@ -13,6 +13,7 @@ export async function startTestServer(
   overrides: Partial<Config> = {},
 ): Promise<RunningServer & { base: string }> {
   const parsed = parseConfig(
+    // No per-address cap: every test client is 127.0.0.1 (the attack tests set one).
     [
       "--port",
       "0",
@@ -22,6 +23,8 @@ export async function startTestServer(
       ":memory:",
       "--registration",
       "open",
+      "--max-conns-per-address",
+      "0",
       ...args,
     ],
     () => undefined,
@@ -31,9 +34,12 @@ export async function startTestServer(
   }
   // Presence goes offline at once unless a test asks for the grace period,
   // so tests that watch someone leave need not wait for it.
+  // Per-user limits are off unless a test asks for them: most tests post
+  // faster than a person would, and the limits have tests of their own.
   const server = await startServer({
     ...parsed.config,
     offlineGraceMs: 0,
+    userLimits: { ...parsed.config.userLimits, enabled: false },
     ...overrides,
   });
   return { ...server, base: `http://127.0.0.1:${server.port}` };

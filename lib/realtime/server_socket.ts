@@ -1,0 +1,201 @@
+/**
+ * The server's WebSocket layer: `ws` (npm) over the raw connection of a
+ * `node:http` upgrade, in place of `Deno.upgradeWebSocket`, whose sockets
+ * buffer a whole message (up to 64 MiB, and fragments without end) before the
+ * app sees its size. `ws` counts a message's bytes as its frames arrive and
+ * closes with 1009 once they pass {@linkcode MAX_FRAME_BYTES}, per frame and
+ * per fragment sequence, and refuses unmasked client frames with 1002
+ * (RFC 6455 5.1).
+ *
+ * {@linkcode ServerSocket} gives the session the part of the WebSocket API it
+ * used before (`readyState`, `bufferedAmount`, `send`, `close`, `message` and
+ * `close` events), and keeps Deno's idle rule: ping a quiet peer, close with
+ * 1001 when it stays silent.
+ */
+import { Buffer } from "node:buffer";
+import type { Duplex } from "node:stream";
+import { WebSocketServer } from "ws";
+import { takeUpgrade } from "../http/upgrade_slot.ts";
+import { MAX_FRAME_BYTES } from "../shared/limits.ts";
+
+/** The part of the WebSocket API a channel session uses. */
+export interface ServerSocket extends EventTarget {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(text: string): void;
+  close(code?: number, reason?: string): void;
+}
+
+/** How long a closing socket waits for the peer's close frame before it is cut. */
+export const CLOSE_GRACE_MS = 3000;
+
+// What a refused client may still send while its close frame goes out: the
+// rest of one oversized message is usually well under this.
+const DRAIN_BUDGET_BYTES = 1024 * 1024;
+
+const layer = new WebSocketServer({
+  noServer: true,
+  maxPayload: MAX_FRAME_BYTES,
+  clientTracking: false,
+  perMessageDeflate: false,
+});
+
+const KEY = /^[+/0-9A-Za-z]{22}==$/;
+
+/** Checks the handshake headers the way `ws` would, so a refusal can say why. */
+function checkHandshake(req: Request): void {
+  const h = req.headers;
+  if (req.method !== "GET") throw new TypeError("The method must be GET");
+  if (h.get("upgrade")?.toLowerCase() !== "websocket") {
+    throw new TypeError("Upgrade must be websocket");
+  }
+  if (!/(^|,)\s*upgrade\s*(,|$)/i.test(h.get("connection") ?? "")) {
+    throw new TypeError("Connection must include upgrade");
+  }
+  if (!KEY.test(h.get("sec-websocket-key")?.trim() ?? "")) {
+    throw new TypeError("Sec-WebSocket-Key is missing or malformed");
+  }
+  const version = h.get("sec-websocket-version")?.trim();
+  if (version !== "13" && version !== "8") {
+    throw new TypeError("Sec-WebSocket-Version must be 13");
+  }
+}
+
+/**
+ * Completes the WebSocket handshake of `req` (which serve.ts received as an
+ * upgrade) and returns the socket and the 101 response for the envelope.
+ * Throws a TypeError for a request that is not a valid handshake.
+ */
+export function upgradeServerSocket(
+  req: Request,
+  idleTimeoutSeconds: number,
+): { socket: ServerSocket; response: Response } {
+  checkHandshake(req);
+  const raw = takeUpgrade(req);
+  if (raw === undefined) {
+    throw new TypeError("The request did not arrive as an upgrade");
+  }
+  let socket: NodeServerSocket | undefined;
+  layer.handleUpgrade(
+    raw.req,
+    raw.socket,
+    Buffer.from(raw.head),
+    (ws: WsSocket) => {
+      socket = new NodeServerSocket(ws, raw.socket, idleTimeoutSeconds);
+    },
+  );
+  if (socket === undefined) throw new TypeError("The handshake failed");
+  // The handshake is already on the wire; this only tells the envelope and log.
+  const response = new Response(null);
+  Object.defineProperty(response, "status", { value: 101 });
+  return { socket, response };
+}
+
+// Fan-out sends one text to many sockets: encode it once, not once per socket.
+let lastText = "";
+let lastBytes = Buffer.alloc(0);
+
+// deno-lint-ignore no-explicit-any
+type WsSocket = any;
+
+/** A `ws` socket seen through the WebSocket API, with the idle ping. */
+class NodeServerSocket extends EventTarget implements ServerSocket {
+  #ws: WsSocket;
+  #raw: Duplex;
+  #sentCode: number | undefined;
+  #sentReason = "";
+  #heard = true;
+  #pinger: ReturnType<typeof setInterval> | undefined;
+  #cut: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(ws: WsSocket, raw: Duplex, idleTimeoutSeconds: number) {
+    super();
+    this.#ws = ws;
+    this.#raw = raw;
+    ws.on("message", (data: Buffer, isBinary: boolean) => {
+      this.#heard = true;
+      this.dispatchEvent(
+        new MessageEvent("message", {
+          data: isBinary ? new Uint8Array(data).buffer : data.toString(),
+        }),
+      );
+    });
+    ws.on("pong", () => this.#heard = true);
+    ws.on("error", (error: { code?: string }) => this.#refused(error));
+    ws.on(
+      "close",
+      (code: number, reason: Buffer) => this.#closed(code, reason),
+    );
+    const everyMs = (idleTimeoutSeconds * 1000) / 2;
+    if (everyMs > 0 && everyMs < 2 ** 31) {
+      this.#pinger = setInterval(() => this.#checkIdle(), everyMs);
+    }
+  }
+
+  get readyState(): number {
+    return this.#ws.readyState;
+  }
+
+  get bufferedAmount(): number {
+    return this.#ws.bufferedAmount;
+  }
+
+  send(text: string): void {
+    if (text !== lastText) {
+      lastText = text;
+      lastBytes = Buffer.from(text);
+    }
+    this.#ws.send(lastBytes, { binary: false });
+  }
+
+  close(code?: number, reason?: string): void {
+    if (this.#sentCode === undefined) {
+      this.#sentCode = code;
+      this.#sentReason = reason ?? "";
+    }
+    this.#ws.close(code, reason);
+    // A peer that never answers the close frame is cut off.
+    this.#cut ??= setTimeout(() => this.#ws.terminate(), CLOSE_GRACE_MS);
+  }
+
+  #checkIdle(): void {
+    if (this.#ws.readyState !== 1) return;
+    if (!this.#heard) return this.close(1001, "No answer to ping");
+    this.#heard = false;
+    this.#ws.ping();
+  }
+
+  // `ws` refused what the client sent (too big: 1009; unmasked or malformed:
+  // 1002), queued its close frame and half-closes once it is out. Cutting the
+  // connection while the rest of the client's frame sits unread would make
+  // the kernel answer with a reset, which can drop the close frame before the
+  // client reads it; so the rest is read and dropped, up to a budget, until
+  // the client hangs up or the grace time ends.
+  #refused(error: { code?: string }): void {
+    this.#sentCode ??= error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
+      ? 1009
+      : 1002;
+    const raw = this.#raw;
+    let dropped = 0;
+    raw.on("data", (chunk: Uint8Array) => {
+      dropped += chunk.length;
+      if (dropped > DRAIN_BUDGET_BYTES) raw.destroy();
+    });
+    this.#cut ??= setTimeout(() => raw.destroy(), CLOSE_GRACE_MS);
+  }
+
+  #closed(code: number, reason: Buffer): void {
+    clearInterval(this.#pinger);
+    clearTimeout(this.#cut);
+    // No close frame came back (1005/1006): report the one we sent.
+    const ours = (code === 1005 || code === 1006) &&
+      this.#sentCode !== undefined;
+    this.dispatchEvent(
+      new CloseEvent("close", {
+        code: ours ? this.#sentCode : code,
+        reason: ours ? this.#sentReason : reason.toString(),
+        wasClean: !ours,
+      }),
+    );
+  }
+}

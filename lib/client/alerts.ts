@@ -141,16 +141,13 @@ export function createAlerts(store: ChatStore) {
     } catch {
       return; // Offline: the next resync brings the counts.
     }
-    const mine =
-      fresh.filter((m) =>
-        m.author.id !== store.me.id && !m.deleted &&
-        m.mentions.includes(store.me.id)
-      ).length;
-    if (mine > 0) {
-      store.channels.value = store.channels.value.map((c) =>
-        c.id === channel.id ? { ...c, mentions: (c.mentions ?? 0) + mine } : c
-      );
-    }
+    const mentioned = fresh.some((m) =>
+      m.author.id !== store.me.id && !m.deleted &&
+      m.mentions.includes(store.me.id)
+    );
+    // The server counts the badge: adding these here would count them twice
+    // whenever a resync (focus, reconnect) lands while this read is in flight.
+    if (mentioned) void store.refreshChannels();
     for (const message of fresh) alert(message, channel);
   }
 

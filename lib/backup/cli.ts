@@ -1,6 +1,6 @@
 /** The `hearth export` and `hearth import` commands. */
-import { parseArgs } from "node:util";
 import { openDatabase } from "../db/open.ts";
+import { parseDbFlags } from "./_db_flags.ts";
 import { exportBackup } from "./export.ts";
 import { type BackupCounts, BackupError } from "./format.ts";
 import {
@@ -99,25 +99,13 @@ export async function runBackupCommand(
     );
     return 2;
   };
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        db: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
-    return usage((error as Error).message);
-  }
-  if (values.help) {
+  const flags = parseDbFlags(args, io.env);
+  if (typeof flags === "string") return usage(flags);
+  if (flags.help) {
     io.print(command === "export" ? EXPORT_HELP : IMPORT_HELP);
     return 0;
   }
-  const db = values.db ?? io.env("HEARTH_DB") ?? "./hearth.db";
+  const { db } = flags;
   if (db.trim() === "") return usage("--db must not be empty");
   return command === "export"
     ? await runExport(db, io, options.hearthVersion)

@@ -1,7 +1,7 @@
 /** The `hearth reindex` command: rebuilds the search index from the stored messages. */
-import { parseArgs } from "node:util";
 import { openDatabase } from "../db/open.ts";
 import { rebuildSearchIndex } from "../db/search_index.ts";
+import { parseDbFlags } from "./_db_flags.ts";
 
 const REINDEX_HELP = `Usage: hearth reindex [--db PATH]
 
@@ -19,30 +19,18 @@ Exit status: 0 done, 1 the rebuild failed, 2 bad usage.
 
 /** Runs `hearth reindex <args>` and returns the exit status. */
 export async function runReindexCommand(args: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        db: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (error) {
+  const flags = parseDbFlags(args, (name) => Deno.env.get(name));
+  if (typeof flags === "string") {
     console.error(
-      `hearth reindex: ${
-        (error as Error).message
-      }\nRun "hearth reindex --help" for usage.`,
+      `hearth reindex: ${flags}\nRun "hearth reindex --help" for usage.`,
     );
     return 2;
   }
-  if (values.help) {
+  if (flags.help) {
     console.log(REINDEX_HELP);
     return 0;
   }
-  const db = values.db ?? Deno.env.get("HEARTH_DB") ?? "./hearth.db";
+  const { db } = flags;
   let kv: Deno.Kv;
   try {
     kv = await openDatabase(db);

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 import {
   askPermission,
   mayAsk,
@@ -13,6 +13,7 @@ import type {
 } from "../lib/shared/notifications.ts";
 import { settingOfView } from "../lib/client/attention.ts";
 import { Icon } from "./Icon.tsx";
+import { usePopupMenu } from "./use_modal.ts";
 
 const LEVELS: [NotificationLevel, string][] = [
   ["all", "All messages"],
@@ -31,27 +32,17 @@ export function NotificationMenu(
     onChange(setting: NotificationSetting): void;
   },
 ) {
-  const [open, setOpen] = useState(false);
+  const { open, setOpen, button, menu, onKeyDown, onFocusOut } = usePopupMenu();
   const [error, setError] = useState("");
   const [sound, setSoundState] = useState(false);
   const [askable, setAskable] = useState(false);
-  const button = useRef<HTMLButtonElement>(null);
-  const menu = useRef<HTMLDivElement>(null);
   const setting = settingOfView(channel);
 
+  // What the browser holds may have changed since the menu was last open.
   useEffect(() => {
     if (!open) return;
     setSoundState(soundOn());
     setAskable(mayAsk());
-    menu.current?.querySelector<HTMLElement>("[role^=menuitem]")?.focus();
-    const onPointer = (event: PointerEvent) => {
-      const target = event.target as Node;
-      if (
-        !menu.current?.contains(target) && !button.current?.contains(target)
-      ) setOpen(false);
-    };
-    document.addEventListener("pointerdown", onPointer);
-    return () => document.removeEventListener("pointerdown", onPointer);
   }, [open]);
 
   async function save(change: { level?: NotificationLevel; muted?: boolean }) {
@@ -68,23 +59,13 @@ export function NotificationMenu(
     }
   }
 
-  function close(refocus: boolean): void {
-    setOpen(false);
-    if (refocus) button.current?.focus();
-  }
-
   const label = setting.muted
     ? "Notifications: muted"
     : `Notifications: ${LEVELS.find(([l]) => l === setting.notifications)![1]}`;
   return (
     <div
       class="user-menu notify-menu"
-      onKeyDown={(event) => {
-        if (event.key === "Escape" && open) {
-          event.stopPropagation();
-          close(true);
-        }
-      }}
+      onKeyDown={onKeyDown}
     >
       <button
         ref={button}
@@ -103,10 +84,7 @@ export function NotificationMenu(
         <div
           ref={menu}
           class="menu"
-          onFocusOut={(event) => {
-            const next = event.relatedTarget as Node | null;
-            if (next && !menu.current?.contains(next)) close(false);
-          }}
+          onFocusOut={onFocusOut}
         >
           <div class="menu-caption">
             <strong>Notify me of</strong>

@@ -47,7 +47,8 @@ export function usePopupMenu(): PopupMenu {
 
   useEffect(() => {
     if (!open) return;
-    menu.current?.querySelector<HTMLElement>("[role=menuitem]")?.focus();
+    // Any kind of item: menuitem, menuitemradio or menuitemcheckbox.
+    menu.current?.querySelector<HTMLElement>("[role^=menuitem]")?.focus();
     const onPointer = (event: PointerEvent) => {
       const target = event.target as Node;
       if (

@@ -14,8 +14,12 @@ import { Icon } from "./Icon.tsx";
 export function Lightbox({ store }: { store: ChatStore }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const opener = useRef<HTMLElement | null>(null);
-  const [zoomed, setZoomed] = useState(false);
+  // Zoom belongs to one image: keyed by its id, moving on shows the next one
+  // fitted without an effect that could land after a quick "+" and undo it.
+  const [zoomedId, setZoomedId] = useState<string | null>(null);
   const viewing = store.viewing.value;
+  const zoomed = viewing !== null && zoomedId === viewing;
+  const setZoomed = (on: boolean) => setZoomedId(on ? viewing : null);
   const images = store.images.value;
   const index = images.findIndex((file) => file.id === viewing);
   const file = index >= 0 ? images[index] : null;
@@ -28,8 +32,6 @@ export function Lightbox({ store }: { store: ChatStore }) {
       el.showModal();
     } else if (!file && el.open) el.close();
   }, [file !== null]);
-
-  useEffect(() => setZoomed(false), [viewing]);
 
   function close(): void {
     store.closeViewer();

@@ -47,7 +47,11 @@ async function run(
       stdin: "null",
       stdout: "inherit",
       stderr: "inherit",
-      env: { NO_COLOR: Deno.env.get("NO_COLOR") ?? "" },
+      // Colour codes only help a terminal; in a CI log they are noise.
+      env: {
+        NO_COLOR: Deno.env.get("NO_COLOR") ??
+          (Deno.stdout.isTerminal() ? "" : "1"),
+      },
     }).spawn();
   } catch (error) {
     console.error(`${cmd}: ${(error as Error).message}`);

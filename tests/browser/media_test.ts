@@ -83,11 +83,17 @@ Deno.test({
 
       const zoom = two.getByRole("button", { name: "Full size" });
       assert.equal(await zoom.getAttribute("aria-pressed"), "false");
+      // The key's render is asynchronous: wait for the pressed state.
       await ada.page.keyboard.press("+");
-      assert.equal(await zoom.getAttribute("aria-pressed"), "true");
+      await two.getByRole("button", { name: "Full size", pressed: true })
+        .waitFor();
       await two.locator(".lightbox-stage.zoomed").waitFor();
       await ada.page.keyboard.press("-");
-      assert.equal(await zoom.getAttribute("aria-pressed"), "false");
+      await two.getByRole("button", { name: "Full size", pressed: false })
+        .waitFor();
+      await two.locator(".lightbox-stage.zoomed").waitFor({
+        state: "detached",
+      });
 
       const download = two.getByRole("link", { name: "Download two.png" });
       assert.equal(await download.getAttribute("download"), "two.png");

@@ -90,7 +90,11 @@ Deno.test({
       // A mouse click picks an option as well.
       await box.pressSequentially("@be");
       await list.getByRole("option", { name: /ben/ }).click();
-      assert.equal(await box.inputValue(), "@ben ");
+      await box.page().waitForFunction(
+        (el) => (el as HTMLTextAreaElement).value === "@ben ",
+        await box.elementHandle(),
+        { timeout: 5_000 },
+      );
       await box.press("Enter");
       await ben.log().locator(".msg-mention").nth(1).waitFor();
       // Not a mention of Bea.

@@ -7,8 +7,8 @@
  * batched atomics well inside KV's limits (1,000 mutations, 800 KiB), each
  * commit checked. The trailer is checked at the end; if anything is wrong,
  * the import deletes what it wrote, so the target is empty again. Counters
- * (message seqs, member counts) and the signing key are written last, once the
- * whole backup has been found good.
+ * (message seqs, member counts, each user's stored bytes) and the signing key
+ * are written last, once the whole backup has been found good.
  */
 import { createHash } from "node:crypto";
 import { revokedTokenRow } from "../auth/revocations.ts";
@@ -24,6 +24,7 @@ import {
   userRows,
 } from "../db/rows.ts";
 import type { MessageRecord } from "../db/messages.ts";
+import { storageRow } from "../db/storage.ts";
 import { chunkRow, fileMetaRow } from "../files/rows.ts";
 import type { InviteRecord } from "../db/invites.ts";
 import { BatchWriter } from "./_batch_writer.ts";
@@ -101,6 +102,8 @@ async function readInto(
   let header: BackupHeader | null = null;
   let trailer: RecordOf<"trailer"> | null = null;
   let signingKey: Uint8Array | null = null;
+  // Bytes of files each author's messages carry: the storage count, rebuilt.
+  const stored = new Map<string, number>();
   let lineNo = 0;
   for await (const line of readLines(input)) {
     lineNo++;
@@ -146,6 +149,7 @@ async function readInto(
     } else {
       await stage(writes, record, bytes);
     }
+    if (record.type === "message") countStorage(stored, record.message);
   }
   if (header === null) {
     throw new BackupError("the input is empty, not a Hearth backup");
@@ -162,8 +166,18 @@ async function readInto(
       ...channelCounterRows(id, channel.lastSeq, channel.rev, channel.members),
     );
   }
+  for (const [userId, bytes] of stored) {
+    await writes.write(storageRow(userId, bytes));
+  }
   if (signingKey !== null) await writes.write(signingKeyRow(signingKey));
   return { header, counts: { ...checker.counts } };
+}
+
+// Adds the size of the file a restored message carries to its author's count.
+function countStorage(stored: Map<string, number>, message: unknown): void {
+  const { author, file } = message as MessageRecord;
+  if (!file) return;
+  stored.set(author.id, (stored.get(author.id) ?? 0) + file.size);
 }
 
 function hashLine(hash: ReturnType<typeof createHash>, line: string): void {

@@ -11,7 +11,7 @@ import { abandonUpload } from "../files/_keys.ts";
 import { readUpload } from "../files/multipart.ts";
 import { commitFileMeta, deleteFile } from "../files/store.ts";
 import { type StagedFile, stageFile } from "../files/upload.ts";
-import { addStorageUsed, getStorageUsed } from "../db/storage.ts";
+import { getStorageUsed } from "../db/storage.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { errorFields, log } from "../log.ts";
@@ -93,7 +93,6 @@ export async function shareFile(
     await dropFile(kv, file.id, "undoing an upload whose message failed");
     throw error;
   }
-  if (posted.created) await addStorageUsed(kv, user.id, file.size);
   // A repeated clientId answers with the message stored the first time, which
   // carries the first copy of the file; this copy would be referenced by nothing.
   if (!posted.created) {

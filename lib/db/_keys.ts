@@ -227,8 +227,9 @@ export const KEY_FAMILIES = [
   },
   {
     root: "user_storage",
-    layout: "[userId] -> KvU64 bytes of the files they shared",
-    backup: "skipped",
+    layout:
+      "[userId] -> KvU64 bytes of the files their live messages carry, summed in the message's atomic; an import rebuilds it from the messages",
+    backup: "restored",
   },
   {
     root: "health",

@@ -23,6 +23,7 @@ import {
   type Write,
 } from "./_message_changes.ts";
 import type { ChannelCounter } from "./_message_record.ts";
+import { merge } from "./_message_writes.ts";
 
 /** A change's outcome: what it did, or why it was refused. */
 export type Outcome = ChangeResult | ApiError;
@@ -102,7 +103,8 @@ async function commitOnHead(
   return outcomes;
 }
 
-// Plans changes in order while they fit; later writes to a key replace earlier ones.
+// Plans changes in order while they fit; later writes to a key replace earlier
+// ones, but sums to one key (a user's storage) add up.
 function plan(
   state: BatchState,
   changes: Change[],
@@ -124,7 +126,8 @@ function plan(
         bytes + added > MAX_BYTES)
     ) break;
     for (const write of planned.writes) {
-      writes.set(JSON.stringify(write.key), write);
+      const key = JSON.stringify(write.key);
+      writes.set(key, merge(writes.get(key), write));
     }
     bytes += added;
     planned.apply(state);
@@ -141,6 +144,7 @@ function stage(
 ): void {
   for (const write of writes) {
     if (write.delete) op.delete(write.key);
+    else if (write.sum !== undefined) op.sum(write.key, write.sum);
     else op.set(write.key, write.value);
   }
   op.set(channelSeqKey(channelId), { seq: counter.seq, rev: counter.rev });

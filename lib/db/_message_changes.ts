@@ -34,6 +34,7 @@ import {
   set,
   type Write,
 } from "./_message_writes.ts";
+import { storageWrite } from "./storage.ts";
 
 export type { Write };
 
@@ -169,7 +170,12 @@ function planPost(
   writes.push(...mentionWrites(record, [], record.mentions ?? []));
   writes.push(...recordWrites(record, null));
   // From now on a message points at the file: the sweeper must leave it.
-  if (draft.file !== null) writes.push(del(unreferencedFileKey(draft.file.id)));
+  if (draft.file !== null) {
+    writes.push(
+      del(unreferencedFileKey(draft.file.id)),
+      storageWrite(draft.author.id, draft.file.size),
+    );
+  }
   let claim: Deno.KvKey | null = null;
   if (draft.clientId !== undefined) {
     claim = messageClientIdKey(
@@ -237,7 +243,11 @@ function planUpdate(
       // once; the marker hands the chunks to the upload sweeper should this
       // process die before removing them itself.
       freedFileId = before.file.id;
-      writes.push(del(fileKey(freedFileId)), set(startedKey(freedFileId), 0));
+      writes.push(
+        del(fileKey(freedFileId)),
+        set(startedKey(freedFileId), 0),
+        storageWrite(before.author.id, -before.file.size),
+      );
     }
   }
   const updated = [after];

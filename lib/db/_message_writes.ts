@@ -15,12 +15,14 @@ import {
   revOf,
 } from "./_message_record.ts";
 
-/** One write of a batch: a set, or a delete when `value` is absent. */
+/** One write of a batch: a set, a delete, or a KvU64 sum when `sum` is given. */
 export interface Write {
   key: Deno.KvKey;
   value?: unknown;
   /** Whether this is a delete. */
   delete?: true;
+  /** What to add to the KvU64 under `key` (modulo 2^64: a subtraction wraps). */
+  sum?: bigint;
   /** Upper bound of the bytes it adds to the atomic. */
   bytes: number;
 }
@@ -79,4 +81,15 @@ export function set(key: Deno.KvKey, value: unknown): Write {
 /** A delete of `key`. */
 export function del(key: Deno.KvKey): Write {
   return { key, delete: true, bytes: KEY_BYTES };
+}
+
+/** A KvU64 sum of `delta` under `key`; a negative delta wraps, which subtracts. */
+export function sum(key: Deno.KvKey, delta: bigint): Write {
+  return { key, sum: BigInt.asUintN(64, delta), bytes: KEY_BYTES + 16 };
+}
+
+/** Two writes to one key as one: sums add up, anything else replaces. */
+export function merge(earlier: Write | undefined, later: Write): Write {
+  if (earlier?.sum === undefined || later.sum === undefined) return later;
+  return { ...later, sum: BigInt.asUintN(64, earlier.sum + later.sum) };
 }

@@ -30,6 +30,7 @@ import {
 } from "./_keys.ts";
 import { retryAtomic, retryWrites } from "./_kv.ts";
 import type { MessageRecord } from "./_message_record.ts";
+import { storageWrite } from "./storage.ts";
 
 /** What `updateChannel` may change; absent fields stay. */
 export interface ChannelChange {
@@ -117,10 +118,18 @@ export async function deleteChannel(
   );
   const fileIds: string[] = [];
   const messageKeys: Deno.KvKey[] = [];
+  // Bytes each author's files in this batch of messages free: counted down in
+  // the atomic that deletes those messages, so the count never drifts.
+  let freed = new Map<string, number>();
+  const flush = async () => {
+    const counts = [...freed];
+    await sweep(kv, messageKeys.splice(0), counts);
+    freed = new Map();
+  };
   for await (
     const entry of kv.list<MessageRecord>({ prefix: messagesPrefix(channelId) })
   ) {
-    const { seq, createdAt, mentions = [], file } = entry.value;
+    const { seq, createdAt, mentions = [], file, author } = entry.value;
     // The mention index lives under each mentioned user, members or not by now.
     for (const userId of mentions) {
       messageKeys.push(
@@ -129,9 +138,13 @@ export async function deleteChannel(
       );
     }
     messageKeys.push(entry.key);
-    if (file) fileIds.push(file.id);
+    if (file) {
+      fileIds.push(file.id);
+      freed.set(author.id, (freed.get(author.id) ?? 0) + file.size);
+    }
+    if (messageKeys.length + freed.size >= SWEEP_BATCH) await flush();
   }
-  await sweep(kv, messageKeys);
+  await flush();
   for (
     const prefix of [
       clientIdsPrefix(channelId),
@@ -147,12 +160,22 @@ export async function deleteChannel(
   return { memberIds, fileIds };
 }
 
-async function sweep(kv: Deno.Kv, keys: Deno.KvKey[]): Promise<void> {
+// Deletes `keys` in batches; the first batch also frees each user's bytes.
+async function sweep(
+  kv: Deno.Kv,
+  keys: Deno.KvKey[],
+  freed: [userId: string, bytes: number][] = [],
+): Promise<void> {
   for (let i = 0; i < keys.length; i += SWEEP_BATCH) {
     const batch = keys.slice(i, i + SWEEP_BATCH);
+    const counts = i === 0 ? freed : [];
     await retryWrites("the deleted channel's rows", () => {
       const op = kv.atomic();
       for (const key of batch) op.delete(key);
+      for (const [userId, bytes] of counts) {
+        const { key, sum } = storageWrite(userId, -bytes);
+        op.sum(key, sum!);
+      }
       return op;
     });
   }

@@ -1,5 +1,6 @@
 import { permalink, showMessage } from "../lib/client/permalink.ts";
 import type { Message, ReplyRef } from "../lib/client/types.ts";
+import { PersonName } from "./PersonName.tsx";
 
 /**
  * The message a reply answers: its author and first words, above the reply;
@@ -17,7 +18,9 @@ export function ReplyQuote(
       }}
     >
       <span class="sr-only">In reply to</span>
-      <span class="msg-reply-author">{reply.author.displayName}</span>
+      <span class="msg-reply-author">
+        <PersonName person={reply.author} />
+      </span>
       <span class="msg-reply-text">
         {reply.excerpt === "" ? "Message deleted" : reply.excerpt}
       </span>

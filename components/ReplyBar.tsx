@@ -1,4 +1,5 @@
 import type { ChatStore } from "../lib/client/store.ts";
+import { PersonName } from "./PersonName.tsx";
 
 /** Above the message box while a reply is being written: whom it answers, and a way out. */
 export function ReplyBar({ store }: { store: ChatStore }) {
@@ -7,7 +8,10 @@ export function ReplyBar({ store }: { store: ChatStore }) {
   return (
     <div class="reply-bar" role="status">
       <span class="reply-bar-text">
-        Replying to <strong>{original.author.displayName}</strong>
+        Replying to{" "}
+        <strong>
+          <PersonName person={original.author} />
+        </strong>
         <span class="msg-reply-text">
           {original.content || original.file?.name}
         </span>

@@ -5,6 +5,7 @@ import { permalink } from "../lib/client/permalink.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import { MIN_SEARCH_LENGTH } from "../lib/shared/search_text.ts";
 import type { SearchPage, SearchResult } from "../lib/shared/wire.ts";
+import { PersonName } from "./PersonName.tsx";
 
 // Typing pauses this long before a search goes out.
 const DEBOUNCE_MS = 250;
@@ -126,7 +127,7 @@ export function SearchDialog(
                       href={permalink(message.channelId, message.seq)}
                     >
                       <span class="search-hit-author">
-                        {message.author.displayName}
+                        <PersonName person={message.author} />
                       </span>
                       <span class="search-hit-text">
                         {matchParts(

@@ -10,6 +10,7 @@
  */
 import { KEY_BYTES } from "../auth/secret.ts";
 import { FileRuns } from "./_file_runs.ts";
+import { comparableName } from "../shared/text.ts";
 import {
   type BackupCounts,
   BackupError,
@@ -79,7 +80,7 @@ export class BackupChecker {
       case "channel": {
         const { id, name, ownerId } = record.channel;
         if (this.channels.has(id)) fail(`channel id "${id}" appears twice`);
-        const lower = name.toLowerCase();
+        const lower = comparableName(name);
         if (this.#channelNames.has(lower)) {
           fail(`channel name "${name}" appears twice`);
         }

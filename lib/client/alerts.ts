@@ -8,6 +8,7 @@
 import { signal } from "@preact/signals";
 import { api } from "./api.ts";
 import { alerts, messageUrl } from "./attention.ts";
+import { personLabel } from "./format.ts";
 import type { ChatStore } from "./store.ts";
 import type { ChannelView, Message, ServerFrame } from "./types.ts";
 
@@ -115,7 +116,7 @@ export function createAlerts(store: ChatStore) {
     const text = message.content.trim() ||
       (message.file ? `shared ${message.file.name}` : "");
     const notification = new Notification(
-      `${message.author.displayName} in #${channel.name}`,
+      `${personLabel(message.author)} in #${channel.name}`,
       {
         body: text.slice(0, PREVIEW_CHARS),
         tag: key,

@@ -102,3 +102,16 @@ export function typingText(names: string[]): string {
   if (names.length === 2) return `${names[0]} and ${names[1]} are typing…`;
   return "Several people are typing…";
 }
+
+/**
+ * A person as one line of text: the display name, with the unique username
+ * after it when the two differ ("Alice (@mallory)"), for places that show
+ * plain text only, such as a notification's title.
+ */
+export function personLabel(
+  person: { displayName: string; username: string },
+): string {
+  return person.displayName === person.username
+    ? person.displayName
+    : `${person.displayName} (@${person.username})`;
+}

@@ -92,7 +92,7 @@ export function stageNewChannel(
   op: Deno.AtomicOperation,
   channel: ChannelRecord,
 ): Deno.AtomicOperation {
-  const nameKey = channelNameKey(channel.name.toLowerCase());
+  const nameKey = channelNameKey(channel.name);
   return stageRows(
     op.check({ key: nameKey, versionstamp: null }),
     channelRows(channel),

@@ -5,6 +5,7 @@
  * what it exports, requires empty and cleans up from `KEY_FAMILIES`. Nothing
  * else spells a key.
  */
+import { comparableName } from "../shared/text.ts";
 
 /** How a backup treats a key family. */
 export type BackupRole =
@@ -36,7 +37,8 @@ export const KEY_FAMILIES = [
   { root: "channels", layout: "[id] -> ChannelRecord", backup: "restored" },
   {
     root: "channels_by_name",
-    layout: "[lowerName] -> channelId",
+    layout:
+      "[name lower-cased, NFC, without invisible characters] -> channelId",
     backup: "restored",
   },
   {
@@ -258,10 +260,13 @@ export const userNameKey = (lowerName: string): Deno.KvKey => [
 export const channelKey = (id: string): Deno.KvKey => ["channels", id];
 /** Prefix of every stored channel. */
 export const channelsPrefix: Deno.KvKey = familyPrefix("channels");
-/** Unique index from a lower-cased channel name to a channel id. */
-export const channelNameKey = (lowerName: string): Deno.KvKey => [
+/**
+ * Unique index from a channel name, as names are compared (see
+ * `comparableName`: "General" and "gen\u200deral" are "general"), to a channel id.
+ */
+export const channelNameKey = (name: string): Deno.KvKey => [
   "channels_by_name",
-  lowerName,
+  comparableName(name),
 ];
 /** Unique index from a DM's set of people (see `peopleKey`) to its channel id. */
 export const dmPeopleKey = (people: string): Deno.KvKey => [

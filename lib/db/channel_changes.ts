@@ -60,9 +60,9 @@ export async function updateChannel(
       topic: topic ?? before.topic,
     };
     const op = kv.atomic().check(entry).set(entry.key, after);
-    const oldKey = channelNameKey(before.name.toLowerCase());
-    const newKey = channelNameKey(after.name.toLowerCase());
-    if (after.name.toLowerCase() !== before.name.toLowerCase()) {
+    const oldKey = channelNameKey(before.name);
+    const newKey = channelNameKey(after.name);
+    if (oldKey.at(-1) !== newKey.at(-1)) {
       // Read first for a clear 409; the null check closes the race.
       if ((await kv.get(newKey)).value !== null) {
         throw new ApiError(
@@ -98,7 +98,7 @@ export async function deleteChannel(
     const entry = await kv.get<ChannelRecord>(channelKey(channelId));
     if (entry.value === null) throw channelNotFound(channelId);
     const op = kv.atomic().check(entry).delete(entry.key)
-      .delete(channelNameKey(entry.value.name.toLowerCase()))
+      .delete(channelNameKey(entry.value.name))
       .delete(memberCountKey(channelId))
       .delete(channelSeqKey(channelId))
       .delete(searchCursorKey(channelId));

@@ -66,7 +66,7 @@ export async function createChannel(
     ownerId,
     createdAt: now(),
   };
-  const nameKey = channelNameKey(name.toLowerCase());
+  const nameKey = channelNameKey(name);
   return await retryAtomic(`channel "${name}"`, async () => {
     // Read first for a clear 409; the check inside stageNewChannel closes the race.
     if ((await kv.get(nameKey)).value !== null) {

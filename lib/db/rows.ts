@@ -72,7 +72,7 @@ export function stageUser(
 export function channelRows(channel: ChannelRecord): KvRow[] {
   const rows: KvRow[] = [
     { key: channelKey(channel.id), value: channel },
-    { key: channelNameKey(channel.name.toLowerCase()), value: channel.id },
+    { key: channelNameKey(channel.name), value: channel.id },
   ];
   if (channel.kind === "dm" && channel.peopleIds) {
     rows.push({

@@ -49,6 +49,19 @@ export function hasOnlyVisibleChars(text: string): boolean {
   return true;
 }
 
+// Every invisible character, emoji joiners included, for removal.
+const ALL_INVISIBLE = new RegExp(INVISIBLE_CHARS.source, "gu");
+
+/**
+ * The form in which names are compared for uniqueness: without what cannot be
+ * seen (the joiners and variation selectors a name may hold after a visible
+ * character included), lower-cased, composed (NFC). "general", "General",
+ * "gen\u200deral" and "general\ufe0f" look alike, so they are one name.
+ */
+export function comparableName(name: string): string {
+  return name.replace(ALL_INVISIBLE, "").toLowerCase().normalize("NFC");
+}
+
 /** Line breaks as `\n` only, so a pasted `\r\n` is not refused as a control character. */
 export function normalizeNewlines(text: string): string {
   return text.replace(/\r\n?/g, "\n");

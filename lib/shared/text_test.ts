@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
-import { codePointLength, contentLength, utf8ByteLength } from "./text.ts";
+import {
+  codePointLength,
+  comparableName,
+  contentLength,
+  utf8ByteLength,
+} from "./text.ts";
 
 Deno.test("utf8ByteLength() matches TextEncoder", () => {
   for (
@@ -35,4 +40,12 @@ Deno.test("contentLength() counts code points of the trimmed, \\n-only text", ()
   assert.equal(contentLength("a\r\nb"), 3);
   assert.equal(contentLength("😀".repeat(4000)), 4000);
   assert.equal(contentLength("\n\n"), 0);
+});
+
+Deno.test("comparableName() drops what cannot be seen, folds case and composes", () => {
+  assert.equal(comparableName("General"), "general");
+  assert.equal(comparableName("gen\u200deral\ufe0f"), "general");
+  assert.equal(comparableName("gen\u00aderal"), "general");
+  assert.equal(comparableName("Cafe\u0301"), "caf\u00e9");
+  assert.notEqual(comparableName("general"), comparableName("genera1"));
 });

@@ -58,6 +58,8 @@ export class AddressCap {
 
   /** Admits `socket` or destroys it; an admitted one is counted until it closes. */
   admit(socket: Socket): boolean {
+    // Already done with (the accept watchdog's own probe): it holds no share.
+    if (socket.destroyed) return false;
     const address = socket.remoteAddress ?? "";
     const open = (this.#open.get(address) ?? 0) + 1;
     if (this.#perAddress > 0 && open > this.#perAddress) {

@@ -10,12 +10,15 @@
  *   idle keep-alive) is closed;
  * - at most `perAddress` connections per client address;
  * - a total below the descriptor limit (see connection_guard.ts);
- * - accept errors are logged once and serving goes on.
+ * - accept errors are logged once and serving goes on, and a listener that
+ *   stopped accepting after descriptors ran out listens again (see
+ *   accept_watchdog.ts).
  */
 import http from "node:http";
 import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { log } from "../log.ts";
+import { watchAccepts, type WatchdogTiming } from "./accept_watchdog.ts";
 import {
   AddressCap,
   connectionBudget,
@@ -44,6 +47,8 @@ export interface ServeOptions {
   limits: ConnectionLimits;
   /** The descriptor limit to stay under; read from the system when omitted. */
   descriptorLimit?: number;
+  /** How the accept watchdog probes (where the descriptor limit is known). */
+  watchdog?: WatchdogTiming;
 }
 
 /** A listening server. */
@@ -173,10 +178,24 @@ export async function serveHttp(
     throw new Error("The server has no TCP address");
   }
   fallbackHost = `${options.hostname}:${address.port}`;
+  // Only where descriptors can run out as measured: with a known limit (Linux).
+  const stopWatching = budget.maxConnections > 0
+    ? watchAccepts(
+      server,
+      {
+        port: address.port,
+        host: options.hostname,
+        backlog: budget.backlog,
+      },
+      budget.maxConnections,
+      options.watchdog,
+    )
+    : () => {};
   let closing: Promise<void> | null = null;
   return {
     addr: { transport: "tcp", hostname: address.address, port: address.port },
     shutdown(graceMs = 10_000) {
+      stopWatching();
       closing ??= new Promise<void>((resolve) => {
         const timer = setTimeout(() => {
           server.closeAllConnections();

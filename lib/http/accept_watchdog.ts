@@ -1,0 +1,128 @@
+/**
+ * Keeps a `node:http` server accepting after descriptors ran out.
+ *
+ * Deno 2.9's `node:net` listener stops accepting for good when `accept` fails
+ * with EMFILE or ENFILE: no error event, no retry (measured under
+ * `ulimit -n 128`: after the descriptors came back, nothing was ever answered
+ * again). The connection budget keeps client connections from using them up,
+ * but files, KV, workers and outgoing requests use descriptors too. So the
+ * watchdog connects to its own server every `everyMs`: when the listener took
+ * the connection, all is well; when it did not within `timeoutMs`, it closes
+ * the listening socket and listens again on the same address, logging once
+ * per outage. While descriptors are still out (the probe itself cannot
+ * connect) it waits for the next round, so the port is never left closed.
+ */
+import type http from "node:http";
+import type { Socket } from "node:net";
+import { log } from "../log.ts";
+
+/** Where the server listens, as `listen` takes it again. */
+export interface ListenAddress {
+  port: number;
+  host: string;
+  backlog: number;
+}
+
+/** How often to look, and how long an accept may take. */
+export interface WatchdogTiming {
+  everyMs: number;
+  timeoutMs: number;
+}
+
+/** The default rhythm: a stalled listener is back within about five seconds. */
+export const WATCHDOG_TIMING: WatchdogTiming = {
+  everyMs: 2000,
+  timeoutMs: 2000,
+};
+
+/** Starts watching `server` (listening on `address`); returns the function that stops it. */
+export function watchAccepts(
+  server: http.Server,
+  address: ListenAddress,
+  maxConnections: number,
+  timing: WatchdogTiming = WATCHDOG_TIMING,
+): () => void {
+  const waiting = new Map<number, () => void>();
+  const onConnection = (socket: Socket) => {
+    const accepted = waiting.get(socket.remotePort ?? -1);
+    if (accepted === undefined) return;
+    socket.destroy();
+    accepted();
+  };
+  server.prependListener("connection", onConnection);
+  let stopped = false;
+  let outage = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const atCapacity = () =>
+    new Promise<boolean>((resolve) =>
+      server.getConnections((error, count) =>
+        resolve(!error && maxConnections > 0 && count >= maxConnections)
+      )
+    );
+
+  // Whether a connection to the server is accepted in time; null when none could be opened.
+  const probe = async (): Promise<boolean | null> => {
+    let conn: Deno.TcpConn;
+    try {
+      conn = await Deno.connect({ hostname: address.host, port: address.port });
+    } catch {
+      return null;
+    }
+    const port = conn.localAddr.port;
+    try {
+      return await new Promise<boolean>((resolve) => {
+        const timeout = setTimeout(() => resolve(false), timing.timeoutMs);
+        waiting.set(port, () => {
+          clearTimeout(timeout);
+          resolve(true);
+        });
+      });
+    } finally {
+      waiting.delete(port);
+      conn.close();
+    }
+  };
+
+  const relisten = () => {
+    if (!outage) {
+      outage = true;
+      log("warn", "accepting connections had stopped: listening again", {
+        port: address.port,
+      });
+    }
+    if (server.listening) server.close();
+    server.listen(address);
+  };
+
+  const round = async () => {
+    if (!server.listening) return relisten();
+    const accepted = await probe();
+    if (stopped || accepted === null) return;
+    if (accepted) {
+      if (outage) log("info", "accepting connections again");
+      outage = false;
+    } else if (!await atCapacity()) {
+      relisten();
+    }
+  };
+
+  const schedule = () => {
+    const next = setTimeout(async () => {
+      try {
+        await round();
+      } catch (error) {
+        log("error", "the accept watchdog failed", { error: String(error) });
+      }
+      if (!stopped) schedule();
+    }, timing.everyMs);
+    Deno.unrefTimer(next);
+    timer = next;
+  };
+  schedule();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    server.off("connection", onConnection);
+  };
+}

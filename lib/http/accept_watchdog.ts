@@ -7,13 +7,15 @@
  * again). The connection budget keeps client connections from using them up,
  * but files, KV, workers and outgoing requests use descriptors too. So the
  * watchdog connects to its own server every `everyMs`: when the listener took
- * the connection, all is well; when it did not within `timeoutMs`, it closes
- * the listening socket and listens again on the same address, logging once
- * per outage. While descriptors are still out (the probe itself cannot
- * connect) it waits for the next round, so the port is never left closed.
+ * the connection, all is well. Only when `misses` probes in a row were not
+ * taken within `timeoutMs`, and no other connection was accepted meanwhile
+ * (a busy server is slow, not stalled), does it close the listening socket
+ * and listen again on the same address, logging once per outage. Connections
+ * already open are kept. While descriptors are still out (the probe itself
+ * cannot connect) it waits for the next round, so the port is never left closed.
  */
 import type http from "node:http";
-import type { Socket } from "node:net";
+import net, { type Socket } from "node:net";
 import { log } from "../log.ts";
 
 /** Where the server listens, as `listen` takes it again. */
@@ -23,16 +25,18 @@ export interface ListenAddress {
   backlog: number;
 }
 
-/** How often to look, and how long an accept may take. */
+/** How often to look, how long an accept may take, and how many misses in a row mean a stall. */
 export interface WatchdogTiming {
   everyMs: number;
   timeoutMs: number;
+  misses: number;
 }
 
-/** The default rhythm: a stalled listener is back within about five seconds. */
+/** The default rhythm: a stalled listener is back within about six seconds. */
 export const WATCHDOG_TIMING: WatchdogTiming = {
-  everyMs: 2000,
-  timeoutMs: 2000,
+  everyMs: 1000,
+  timeoutMs: 1500,
+  misses: 2,
 };
 
 /** Starts watching `server` (listening on `address`); returns the function that stops it. */
@@ -43,7 +47,9 @@ export function watchAccepts(
   timing: WatchdogTiming = WATCHDOG_TIMING,
 ): () => void {
   const waiting = new Map<number, () => void>();
+  let acceptedCount = 0;
   const onConnection = (socket: Socket) => {
+    acceptedCount++;
     const accepted = waiting.get(socket.remotePort ?? -1);
     if (accepted === undefined) return;
     socket.destroy();
@@ -52,6 +58,8 @@ export function watchAccepts(
   server.prependListener("connection", onConnection);
   let stopped = false;
   let outage = false;
+  let missed = 0;
+  let acceptedBefore = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const atCapacity = () =>
@@ -91,18 +99,23 @@ export function watchAccepts(
         port: address.port,
       });
     }
-    if (server.listening) server.close();
+    // net.Server's close, not http.Server's: that one also drops idle
+    // keep-alive connections, which are fine.
+    if (server.listening) net.Server.prototype.close.call(server);
     server.listen(address);
   };
 
   const round = async () => {
     if (!server.listening) return relisten();
+    if (missed === 0) acceptedBefore = acceptedCount;
     const accepted = await probe();
     if (stopped || accepted === null) return;
-    if (accepted) {
+    if (accepted || acceptedCount > acceptedBefore + missed + 1) {
       if (outage) log("info", "accepting connections again");
       outage = false;
-    } else if (!await atCapacity()) {
+      missed = 0;
+    } else if (++missed >= timing.misses && !await atCapacity()) {
+      missed = 0;
       relisten();
     }
   };

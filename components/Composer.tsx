@@ -47,7 +47,7 @@ export function Composer(
         ? memberSuggestions(store.members.value, trigger.query, userId)
         // Without the list (offline, say) there is simply nothing to offer.
         : loadEmoji().then(
-          (rows) => emojiSuggestions(rows, trigger.query),
+          (data) => emojiSuggestions(data.emoji, trigger.query),
           () => [],
         ),
     onInserted: () => onInput(),

@@ -105,7 +105,12 @@ export function MessageItem(
         {message.file && (
           <FileAttachment file={message.file} onView={actions.viewImage} />
         )}
-        <MessageExtras message={message} meId={meId} react={actions.react} />
+        <MessageExtras
+          message={message}
+          meId={meId}
+          react={actions.react}
+          pick={message.deleted ? undefined : actions.menu?.pickEmoji}
+        />
         {status === "sent" && !message.deleted && !editing && actions.menu && (
           <MessageMenu
             message={message}

@@ -49,6 +49,17 @@ export function createMessageChanges(state: ChatState) {
       if (seq === 0) closeEditor();
       else state.editing.value = seq;
     },
+    /**
+     * Opens the editor on this user's newest message in the loaded log that
+     * is not deleted (Up-arrow in an empty message box); false when there is none.
+     */
+    editLast(): boolean {
+      const last = state.messages.value.findLast((m) =>
+        m.author.id === state.me.id && !m.deleted
+      );
+      if (last) state.editing.value = last.seq;
+      return last !== undefined;
+    },
     /** Opens the emoji picker to react to the message `seq`; 0 closes it. */
     pickEmoji(seq: number): void {
       state.picking.value = seq;

@@ -47,7 +47,7 @@ export function Composer(
         ? memberSuggestions(store.members.value, trigger.query, userId)
         // Without the list (offline, say) there is simply nothing to offer.
         : loadEmoji().then(
-          (rows) => emojiSuggestions(rows, trigger.query),
+          (data) => emojiSuggestions(data.emoji, trigger.query),
           () => [],
         ),
     onInserted: () => onInput(),
@@ -95,6 +95,16 @@ export function Composer(
 
   function onKeyDown(event: KeyboardEvent): void {
     if (suggestions.onKeyDown(event)) return;
+    // Up in an empty box edits one's last message (its editor takes the focus).
+    const plain = !event.shiftKey && !event.altKey && !event.ctrlKey &&
+      !event.metaKey && !event.isComposing;
+    if (
+      event.key === "ArrowUp" && plain && box.current?.value === "" &&
+      store.editLast()
+    ) {
+      event.preventDefault();
+      return;
+    }
     // While an input method composes (Japanese, say), Enter confirms the word.
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       submit(event);
@@ -260,7 +270,7 @@ export function Composer(
         )}
         <span id="composer-hint" class="hint">
           <kbd>Enter</kbd> to send, <kbd>Shift</kbd>+<kbd>Enter</kbd>{" "}
-          for a new line
+          for a new line, <kbd>↑</kbd> to edit your last message
         </span>
       </div>
     </form>

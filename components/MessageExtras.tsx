@@ -31,13 +31,14 @@ export function ReplyQuote(
 /**
  * What goes under a message's content: "(edited)" and its reactions as chips
  * with counts. A chip shows whether this user reacted, and clicking it
- * toggles that.
+ * toggles that; a "+" after them opens the emoji picker (`pick`).
  */
 export function MessageExtras(
-  { message, meId, react }: {
+  { message, meId, react, pick }: {
     message: Message;
     meId?: string;
     react?(seq: number, emoji: string, add: boolean): void;
+    pick?(seq: number): void;
   },
 ) {
   const edited = message.editedAt !== undefined && !message.deleted;
@@ -71,6 +72,19 @@ export function MessageExtras(
               </button>
             );
           })}
+          {pick && react && (
+            <button
+              // Keyed, so a new chip goes in before it and focus stays on it.
+              key="+"
+              type="button"
+              class="reaction reaction-add"
+              aria-label="Add reaction"
+              title="Add reaction"
+              onClick={() => pick(message.seq)}
+            >
+              +
+            </button>
+          )}
         </div>
       )}
     </>

@@ -6,6 +6,7 @@ import { EditBox } from "./EditBox.tsx";
 import { MessageExtras, ReplyQuote } from "./MessageExtras.tsx";
 import { type MenuActions, MessageMenu } from "./MessageMenu.tsx";
 import { RichText } from "./RichText.tsx";
+import { useLongPress } from "./use_long_press.ts";
 
 /** What a message row can ask of the log. */
 export interface MessageActions {
@@ -46,6 +47,11 @@ export function MessageItem(
 ) {
   const { message, status } = entry;
   const { author } = message;
+  // On a phone, a long-press opens the actions: its first one takes focus,
+  // which shows the menu as focus within a message does.
+  const longPress = useLongPress((row) =>
+    row.querySelector<HTMLElement>(".msg-menu button")?.focus()
+  );
   const time = (
     <time
       class="msg-time"
@@ -64,6 +70,7 @@ export function MessageItem(
       data-seq={message.seq || undefined}
       data-client-id={message.clientId}
       data-status={status}
+      {...longPress}
     >
       <div class="msg-gutter">
         {startsGroup
@@ -105,7 +112,12 @@ export function MessageItem(
         {message.file && (
           <FileAttachment file={message.file} onView={actions.viewImage} />
         )}
-        <MessageExtras message={message} meId={meId} react={actions.react} />
+        <MessageExtras
+          message={message}
+          meId={meId}
+          react={actions.react}
+          pick={message.deleted ? undefined : actions.menu?.pickEmoji}
+        />
         {status === "sent" && !message.deleted && !editing && actions.menu && (
           <MessageMenu
             message={message}

@@ -5,6 +5,7 @@ import { showMessage } from "../lib/client/permalink.ts";
 import { buildRows, entryKey } from "../lib/client/timeline.ts";
 import { Icon } from "./Icon.tsx";
 import { MessageItem } from "./MessageItem.tsx";
+import { ReactionPicker } from "./ReactionPicker.tsx";
 
 // Within this many pixels of the newest message counts as "at the bottom".
 const BOTTOM_SLACK = 40;
@@ -230,6 +231,7 @@ export function MessageList(
           <Icon name="arrowDown" size={16} /> New messages
         </button>
       )}
+      <ReactionPicker store={store} />
     </div>
   );
 }

@@ -8,7 +8,10 @@ export const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "�
 /** What the menu can do to a message. */
 export interface MenuActions {
   reply(message: Message): void;
-  react(seq: number, emoji: string, add: boolean): void;
+  /** Adds this user's reaction, or takes it back if they had it. */
+  toggleReaction(seq: number, emoji: string): void;
+  /** Opens the emoji picker for the message. */
+  pickEmoji(seq: number): void;
   startEdit(seq: number): void;
   remove(seq: number): void;
 }
@@ -27,8 +30,6 @@ export function MessageMenu(
 ) {
   const [panel, setPanel] = useState<"none" | "react" | "delete">("none");
   const close = () => setPanel("none");
-  const reacted = (emoji: string) =>
-    message.reactions.some((r) => r.emoji === emoji && r.userIds.length > 0);
   return (
     <div
       class={`msg-menu${panel === "none" ? "" : " msg-menu-open"}`}
@@ -45,13 +46,23 @@ export function MessageMenu(
               class="menu-button"
               aria-label={`React with ${emoji}`}
               onClick={() => {
-                actions.react(message.seq, emoji, !reacted(emoji));
+                actions.toggleReaction(message.seq, emoji);
                 close();
               }}
             >
               {emoji}
             </button>
           ))}
+          <button
+            type="button"
+            class="menu-button"
+            aria-label="More emoji"
+            title="More emoji"
+            onClick={() =>
+              actions.pickEmoji(message.seq)}
+          >
+            +
+          </button>
         </span>
       )}
       {panel === "delete" && (

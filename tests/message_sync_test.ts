@@ -255,6 +255,60 @@ Deno.test("a reconnect with rev replays only messages it had; newer ones come wh
     await again.close();
   }));
 
+Deno.test("a reaction spelled with or without U+FE0F is one reaction, over the socket and HTTP", () =>
+  withHearth(async ({ base }) => {
+    const alice = await signUp(base);
+    const bob = await signUp(base);
+    const channelId = (await createChannel(alice.api)).id;
+    await bob.api.post(`/channels/${channelId}/join`);
+    const m = await postMessage(alice.api, channelId, "thumbs");
+    const ws = await FrameSocket.open(base, channelId, alice.token);
+    await ws.next("ready");
+    const bobs = await FrameSocket.open(base, channelId, bob.token);
+    await bobs.next("ready");
+    const reactions = async () =>
+      (await bobs.next("message_update", (f) => f.message.seq === m.seq))
+        .message.reactions;
+
+    // emojibase writes thumbs up with U+FE0F; the keyboard of a phone does not.
+    ws.send({ type: "react", seq: m.seq, emoji: "👍\uFE0F", add: true });
+    assert.deepEqual(await reactions(), [
+      { emoji: "👍", count: 1, userIds: [alice.id] },
+    ]);
+    const put = await bob.api.send(
+      "PUT",
+      `/channels/${channelId}/messages/${m.seq}/reactions/${
+        encodeURIComponent("👍")
+      }`,
+      {},
+    );
+    assert.equal(put.status, 204);
+    assert.deepEqual(await reactions(), [
+      { emoji: "👍", count: 2, userIds: [alice.id, bob.id] },
+    ]);
+    // Removing with the other spelling removes the same reaction.
+    ws.send({ type: "react", seq: m.seq, emoji: "👍", add: false });
+    assert.deepEqual(await reactions(), [
+      { emoji: "👍", count: 1, userIds: [bob.id] },
+    ]);
+    bobs.send({ type: "react", seq: m.seq, emoji: "👍\uFE0F", add: false });
+    assert.deepEqual(await reactions(), []);
+    // And a heart typed without its selector is the heart of the picker.
+    const heart = await alice.api.send(
+      "PUT",
+      `/channels/${channelId}/messages/${m.seq}/reactions/${
+        encodeURIComponent("❤")
+      }`,
+      {},
+    );
+    assert.equal(heart.status, 204);
+    assert.deepEqual(await reactions(), [
+      { emoji: "❤\uFE0F", count: 1, userIds: [alice.id] },
+    ]);
+    await ws.close();
+    await bobs.close();
+  }));
+
 Deno.test("socket frames edit, delete and react; refusals are error frames naming the clientId", () =>
   withHearth(async ({ base }) => {
     const alice = await signUp(base);

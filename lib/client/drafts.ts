@@ -6,6 +6,8 @@
  * private window): drafts are then simply not kept.
  */
 
+import { browserStorage } from "./storage.ts";
+
 const PREFIX = "hearth:draft:";
 
 /** The localStorage key of one user's draft in one channel. */
@@ -54,14 +56,5 @@ export function clearDrafts(userId: string, storage = browserStorage()): void {
     for (const key of keys) if (key?.startsWith(mine)) storage.removeItem(key);
   } catch {
     // Nothing was kept, or nothing can be removed.
-  }
-}
-
-// Reading `localStorage` itself throws where storage is blocked.
-function browserStorage(): Storage | null {
-  try {
-    return globalThis.localStorage ?? null;
-  } catch {
-    return null;
   }
 }

@@ -82,6 +82,8 @@ export function createChatState(init: ChatInit) {
     replyingTo: signal<Message | null>(null),
     /** The seq of this user's message being edited in place; 0 for none. */
     editing: signal(0),
+    /** The seq of the message the emoji picker reacts to; 0 while it is closed. */
+    picking: signal(0),
     members: signal(init.members),
     typists,
     connection: signal<ConnectionStatus>("connecting"),

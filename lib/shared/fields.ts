@@ -29,7 +29,7 @@ import {
   MIN_USERNAME_LENGTH,
   USERNAME_CHARS,
 } from "./limits.ts";
-import { isSingleEmoji } from "./emoji.ts";
+import { canonicalEmoji, isSingleEmoji } from "./emoji.ts";
 import { NOTIFICATION_LEVELS } from "./notifications.ts";
 import {
   codePointLength,
@@ -223,8 +223,11 @@ export const pathSeqSchema = z.string()
   .regex(/^[1-9]\d{0,14}$/, "seq must be a positive integer")
   .transform(Number);
 
-/** A reaction: exactly one emoji (see `isSingleEmoji`). */
-export const emojiSchema = text("Emoji").refine(
+/**
+ * A reaction: exactly one emoji (see `isSingleEmoji`), in its one canonical
+ * spelling (see `canonicalEmoji`), so `👍` and `👍️` are the same reaction.
+ */
+export const emojiSchema = text("Emoji").transform(canonicalEmoji).refine(
   isSingleEmoji,
   "Emoji must be exactly one emoji",
 );

@@ -11,10 +11,11 @@ import { setLogLevel } from "../../lib/log.ts";
 /** A running server as the chat suites use it. */
 export type Server = Awaited<ReturnType<typeof startTestServer>>;
 
-/** Options for browser contexts: viewport and colour scheme. */
+/** Options for browser contexts: viewport, colour scheme, a touch screen. */
 export interface ContextOptions {
   viewport?: { width: number; height: number };
   colorScheme?: "light" | "dark";
+  hasTouch?: boolean;
 }
 
 /** Starts a quiet server with fast password hashing; `args` add flags. */
@@ -61,6 +62,7 @@ export class ChatEnv {
     const context = await this.browser.newContext({
       viewport: options.viewport ?? { width: 1280, height: 800 },
       colorScheme: options.colorScheme ?? "light",
+      hasTouch: options.hasTouch ?? false,
       acceptDownloads: true,
     });
     context.setDefaultTimeout(20_000);

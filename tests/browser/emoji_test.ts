@@ -29,20 +29,20 @@ Deno.test({
       await list.waitFor();
       assert.equal(fetched.length, 1);
       const first = list.getByRole("option").first();
-      assert.equal(await first.textContent(), "👍️:thumbsup:");
+      assert.equal(await first.textContent(), "👍:thumbsup:");
       assert.equal(await first.getAttribute("aria-selected"), "true");
       await assertAccessible(page, "the chat with the emoji list open (dark)");
       await page.screenshot({ path: "/tmp/hearth-emoji-dark.png" });
 
       await box.press("Enter");
       await list.waitFor({ state: "detached" });
-      assert.equal(await box.inputValue(), "Meet at 12:30, note: nice 👍️ ");
+      assert.equal(await box.inputValue(), "Meet at 12:30, note: nice 👍 ");
 
       // Narrowing and a second emoji use the list already fetched.
       await box.pressSequentially("and :tad");
       await list.getByRole("option", { name: /:tada:/ }).click();
       await box.press("Enter");
-      await ben.sees("Meet at 12:30, note: nice 👍️ and 🎉");
+      await ben.sees("Meet at 12:30, note: nice 👍 and 🎉");
       assert.equal(fetched.length, 1);
     });
   },

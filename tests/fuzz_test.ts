@@ -546,6 +546,9 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     "/channels/[id]": fc.record({ name: text, topic: text }, {
       requiredKeys: [],
     }),
+    "/friends": fc.record({
+      username: fc.constantFrom("fuzz_bob", "nobody", "fuzz_alice", ""),
+    }),
     "/dms": fc.record({
       usernames: fc.array(fc.constantFrom("fuzz_bob", "nobody", "fuzz_alice"), {
         maxLength: 11,
@@ -968,8 +971,14 @@ function caseArb(endpoint: Endpoint, world: World): fc.Arbitrary<HttpCase> {
     // Alice could not rejoin her own private channel after leaving it.
     ? world.channelIds.filter((id) => id !== world.channelIds[1])
     : world.channelIds;
+  // Friends and blocks act on people: bob (and alice herself, refused).
+  const people = /^\/(friends|blocks)\//.test(endpoint.template)
+    ? [world.bob.id, world.alice.id]
+    : null;
   const validFor = (name: string) =>
-    name === "[seq]"
+    name === "[userId]" && people
+      ? people
+      : name === "[seq]"
       ? VALID_SEQS
       : name === "[emoji]"
       ? VALID_EMOJI
@@ -1697,6 +1706,10 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/bans",
         "/audit",
         "/bans/[userId]",
+        "/friends",
+        "/friends/[userId]",
+        "/blocks",
+        "/blocks/[userId]",
         "/ws/channels/[id]",
       ]
     ) {
@@ -1751,6 +1764,10 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
       httpCases++;
       await checkAnswer(res, c.method, headers.get("accept") ?? undefined);
       if (c.template === "/auth/register" && res.status === 201) registered++;
+      if (c.template.startsWith("/blocks/")) {
+        // A block would refuse alice's DM with bob in every later case.
+        await alice.api.send("DELETE", `/blocks/${bob.id}`, {});
+      }
       if (c.template.endsWith("/leave")) {
         // Keep alice in her public channels so later cases reach past the membership check.
         for (const id of [open.id, general]) {

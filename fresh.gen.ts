@@ -33,27 +33,28 @@ import * as $28 from "./routes/dms.ts";
 import * as $29 from "./routes/files/[id].ts";
 import * as $30 from "./routes/files/[id]/thumbnail.ts";
 import * as $31 from "./routes/friends/[userId].ts";
-import * as $32 from "./routes/friends/index.tsx";
-import * as $33 from "./routes/healthz.ts";
-import * as $34 from "./routes/index.tsx";
-import * as $35 from "./routes/invite/[code].tsx";
-import * as $36 from "./routes/invites/[code].ts";
-import * as $37 from "./routes/invites/[code]/accept.ts";
-import * as $38 from "./routes/invites/index.ts";
-import * as $39 from "./routes/me.ts";
-import * as $40 from "./routes/me/avatar.ts";
-import * as $41 from "./routes/me/password.ts";
-import * as $42 from "./routes/me/sessions.ts";
-import * as $43 from "./routes/mentions.ts";
-import * as $44 from "./routes/push/key.ts";
-import * as $45 from "./routes/push/subscriptions.ts";
-import * as $46 from "./routes/search.ts";
-import * as $47 from "./routes/settings.tsx";
-import * as $48 from "./routes/sw.js.ts";
-import * as $49 from "./routes/timeouts/[userId].ts";
-import * as $50 from "./routes/users/[id].ts";
-import * as $51 from "./routes/users/index.ts";
-import * as $52 from "./routes/ws/channels/[id].ts";
+import * as $32 from "./routes/friends/events.ts";
+import * as $33 from "./routes/friends/index.tsx";
+import * as $34 from "./routes/healthz.ts";
+import * as $35 from "./routes/index.tsx";
+import * as $36 from "./routes/invite/[code].tsx";
+import * as $37 from "./routes/invites/[code].ts";
+import * as $38 from "./routes/invites/[code]/accept.ts";
+import * as $39 from "./routes/invites/index.ts";
+import * as $40 from "./routes/me.ts";
+import * as $41 from "./routes/me/avatar.ts";
+import * as $42 from "./routes/me/password.ts";
+import * as $43 from "./routes/me/sessions.ts";
+import * as $44 from "./routes/mentions.ts";
+import * as $45 from "./routes/push/key.ts";
+import * as $46 from "./routes/push/subscriptions.ts";
+import * as $47 from "./routes/search.ts";
+import * as $48 from "./routes/settings.tsx";
+import * as $49 from "./routes/sw.js.ts";
+import * as $50 from "./routes/timeouts/[userId].ts";
+import * as $51 from "./routes/users/[id].ts";
+import * as $52 from "./routes/users/index.ts";
+import * as $53 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/FriendsPage.tsx";
 import * as $$2 from "./islands/InviteJoin.tsx";
@@ -94,27 +95,28 @@ const manifest: Manifest = {
     "files/[id].ts": $29,
     "files/[id]/thumbnail.ts": $30,
     "friends/[userId].ts": $31,
-    "friends/index.tsx": $32,
-    "healthz.ts": $33,
-    "index.tsx": $34,
-    "invite/[code].tsx": $35,
-    "invites/[code].ts": $36,
-    "invites/[code]/accept.ts": $37,
-    "invites/index.ts": $38,
-    "me.ts": $39,
-    "me/avatar.ts": $40,
-    "me/password.ts": $41,
-    "me/sessions.ts": $42,
-    "mentions.ts": $43,
-    "push/key.ts": $44,
-    "push/subscriptions.ts": $45,
-    "search.ts": $46,
-    "settings.tsx": $47,
-    "sw.js.ts": $48,
-    "timeouts/[userId].ts": $49,
-    "users/[id].ts": $50,
-    "users/index.ts": $51,
-    "ws/channels/[id].ts": $52,
+    "friends/events.ts": $32,
+    "friends/index.tsx": $33,
+    "healthz.ts": $34,
+    "index.tsx": $35,
+    "invite/[code].tsx": $36,
+    "invites/[code].ts": $37,
+    "invites/[code]/accept.ts": $38,
+    "invites/index.ts": $39,
+    "me.ts": $40,
+    "me/avatar.ts": $41,
+    "me/password.ts": $42,
+    "me/sessions.ts": $43,
+    "mentions.ts": $44,
+    "push/key.ts": $45,
+    "push/subscriptions.ts": $46,
+    "search.ts": $47,
+    "settings.tsx": $48,
+    "sw.js.ts": $49,
+    "timeouts/[userId].ts": $50,
+    "users/[id].ts": $51,
+    "users/index.ts": $52,
+    "ws/channels/[id].ts": $53,
   },
   islands: {
     "ChatApp.tsx": $$0,

@@ -122,6 +122,7 @@ const MATRIX: Row[] = [
   ["GET",   "/friends",                           401, 401,    _,    200,      200,   200],
   ["PAGE",  "/friends",                           302, 302,    _,    200,      200,   200],
   ["POST",  "/friends",                           401, 401,    _,    201,      201,   201],
+  ["GET",   "/friends/events",                    401, 401,    _,    200,      200,   200],
   ["PUT",   "/friends/{requesterId}",             401, 401,    _,    200,      200,   200],
   ["PUT",   "/friends/{peerId}",                  401, 401,    _,    404,      404,   404],
   ["DELETE","/friends/{peerId}",                  401, 401,    _,    204,      204,   204],
@@ -455,6 +456,9 @@ async function call(
       : undefined;
     return { status: res.status, problem };
   }
+  if (template === "/friends/events") {
+    return await openStream(base, path, token);
+  }
   const res = template.endsWith("/files")
     ? await upload(base, token, path.split("/")[2])
     : method === "PUT" && template === "/me/avatar"
@@ -470,6 +474,27 @@ async function call(
   ) {
     problem = `no {detail, code} body: ${JSON.stringify(res.body)}`;
   }
+  return { status: res.status, problem };
+}
+
+/** Opens an event stream and closes it once its status is known (its body never ends). */
+async function openStream(
+  base: string,
+  path: string,
+  token: string | undefined,
+): Promise<Outcome> {
+  const res = await fetch(new URL(path, base), {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (res.status < 400) {
+    await res.body?.cancel();
+    return { status: res.status };
+  }
+  const body = await res.json().catch(() => null);
+  const problem = typeof body?.detail === "string" &&
+      typeof body?.code === "string"
+    ? undefined
+    : `no {detail, code} body: ${JSON.stringify(body)}`;
   return { status: res.status, problem };
 }
 

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { FrameSocket, request, signUp, withHearth } from "./helpers/api.ts";
+import { DEFAULT_DEADLINE_MS, withDeadline } from "./helpers/deadline.ts";
 
 const ids = (people: { id: string }[]) => people.map((p) => p.id);
 
@@ -220,5 +221,63 @@ Deno.test("GET /friends as a browser navigation is the friends page", async () =
     });
     await signedOut.body?.cancel();
     assert.equal(signedOut.status, 302);
+  });
+});
+
+/** Reads an event stream until its text so far matches `pattern`, under a deadline. */
+async function readUntil(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  pattern: RegExp,
+  seen: { text: string },
+): Promise<void> {
+  const decoder = new TextDecoder();
+  await withDeadline(
+    (async () => {
+      while (!pattern.test(seen.text)) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`stream ended before ${pattern}`);
+        seen.text += decoder.decode(value, { stream: true });
+      }
+    })(),
+    DEFAULT_DEADLINE_MS,
+    `the event stream to say ${pattern}`,
+  );
+}
+
+Deno.test("GET /friends/events streams friends_changed to the friends page and ends at sign-out", async () => {
+  await withHearth(async ({ base }) => {
+    const ada = await signUp(base);
+    const bo = await signUp(base);
+    const anonymous = await request(base, "GET", "/friends/events");
+    assert.equal(anonymous.status, 401);
+
+    const res = await fetch(new URL("/friends/events", base), {
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
+    assert.equal(res.status, 200);
+    assert.match(res.headers.get("content-type") ?? "", /^text\/event-stream/);
+    assert.equal(res.headers.get("content-encoding"), null);
+    const reader = res.body!.getReader();
+    const seen = { text: "" };
+    try {
+      await readUntil(reader, /: open/, seen);
+      assert.doesNotMatch(seen.text, /friends_changed/);
+      await bo.api.post("/friends", { username: ada.username });
+      await readUntil(reader, /event: friends_changed\ndata: \{\}\n\n/, seen);
+      // Signing out that token ends the stream.
+      const out = await request(base, "POST", "/auth/logout", {
+        token: ada.token,
+      });
+      assert.equal(out.status, 204);
+      await withDeadline(
+        (async () => {
+          while (!(await reader.read()).done) { /* drain */ }
+        })(),
+        DEFAULT_DEADLINE_MS,
+        "the stream to end after sign-out",
+      );
+    } finally {
+      await reader.cancel().catch(() => {});
+    }
   });
 });

@@ -4,11 +4,21 @@
  */
 import { blockKey, blocksPrefix, friendKey } from "./_keys.ts";
 import { getManyChunked, now, retryAtomic } from "./_kv.ts";
+import type { KvRow } from "./rows.ts";
 
 /** A block as stored. */
 export interface BlockRecord {
   /** When it was made (ISO 8601). */
   at: string;
+}
+
+/** The row of a block: what the data layer writes and an import restores. */
+export function blockRow(
+  blockerId: string,
+  blockedId: string,
+  at: string,
+): KvRow {
+  return { key: blockKey(blockerId, blockedId), value: { at } };
 }
 
 /** Blocks `blockedId` for `blockerId` (again: nothing changes), ending what was between them. */
@@ -23,7 +33,7 @@ export async function blockUser(
     // The friend rows go even when the block stood already: nothing may outlive it.
     const op = kv.atomic()
       .check(existing)
-      .set(key, existing.value ?? { at: now() } satisfies BlockRecord)
+      .set(key, existing.value ?? blockRow(blockerId, blockedId, now()).value)
       .delete(friendKey(blockerId, blockedId))
       .delete(friendKey(blockedId, blockerId));
     return { op, value: undefined };

@@ -6,6 +6,7 @@
  */
 import { blockKey, friendKey, friendsPrefix } from "./_keys.ts";
 import { now, retryAtomic } from "./_kv.ts";
+import { type KvRow, stageRows } from "./rows.ts";
 
 /** Where two people stand, seen from one of them. */
 export type FriendState = "friends" | "outgoing" | "incoming";
@@ -34,6 +35,25 @@ function mirrored(state: FriendState): FriendState {
     : state === "incoming"
     ? "outgoing"
     : "friends";
+}
+
+/**
+ * The two rows of a link: `userId`'s side in `state`, and `otherId`'s
+ * mirrored. What the data layer writes and an import restores.
+ */
+export function friendshipRows(
+  userId: string,
+  otherId: string,
+  state: FriendState,
+  since: string,
+): KvRow[] {
+  return [
+    { key: friendKey(userId, otherId), value: { state, since } },
+    {
+      key: friendKey(otherId, userId),
+      value: { state: mirrored(state), since },
+    },
+  ];
 }
 
 /**
@@ -66,11 +86,7 @@ export async function changeFriendship(
     const op = kv.atomic();
     for (const entry of entries) op.check(entry);
     if (next === null) op.delete(keys[0]).delete(keys[1]);
-    else {
-      const since = now();
-      op.set(keys[0], { state: next, since } satisfies FriendLink);
-      op.set(keys[1], { state: mirrored(next), since } satisfies FriendLink);
-    }
+    else stageRows(op, friendshipRows(userId, otherId, next, now()));
     return { op, value: next };
   });
 }
@@ -87,6 +103,20 @@ export async function listFriendLinks(
     found.push({ otherId: entry.key[2] as string, link: entry.value });
   }
   return found;
+}
+
+/**
+ * Whether `userId`'s row stands for its link in a backup, so each link is
+ * written once: a friendship from the side whose id sorts first, a request
+ * from the asker's side (`outgoing`).
+ */
+export function isLinkOwner(
+  userId: string,
+  otherId: string,
+  link: FriendLink,
+): boolean {
+  return link.state === "outgoing" ||
+    (link.state === "friends" && userId < otherId);
 }
 
 /** How many friend requests wait for `userId`'s answer. */

@@ -4,6 +4,7 @@ import type { ChatStore } from "../lib/client/store.ts";
 import { showMessage } from "../lib/client/permalink.ts";
 import { buildRows, entryKey } from "../lib/client/timeline.ts";
 import { Icon } from "./Icon.tsx";
+import { BlockedMessage } from "./BlockedMessage.tsx";
 import { MessageItem } from "./MessageItem.tsx";
 import { ReactionPicker } from "./ReactionPicker.tsx";
 
@@ -210,7 +211,7 @@ export function MessageList(
                 </div>
               );
             }
-            return (
+            const item = (
               <MessageItem
                 key={row.key}
                 entry={row.entry}
@@ -223,6 +224,9 @@ export function MessageList(
                   row.entry.status === "sent"}
               />
             );
+            return store.blocked.value.has(row.entry.message.author.id)
+              ? <BlockedMessage key={row.key}>{item}</BlockedMessage>
+              : item;
           })}
         </div>
       </div>

@@ -4,11 +4,21 @@ import { Icon } from "./Icon.tsx";
 
 /** The channel navigation: a drawer on small screens, a column on wide ones. */
 export function Sidebar(
-  { channels, currentId, browsing, me, onNewChannel, onClose }: {
+  {
+    channels,
+    currentId,
+    browsing,
+    me,
+    friendRequests = 0,
+    onNewChannel,
+    onClose,
+  }: {
     channels: ChannelView[];
     currentId: string | null;
     browsing: boolean;
     me: Me;
+    /** Friend requests waiting for my answer, shown beside Friends. */
+    friendRequests?: number;
     onNewChannel(): void;
     onClose(): void;
   },
@@ -56,6 +66,17 @@ export function Sidebar(
           aria-current={browsing ? "page" : undefined}
         >
           <Icon name="compass" size={18} /> Browse channels
+        </a>
+        <a href="/friends" class="sidebar-action">
+          <Icon name="users" size={18} /> Friends
+          {friendRequests > 0 && (
+            <span class="badge">
+              {`${friendRequests > 99 ? "99+" : friendRequests} `}
+              <span class="sr-only">
+                {friendRequests === 1 ? "friend request" : "friend requests"}
+              </span>
+            </span>
+          )}
         </a>
       </div>
       <p class="sidebar-foot muted">

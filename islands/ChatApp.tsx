@@ -239,6 +239,7 @@ export default function ChatApp(props: ChatAppProps) {
         currentId={props.view === "channel" ? store.channelId : null}
         browsing={props.view === "browse"}
         me={store.me}
+        friendRequests={store.friendRequests.value}
         onNewChannel={() => setCreating(true)}
         onClose={closeDrawer}
       />

@@ -62,6 +62,11 @@ const _ = null;
  * `/invites?channel=private` makes an invite to {private}.
  * {dm} is the direct message of `member` and `owner`; `POST /dms` opens one
  * with a further account that is not a column.
+ * {peerId} is that further account's id; {requesterId} an account that has
+ * asked every column to be friends (asked again after a row accepts it).
+ * `PAGE` asks for a path as a browser navigation where the same path is
+ * also an API route (`/friends`). Blocking someone is a caller's own choice,
+ * so only oneself is refused (422); blocks are lifted again after each row.
  * {doomedChannel} is a private channel of `owner` with `member` in it, made
  * again after a row deletes it; {memberId} is `member`'s user id (taking
  * oneself out of a channel is leaving it, so `member` may).
@@ -113,6 +118,18 @@ const MATRIX: Row[] = [
   ["GET",   "/sw.js",                             200, 200,    _,    200,      200,   200],
   ["POST",  "/push/subscriptions",                401, 401,    _,    201,      201,   201],
   ["DELETE","/push/subscriptions",                401, 401,    _,    204,      204,   204],
+
+  ["GET",   "/friends",                           401, 401,    _,    200,      200,   200],
+  ["PAGE",  "/friends",                           302, 302,    _,    200,      200,   200],
+  ["POST",  "/friends",                           401, 401,    _,    201,      201,   201],
+  ["GET",   "/friends/events",                    401, 401,    _,    200,      200,   200],
+  ["PUT",   "/friends/{requesterId}",             401, 401,    _,    200,      200,   200],
+  ["PUT",   "/friends/{peerId}",                  401, 401,    _,    404,      404,   404],
+  ["DELETE","/friends/{peerId}",                  401, 401,    _,    204,      204,   204],
+  ["GET",   "/blocks",                            401, 401,    _,    200,      200,   200],
+  ["PUT",   "/blocks/{peerId}",                   401, 401,    _,    204,      204,   204],
+  ["PUT",   "/blocks/{memberId}",                 401, 401,    _,    204,      422,   204],
+  ["DELETE","/blocks/{peerId}",                   401, 401,    _,    204,      204,   204],
 
   ["POST",  "/dms",                               401, 401,    201,  201,      201,   201],
   ["GET",   "/channels/{dm}/messages",            401, 401,    403,  403,      200,   200],
@@ -198,6 +215,8 @@ const MATRIX: Row[] = [
 /** The accounts, channels and files every row refers to. */
 interface Fixture {
   server: TestServer;
+  /** Has asked nonMember, member and owner to be friends. */
+  requester: Account & { api: Api };
   users: Record<Exclude<Role, "anon" | "revoked">, Account & { api: Api }>;
   revokedToken: string;
   ids: Record<string, string>;
@@ -250,6 +269,11 @@ async function setUp(server: TestServer): Promise<Fixture> {
     const left = await nonMember.api.post(`/channels/${channel.id}/leave`);
     assert.equal(left.status, 204);
   }
+  const requester = await signUp(base, uniqueName("requester"));
+  for (const user of [nonMember, member, owner]) {
+    await askFriend(requester.api, user.username);
+  }
+  const peer = await signUp(base, uniqueName("peer"));
   const revokedToken = await signIn(base, member.username, member.password);
   const out = await request(base, "POST", "/auth/logout", {
     token: revokedToken,
@@ -257,6 +281,7 @@ async function setUp(server: TestServer): Promise<Fixture> {
   assert.equal(out.status, 204);
   return {
     server,
+    requester,
     users: { other, nonMember, member, owner },
     revokedToken,
     ids: {
@@ -264,7 +289,9 @@ async function setUp(server: TestServer): Promise<Fixture> {
       doomedChannel: await doomedChannel(owner.api, member.username),
       dm: (await owner.api.post("/dms", { usernames: [member.username] }))
         .body.id,
-      peer: (await signUp(base, uniqueName("peer"))).username,
+      peer: peer.username,
+      peerId: peer.id,
+      requesterId: requester.id,
       memberId: member.id,
       founderId: founder.id,
       avatarVersion: "1",
@@ -293,6 +320,11 @@ async function doomedChannel(api: Api, member: string): Promise<string> {
   });
   assert.equal(added.status, 201);
   return doomed.id;
+}
+
+async function askFriend(api: Api, username: string): Promise<void> {
+  const res = await api.post("/friends", { username });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
 }
 
 async function inviteTo(api: Api, channelId: string): Promise<string> {
@@ -361,6 +393,7 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (template === "/channels") return { name: uniqueName("room") };
   if (template === "/invites") return {};
   if (template === "/dms") return { usernames: [fx.ids.peer] };
+  if (template === "/friends") return { username: fx.ids.peer };
   if (template === "/invites?channel=private") {
     return { channelId: fx.ids.private };
   }
@@ -406,7 +439,7 @@ async function call(
     const channelId = path.split("/").pop()!;
     return { status: await upgradeStatus(socketUrl(base, channelId, token)) };
   }
-  if (isPage(template)) {
+  if (method === "PAGE" || isPage(template)) {
     const res = await fetch(new URL(path, base), {
       headers: {
         accept: "text/html",
@@ -423,6 +456,9 @@ async function call(
       : undefined;
     return { status: res.status, problem };
   }
+  if (template === "/friends/events") {
+    return await openStream(base, path, token);
+  }
   const res = template.endsWith("/files")
     ? await upload(base, token, path.split("/")[2])
     : method === "PUT" && template === "/me/avatar"
@@ -438,6 +474,27 @@ async function call(
   ) {
     problem = `no {detail, code} body: ${JSON.stringify(res.body)}`;
   }
+  return { status: res.status, problem };
+}
+
+/** Opens an event stream and closes it once its status is known (its body never ends). */
+async function openStream(
+  base: string,
+  path: string,
+  token: string | undefined,
+): Promise<Outcome> {
+  const res = await fetch(new URL(path, base), {
+    headers: token ? { authorization: `Bearer ${token}` } : {},
+  });
+  if (res.status < 400) {
+    await res.body?.cancel();
+    return { status: res.status };
+  }
+  const body = await res.json().catch(() => null);
+  const problem = typeof body?.detail === "string" &&
+      typeof body?.code === "string"
+    ? undefined
+    : `no {detail, code} body: ${JSON.stringify(body)}`;
   return { status: res.status, problem };
 }
 
@@ -482,6 +539,28 @@ async function restore(
   if (role === "anon" || role === "revoked" || status >= 300) return;
   const user = fx.users[role];
   const wasMember = role === "member" || role === "owner";
+  if (template === "/friends" && method === "POST") {
+    const res = await user.api.send("DELETE", `/friends/${fx.ids.peerId}`, {});
+    assert.equal(res.status, 204);
+  }
+  if (template === "/friends/{requesterId}" && method === "PUT") {
+    const res = await user.api.send(
+      "DELETE",
+      `/friends/${fx.ids.requesterId}`,
+      {},
+    );
+    assert.equal(res.status, 204);
+    await askFriend(fx.requester.api, user.username);
+  }
+  const blocked = template.match(/^\/blocks\/\{(\w+)\}$/);
+  if (blocked && method === "PUT") {
+    const res = await user.api.send(
+      "DELETE",
+      `/blocks/${fx.ids[blocked[1]]}`,
+      {},
+    );
+    assert.equal(res.status, 204);
+  }
   if (template === "/invites/{invite}" && method === "DELETE") {
     fx.ids.invite = await inviteTo(fx.users.owner.api, fx.ids.private);
   }
@@ -539,7 +618,9 @@ function render(
 Deno.test("the authorization matrix has a row for every method of every route", () => {
   const rows = new Set(
     MATRIX.map(([method, path]) =>
-      `${method === "WS" ? "GET" : method} ${routeOfRow(path)}`
+      `${method === "WS" || method === "PAGE" ? "GET" : method} ${
+        routeOfRow(path)
+      }`
     ),
   );
   const routes = manifestRoutes();

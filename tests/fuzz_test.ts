@@ -546,6 +546,9 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     "/channels/[id]": fc.record({ name: text, topic: text }, {
       requiredKeys: [],
     }),
+    "/friends": fc.record({
+      username: fc.constantFrom("fuzz_bob", "nobody", "fuzz_alice", ""),
+    }),
     "/dms": fc.record({
       usernames: fc.array(fc.constantFrom("fuzz_bob", "nobody", "fuzz_alice"), {
         maxLength: 11,
@@ -968,8 +971,14 @@ function caseArb(endpoint: Endpoint, world: World): fc.Arbitrary<HttpCase> {
     // Alice could not rejoin her own private channel after leaving it.
     ? world.channelIds.filter((id) => id !== world.channelIds[1])
     : world.channelIds;
+  // Friends and blocks act on people: bob (and alice herself, refused).
+  const people = /^\/(friends|blocks)\//.test(endpoint.template)
+    ? [world.bob.id, world.alice.id]
+    : null;
   const validFor = (name: string) =>
-    name === "[seq]"
+    name === "[userId]" && people
+      ? people
+      : name === "[seq]"
       ? VALID_SEQS
       : name === "[emoji]"
       ? VALID_EMOJI
@@ -1070,7 +1079,11 @@ async function checkAnswer(
   method: string,
   accept: string | undefined,
 ): Promise<void> {
-  const text = await res.text();
+  // An event stream never ends: its head is the answer.
+  const stream = /^text\/event-stream\b/.test(
+    res.headers.get("content-type") ?? "",
+  );
+  const text = stream ? (await res.body?.cancel(), "") : await res.text();
   statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
   assert.ok(
     res.status < 500,
@@ -1697,6 +1710,11 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/bans",
         "/audit",
         "/bans/[userId]",
+        "/friends",
+        "/friends/[userId]",
+        "/friends/events",
+        "/blocks",
+        "/blocks/[userId]",
         "/ws/channels/[id]",
       ]
     ) {
@@ -1751,6 +1769,10 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
       httpCases++;
       await checkAnswer(res, c.method, headers.get("accept") ?? undefined);
       if (c.template === "/auth/register" && res.status === 201) registered++;
+      if (c.template.startsWith("/blocks/")) {
+        // A block would refuse alice's DM with bob in every later case.
+        await alice.api.send("DELETE", `/blocks/${bob.id}`, {});
+      }
       if (c.template.endsWith("/leave")) {
         // Keep alice in her public channels so later cases reach past the membership check.
         for (const id of [open.id, general]) {

@@ -41,6 +41,7 @@ export class BackupChecker {
   #channelNames = new Set<string>();
   #members = new Set<string>();
   #invites = new Set<string>();
+  #links = new Set<string>();
   #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
@@ -160,6 +161,24 @@ export class BackupChecker {
         if (channelId !== null) this.#requireChannel(channelId, fail);
         this.#invites.add(code);
         this.counts.invites++;
+        return;
+      }
+      case "friendship":
+      case "block": {
+        const [a, b] = record.type === "block"
+          ? [record.blockerId, record.blockedId]
+          : [record.userId, record.otherId];
+        this.#requireUser(a, fail);
+        this.#requireUser(b, fail);
+        if (a === b) fail(`a ${record.type} of "${a}" with themself`);
+        // One friendship per pair either way; one block per blocker and blocked.
+        const key = record.type === "block"
+          ? `block ${a} ${b}`
+          : `friendship ${[a, b].sort().join(" ")}`;
+        if (this.#links.has(key)) fail(`${key} appears twice`);
+        this.#links.add(key);
+        if (record.type === "block") this.counts.blocks++;
+        else this.counts.friendships++;
         return;
       }
       case "revoked_token":

@@ -22,6 +22,10 @@ export {
 export const usersPrefix: Deno.KvKey = familyPrefix("users");
 /** Every committed file's metadata. */
 export const filesPrefix: Deno.KvKey = familyPrefix("files");
+/** Every friendship and friend request (two rows each). */
+export const friendsFamilyPrefix: Deno.KvKey = familyPrefix("friends");
+/** Every block. */
+export const blocksFamilyPrefix: Deno.KvKey = familyPrefix("blocks");
 /** Every revoked token. */
 export const revokedTokensPrefix: Deno.KvKey = familyPrefix("revoked_tokens");
 

@@ -18,6 +18,8 @@ import {
 } from "../db/messages.ts";
 import { openDm } from "../db/dms.ts";
 import { createInvite, newInviteCode } from "../db/invites.ts";
+import { blockUser } from "../db/blocks.ts";
+import { changeFriendship } from "../db/friends.ts";
 import { createUser, type User } from "../db/users.ts";
 import { randomBytes, streamOf } from "../files/_testing.ts";
 import { CHUNK_SIZE, commitFileMeta } from "../files/store.ts";
@@ -149,6 +151,11 @@ export async function buildSource(kv: Deno.Kv): Promise<Source> {
       expiresAt: channelId === null ? null : "2099-01-01T00:00:00.000Z",
     });
   }
+
+  // Alice and bob are friends, carol asked alice, and bob blocked carol.
+  await changeFriendship(kv, alice.id, bob.id, () => "friends");
+  await changeFriendship(kv, carol.id, alice.id, () => "outgoing");
+  await blockUser(kv, bob.id, carol.id);
 
   await loadSigningKey(kv);
   await revokeToken(kv, "signed-out-jti", Math.floor(Date.now() / 1000) + 3600);

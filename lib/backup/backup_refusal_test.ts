@@ -73,6 +73,11 @@ Deno.test("a malformed line is refused with its line number", async () => {
     l.includes('"content":"message 2 —')
   );
   assert.equal(secondLine, firstLine + 1);
+  const friendLine = lines.findIndex((l) =>
+    l.startsWith('{"type":"friendship"')
+  );
+  const blockLine = lines.findIndex((l) => l.startsWith('{"type":"block"'));
+  assert.ok(friendLine > 0 && blockLine > 0);
   const cases: Array<[string, (copy: string[]) => void, number, RegExp]> = [
     ["not JSON", (c) => c[4] = "{not json", 5, /not valid JSON/],
     [
@@ -103,6 +108,22 @@ Deno.test("a malformed line is refused with its line number", async () => {
       (c) => c.splice(secondLine, 1),
       secondLine + 1,
       /message seq 3 .* where 2 comes next/,
+    ],
+    [
+      "a friendship twice",
+      (c) => c.splice(friendLine + 1, 0, c[friendLine]),
+      friendLine + 2,
+      /friendship .* appears twice/,
+    ],
+    [
+      "a block of someone not in the backup",
+      (c) => {
+        const record = JSON.parse(c[blockLine]);
+        record.blockedId = crypto.randomUUID();
+        c[blockLine] = JSON.stringify(record);
+      },
+      blockLine + 1,
+      /user ".*" is not in the backup before this line/,
     ],
     [
       "data after the trailer",

@@ -12,6 +12,8 @@ import {
 } from "../db/channels.ts";
 import { openDm } from "../db/dms.ts";
 import { listInvites } from "../db/invites.ts";
+import { listBlocks } from "../db/blocks.ts";
+import { listFriendLinks } from "../db/friends.ts";
 import { createMessage } from "../db/messages.ts";
 import {
   createUser,
@@ -59,6 +61,8 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       revokedTokens: 1,
       signingKeys: 1,
       invites: 2,
+      friendships: 2,
+      blocks: 1,
     } satisfies BackupCounts,
   );
   // The backup says what it holds, password hashes included.
@@ -141,6 +145,28 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
   assert.equal(
     (await getUserRecordByName(target, "alice"))?.role,
     "owner",
+  );
+
+  // Friendships, requests and blocks come back on both sides.
+  for (const user of built.users) {
+    const links = async (kv: Deno.Kv) =>
+      (await listFriendLinks(kv, user.id)).sort((a, b) =>
+        a.otherId.localeCompare(b.otherId)
+      );
+    assert.deepEqual(await links(target), await links(source));
+    assert.deepEqual(
+      await listBlocks(target, user.id),
+      await listBlocks(source, user.id),
+    );
+  }
+  const [aliceId, bobId, carolId] = built.users.map((u) => u.id);
+  assert.deepEqual(
+    (await listFriendLinks(target, aliceId)).map((l) => l.link.state).sort(),
+    ["friends", "incoming"],
+  );
+  assert.deepEqual(
+    (await listBlocks(target, bobId)).map((b) => b.userId),
+    [carolId],
   );
 
   // Tokens signed before stay valid; signed-out ones stay revoked.

@@ -1,6 +1,7 @@
 /**
  * `hearth export`: writes every user, channel, membership, read marker,
- * message, clientId, file, invite and the signing key as a versioned NDJSON backup
+ * message, clientId, file, invite, friendship, block and the signing key as a
+ * versioned NDJSON backup
  * (see `format.ts`), streaming, so memory stays flat whatever the size.
  *
  * Consistency. Deno KV has no snapshot across many ranges, and an export may
@@ -31,13 +32,17 @@ import type { ChannelRecord } from "../db/channels.ts";
 import { counterOf } from "../db/messages.ts";
 import type { FileMeta } from "../files/store.ts";
 import type { InviteRecord } from "../db/invites.ts";
+import type { BlockRecord } from "../db/blocks.ts";
+import { type FriendLink, isLinkOwner } from "../db/friends.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
 import {
+  blocksFamilyPrefix,
   channelSeqKey,
   channelsPrefix,
   clientIdsPrefix,
   filesPrefix,
+  friendsFamilyPrefix,
   invitesPrefix,
   membersPrefix,
   messageKey,
@@ -256,7 +261,28 @@ export async function exportLines(
     await record({ type: "invite", invite } as BackupRecord);
   }
 
-  // 6. Revocations still in force: restoring the signing key must not
+  // 6. Friendships, requests and blocks between exported people. Both rows
+  // of a link change together, so reading one side of each is whole.
+  for await (
+    const entry of scan<FriendLink>(kv, { prefix: friendsFamilyPrefix })
+  ) {
+    const [, userId, otherId] = entry.key as string[];
+    if (!users.has(userId) || !users.has(otherId)) continue;
+    if (!isLinkOwner(userId, otherId, entry.value)) continue;
+    const { state, since } = entry.value;
+    await record(
+      { type: "friendship", userId, otherId, state, since } as BackupRecord,
+    );
+  }
+  for await (
+    const entry of scan<BlockRecord>(kv, { prefix: blocksFamilyPrefix })
+  ) {
+    const [, blockerId, blockedId] = entry.key as string[];
+    if (!users.has(blockerId) || !users.has(blockedId)) continue;
+    await record({ type: "block", blockerId, blockedId, at: entry.value.at });
+  }
+
+  // 7. Revocations still in force: restoring the signing key must not
   // bring signed-out tokens back to life.
   const nowSeconds = Date.now() / 1000;
   for await (

@@ -14,6 +14,8 @@
  * {"type":"file","file":{"id","name","size","type","sha256","channelId","uploaderId","createdAt"}}   (… then its metadata)
  * {"type":"file_dropped","fileId"}   (… or this, for a file deleted while it was being exported)
  * {"type":"invite","invite":{"code","channelId","createdBy","createdAt","maxUses","uses","expiresAt"}}
+ * {"type":"friendship","userId","otherId","state":"friends"|"outgoing","since"}   (each once; "outgoing": userId asked)
+ * {"type":"block","blockerId","blockedId","at"}
  * {"type":"revoked_token","jti","exp"}
  * {"type":"trailer","lines":N,"counts":{…},"sha256":"<hex>"}
  * ```
@@ -51,6 +53,8 @@ export interface BackupCounts {
   revokedTokens: number;
   signingKeys: number;
   invites: number;
+  friendships: number;
+  blocks: number;
 }
 
 /** All-zero counts. */
@@ -68,6 +72,8 @@ export function emptyCounts(): BackupCounts {
     revokedTokens: 0,
     signingKeys: 0,
     invites: 0,
+    friendships: 0,
+    blocks: 0,
   };
 }
 
@@ -187,6 +193,9 @@ export const countsSchema = z.strictObject({
   signingKeys: count,
   // Backups written before invites existed have none.
   invites: count.default(0),
+  // Nor friends and blocks, before those existed.
+  friendships: count.default(0),
+  blocks: count.default(0),
 });
 
 /** The first line. Unknown fields are allowed, so later writers may add some. */
@@ -236,6 +245,19 @@ export const recordSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("file"), file: fileMetaSchema }),
   z.strictObject({ type: z.literal("file_dropped"), fileId: id }),
   z.strictObject({ type: z.literal("invite"), invite: inviteRecordSchema }),
+  z.strictObject({
+    type: z.literal("friendship"),
+    userId: id,
+    otherId: id,
+    state: z.enum(["friends", "outgoing"]),
+    since: time,
+  }),
+  z.strictObject({
+    type: z.literal("block"),
+    blockerId: id,
+    blockedId: id,
+    at: time,
+  }),
   z.strictObject({ type: z.literal("revoked_token"), jti: id, exp: count }),
   z.strictObject({
     type: z.literal("trailer"),

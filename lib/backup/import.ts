@@ -25,6 +25,8 @@ import {
 } from "../db/rows.ts";
 import type { MessageRecord } from "../db/messages.ts";
 import { storageRow } from "../db/storage.ts";
+import { blockRow } from "../db/blocks.ts";
+import { friendshipRows } from "../db/friends.ts";
 import { chunkRow, fileMetaRow } from "../files/rows.ts";
 import type { InviteRecord } from "../db/invites.ts";
 import { BatchWriter } from "./_batch_writer.ts";
@@ -223,6 +225,16 @@ async function stage(
       return await writes.write(fileMetaRow(record.file));
     case "invite":
       return await writes.write(...inviteRows(record.invite as InviteRecord));
+    case "friendship": {
+      const { userId, otherId, state, since } = record;
+      return await writes.write(
+        ...friendshipRows(userId, otherId, state, since),
+      );
+    }
+    case "block":
+      return await writes.write(
+        blockRow(record.blockerId, record.blockedId, record.at),
+      );
     case "revoked_token": {
       const row = revokedTokenRow(record.jti, record.exp);
       if (row !== null) await writes.write(row);

@@ -11,6 +11,7 @@ import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import type { ChatInit } from "../client/store.ts";
 import type { ChannelView, Me, Member } from "../client/types.ts";
+import { peopleOfPage } from "./friends_page.ts";
 import { listPeople } from "./membership.ts";
 import { readHistory } from "./messages.ts";
 import { ChannelMember } from "./standing.ts";
@@ -50,10 +51,11 @@ export async function loadChannelPage(
   const member = channel.joined
     ? await ChannelMember.find(services, channelId, user)
     : null;
-  let [channels, messages, members] = await Promise.all([
+  let [channels, messages, members, people] = await Promise.all([
     listUserChannels(kv, user.id),
     member ? readHistory(member, { limit: FIRST_PAGE }) : [],
     member ? listPeople(member) : [],
+    peopleOfPage(services, user),
   ]);
   const around = member !== null && focusSeq > 0 &&
     focusSeq < (messages[0]?.seq ?? 0);
@@ -74,6 +76,7 @@ export async function loadChannelPage(
       ? channel.lastSeq - channel.unread + 1
       : 0,
     maxUploadBytes: services.config.maxUploadBytes,
+    ...people,
   };
 }
 
@@ -98,9 +101,10 @@ export async function loadBrowsePage(
   user: User,
   after?: string,
 ): Promise<ChatInit & BrowsePage> {
-  const [channels, page] = await Promise.all([
+  const [channels, page, people] = await Promise.all([
     listUserChannels(services.kv, user.id),
     listChannelPage(services.kv, user.id, { after, limit: BROWSE_PAGE_SIZE }),
+    peopleOfPage(services, user),
   ]);
   return {
     me: toMe(user),
@@ -113,6 +117,7 @@ export async function loadBrowsePage(
     browse: page.channels.map(toChannelView),
     browseNext: page.next,
     browseAfter: after ?? null,
+    ...people,
   };
 }
 

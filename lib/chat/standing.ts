@@ -18,6 +18,7 @@ import { timedOutUntil } from "../db/timeouts.ts";
 import { type Role, ROLES, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
+import { refuseBlockedDm } from "./person.ts";
 
 /** What every standing holds: who acts, in which channel, with what. */
 abstract class Standing {
@@ -46,14 +47,15 @@ export class ChannelMember extends Standing {
   #voice: Promise<void> = Promise.resolve();
 
   /**
-   * Refuses a timed-out member (see {@linkcode refuseTimedOut}). Checks made
-   * through one standing settle in the order they were asked for, so a
-   * socket's messages are still stored in the order they were sent.
+   * Refuses a timed-out member (see {@linkcode refuseTimedOut}), and one
+   * writing into a two-person DM across a block (see `refuseBlockedDm`).
+   * Checks made through one standing settle in the order they were asked
+   * for, so a socket's messages are still stored in the order they were sent.
    */
   refuseTimedOut(): Promise<void> {
     const check = this.#voice.catch(() => {}).then(() =>
       refuseTimedOut(this.services, this.user)
-    );
+    ).then(() => refuseBlockedDm(this));
     this.#voice = check;
     return check;
   }

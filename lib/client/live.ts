@@ -8,6 +8,7 @@
  */
 import type { Alerts } from "./alerts.ts";
 import { api, ApiFailure } from "./api.ts";
+import { refreshPeople } from "./friends.ts";
 import { ChannelSocket } from "./socket.ts";
 import type { ChatStore } from "./store.ts";
 
@@ -42,6 +43,9 @@ export function startLive(store: ChatStore, alerts?: Alerts): Live {
           void store.retryWaiting();
         } // A channel gained elsewhere: the list reloads, with its counts.
         else if (frame.type === "channel_added") void store.refreshChannels();
+        else if (frame.type === "friends_changed") {
+          void refreshPeople(store);
+        }
       },
       onStatus(status, failures) {
         store.connection.value = status;

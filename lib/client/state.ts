@@ -24,6 +24,10 @@ export interface ChatInit {
   firstUnreadSeq: number;
   /** The largest file the server takes, in bytes (`--max-upload-mb`). */
   maxUploadBytes: number;
+  /** Friend requests waiting for my answer; absent counts as none. */
+  friendRequests?: number;
+  /** Whom I blocked: their messages show collapsed. */
+  blockedIds?: string[];
 }
 
 /** A file on its way up. */
@@ -98,6 +102,10 @@ export function createChatState(init: ChatInit) {
     clock: signal<Clock>("server"),
     /** The latest thing the polite live region says. */
     announcement: signal(""),
+    /** Friend requests waiting for my answer, for the sidebar's badge. */
+    friendRequests: signal(init.friendRequests ?? 0),
+    /** Whom I blocked, as of the last load. */
+    blocked: signal(new Set(init.blockedIds ?? [])),
 
     /** Stored then outgoing messages, as the log shows them. */
     entries: computed<Entry[]>(() => [

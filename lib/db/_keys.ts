@@ -152,6 +152,17 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "friends",
+    layout:
+      "[userId, otherId] -> FriendLink {state: friends | outgoing | incoming, since}, written in mirrored pairs",
+    backup: "restored",
+  },
+  {
+    root: "blocks",
+    layout: "[blockerId, blockedId] -> {at}: the blocker's choice alone",
+    backup: "restored",
+  },
+  {
     root: "bans",
     layout:
       "[userId] -> BanRecord, written with the user record's `ban` (which tokens check)",
@@ -503,6 +514,30 @@ export const unreferencedFileKey = (id: string): Deno.KvKey => [
 export const UNREFERENCED_PREFIX: Deno.KvKey = familyPrefix(
   "unreferenced_files",
 );
+
+// Friends and blocks.
+/** One side of a friendship or friend request: `userId`'s view of `otherId`. */
+export const friendKey = (userId: string, otherId: string): Deno.KvKey => [
+  "friends",
+  userId,
+  otherId,
+];
+/** Prefix of everyone `userId` is friends with or has a request with. */
+export const friendsPrefix = (userId: string): Deno.KvKey => [
+  "friends",
+  userId,
+];
+/** `blockerId` blocked `blockedId`. */
+export const blockKey = (blockerId: string, blockedId: string): Deno.KvKey => [
+  "blocks",
+  blockerId,
+  blockedId,
+];
+/** Prefix of everyone `blockerId` blocked. */
+export const blocksPrefix = (blockerId: string): Deno.KvKey => [
+  "blocks",
+  blockerId,
+];
 
 // Moderation.
 /** One audit log entry, by its time-ordered id. */

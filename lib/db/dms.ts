@@ -27,12 +27,13 @@ export function peopleKey(ids: readonly string[]): string {
  * Opens the DM of `creatorId` with `usernames` (1 to 9 others; the creator
  * among them is ignored): `created` is false when those people had one
  * already, which is answered as it is. 404 `user_not_found` names the first
- * unknown username.
+ * unknown username; `judge` sees everyone's ids and throws to refuse.
  */
 export async function openDm(
   kv: Deno.Kv,
   creatorId: string,
   usernames: readonly string[],
+  judge: (ids: string[]) => Promise<void> = () => Promise.resolve(),
 ): Promise<{ channel: Channel; created: boolean }> {
   const ids = new Set<string>([creatorId]);
   for (const username of usernames) {
@@ -49,6 +50,7 @@ export async function openDm(
       `usernames: A direct message is with 1 to ${MAX_DM_OTHERS} other people`,
     );
   }
+  await judge([...ids]);
   const people = peopleKey([...ids]);
   const indexKey = dmPeopleKey(people);
   const { record, created } = await retryAtomic<

@@ -89,6 +89,9 @@ function controlFromText(text: unknown): ControlMessage | null {
     if (message?.type === "banned" && typeof message.userId === "string") {
       return { type: "banned", userId: message.userId };
     }
+    if (message?.type === "friends" && typeof message.userId === "string") {
+      return { type: "friends", userId: message.userId };
+    }
     if (
       message?.type === "joined" && typeof message.userId === "string" &&
       typeof message.channelId === "string"

@@ -12,13 +12,15 @@
  * The watch is also the user's own line to every open page: it tells the
  * page when the user is added to a channel (`channel_added`), when one of
  * their channels is renamed (`channel_updated`), and when one is gone for
- * them (`channel_removed`: they left or were removed, or it was deleted), so
- * sidebars follow without a reload.
+ * them (`channel_removed`: they left or were removed, or it was deleted), and
+ * when their friends, requests or blocks changed (`friends_changed`), so
+ * sidebars and badges follow without a reload.
  */
 import type {
   ActivityFrame,
   ChannelAddedFrame,
   ChannelRemovedFrame,
+  FriendsChangedFrame,
 } from "../shared/wire.ts";
 import type { Hub, HubEvent } from "./hub.ts";
 
@@ -66,6 +68,12 @@ export class ActivityWatch {
     // A channel the user joins from anywhere is watched from then on, and
     // the page hears of it.
     this.#offControl = hub.onControl((message) => {
+      if (message.type === "friends" && message.userId === this.#userId) {
+        if (this.#closed) return;
+        const frame: FriendsChangedFrame = { type: "friends_changed" };
+        this.#send(JSON.stringify(frame));
+        return;
+      }
       if (message.type !== "joined" || message.userId !== this.#userId) return;
       const { channelId, channel } = message;
       if (

@@ -13,6 +13,8 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
       ? m.jti
       : m.type === "banned"
       ? `ban ${m.userId}`
+      : m.type === "friends"
+      ? `friends ${m.userId}`
       : `${m.userId} in ${m.channelId}`;
   a.onControl((m) => heard.push(`a:${text(m)}`));
   const off = b.onControl((m) => heard.push(`b:${text(m)}`));
@@ -21,20 +23,23 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
     a.announce({ type: "revoked", jti: "t1" });
     a.announce({ type: "joined", userId: "u1", channelId: "c1" });
     a.announce({ type: "banned", userId: "u2" });
-    await waitFor(() => heard.length >= 6, { what: "All messages in b" });
+    a.announce({ type: "friends", userId: "u3" });
+    await waitFor(() => heard.length >= 8, { what: "All messages in b" });
     assert.deepEqual(heard, [
       "a:t1",
       "a:u1 in c1",
       "a:ban u2",
+      "a:friends u3",
       "b:t1",
       "b:u1 in c1",
       "b:ban u2",
+      "b:friends u3",
     ]);
     off();
     a.announce({ type: "revoked", jti: "t2" });
     // A window for the relay to reach b, to prove b no longer hears it.
     await delay(50);
-    assert.deepEqual(heard.slice(6), ["a:t2"]);
+    assert.deepEqual(heard.slice(8), ["a:t2"]);
     assert.deepEqual(channelEvents, []);
   } finally {
     a.close();

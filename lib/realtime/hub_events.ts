@@ -87,6 +87,8 @@ export type ControlMessage =
   | { type: "revoked"; jti: string }
   /** A user was banned: every socket of theirs closes. */
   | { type: "banned"; userId: string }
+  /** A user's friends, requests or blocks changed: their open pages reload them. */
+  | { type: "friends"; userId: string }
   | {
     type: "joined";
     userId: string;

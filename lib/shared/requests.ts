@@ -120,6 +120,12 @@ export const openDmBody = z.object({
     .max(9, "usernames may name at most 9 people"),
 }, bodyError);
 
+/** The body of `POST /friends`: whom to ask. */
+export const friendRequestBody = z.object(
+  { username: usernameSchema },
+  bodyError,
+);
+
 /** The body of `POST /channels/{id}/read`. */
 export const readMarkerBody = z.object({ seq: seqSchema }, bodyError);
 

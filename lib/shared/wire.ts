@@ -204,6 +204,14 @@ export interface ChannelRemovedFrame {
   reason: "left" | "removed" | "deleted";
 }
 
+/**
+ * This user's friends, friend requests or blocks changed (a request came in,
+ * was accepted, declined or cancelled): the page reloads `GET /friends`.
+ */
+export interface FriendsChangedFrame {
+  type: "friends_changed";
+}
+
 /** Something the client sent was refused; the socket stays open. */
 export interface ErrorFrame {
   type: "error";
@@ -240,6 +248,7 @@ export type ServerFrame =
   | ChannelAddedFrame
   | ChannelUpdatedFrame
   | ChannelRemovedFrame
+  | FriendsChangedFrame
   | ErrorFrame;
 
 /** Post a message; `clientId` makes a retried send store one message. */

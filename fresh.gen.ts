@@ -11,45 +11,52 @@ import * as $6 from "./routes/auth/register.ts";
 import * as $7 from "./routes/avatars/[userId]/[version].ts";
 import * as $8 from "./routes/bans/[userId].ts";
 import * as $9 from "./routes/bans/index.ts";
-import * as $10 from "./routes/browse.tsx";
-import * as $11 from "./routes/c/[id].tsx";
-import * as $12 from "./routes/channels/[id]/candidates.ts";
-import * as $13 from "./routes/channels/[id]/changes.ts";
-import * as $14 from "./routes/channels/[id]/files.ts";
-import * as $15 from "./routes/channels/[id]/index.ts";
-import * as $16 from "./routes/channels/[id]/join.ts";
-import * as $17 from "./routes/channels/[id]/leave.ts";
-import * as $18 from "./routes/channels/[id]/members.ts";
-import * as $19 from "./routes/channels/[id]/members/[userId].ts";
-import * as $20 from "./routes/channels/[id]/messages.ts";
-import * as $21 from "./routes/channels/[id]/messages/[seq].ts";
-import * as $22 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $23 from "./routes/channels/[id]/notifications.ts";
-import * as $24 from "./routes/channels/[id]/read.ts";
-import * as $25 from "./routes/channels/index.ts";
-import * as $26 from "./routes/dms.ts";
-import * as $27 from "./routes/files/[id].ts";
-import * as $28 from "./routes/files/[id]/thumbnail.ts";
-import * as $29 from "./routes/healthz.ts";
-import * as $30 from "./routes/index.tsx";
-import * as $31 from "./routes/invite/[code].tsx";
-import * as $32 from "./routes/invites/[code].ts";
-import * as $33 from "./routes/invites/[code]/accept.ts";
-import * as $34 from "./routes/invites/index.ts";
-import * as $35 from "./routes/me.ts";
-import * as $36 from "./routes/me/avatar.ts";
-import * as $37 from "./routes/me/password.ts";
-import * as $38 from "./routes/me/sessions.ts";
-import * as $39 from "./routes/mentions.ts";
-import * as $40 from "./routes/push/key.ts";
-import * as $41 from "./routes/push/subscriptions.ts";
-import * as $42 from "./routes/search.ts";
-import * as $43 from "./routes/settings.tsx";
-import * as $44 from "./routes/sw.js.ts";
-import * as $45 from "./routes/timeouts/[userId].ts";
-import * as $46 from "./routes/users/[id].ts";
-import * as $47 from "./routes/users/index.ts";
-import * as $48 from "./routes/ws/channels/[id].ts";
+import * as $10 from "./routes/bots/[id].ts";
+import * as $11 from "./routes/bots/[id]/deliveries.ts";
+import * as $12 from "./routes/bots/[id]/token.ts";
+import * as $13 from "./routes/bots/index.ts";
+import * as $14 from "./routes/browse.tsx";
+import * as $15 from "./routes/c/[id].tsx";
+import * as $16 from "./routes/channels/[id]/candidates.ts";
+import * as $17 from "./routes/channels/[id]/changes.ts";
+import * as $18 from "./routes/channels/[id]/files.ts";
+import * as $19 from "./routes/channels/[id]/index.ts";
+import * as $20 from "./routes/channels/[id]/join.ts";
+import * as $21 from "./routes/channels/[id]/leave.ts";
+import * as $22 from "./routes/channels/[id]/members.ts";
+import * as $23 from "./routes/channels/[id]/members/[userId].ts";
+import * as $24 from "./routes/channels/[id]/messages.ts";
+import * as $25 from "./routes/channels/[id]/messages/[seq].ts";
+import * as $26 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
+import * as $27 from "./routes/channels/[id]/notifications.ts";
+import * as $28 from "./routes/channels/[id]/read.ts";
+import * as $29 from "./routes/channels/[id]/webhooks.ts";
+import * as $30 from "./routes/channels/[id]/webhooks/[hookId].ts";
+import * as $31 from "./routes/channels/index.ts";
+import * as $32 from "./routes/dms.ts";
+import * as $33 from "./routes/files/[id].ts";
+import * as $34 from "./routes/files/[id]/thumbnail.ts";
+import * as $35 from "./routes/healthz.ts";
+import * as $36 from "./routes/hooks/[id]/[secret].ts";
+import * as $37 from "./routes/index.tsx";
+import * as $38 from "./routes/invite/[code].tsx";
+import * as $39 from "./routes/invites/[code].ts";
+import * as $40 from "./routes/invites/[code]/accept.ts";
+import * as $41 from "./routes/invites/index.ts";
+import * as $42 from "./routes/me.ts";
+import * as $43 from "./routes/me/avatar.ts";
+import * as $44 from "./routes/me/password.ts";
+import * as $45 from "./routes/me/sessions.ts";
+import * as $46 from "./routes/mentions.ts";
+import * as $47 from "./routes/push/key.ts";
+import * as $48 from "./routes/push/subscriptions.ts";
+import * as $49 from "./routes/search.ts";
+import * as $50 from "./routes/settings.tsx";
+import * as $51 from "./routes/sw.js.ts";
+import * as $52 from "./routes/timeouts/[userId].ts";
+import * as $53 from "./routes/users/[id].ts";
+import * as $54 from "./routes/users/index.ts";
+import * as $55 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SettingsForm.tsx";
@@ -67,45 +74,52 @@ const manifest: Manifest = {
     "avatars/[userId]/[version].ts": $7,
     "bans/[userId].ts": $8,
     "bans/index.ts": $9,
-    "browse.tsx": $10,
-    "c/[id].tsx": $11,
-    "channels/[id]/candidates.ts": $12,
-    "channels/[id]/changes.ts": $13,
-    "channels/[id]/files.ts": $14,
-    "channels/[id]/index.ts": $15,
-    "channels/[id]/join.ts": $16,
-    "channels/[id]/leave.ts": $17,
-    "channels/[id]/members.ts": $18,
-    "channels/[id]/members/[userId].ts": $19,
-    "channels/[id]/messages.ts": $20,
-    "channels/[id]/messages/[seq].ts": $21,
-    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $22,
-    "channels/[id]/notifications.ts": $23,
-    "channels/[id]/read.ts": $24,
-    "channels/index.ts": $25,
-    "dms.ts": $26,
-    "files/[id].ts": $27,
-    "files/[id]/thumbnail.ts": $28,
-    "healthz.ts": $29,
-    "index.tsx": $30,
-    "invite/[code].tsx": $31,
-    "invites/[code].ts": $32,
-    "invites/[code]/accept.ts": $33,
-    "invites/index.ts": $34,
-    "me.ts": $35,
-    "me/avatar.ts": $36,
-    "me/password.ts": $37,
-    "me/sessions.ts": $38,
-    "mentions.ts": $39,
-    "push/key.ts": $40,
-    "push/subscriptions.ts": $41,
-    "search.ts": $42,
-    "settings.tsx": $43,
-    "sw.js.ts": $44,
-    "timeouts/[userId].ts": $45,
-    "users/[id].ts": $46,
-    "users/index.ts": $47,
-    "ws/channels/[id].ts": $48,
+    "bots/[id].ts": $10,
+    "bots/[id]/deliveries.ts": $11,
+    "bots/[id]/token.ts": $12,
+    "bots/index.ts": $13,
+    "browse.tsx": $14,
+    "c/[id].tsx": $15,
+    "channels/[id]/candidates.ts": $16,
+    "channels/[id]/changes.ts": $17,
+    "channels/[id]/files.ts": $18,
+    "channels/[id]/index.ts": $19,
+    "channels/[id]/join.ts": $20,
+    "channels/[id]/leave.ts": $21,
+    "channels/[id]/members.ts": $22,
+    "channels/[id]/members/[userId].ts": $23,
+    "channels/[id]/messages.ts": $24,
+    "channels/[id]/messages/[seq].ts": $25,
+    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $26,
+    "channels/[id]/notifications.ts": $27,
+    "channels/[id]/read.ts": $28,
+    "channels/[id]/webhooks.ts": $29,
+    "channels/[id]/webhooks/[hookId].ts": $30,
+    "channels/index.ts": $31,
+    "dms.ts": $32,
+    "files/[id].ts": $33,
+    "files/[id]/thumbnail.ts": $34,
+    "healthz.ts": $35,
+    "hooks/[id]/[secret].ts": $36,
+    "index.tsx": $37,
+    "invite/[code].tsx": $38,
+    "invites/[code].ts": $39,
+    "invites/[code]/accept.ts": $40,
+    "invites/index.ts": $41,
+    "me.ts": $42,
+    "me/avatar.ts": $43,
+    "me/password.ts": $44,
+    "me/sessions.ts": $45,
+    "mentions.ts": $46,
+    "push/key.ts": $47,
+    "push/subscriptions.ts": $48,
+    "search.ts": $49,
+    "settings.tsx": $50,
+    "sw.js.ts": $51,
+    "timeouts/[userId].ts": $52,
+    "users/[id].ts": $53,
+    "users/index.ts": $54,
+    "ws/channels/[id].ts": $55,
   },
   islands: {
     "ChatApp.tsx": $$0,

@@ -43,6 +43,11 @@ export interface Config {
   /** Let bots' outgoing webhooks reach private, loopback and link-local addresses, over http too. */
   webhookAllowPrivate: boolean;
   /**
+   * Waits before each retry of a failed outgoing webhook delivery (so one
+   * more attempt than entries). Not a flag: tests shorten it.
+   */
+  webhookRetryDelaysMs: number[];
+  /**
    * How long a user still counts as online after their last socket closed, so
    * that switching channels (a page load) does not show them leaving and back.
    */
@@ -63,6 +68,9 @@ const REGISTRATION_MODES: readonly RegistrationMode[] = [
   "invite",
   "closed",
 ];
+
+/** Default for {@linkcode Config.webhookRetryDelaysMs}: 4 attempts, at once then after 1 s, 5 s, 25 s. */
+export const WEBHOOK_RETRY_DELAYS_MS = [1000, 5000, 25_000];
 
 /** Default for {@linkcode Config.offlineGraceMs}. */
 export const OFFLINE_GRACE_MS = 5000;
@@ -273,6 +281,7 @@ export function parseConfig(
       pushAllowHttpLoopback: values["push-allow-http-loopback"] ?? false,
       webhookAllowPrivate: values["webhook-allow-private"] ??
         env("HEARTH_WEBHOOK_ALLOW_PRIVATE") === "1",
+      webhookRetryDelaysMs: WEBHOOK_RETRY_DELAYS_MS,
       offlineGraceMs: OFFLINE_GRACE_MS,
       registration,
       connections,

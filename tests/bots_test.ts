@@ -12,7 +12,9 @@ import {
   FrameSocket,
   request,
   signUp,
+  socketUrl,
   uniqueName,
+  upgradeStatus,
   withHearth,
 } from "./helpers/api.ts";
 
@@ -144,6 +146,16 @@ Deno.test("a bot added to a channel posts over HTTP and its socket, with the bot
       content: "hi bot",
     });
     assert.equal(human.body.author.bot, undefined);
+    // The socket takes the token in the header too (bots need no query string).
+    const url = socketUrl(base, room.id);
+    assert.equal(
+      await upgradeStatus(url, { authorization: `Bot ${token}` }),
+      101,
+    );
+    assert.equal(
+      await upgradeStatus(url, { authorization: `Bearer ${token}` }),
+      401,
+    );
     const socket = await FrameSocket.open(base, room.id, token);
     try {
       await socket.next("ready");

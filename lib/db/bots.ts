@@ -4,15 +4,14 @@
  * it and where its outgoing webhook goes, written in one atomic.
  */
 import { ApiError } from "../errors.ts";
-import { usernameSchema } from "../shared/fields.ts";
-import { validate } from "../validation.ts";
 import { botKey, botsPrefix, userKey, userNameKey } from "./_keys.ts";
 import { getManyChunked, now, retryAtomic } from "./_kv.ts";
 import { stageUser } from "./rows.ts";
 import {
-  normalizeDisplayName,
+  checkedNames,
   toPublicUser,
   type User,
+  usernameTaken,
   type UserRecord,
 } from "./users.ts";
 
@@ -55,10 +54,7 @@ export async function createBot(
   kv: Deno.Kv,
   input: NewBot,
 ): Promise<StoredBot> {
-  const username = validate(input.username, usernameSchema);
-  const displayName = input.displayName?.trim()
-    ? normalizeDisplayName(input.displayName)
-    : username;
+  const { username, displayName } = checkedNames(input);
   const createdAt = now();
   const id = crypto.randomUUID();
   const user: UserRecord = {
@@ -79,13 +75,7 @@ export async function createBot(
   };
   return await retryAtomic(`bot "${username}"`, async () => {
     const taken = await kv.get(userNameKey(username.toLowerCase()));
-    if (taken.value !== null) {
-      throw new ApiError(
-        409,
-        "username_taken",
-        `Username "${username}" is already taken`,
-      );
-    }
+    if (taken.value !== null) throw usernameTaken(username);
     const op = stageUser(kv.atomic(), user).set(botKey(id), record);
     return { op, value: { user: toPublicUser(user), record } };
   });

@@ -144,11 +144,7 @@ export async function createUser(
   input: NewUser,
   admission: Admission = {},
 ): Promise<User> {
-  // The same rules as the API's, so no caller can store what it would refuse.
-  const username = validate(input.username, usernameSchema);
-  const displayName = input.displayName?.trim()
-    ? normalizeDisplayName(input.displayName)
-    : username;
+  const { username, displayName } = checkedNames(input);
   const createdAt = now();
   const id = crypto.randomUUID();
   const nameKey = userNameKey(username.toLowerCase());
@@ -338,7 +334,22 @@ export async function adoptInstanceOwner(kv: Deno.Kv): Promise<void> {
   });
 }
 
-function usernameTaken(username: string): ApiError {
+/**
+ * A new account's username and display name by the API's rules (the display
+ * name defaults to the username), so no caller can store what it would refuse.
+ */
+export function checkedNames(
+  input: { username: string; displayName?: string },
+): { username: string; displayName: string } {
+  const username = validate(input.username, usernameSchema);
+  const displayName = input.displayName?.trim()
+    ? normalizeDisplayName(input.displayName)
+    : username;
+  return { username, displayName };
+}
+
+/** 409 `username_taken`. */
+export function usernameTaken(username: string): ApiError {
   return new ApiError(
     409,
     "username_taken",

@@ -13,48 +13,55 @@ import * as $8 from "./routes/bans/[userId].ts";
 import * as $9 from "./routes/bans/index.ts";
 import * as $10 from "./routes/blocks/[userId].ts";
 import * as $11 from "./routes/blocks/index.ts";
-import * as $12 from "./routes/browse.tsx";
-import * as $13 from "./routes/c/[id].tsx";
-import * as $14 from "./routes/channels/[id]/candidates.ts";
-import * as $15 from "./routes/channels/[id]/changes.ts";
-import * as $16 from "./routes/channels/[id]/files.ts";
-import * as $17 from "./routes/channels/[id]/index.ts";
-import * as $18 from "./routes/channels/[id]/join.ts";
-import * as $19 from "./routes/channels/[id]/leave.ts";
-import * as $20 from "./routes/channels/[id]/members.ts";
-import * as $21 from "./routes/channels/[id]/members/[userId].ts";
-import * as $22 from "./routes/channels/[id]/messages.ts";
-import * as $23 from "./routes/channels/[id]/messages/[seq].ts";
-import * as $24 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $25 from "./routes/channels/[id]/notifications.ts";
-import * as $26 from "./routes/channels/[id]/read.ts";
-import * as $27 from "./routes/channels/index.ts";
-import * as $28 from "./routes/dms.ts";
-import * as $29 from "./routes/files/[id].ts";
-import * as $30 from "./routes/files/[id]/thumbnail.ts";
-import * as $31 from "./routes/friends/[userId].ts";
-import * as $32 from "./routes/friends/events.ts";
-import * as $33 from "./routes/friends/index.tsx";
-import * as $34 from "./routes/healthz.ts";
-import * as $35 from "./routes/index.tsx";
-import * as $36 from "./routes/invite/[code].tsx";
-import * as $37 from "./routes/invites/[code].ts";
-import * as $38 from "./routes/invites/[code]/accept.ts";
-import * as $39 from "./routes/invites/index.ts";
-import * as $40 from "./routes/me.ts";
-import * as $41 from "./routes/me/avatar.ts";
-import * as $42 from "./routes/me/password.ts";
-import * as $43 from "./routes/me/sessions.ts";
-import * as $44 from "./routes/mentions.ts";
-import * as $45 from "./routes/push/key.ts";
-import * as $46 from "./routes/push/subscriptions.ts";
-import * as $47 from "./routes/search.ts";
-import * as $48 from "./routes/settings.tsx";
-import * as $49 from "./routes/sw.js.ts";
-import * as $50 from "./routes/timeouts/[userId].ts";
-import * as $51 from "./routes/users/[id].ts";
-import * as $52 from "./routes/users/index.ts";
-import * as $53 from "./routes/ws/channels/[id].ts";
+import * as $12 from "./routes/bots/[id].ts";
+import * as $13 from "./routes/bots/[id]/deliveries.ts";
+import * as $14 from "./routes/bots/[id]/token.ts";
+import * as $15 from "./routes/bots/index.ts";
+import * as $16 from "./routes/browse.tsx";
+import * as $17 from "./routes/c/[id].tsx";
+import * as $18 from "./routes/channels/[id]/candidates.ts";
+import * as $19 from "./routes/channels/[id]/changes.ts";
+import * as $20 from "./routes/channels/[id]/files.ts";
+import * as $21 from "./routes/channels/[id]/index.ts";
+import * as $22 from "./routes/channels/[id]/join.ts";
+import * as $23 from "./routes/channels/[id]/leave.ts";
+import * as $24 from "./routes/channels/[id]/members.ts";
+import * as $25 from "./routes/channels/[id]/members/[userId].ts";
+import * as $26 from "./routes/channels/[id]/messages.ts";
+import * as $27 from "./routes/channels/[id]/messages/[seq].ts";
+import * as $28 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
+import * as $29 from "./routes/channels/[id]/notifications.ts";
+import * as $30 from "./routes/channels/[id]/read.ts";
+import * as $31 from "./routes/channels/[id]/webhooks.ts";
+import * as $32 from "./routes/channels/[id]/webhooks/[hookId].ts";
+import * as $33 from "./routes/channels/index.ts";
+import * as $34 from "./routes/dms.ts";
+import * as $35 from "./routes/files/[id].ts";
+import * as $36 from "./routes/files/[id]/thumbnail.ts";
+import * as $37 from "./routes/friends/[userId].ts";
+import * as $38 from "./routes/friends/events.ts";
+import * as $39 from "./routes/friends/index.tsx";
+import * as $40 from "./routes/healthz.ts";
+import * as $41 from "./routes/hooks/[id]/[secret].ts";
+import * as $42 from "./routes/index.tsx";
+import * as $43 from "./routes/invite/[code].tsx";
+import * as $44 from "./routes/invites/[code].ts";
+import * as $45 from "./routes/invites/[code]/accept.ts";
+import * as $46 from "./routes/invites/index.ts";
+import * as $47 from "./routes/me.ts";
+import * as $48 from "./routes/me/avatar.ts";
+import * as $49 from "./routes/me/password.ts";
+import * as $50 from "./routes/me/sessions.ts";
+import * as $51 from "./routes/mentions.ts";
+import * as $52 from "./routes/push/key.ts";
+import * as $53 from "./routes/push/subscriptions.ts";
+import * as $54 from "./routes/search.ts";
+import * as $55 from "./routes/settings.tsx";
+import * as $56 from "./routes/sw.js.ts";
+import * as $57 from "./routes/timeouts/[userId].ts";
+import * as $58 from "./routes/users/[id].ts";
+import * as $59 from "./routes/users/index.ts";
+import * as $60 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/FriendsPage.tsx";
 import * as $$2 from "./islands/InviteJoin.tsx";
@@ -75,48 +82,55 @@ const manifest: Manifest = {
     "bans/index.ts": $9,
     "blocks/[userId].ts": $10,
     "blocks/index.ts": $11,
-    "browse.tsx": $12,
-    "c/[id].tsx": $13,
-    "channels/[id]/candidates.ts": $14,
-    "channels/[id]/changes.ts": $15,
-    "channels/[id]/files.ts": $16,
-    "channels/[id]/index.ts": $17,
-    "channels/[id]/join.ts": $18,
-    "channels/[id]/leave.ts": $19,
-    "channels/[id]/members.ts": $20,
-    "channels/[id]/members/[userId].ts": $21,
-    "channels/[id]/messages.ts": $22,
-    "channels/[id]/messages/[seq].ts": $23,
-    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $24,
-    "channels/[id]/notifications.ts": $25,
-    "channels/[id]/read.ts": $26,
-    "channels/index.ts": $27,
-    "dms.ts": $28,
-    "files/[id].ts": $29,
-    "files/[id]/thumbnail.ts": $30,
-    "friends/[userId].ts": $31,
-    "friends/events.ts": $32,
-    "friends/index.tsx": $33,
-    "healthz.ts": $34,
-    "index.tsx": $35,
-    "invite/[code].tsx": $36,
-    "invites/[code].ts": $37,
-    "invites/[code]/accept.ts": $38,
-    "invites/index.ts": $39,
-    "me.ts": $40,
-    "me/avatar.ts": $41,
-    "me/password.ts": $42,
-    "me/sessions.ts": $43,
-    "mentions.ts": $44,
-    "push/key.ts": $45,
-    "push/subscriptions.ts": $46,
-    "search.ts": $47,
-    "settings.tsx": $48,
-    "sw.js.ts": $49,
-    "timeouts/[userId].ts": $50,
-    "users/[id].ts": $51,
-    "users/index.ts": $52,
-    "ws/channels/[id].ts": $53,
+    "bots/[id].ts": $12,
+    "bots/[id]/deliveries.ts": $13,
+    "bots/[id]/token.ts": $14,
+    "bots/index.ts": $15,
+    "browse.tsx": $16,
+    "c/[id].tsx": $17,
+    "channels/[id]/candidates.ts": $18,
+    "channels/[id]/changes.ts": $19,
+    "channels/[id]/files.ts": $20,
+    "channels/[id]/index.ts": $21,
+    "channels/[id]/join.ts": $22,
+    "channels/[id]/leave.ts": $23,
+    "channels/[id]/members.ts": $24,
+    "channels/[id]/members/[userId].ts": $25,
+    "channels/[id]/messages.ts": $26,
+    "channels/[id]/messages/[seq].ts": $27,
+    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $28,
+    "channels/[id]/notifications.ts": $29,
+    "channels/[id]/read.ts": $30,
+    "channels/[id]/webhooks.ts": $31,
+    "channels/[id]/webhooks/[hookId].ts": $32,
+    "channels/index.ts": $33,
+    "dms.ts": $34,
+    "files/[id].ts": $35,
+    "files/[id]/thumbnail.ts": $36,
+    "friends/[userId].ts": $37,
+    "friends/events.ts": $38,
+    "friends/index.tsx": $39,
+    "healthz.ts": $40,
+    "hooks/[id]/[secret].ts": $41,
+    "index.tsx": $42,
+    "invite/[code].tsx": $43,
+    "invites/[code].ts": $44,
+    "invites/[code]/accept.ts": $45,
+    "invites/index.ts": $46,
+    "me.ts": $47,
+    "me/avatar.ts": $48,
+    "me/password.ts": $49,
+    "me/sessions.ts": $50,
+    "mentions.ts": $51,
+    "push/key.ts": $52,
+    "push/subscriptions.ts": $53,
+    "search.ts": $54,
+    "settings.tsx": $55,
+    "sw.js.ts": $56,
+    "timeouts/[userId].ts": $57,
+    "users/[id].ts": $58,
+    "users/index.ts": $59,
+    "ws/channels/[id].ts": $60,
   },
   islands: {
     "ChatApp.tsx": $$0,

@@ -82,6 +82,11 @@ export function MessageItem(
           ? (
             <div class="msg-head">
               <span class="msg-author">{author.displayName}</span>
+              {author.bot && (
+                <span class="msg-badge">
+                  {author.webhook ? "WEBHOOK" : "BOT"}
+                </span>
+              )}
               {/* Display names need not be unique; the username is. */}
               {author.displayName !== author.username && (
                 <span class="msg-handle">@{author.username}</span>

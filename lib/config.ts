@@ -38,8 +38,15 @@ export interface Config {
   relay: boolean;
   /** Believe X-Forwarded-For, -Host and -Proto (set only behind a reverse proxy). */
   trustProxy: boolean;
-  /** Let Web Push go to `http://127.0.0.1` endpoints (tests with a local push service). */
+  /** Let Web Push go to http and loopback or private endpoints (tests with a local push service). */
   pushAllowHttpLoopback: boolean;
+  /** Let bots' outgoing webhooks reach private, loopback and link-local addresses, over http too. */
+  webhookAllowPrivate: boolean;
+  /**
+   * Waits before each retry of a failed outgoing webhook delivery (so one
+   * more attempt than entries). Not a flag: tests shorten it.
+   */
+  webhookRetryDelaysMs: number[];
   /**
    * How long a user still counts as online after their last socket closed, so
    * that switching channels (a page load) does not show them leaving and back.
@@ -61,6 +68,9 @@ const REGISTRATION_MODES: readonly RegistrationMode[] = [
   "invite",
   "closed",
 ];
+
+/** Default for {@linkcode Config.webhookRetryDelaysMs}: 4 attempts, at once then after 1 s, 5 s, 25 s. */
+export const WEBHOOK_RETRY_DELAYS_MS = [1000, 5000, 25_000];
 
 /** Default for {@linkcode Config.offlineGraceMs}. */
 export const OFFLINE_GRACE_MS = 5000;
@@ -96,8 +106,13 @@ Flags (each may also come from the environment variable shown):
                        Secure cookies); only behind a reverse proxy that sets them
                        (HEARTH_TRUST_PROXY=1)
   --push-allow-http-loopback
-                       also send Web Push to http://127.0.0.1 endpoints (for tests
-                       with a local push service; never in production)
+                       also send Web Push to http and loopback or private
+                       endpoints (for tests with a local push service; never in
+                       production)
+  --webhook-allow-private
+                       let bots' outgoing webhooks reach private, loopback and
+                       link-local addresses, over http too (an operator's choice
+                       for receivers on the same network; HEARTH_WEBHOOK_ALLOW_PRIVATE=1)
   --help               show this help
   --version            show the version
 
@@ -135,6 +150,7 @@ export function parseConfig(
         "trust-proxy": { type: "boolean" },
         registration: { type: "string" },
         "push-allow-http-loopback": { type: "boolean" },
+        "webhook-allow-private": { type: "boolean" },
         ...limitOptions(CONNECTION_SETTINGS),
         ...limitOptions(USER_SETTINGS),
         help: { type: "boolean", short: "h" },
@@ -263,6 +279,9 @@ export function parseConfig(
         env("DENO_DEPLOYMENT_ID") !== undefined,
       trustProxy,
       pushAllowHttpLoopback: values["push-allow-http-loopback"] ?? false,
+      webhookAllowPrivate: values["webhook-allow-private"] ??
+        env("HEARTH_WEBHOOK_ALLOW_PRIVATE") === "1",
+      webhookRetryDelaysMs: WEBHOOK_RETRY_DELAYS_MS,
       offlineGraceMs: OFFLINE_GRACE_MS,
       registration,
       connections,

@@ -68,6 +68,15 @@ Deno.test("parseConfig() sends Web Push to http://127.0.0.1 only with --push-all
   );
 });
 
+Deno.test("parseConfig() lets webhooks reach private addresses only with --webhook-allow-private", () => {
+  assert.equal(serve([]).webhookAllowPrivate, false);
+  assert.equal(serve(["--webhook-allow-private"]).webhookAllowPrivate, true);
+  assert.equal(
+    serve([], { HEARTH_WEBHOOK_ALLOW_PRIVATE: "1" }).webhookAllowPrivate,
+    true,
+  );
+});
+
 Deno.test("parseConfig() reads --trust-proxy and HEARTH_TRUST_PROXY", () => {
   assert.equal(serve(["--trust-proxy"]).trustProxy, true);
   assert.equal(serve([], { HEARTH_TRUST_PROXY: "1" }).trustProxy, true);

@@ -18,6 +18,7 @@ import { followChanges } from "./db/search_index.ts";
 import { Roster } from "./roster.ts";
 import type { ServerSocket } from "./realtime/server_socket.ts";
 import { UserQuotas } from "./chat/user_limits.ts";
+import { startDeliveries } from "./chat/outgoing_webhooks.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
 export interface Services {
@@ -64,7 +65,7 @@ export async function openServices(config: Config): Promise<Services> {
     // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
     const hub = new Hub({ relay: config.relay });
     await adoptInstanceOwner(kv);
-    return {
+    const services: Services = {
       kv,
       config,
       signingKey: await loadSigningKey(kv, config.secret),
@@ -91,6 +92,9 @@ export async function openServices(config: Config): Promise<Services> {
       stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
       stopSearchFollower: followChanges(kv),
     };
+    // Bots' outgoing webhooks ride on KV's queue; the listener ends with the store.
+    startDeliveries(services);
+    return services;
   } catch (error) {
     kv.close();
     throw error;

@@ -70,6 +70,11 @@ const _ = null;
  * {doomedChannel} is a private channel of `owner` with `member` in it, made
  * again after a row deletes it; {memberId} is `member`'s user id (taking
  * oneself out of a channel is leaving it, so `member` may).
+ * {botId} is a bot the instance's owner made (bots are for admins, none of
+ * the columns is one); {privateHook} with {hookSecret} is an incoming webhook
+ * of {private} (its URL is the credential, so every column may post and a
+ * {wrongSecret} is 404 for all), {doomedHook} one the DELETE row revokes
+ * (made again after).
  *
  * Non-members get 403 on everything of a channel except joining a public one;
  * leaving is idempotent (204 for anyone signed in, as the API documents);
@@ -118,6 +123,14 @@ const MATRIX: Row[] = [
   ["GET",   "/sw.js",                             200, 200,    _,    200,      200,   200],
   ["POST",  "/push/subscriptions",                401, 401,    _,    201,      201,   201],
   ["DELETE","/push/subscriptions",                401, 401,    _,    204,      204,   204],
+  ["GET",   "/bots",                              401, 401,    _,    403,      403,   403],
+  ["POST",  "/bots",                              401, 401,    _,    403,      403,   403],
+  ["PATCH", "/bots/{botId}",                      401, 401,    403,  403,      403,   403],
+  ["DELETE","/bots/{botId}",                      401, 401,    403,  403,      403,   403],
+  ["POST",  "/bots/{botId}/token",                401, 401,    403,  403,      403,   403],
+  ["GET",   "/bots/{botId}/deliveries",           401, 401,    403,  403,      403,   403],
+  ["POST",  "/hooks/{privateHook}/{hookSecret}",  201, 201,    201,  201,      201,   201],
+  ["POST",  "/hooks/{privateHook}/{wrongSecret}", 404, 404,    404,  404,      404,   404],
 
   ["GET",   "/friends",                           401, 401,    _,    200,      200,   200],
   ["PAGE",  "/friends",                           302, 302,    _,    200,      200,   200],
@@ -170,6 +183,9 @@ const MATRIX: Row[] = [
   ["GET",   "/files/{privateImage}/thumbnail",    404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
   ["GET",   "/c/{private}",                       302, 302,    403,  403,      200,   200],
+  ["GET",   "/channels/{private}/webhooks",       401, 401,    403,  403,      403,   200],
+  ["POST",  "/channels/{private}/webhooks",       401, 401,    403,  403,      403,   201],
+  ["DELETE","/channels/{private}/webhooks/{doomedHook}", 401, 401, 403, 403,   403,   204],
 
   ["PATCH", "/channels/{public}",                 401, 401,    403,  403,      403,   200],
   ["DELETE","/channels/{public}/members/{memberId}", 401, 401, 403, 403,       204,   204],
@@ -187,6 +203,8 @@ const MATRIX: Row[] = [
   ["GET",   "/files/{publicImage}/thumbnail",     404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{public}",              401, 401,    403,  403,      101,   101],
   ["GET",   "/c/{public}",                        302, 302,    200,  200,      200,   200],
+  ["GET",   "/channels/{public}/webhooks",        401, 401,    403,  403,      403,   200],
+  ["POST",  "/channels/{public}/webhooks",        401, 401,    403,  403,      403,   201],
 
   ["PATCH", "/channels/{unknown}",                401, 401,    404,  404,      404,   404],
   ["DELETE","/channels/{unknown}",                401, 401,    404,  404,      404,   404],
@@ -210,6 +228,9 @@ const MATRIX: Row[] = [
   ["GET",   "/files/{unknownFile}/thumbnail",     404, 404,    404,  404,      404,   404],
   ["WS",    "/ws/channels/{unknown}",             401, 401,    404,  404,      404,   404],
   ["GET",   "/c/{unknown}",                       302, 302,    404,  404,      404,   404],
+  ["GET",   "/channels/{unknown}/webhooks",       401, 401,    404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/webhooks",       401, 401,    404,  404,      404,   404],
+  ["DELETE","/channels/{unknown}/webhooks/{doomedHook}", 401, 401, 404, 404,   404,   404],
 ];
 
 /** The accounts, channels and files every row refers to. */
@@ -274,6 +295,9 @@ async function setUp(server: TestServer): Promise<Fixture> {
     await askFriend(requester.api, user.username);
   }
   const peer = await signUp(base, uniqueName("peer"));
+  const bot = await founder.api.post("/bots", { username: uniqueName("bot") });
+  assert.equal(bot.status, 201, JSON.stringify(bot.body));
+  const hook = await webhookOf(owner.api, priv.id);
   const revokedToken = await signIn(base, member.username, member.password);
   const out = await request(base, "POST", "/auth/logout", {
     token: revokedToken,
@@ -294,6 +318,11 @@ async function setUp(server: TestServer): Promise<Fixture> {
       requesterId: requester.id,
       memberId: member.id,
       founderId: founder.id,
+      botId: bot.body.bot.id,
+      privateHook: hook.id,
+      hookSecret: hook.secret,
+      wrongSecret: "A".repeat(43),
+      doomedHook: (await webhookOf(owner.api, priv.id)).id,
       avatarVersion: "1",
       unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
       private: priv.id,
@@ -325,6 +354,14 @@ async function doomedChannel(api: Api, member: string): Promise<string> {
 async function askFriend(api: Api, username: string): Promise<void> {
   const res = await api.post("/friends", { username });
   assert.equal(res.status, 201, JSON.stringify(res.body));
+}
+
+async function webhookOf(api: Api, channelId: string) {
+  const res = await api.post(`/channels/${channelId}/webhooks`, {
+    name: "Hook",
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return { id: res.body.id as string, secret: res.body.url.split("/").pop() };
 }
 
 async function inviteTo(api: Api, channelId: string): Promise<string> {
@@ -365,6 +402,9 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (method === "PUT" && template.startsWith("/timeouts/")) {
     return { seconds: 60 };
   }
+  if (method === "PATCH" && template.startsWith("/bots/")) {
+    return { webhookUrl: null };
+  }
   if (method === "PATCH" && template.includes("/messages/")) {
     return { content: "edited" };
   }
@@ -391,6 +431,9 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
     return { currentPassword: password, newPassword: password };
   }
   if (template === "/channels") return { name: uniqueName("room") };
+  if (template === "/bots") return { username: uniqueName("bot") };
+  if (template.endsWith("/webhooks")) return { name: "Hook" };
+  if (template.startsWith("/hooks/")) return { content: "from a hook" };
   if (template === "/invites") return {};
   if (template === "/dms") return { usernames: [fx.ids.peer] };
   if (template === "/friends") return { username: fx.ids.peer };
@@ -563,6 +606,10 @@ async function restore(
   }
   if (template === "/invites/{invite}" && method === "DELETE") {
     fx.ids.invite = await inviteTo(fx.users.owner.api, fx.ids.private);
+  }
+  if (template.endsWith("/webhooks/{doomedHook}") && method === "DELETE") {
+    fx.ids.doomedHook = (await webhookOf(fx.users.owner.api, fx.ids.private))
+      .id;
   }
   if (template === "/channels/{doomedChannel}" && method === "DELETE") {
     fx.ids.doomedChannel = await doomedChannel(

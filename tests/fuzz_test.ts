@@ -105,6 +105,11 @@ interface World {
   inviteCodes: string[];
   /** A channel of alice's that cases may rename or delete. */
   doomedId: string;
+  /** Incoming webhook ids and the secrets of their URLs (alice's, in her open channel). */
+  hookIds: string[];
+  hookSecrets: string[];
+  /** A bot's API token (the founder's bot, in alice's open channel). */
+  botToken: string;
   revoked: string;
   forged: string[];
 }
@@ -559,6 +564,42 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
       maxUses: fc.integer({ min: -5, max: 2000 }),
       expiresInSeconds: fc.integer({ min: -10, max: 40 * 86400 }),
     }, { requiredKeys: [] }),
+    "/bots": fc.record({
+      username: fc.oneof(
+        fc.stringMatching(/^fzb[a-z0-9]{5}$/),
+        fc.constant("fuzz_bob"),
+        text,
+      ),
+      displayName: text,
+    }, { requiredKeys: ["username"] }),
+    "/bots/[id]": fc.record({
+      webhookUrl: fc.oneof(
+        fc.constantFrom(
+          "https://hooks.example/in",
+          "http://127.0.0.1:1/x",
+          "https://[::ffff:127.0.0.1]/x",
+          "https://0.0.0.0/x",
+          "https://169.254.169.254/x",
+          "javascript:alert(1)",
+          "",
+        ),
+        fc.constant(null),
+        text,
+      ),
+      webhookChannels: fc.array(fc.oneof(fc.uuid(), text), { maxLength: 60 }),
+    }, { requiredKeys: [] }),
+    "/channels/[id]/webhooks": fc.record({ name: text }),
+    "/hooks/[id]/[secret]": fc.record({
+      content: text,
+      text,
+      username: text,
+      avatarUrl: fc.constantFrom(
+        "https://ci.example/a.png",
+        "http://ci.example/a.png",
+        "data:image/png;base64,AAAA",
+        "",
+      ),
+    }, { requiredKeys: [] }),
     "/push/subscriptions": fc.record({
       endpoint: fc.constantFrom(
         "https://push.example/a",
@@ -933,6 +974,11 @@ function authArb(world: World): fc.Arbitrary<AuthKind> {
             `Bearer ${world.alice.token.slice(0, -2)}`,
             `Bearer ${"a".repeat(5000)}`,
             `Token ${world.alice.token}`,
+            `Bot ${world.botToken}`,
+            `Bot ${world.alice.token}`,
+            `Bearer ${world.botToken}`,
+            `Bot ${world.botToken.slice(0, -1)}`,
+            `Bot hbot_${"x".repeat(80)}`,
           ),
           headerGarbage,
           headerGarbage.map((g) => `Bearer ${g}`),
@@ -975,6 +1021,7 @@ function caseArb(endpoint: Endpoint, world: World): fc.Arbitrary<HttpCase> {
   const people = /^\/(friends|blocks)\//.test(endpoint.template)
     ? [world.bob.id, world.alice.id]
     : null;
+  const hook = endpoint.template.startsWith("/hooks/");
   const validFor = (name: string) =>
     name === "[userId]" && people
       ? people
@@ -982,6 +1029,10 @@ function caseArb(endpoint: Endpoint, world: World): fc.Arbitrary<HttpCase> {
       ? VALID_SEQS
       : name === "[emoji]"
       ? VALID_EMOJI
+      : name === "[hookId]" || (hook && name === "[id]")
+      ? world.hookIds
+      : name === "[secret]"
+      ? world.hookSecrets
       : channelIds;
   return fc.record({
     method: fc.oneof(
@@ -1669,10 +1720,29 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
       assert.equal(res.status, 201);
       return res.body.code as string;
     };
+    const founder = await signIn(base, "fuzz_founder", PASSWORD);
+    const bot = await request(base, "POST", "/bots", {
+      token: founder,
+      json: { username: "fuzz_bot" },
+    });
+    assert.equal(bot.status, 201);
+    assert.equal(
+      (await alice.api.post(`/channels/${open.id}/members`, {
+        username: "fuzz_bot",
+      })).status,
+      201,
+    );
+    const hook = await alice.api.post(`/channels/${open.id}/webhooks`, {
+      name: "Fuzz hook",
+    });
+    assert.equal(hook.status, 201);
     const world: World = {
       base,
       alice,
       bob,
+      hookIds: [hook.body.id],
+      hookSecrets: [hook.body.url.split("/").pop()],
+      botToken: bot.body.token,
       channelIds: [open.id, secret.id, bobs.id, general, dmId],
       fileIds,
       doomedId: (await createChannel(alice.api, "fuzz-doomed")).id,
@@ -1715,6 +1785,13 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/friends/events",
         "/blocks",
         "/blocks/[userId]",
+        "/bots",
+        "/bots/[id]",
+        "/bots/[id]/token",
+        "/bots/[id]/deliveries",
+        "/channels/[id]/webhooks",
+        "/channels/[id]/webhooks/[hookId]",
+        "/hooks/[id]/[secret]",
         "/ws/channels/[id]",
       ]
     ) {

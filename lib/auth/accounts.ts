@@ -118,6 +118,8 @@ export async function signIn(
   );
   if (!byAddress.ok) throw tooManyRequests(byAddress.retryAfterSeconds);
   const record = await getUserRecordByName(services.kv, body.username);
+  // Bots are public accounts with a badge, so saying so reveals nothing.
+  if (record?.bot) throw botHasNoPassword();
   const ok = await hashing(() =>
     record
       ? services.hasher.verify(body.password, record.passwordHash)
@@ -206,6 +208,7 @@ export async function changePassword(
   body: PasswordChangeBody,
 ): Promise<void> {
   const record = await getUserRecord(services.kv, session.user.id);
+  if (record?.bot) throw botHasNoPassword();
   const ok = record !== null &&
     await hashing(() =>
       services.hasher.verify(body.currentPassword, record.passwordHash)
@@ -225,4 +228,12 @@ export async function changePassword(
     return { ...rest, passwordHash };
   });
   await endSessions(services, session.user.id, session.jti);
+}
+
+function botHasNoPassword(): ApiError {
+  return new ApiError(
+    403,
+    "bot_account",
+    "Bots have no password: they use their API token (Authorization: Bot <token>)",
+  );
 }

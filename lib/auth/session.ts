@@ -4,6 +4,12 @@ import { ApiError } from "../errors.ts";
 import { readCookie } from "../http/cookies.ts";
 import { isSameSiteRequest } from "../http/origin.ts";
 import type { Services } from "../services.ts";
+import {
+  botSessionId,
+  isBotToken,
+  parseBotToken,
+  secretMatches,
+} from "./bot_token.ts";
 import { isRevoked } from "./revocations.ts";
 import { verifyToken } from "./token.ts";
 
@@ -25,11 +31,19 @@ interface SessionState {
   session?: Session | null;
 }
 
-/** Checks a token fully: signature, algorithm, expiry, revocation, and that its user exists. */
+// A bot's token does not expire; its sockets are closed when it is rotated or deleted.
+const BOT_TOKEN_EXP = 2 ** 31 - 1;
+
+/**
+ * Checks a token fully: signature, algorithm, expiry, revocation, and that
+ * its user exists. A bot's token (`hbot_...`) is checked against its bot's
+ * stored hash instead; every other path is the same for bots and people.
+ */
 export async function authenticateToken(
   services: Services,
   token: string,
 ): Promise<Omit<Session, "via"> | null> {
+  if (isBotToken(token)) return await authenticateBot(services, token);
   const claims = await verifyToken(services.signingKey, token);
   if (!claims) return null;
   if (await isRevoked(services.kv, claims.jti)) return null;
@@ -39,14 +53,39 @@ export async function authenticateToken(
   return { user: toPublicUser(record), jti: claims.jti, exp: claims.exp };
 }
 
-/** The token a request carries: `Authorization: Bearer` first, then the cookie. */
+// A bot's token, checked against the hash on its bot's record.
+async function authenticateBot(
+  services: Services,
+  token: string,
+): Promise<Omit<Session, "via"> | null> {
+  const parts = parseBotToken(token);
+  if (!parts) return null;
+  const record = await getUserRecord(services.kv, parts.botId);
+  const hash = record?.bot?.tokenHash;
+  if (!record || !record.bot || !hash || record.ban) return null;
+  if (!await secretMatches(parts.secret, hash)) return null;
+  const jti = botSessionId(record.id, record.bot.generation);
+  // A bot that signed out has revoked this generation until it is rotated.
+  if (await isRevoked(services.kv, jti)) return null;
+  return { user: toPublicUser(record), jti, exp: BOT_TOKEN_EXP };
+}
+
+/**
+ * The token a request carries: `Authorization: Bearer <jwt>` or
+ * `Authorization: Bot <bot token>` first, then the cookie. A scheme with the
+ * other kind of token carries none.
+ */
 export function tokenFromRequest(
   req: Request,
 ): { token: string; via: "bearer" | "cookie" } | null {
   const auth = req.headers.get("authorization");
   if (auth) {
-    const match = auth.match(/^Bearer\s+(\S+)\s*$/i);
-    return match ? { token: match[1], via: "bearer" } : null;
+    const match = auth.match(/^(Bearer|Bot)\s+(\S+)\s*$/i);
+    if (!match) return null;
+    const bot = match[1].toLowerCase() === "bot";
+    return bot === isBotToken(match[2])
+      ? { token: match[2], via: "bearer" }
+      : null;
   }
   const cookie = readCookie(req.headers.get("cookie"), TOKEN_COOKIE);
   return cookie ? { token: cookie, via: "cookie" } : null;

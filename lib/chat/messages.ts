@@ -9,6 +9,7 @@ import {
   storeDraft,
 } from "../db/messages.ts";
 import { messageEvent } from "../realtime/hub.ts";
+import { notifyBots } from "./outgoing_webhooks.ts";
 import { pushMessage } from "./push.ts";
 import { mentionedNames } from "../shared/mentions.ts";
 import type { ListMessagesQuery } from "../shared/requests.ts";
@@ -53,6 +54,7 @@ export function draftPost(member: ChannelMember, input: MessageInput): Draft {
       id: user.id,
       username: user.username,
       displayName: user.displayName,
+      ...(user.bot ? { bot: true as const } : {}),
     },
     content: input.content,
     clientId: input.clientId,
@@ -62,9 +64,9 @@ export function draftPost(member: ChannelMember, input: MessageInput): Draft {
   });
 }
 
-/** Stores a drafted message and, once it is committed, publishes it. */
+/** Stores a drafted message and, once it is committed, publishes it (a member's or a webhook's). */
 export async function postDraft(
-  member: ChannelMember,
+  member: Pick<ChannelMember, "services" | "channel" | "channelId">,
   draft: Draft,
 ): Promise<PostedMessage> {
   const { services } = member;
@@ -73,6 +75,7 @@ export async function postDraft(
     services.hub.publish(member.channelId, messageEvent(result.message));
     // After the answer's commit, off the request's path: a slow push service never delays a send.
     void pushMessage(services, member.channel, result.message);
+    void notifyBots(services, member.channel, result.message);
   }
   return result;
 }

@@ -90,7 +90,7 @@ export async function pushMessage(
     const keys = await vapidKeys(services.kv);
     const vapid = { ...keys, contact: PUSH_CONTACT };
     const policy = {
-      allowHttpLoopback: services.config.pushAllowHttpLoopback,
+      allowPrivate: services.config.pushAllowHttpLoopback,
     };
     await Promise.all(subscriptions.map(async (subscription) => {
       const mentioned = message.mentions.includes(subscription.userId);

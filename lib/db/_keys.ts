@@ -245,6 +245,28 @@ export const KEY_FAMILIES = [
     backup: "restored",
   },
   {
+    root: "bots",
+    layout:
+      "[botId] -> BotRecord: who made the bot, its outgoing webhook (the account is in users)",
+    backup: "skipped",
+  },
+  {
+    root: "webhooks",
+    layout: "[hookId] -> WebhookRecord: an incoming webhook, its secret hashed",
+    backup: "skipped",
+  },
+  {
+    root: "channel_webhooks",
+    layout: "[channelId, hookId] -> createdAt, written with webhooks",
+    backup: "skipped",
+  },
+  {
+    root: "bot_deliveries",
+    layout:
+      "[botId, deliveryId] -> DeliveryRecord, expiring: the outgoing webhook's log (ids sort by time)",
+    backup: "skipped",
+  },
+  {
     root: "health",
     layout: "[] -> never written: /healthz reads it to prove the store answers",
     backup: "skipped",
@@ -592,3 +614,32 @@ export const rateLimitKey = (
 
 /** A key nothing writes: `/healthz` reads it to prove the store answers. */
 export const healthKey: Deno.KvKey = familyPrefix("health");
+
+// Bots and webhooks.
+/** A bot's record beside its account. */
+export const botKey = (botId: string): Deno.KvKey => ["bots", botId];
+/** Prefix of every bot's record. */
+export const botsPrefix: Deno.KvKey = familyPrefix("bots");
+/** An incoming webhook. */
+export const webhookKey = (hookId: string): Deno.KvKey => ["webhooks", hookId];
+/** Index row of a channel's incoming webhook. */
+export const channelWebhookKey = (
+  channelId: string,
+  hookId: string,
+): Deno.KvKey => ["channel_webhooks", channelId, hookId];
+/** Prefix of a channel's incoming webhooks. */
+export const channelWebhooksPrefix = (channelId: string): Deno.KvKey => [
+  "channel_webhooks",
+  channelId,
+];
+/** One delivery of a bot's outgoing webhook. */
+export const deliveryKey = (botId: string, deliveryId: string): Deno.KvKey => [
+  "bot_deliveries",
+  botId,
+  deliveryId,
+];
+/** Prefix of a bot's deliveries, oldest first. */
+export const deliveriesPrefix = (botId: string): Deno.KvKey => [
+  "bot_deliveries",
+  botId,
+];

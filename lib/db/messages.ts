@@ -119,6 +119,11 @@ export function draftMessage(input: NewMessage): Draft {
       id: input.author.id,
       username: input.author.username,
       displayName: input.author.displayName,
+      ...(input.author.bot ? { bot: true as const } : {}),
+      ...(input.author.webhook ? { webhook: true as const } : {}),
+      ...(input.author.hookAvatarUrl
+        ? { hookAvatarUrl: input.author.hookAvatarUrl }
+        : {}),
     },
     content,
     file: file === null ? null : fileRef(file),

@@ -38,11 +38,21 @@ export interface User {
   status: string;
   /** Where the avatar is served, or null without one. */
   avatarUrl: string | null;
+  /** Present on bot accounts: they act through an API token, never a password. */
+  bot?: true;
+}
+
+/** What makes an account a bot: its token's hash and generation (see `bot_token.ts`). */
+export interface BotCredential {
+  /** SHA-256 of the current token's secret; null once the bot is deleted. */
+  tokenHash: string | null;
+  /** Counts rotations; names the current token's sessions. */
+  generation: number;
 }
 
 /** A user as stored; never send it to a client, use `toPublicUser`. */
 export interface UserRecord
-  extends Omit<User, "role" | "status" | "avatarUrl"> {
+  extends Omit<User, "role" | "status" | "avatarUrl" | "bot"> {
   passwordHash: string;
   /** Absent on accounts stored before statuses existed. */
   status?: string;
@@ -54,6 +64,8 @@ export interface UserRecord
   role?: Role;
   /** Set while the user is banned: every token of theirs is refused with the record it is read with. */
   ban?: { at: string; by: string; reason?: string };
+  /** Set on bot accounts, which have no usable password. */
+  bot?: BotCredential;
 }
 
 /** Input of `createUser`; the password must already be hashed. */
@@ -84,6 +96,7 @@ export function toPublicUser(record: UserRecord): User {
     avatarUrl: record.avatar === undefined
       ? null
       : avatarPath(record.id, record.avatar.version),
+    ...(record.bot ? { bot: true as const } : {}),
   };
 }
 
@@ -131,11 +144,7 @@ export async function createUser(
   input: NewUser,
   admission: Admission = {},
 ): Promise<User> {
-  // The same rules as the API's, so no caller can store what it would refuse.
-  const username = validate(input.username, usernameSchema);
-  const displayName = input.displayName?.trim()
-    ? normalizeDisplayName(input.displayName)
-    : username;
+  const { username, displayName } = checkedNames(input);
   const createdAt = now();
   const id = crypto.randomUUID();
   const nameKey = userNameKey(username.toLowerCase());
@@ -325,7 +334,22 @@ export async function adoptInstanceOwner(kv: Deno.Kv): Promise<void> {
   });
 }
 
-function usernameTaken(username: string): ApiError {
+/**
+ * A new account's username and display name by the API's rules (the display
+ * name defaults to the username), so no caller can store what it would refuse.
+ */
+export function checkedNames(
+  input: { username: string; displayName?: string },
+): { username: string; displayName: string } {
+  const username = validate(input.username, usernameSchema);
+  const displayName = input.displayName?.trim()
+    ? normalizeDisplayName(input.displayName)
+    : username;
+  return { username, displayName };
+}
+
+/** 409 `username_taken`. */
+export function usernameTaken(username: string): ApiError {
   return new ApiError(
     409,
     "username_taken",

@@ -26,6 +26,12 @@ export interface Author {
   id: string;
   username: string;
   displayName: string;
+  /** A bot account or an incoming webhook wrote it (the chat shows a badge). */
+  bot?: true;
+  /** An incoming webhook posted it: `id` is the webhook's, the names are the ones it gave. */
+  webhook?: true;
+  /** The avatar an incoming webhook's post named (an https URL; the chat does not load it). */
+  hookAvatarUrl?: string;
 }
 
 /** One emoji's reactions on a message: who reacted, in the order they did. */

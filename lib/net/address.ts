@@ -1,9 +1,8 @@
 /**
- * Where a push may go. Push endpoints are URLs chosen by browsers (that is,
- * by any signed-in user), so the server only sends to `https:` endpoints on
- * public addresses: never to loopback, private, link-local or otherwise
- * special ones, whatever name points there, checked on the resolved address
- * just before sending. Tests allow `http://127.0.0.1` with a flag.
+ * Which IP addresses outgoing requests may reach: public unicast only, never
+ * loopback, private, link-local, carrier-grade NAT, multicast or otherwise
+ * special ones, IPv4-mapped and NAT64 forms judged by the IPv4 they reach.
+ * `safe_request.ts` applies it to the address it is about to connect to.
  */
 
 /** Whether an IPv4 address (dotted quad) is not a public unicast address. */
@@ -80,51 +79,4 @@ function expandIPv6(ip: string): number[] | null {
   ];
   if (all.some((g) => !/^[0-9a-f]{1,4}$/.test(g))) return null;
   return all.map((g) => parseInt(g, 16));
-}
-
-/** How a push endpoint is checked. */
-export interface EndpointPolicy {
-  /** Allow `http://127.0.0.1:<port>` (tests only). */
-  allowHttpLoopback: boolean;
-  /** Resolves a name to its addresses (injected in tests). */
-  resolve?: (host: string) => Promise<string[]>;
-}
-
-/** Why `endpoint` may not be pushed to, or null when it may (the name resolved now). */
-export async function refuseEndpoint(
-  endpoint: string,
-  policy: EndpointPolicy,
-): Promise<string | null> {
-  let url: URL;
-  try {
-    url = new URL(endpoint);
-  } catch {
-    return "not a URL";
-  }
-  if (url.username || url.password) return "credentials in the URL";
-  if (url.protocol === "http:") {
-    return policy.allowHttpLoopback && url.hostname === "127.0.0.1"
-      ? null
-      : "not https";
-  }
-  if (url.protocol !== "https:") return "not https";
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (/^[\d.]+$/.test(host) || host.includes(":")) {
-    return isPrivateAddress(host) ? "a private address" : null;
-  }
-  if (host === "localhost" || host.endsWith(".localhost")) {
-    return "a loopback name";
-  }
-  const addresses = await (policy.resolve ?? resolveHost)(host);
-  if (addresses.length === 0) return "a name that does not resolve";
-  return addresses.some(isPrivateAddress) ? "a private address" : null;
-}
-
-// A and AAAA records of `host`; a failed lookup is no address.
-async function resolveHost(host: string): Promise<string[]> {
-  const lookups = await Promise.allSettled([
-    Deno.resolveDns(host, "A"),
-    Deno.resolveDns(host, "AAAA"),
-  ]);
-  return lookups.flatMap((r) => r.status === "fulfilled" ? r.value : []);
 }

@@ -31,6 +31,7 @@ export function MessageItem(
     actions,
     meId,
     editing = false,
+    moderates = false,
   }: {
     entry: Entry;
     startsGroup: boolean;
@@ -42,6 +43,8 @@ export function MessageItem(
     meId?: string;
     /** Whether this message is open in the editor. */
     editing?: boolean;
+    /** Whether the reader may delete others' messages here. */
+    moderates?: boolean;
   },
 ) {
   const { message, status } = entry;
@@ -96,7 +99,13 @@ export function MessageItem(
             />
           )
           : message.deleted
-          ? <div class="msg-text msg-deleted">Message deleted</div>
+          ? (
+            <div class="msg-text msg-deleted">
+              {message.deletedBy === "moderator"
+                ? "Message deleted by a moderator"
+                : "Message deleted"}
+            </div>
+          )
           : message.content && (
             <div class="msg-text">
               <RichText text={message.content} />
@@ -110,6 +119,7 @@ export function MessageItem(
           <MessageMenu
             message={message}
             mine={meId === author.id}
+            moderates={moderates}
             actions={actions.menu}
           />
         )}

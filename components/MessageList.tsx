@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { mayDeleteOthers } from "../lib/client/channel_rules.ts";
 import { mentionsMe } from "../lib/client/mentions.ts";
 import type { ChatStore } from "../lib/client/store.ts";
 import { showMessage } from "../lib/client/permalink.ts";
@@ -141,6 +142,7 @@ export function MessageList(
     return () => removeEventListener("resize", onResize);
   }, []);
 
+  const moderates = mayDeleteOthers(store.me, store.channel.value);
   const actions = {
     retry: store.retry,
     discard: store.discard,
@@ -220,6 +222,7 @@ export function MessageList(
                 meId={store.me.id}
                 editing={store.editing.value === row.entry.message.seq &&
                   row.entry.status === "sent"}
+                moderates={moderates}
               />
             );
           })}

@@ -6,6 +6,7 @@ import {
   listChannelPage,
   listUserChannels,
 } from "../db/channels.ts";
+import { timedOutUntil } from "../db/timeouts.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
@@ -50,10 +51,11 @@ export async function loadChannelPage(
   const member = channel.joined
     ? await ChannelMember.find(services, channelId, user)
     : null;
-  let [channels, messages, members] = await Promise.all([
+  let [channels, messages, members, timedOut] = await Promise.all([
     listUserChannels(kv, user.id),
     member ? readHistory(member, { limit: FIRST_PAGE }) : [],
     member ? listPeople(member) : [],
+    timedOutUntil(kv, user.id),
   ]);
   const around = member !== null && focusSeq > 0 &&
     focusSeq < (messages[0]?.seq ?? 0);
@@ -64,7 +66,7 @@ export async function loadChannelPage(
     });
   }
   return {
-    me: toMe(user),
+    me: { ...toMe(user), timedOutUntil: timedOut },
     channels: channels.map(toChannelView),
     channel: toChannelView(channel),
     messages,
@@ -164,6 +166,8 @@ function toChannelView(channel: Channel): ChannelView {
     joined: channel.joined,
     notifications: channel.notifications,
     muted: channel.muted,
+    slowModeSeconds: channel.slowModeSeconds,
+    postPolicy: channel.postPolicy,
   };
 }
 

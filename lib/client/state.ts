@@ -4,6 +4,7 @@
  * the connection. Components read these; the action modules change them.
  */
 import { computed, signal } from "@preact/signals";
+import { createPostingState } from "./channel_rules.ts";
 import type { Clock } from "./format.ts";
 import type { ConnectionStatus } from "./socket.ts";
 import type { Entry } from "./timeline.ts";
@@ -96,6 +97,8 @@ export function createChatState(init: ChatInit) {
     clock: signal<Clock>("server"),
     /** The latest thing the polite live region says. */
     announcement: signal(""),
+    /** What holds back my posts: a timeout, slow mode's countdown. */
+    posting: createPostingState(me),
 
     /** Stored then outgoing messages, as the log shows them. */
     entries: computed<Entry[]>(() => [

@@ -1,13 +1,15 @@
 import { Icon } from "./Icon.tsx";
 import { usePopupMenu } from "./use_modal.ts";
 
-/** The channel's own menu in its header: edit it (for its managers) and leave it. */
+/** The channel's own menu in its header: edit it and set its posting rules (for its managers), and leave it. */
 export function ChannelMenu(
-  { channelName, canManage, onEdit, onLeave }: {
+  { channelName, canManage, onEdit, onRules, onLeave }: {
     channelName: string;
-    /** Whether "Edit channel" is offered: the owner's and the instance owner's. */
+    /** Whether "Edit channel" and "Posting rules" are offered: the owner's and admins'. */
     canManage: boolean;
     onEdit(): void;
+    /** Opens slow mode and "Only moderators can post". */
+    onRules(): void;
     onLeave(): void;
   },
 ) {
@@ -44,6 +46,16 @@ export function ChannelMenu(
                 onClick={() => pick(onEdit)}
               >
                 <Icon name="edit" size={18} /> Edit channel
+              </button>
+            )}
+            {canManage && (
+              <button
+                type="button"
+                role="menuitem"
+                class="menu-item"
+                onClick={() => pick(onRules)}
+              >
+                <Icon name="clock" size={18} /> Posting rules
               </button>
             )}
             <button

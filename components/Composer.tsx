@@ -8,6 +8,7 @@ import { memberSuggestions, type Trigger } from "../lib/client/suggest.ts";
 import { MAX_CONTENT_LENGTH } from "../lib/shared/limits.ts";
 import { contentLength } from "../lib/shared/text.ts";
 import { Icon } from "./Icon.tsx";
+import { usePostingRules } from "./PostingNotice.tsx";
 import { SuggestionList, useSuggestions } from "./Suggestions.tsx";
 import { UploadList } from "./UploadList.tsx";
 
@@ -39,6 +40,7 @@ export function Composer(
   const picker = useRef<HTMLInputElement>(null);
   const [length, setLength] = useState(0);
   const [notice, setNotice] = useState<Notice | null>(null);
+  const rules = usePostingRules(store);
   const userId = store.me.id;
   const channelId = store.channelId ?? "";
   const suggestions = useSuggestions(box, {
@@ -79,7 +81,7 @@ export function Composer(
   function submit(event?: Event): void {
     event?.preventDefault();
     const el = box.current;
-    if (!el || !el.value.trim()) return;
+    if (!el || !el.value.trim() || rules.blocked || rules.waiting) return;
     const size = contentLength(el.value);
     if (size > MAX_CONTENT_LENGTH) {
       setNotice({ kind: "too-long", length: size });
@@ -202,10 +204,12 @@ export function Composer(
           </span>
         </div>
       )}
+      {rules.notice}
       <div class="composer-box">
         <button
           type="button"
           class="icon-button"
+          disabled={rules.blocked || rules.waiting}
           onClick={() => picker.current?.click()}
           title="Attach files"
         >
@@ -225,9 +229,10 @@ export function Composer(
           id="composer"
           class="composer-input"
           aria-label="Message"
-          aria-describedby={length >= COUNTER_FROM
-            ? "composer-count composer-hint"
-            : "composer-hint"}
+          aria-describedby={`${rules.notice ? "posting-notice " : ""}${
+            length >= COUNTER_FROM ? "composer-count " : ""
+          }composer-hint`}
+          disabled={rules.blocked}
           aria-invalid={over || undefined}
           placeholder={`Message ${channelName}`}
           rows={1}
@@ -248,7 +253,11 @@ export function Composer(
           }}
           onBlur={suggestions.close}
         />
-        <button type="submit" class="send-button">
+        <button
+          type="submit"
+          class="send-button"
+          disabled={rules.blocked || rules.waiting}
+        >
           <Icon name="send" size={18} />
           <span class="send-label">Send</span>
         </button>

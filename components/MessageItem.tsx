@@ -32,6 +32,7 @@ export function MessageItem(
     actions,
     meId,
     editing = false,
+    moderates = false,
   }: {
     entry: Entry;
     startsGroup: boolean;
@@ -43,6 +44,8 @@ export function MessageItem(
     meId?: string;
     /** Whether this message is open in the editor. */
     editing?: boolean;
+    /** Whether the reader may delete others' messages here. */
+    moderates?: boolean;
   },
 ) {
   const { message, status } = entry;
@@ -108,7 +111,13 @@ export function MessageItem(
             />
           )
           : message.deleted
-          ? <div class="msg-text msg-deleted">Message deleted</div>
+          ? (
+            <div class="msg-text msg-deleted">
+              {message.deletedBy === "moderator"
+                ? "Message deleted by a moderator"
+                : "Message deleted"}
+            </div>
+          )
           : message.content && (
             <div class="msg-text">
               <RichText text={message.content} />
@@ -127,6 +136,7 @@ export function MessageItem(
           <MessageMenu
             message={message}
             mine={meId === author.id}
+            moderates={moderates}
             actions={actions.menu}
           />
         )}

@@ -1,4 +1,5 @@
 import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
+import { mayDeleteOthers } from "../lib/client/channel_rules.ts";
 import { mentionsMe } from "../lib/client/mentions.ts";
 import type { ChatStore } from "../lib/client/store.ts";
 import { showMessage } from "../lib/client/permalink.ts";
@@ -143,6 +144,7 @@ export function MessageList(
     return () => removeEventListener("resize", onResize);
   }, []);
 
+  const moderates = mayDeleteOthers(store.me, store.channel.value);
   const actions = {
     retry: store.retry,
     discard: store.discard,
@@ -222,6 +224,7 @@ export function MessageList(
                 meId={store.me.id}
                 editing={store.editing.value === row.entry.message.seq &&
                   row.entry.status === "sent"}
+                moderates={moderates}
               />
             );
             return store.blocked.value.has(row.entry.message.author.id)

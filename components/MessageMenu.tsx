@@ -18,13 +18,15 @@ export interface MenuActions {
 
 /**
  * A stored message's actions, shown while the pointer is over it or focus is
- * in it: Reply, React (a row of quick emoji), Edit and Delete (one's own
- * messages; Delete asks first), Copy link.
+ * in it: Reply, React (a row of quick emoji), Edit (one's own messages),
+ * Delete (one's own, or anyone's for a moderator; it asks first), Copy link.
  */
 export function MessageMenu(
-  { message, mine, actions }: {
+  { message, mine, moderates = false, actions }: {
     message: Message;
     mine: boolean;
+    /** Whether I may delete others' messages here (a moderator, the channel's owner). */
+    moderates?: boolean;
     actions: MenuActions;
   },
 ) {
@@ -67,7 +69,11 @@ export function MessageMenu(
       )}
       {panel === "delete" && (
         <span class="msg-menu-panel" role="group" aria-label="Delete?">
-          <span>Delete this message?</span>
+          <span>
+            {mine
+              ? "Delete this message?"
+              : `Delete this message of ${message.author.displayName} for everyone?`}
+          </span>
           <button
             type="button"
             class="menu-button danger"
@@ -108,7 +114,7 @@ export function MessageMenu(
               Edit
             </button>
           )}
-          {mine && (
+          {(mine || moderates) && (
             <button
               type="button"
               class="menu-button"

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { AddPeopleDialog } from "../components/AddPeopleDialog.tsx";
 import { BrowseView } from "../components/BrowseView.tsx";
 import { ChannelMenu } from "../components/ChannelMenu.tsx";
+import { ChannelRulesDialog } from "../components/ChannelRulesDialog.tsx";
 import { ChannelSettingsDialog } from "../components/ChannelSettingsDialog.tsx";
 import { ChatHeader } from "../components/ChatHeader.tsx";
 import { Composer } from "../components/Composer.tsx";
@@ -55,7 +56,9 @@ export default function ChatApp(props: ChatAppProps) {
   const [wide, setWide] = useState(true);
   const [creating, setCreating] = useState(false);
   const [inviting, setInviting] = useState(false);
-  const [dialog, setDialog] = useState<"edit" | "add" | null>(null);
+  const [dialog, setDialog] = useState<"edit" | "rules" | "add" | null>(
+    null,
+  );
   const [searching, setSearching] = useState(false);
   const [dragging, setDragging] = useState(false);
   const dragDepth = useRef(0);
@@ -286,6 +289,7 @@ export default function ChatApp(props: ChatAppProps) {
               channelName={label}
               canManage={manages}
               onEdit={() => setDialog("edit")}
+              onRules={() => setDialog("rules")}
               onLeave={() => act(`${channelPath}/leave`, "POST", "/")}
             />
           )}
@@ -346,6 +350,13 @@ export default function ChatApp(props: ChatAppProps) {
           onClose={() => setDialog(null)}
           channel={channel}
           protectedName={channel.name === "general"}
+        />
+      )}
+      {manages && channel && (
+        <ChannelRulesDialog
+          open={dialog === "rules"}
+          onClose={() => setDialog(null)}
+          channel={channel}
         />
       )}
       {owns && channel?.private && (

@@ -11,11 +11,15 @@ export interface SignInFormProps {
   invite?: string;
   /** Where to go once signed in; the front door by default. */
   next?: string;
+  /** Why the person is here, shown where errors show until they try again. */
+  notice?: string;
 }
 
 /** Signs a person in, or creates their account and signs them in, on one form. */
-export default function SignInForm({ invite, next }: SignInFormProps) {
-  const [error, setError] = useState<string | null>(null);
+export default function SignInForm(
+  { invite, next, notice }: SignInFormProps,
+) {
+  const [error, setError] = useState<string | null>(notice ?? null);
   const [busy, setBusy] = useState(false);
   // The server's HTML has the buttons disabled: until this runs, a click
   // would do nothing (or submit the password in the URL).

@@ -34,8 +34,11 @@ export interface Config {
    * flag: tests lower it to provoke the refusal.
    */
   passwordQueueLimit: number;
-  /** Relay live events over BroadcastChannel to other instances on the same KV. */
-  relay: boolean;
+  /**
+   * Relay live events over BroadcastChannel to other instances on the same
+   * KV; a string names the BroadcastChannel (tests keep theirs apart).
+   */
+  relay: boolean | string;
   /** Believe X-Forwarded-For, -Host and -Proto (set only behind a reverse proxy). */
   trustProxy: boolean;
   /** Let Web Push go to http and loopback or private endpoints (tests with a local push service). */

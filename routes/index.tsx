@@ -6,7 +6,10 @@ import { define } from "../utils.ts";
 export const handler = define.handlers({
   async GET(ctx) {
     const session = ctx.state.session;
-    if (!session) return ctx.render(<Home />);
+    // `?banned`: a page whose socket was closed by a ban lands here.
+    if (!session) {
+      return ctx.render(<Home banned={ctx.url.searchParams.has("banned")} />);
+    }
     // Signed in already: straight back to where they were.
     const last = readCookie(ctx.req.headers.get("cookie"), LAST_CHANNEL_COOKIE);
     return ctx.redirect(
@@ -15,8 +18,8 @@ export const handler = define.handlers({
   },
 });
 
-/** The front door: sign in or create an account. */
-function Home() {
+/** The front door: sign in or create an account; `banned` says why a session ended. */
+function Home({ banned = false }: { banned?: boolean }) {
   return (
     <main class="welcome">
       <section class="welcome-card" aria-labelledby="welcome-title">
@@ -26,7 +29,9 @@ function Home() {
         <p class="muted">
           Chat and share files with your people, on your own server.
         </p>
-        <SignInForm />
+        <SignInForm
+          notice={banned ? "This account has been banned." : undefined}
+        />
       </section>
       <p class="welcome-foot muted">
         New here? Pick a username and password, then choose{" "}
@@ -36,4 +41,4 @@ function Home() {
   );
 }
 
-export default define.page(Home);
+export default define.page(() => <Home />);

@@ -56,6 +56,8 @@ const _ = null;
  * {doomed} a message of `member` in each that the DELETE rows delete
  * (its owner may too; a second delete changes nothing), {emoji} a reaction;
  * {unknownFile} an id no file has. Editing is the author's alone.
+ * {readOnly} is a public channel of `owner` with `member` in it whose
+ * postPolicy is "moderators": members react but neither post nor upload.
  * {invite} is `owner`'s invite to {private} (made again after a row revokes
  * it), {unknownInvite} a code no invite has. `WS` is the WebSocket upgrade
  * (token in the query string, as browsers send it).
@@ -231,6 +233,10 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{unknown}/webhooks",       401, 401,    404,  404,      404,   404],
   ["POST",  "/channels/{unknown}/webhooks",       401, 401,    404,  404,      404,   404],
   ["DELETE","/channels/{unknown}/webhooks/{doomedHook}", 401, 401, 404, 404,   404,   404],
+
+  ["POST",  "/channels/{readOnly}/messages",      401, 401,    403,  403,      403,   201],
+  ["POST",  "/channels/{readOnly}/files",         401, 401,    403,  403,      403,   201],
+  ["PUT",   "/channels/{readOnly}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
 ];
 
 /** The accounts, channels and files every row refers to. */
@@ -311,6 +317,7 @@ async function setUp(server: TestServer): Promise<Fixture> {
     ids: {
       invite: await inviteTo(owner.api, priv.id),
       doomedChannel: await doomedChannel(owner.api, member.username),
+      readOnly: await readOnlyChannel(owner.api, member.api),
       dm: (await owner.api.post("/dms", { usernames: [member.username] }))
         .body.id,
       peer: peer.username,
@@ -362,6 +369,17 @@ async function webhookOf(api: Api, channelId: string) {
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return { id: res.body.id as string, secret: res.body.url.split("/").pop() };
+}
+
+async function readOnlyChannel(owner: Api, member: Api): Promise<string> {
+  const channel = await createChannel(owner, uniqueName("news"));
+  assert.equal((await member.post(`/channels/${channel.id}/join`)).status, 200);
+  await owner.post(`/channels/${channel.id}/messages`, { content: "news" });
+  const set = await owner.send("PATCH", `/channels/${channel.id}`, {
+    json: { postPolicy: "moderators" },
+  });
+  assert.equal(set.status, 200, JSON.stringify(set.body));
+  return channel.id;
 }
 
 async function inviteTo(api: Api, channelId: string): Promise<string> {

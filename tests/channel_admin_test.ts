@@ -293,6 +293,8 @@ Deno.test("every open page of a person hears at once of channels added, renamed,
       name: "den",
       topic: "quiet",
       private: true,
+      slowModeSeconds: 0,
+      postPolicy: "everyone",
     });
 
     await ada.api.send("DELETE", `/channels/${room.id}/members/${bo.id}`, {});

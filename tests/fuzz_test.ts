@@ -543,14 +543,27 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
     "/users/[id]": fc.record({
       role: fc.constantFrom("member", "moderator", "admin", "superuser", ""),
     }),
-    "/bans/[userId]": fc.record({ reason: text }, { requiredKeys: [] }),
+    "/bans/[userId]": fc.record({
+      reason: text,
+      deleteMessagesSeconds: fc.oneof(
+        fc.integer({ min: -5, max: 8 * 86400 }),
+        fc.constant("60"),
+      ),
+    }, { requiredKeys: [] }),
     "/timeouts/[userId]": fc.record({
       seconds: fc.integer({ min: -5, max: 30 * 86400 }),
       reason: text,
     }, { requiredKeys: [] }),
-    "/channels/[id]": fc.record({ name: text, topic: text }, {
-      requiredKeys: [],
-    }),
+    "/channels/[id]": fc.record({
+      name: text,
+      topic: text,
+      slowModeSeconds: fc.oneof(
+        fc.integer({ min: -5, max: 30_000 }),
+        fc.double(),
+        fc.constant("5"),
+      ),
+      postPolicy: fc.constantFrom("everyone", "moderators", "admins", ""),
+    }, { requiredKeys: [] }),
     "/friends": fc.record({
       username: fc.constantFrom("fuzz_bob", "nobody", "fuzz_alice", ""),
     }),

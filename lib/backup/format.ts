@@ -8,7 +8,7 @@
  * {"type":"channel","channel":{"id","name","topic","private","ownerId","createdAt"},"lastSeq":12,"rev":15}
  * {"type":"member","channelId","userId","joinedAt"}
  * {"type":"read_marker","userId","channelId","seq"}
- * {"type":"message","message":{"id","channelId","seq","rev"?,"author","content","createdAt","editedAt"?,"deleted"?,"clientId"?,"file","replyTo"?,"reactions"?,"mentions"?}}
+ * {"type":"message","message":{"id","channelId","seq","rev"?,"author","content","createdAt","editedAt"?,"deleted"?,"deletedBy"?,"clientId"?,"file","replyTo"?,"reactions"?,"mentions"?}}
  * {"type":"client_id","channelId","authorId","clientId","seq"}
  * {"type":"chunk","fileId","n","data":"<base64, at most 64 KiB>"}   (a file's chunks, in order …)
  * {"type":"file","file":{"id","name","size","type","sha256","channelId","uploaderId","createdAt"}}   (… then its metadata)
@@ -136,6 +136,7 @@ export const messageRecordSchema = z.looseObject({
   createdAt: time,
   editedAt: time.optional(),
   deleted: z.literal(true).optional(),
+  deletedBy: z.literal("moderator").optional(),
   clientId: z.string().min(1).max(64).optional(),
   file: z.looseObject({
     id,

@@ -37,7 +37,10 @@ import {
 /** How many people a search for someone to add suggests. */
 export const CANDIDATE_LIMIT = 10;
 
-/** Renames a channel and/or sets its topic; `general` keeps its name (409 `channel_protected`). */
+/**
+ * Renames a channel, sets its topic, slow mode or post policy (the last two
+ * audited); `general` keeps its name (409 `channel_protected`).
+ */
 export async function changeChannel(
   manager: ChannelManager,
   change: ChannelChange,
@@ -49,7 +52,7 @@ export async function changeChannel(
   ) {
     throw protectedGeneral("renamed");
   }
-  const record = await updateChannel(services.kv, channel.id, change);
+  const record = await updateChannel(services.kv, channel.id, change, user.id);
   services.hub.publish(
     channel.id,
     channelUpdatedEvent({
@@ -57,6 +60,8 @@ export async function changeChannel(
       name: record.name,
       topic: record.topic,
       private: record.private,
+      slowModeSeconds: record.slowModeSeconds ?? 0,
+      postPolicy: record.postPolicy ?? "everyone",
     }),
   );
   const [view] = await toChannels(services.kv, [record], user.id);

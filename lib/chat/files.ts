@@ -18,6 +18,7 @@ import { errorFields, log } from "../log.ts";
 import type { Services } from "../services.ts";
 import { uploadFields } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
+import { admitPost, releaseSlot } from "./channel_rules.ts";
 import { draftPost, postDraft, type PostedMessage } from "./messages.ts";
 import { ChannelMember } from "./standing.ts";
 
@@ -33,9 +34,12 @@ export async function shareFile(
   req: Request,
 ): Promise<PostedMessage> {
   const { services, user, channelId } = member;
-  // Before the body is read, so a timed-out or too-fast upload stores nothing.
+  // Before the body is read, so a timed-out, too-fast or read-only upload
+  // stores nothing.
   services.quotas.takeMessage(user.id);
-  await member.refuseTimedOut();
+  await member.refuseTimedOut(async () => {
+    await admitPost(member, { claim: false });
+  });
   const { kv } = services;
   const maxBytes = await storageRoom(services, user.id);
   const { file, fields } = await readUpload(req, {
@@ -85,9 +89,19 @@ export async function shareFile(
     throw error;
   }
   let posted: PostedMessage;
+  let slot = null;
   try {
-    posted = await postDraft(member, draft);
+    // Slow mode is claimed only now, so a refused upload costs no wait.
+    const admission = await admitPost(member, {
+      claim: true,
+      clientId: draft.clientId,
+    });
+    slot = admission.slot;
+    posted = admission.twin
+      ? { message: admission.twin, created: false }
+      : await postDraft(member, draft);
   } catch (error) {
+    await releaseSlot(member, slot);
     // Published, but no message points at it: undo it now rather than leave
     // it to the sweeper.
     await dropFile(kv, file.id, "undoing an upload whose message failed");

@@ -19,6 +19,7 @@ import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import { updateEvent } from "../realtime/hub.ts";
 import { mentionedNames } from "../shared/mentions.ts";
+import type { Services } from "../services.ts";
 import type { ChannelMember } from "./standing.ts";
 
 /** Replaces the content of the member's own message; 403 `not_author` for anyone else's. */
@@ -56,13 +57,28 @@ export async function removeMessage(
       "Only its author or the channel's owner can delete a message",
     );
   }
-  const { kv } = member.services;
+  const byModerator = message.author.id !== member.user.id;
+  await eraseMessage(member.services, member.channelId, message, byModerator);
+}
+
+/**
+ * Tombstones `message` (`byModerator`: deleted by someone other than its
+ * author), publishes the change, and removes its file's bytes. For callers
+ * that checked who may delete it.
+ */
+export async function eraseMessage(
+  services: Services,
+  channelId: string,
+  message: Message,
+  byModerator: boolean,
+): Promise<void> {
+  const { kv } = services;
   // The thumbnail is named only by the file's metadata, which the deletion removes.
   const thumbnailId = message.file?.thumbnailUrl
     ? (await getFileMeta(kv, message.file.id))?.thumbnail?.id
     : undefined;
-  const result = await deleteMessage(kv, member.channelId, seq);
-  publish(member, result);
+  const result = await deleteMessage(kv, channelId, message.seq, byModerator);
+  publishTo(services, channelId, result);
   if (result.freedFileId === undefined) return;
   try {
     await abandonUpload(kv, result.freedFileId);
@@ -110,8 +126,16 @@ async function existing(member: ChannelMember, seq: number): Promise<Message> {
 }
 
 function publish(member: ChannelMember, result: ChangeResult): Message {
+  return publishTo(member.services, member.channelId, result);
+}
+
+function publishTo(
+  services: Services,
+  channelId: string,
+  result: ChangeResult,
+): Message {
   for (const message of result.changed) {
-    member.services.hub.publish(member.channelId, updateEvent(message));
+    services.hub.publish(channelId, updateEvent(message));
   }
   return result.message;
 }

@@ -10,6 +10,7 @@ import {
 } from "../db/messages.ts";
 import { messageEvent } from "../realtime/hub.ts";
 import { notifyBots } from "./outgoing_webhooks.ts";
+import { type Admission, admitPost, releaseSlot } from "./channel_rules.ts";
 import { pushMessage } from "./push.ts";
 import { mentionedNames } from "../shared/mentions.ts";
 import type { ListMessagesQuery } from "../shared/requests.ts";
@@ -33,16 +34,32 @@ export interface MessageInput {
  * Stores a message and, only once it is committed, publishes it to the
  * channel's sockets. HTTP posts, uploads and socket frames all post here, so
  * the per-user message cap (429 `rate_limited`) holds for all three (uploads
- * take their turn before their body is read). `@names` of the channel's
- * members become its `mentions`.
+ * take their turn before their body is read), and so do the channel's
+ * rules (read-only, slow mode: see `channel_rules.ts`). `@names` of the
+ * channel's members become its `mentions`.
  */
 export async function postMessage(
   member: ChannelMember,
   input: MessageInput,
 ): Promise<PostedMessage> {
   member.services.quotas.takeMessage(member.user.id);
-  await member.refuseTimedOut();
-  return await postDraft(member, draftPost(member, input));
+  let admission: Admission = { slot: null };
+  await member.refuseTimedOut(async () => {
+    admission = await admitPost(member, {
+      claim: true,
+      clientId: input.clientId,
+    });
+  });
+  const { slot, twin } = admission;
+  if (twin) return { message: twin, created: false };
+  let posted: PostedMessage | undefined;
+  try {
+    posted = await postDraft(member, draftPost(member, input));
+    return posted;
+  } finally {
+    // A refused or repeated message leaves the member's window as it was.
+    if (!posted?.created) await releaseSlot(member, slot);
+  }
 }
 
 /** The member's message checked against every rule, not yet stored (see `draftMessage`). */

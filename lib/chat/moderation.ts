@@ -7,17 +7,20 @@ import { getUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { type Admin, type Moderator, outranks } from "./standing.ts";
 import { type BanRecord, banUser, listBans, unbanUser } from "../db/bans.ts";
+import { deleteRecentMessages } from "./ban_cleanup.ts";
 
 /**
  * Bans `targetId` (403 `forbidden_role` on an equal or higher rank): every
  * token of theirs is refused from the commit on, and their sockets close
- * with 1008 on every instance sharing the relay.
+ * with 1008 on every instance sharing the relay. With `deleteMessagesSeconds`
+ * their messages of that window are deleted too (see `deleteRecentMessages`).
  */
 export async function banPerson(
   admin: Admin,
   targetId: string,
   reason?: string,
-): Promise<BanRecord> {
+  deleteMessagesSeconds = 0,
+): Promise<BanRecord & { deletedMessages?: number }> {
   const { services, user } = admin;
   const ban = await banUser(
     services.kv,
@@ -29,7 +32,13 @@ export async function banPerson(
     },
   );
   services.hub.announce({ type: "banned", userId: targetId });
-  return ban;
+  if (deleteMessagesSeconds === 0) return ban;
+  const deletedMessages = await deleteRecentMessages(
+    admin,
+    targetId,
+    deleteMessagesSeconds,
+  );
+  return { ...ban, deletedMessages };
 }
 
 /** Lifts `targetId`'s ban: they may sign in again (old tokens work again until they expire). */

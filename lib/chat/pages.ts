@@ -6,6 +6,7 @@ import {
   listChannelPage,
   listUserChannels,
 } from "../db/channels.ts";
+import { timedOutUntil } from "../db/timeouts.ts";
 import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
@@ -51,11 +52,12 @@ export async function loadChannelPage(
   const member = channel.joined
     ? await ChannelMember.find(services, channelId, user)
     : null;
-  let [channels, messages, members, people] = await Promise.all([
+  let [channels, messages, members, people, timedOut] = await Promise.all([
     listUserChannels(kv, user.id),
     member ? readHistory(member, { limit: FIRST_PAGE }) : [],
     member ? listPeople(member) : [],
     peopleOfPage(services, user),
+    timedOutUntil(kv, user.id),
   ]);
   const around = member !== null && focusSeq > 0 &&
     focusSeq < (messages[0]?.seq ?? 0);
@@ -66,7 +68,7 @@ export async function loadChannelPage(
     });
   }
   return {
-    me: toMe(user),
+    me: { ...toMe(user), timedOutUntil: timedOut },
     channels: channels.map(toChannelView),
     channel: toChannelView(channel),
     messages,
@@ -169,6 +171,8 @@ function toChannelView(channel: Channel): ChannelView {
     joined: channel.joined,
     notifications: channel.notifications,
     muted: channel.muted,
+    slowModeSeconds: channel.slowModeSeconds,
+    postPolicy: channel.postPolicy,
   };
 }
 

@@ -18,6 +18,7 @@ import {
   type UpgradedChannelSocket,
 } from "../realtime/channel_upgrade.ts";
 import type { Services } from "../services.ts";
+import { BANNED_CLOSE_REASON } from "../shared/limits.ts";
 import { socketQuery } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
 import { rosterOf } from "./membership.ts";
@@ -248,7 +249,10 @@ function listenForSignOuts(services: Services): void {
         : opened.userId === message.userId;
       if (!ends) continue;
       try {
-        socket.close(1008, message.type === "banned" ? "Banned" : "Signed out");
+        socket.close(
+          1008,
+          message.type === "banned" ? BANNED_CLOSE_REASON : "Signed out",
+        );
       } catch {
         // Already closing.
       }

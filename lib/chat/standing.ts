@@ -50,14 +50,26 @@ export class ChannelMember extends Standing {
    * Refuses a timed-out member (see {@linkcode refuseTimedOut}), and one
    * writing into a two-person DM across a block (see `refuseBlockedDm`).
    * Checks made through one standing settle in the order they were asked
-   * for, so a socket's messages are still stored in the order they were sent.
+   * for, so a socket's messages are still stored in the order they were
+   * sent; `then`, a further check of the same post, settles in that order too.
    */
-  refuseTimedOut(): Promise<void> {
-    const check = this.#voice.catch(() => {}).then(() =>
-      refuseTimedOut(this.services, this.user)
-    ).then(() => refuseBlockedDm(this));
+  refuseTimedOut(then?: () => Promise<void>): Promise<void> {
+    const check = this.#voice.catch(() => {}).then(async () => {
+      await refuseTimedOut(this.services, this.user);
+      await refuseBlockedDm(this);
+      await then?.();
+    });
     this.#voice = check;
     return check;
+  }
+
+  /**
+   * Whether this member is held to the channel's slow mode and post policy:
+   * everyone but the channel's owner (who could lift either) and moderators
+   * and above.
+   */
+  get heldToChannelRules(): boolean {
+    return this.channel.ownerId !== this.user.id && !isModerator(this.user);
   }
 
   /** Whether this member may edit a message by `authorId`: only its author may. */

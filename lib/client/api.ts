@@ -4,12 +4,25 @@
 export class ApiFailure extends Error {
   /** The HTTP status, or 0 when the server could not be reached. */
   readonly status: number;
+  /** The server's machine `code` (`slow_mode`, `timed_out` ...), when it sent one. */
+  readonly code?: string;
+  /** With `timed_out`: when the timeout ends (ISO 8601). */
+  readonly until?: string;
+  /** With a 429: the seconds of its `Retry-After`. */
+  readonly retryAfter?: number;
 
-  /** Creates a failure carrying a readable message. */
-  constructor(status: number, message: string) {
+  /** Creates a failure carrying a readable message, and what the server said of it. */
+  constructor(
+    status: number,
+    message: string,
+    said: { code?: string; until?: string; retryAfter?: number } = {},
+  ) {
     super(message);
     this.name = "ApiFailure";
     this.status = status;
+    this.code = said.code;
+    this.until = said.until;
+    this.retryAfter = said.retryAfter;
   }
 }
 
@@ -34,7 +47,12 @@ export async function api<T>(
     throw new ApiFailure(0, OFFLINE);
   }
   if (!response.ok) {
-    throw new ApiFailure(response.status, await describeError(response));
+    const text = await response.text().catch(() => "");
+    throw new ApiFailure(
+      response.status,
+      errorSentence(response.status, text, true),
+      said(text, response.headers.get("retry-after")),
+    );
   }
   if (response.status === 204) return null as T;
   return await response.json() as T;
@@ -44,14 +62,19 @@ export async function api<T>(
 export const OFFLINE =
   "Hearth could not be reached. Check your connection and try again.";
 
-/** Turns an error response into a sentence: the server's `detail`, never its code. */
-export async function describeError(response: Response): Promise<string> {
-  return errorSentence(response.status, await response.text().catch(() => ""));
-}
-
-/** The sentence for an error status and its body text (JSON `{detail}` or anything). */
-export function errorSentence(status: number, body: string): string {
-  if (status === 429) return "Too many attempts. Wait a little and try again.";
+/**
+ * The sentence for an error status and its body text (JSON `{detail}` or
+ * anything). A 429 says "too many attempts" unless `detailed`, when a slow
+ * mode's own sentence is shown.
+ */
+export function errorSentence(
+  status: number,
+  body: string,
+  detailed = false,
+): string {
+  if (status === 429 && !(detailed && body.includes('"slow_mode"'))) {
+    return "Too many attempts. Wait a little and try again.";
+  }
   if (status === 401) return "Your session has ended. Sign in again.";
   try {
     const detail = JSON.parse(body)?.detail;
@@ -61,6 +84,21 @@ export function errorSentence(status: number, body: string): string {
   }
   if (status === 413) return "That file is too large.";
   return "Something went wrong. Please try again.";
+}
+
+// The machine-readable part of an error body, for callers that act on it.
+function said(body: string, retryAfter: string | null) {
+  const out: { code?: string; until?: string; retryAfter?: number } = {};
+  try {
+    const parsed = JSON.parse(body);
+    if (typeof parsed?.code === "string") out.code = parsed.code;
+    if (typeof parsed?.until === "string") out.until = parsed.until;
+  } catch {
+    // Not JSON: nothing more to learn.
+  }
+  const seconds = Number(retryAfter);
+  if (seconds > 0) out.retryAfter = seconds;
+  return out;
 }
 
 /** Capitalises and ends a phrase with a full stop. */

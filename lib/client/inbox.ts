@@ -147,12 +147,18 @@ export function createInbox(state: ChatState) {
         } else void refreshMembers();
         break;
       case "channel_updated": {
-        const { id, name, topic } = frame.channel;
+        const { id, name, topic, slowModeSeconds, postPolicy } = frame.channel;
+        const change = {
+          name,
+          topic,
+          ...(slowModeSeconds === undefined ? {} : { slowModeSeconds }),
+          ...(postPolicy === undefined ? {} : { postPolicy }),
+        };
         state.channels.value = state.channels.value.map((c) =>
-          c.id === id ? { ...c, name, topic } : c
+          c.id === id ? { ...c, ...change } : c
         );
         const open = state.channel.value;
-        if (open?.id === id) state.channel.value = { ...open, name, topic };
+        if (open?.id === id) state.channel.value = { ...open, ...change };
         break;
       }
       case "channel_removed":

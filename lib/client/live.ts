@@ -10,6 +10,7 @@ import type { Alerts } from "./alerts.ts";
 import { api, ApiFailure } from "./api.ts";
 import { refreshPeople } from "./friends.ts";
 import { ChannelSocket } from "./socket.ts";
+import { BANNED_CLOSE_REASON } from "../shared/limits.ts";
 import type { ChatStore } from "./store.ts";
 
 /** The live connection of a page. */
@@ -56,6 +57,12 @@ export function startLive(store: ChatStore, alerts?: Alerts): Live {
       },
       afterSeq: () => store.lastSeq.value,
       afterRev: () => store.rev.value,
+      onClosed(code, reason) {
+        // A ban ends every session at once: the front door says why.
+        if (code !== 1008 || reason !== BANNED_CLOSE_REASON) return false;
+        location.assign("/?banned");
+        return true;
+      },
     })
     : null;
   socket?.start();

@@ -8,6 +8,7 @@
  * waits for the person.
  */
 import { api, ApiFailure } from "./api.ts";
+import { notePosted, noteRefusal } from "./channel_rules.ts";
 import { channelPath, type ChatState } from "./state.ts";
 import type { Entry } from "./timeline.ts";
 import { MAX_EXCERPT_LENGTH } from "../shared/limits.ts";
@@ -67,7 +68,9 @@ export function createOutbox(
           },
         }),
       );
+      notePosted(state.posting, me, state.channel.value);
     } catch (error) {
+      noteRefusal(state.posting, error);
       if (error instanceof ApiFailure && error.status === 0) {
         update(clientId, { status: "failed", error: WAITING, waiting: true });
         return;

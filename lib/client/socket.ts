@@ -18,6 +18,8 @@ export interface SocketHandlers {
   afterSeq(): number;
   /** The rev up to which this client holds every change, asked with `afterSeq`. */
   afterRev?(): number;
+  /** The server closed the socket; answer true to stop instead of reconnecting. */
+  onClosed?(code: number, reason: string): boolean;
 }
 
 /** Backoff settings, in milliseconds. */
@@ -113,10 +115,14 @@ export class ChannelSocket {
       }
       this.#handlers.onFrame(frame);
     };
-    ws.onclose = () => {
+    ws.onclose = (event) => {
       if (this.#ws !== ws) return;
       this.#ws = null;
       if (this.#stopped) return;
+      if (this.#handlers.onClosed?.(event.code, event.reason)) {
+        this.#stopped = true;
+        return;
+      }
       const delay = backoffDelay(this.#failures, this.#backoff);
       this.#failures++;
       this.#handlers.onStatus("offline", this.#failures);

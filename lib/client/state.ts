@@ -4,6 +4,7 @@
  * the connection. Components read these; the action modules change them.
  */
 import { computed, signal } from "@preact/signals";
+import { createPostingState } from "./channel_rules.ts";
 import type { Clock } from "./format.ts";
 import type { ConnectionStatus } from "./socket.ts";
 import type { Entry } from "./timeline.ts";
@@ -106,6 +107,8 @@ export function createChatState(init: ChatInit) {
     friendRequests: signal(init.friendRequests ?? 0),
     /** Whom I blocked, as of the last load. */
     blocked: signal(new Set(init.blockedIds ?? [])),
+    /** What holds back my posts: a timeout, slow mode's countdown. */
+    posting: createPostingState(me),
 
     /** Stored then outgoing messages, as the log shows them. */
     entries: computed<Entry[]>(() => [

@@ -23,6 +23,8 @@ export interface Me {
   displayName: string;
   /** The instance role; admins and the owner manage every channel. */
   role: "owner" | "admin" | "moderator" | "member";
+  /** When my timeout ends (ISO 8601), or null; on the chat page's data only. */
+  timedOutUntil?: string | null;
 }
 
 /** A channel as `GET /channels` returns it to one user. */
@@ -49,4 +51,8 @@ export interface ChannelView {
   notifications?: NotificationLevel;
   /** Whether I muted this channel (members only). */
   muted?: boolean;
+  /** Seconds a member waits between messages (0: off). */
+  slowModeSeconds?: number;
+  /** "moderators": read-only for members. */
+  postPolicy?: "everyone" | "moderators";
 }

@@ -43,7 +43,10 @@ export function uploadFile(
         }
       }
       reject(
-        new ApiFailure(xhr.status, errorSentence(xhr.status, xhr.responseText)),
+        new ApiFailure(
+          xhr.status,
+          errorSentence(xhr.status, xhr.responseText, true),
+        ),
       );
     };
     xhr.onerror = () => reject(new ApiFailure(0, OFFLINE));

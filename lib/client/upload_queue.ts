@@ -1,5 +1,6 @@
 /** Files on their way up: progress, cancel, retry; stored ones join the log. */
 import type { ApiFailure } from "./api.ts";
+import { notePosted } from "./channel_rules.ts";
 import { formatBytes } from "./format.ts";
 import type { ChatState, UploadItem } from "./state.ts";
 import type { Message } from "./types.ts";
@@ -31,6 +32,7 @@ export function createUploadQueue(
     handle.done.then((message) => {
       remove(item.id);
       stored(message);
+      notePosted(state.posting, state.me, state.channel.value);
     }, (error: ApiFailure) => {
       if (error.status === CANCELLED) remove(item.id);
       // 413: the same bytes would be refused again, so no Retry.

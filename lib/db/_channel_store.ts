@@ -29,7 +29,14 @@ export interface ChannelRecord {
   kind?: "channel" | "dm";
   /** A DM's people, ids sorted: fixed when it is made. */
   peopleIds?: string[];
+  /** Seconds a member waits between messages; absent or 0: no slow mode. */
+  slowModeSeconds?: number;
+  /** "moderators": read-only for members; absent: everyone posts. */
+  postPolicy?: PostPolicy;
 }
+
+/** Who may post in a channel. */
+export type PostPolicy = "everyone" | "moderators";
 
 /** Someone in a DM, as its channel object names them. */
 export interface DmPerson {
@@ -52,6 +59,10 @@ export interface Channel extends ChannelRecord, NotificationSetting {
   joined?: boolean;
   /** A DM's people, the viewer included, by id order; DMs only. */
   people?: DmPerson[];
+  /** Seconds a member waits between messages (0: off). */
+  slowModeSeconds: number;
+  /** Who may post: "everyone", or "moderators" (read-only for members). */
+  postPolicy: PostPolicy;
 }
 
 /** Whether a stored channel is a direct message. */
@@ -165,6 +176,8 @@ export async function toChannels(
       rev,
       unread: 0,
       mentions: 0,
+      slowModeSeconds: record.slowModeSeconds ?? 0,
+      postPolicy: record.postPolicy ?? "everyone",
       ...settingOf(record, null),
     };
     if (isDm(record)) {

@@ -174,6 +174,12 @@ export const KEY_FAMILIES = [
     backup: "skipped",
   },
   {
+    root: "slow_mode",
+    layout:
+      "[channelId, userId] -> ms of the member's last post, expiring with the window",
+    backup: "skipped",
+  },
+  {
     root: "audit",
     layout:
       "[id] -> AuditRecord; ids sort by time (ms, zero-padded, then random), never changed",
@@ -570,6 +576,12 @@ export const banKey = (userId: string): Deno.KvKey => ["bans", userId];
 export const bansPrefix: Deno.KvKey = familyPrefix("bans");
 /** Someone's timeout, while it lasts. */
 export const timeoutKey = (userId: string): Deno.KvKey => ["timeouts", userId];
+/** When a member last posted in a slow-mode channel, while the window lasts. */
+export const slowModeKey = (channelId: string, userId: string): Deno.KvKey => [
+  "slow_mode",
+  channelId,
+  userId,
+];
 /** Prefix of every audit log entry. */
 export const auditPrefix: Deno.KvKey = familyPrefix("audit");
 

@@ -42,7 +42,7 @@ export type { Write };
 export type Change =
   | { kind: "post"; draft: Draft }
   | { kind: "edit"; seq: number; content: string; mentionNames: string[] }
-  | { kind: "delete"; seq: number }
+  | { kind: "delete"; seq: number; byModerator?: boolean }
   | {
     kind: "react";
     seq: number;
@@ -112,9 +112,14 @@ export function planChange(
         return edited;
       });
     case "delete":
-      return planUpdate(state, change.seq, (record) => tombstone(record), {
-        allowDeleted: true,
-      });
+      return planUpdate(
+        state,
+        change.seq,
+        (record) => tombstone(record, change.byModerator),
+        {
+          allowDeleted: true,
+        },
+      );
     case "react":
       return planUpdate(state, change.seq, (record) => react(record, change));
   }

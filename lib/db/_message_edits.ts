@@ -14,8 +14,14 @@ import {
   type StoredReaction,
 } from "./_message_record.ts";
 
-/** What stays of a deleted message: where it was, who wrote it, and when. */
-export function tombstone(record: MessageRecord): MessageRecord {
+/**
+ * What stays of a deleted message: where it was, who wrote it, and when, and
+ * whether a moderator (anyone but its author) deleted it.
+ */
+export function tombstone(
+  record: MessageRecord,
+  byModerator = false,
+): MessageRecord {
   const stone: MessageRecord = {
     id: record.id,
     channelId: record.channelId,
@@ -26,6 +32,7 @@ export function tombstone(record: MessageRecord): MessageRecord {
     deleted: true,
     file: null,
   };
+  if (byModerator) stone.deletedBy = "moderator";
   if (record.editedAt !== undefined) stone.editedAt = record.editedAt;
   if (record.clientId !== undefined) stone.clientId = record.clientId;
   return stone;

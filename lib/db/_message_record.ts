@@ -43,6 +43,7 @@ export interface MessageRecord {
   createdAt: string;
   editedAt?: string;
   deleted?: true;
+  deletedBy?: "moderator";
   clientId?: string;
   file: FileRef | null;
   replyTo?: ReplyRef;
@@ -82,6 +83,7 @@ export function ordered(record: MessageRecord): MessageRecord {
     createdAt: record.createdAt,
     editedAt: record.editedAt,
     deleted: record.deleted,
+    deletedBy: record.deletedBy,
     clientId: record.clientId,
     file: record.file,
     replyTo: record.replyTo,

@@ -7,9 +7,18 @@
  * file store to delete.
  */
 import { ApiError } from "../errors.ts";
-import { channelNameSchema, topicSchema } from "../shared/fields.ts";
+import {
+  channelNameSchema,
+  postPolicySchema,
+  slowModeSecondsSchema,
+  topicSchema,
+} from "../shared/fields.ts";
 import { validate } from "../validation.ts";
-import { channelNotFound, type ChannelRecord } from "./_channel_store.ts";
+import {
+  channelNotFound,
+  type ChannelRecord,
+  type PostPolicy,
+} from "./_channel_store.ts";
 import {
   channelKey,
   channelNameKey,
@@ -31,19 +40,34 @@ import {
 import { retryAtomic, retryWrites } from "./_kv.ts";
 import type { MessageRecord } from "./_message_record.ts";
 import { storageWrite } from "./storage.ts";
+import { stageAudit } from "./audit.ts";
 
 /** What `updateChannel` may change; absent fields stay. */
 export interface ChannelChange {
   name?: string;
   topic?: string;
+  slowModeSeconds?: number;
+  postPolicy?: PostPolicy;
 }
 
-/** Renames a channel and/or sets its topic (409 `channel_exists` for a taken name). */
+/**
+ * Renames a channel, sets its topic, slow mode or post policy (409
+ * `channel_exists` for a taken name). A changed slow mode or post policy is
+ * audited as `actorId`'s in the same atomic, the new value after the
+ * channel's id in the target (`{channelId}/{value}`).
+ */
 export async function updateChannel(
   kv: Deno.Kv,
   channelId: string,
   change: ChannelChange,
+  actorId = "",
 ): Promise<ChannelRecord> {
+  const slowModeSeconds = change.slowModeSeconds === undefined
+    ? undefined
+    : validate(change.slowModeSeconds, slowModeSecondsSchema);
+  const postPolicy = change.postPolicy === undefined
+    ? undefined
+    : validate(change.postPolicy, postPolicySchema);
   const name = change.name === undefined
     ? undefined
     : validate(change.name, channelNameSchema);
@@ -58,8 +82,30 @@ export async function updateChannel(
       ...before,
       name: name ?? before.name,
       topic: topic ?? before.topic,
+      slowModeSeconds: slowModeSeconds ?? before.slowModeSeconds,
+      postPolicy: postPolicy ?? before.postPolicy,
     };
+    // Records stored before these settings stay as they were when unset.
+    if (after.slowModeSeconds === undefined) delete after.slowModeSeconds;
+    if (after.postPolicy === undefined) delete after.postPolicy;
     const op = kv.atomic().check(entry).set(entry.key, after);
+    const target = (value: unknown) => `${channelId}/${value}`;
+    if ((after.slowModeSeconds ?? 0) !== (before.slowModeSeconds ?? 0)) {
+      stageAudit(op, {
+        actorId,
+        action: "channel_slow_mode",
+        target: target(after.slowModeSeconds),
+      });
+    }
+    if (
+      (after.postPolicy ?? "everyone") !== (before.postPolicy ?? "everyone")
+    ) {
+      stageAudit(op, {
+        actorId,
+        action: "channel_post_policy",
+        target: target(after.postPolicy),
+      });
+    }
     const oldKey = channelNameKey(before.name);
     const newKey = channelNameKey(after.name);
     if (oldKey.at(-1) !== newKey.at(-1)) {

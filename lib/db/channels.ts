@@ -86,6 +86,8 @@ export async function createChannel(
       rev: 0,
       unread: 0,
       mentions: 0,
+      slowModeSeconds: 0,
+      postPolicy: "everyone",
       ...settingOf(record, null),
       joined: true,
     };

@@ -6,7 +6,11 @@
 import { captionSchema, contentSchema } from "../shared/fields.ts";
 import type { Message } from "../shared/wire.ts";
 import { validate } from "../validation.ts";
-import { messageChangesPrefix, messageKey } from "./_keys.ts";
+import {
+  messageChangesPrefix,
+  messageClientIdKey,
+  messageKey,
+} from "./_keys.ts";
 import { getManyChunked } from "./_kv.ts";
 import { type MessageRecord, revOf, toMessage } from "./_message_record.ts";
 import { type ChangeResult, writeChange } from "./_message_writer.ts";
@@ -42,13 +46,19 @@ export async function editMessage(
  * Turns a message into a tombstone at its seq and refreshes the quotes of
  * its replies; `freedFileId` names a file whose metadata went with it and
  * whose chunks the caller removes. Deleting a tombstone changes nothing.
+ * `byModerator` marks one deleted by someone other than its author.
  */
 export async function deleteMessage(
   kv: Deno.Kv,
   channelId: string,
   seq: number,
+  byModerator = false,
 ): Promise<ChangeResult> {
-  return await writeChange(kv, channelId, { kind: "delete", seq });
+  return await writeChange(kv, channelId, {
+    kind: "delete",
+    seq,
+    byModerator,
+  });
 }
 
 /**
@@ -72,6 +82,18 @@ export async function getMessage(
 ): Promise<Message | null> {
   const entry = await kv.get<MessageRecord>(messageKey(channelId, seq));
   return entry.value === null ? null : toMessage(entry.value);
+}
+
+/** The message `authorId` stored in the channel with `clientId`, or null. */
+export async function getMessageByClientId(
+  kv: Deno.Kv,
+  channelId: string,
+  authorId: string,
+  clientId: string,
+): Promise<Message | null> {
+  const key = messageClientIdKey(channelId, authorId, clientId);
+  const seq = (await kv.get<number>(key)).value;
+  return seq === null ? null : await getMessage(kv, channelId, seq);
 }
 
 /**

@@ -12,6 +12,7 @@ import { z } from "zod";
 import {
   CLIENT_ID_PATTERN,
   CONTENT_CONTROL_CHARS,
+  MAX_BAN_DELETE_SECONDS,
   MAX_CHANNEL_NAME_LENGTH,
   MAX_CONTENT_LENGTH,
   MAX_DISPLAY_NAME_LENGTH,
@@ -21,12 +22,14 @@ import {
   MAX_PAGE_SIZE,
   MAX_PASSWORD_BYTES,
   MAX_REASON_LENGTH,
+  MAX_SLOW_MODE_SECONDS,
   MAX_STATUS_LENGTH,
   MAX_TIMEOUT_SECONDS,
   MAX_TOPIC_LENGTH,
   MAX_USERNAME_LENGTH,
   MIN_PASSWORD_CHARS,
   MIN_USERNAME_LENGTH,
+  POST_POLICIES,
   USERNAME_CHARS,
 } from "./limits.ts";
 import { canonicalEmoji, isSingleEmoji } from "./emoji.ts";
@@ -275,4 +278,29 @@ export const reasonSchema = z.string({ error: "reason must be a string" })
   .max(
     MAX_REASON_LENGTH,
     `reason must be at most ${MAX_REASON_LENGTH} characters`,
+  );
+
+/** A channel's slow mode in seconds: 0 (off) to 6 hours. */
+export const slowModeSecondsSchema = z.int({
+  error: "slowModeSeconds must be a whole number",
+})
+  .min(0, "slowModeSeconds must be at least 0")
+  .max(
+    MAX_SLOW_MODE_SECONDS,
+    `slowModeSeconds must be at most ${MAX_SLOW_MODE_SECONDS} (6 hours)`,
+  );
+
+/** Who may post in a channel: "everyone", or "moderators" (read-only for members). */
+export const postPolicySchema = z.enum(POST_POLICIES, {
+  error: 'postPolicy must be "everyone" or "moderators"',
+});
+
+/** How far back a ban deletes the person's messages, in seconds: 0 to 7 days. */
+export const deleteMessagesSecondsSchema = z.int({
+  error: "deleteMessagesSeconds must be a whole number",
+})
+  .min(0, "deleteMessagesSeconds must be at least 0")
+  .max(
+    MAX_BAN_DELETE_SECONDS,
+    `deleteMessagesSeconds must be at most ${MAX_BAN_DELETE_SECONDS} (7 days)`,
   );

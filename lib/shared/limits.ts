@@ -96,3 +96,13 @@ export const MAX_INVITE_SECONDS = 30 * 86400;
 export const MAX_TIMEOUT_SECONDS = 28 * 86400;
 /** Longest a moderation reason may be. */
 export const MAX_REASON_LENGTH = 500;
+/** Longest a channel's slow mode may be: 6 hours (0 turns it off). */
+export const MAX_SLOW_MODE_SECONDS = 6 * 3600;
+/** The slow modes the channel menu offers, in seconds (0: off). */
+export const SLOW_MODE_CHOICES = [0, 5, 10, 30, 60, 300, 900, 3600, 21600];
+/** Who may post in a channel: everyone, or only moderators and above (read-only). */
+export const POST_POLICIES = ["everyone", "moderators"] as const;
+/** Furthest back a ban may delete the banned person's messages: 7 days. */
+export const MAX_BAN_DELETE_SECONDS = 7 * 86400;
+/** The close reason (with code 1008) of a banned person's sockets, so their pages can say why. */
+export const BANNED_CLOSE_REASON = "Banned";

@@ -9,6 +9,7 @@ import {
   channelNameSchema,
   clientIdSchema,
   contentSchema,
+  deleteMessagesSecondsSchema,
   displayNameSchema,
   emojiSchema,
   expiresInSecondsSchema,
@@ -21,10 +22,12 @@ import {
   notificationLevelSchema,
   pageLimitSchema,
   pathSeqSchema,
+  postPolicySchema,
   privateFlagSchema,
   querySeqSchema,
   reasonSchema,
   seqSchema,
+  slowModeSecondsSchema,
   statusSchema,
   timeoutSecondsSchema,
   topicSchema,
@@ -87,13 +90,15 @@ export const listChannelsQuery = z.object({
     .optional(),
 });
 
-/** The body of `PATCH /channels/{id}`: a new name, a new topic, or both. */
+/** The body of `PATCH /channels/{id}`: a new name, topic, slow mode or post policy (at least one). */
 export const changeChannelBody = z.object({
   name: channelNameSchema.optional(),
   topic: topicSchema.optional(),
+  slowModeSeconds: slowModeSecondsSchema.optional(),
+  postPolicy: postPolicySchema.optional(),
 }, bodyError).refine(
-  (body) => body.name !== undefined || body.topic !== undefined,
-  "Send a name, a topic, or both",
+  (body) => Object.values(body).some((value) => value !== undefined),
+  "Send a name, a topic, slowModeSeconds or postPolicy",
 );
 
 /** The query of `GET /channels/{id}/candidates`: the start of a username. */
@@ -222,7 +227,10 @@ export const timeoutBody = z.object({
 }, bodyError);
 
 /** The body of `PUT /bans/{userId}` (may be empty). */
-export const banBody = z.object({ reason: reasonSchema.optional() }, bodyError);
+export const banBody = z.object({
+  reason: reasonSchema.optional(),
+  deleteMessagesSeconds: deleteMessagesSecondsSchema.optional(),
+}, bodyError);
 
 /** The query of `GET /audit`: entries older than the entry `before`, `limit` at a time. */
 export const auditQuery = z.object({

@@ -66,6 +66,8 @@ export interface Message {
   /** When the content was last edited; absent if never. */
   editedAt?: string;
   deleted?: true;
+  /** On a tombstone: "moderator" when someone other than its author deleted it. */
+  deletedBy?: "moderator";
   clientId?: string;
   file: FileRef | null;
   replyTo?: ReplyRef;
@@ -186,6 +188,10 @@ export interface ChannelSummary {
   name: string;
   topic: string;
   private: boolean;
+  /** Seconds a member waits between messages (0: off); sent with `channel_updated`. */
+  slowModeSeconds?: number;
+  /** Who may post; sent with `channel_updated`. */
+  postPolicy?: "everyone" | "moderators";
 }
 
 /** This user was added to a channel (from anywhere): the sidebar takes it in. */
@@ -194,7 +200,7 @@ export interface ChannelAddedFrame {
   channel: ChannelSummary;
 }
 
-/** A channel of this user was renamed or its topic changed. */
+/** A channel of this user was renamed, or its topic, slow mode or post policy changed. */
 export interface ChannelUpdatedFrame {
   type: "channel_updated";
   channel: ChannelSummary;

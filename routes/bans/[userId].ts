@@ -8,8 +8,10 @@ import { define } from "../../utils.ts";
 export const handler = define.handlers({
   async PUT(ctx) {
     const admin = Admin.check(ctx.state.services, requireUser(ctx));
-    const { reason } = await readJson(ctx.req, banBody);
-    return Response.json(await banPerson(admin, ctx.params.userId, reason));
+    const { reason, deleteMessagesSeconds } = await readJson(ctx.req, banBody);
+    return Response.json(
+      await banPerson(admin, ctx.params.userId, reason, deleteMessagesSeconds),
+    );
   },
   async DELETE(ctx) {
     const admin = Admin.check(ctx.state.services, requireUser(ctx));

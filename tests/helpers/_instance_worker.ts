@@ -1,0 +1,38 @@
+/**
+ * One Hearth instance in a worker, for tests of several instances sharing one
+ * KV file and one relay: `start` with a database path and a relay name
+ * answers `started` with the instance's base URL; `stop` shuts it down and
+ * answers `stopped`.
+ */
+/// <reference lib="deno.worker" />
+import { startTestServer } from "./server.ts";
+
+/** What the test sends the worker. */
+export type InstanceCommand =
+  | { op: "start"; db: string; relay: string }
+  | { op: "stop" };
+
+/** What the worker answers. */
+export type InstanceReport =
+  | { op: "started"; base: string }
+  | { op: "stopped" }
+  | { op: "failed"; error: string };
+
+let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
+
+self.onmessage = async (e: MessageEvent<InstanceCommand>) => {
+  try {
+    if (e.data.op === "start") {
+      server = await startTestServer(["--db", e.data.db], {
+        relay: e.data.relay,
+        passwordCost: 4,
+      });
+      self.postMessage({ op: "started", base: server.base });
+    } else {
+      await server?.shutdown();
+      self.postMessage({ op: "stopped" });
+    }
+  } catch (error) {
+    self.postMessage({ op: "failed", error: String(error) });
+  }
+};

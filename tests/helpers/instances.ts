@@ -1,0 +1,75 @@
+/**
+ * Several Hearth instances, each in its own worker (its own isolate, hub,
+ * sockets and per-process state), sharing one KV file and one relay, as
+ * instances behind a load balancer share them.
+ */
+import { withDeadline } from "./deadline.ts";
+import type { InstanceCommand, InstanceReport } from "./_instance_worker.ts";
+
+/** A running instance: its base URL, and how to stop it. */
+export interface Instance {
+  base: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts `count` instances on one temporary database and relay, runs `body`
+ * with their base URLs, and always stops them and removes the database.
+ */
+export async function withInstances(
+  count: number,
+  body: (instances: Instance[]) => Promise<void>,
+): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "hearth-instances-" });
+  const relay = `hearth-test-${crypto.randomUUID()}`;
+  const instances: Instance[] = [];
+  try {
+    // One at a time: both would otherwise create the database's first rows at once.
+    for (let i = 0; i < count; i++) {
+      instances.push(await startInstance(`${dir}/hearth.db`, relay));
+    }
+    await body(instances);
+  } finally {
+    for (const instance of instances) await instance.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+async function startInstance(db: string, relay: string): Promise<Instance> {
+  const worker = new Worker(
+    new URL("./_instance_worker.ts", import.meta.url),
+    { type: "module" },
+  );
+  const reply = (what: string, ms: number) =>
+    withDeadline(
+      new Promise<InstanceReport>((resolve) => {
+        worker.onmessage = (e: MessageEvent<InstanceReport>) => resolve(e.data);
+        worker.onerror = (e) => {
+          e.preventDefault();
+          resolve({ op: "failed", error: e.message });
+        };
+      }),
+      ms,
+      what,
+    );
+  const send = (command: InstanceCommand) => worker.postMessage(command);
+  // A cold worker loads and transpiles the whole server first: slow on a busy machine.
+  const started = reply("an instance starting in its worker", 60_000);
+  send({ op: "start", db, relay });
+  const report = await started.catch((error) => {
+    worker.terminate();
+    throw error;
+  });
+  if (report.op !== "started") {
+    worker.terminate();
+    throw new Error(`The instance did not start: ${JSON.stringify(report)}`);
+  }
+  return {
+    base: report.base,
+    async stop() {
+      const stopped = reply("an instance stopping", 10_000);
+      send({ op: "stop" });
+      await stopped.finally(() => worker.terminate());
+    },
+  };
+}

@@ -10,8 +10,8 @@ import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import type { ChatInit } from "../client/store.ts";
-import type { ChannelView, Me, Member } from "../client/types.ts";
-import { listPeople } from "./membership.ts";
+import type { ChannelView, Me } from "../client/types.ts";
+import { listPeople, memberFace } from "./membership.ts";
 import { readHistory } from "./messages.ts";
 import { ChannelMember } from "./standing.ts";
 
@@ -68,7 +68,7 @@ export async function loadChannelPage(
     channels: channels.map(toChannelView),
     channel: toChannelView(channel),
     messages,
-    members: members.map(toMember),
+    members: members.map((person) => memberFace(person, person.online)),
     focusSeq: member !== null && focusSeq > 0 ? focusSeq : 0,
     firstUnreadSeq: channel.unread > 0
       ? channel.lastSeq - channel.unread + 1
@@ -143,6 +143,7 @@ function toMe(user: User): Me {
     username: user.username,
     displayName: user.displayName,
     role: user.role,
+    avatarUrl: user.avatarUrl,
   };
 }
 
@@ -164,14 +165,5 @@ function toChannelView(channel: Channel): ChannelView {
     joined: channel.joined,
     notifications: channel.notifications,
     muted: channel.muted,
-  };
-}
-
-function toMember(member: Member): Member {
-  return {
-    id: member.id,
-    username: member.username,
-    displayName: member.displayName,
-    online: member.online,
   };
 }

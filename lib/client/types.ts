@@ -23,6 +23,8 @@ export interface Me {
   displayName: string;
   /** The instance role; admins and the owner manage every channel. */
   role: "owner" | "admin" | "moderator" | "member";
+  /** Where my avatar is served; null or absent without one. */
+  avatarUrl?: string | null;
 }
 
 /** A channel as `GET /channels` returns it to one user. */
@@ -36,7 +38,13 @@ export interface ChannelView {
   /** "dm" for a direct message. */
   kind: "channel" | "dm";
   /** A DM's people, the viewer included. */
-  people?: { id: string; username: string; displayName: string }[];
+  people?: {
+    id: string;
+    username: string;
+    displayName: string;
+    /** Null without one. */
+    avatarUrl?: string | null;
+  }[];
   memberCount: number;
   lastSeq: number;
   /** The channel's change counter when this view was read. */

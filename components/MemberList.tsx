@@ -1,6 +1,6 @@
 import type { Member } from "../lib/client/types.ts";
-import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
+import { PersonAvatar, PersonName } from "./PersonTrigger.tsx";
 
 /** Who is in the channel, online first, with the ways to bring more people in (or take them out). */
 export function MemberList(
@@ -87,14 +87,9 @@ function MemberGroup(
             key={member.id}
             class={member.online ? "member online" : "member"}
           >
-            <Avatar
-              id={member.id}
-              name={member.displayName}
-              size="sm"
-              online={member.online}
-            />
+            <PersonAvatar person={member} size="sm" online={member.online} />
             <span class="member-name">
-              {member.displayName}
+              <PersonName person={member} />
               {member.displayName !== member.username && (
                 <>
                   {" "}

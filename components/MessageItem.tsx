@@ -1,10 +1,10 @@
 import { type Clock, formatFull, formatTime } from "../lib/client/format.ts";
 import type { Entry } from "../lib/client/timeline.ts";
-import { Avatar } from "./Avatar.tsx";
 import { FileAttachment } from "./FileAttachment.tsx";
 import { EditBox } from "./EditBox.tsx";
 import { MessageExtras, ReplyQuote } from "./MessageExtras.tsx";
 import { type MenuActions, MessageMenu } from "./MessageMenu.tsx";
+import { PersonAvatar, PersonName } from "./PersonTrigger.tsx";
 import { RichText } from "./RichText.tsx";
 import { useLongPress } from "./use_long_press.ts";
 
@@ -76,15 +76,13 @@ export function MessageItem(
       {...longPress}
     >
       <div class="msg-gutter">
-        {startsGroup
-          ? <Avatar id={author.id} name={author.displayName} />
-          : time}
+        {startsGroup ? <PersonAvatar person={author} /> : time}
       </div>
       <div class="msg-body">
         {startsGroup
           ? (
             <div class="msg-head">
-              <span class="msg-author">{author.displayName}</span>
+              <PersonName person={author} class="msg-author" />
               {author.bot && (
                 <span class="msg-badge">
                   {author.webhook ? "WEBHOOK" : "BOT"}

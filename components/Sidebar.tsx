@@ -1,6 +1,7 @@
 import type { ChannelView, Me } from "../lib/client/types.ts";
 import { ChannelLink } from "./ChannelLink.tsx";
 import { Icon } from "./Icon.tsx";
+import { PersonAvatar } from "./PersonTrigger.tsx";
 
 /** The channel navigation: a drawer on small screens, a column on wide ones. */
 export function Sidebar(
@@ -99,16 +100,33 @@ function ChannelSection(
     <div class="sidebar-section">
       <h2 class="sidebar-title">{title}</h2>
       <ul class="channel-list">
-        {channels.map((channel) => (
-          <li key={channel.id}>
-            <ChannelLink
-              channel={channel}
-              current={channel.id === currentId}
-              meId={meId}
-            />
-          </li>
-        ))}
+        {channels.map((channel) => {
+          const partner = dmPartner(channel, meId);
+          return (
+            <li key={channel.id} class={partner ? "dm-entry" : undefined}>
+              {partner && (
+                <PersonAvatar
+                  person={partner}
+                  size="sm"
+                  label={`Profile of ${partner.displayName}`}
+                />
+              )}
+              <ChannelLink
+                channel={channel}
+                current={channel.id === currentId}
+                meId={meId}
+              />
+            </li>
+          );
+        })}
       </ul>
     </div>
   );
+}
+
+// A one-to-one DM shows the other person's avatar, which opens their card.
+function dmPartner(channel: ChannelView, meId: string) {
+  if (channel.kind !== "dm") return null;
+  const others = (channel.people ?? []).filter((p) => p.id !== meId);
+  return others.length === 1 ? others[0] : null;
 }

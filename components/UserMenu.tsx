@@ -31,7 +31,12 @@ export function UserMenu({ me }: { me: Me }) {
         aria-controls="user-menu"
         onClick={() => setOpen(!open)}
       >
-        <Avatar id={me.id} name={me.displayName} size="sm" />
+        <Avatar
+          id={me.id}
+          name={me.displayName}
+          size="sm"
+          src={me.avatarUrl}
+        />
         <span class="user-name">{me.displayName}</span>
         <Icon name="chevron" size={16} />
       </button>

@@ -1,4 +1,4 @@
-import { useSignalEffect } from "@preact/signals";
+import { computed, useSignalEffect } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { AddPeopleDialog } from "../components/AddPeopleDialog.tsx";
 import { BrowseView } from "../components/BrowseView.tsx";
@@ -12,6 +12,11 @@ import { InviteDialog } from "../components/InviteDialog.tsx";
 import { JoinPrompt } from "../components/JoinPrompt.tsx";
 import { Lightbox } from "../components/Lightbox.tsx";
 import { MemberList } from "../components/MemberList.tsx";
+import {
+  ProfileContext,
+  type ProfileOpener,
+} from "../components/PersonTrigger.tsx";
+import { ProfileCard } from "../components/ProfileCard.tsx";
 import { MessageList } from "../components/MessageList.tsx";
 import { ReplyBar } from "../components/ReplyBar.tsx";
 import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
@@ -28,6 +33,13 @@ import {
 } from "../lib/client/alerts.ts";
 import { attentionOf } from "../lib/client/attention.ts";
 import { type Live, startLive } from "../lib/client/live.ts";
+import {
+  membersById,
+  type Person,
+  personOf,
+  withRole,
+} from "../lib/client/people.ts";
+import { openDm } from "../lib/client/profile_api.ts";
 import { type ChatInit, createChatStore } from "../lib/client/store.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 
@@ -41,6 +53,12 @@ export interface ChatAppProps extends ChatInit {
   browseNext?: string | null;
   /** The `after` cursor this browse page was opened with; null on the first. */
   browseAfter?: string | null;
+}
+
+// A profile card being shown: whose, and what to give focus back to.
+interface ProfileOpen {
+  ref: Person;
+  trigger: HTMLElement | null;
 }
 
 // Above this width the member list shows beside the log unless hidden.
@@ -61,6 +79,15 @@ export default function ChatApp(props: ChatAppProps) {
   );
   const [searching, setSearching] = useState(false);
   const [dragging, setDragging] = useState(false);
+  const [profile, setProfile] = useState<ProfileOpen | null>(null);
+  // Names and avatars anywhere on the page open cards through this.
+  const [people] = useState(() =>
+    computed(() => membersById(store.members.value))
+  );
+  const [opener] = useState<ProfileOpener>(() => ({
+    lookup: (ref) => personOf(people.value, ref),
+    open: (ref, trigger) => setProfile({ ref, trigger }),
+  }));
   const dragDepth = useRef(0);
   const root = useRef<HTMLDivElement>(null);
 
@@ -171,13 +198,9 @@ export default function ChatApp(props: ChatAppProps) {
   const channelPath = `/channels/${encodeURIComponent(channel?.id ?? "")}`;
 
   // "Message": opens (or finds) the DM with that person.
-  async function openDm(username: string): Promise<void> {
+  async function message(username: string): Promise<void> {
     try {
-      const opened = await api<{ id: string }>("/dms", {
-        method: "POST",
-        body: { usernames: [username] },
-      });
-      location.assign(`/c/${encodeURIComponent(opened.id)}`);
+      location.assign(await openDm(username));
     } catch (failure) {
       store.announcement.value = failure instanceof ApiFailure
         ? failure.message
@@ -221,7 +244,7 @@ export default function ChatApp(props: ChatAppProps) {
 
   const membersExpanded = membersOpen ?? wide;
   const label = channel ? channelLabel(channel, store.me.id) : "";
-  return (
+  const page = (
     <div
       ref={root}
       class={drawer ? "app drawer-open" : "app"}
@@ -332,7 +355,7 @@ export default function ChatApp(props: ChatAppProps) {
           members={store.members.value}
           onClose={() => toggleMembers(false)}
           onInvite={dm ? undefined : () => setInviting(true)}
-          onMessage={(member) => openDm(member.username)}
+          onMessage={(member) => message(member.username)}
           onAdd={owns && channel?.private ? () => setDialog("add") : undefined}
           onRemove={manages
             ? (member) =>
@@ -381,9 +404,31 @@ export default function ChatApp(props: ChatAppProps) {
         channels={store.channels.value}
       />
       {joined && <Lightbox store={store} />}
+      {profile && (
+        <ProfileCard
+          key={profile.ref.id}
+          person={personOf(people.value, profile.ref)}
+          listed={people.value.has(profile.ref.id)}
+          me={store.me}
+          trigger={profile.trigger}
+          removableFrom={manages && channel ? { id: channel.id, label } : null}
+          onRoleChanged={(role) => {
+            // No frame tells of role changes; the list shows this one at once.
+            store.members.value = withRole(
+              store.members.value,
+              profile.ref.id,
+              role,
+            );
+          }}
+          onClose={() => setProfile(null)}
+        />
+      )}
       <div class="sr-only" aria-live="polite" aria-atomic="true">
         {store.announcement.value}
       </div>
     </div>
+  );
+  return (
+    <ProfileContext.Provider value={opener}>{page}</ProfileContext.Provider>
   );
 }

@@ -6,7 +6,14 @@
 import assert from "node:assert/strict";
 import { PhotonImage } from "@cf-wasm/photon/node";
 import { jpeg, png } from "../lib/files/_image_fixtures.ts";
-import { Api, request, signUp, withHearth } from "./helpers/api.ts";
+import {
+  Api,
+  createChannel,
+  FrameSocket,
+  request,
+  signUp,
+  withHearth,
+} from "./helpers/api.ts";
 
 function form(bytes: Uint8Array<ArrayBuffer>, field = "file"): FormData {
   const body = new FormData();
@@ -86,5 +93,60 @@ Deno.test("PUT /me/avatar refuses what is not an image, and anonymous callers", 
       (await new Api(base).send("DELETE", "/me/avatar", {})).status,
       401,
     );
+  });
+});
+
+Deno.test("member lists, ready frames, the chat page and DM people carry avatar, role and status where set", async () => {
+  await withHearth(async ({ base }) => {
+    const ada = await signUp(base);
+    const bo = await signUp(base);
+    const put = await bo.api.send("PUT", "/me/avatar", {
+      body: form(png(64, 64)),
+    });
+    assert.equal(put.status, 200, JSON.stringify(put.body));
+    await bo.api.send("PATCH", "/me", { json: { status: "Out to lunch" } });
+    const promoted = await ada.api.send("PATCH", `/users/${bo.id}`, {
+      json: { role: "moderator" },
+    });
+    assert.equal(promoted.status, 200, JSON.stringify(promoted.body));
+    const room = await createChannel(ada.api);
+    await bo.api.post(`/channels/${room.id}/join`);
+
+    const socket = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      const ready = await socket.next("ready");
+      const seen = ready.members.find((m) => m.id === bo.id);
+      assert.deepEqual(seen, {
+        id: bo.id,
+        username: bo.username,
+        displayName: bo.username,
+        online: false,
+        avatarUrl: put.body.avatarUrl,
+        role: "moderator",
+        status: "Out to lunch",
+      });
+      // Defaults are left out: Ada has no avatar and no status.
+      const self = ready.members.find((m) => m.id === ada.id);
+      assert.equal(self && "avatarUrl" in self, false);
+      assert.equal(self && "status" in self, false);
+    } finally {
+      await socket.close();
+    }
+
+    const page = await fetch(new URL(`/c/${room.id}`, base), {
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
+    const html = await page.text();
+    assert.ok(html.includes(put.body.avatarUrl), "the page's members carry it");
+
+    const dm = await ada.api.send("POST", "/dms", {
+      json: { usernames: [bo.username] },
+    });
+    const people = dm.body.people as { id: string; avatarUrl: string | null }[];
+    assert.equal(
+      people.find((p) => p.id === bo.id)?.avatarUrl,
+      put.body.avatarUrl,
+    );
+    assert.equal(people.find((p) => p.id === ada.id)?.avatarUrl, null);
   });
 });

@@ -71,12 +71,30 @@ export async function rosterOf(member: ChannelMember): Promise<Member[]> {
 }
 
 function toMember(services: Services, user: User): Member {
-  return {
+  return memberFace(user, services.presence.isOnline(user.id));
+}
+
+/**
+ * What lists and frames show of a member: names, presence, and the avatar,
+ * role and status only when they differ from the default (see `Member`).
+ */
+export function memberFace(
+  user: Pick<
+    User,
+    "id" | "username" | "displayName" | "role" | "status" | "avatarUrl"
+  >,
+  online: boolean,
+): Member {
+  const member: Member = {
     id: user.id,
     username: user.username,
     displayName: user.displayName,
-    online: services.presence.isOnline(user.id),
+    online,
   };
+  if (user.avatarUrl) member.avatarUrl = user.avatarUrl;
+  if (user.role !== "member") member.role = user.role;
+  if (user.status) member.status = user.status;
+  return member;
 }
 
 /** Tells a channel's sockets that `user` joined, and the user's other open pages that they are in it. */

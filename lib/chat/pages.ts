@@ -13,7 +13,7 @@ import type { Services } from "../services.ts";
 import type { ChatInit } from "../client/store.ts";
 import type { ChannelView, Me, Member } from "../client/types.ts";
 import { peopleOfPage } from "./friends_page.ts";
-import { listPeople } from "./membership.ts";
+import { listPeople, memberFace } from "./membership.ts";
 import { readHistory } from "./messages.ts";
 import { ChannelMember } from "./standing.ts";
 
@@ -72,7 +72,7 @@ export async function loadChannelPage(
     channels: channels.map(toChannelView),
     channel: toChannelView(channel),
     messages,
-    members: members.map(toMember),
+    members: members.map((person) => memberFace(person, person.online)),
     focusSeq: member !== null && focusSeq > 0 ? focusSeq : 0,
     firstUnreadSeq: channel.unread > 0
       ? channel.lastSeq - channel.unread + 1
@@ -150,6 +150,7 @@ function toMe(user: User): Me {
     username: user.username,
     displayName: user.displayName,
     role: user.role,
+    avatarUrl: user.avatarUrl,
   };
 }
 
@@ -173,14 +174,5 @@ function toChannelView(channel: Channel): ChannelView {
     muted: channel.muted,
     slowModeSeconds: channel.slowModeSeconds,
     postPolicy: channel.postPolicy,
-  };
-}
-
-function toMember(member: Member): Member {
-  return {
-    id: member.id,
-    username: member.username,
-    displayName: member.displayName,
-    online: member.online,
   };
 }

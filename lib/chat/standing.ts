@@ -15,7 +15,8 @@ import {
 } from "../db/_channel_store.ts";
 import { getMembership, getUserChannelRecords } from "../db/channels.ts";
 import { timedOutUntil } from "../db/timeouts.ts";
-import { type Role, ROLES, type User } from "../db/users.ts";
+import type { Role, User } from "../db/users.ts";
+import { mayAssign, rankOf, roleOutranks } from "../shared/roles.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import { refuseBlockedDm } from "./person.ts";
@@ -179,11 +180,6 @@ export class ChannelOwner extends Standing {
   }
 }
 
-/** How far up the roles `role` is: member 0, moderator 1, admin 2, owner 3. */
-export function rankOf(role: Role): number {
-  return ROLES.indexOf(role);
-}
-
 /** Whether `user` is a moderator or above: they delete any message and time people out. */
 export function isModerator(user: User): boolean {
   return rankOf(user.role) >= rankOf("moderator");
@@ -202,7 +198,7 @@ export function isAdmin(user: User): boolean {
  * only on someone of a lower rank, so never on the owner or an equal.
  */
 export function outranks(actor: User, target: User): boolean {
-  return rankOf(actor.role) > rankOf(target.role);
+  return roleOutranks(actor.role, target.role);
 }
 
 /**
@@ -211,9 +207,7 @@ export function outranks(actor: User, target: User): boolean {
  * members and moderators. Nobody changes the owner's role this way.
  */
 export function mayAssignRole(actor: User, target: User, role: Role): boolean {
-  if (role === "owner" || !outranks(actor, target)) return false;
-  return actor.role === "owner" ||
-    (isAdmin(actor) && rankOf(role) < rankOf("admin"));
+  return mayAssign(actor.role, target.role, role);
 }
 
 /** Someone of at least a given instance role, checked; not bound to a channel. */

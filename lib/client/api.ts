@@ -46,16 +46,19 @@ export async function api<T>(
     if ((error as Error).name === "AbortError") throw error;
     throw new ApiFailure(0, OFFLINE);
   }
-  if (!response.ok) {
-    const text = await response.text().catch(() => "");
-    throw new ApiFailure(
-      response.status,
-      errorSentence(response.status, text, true),
-      said(text, response.headers.get("retry-after")),
-    );
-  }
+  if (!response.ok) throw await failureOf(response);
   if (response.status === 204) return null as T;
   return await response.json() as T;
+}
+
+/** The `ApiFailure` a refused response stands for: its sentence and its code. */
+export async function failureOf(response: Response): Promise<ApiFailure> {
+  const text = await response.text().catch(() => "");
+  return new ApiFailure(
+    response.status,
+    errorSentence(response.status, text, true),
+    said(text, response.headers.get("retry-after")),
+  );
 }
 
 /** What to say when the server cannot be reached at all. */

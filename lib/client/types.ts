@@ -25,6 +25,8 @@ export interface Me {
   role: "owner" | "admin" | "moderator" | "member";
   /** When my timeout ends (ISO 8601), or null; on the chat page's data only. */
   timedOutUntil?: string | null;
+  /** Where my avatar is served; null or absent without one. */
+  avatarUrl?: string | null;
 }
 
 /** A channel as `GET /channels` returns it to one user. */
@@ -38,7 +40,13 @@ export interface ChannelView {
   /** "dm" for a direct message. */
   kind: "channel" | "dm";
   /** A DM's people, the viewer included. */
-  people?: { id: string; username: string; displayName: string }[];
+  people?: {
+    id: string;
+    username: string;
+    displayName: string;
+    /** Null without one. */
+    avatarUrl?: string | null;
+  }[];
   memberCount: number;
   lastSeq: number;
   /** The channel's change counter when this view was read. */

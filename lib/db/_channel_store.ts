@@ -11,6 +11,8 @@ import {
   userChannelKey,
   userKey,
 } from "./_keys.ts";
+import { avatarPath } from "./_avatar_path.ts";
+import type { UserRecord } from "./users.ts";
 import { getManyChunked, u64ToNumber } from "./_kv.ts";
 import { counterOf } from "./_message_record.ts";
 import { channelRows, membershipRows, stageRows } from "./rows.ts";
@@ -43,6 +45,8 @@ export interface DmPerson {
   id: string;
   username: string;
   displayName: string;
+  /** Where their avatar is served, or null without one (the sidebar shows it). */
+  avatarUrl: string | null;
 }
 
 /** A channel as the API shows it to one user, with that user's notification setting. */
@@ -235,11 +239,12 @@ async function dmPeople(
   const ids = [...new Set(records.flatMap((r) => r.peopleIds ?? []))];
   const found = new Map<string, DmPerson>();
   if (ids.length === 0) return found;
-  const entries = await getManyChunked<DmPerson>(kv, ids.map(userKey));
+  const entries = await getManyChunked<UserRecord>(kv, ids.map(userKey));
   for (const entry of entries) {
     if (entry.value === null) continue;
-    const { id, username, displayName } = entry.value;
-    found.set(id, { id, username, displayName });
+    const { id, username, displayName, avatar } = entry.value;
+    const avatarUrl = avatar ? avatarPath(id, avatar.version) : null;
+    found.set(id, { id, username, displayName, avatarUrl });
   }
   return found;
 }

@@ -16,16 +16,12 @@ import { channelKey, channelNameKey, userKey, userNameKey } from "./_keys.ts";
 import { getManyChunked, now, retryAtomic } from "./_kv.ts";
 import { readUsableInvite, stageInviteUse } from "./invites.ts";
 import { stageUser } from "./rows.ts";
+import { avatarPath } from "./_avatar_path.ts";
+import { type Role, ROLES } from "../shared/roles.ts";
 
-/** The instance roles, lowest first: each may do all the ones before it may. */
-export const ROLES = ["member", "moderator", "admin", "owner"] as const;
-
-/**
- * A user's standing on the whole instance: the `owner` (the first account,
- * exactly one), an `admin`, a `moderator` or a `member`. Only `roleOf` reads
- * it from a stored record.
- */
-export type Role = typeof ROLES[number];
+// The roles are a shared rule (the browser offers staff controls by them);
+// only `roleOf` reads one from a stored record.
+export { type Role, ROLES };
 
 /** A user as the API shows it. */
 export interface User {
@@ -100,10 +96,7 @@ export function toPublicUser(record: UserRecord): User {
   };
 }
 
-/** The path an avatar version is served at; a new version gets a new path. */
-export function avatarPath(userId: string, version: number): string {
-  return `/avatars/${userId}/${version}`;
-}
+export { avatarPath };
 
 /** Trims and checks a display name by the shared rule, throwing a 422 when it is unusable. */
 export function normalizeDisplayName(displayName: string): string {

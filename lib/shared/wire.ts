@@ -3,6 +3,7 @@
  * frame, one discriminated union per direction. Shared by the server, the data
  * layer and the browser; types only, so importing it costs the bundle nothing.
  */
+import type { Role } from "./roles.ts";
 
 /** A file attached to a message; `url` is where members download it. */
 export interface FileRef {
@@ -115,12 +116,22 @@ export interface SearchPage {
   next: string | null;
 }
 
-/** A channel member as listed in the `ready` frame. */
+/**
+ * A channel member as listed in the `ready` frame. A thousand-member channel
+ * sends this to every socket, so the common values are left out: no
+ * `avatarUrl` means no avatar, no `role` a member, no `status` none.
+ */
 export interface Member {
   id: string;
   username: string;
   displayName: string;
   online: boolean;
+  /** Where their avatar is served (`/avatars/{id}/{version}`). */
+  avatarUrl?: string;
+  /** Their instance role when above member (profile cards and staff controls use it). */
+  role?: Exclude<Role, "member">;
+  /** The line under their name, when set. */
+  status?: string;
 }
 
 /** First frame on every socket: where the channel stands and who is in it. */

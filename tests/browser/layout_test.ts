@@ -114,7 +114,9 @@ Deno.test({
       await ben.sees("Sent with the button");
 
       // The user menu opens from the keyboard and signs out.
-      const menuButton = page.getByRole("button", { name: "ada" });
+      const menuButton = page.locator(".user-menu").getByRole("button", {
+        name: "ada",
+      });
       await menuButton.focus();
       await page.keyboard.press("Enter");
       const signOut = page.getByRole("menuitem", { name: "Sign out" });

@@ -19,7 +19,8 @@ Deno.test({
     await withChat(async (env) => {
       const ada = await env.signedUp("ada");
       const { page } = ada;
-      await page.getByRole("button", { name: "ada" }).click();
+      await page.locator(".user-menu").getByRole("button", { name: "ada" })
+        .click();
       await page.getByRole("menuitem", { name: "Settings" }).click();
       await page.waitForURL(`${env.base}/settings`);
       await page.getByRole("heading", { level: 1, name: "Settings" })

@@ -11,7 +11,7 @@ import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import type { ChatInit } from "../client/store.ts";
-import type { ChannelView, Me, Member } from "../client/types.ts";
+import type { ChannelView, Me } from "../client/types.ts";
 import { peopleOfPage } from "./friends_page.ts";
 import { listPeople, memberFace } from "./membership.ts";
 import { readHistory } from "./messages.ts";

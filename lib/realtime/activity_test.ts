@@ -117,3 +117,14 @@ Deno.test("ActivityWatch tells the page of channels added, renamed, removed and 
   watch.close();
   hub.close();
 });
+
+Deno.test("ActivityWatch tells the page when its user's friends change, and nobody else's", () => {
+  const { hub, sent, watch } = watcher();
+  hub.announce({ type: "friends", userId: "someone else" });
+  hub.announce({ type: "friends", userId: "me" });
+  assert.deepEqual(sent, [{ type: "friends_changed" }]);
+  watch.close();
+  hub.announce({ type: "friends", userId: "me" });
+  assert.equal(sent.length, 1);
+  hub.close();
+});

@@ -65,14 +65,21 @@ export function ProfileCard(
     if (!el) return;
     el.showModal();
     const rect = trigger?.getBoundingClientRect();
-    if (rect && innerWidth >= NARROW) {
+    // Beside the name, kept inside the window as the card grows (the ban
+    // form opens in it); centred on narrow screens.
+    const place = () => {
+      if (!rect || innerWidth < NARROW) return;
       const clamp = (value: number, size: number, room: number) =>
         Math.max(8, Math.min(value, room - size - 8));
       el.style.margin = "0";
       el.style.left = `${clamp(rect.right + 8, el.offsetWidth, innerWidth)}px`;
       el.style.top = `${clamp(rect.top, el.offsetHeight, innerHeight)}px`;
-    }
+    };
+    place();
+    const resized = new ResizeObserver(place);
+    resized.observe(el);
     return () => {
+      resized.disconnect();
       // Closed by Escape, Close or the page moving on: the trigger gets focus back.
       if (el.open) el.close();
       trigger?.focus();

@@ -2,8 +2,8 @@
  * Profile cards in Chromium: uploaded avatars show as images in the log, the
  * member list and the DM sidebar; a card opens from the log and the member
  * list, says who someone is (@username, role), and opens a DM the other
- * person sees live; staff change a role and time someone out from a card,
- * and the timed-out person's message is refused. The open card passes axe.
+ * person sees live; staff change a role, time someone out (whose message is
+ * then refused) and ban from a card. The open card passes axe.
  */
 import assert from "node:assert/strict";
 import { png } from "../../lib/files/_image_fixtures.ts";
@@ -102,7 +102,7 @@ Deno.test({
 Deno.test({
   ...TEST,
   name:
-    "profile card: an admin changes a role, a moderator times someone out, and their message is refused",
+    "profile card: the owner changes a role, a moderator times someone out (their message is refused), the owner bans",
   async fn() {
     await withChat(async (env) => {
       const ada = await env.signedUp("ada");
@@ -119,6 +119,8 @@ Deno.test({
       await beaCard.getByRole("button", { name: "Change role" }).click();
       await beaCard.getByText("bea is a moderator now.").waitFor();
       await beaCard.locator(".role-badge", { hasText: "Moderator" }).waitFor();
+      await ada.page.keyboard.press("Escape");
+      await beaCard.waitFor({ state: "detached" });
 
       // Bea's page learns her role on load; she times Cal out from his card.
       await bea.page.reload();
@@ -141,6 +143,16 @@ Deno.test({
       await cal.send("Can I still talk?");
       await cal.log().locator(".msg-error", { hasText: /timed out/ })
         .waitFor();
+
+      // The owner bans Cal with a reason, after a second click.
+      await members(ada).getByRole("button", { name: "cal", exact: true })
+        .click();
+      const banCard = card(ada, "cal");
+      await banCard.getByRole("button", { name: "Ban…" }).click();
+      await banCard.getByRole("textbox", { name: "Reason for banning cal" })
+        .fill("Spam");
+      await banCard.getByRole("button", { name: "Ban cal" }).click();
+      await banCard.getByText("cal is banned.").waitFor();
     });
   },
 });

@@ -47,11 +47,10 @@ export async function api<T>(
     throw new ApiFailure(0, OFFLINE);
   }
   if (!response.ok) {
-    const text = await response.text().catch(() => "");
-    throw new ApiFailure(
+    throw failureOf(
       response.status,
-      errorSentence(response.status, text, true),
-      said(text, response.headers.get("retry-after")),
+      await response.text().catch(() => ""),
+      response.headers.get("retry-after"),
     );
   }
   if (response.status === 204) return null as T;
@@ -67,7 +66,7 @@ export const OFFLINE =
  * anything). A 429 says "too many attempts" unless `detailed`, when a slow
  * mode's own sentence is shown.
  */
-export function errorSentence(
+function errorSentence(
   status: number,
   body: string,
   detailed = false,
@@ -84,6 +83,19 @@ export function errorSentence(
   }
   if (status === 413) return "That file is too large.";
   return "Something went wrong. Please try again.";
+}
+
+/** The failure an error answer stands for: its sentence, code, `until` and `Retry-After`. */
+export function failureOf(
+  status: number,
+  body: string,
+  retryAfter: string | null,
+): ApiFailure {
+  return new ApiFailure(
+    status,
+    errorSentence(status, body, true),
+    said(body, retryAfter),
+  );
 }
 
 // The machine-readable part of an error body, for callers that act on it.

@@ -12,8 +12,8 @@ import { createUser } from "../db/users.ts";
 import { importBackup } from "./import.ts";
 import { allMessages, exportAll, toStream } from "./_test_fixture.ts";
 
-// A channel with every kind of change: edits, a tombstone, replies (one whose
-// quote was emptied), reactions and mentions.
+// A channel with every kind of change: edits, tombstones (one a
+// moderator's), replies (one whose quote was emptied), reactions and mentions.
 async function buildChanges(kv: Deno.Kv) {
   const ada = await createUser(kv, { username: "ada", passwordHash: "h" });
   const bob = await createUser(kv, { username: "bob", passwordHash: "h" });
@@ -51,10 +51,12 @@ async function buildChanges(kv: Deno.Kv) {
     add: true,
   });
   await deleteMessage(kv, channel.id, 1);
+  await post(bob, "spam");
+  await deleteMessage(kv, channel.id, 5, true);
   return { channelId: channel.id, bob };
 }
 
-Deno.test("a backup carries edits, tombstones, replies, reactions, mentions and rev, and round-trips them", async () => {
+Deno.test("a backup carries edits, tombstones (and who deleted them), replies, reactions, mentions and rev, and round-trips them", async () => {
   using source = await Deno.openKv(":memory:");
   using target = await Deno.openKv(":memory:");
   const { channelId, bob } = await buildChanges(source);
@@ -66,6 +68,12 @@ Deno.test("a backup carries edits, tombstones, replies, reactions, mentions and 
   );
   assert.deepEqual(after, before);
   assert.equal(after[0].deleted, true);
+  assert.equal(after[0].deletedBy, undefined);
+  assert.equal(
+    after[4].deletedBy,
+    "moderator",
+    "a moderator's tombstone says so",
+  );
   assert.equal(after[1].content, "second, edited");
   assert.equal(after[3].replyTo?.excerpt, "");
   assert.deepEqual(after[1].reactions.map((r) => [r.emoji, r.count]), [

@@ -46,18 +46,17 @@ export async function api<T>(
     if ((error as Error).name === "AbortError") throw error;
     throw new ApiFailure(0, OFFLINE);
   }
-  if (!response.ok) throw await failureOf(response);
+  if (!response.ok) throw await refusal(response);
   if (response.status === 204) return null as T;
   return await response.json() as T;
 }
 
-/** The `ApiFailure` a refused response stands for: its sentence and its code. */
-export async function failureOf(response: Response): Promise<ApiFailure> {
-  const text = await response.text().catch(() => "");
-  return new ApiFailure(
+/** The `ApiFailure` a refused response stands for (see {@linkcode failureOf}). */
+export async function refusal(response: Response): Promise<ApiFailure> {
+  return failureOf(
     response.status,
-    errorSentence(response.status, text, true),
-    said(text, response.headers.get("retry-after")),
+    await response.text().catch(() => ""),
+    response.headers.get("retry-after"),
   );
 }
 
@@ -70,7 +69,7 @@ export const OFFLINE =
  * anything). A 429 says "too many attempts" unless `detailed`, when a slow
  * mode's own sentence is shown.
  */
-export function errorSentence(
+function errorSentence(
   status: number,
   body: string,
   detailed = false,
@@ -87,6 +86,19 @@ export function errorSentence(
   }
   if (status === 413) return "That file is too large.";
   return "Something went wrong. Please try again.";
+}
+
+/** The failure an error answer stands for: its sentence, code, `until` and `Retry-After`. */
+export function failureOf(
+  status: number,
+  body: string,
+  retryAfter: string | null,
+): ApiFailure {
+  return new ApiFailure(
+    status,
+    errorSentence(status, body, true),
+    said(body, retryAfter),
+  );
 }
 
 // The machine-readable part of an error body, for callers that act on it.

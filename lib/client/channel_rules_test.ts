@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { ApiFailure } from "./api.ts";
+import { ApiFailure, failureOf } from "./api.ts";
 import {
   createPostingState,
   heldToRules,
@@ -67,4 +67,35 @@ Deno.test("noteRefusal() and notePosted() learn a timeout's end and slow mode's 
   assert.equal(posting.slowUntil.value, 0, "a moderator has no countdown");
   notePosted(posting, member, channel);
   assert.ok(posting.slowUntil.value >= before + 30_000);
+});
+
+Deno.test("failureOf() keeps what a refusal says: a slow mode's sentence, code and wait; a timeout's end", () => {
+  const slow = failureOf(
+    429,
+    JSON.stringify({
+      code: "slow_mode",
+      detail: 'Slow mode is on in channel "news": wait 20 s',
+    }),
+    "20",
+  );
+  assert.equal(slow.code, "slow_mode");
+  assert.equal(slow.retryAfter, 20);
+  assert.equal(slow.message, 'Slow mode is on in channel "news": wait 20 s.');
+  const limited = failureOf(
+    429,
+    JSON.stringify({ code: "rate_limited", detail: "x" }),
+    "1",
+  );
+  assert.equal(
+    limited.message,
+    "Too many attempts. Wait a little and try again.",
+  );
+  const until = "2026-12-06T14:05:00.000Z";
+  const timedOut = failureOf(
+    403,
+    JSON.stringify({ code: "timed_out", until, detail: "You are timed out" }),
+    null,
+  );
+  assert.equal(timedOut.until, until);
+  assert.equal(timedOut.retryAfter, undefined);
 });

@@ -4,7 +4,7 @@
  * `ApiFailure` with a sentence to show.
  */
 import type { Role } from "../shared/roles.ts";
-import { api, ApiFailure, failureOf, OFFLINE } from "./api.ts";
+import { api, ApiFailure, OFFLINE, refusal } from "./api.ts";
 
 const user = (id: string) => encodeURIComponent(id);
 
@@ -38,7 +38,7 @@ export async function addFriend(username: string): Promise<"sent" | "friends"> {
     throw new ApiFailure(0, OFFLINE);
   }
   if (!response.ok) {
-    throw await failureOf(response);
+    throw await refusal(response);
   }
   await response.body?.cancel();
   return response.status === 201 ? "sent" : "friends";

@@ -1,5 +1,5 @@
 /** File uploads with XMLHttpRequest, which (unlike fetch) reports upload progress. */
-import { ApiFailure, errorSentence, OFFLINE } from "./api.ts";
+import { ApiFailure, failureOf, OFFLINE } from "./api.ts";
 import type { Message } from "./types.ts";
 
 /** A running upload. */
@@ -43,9 +43,10 @@ export function uploadFile(
         }
       }
       reject(
-        new ApiFailure(
+        failureOf(
           xhr.status,
-          errorSentence(xhr.status, xhr.responseText, true),
+          xhr.responseText,
+          xhr.getResponseHeader("retry-after"),
         ),
       );
     };

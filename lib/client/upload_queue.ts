@@ -1,6 +1,6 @@
 /** Files on their way up: progress, cancel, retry; stored ones join the log. */
 import type { ApiFailure } from "./api.ts";
-import { notePosted } from "./channel_rules.ts";
+import { notePosted, noteRefusal } from "./channel_rules.ts";
 import { formatBytes } from "./format.ts";
 import type { ChatState, UploadItem } from "./state.ts";
 import type { Message } from "./types.ts";
@@ -34,6 +34,7 @@ export function createUploadQueue(
       stored(message);
       notePosted(state.posting, state.me, state.channel.value);
     }, (error: ApiFailure) => {
+      noteRefusal(state.posting, error);
       if (error.status === CANCELLED) remove(item.id);
       // 413: the same bytes would be refused again, so no Retry.
       else {patch(item.id, {

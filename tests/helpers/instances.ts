@@ -67,7 +67,7 @@ async function startInstance(db: string, relay: string): Promise<Instance> {
   return {
     base: report.base,
     async stop() {
-      const stopped = reply("an instance stopping", 10_000);
+      const stopped = reply("an instance stopping", 30_000);
       send({ op: "stop" });
       await stopped.finally(() => worker.terminate());
     },

@@ -76,6 +76,7 @@ function toMember(services: Services, user: User): Member {
     username: user.username,
     displayName: user.displayName,
     online: services.presence.isOnline(user.id),
+    ...(user.bot ? { bot: true as const } : {}),
   };
 }
 

@@ -119,6 +119,8 @@ export interface Member {
   username: string;
   displayName: string;
   online: boolean;
+  /** A bot account (the member list shows a badge). */
+  bot?: true;
 }
 
 /** First frame on every socket: where the channel stands and who is in it. */

@@ -46,6 +46,9 @@ Deno.test({
         hasText: "Deployed v1.2.3",
       });
       await botMessage.locator(".msg-badge", { hasText: "BOT" }).waitFor();
+      const members = ada.page.getByRole("complementary", { name: "Members" });
+      await members.locator(".member", { hasText: "Deploy" })
+        .locator(".msg-badge", { hasText: "BOT" }).waitFor();
 
       const hook = await request(
         env.base,

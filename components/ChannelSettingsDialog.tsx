@@ -6,6 +6,7 @@ import {
   MAX_TOPIC_LENGTH,
 } from "../lib/shared/limits.ts";
 import { useModal } from "./use_modal.ts";
+import { WebhooksSection } from "./WebhooksSection.tsx";
 
 /**
  * "Edit channel", for its managers: rename it, set its topic, or delete it
@@ -106,6 +107,9 @@ export function ChannelSettingsDialog(
           <button type="submit" class="button" disabled={busy}>Save</button>
         </div>
       </form>
+      {channel.kind !== "dm" && (
+        <WebhooksSection open={open} channelId={channel.id} />
+      )}
       {!protectedName && (
         <div class="stack danger-zone">
           {confirming

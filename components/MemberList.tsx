@@ -97,6 +97,7 @@ function MemberGroup(
                 </>
               )}
             </span>
+            {member.bot && <span class="msg-badge">BOT</span>}
             <span class="sr-only">{member.online ? "online" : "offline"}</span>
             {onMessage && member.id !== meId && (
               <button

@@ -259,7 +259,10 @@ export class BackupChecker {
         `message seq ${message.seq} is past the channel's last seq ${channel.lastSeq}`,
       );
     }
-    this.#requireUser(message.author.id, fail);
+    // An incoming webhook's message names the webhook, which is no user.
+    if (message.author.webhook !== true) {
+      this.#requireUser(message.author.id, fail);
+    }
     if (message.file !== null) this.#files.reference(message.file.id, line);
     if (message.replyTo !== undefined && message.replyTo.seq >= message.seq) {
       fail(

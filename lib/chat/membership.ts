@@ -81,7 +81,7 @@ function toMember(services: Services, user: User): Member {
 export function memberFace(
   user: Pick<
     User,
-    "id" | "username" | "displayName" | "role" | "status" | "avatarUrl"
+    "id" | "username" | "displayName" | "role" | "status" | "avatarUrl" | "bot"
   >,
   online: boolean,
 ): Member {
@@ -91,6 +91,7 @@ export function memberFace(
     displayName: user.displayName,
     online,
   };
+  if (user.bot) member.bot = true;
   if (user.avatarUrl) member.avatarUrl = user.avatarUrl;
   if (user.role !== "member") member.role = user.role;
   if (user.status) member.status = user.status;

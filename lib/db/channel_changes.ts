@@ -24,6 +24,7 @@ import {
   channelNameKey,
   channelRepliesPrefix,
   channelSeqKey,
+  channelWebhooksPrefix,
   clientIdsPrefix,
   memberCountKey,
   memberKey,
@@ -36,6 +37,7 @@ import {
   searchChannelPrefixes,
   searchCursorKey,
   userChannelKey,
+  webhookKey,
 } from "./_keys.ts";
 import { retryAtomic, retryWrites } from "./_kv.ts";
 import type { MessageRecord } from "./_message_record.ts";
@@ -203,6 +205,13 @@ export async function deleteChannel(
     for await (const entry of kv.list({ prefix })) keys.push(entry.key);
     await sweep(kv, keys);
   }
+  // Its incoming webhooks go with it, their records as well as the index.
+  const hookKeys: Deno.KvKey[] = [];
+  const hooks = kv.list({ prefix: channelWebhooksPrefix(channelId) });
+  for await (const entry of hooks) {
+    hookKeys.push(entry.key, webhookKey(entry.key[2] as string));
+  }
+  await sweep(kv, hookKeys);
   return { memberIds, fileIds };
 }
 

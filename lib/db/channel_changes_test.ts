@@ -3,6 +3,7 @@ import { deleteChannel, updateChannel } from "./channel_changes.ts";
 import { catchUpChannel } from "./search_index.ts";
 import { addMember, createChannel, getChannel, markRead } from "./channels.ts";
 import { createMessage } from "./messages.ts";
+import { createWebhook, getWebhook } from "./webhooks.ts";
 import { randomUser, withKv } from "./_test_utils.ts";
 
 async function keysMentioning(kv: Deno.Kv, id: string): Promise<string[]> {
@@ -48,6 +49,15 @@ Deno.test("deleteChannel() leaves no row of the channel and reports its members 
       mentionNames: [owner.username.toLowerCase()],
     });
     await markRead(kv, other.id, channel.id, 3);
+    const hookId = crypto.randomUUID();
+    await createWebhook(kv, {
+      id: hookId,
+      channelId: channel.id,
+      name: "CI",
+      secretHash: "hash",
+      createdBy: owner.id,
+      createdAt: new Date().toISOString(),
+    });
     // The search index holds rows of its own under the channel.
     await catchUpChannel(kv, channel.id);
     assert.ok((await keysMentioning(kv, channel.id)).length > 10);
@@ -56,6 +66,7 @@ Deno.test("deleteChannel() leaves no row of the channel and reports its members 
     assert.deepEqual(deleted.memberIds.sort(), [owner.id, other.id].sort());
     assert.deepEqual(deleted.fileIds, ["file-1"]);
     assert.deepEqual(await keysMentioning(kv, channel.id), []);
+    assert.equal(await getWebhook(kv, hookId), null);
     assert.equal(await getChannel(kv, channel.id), null);
     await assert.rejects(() => deleteChannel(kv, channel.id), /not found/);
     // Its name is free again.

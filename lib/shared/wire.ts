@@ -132,6 +132,8 @@ export interface Member {
   role?: Exclude<Role, "member">;
   /** The line under their name, when set. */
   status?: string;
+  /** A bot account (the member list shows a badge). */
+  bot?: true;
 }
 
 /** First frame on every socket: where the channel stands and who is in it. */

@@ -46,6 +46,9 @@ Deno.test({
         hasText: "Deployed v1.2.3",
       });
       await botMessage.locator(".msg-badge", { hasText: "BOT" }).waitFor();
+      const members = ada.page.getByRole("complementary", { name: "Members" });
+      await members.locator(".member", { hasText: "Deploy" })
+        .locator(".msg-badge", { hasText: "BOT" }).waitFor();
 
       const hook = await request(
         env.base,
@@ -71,6 +74,54 @@ Deno.test({
         ada.page,
         "the chat with bot and webhook messages",
       );
+      await ada.page.screenshot({ path: "/tmp/hearth-bot-badge.png" });
+    });
+  },
+});
+
+Deno.test({
+  ...TEST,
+  name:
+    "bots: a channel's owner makes an incoming webhook in Edit channel, sees its URL once, and revokes it",
+  async fn() {
+    await withChat(async (env) => {
+      const ada = await env.signedUp("ada");
+      const { page } = ada;
+      await page.getByRole("button", { name: "Channel options" }).click();
+      await page.getByRole("menuitem", { name: "Edit channel" }).click();
+      const edit = page.getByRole("dialog", { name: "Edit channel" });
+      await edit.waitFor();
+      const section = edit.getByRole("region", { name: "Webhooks" });
+      await section.getByRole("textbox", { name: "Webhook name" }).fill("CI");
+      await section.getByRole("button", { name: "Create webhook" }).click();
+      const shown = section.getByRole("textbox", { name: /New webhook URL/ });
+      await shown.waitFor();
+      const url = await shown.inputValue();
+      assert.match(url, /\/hooks\/[0-9a-f-]{36}\/[A-Za-z0-9_-]{43}$/);
+      await section.getByRole("button", { name: "Revoke webhook CI" })
+        .waitFor();
+      await assertAccessible(page, "the edit-channel dialog with a webhook");
+      await page.screenshot({ path: "/tmp/hearth-webhooks.png" });
+
+      const sent = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ content: "hello from CI" }),
+      });
+      assert.equal(sent.status, 201);
+      await sent.body?.cancel();
+      await ada.sees("hello from CI");
+
+      await section.getByRole("button", { name: "Revoke webhook CI" }).click();
+      await section.getByRole("button", { name: "Revoke webhook CI" })
+        .waitFor({ state: "detached" });
+      const after = await fetch(url, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ content: "too late" }),
+      });
+      assert.equal(after.status, 404);
+      await after.body?.cancel();
     });
   },
 });

@@ -28,28 +28,30 @@ import * as $23 from "./routes/channels/[id]/notifications.ts";
 import * as $24 from "./routes/channels/[id]/read.ts";
 import * as $25 from "./routes/channels/index.ts";
 import * as $26 from "./routes/dms.ts";
-import * as $27 from "./routes/files/[id].ts";
-import * as $28 from "./routes/files/[id]/thumbnail.ts";
-import * as $29 from "./routes/healthz.ts";
-import * as $30 from "./routes/index.tsx";
-import * as $31 from "./routes/invite/[code].tsx";
-import * as $32 from "./routes/invites/[code].ts";
-import * as $33 from "./routes/invites/[code]/accept.ts";
-import * as $34 from "./routes/invites/index.ts";
-import * as $35 from "./routes/me.ts";
-import * as $36 from "./routes/me/avatar.ts";
-import * as $37 from "./routes/me/password.ts";
-import * as $38 from "./routes/me/sessions.ts";
-import * as $39 from "./routes/mentions.ts";
-import * as $40 from "./routes/push/key.ts";
-import * as $41 from "./routes/push/subscriptions.ts";
-import * as $42 from "./routes/search.ts";
-import * as $43 from "./routes/settings.tsx";
-import * as $44 from "./routes/sw.js.ts";
-import * as $45 from "./routes/timeouts/[userId].ts";
-import * as $46 from "./routes/users/[id].ts";
-import * as $47 from "./routes/users/index.ts";
-import * as $48 from "./routes/ws/channels/[id].ts";
+import * as $27 from "./routes/docs.ts";
+import * as $28 from "./routes/files/[id].ts";
+import * as $29 from "./routes/files/[id]/thumbnail.ts";
+import * as $30 from "./routes/healthz.ts";
+import * as $31 from "./routes/index.tsx";
+import * as $32 from "./routes/invite/[code].tsx";
+import * as $33 from "./routes/invites/[code].ts";
+import * as $34 from "./routes/invites/[code]/accept.ts";
+import * as $35 from "./routes/invites/index.ts";
+import * as $36 from "./routes/me.ts";
+import * as $37 from "./routes/me/avatar.ts";
+import * as $38 from "./routes/me/password.ts";
+import * as $39 from "./routes/me/sessions.ts";
+import * as $40 from "./routes/mentions.ts";
+import * as $41 from "./routes/openapi.json.ts";
+import * as $42 from "./routes/push/key.ts";
+import * as $43 from "./routes/push/subscriptions.ts";
+import * as $44 from "./routes/search.ts";
+import * as $45 from "./routes/settings.tsx";
+import * as $46 from "./routes/sw.js.ts";
+import * as $47 from "./routes/timeouts/[userId].ts";
+import * as $48 from "./routes/users/[id].ts";
+import * as $49 from "./routes/users/index.ts";
+import * as $50 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SettingsForm.tsx";
@@ -84,28 +86,30 @@ const manifest: Manifest = {
     "channels/[id]/read.ts": $24,
     "channels/index.ts": $25,
     "dms.ts": $26,
-    "files/[id].ts": $27,
-    "files/[id]/thumbnail.ts": $28,
-    "healthz.ts": $29,
-    "index.tsx": $30,
-    "invite/[code].tsx": $31,
-    "invites/[code].ts": $32,
-    "invites/[code]/accept.ts": $33,
-    "invites/index.ts": $34,
-    "me.ts": $35,
-    "me/avatar.ts": $36,
-    "me/password.ts": $37,
-    "me/sessions.ts": $38,
-    "mentions.ts": $39,
-    "push/key.ts": $40,
-    "push/subscriptions.ts": $41,
-    "search.ts": $42,
-    "settings.tsx": $43,
-    "sw.js.ts": $44,
-    "timeouts/[userId].ts": $45,
-    "users/[id].ts": $46,
-    "users/index.ts": $47,
-    "ws/channels/[id].ts": $48,
+    "docs.ts": $27,
+    "files/[id].ts": $28,
+    "files/[id]/thumbnail.ts": $29,
+    "healthz.ts": $30,
+    "index.tsx": $31,
+    "invite/[code].tsx": $32,
+    "invites/[code].ts": $33,
+    "invites/[code]/accept.ts": $34,
+    "invites/index.ts": $35,
+    "me.ts": $36,
+    "me/avatar.ts": $37,
+    "me/password.ts": $38,
+    "me/sessions.ts": $39,
+    "mentions.ts": $40,
+    "openapi.json.ts": $41,
+    "push/key.ts": $42,
+    "push/subscriptions.ts": $43,
+    "search.ts": $44,
+    "settings.tsx": $45,
+    "sw.js.ts": $46,
+    "timeouts/[userId].ts": $47,
+    "users/[id].ts": $48,
+    "users/index.ts": $49,
+    "ws/channels/[id].ts": $50,
   },
   islands: {
     "ChatApp.tsx": $$0,

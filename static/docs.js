@@ -6,6 +6,8 @@ globalThis.SwaggerUIBundle({
   dom_id: "#docs",
   deepLinking: true,
   validatorUrl: null,
+  // Its colours fail contrast on the dark code background; plain text reads well.
+  syntaxHighlight: false,
   presets: [globalThis.SwaggerUIBundle.presets.apis],
   layout: "BaseLayout",
 });

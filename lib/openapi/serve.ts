@@ -22,6 +22,7 @@ export const DOCS_PAGE = `<!doctype html>
 <title>Hearth API reference</title>
 <link rel="icon" href="/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css">
+<link rel="stylesheet" href="/docs.css">
 </head>
 <body>
 <main id="docs" aria-label="Hearth API reference">

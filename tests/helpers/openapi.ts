@@ -49,7 +49,7 @@ export class DocumentChecker {
       this.problems.push(`${name}: status ${status} is not declared`);
       return;
     }
-    if (!declared.content?.["application/json"]) return;
+    if (!declared.content?.["application/json"]?.schema) return;
     const validate = this.#ajv.getSchema(this.#pointer([
       "paths",
       template,

@@ -49,7 +49,7 @@ export const channelOperations: OperationRegistry = {
       body: changeChannelBody,
       responses: { 200: json(channelSchema, "The channel as changed") },
       errors: {
-        403: ["not_owner", "not_member"],
+        403: ["not_owner", "not_member", "direct_message"],
         404: ["channel_not_found"],
         409: ["channel_exists", "channel_protected"],
       },
@@ -60,7 +60,7 @@ export const channelOperations: OperationRegistry = {
       auth: "user",
       responses: { 204: empty("Deleted") },
       errors: {
-        403: ["not_owner", "not_member"],
+        403: ["not_owner", "not_member", "direct_message"],
         404: ["channel_not_found"],
         409: ["channel_protected"],
       },
@@ -72,7 +72,10 @@ export const channelOperations: OperationRegistry = {
       summary: "Join a public channel; again changes nothing",
       auth: "user",
       responses: { 200: json(channelSchema, "The channel") },
-      errors: { 403: ["private_channel"], 404: ["channel_not_found"] },
+      errors: {
+        403: ["private_channel", "direct_message"],
+        404: ["channel_not_found"],
+      },
     },
   },
   "channels/[id]/leave.ts": {
@@ -81,7 +84,7 @@ export const channelOperations: OperationRegistry = {
       summary: "Leave a channel; leaving one I am not in changes nothing",
       auth: "user",
       responses: { 204: empty("Left") },
-      errors: { 404: ["channel_not_found"] },
+      errors: { 403: ["direct_message"], 404: ["channel_not_found"] },
     },
   },
   "channels/[id]/members.ts": {
@@ -99,7 +102,7 @@ export const channelOperations: OperationRegistry = {
       body: addMemberBody,
       responses: { 201: json(userSchema, "The added user") },
       errors: {
-        403: ["not_owner", "not_member"],
+        403: ["not_owner", "not_member", "direct_message"],
         404: ["channel_not_found", "user_not_found"],
       },
     },
@@ -110,7 +113,10 @@ export const channelOperations: OperationRegistry = {
       summary: "Take someone out of a channel (my own id leaves)",
       auth: "user",
       responses: { 204: empty("Out") },
-      errors: { 403: ["not_owner", "not_member"], 404: ["channel_not_found"] },
+      errors: {
+        403: ["not_owner", "not_member", "direct_message"],
+        404: ["channel_not_found"],
+      },
     },
   },
   "channels/[id]/candidates.ts": {
@@ -121,7 +127,10 @@ export const channelOperations: OperationRegistry = {
       auth: "user",
       query: candidatesQuery,
       responses: { 200: json(z.array(userSchema), "Users") },
-      errors: { 403: ["not_owner", "not_member"], 404: ["channel_not_found"] },
+      errors: {
+        403: ["not_owner", "not_member", "direct_message"],
+        404: ["channel_not_found"],
+      },
     },
   },
   "channels/[id]/read.ts": {

@@ -44,7 +44,10 @@ export const miscOperations: OperationRegistry = {
       auth: "user",
       body: createInviteBody,
       responses: { 201: json(inviteSchema, "The invite") },
-      errors: { 403: ["not_member"], 404: ["channel_not_found"] },
+      errors: {
+        403: ["not_member", "direct_message"],
+        404: ["channel_not_found"],
+      },
     },
   },
   "invites/[code].ts": {

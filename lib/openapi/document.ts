@@ -15,14 +15,22 @@ import { OPERATIONS, pathOfRouteFile } from "./registry.ts";
 const ERROR_CONTENT = "application/json";
 
 /** The errors every operation of a kind may answer, by status. */
-function commonErrors(op: Operation): Record<number, string[]> {
+function commonErrors(
+  op: Operation,
+  method: string,
+  path: string,
+): Record<number, string[]> {
   const errors: Record<number, string[]> = {};
   const add = (status: number, ...codes: string[]) => {
     errors[status] = [...new Set([...(errors[status] ?? []), ...codes])];
   };
   if (op.auth === "user") add(401, "unauthorized");
+  // The session cookie is refused on a changing request from another site.
+  if (method !== "GET") add(403, "cross_site");
+  // A path whose parameters match no route at all.
+  if (path.includes("{")) add(404, "not_found");
   if (op.body) {
-    add(400, "malformed_json");
+    add(400, "malformed_json", "bad_encoding");
     add(413, "payload_too_large");
     add(415, "unsupported_media_type");
     add(422, "validation_failed");
@@ -92,6 +100,7 @@ function requestBody(
 
 function operationObject(
   op: Operation,
+  method: string,
   path: string,
   components: Components,
 ): JsonSchema {
@@ -117,7 +126,9 @@ function operationObject(
     }
     responses[status] = response;
   }
-  for (const [status, codes] of Object.entries(commonErrors(op))) {
+  for (
+    const [status, codes] of Object.entries(commonErrors(op, method, path))
+  ) {
     responses[status] = errorResponse(Number(status), codes);
   }
   responses.default = {
@@ -155,7 +166,12 @@ export function buildDocument(version: string): JsonSchema {
     const path = pathOfRouteFile(file);
     const item: JsonSchema = {};
     for (const [method, op] of Object.entries(entry)) {
-      item[method.toLowerCase()] = operationObject(op, path, components);
+      item[method.toLowerCase()] = operationObject(
+        op,
+        method,
+        path,
+        components,
+      );
     }
     paths[path] = item;
   }

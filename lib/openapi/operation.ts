@@ -3,7 +3,9 @@
  * method, the request schemas the route already validates with, a schema per
  * success status and the error codes it may answer. The common errors (401
  * without a session, 400/415/422 for a bad body or query, 429 when rate
- * limited) are added from `auth`, `body`, `query` and `rateLimited`.
+ * limited; 403 `cross_site` on a changing method, 404 `not_found` on a path
+ * with parameters) are added from the method, path, `auth`, `body`, `query`
+ * and `rateLimited`.
  */
 import type { z } from "zod";
 

@@ -77,6 +77,25 @@ Deno.test("the document is OpenAPI 3.1 whose schemas compile and ids are unique"
   assert.equal(frame.properties.clientId.pattern, "^[A-Za-z0-9_.:-]{1,64}$");
 });
 
+Deno.test("every operation answers a caller without a session with a declared status and body", async () => {
+  await withHearth(async (server) => {
+    const document: OpenApiDocument = buildDocument("test");
+    const check = new DocumentChecker(document);
+    const sample: Record<string, string> = { seq: "1", emoji: "%F0%9F%91%8D" };
+    for (const [template, item] of Object.entries(document.paths)) {
+      const path = template.replace(/\{(\w+)\}/g, (_, n) => sample[n] ?? "x");
+      for (const method of Object.keys(item as object)) {
+        const res = await request(server.base, method.toUpperCase(), path, {
+          json: method === "get" ? undefined : {},
+        });
+        check.answer(method.toUpperCase(), template, res.status, res.body);
+      }
+    }
+    assert.deepEqual(check.problems, [], check.problems.join("\n"));
+    assert.ok(check.checked.size >= 50, `only ${check.checked.size}`);
+  });
+});
+
 /** Sends a request as `api`'s user and checks the answer against the document. */
 function checked(
   check: DocumentChecker,

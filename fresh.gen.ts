@@ -36,32 +36,34 @@ import * as $31 from "./routes/channels/[id]/webhooks.ts";
 import * as $32 from "./routes/channels/[id]/webhooks/[hookId].ts";
 import * as $33 from "./routes/channels/index.ts";
 import * as $34 from "./routes/dms.ts";
-import * as $35 from "./routes/files/[id].ts";
-import * as $36 from "./routes/files/[id]/thumbnail.ts";
-import * as $37 from "./routes/friends/[userId].ts";
-import * as $38 from "./routes/friends/events.ts";
-import * as $39 from "./routes/friends/index.tsx";
-import * as $40 from "./routes/healthz.ts";
-import * as $41 from "./routes/hooks/[id]/[secret].ts";
-import * as $42 from "./routes/index.tsx";
-import * as $43 from "./routes/invite/[code].tsx";
-import * as $44 from "./routes/invites/[code].ts";
-import * as $45 from "./routes/invites/[code]/accept.ts";
-import * as $46 from "./routes/invites/index.ts";
-import * as $47 from "./routes/me.ts";
-import * as $48 from "./routes/me/avatar.ts";
-import * as $49 from "./routes/me/password.ts";
-import * as $50 from "./routes/me/sessions.ts";
-import * as $51 from "./routes/mentions.ts";
-import * as $52 from "./routes/push/key.ts";
-import * as $53 from "./routes/push/subscriptions.ts";
-import * as $54 from "./routes/search.ts";
-import * as $55 from "./routes/settings.tsx";
-import * as $56 from "./routes/sw.js.ts";
-import * as $57 from "./routes/timeouts/[userId].ts";
-import * as $58 from "./routes/users/[id].ts";
-import * as $59 from "./routes/users/index.ts";
-import * as $60 from "./routes/ws/channels/[id].ts";
+import * as $35 from "./routes/docs.ts";
+import * as $36 from "./routes/files/[id].ts";
+import * as $37 from "./routes/files/[id]/thumbnail.ts";
+import * as $38 from "./routes/friends/[userId].ts";
+import * as $39 from "./routes/friends/events.ts";
+import * as $40 from "./routes/friends/index.tsx";
+import * as $41 from "./routes/healthz.ts";
+import * as $42 from "./routes/hooks/[id]/[secret].ts";
+import * as $43 from "./routes/index.tsx";
+import * as $44 from "./routes/invite/[code].tsx";
+import * as $45 from "./routes/invites/[code].ts";
+import * as $46 from "./routes/invites/[code]/accept.ts";
+import * as $47 from "./routes/invites/index.ts";
+import * as $48 from "./routes/me.ts";
+import * as $49 from "./routes/me/avatar.ts";
+import * as $50 from "./routes/me/password.ts";
+import * as $51 from "./routes/me/sessions.ts";
+import * as $52 from "./routes/mentions.ts";
+import * as $53 from "./routes/openapi.json.ts";
+import * as $54 from "./routes/push/key.ts";
+import * as $55 from "./routes/push/subscriptions.ts";
+import * as $56 from "./routes/search.ts";
+import * as $57 from "./routes/settings.tsx";
+import * as $58 from "./routes/sw.js.ts";
+import * as $59 from "./routes/timeouts/[userId].ts";
+import * as $60 from "./routes/users/[id].ts";
+import * as $61 from "./routes/users/index.ts";
+import * as $62 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/FriendsPage.tsx";
 import * as $$2 from "./islands/InviteJoin.tsx";
@@ -105,32 +107,34 @@ const manifest: Manifest = {
     "channels/[id]/webhooks/[hookId].ts": $32,
     "channels/index.ts": $33,
     "dms.ts": $34,
-    "files/[id].ts": $35,
-    "files/[id]/thumbnail.ts": $36,
-    "friends/[userId].ts": $37,
-    "friends/events.ts": $38,
-    "friends/index.tsx": $39,
-    "healthz.ts": $40,
-    "hooks/[id]/[secret].ts": $41,
-    "index.tsx": $42,
-    "invite/[code].tsx": $43,
-    "invites/[code].ts": $44,
-    "invites/[code]/accept.ts": $45,
-    "invites/index.ts": $46,
-    "me.ts": $47,
-    "me/avatar.ts": $48,
-    "me/password.ts": $49,
-    "me/sessions.ts": $50,
-    "mentions.ts": $51,
-    "push/key.ts": $52,
-    "push/subscriptions.ts": $53,
-    "search.ts": $54,
-    "settings.tsx": $55,
-    "sw.js.ts": $56,
-    "timeouts/[userId].ts": $57,
-    "users/[id].ts": $58,
-    "users/index.ts": $59,
-    "ws/channels/[id].ts": $60,
+    "docs.ts": $35,
+    "files/[id].ts": $36,
+    "files/[id]/thumbnail.ts": $37,
+    "friends/[userId].ts": $38,
+    "friends/events.ts": $39,
+    "friends/index.tsx": $40,
+    "healthz.ts": $41,
+    "hooks/[id]/[secret].ts": $42,
+    "index.tsx": $43,
+    "invite/[code].tsx": $44,
+    "invites/[code].ts": $45,
+    "invites/[code]/accept.ts": $46,
+    "invites/index.ts": $47,
+    "me.ts": $48,
+    "me/avatar.ts": $49,
+    "me/password.ts": $50,
+    "me/sessions.ts": $51,
+    "mentions.ts": $52,
+    "openapi.json.ts": $53,
+    "push/key.ts": $54,
+    "push/subscriptions.ts": $55,
+    "search.ts": $56,
+    "settings.tsx": $57,
+    "sw.js.ts": $58,
+    "timeouts/[userId].ts": $59,
+    "users/[id].ts": $60,
+    "users/index.ts": $61,
+    "ws/channels/[id].ts": $62,
   },
   islands: {
     "ChatApp.tsx": $$0,

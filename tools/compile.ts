@@ -4,9 +4,12 @@
  * DENORT_BIN to a local denort where dl.deno.land cannot be reached.
  */
 import { build } from "../lib/fresh/build.ts";
+import { writeDocsAssets } from "./docs_asset.ts";
 import { writeEmojiAsset } from "./emoji_asset.ts";
 
 const root = new URL("../", import.meta.url);
+// Before the build, which writes the compressed copies of static/.
+await writeDocsAssets(root);
 await build(root);
 await writeEmojiAsset(root);
 const denort = Deno.env.get("DENORT_BIN");

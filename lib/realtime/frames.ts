@@ -1,15 +1,10 @@
 /**
- * Parsing of the frames a client sends on a channel socket. The frame types
- * live in `lib/shared/wire.ts` and the field rules in `lib/shared/fields.ts`,
- * shared with HTTP; this module only applies them to socket text.
+ * Parsing of the frames a client sends on a channel socket. The frame schemas
+ * live in `lib/shared/frame_schemas.ts` and the field rules in
+ * `lib/shared/fields.ts`, shared with HTTP; this module only applies them to socket text.
  */
-import { z } from "zod";
-import {
-  clientIdSchema,
-  contentSchema,
-  emojiSchema,
-  messageSeqSchema,
-} from "../shared/fields.ts";
+import { clientIdSchema } from "../shared/fields.ts";
+import { clientFrameSchemas } from "../shared/frame_schemas.ts";
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
 import { utf8ByteLength } from "../shared/text.ts";
 import type { ClientFrame } from "../shared/wire.ts";
@@ -19,38 +14,6 @@ import { describeIssues } from "../validation.ts";
 export type ParseResult =
   | { ok: true; frame: ClientFrame }
   | { ok: false; code: string; detail: string; clientId?: string };
-
-// Unknown extra keys are stripped rather than refused, so older servers accept
-// frames from newer clients.
-const clientFrameSchemas = {
-  message: z.object({
-    type: z.literal("message"),
-    content: contentSchema,
-    clientId: clientIdSchema,
-    replyTo: messageSeqSchema.optional(),
-  }),
-  // Content is checked where it is stored, against the message's own rule (a
-  // file's caption may be emptied).
-  edit: z.object({
-    type: z.literal("edit"),
-    seq: messageSeqSchema,
-    content: z.string({ error: "content must be a string" }),
-    clientId: clientIdSchema.optional(),
-  }),
-  delete: z.object({
-    type: z.literal("delete"),
-    seq: messageSeqSchema,
-    clientId: clientIdSchema.optional(),
-  }),
-  react: z.object({
-    type: z.literal("react"),
-    seq: messageSeqSchema,
-    emoji: emojiSchema,
-    add: z.boolean({ error: "add must be true or false" }),
-    clientId: clientIdSchema.optional(),
-  }),
-  typing: z.object({ type: z.literal("typing") }),
-} satisfies Record<ClientFrame["type"], z.ZodType>;
 
 /** Parses one client text frame; never throws, so bad input cannot kill a socket. */
 export function parseClientFrame(text: string): ParseResult {

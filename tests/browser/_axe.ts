@@ -12,6 +12,14 @@ interface Violation {
 
 /** Runs axe on `page` as it is now and fails with every violation listed. */
 export async function assertAccessible(page: Page, what: string) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations.map((v) => v.text), [], `axe on ${what}`);
+}
+
+/** The WCAG 2.1 AA violations axe finds on `page` as it is now, each rule once. */
+export async function axeViolations(
+  page: Page,
+): Promise<{ id: string; text: string }[]> {
   // Evaluated over the DevTools protocol, which the page's CSP (no inline
   // script) does not govern; a script tag would be refused, as it should be.
   if (!await page.evaluate(() => "axe" in globalThis)) {
@@ -24,10 +32,10 @@ export async function assertAccessible(page: Page, what: string) {
     });
     return result.violations as Violation[];
   });
-  const described = violations.map((v) =>
-    `${v.id} (${v.impact}): ${v.help} at ${
+  return violations.map((v) => ({
+    id: v.id,
+    text: `${v.id} (${v.impact}): ${v.help} at ${
       v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")
-    }`
-  );
-  assert.deepEqual(described, [], `axe on ${what}`);
+    }`,
+  }));
 }

@@ -8,16 +8,14 @@ import manifest from "../fresh.gen.ts";
 import { OPERATIONS, pathOfRouteFile } from "../lib/openapi/registry.ts";
 import { documentationGaps } from "../lib/openapi/coverage.ts";
 import { buildDocument } from "../lib/openapi/document.ts";
-import { DocumentChecker, type OpenApiDocument } from "./helpers/openapi.ts";
+import {
+  checked,
+  DocumentChecker,
+  type OpenApiDocument,
+} from "./helpers/openapi.ts";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { png } from "../lib/files/_image_fixtures.ts";
-import {
-  type Api,
-  FrameSocket,
-  request,
-  signUp,
-  withHearth,
-} from "./helpers/api.ts";
+import { FrameSocket, request, signUp, withHearth } from "./helpers/api.ts";
 
 Deno.test("every route of the manifest has its operations in the document", () => {
   const gaps = documentationGaps(manifest.routes, OPERATIONS);
@@ -95,30 +93,6 @@ Deno.test("every operation answers a caller without a session with a declared st
     assert.ok(check.checked.size >= 50, `only ${check.checked.size}`);
   });
 });
-
-/** Sends a request as `api`'s user and checks the answer against the document. */
-function checked(
-  check: DocumentChecker,
-  api: Api | { base: string; token?: string },
-) {
-  return async (
-    method: string,
-    template: string,
-    path: string,
-    opts: {
-      json?: unknown;
-      body?: BodyInit;
-      headers?: Record<string, string>;
-    } = {},
-  ) => {
-    const res = await request(api.base, method, path, {
-      ...opts,
-      token: api.token,
-    });
-    check.answer(method, template, res.status, res.body);
-    return res;
-  };
-}
 
 Deno.test("a sample of real answers and frames fits the document", async () => {
   await withHearth(async (server) => {

@@ -140,7 +140,9 @@ function operationObject(
     operationId: op.id,
     summary: op.summary,
     tags: [path.split("/")[1]],
-    security: op.auth === "user" ? [{ bearer: [] }, { cookie: [] }] : [],
+    security: op.auth === "user"
+      ? [{ bearer: [] }, { bot: [] }, { cookie: [] }]
+      : [],
     parameters,
     responses,
   };
@@ -191,6 +193,14 @@ export function buildDocument(version: string): JsonSchema {
       schemas: components.schemas(),
       securitySchemes: {
         bearer: { type: "http", scheme: "bearer" },
+        // A bot's token goes under its own scheme word, which no http
+        // scheme names: the header is described as a key.
+        bot: {
+          type: "apiKey",
+          in: "header",
+          name: "Authorization",
+          description: "A bot's API token: Authorization: Bot <token>",
+        },
         cookie: { type: "apiKey", in: "cookie", name: "hearth_token" },
       },
     },

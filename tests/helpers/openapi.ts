@@ -4,6 +4,7 @@
  * checked against the schema its operation declares for its status.
  */
 import { Ajv2020 } from "ajv/dist/2020.js";
+import { type Api, request } from "./api.ts";
 
 /** A loosely typed OpenAPI document. */
 // deno-lint-ignore no-explicit-any
@@ -34,9 +35,16 @@ export class DocumentChecker {
 
   /**
    * Checks one answer: its status must be declared for `method template`, and
-   * a JSON body must fit the declared schema.
+   * a JSON body must fit the declared schema; an answer of another
+   * `contentType` (a page, a stream) must be of a media type declared for it.
    */
-  answer(method: string, template: string, status: number, body: unknown) {
+  answer(
+    method: string,
+    template: string,
+    status: number,
+    body: unknown,
+    contentType?: string | null,
+  ) {
     const name = `${method} ${template}`;
     this.checked.add(name);
     const operation = this.document.paths[template]?.[method.toLowerCase()];
@@ -47,6 +55,13 @@ export class DocumentChecker {
     const declared = operation.responses[String(status)];
     if (!declared) {
       this.problems.push(`${name}: status ${status} is not declared`);
+      return;
+    }
+    const media = contentType?.split(";")[0].trim().toLowerCase();
+    if (media && !media.includes("json")) {
+      if (!Object.keys(declared.content ?? {}).some((d) => covers(d, media))) {
+        this.problems.push(`${name} ${status}: ${media} is not declared`);
+      }
       return;
     }
     if (!declared.content?.["application/json"]?.schema) return;
@@ -84,4 +99,38 @@ export class DocumentChecker {
       );
     }
   }
+}
+
+/** Whether a declared media type covers an answer's: the same, `image/*` of `image/png`, or any file. */
+function covers(declared: string, media: string): boolean {
+  return declared === media || declared === "application/octet-stream" ||
+    (declared.endsWith("/*") && media.startsWith(declared.slice(0, -1)));
+}
+
+/**
+ * A request function sending as `api`'s user (anonymously without a token)
+ * that checks each answer against `check`'s document for `template`.
+ */
+export function checked(
+  check: DocumentChecker,
+  api: Api | { base: string; token?: string },
+) {
+  return async (
+    method: string,
+    template: string,
+    path: string,
+    opts: {
+      json?: unknown;
+      body?: BodyInit;
+      headers?: Record<string, string>;
+    } = {},
+  ) => {
+    const res = await request(api.base, method, path, {
+      ...opts,
+      token: api.token,
+    });
+    const type = res.headers.get("content-type");
+    check.answer(method, template, res.status, res.body, type);
+    return res;
+  };
 }

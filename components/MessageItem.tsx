@@ -32,6 +32,7 @@ export function MessageItem(
     actions,
     meId,
     editing = false,
+    menuTabbable = true,
   }: {
     entry: Entry;
     startsGroup: boolean;
@@ -43,6 +44,8 @@ export function MessageItem(
     meId?: string;
     /** Whether this message is open in the editor. */
     editing?: boolean;
+    /** Whether its menu is the log's one Tab stop for menus. */
+    menuTabbable?: boolean;
   },
 ) {
   const { message, status } = entry;
@@ -123,6 +126,7 @@ export function MessageItem(
             message={message}
             mine={meId === author.id}
             actions={actions.menu}
+            tabbable={menuTabbable}
           />
         )}
         {status === "pending" && <div class="msg-note">Sending…</div>}

@@ -6,6 +6,7 @@ import { buildRows, entryKey } from "../lib/client/timeline.ts";
 import { Icon } from "./Icon.tsx";
 import { MessageItem } from "./MessageItem.tsx";
 import { ReactionPicker } from "./ReactionPicker.tsx";
+import { useMenuFocus } from "./use_menu_focus.ts";
 
 // Within this many pixels of the newest message counts as "at the bottom".
 const BOTTOM_SLACK = 40;
@@ -35,6 +36,7 @@ export function MessageList(
   const focusing = useRef(store.focusSeq > 0);
 
   const entries = store.entries.value;
+  const menus = useMenuFocus(entries);
   const rows = buildRows(entries, store.clock.value, store.firstUnreadSeq);
   const firstSeq = store.messages.value[0]?.seq ?? 0;
   const last = entries.at(-1);
@@ -162,7 +164,11 @@ export function MessageList(
         onScroll={onScroll}
         onWheel={() => focusing.current = false}
         onTouchStart={() => focusing.current = false}
-        onKeyDown={() => focusing.current = false}
+        onKeyDown={(event) => {
+          focusing.current = false;
+          menus.onKeyDown(event);
+        }}
+        onFocusIn={menus.onFocusIn}
       >
         <div class="log-inner">
           {store.hasOlder.value
@@ -221,6 +227,7 @@ export function MessageList(
                 meId={store.me.id}
                 editing={store.editing.value === row.entry.message.seq &&
                   row.entry.status === "sent"}
+                menuTabbable={row.entry.message.seq === menus.tabbableSeq}
               />
             );
           })}

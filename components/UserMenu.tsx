@@ -1,5 +1,6 @@
 import { api } from "../lib/client/api.ts";
 import { clearDrafts } from "../lib/client/drafts.ts";
+import { forgetRecentEmoji } from "../lib/client/recent_emoji.ts";
 import type { Me } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
@@ -10,8 +11,9 @@ export function UserMenu({ me }: { me: Me }) {
   const { open, setOpen, button, menu, onKeyDown, onFocusOut } = usePopupMenu();
 
   async function signOut(): Promise<void> {
-    // Unsent text stays on no shared computer.
+    // Unsent text, and what one reacted with, stay on no shared computer.
     clearDrafts(me.id);
+    forgetRecentEmoji(me.id);
     try {
       await api("/auth/logout", { method: "POST" });
     } finally {

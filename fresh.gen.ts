@@ -24,32 +24,35 @@ import * as $19 from "./routes/channels/[id]/members/[userId].ts";
 import * as $20 from "./routes/channels/[id]/messages.ts";
 import * as $21 from "./routes/channels/[id]/messages/[seq].ts";
 import * as $22 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $23 from "./routes/channels/[id]/notifications.ts";
-import * as $24 from "./routes/channels/[id]/read.ts";
-import * as $25 from "./routes/channels/index.ts";
-import * as $26 from "./routes/dms.ts";
-import * as $27 from "./routes/files/[id].ts";
-import * as $28 from "./routes/files/[id]/thumbnail.ts";
-import * as $29 from "./routes/healthz.ts";
-import * as $30 from "./routes/index.tsx";
-import * as $31 from "./routes/invite/[code].tsx";
-import * as $32 from "./routes/invites/[code].ts";
-import * as $33 from "./routes/invites/[code]/accept.ts";
-import * as $34 from "./routes/invites/index.ts";
-import * as $35 from "./routes/me.ts";
-import * as $36 from "./routes/me/avatar.ts";
-import * as $37 from "./routes/me/password.ts";
-import * as $38 from "./routes/me/sessions.ts";
-import * as $39 from "./routes/mentions.ts";
-import * as $40 from "./routes/push/key.ts";
-import * as $41 from "./routes/push/subscriptions.ts";
-import * as $42 from "./routes/search.ts";
-import * as $43 from "./routes/settings.tsx";
-import * as $44 from "./routes/sw.js.ts";
-import * as $45 from "./routes/timeouts/[userId].ts";
-import * as $46 from "./routes/users/[id].ts";
-import * as $47 from "./routes/users/index.ts";
-import * as $48 from "./routes/ws/channels/[id].ts";
+import * as $23 from "./routes/channels/[id]/messages/[seq]/report.ts";
+import * as $24 from "./routes/channels/[id]/notifications.ts";
+import * as $25 from "./routes/channels/[id]/read.ts";
+import * as $26 from "./routes/channels/index.ts";
+import * as $27 from "./routes/dms.ts";
+import * as $28 from "./routes/files/[id].ts";
+import * as $29 from "./routes/files/[id]/thumbnail.ts";
+import * as $30 from "./routes/healthz.ts";
+import * as $31 from "./routes/index.tsx";
+import * as $32 from "./routes/invite/[code].tsx";
+import * as $33 from "./routes/invites/[code].ts";
+import * as $34 from "./routes/invites/[code]/accept.ts";
+import * as $35 from "./routes/invites/index.ts";
+import * as $36 from "./routes/me.ts";
+import * as $37 from "./routes/me/avatar.ts";
+import * as $38 from "./routes/me/password.ts";
+import * as $39 from "./routes/me/sessions.ts";
+import * as $40 from "./routes/mentions.ts";
+import * as $41 from "./routes/push/key.ts";
+import * as $42 from "./routes/push/subscriptions.ts";
+import * as $43 from "./routes/reports/[id].ts";
+import * as $44 from "./routes/reports/index.ts";
+import * as $45 from "./routes/search.ts";
+import * as $46 from "./routes/settings.tsx";
+import * as $47 from "./routes/sw.js.ts";
+import * as $48 from "./routes/timeouts/[userId].ts";
+import * as $49 from "./routes/users/[id].ts";
+import * as $50 from "./routes/users/index.ts";
+import * as $51 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/ChatApp.tsx";
 import * as $$1 from "./islands/InviteJoin.tsx";
 import * as $$2 from "./islands/SettingsForm.tsx";
@@ -80,32 +83,35 @@ const manifest: Manifest = {
     "channels/[id]/messages.ts": $20,
     "channels/[id]/messages/[seq].ts": $21,
     "channels/[id]/messages/[seq]/reactions/[emoji].ts": $22,
-    "channels/[id]/notifications.ts": $23,
-    "channels/[id]/read.ts": $24,
-    "channels/index.ts": $25,
-    "dms.ts": $26,
-    "files/[id].ts": $27,
-    "files/[id]/thumbnail.ts": $28,
-    "healthz.ts": $29,
-    "index.tsx": $30,
-    "invite/[code].tsx": $31,
-    "invites/[code].ts": $32,
-    "invites/[code]/accept.ts": $33,
-    "invites/index.ts": $34,
-    "me.ts": $35,
-    "me/avatar.ts": $36,
-    "me/password.ts": $37,
-    "me/sessions.ts": $38,
-    "mentions.ts": $39,
-    "push/key.ts": $40,
-    "push/subscriptions.ts": $41,
-    "search.ts": $42,
-    "settings.tsx": $43,
-    "sw.js.ts": $44,
-    "timeouts/[userId].ts": $45,
-    "users/[id].ts": $46,
-    "users/index.ts": $47,
-    "ws/channels/[id].ts": $48,
+    "channels/[id]/messages/[seq]/report.ts": $23,
+    "channels/[id]/notifications.ts": $24,
+    "channels/[id]/read.ts": $25,
+    "channels/index.ts": $26,
+    "dms.ts": $27,
+    "files/[id].ts": $28,
+    "files/[id]/thumbnail.ts": $29,
+    "healthz.ts": $30,
+    "index.tsx": $31,
+    "invite/[code].tsx": $32,
+    "invites/[code].ts": $33,
+    "invites/[code]/accept.ts": $34,
+    "invites/index.ts": $35,
+    "me.ts": $36,
+    "me/avatar.ts": $37,
+    "me/password.ts": $38,
+    "me/sessions.ts": $39,
+    "mentions.ts": $40,
+    "push/key.ts": $41,
+    "push/subscriptions.ts": $42,
+    "reports/[id].ts": $43,
+    "reports/index.ts": $44,
+    "search.ts": $45,
+    "settings.tsx": $46,
+    "sw.js.ts": $47,
+    "timeouts/[userId].ts": $48,
+    "users/[id].ts": $49,
+    "users/index.ts": $50,
+    "ws/channels/[id].ts": $51,
   },
   islands: {
     "ChatApp.tsx": $$0,

@@ -60,6 +60,10 @@ const _ = null;
  * it), {unknownInvite} a code no invite has. `WS` is the WebSocket upgrade
  * (token in the query string, as browsers send it).
  * `/invites?channel=private` makes an invite to {private}.
+ * `/settings` is the settings page for a browser; `/settings#api` the same
+ * path asked for JSON (the instance's settings API). {unknownReport} is an
+ * id no open report has; a report on {seq} is the file `member` shared, so
+ * `member` may not report it (their own) and `owner` may.
  * {dm} is the direct message of `member` and `owner`; `POST /dms` opens one
  * with a further account that is not a column.
  * {doomedChannel} is a private channel of `owner` with `member` in it, made
@@ -109,6 +113,10 @@ const MATRIX: Row[] = [
   ["GET",   "/bans",                              401, 401,    _,    403,      403,   403],
   ["PUT",   "/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
   ["DELETE","/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
+  ["GET",   "/reports",                           401, 401,    _,    403,      403,   403],
+  ["DELETE","/reports/{unknownReport}",           401, 401,    403,  403,      403,   403],
+  ["GET",   "/settings#api",                      401, 401,    _,    403,      403,   403],
+  ["PATCH", "/settings",                          401, 401,    _,    403,      403,   403],
   ["GET",   "/push/key",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/sw.js",                             200, 200,    _,    200,      200,   200],
   ["POST",  "/push/subscriptions",                401, 401,    _,    201,      201,   201],
@@ -149,6 +157,7 @@ const MATRIX: Row[] = [
   ["PUT",   "/channels/{private}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
   ["DELETE","/channels/{private}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
   ["DELETE","/channels/{private}/messages/{doomed}", 401, 401,  403,  403,      204,   204],
+  ["POST",  "/channels/{private}/messages/{seq}/report", 401, 401, 403, 403,     403,   201],
   ["GET",   "/files/{privateFile}",               404, 404,    404,  404,      200,   200],
   ["GET",   "/files/{privateImage}/thumbnail",    404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
@@ -166,6 +175,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{public}/messages",        401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{public}/messages",        401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{public}/files",           401, 401,    403,  403,      201,   201],
+  ["POST",  "/channels/{public}/messages/{seq}/report", 401, 401, 403, 403,      403,   201],
   ["GET",   "/files/{publicFile}",                404, 404,    404,  404,      200,   200],
   ["GET",   "/files/{publicImage}/thumbnail",     404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{public}",              401, 401,    403,  403,      101,   101],
@@ -189,6 +199,7 @@ const MATRIX: Row[] = [
   ["PUT",   "/channels/{unknown}/messages/{seq}/reactions/{emoji}", 401, 401, 404, 404, 404, 404],
   ["DELETE","/channels/{unknown}/messages/{seq}/reactions/{emoji}", 401, 401, 404, 404, 404, 404],
   ["DELETE","/channels/{unknown}/messages/{doomed}", 401, 401,  404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/messages/{seq}/report", 401, 401, 404, 404,     404,   404],
   ["GET",   "/files/{unknownFile}",               404, 404,    404,  404,      404,   404],
   ["GET",   "/files/{unknownFile}/thumbnail",     404, 404,    404,  404,      404,   404],
   ["WS",    "/ws/channels/{unknown}",             401, 401,    404,  404,      404,   404],
@@ -269,6 +280,7 @@ async function setUp(server: TestServer): Promise<Fixture> {
       founderId: founder.id,
       avatarVersion: "1",
       unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
+      unknownReport: "000000000000000000000000000",
       private: priv.id,
       public: pub.id,
       unknown: crypto.randomUUID(),
@@ -336,6 +348,9 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   if (method === "PATCH" && template.includes("/messages/")) {
     return { content: "edited" };
   }
+  if (method === "PATCH" && template === "/settings") {
+    return { name: "Renamed" };
+  }
   if (method === "PATCH") return { topic: "Changed" };
   if (template.endsWith("/notifications")) return { level: "all" };
   if (template === "/push/subscriptions") {
@@ -368,6 +383,7 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
     return { username: fx.users.member.username };
   }
   if (template.endsWith("/read")) return { seq: 1 };
+  if (template.endsWith("/report")) return { reason: "spam" };
   if (template.endsWith("/messages")) return { content: "hello" };
   return undefined;
 }
@@ -406,7 +422,7 @@ async function call(
     const channelId = path.split("/").pop()!;
     return { status: await upgradeStatus(socketUrl(base, channelId, token)) };
   }
-  if (isPage(template)) {
+  if (method === "GET" && isPage(template)) {
     const res = await fetch(new URL(path, base), {
       headers: {
         accept: "text/html",
@@ -450,7 +466,7 @@ function isPage(template: string): boolean {
 
 /** `channels/[id]/join` for `/channels/{public}/join?x=1`; "" for `/`. */
 function routeOfRow(template: string): string {
-  return template.split("?")[0].replace(/\{\w+\}/g, "[id]").slice(1);
+  return template.split(/[?#]/)[0].replace(/\{\w+\}/g, "[id]").slice(1);
 }
 
 /** Every method of every route file, as `GET channels/[id]/messages`. */

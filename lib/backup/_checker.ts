@@ -40,6 +40,9 @@ export class BackupChecker {
   #channelNames = new Set<string>();
   #members = new Set<string>();
   #invites = new Set<string>();
+  #audits = new Set<string>();
+  #reports = new Set<string>();
+  #timedOut = new Set<string>();
   #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
@@ -163,6 +166,38 @@ export class BackupChecker {
       }
       case "revoked_token":
         this.counts.revokedTokens++;
+        return;
+      case "audit": {
+        // Entries outlive what they name: only their ids must be unique.
+        const { id } = record.entry;
+        if (this.#audits.has(id)) fail(`audit entry "${id}" appears twice`);
+        this.#audits.add(id);
+        this.counts.audits++;
+        return;
+      }
+      case "timeout":
+        this.#requireUser(record.userId, fail);
+        if (this.#timedOut.has(record.userId)) {
+          fail(`user "${record.userId}" is timed out twice`);
+        }
+        this.#timedOut.add(record.userId);
+        this.counts.timeouts++;
+        return;
+      case "report": {
+        const { id, channelId, seq, reporterId } = record.report;
+        if (this.#reports.has(id)) fail(`report "${id}" appears twice`);
+        this.#requireUser(reporterId, fail);
+        const channel = this.#requireChannel(channelId, fail);
+        if (seq > channel.lastSeq) {
+          fail(`report on message ${seq}, past the channel's last seq`);
+        }
+        this.#reports.add(id);
+        this.counts.reports++;
+        return;
+      }
+      case "settings":
+        if (this.counts.settings > 0) fail("a second settings record");
+        this.counts.settings++;
         return;
       case "trailer":
         fail("the trailer must be the last line");

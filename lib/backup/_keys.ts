@@ -6,15 +6,18 @@
 import { familyPrefix, KEY_FAMILIES } from "../db/_keys.ts";
 
 export {
+  auditPrefix,
   channelSeqKey,
   channelsPrefix,
   chunkKey,
   clientIdsPrefix,
   fileKey,
+  instanceSettingsKey,
   invitesPrefix,
   membersPrefix,
   messageKey,
   readMarkersPrefix,
+  reportsPrefix,
   signingKeyKey,
 } from "../db/_keys.ts";
 
@@ -22,6 +25,8 @@ export {
 export const usersPrefix: Deno.KvKey = familyPrefix("users");
 /** Every committed file's metadata. */
 export const filesPrefix: Deno.KvKey = familyPrefix("files");
+/** Every timeout (some may have ended: KV drops them lazily). */
+export const timeoutsPrefix: Deno.KvKey = familyPrefix("timeouts");
 /** Every revoked token. */
 export const revokedTokensPrefix: Deno.KvKey = familyPrefix("revoked_tokens");
 

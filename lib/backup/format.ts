@@ -15,6 +15,10 @@
  * {"type":"file_dropped","fileId"}   (… or this, for a file deleted while it was being exported)
  * {"type":"invite","invite":{"code","channelId","createdBy","createdAt","maxUses","uses","expiresAt"}}
  * {"type":"revoked_token","jti","exp"}
+ * {"type":"audit","entry":{"id","at","actorId","action","target","reason"?}}
+ * {"type":"timeout","userId","timeout":{"until","by","reason"?}}   (only those still in force)
+ * {"type":"report","report":{"id","createdAt","reporterId","reason","channelId","seq","authorId","excerpt"}}
+ * {"type":"settings","settings":{"name"?,"registration"?}}
  * {"type":"trailer","lines":N,"counts":{…},"sha256":"<hex>"}
  * ```
  *
@@ -23,9 +27,10 @@
  * SHA-256 of every line before it (each with its "\n"), so a truncated or
  * altered file is refused. Stored records (`user`, `channel`, `message`,
  * `file`) are copied whole: fields this version does not know are kept.
- * Member counts, the name indexes, the per-user channel lists and the
- * message indexes (change log, replies, mentions) are not stored: an import
- * derives them from the rows above. A channel's `rev` (absent in backups
+ * Member counts, the name indexes, the per-user channel lists, the
+ * message indexes (change log, replies, mentions), the audit log's indexes,
+ * the one-open-report rows and the list of bans (a user record carries its
+ * `ban`) are not stored: an import derives them from the rows above. A channel's `rev` (absent in backups
  * written before edits existed) is its change counter; messages without a
  * `rev` have their seq as theirs.
  */
@@ -51,6 +56,10 @@ export interface BackupCounts {
   revokedTokens: number;
   signingKeys: number;
   invites: number;
+  audits: number;
+  timeouts: number;
+  reports: number;
+  settings: number;
 }
 
 /** All-zero counts. */
@@ -68,6 +77,10 @@ export function emptyCounts(): BackupCounts {
     revokedTokens: 0,
     signingKeys: 0,
     invites: 0,
+    audits: 0,
+    timeouts: 0,
+    reports: 0,
+    settings: 0,
   };
 }
 
@@ -185,8 +198,47 @@ export const countsSchema = z.strictObject({
   droppedFiles: count,
   revokedTokens: count,
   signingKeys: count,
-  // Backups written before invites existed have none.
+  // Backups written before invites (or moderation) existed have none.
   invites: count.default(0),
+  audits: count.default(0),
+  timeouts: count.default(0),
+  reports: count.default(0),
+  settings: count.default(0),
+});
+
+/** A stored audit log entry. */
+export const auditRecordSchema = z.looseObject({
+  id: z.string().min(1).max(64),
+  at: time,
+  actorId: id,
+  action: z.string().min(1).max(64),
+  target: z.string().min(1).max(400),
+  reason: z.string().max(2000).optional(),
+});
+
+/** A stored timeout. */
+export const timeoutRecordSchema = z.looseObject({
+  until: time,
+  by: id,
+  reason: z.string().max(2000).optional(),
+});
+
+/** A stored open report. */
+export const reportRecordSchema = z.looseObject({
+  id: z.string().min(1).max(64),
+  createdAt: time,
+  reporterId: id,
+  reason: z.string().max(2000),
+  channelId: id,
+  seq,
+  authorId: id,
+  excerpt: z.string().max(8000),
+});
+
+/** The instance's stored settings. */
+export const settingsRecordSchema = z.looseObject({
+  name: z.string().min(1).max(256).optional(),
+  registration: z.enum(["open", "invite", "closed"]).optional(),
 });
 
 /** The first line. Unknown fields are allowed, so later writers may add some. */
@@ -237,6 +289,17 @@ export const recordSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("file_dropped"), fileId: id }),
   z.strictObject({ type: z.literal("invite"), invite: inviteRecordSchema }),
   z.strictObject({ type: z.literal("revoked_token"), jti: id, exp: count }),
+  z.strictObject({ type: z.literal("audit"), entry: auditRecordSchema }),
+  z.strictObject({
+    type: z.literal("timeout"),
+    userId: id,
+    timeout: timeoutRecordSchema,
+  }),
+  z.strictObject({ type: z.literal("report"), report: reportRecordSchema }),
+  z.strictObject({
+    type: z.literal("settings"),
+    settings: settingsRecordSchema,
+  }),
   z.strictObject({
     type: z.literal("trailer"),
     lines: count,

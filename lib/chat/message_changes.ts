@@ -15,10 +15,12 @@ import {
   listChanges,
   setReaction,
 } from "../db/message_changes.ts";
+import { appendAudit } from "../db/audit.ts";
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import { updateEvent } from "../realtime/hub.ts";
 import { mentionedNames } from "../shared/mentions.ts";
+import type { Services } from "../services.ts";
 import type { ChannelMember } from "./standing.ts";
 
 /** Replaces the content of the member's own message; 403 `not_author` for anyone else's. */
@@ -56,13 +58,38 @@ export async function removeMessage(
       "Only its author or the channel's owner can delete a message",
     );
   }
-  const { kv } = member.services;
+  await eraseMessage(member.services, message, member.user.id);
+}
+
+/**
+ * Deletes `message` for `actorId`, whose right to has been checked: a
+ * tombstone stays, the file's bytes go, and a deletion by anyone but the
+ * author is audited as `message_deleted` (with `reason`).
+ */
+export async function eraseMessage(
+  services: Services,
+  message: Message,
+  actorId: string,
+  reason?: string,
+): Promise<void> {
+  const { kv } = services;
+  const { channelId, seq } = message;
   // The thumbnail is named only by the file's metadata, which the deletion removes.
   const thumbnailId = message.file?.thumbnailUrl
     ? (await getFileMeta(kv, message.file.id))?.thumbnail?.id
     : undefined;
-  const result = await deleteMessage(kv, member.channelId, seq);
-  publish(member, result);
+  const result = await deleteMessage(kv, channelId, seq);
+  for (const changed of result.changed) {
+    services.hub.publish(channelId, updateEvent(changed));
+  }
+  if (actorId !== message.author.id && result.changed.length > 0) {
+    await appendAudit(kv, {
+      actorId,
+      action: "message_deleted",
+      target: `${channelId}/${seq}`,
+      ...(reason ? { reason } : {}),
+    });
+  }
   if (result.freedFileId === undefined) return;
   try {
     await abandonUpload(kv, result.freedFileId);

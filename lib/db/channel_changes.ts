@@ -9,6 +9,7 @@
 import { ApiError } from "../errors.ts";
 import { channelNameSchema, topicSchema } from "../shared/fields.ts";
 import { validate } from "../validation.ts";
+import { type AuditEntry, stageAudit } from "./audit.ts";
 import { channelNotFound, type ChannelRecord } from "./_channel_store.ts";
 import {
   channelKey,
@@ -42,6 +43,7 @@ export async function updateChannel(
   kv: Deno.Kv,
   channelId: string,
   change: ChannelChange,
+  audit?: AuditEntry,
 ): Promise<ChannelRecord> {
   const name = change.name === undefined
     ? undefined
@@ -73,6 +75,7 @@ export async function updateChannel(
       op.check({ key: newKey, versionstamp: null }).delete(oldKey)
         .set(newKey, channelId);
     }
+    if (audit) stageAudit(op, audit);
     return { op, value: after };
   });
 }
@@ -92,6 +95,7 @@ const SWEEP_BATCH = 300;
 export async function deleteChannel(
   kv: Deno.Kv,
   channelId: string,
+  audit?: AuditEntry,
 ): Promise<DeletedChannel> {
   await retryAtomic("the channel", async () => {
     const entry = await kv.get<ChannelRecord>(channelKey(channelId));
@@ -101,6 +105,7 @@ export async function deleteChannel(
       .delete(memberCountKey(channelId))
       .delete(channelSeqKey(channelId))
       .delete(searchCursorKey(channelId));
+    if (audit) stageAudit(op, audit);
     return { op, value: undefined };
   });
   const memberIds: string[] = [];

@@ -6,6 +6,7 @@
 import { timeoutKey } from "./_keys.ts";
 import { stageAudit } from "./audit.ts";
 import { commit } from "./_kv.ts";
+import type { KvRow } from "./rows.ts";
 
 /** A timeout as stored. */
 export interface TimeoutRecord {
@@ -13,6 +14,16 @@ export interface TimeoutRecord {
   until: string;
   by: string;
   reason?: string;
+}
+
+/** The row of a timeout, expiring when it ends; null for one that has ended. */
+export function timeoutRow(
+  userId: string,
+  record: TimeoutRecord,
+): KvRow | null {
+  const left = Date.parse(record.until) - Date.now();
+  if (!(left > 0)) return null;
+  return { key: timeoutKey(userId), value: record, expireIn: left };
 }
 
 /** When `userId`'s timeout ends, or null when they are not timed out. */

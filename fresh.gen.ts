@@ -4,120 +4,124 @@ import type { Manifest } from "fresh";
 import * as $0 from "./routes/_app.tsx";
 import * as $1 from "./routes/_error.tsx";
 import * as $2 from "./routes/_middleware.ts";
-import * as $3 from "./routes/audit.ts";
-import * as $4 from "./routes/auth/login.ts";
-import * as $5 from "./routes/auth/logout.ts";
-import * as $6 from "./routes/auth/register.ts";
-import * as $7 from "./routes/avatars/[userId]/[version].ts";
-import * as $8 from "./routes/bans/[userId].ts";
-import * as $9 from "./routes/bans/index.ts";
-import * as $10 from "./routes/browse.tsx";
-import * as $11 from "./routes/c/[id].tsx";
-import * as $12 from "./routes/channels/[id]/candidates.ts";
-import * as $13 from "./routes/channels/[id]/changes.ts";
-import * as $14 from "./routes/channels/[id]/files.ts";
-import * as $15 from "./routes/channels/[id]/index.ts";
-import * as $16 from "./routes/channels/[id]/join.ts";
-import * as $17 from "./routes/channels/[id]/leave.ts";
-import * as $18 from "./routes/channels/[id]/members.ts";
-import * as $19 from "./routes/channels/[id]/members/[userId].ts";
-import * as $20 from "./routes/channels/[id]/messages.ts";
-import * as $21 from "./routes/channels/[id]/messages/[seq].ts";
-import * as $22 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $23 from "./routes/channels/[id]/messages/[seq]/report.ts";
-import * as $24 from "./routes/channels/[id]/notifications.ts";
-import * as $25 from "./routes/channels/[id]/read.ts";
-import * as $26 from "./routes/channels/index.ts";
-import * as $27 from "./routes/dms.ts";
-import * as $28 from "./routes/files/[id].ts";
-import * as $29 from "./routes/files/[id]/thumbnail.ts";
-import * as $30 from "./routes/healthz.ts";
-import * as $31 from "./routes/index.tsx";
-import * as $32 from "./routes/invite/[code].tsx";
-import * as $33 from "./routes/invites/[code].ts";
-import * as $34 from "./routes/invites/[code]/accept.ts";
-import * as $35 from "./routes/invites/index.ts";
-import * as $36 from "./routes/me.ts";
-import * as $37 from "./routes/me/avatar.ts";
-import * as $38 from "./routes/me/password.ts";
-import * as $39 from "./routes/me/sessions.ts";
-import * as $40 from "./routes/mentions.ts";
-import * as $41 from "./routes/push/key.ts";
-import * as $42 from "./routes/push/subscriptions.ts";
-import * as $43 from "./routes/reports/[id].ts";
-import * as $44 from "./routes/reports/index.ts";
-import * as $45 from "./routes/search.ts";
-import * as $46 from "./routes/settings.tsx";
-import * as $47 from "./routes/sw.js.ts";
-import * as $48 from "./routes/timeouts/[userId].ts";
-import * as $49 from "./routes/users/[id].ts";
-import * as $50 from "./routes/users/index.ts";
-import * as $51 from "./routes/ws/channels/[id].ts";
-import * as $$0 from "./islands/ChatApp.tsx";
-import * as $$1 from "./islands/InviteJoin.tsx";
-import * as $$2 from "./islands/SettingsForm.tsx";
-import * as $$3 from "./islands/SignInForm.tsx";
+import * as $3 from "./routes/admin.tsx";
+import * as $4 from "./routes/audit.ts";
+import * as $5 from "./routes/auth/login.ts";
+import * as $6 from "./routes/auth/logout.ts";
+import * as $7 from "./routes/auth/register.ts";
+import * as $8 from "./routes/avatars/[userId]/[version].ts";
+import * as $9 from "./routes/bans/[userId].ts";
+import * as $10 from "./routes/bans/index.ts";
+import * as $11 from "./routes/browse.tsx";
+import * as $12 from "./routes/c/[id].tsx";
+import * as $13 from "./routes/channels/[id]/candidates.ts";
+import * as $14 from "./routes/channels/[id]/changes.ts";
+import * as $15 from "./routes/channels/[id]/files.ts";
+import * as $16 from "./routes/channels/[id]/index.ts";
+import * as $17 from "./routes/channels/[id]/join.ts";
+import * as $18 from "./routes/channels/[id]/leave.ts";
+import * as $19 from "./routes/channels/[id]/members.ts";
+import * as $20 from "./routes/channels/[id]/members/[userId].ts";
+import * as $21 from "./routes/channels/[id]/messages.ts";
+import * as $22 from "./routes/channels/[id]/messages/[seq].ts";
+import * as $23 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
+import * as $24 from "./routes/channels/[id]/messages/[seq]/report.ts";
+import * as $25 from "./routes/channels/[id]/notifications.ts";
+import * as $26 from "./routes/channels/[id]/read.ts";
+import * as $27 from "./routes/channels/index.ts";
+import * as $28 from "./routes/dms.ts";
+import * as $29 from "./routes/files/[id].ts";
+import * as $30 from "./routes/files/[id]/thumbnail.ts";
+import * as $31 from "./routes/healthz.ts";
+import * as $32 from "./routes/index.tsx";
+import * as $33 from "./routes/invite/[code].tsx";
+import * as $34 from "./routes/invites/[code].ts";
+import * as $35 from "./routes/invites/[code]/accept.ts";
+import * as $36 from "./routes/invites/index.ts";
+import * as $37 from "./routes/me.ts";
+import * as $38 from "./routes/me/avatar.ts";
+import * as $39 from "./routes/me/password.ts";
+import * as $40 from "./routes/me/sessions.ts";
+import * as $41 from "./routes/mentions.ts";
+import * as $42 from "./routes/push/key.ts";
+import * as $43 from "./routes/push/subscriptions.ts";
+import * as $44 from "./routes/reports/[id].ts";
+import * as $45 from "./routes/reports/index.ts";
+import * as $46 from "./routes/search.ts";
+import * as $47 from "./routes/settings.tsx";
+import * as $48 from "./routes/sw.js.ts";
+import * as $49 from "./routes/timeouts/[userId].ts";
+import * as $50 from "./routes/users/[id].ts";
+import * as $51 from "./routes/users/index.ts";
+import * as $52 from "./routes/ws/channels/[id].ts";
+import * as $$0 from "./islands/AdminPanel.tsx";
+import * as $$1 from "./islands/ChatApp.tsx";
+import * as $$2 from "./islands/InviteJoin.tsx";
+import * as $$3 from "./islands/SettingsForm.tsx";
+import * as $$4 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
   routes: {
     "_app.tsx": $0,
     "_error.tsx": $1,
     "_middleware.ts": $2,
-    "audit.ts": $3,
-    "auth/login.ts": $4,
-    "auth/logout.ts": $5,
-    "auth/register.ts": $6,
-    "avatars/[userId]/[version].ts": $7,
-    "bans/[userId].ts": $8,
-    "bans/index.ts": $9,
-    "browse.tsx": $10,
-    "c/[id].tsx": $11,
-    "channels/[id]/candidates.ts": $12,
-    "channels/[id]/changes.ts": $13,
-    "channels/[id]/files.ts": $14,
-    "channels/[id]/index.ts": $15,
-    "channels/[id]/join.ts": $16,
-    "channels/[id]/leave.ts": $17,
-    "channels/[id]/members.ts": $18,
-    "channels/[id]/members/[userId].ts": $19,
-    "channels/[id]/messages.ts": $20,
-    "channels/[id]/messages/[seq].ts": $21,
-    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $22,
-    "channels/[id]/messages/[seq]/report.ts": $23,
-    "channels/[id]/notifications.ts": $24,
-    "channels/[id]/read.ts": $25,
-    "channels/index.ts": $26,
-    "dms.ts": $27,
-    "files/[id].ts": $28,
-    "files/[id]/thumbnail.ts": $29,
-    "healthz.ts": $30,
-    "index.tsx": $31,
-    "invite/[code].tsx": $32,
-    "invites/[code].ts": $33,
-    "invites/[code]/accept.ts": $34,
-    "invites/index.ts": $35,
-    "me.ts": $36,
-    "me/avatar.ts": $37,
-    "me/password.ts": $38,
-    "me/sessions.ts": $39,
-    "mentions.ts": $40,
-    "push/key.ts": $41,
-    "push/subscriptions.ts": $42,
-    "reports/[id].ts": $43,
-    "reports/index.ts": $44,
-    "search.ts": $45,
-    "settings.tsx": $46,
-    "sw.js.ts": $47,
-    "timeouts/[userId].ts": $48,
-    "users/[id].ts": $49,
-    "users/index.ts": $50,
-    "ws/channels/[id].ts": $51,
+    "admin.tsx": $3,
+    "audit.ts": $4,
+    "auth/login.ts": $5,
+    "auth/logout.ts": $6,
+    "auth/register.ts": $7,
+    "avatars/[userId]/[version].ts": $8,
+    "bans/[userId].ts": $9,
+    "bans/index.ts": $10,
+    "browse.tsx": $11,
+    "c/[id].tsx": $12,
+    "channels/[id]/candidates.ts": $13,
+    "channels/[id]/changes.ts": $14,
+    "channels/[id]/files.ts": $15,
+    "channels/[id]/index.ts": $16,
+    "channels/[id]/join.ts": $17,
+    "channels/[id]/leave.ts": $18,
+    "channels/[id]/members.ts": $19,
+    "channels/[id]/members/[userId].ts": $20,
+    "channels/[id]/messages.ts": $21,
+    "channels/[id]/messages/[seq].ts": $22,
+    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $23,
+    "channels/[id]/messages/[seq]/report.ts": $24,
+    "channels/[id]/notifications.ts": $25,
+    "channels/[id]/read.ts": $26,
+    "channels/index.ts": $27,
+    "dms.ts": $28,
+    "files/[id].ts": $29,
+    "files/[id]/thumbnail.ts": $30,
+    "healthz.ts": $31,
+    "index.tsx": $32,
+    "invite/[code].tsx": $33,
+    "invites/[code].ts": $34,
+    "invites/[code]/accept.ts": $35,
+    "invites/index.ts": $36,
+    "me.ts": $37,
+    "me/avatar.ts": $38,
+    "me/password.ts": $39,
+    "me/sessions.ts": $40,
+    "mentions.ts": $41,
+    "push/key.ts": $42,
+    "push/subscriptions.ts": $43,
+    "reports/[id].ts": $44,
+    "reports/index.ts": $45,
+    "search.ts": $46,
+    "settings.tsx": $47,
+    "sw.js.ts": $48,
+    "timeouts/[userId].ts": $49,
+    "users/[id].ts": $50,
+    "users/index.ts": $51,
+    "ws/channels/[id].ts": $52,
   },
   islands: {
-    "ChatApp.tsx": $$0,
-    "InviteJoin.tsx": $$1,
-    "SettingsForm.tsx": $$2,
-    "SignInForm.tsx": $$3,
+    "AdminPanel.tsx": $$0,
+    "ChatApp.tsx": $$1,
+    "InviteJoin.tsx": $$2,
+    "SettingsForm.tsx": $$3,
+    "SignInForm.tsx": $$4,
   },
   baseUrl: import.meta.url,
 };

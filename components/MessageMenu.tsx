@@ -1,6 +1,7 @@
 import { permalink } from "../lib/client/permalink.ts";
 import { useState } from "preact/hooks";
 import type { Message } from "../lib/client/types.ts";
+import { ReportButton } from "./ReportDialog.tsx";
 
 /** Emoji offered by React, most used first. */
 export const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
@@ -16,7 +17,7 @@ export interface MenuActions {
 /**
  * A stored message's actions, shown while the pointer is over it or focus is
  * in it: Reply, React (a row of quick emoji), Edit and Delete (one's own
- * messages; Delete asks first), Copy link.
+ * messages; Delete asks first), Report (others' messages), Copy link.
  */
 export function MessageMenu(
   { message, mine, actions }: {
@@ -106,6 +107,7 @@ export function MessageMenu(
               Delete
             </button>
           )}
+          {!mine && <ReportButton message={message} />}
           <button
             type="button"
             class="menu-button"

@@ -100,6 +100,7 @@ const MATRIX: Row[] = [
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
   ["GET",   "/settings",                          302, 302,    _,    200,      200,   200],
+  ["GET",   "/admin",                             302, 302,    _,    403,      403,   403],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/search?q=hello",                    401, 401,    _,    200,      200,   200],
   ["GET",   "/search?q=hello&channelId={private}", 401, 401,   403,  403,      200,   200],
@@ -460,7 +461,7 @@ async function call(
 /** Pages, as opposed to the JSON API. */
 function isPage(template: string): boolean {
   return template === "/" || template === "/browse" ||
-    template === "/settings" ||
+    template === "/settings" || template === "/admin" ||
     template.startsWith("/c/") || template.startsWith("/invite/");
 }
 

@@ -7,7 +7,6 @@
  * method of every route has a row.
  */
 import assert from "node:assert/strict";
-import manifest from "../fresh.gen.ts";
 import { png } from "../lib/files/_image_fixtures.ts";
 import {
   type Account,
@@ -24,6 +23,12 @@ import {
   uploadFile,
   withHearth,
 } from "./helpers/api.ts";
+import {
+  avatarUpload,
+  manifestRoutes,
+  renderMatrix,
+  routeOfRow,
+} from "./helpers/authz.ts";
 
 /**
  * Who asks, one column each. `host` (no column) owns the channels.
@@ -319,12 +324,6 @@ async function reportAgain(fx: Fixture): Promise<string> {
   return res.body.id;
 }
 
-function avatarUpload(base: string, token: string | undefined) {
-  const form = new FormData();
-  form.set("file", new File([png(20, 20)], "me.png"));
-  return request(base, "PUT", "/me/avatar", { token, body: form });
-}
-
 function fileUpload(
   base: string,
   token: string | undefined,
@@ -336,11 +335,6 @@ function fileUpload(
     token,
     body: form,
   });
-}
-
-/** `channels/[id]/join` for `/channels/{public}/join?x=1`; "" for `/`. */
-function routeOfRow(template: string): string {
-  return template.split(/[?#]/)[0].replace(/\{\w+\}/g, "[id]").slice(1);
 }
 
 /** The JSON body each route needs to get past validation, so only access decides. */
@@ -496,34 +490,6 @@ async function restore(
   }
 }
 
-/** Every method of every route file, as `GET channels/[id]/messages`. */
-function manifestRoutes(): string[] {
-  const found: string[] = [];
-  for (const [file, mod] of Object.entries(manifest.routes)) {
-    if (file.split("/").pop()!.startsWith("_")) continue;
-    const route = file.replace(/\.(tsx|ts|jsx|js)$/, "")
-      .replace(/(^|\/)index$/, "")
-      .replace(/\[[^\]]+\]/g, "[id]");
-    const handler = mod.handler;
-    const methods = handler && typeof handler === "object"
-      ? Object.keys(handler)
-      : ["GET"];
-    for (const method of methods) found.push(`${method} ${route}`);
-  }
-  return found.sort();
-}
-
-function render(rows: { method: string; path: string; cells: string[] }[]) {
-  const header = ["method", "path", ...ROLES];
-  const table = [header, ...rows.map((r) => [r.method, r.path, ...r.cells])];
-  const widths = header.map((_, i) =>
-    Math.max(...table.map((line) => line[i].length))
-  );
-  return table.map((line) =>
-    line.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
-  ).join("\n");
-}
-
 Deno.test("the role matrix has a row for every method of every route, with a cell for every role", () => {
   const rows = new Set(
     MATRIX.map(([method, path]) =>
@@ -570,7 +536,7 @@ Deno.test("role matrix: every route against every instance role", async () => {
     assert.deepEqual(
       failures,
       [],
-      `role matrix (* marks got≠want):\n${render(rendered)}\n`,
+      `role matrix (* marks got≠want):\n${renderMatrix(ROLES, rendered)}\n`,
     );
   });
 });

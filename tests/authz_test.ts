@@ -4,7 +4,6 @@
  * prints the whole matrix with the cells that differ marked.
  */
 import assert from "node:assert/strict";
-import manifest from "../fresh.gen.ts";
 import {
   type Account,
   type Api,
@@ -19,6 +18,12 @@ import {
   uploadFile,
   withHearth,
 } from "./helpers/api.ts";
+import {
+  avatarUpload,
+  manifestRoutes,
+  renderMatrix,
+  routeOfRow,
+} from "./helpers/authz.ts";
 import { png } from "../lib/files/_image_fixtures.ts";
 
 /**
@@ -314,12 +319,6 @@ async function inviteTo(api: Api, channelId: string): Promise<string> {
   return res.body.code;
 }
 
-function avatarUpload(base: string, token: string | undefined) {
-  const form = new FormData();
-  form.set("file", new File([png(20, 20)], "me.png"));
-  return request(base, "PUT", "/me/avatar", { token, body: form });
-}
-
 function upload(base: string, token: string | undefined, channelId: string) {
   const form = new FormData();
   form.set("content", "a shared file");
@@ -465,29 +464,6 @@ function isPage(template: string): boolean {
     template.startsWith("/c/") || template.startsWith("/invite/");
 }
 
-/** `channels/[id]/join` for `/channels/{public}/join?x=1`; "" for `/`. */
-function routeOfRow(template: string): string {
-  return template.split(/[?#]/)[0].replace(/\{\w+\}/g, "[id]").slice(1);
-}
-
-/** Every method of every route file, as `GET channels/[id]/messages`. */
-function manifestRoutes(): string[] {
-  const found: string[] = [];
-  for (const [file, mod] of Object.entries(manifest.routes)) {
-    const name = file.split("/").pop()!;
-    if (name.startsWith("_")) continue;
-    const route = file.replace(/\.(tsx|ts|jsx|js)$/, "")
-      .replace(/(^|\/)index$/, "")
-      .replace(/\[[^\]]+\]/g, "[id]");
-    const handler = mod.handler;
-    const methods = handler && typeof handler === "object"
-      ? Object.keys(handler)
-      : ["GET"];
-    for (const method of methods) found.push(`${method} ${route}`);
-  }
-  return found.sort();
-}
-
 /** Puts memberships and invites back after a cell that changed them, so every row starts alike. */
 async function restore(
   method: string,
@@ -538,19 +514,6 @@ async function restore(
       });
     assert.ok(back.status < 300, `could not restore ${role} in ${which}`);
   }
-}
-
-function render(
-  rows: { method: string; path: string; cells: string[] }[],
-): string {
-  const header = ["method", "path", ...ROLES];
-  const table = [header, ...rows.map((r) => [r.method, r.path, ...r.cells])];
-  const widths = header.map((_, i) =>
-    Math.max(...table.map((line) => line[i].length))
-  );
-  return table.map((line) =>
-    line.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
-  ).join("\n");
 }
 
 Deno.test("the authorization matrix has a row for every method of every route", () => {
@@ -620,7 +583,9 @@ async function checkMatrix(): Promise<void> {
     assert.deepEqual(
       failures,
       [],
-      `authorization matrix (* marks got≠want):\n${render(rendered)}\n`,
+      `authorization matrix (* marks got≠want):\n${
+        renderMatrix(ROLES, rendered)
+      }\n`,
     );
   });
 }

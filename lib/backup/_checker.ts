@@ -186,12 +186,16 @@ export class BackupChecker {
       case "report": {
         const { id, channelId, seq, reporterId } = record.report;
         if (this.#reports.has(id)) fail(`report "${id}" appears twice`);
+        const open = `${channelId}\n${seq}\n${reporterId}`;
+        if (this.#reports.has(open)) {
+          fail(`user "${reporterId}" reports message ${seq} twice`);
+        }
         this.#requireUser(reporterId, fail);
         const channel = this.#requireChannel(channelId, fail);
         if (seq > channel.lastSeq) {
           fail(`report on message ${seq}, past the channel's last seq`);
         }
-        this.#reports.add(id);
+        this.#reports.add(id).add(open);
         this.counts.reports++;
         return;
       }

@@ -112,6 +112,7 @@ Deno.test({
       await ola.page.reload();
       await ola.page.locator(".admin-header .brand", { hasText: "Book club" })
         .waitFor();
+      assert.equal(await ola.page.title(), "Book club");
     });
   },
 });

@@ -51,9 +51,10 @@ import * as $46 from "./routes/search.ts";
 import * as $47 from "./routes/settings.tsx";
 import * as $48 from "./routes/sw.js.ts";
 import * as $49 from "./routes/timeouts/[userId].ts";
-import * as $50 from "./routes/users/[id].ts";
-import * as $51 from "./routes/users/index.ts";
-import * as $52 from "./routes/ws/channels/[id].ts";
+import * as $50 from "./routes/timeouts/index.ts";
+import * as $51 from "./routes/users/[id].ts";
+import * as $52 from "./routes/users/index.ts";
+import * as $53 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/AdminPanel.tsx";
 import * as $$1 from "./islands/ChatApp.tsx";
 import * as $$2 from "./islands/InviteJoin.tsx";
@@ -112,9 +113,10 @@ const manifest: Manifest = {
     "settings.tsx": $47,
     "sw.js.ts": $48,
     "timeouts/[userId].ts": $49,
-    "users/[id].ts": $50,
-    "users/index.ts": $51,
-    "ws/channels/[id].ts": $52,
+    "timeouts/index.ts": $50,
+    "users/[id].ts": $51,
+    "users/index.ts": $52,
+    "ws/channels/[id].ts": $53,
   },
   islands: {
     "AdminPanel.tsx": $$0,

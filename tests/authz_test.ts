@@ -115,6 +115,7 @@ const MATRIX: Row[] = [
   ["PATCH", "/users/{memberId}",                  401, 401,    403,  403,      403,   403],
   ["PUT",   "/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
   ["DELETE","/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
+  ["GET",   "/timeouts",                          401, 401,    _,    403,      403,   403],
   ["GET",   "/audit",                             401, 401,    _,    403,      403,   403],
   ["GET",   "/bans",                              401, 401,    _,    403,      403,   403],
   ["PUT",   "/bans/{memberId}",                   401, 401,    403,  403,      403,   403],

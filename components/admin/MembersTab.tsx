@@ -33,6 +33,8 @@ export function MembersTab(
   );
   const bans = useLoad<{ user: { id: string } }[]>(admin ? "/bans" : null);
   const banned = new Set(bans.data?.map((b) => b.user.id) ?? []);
+  const timeouts = useLoad<{ userId: string; until: string }[]>("/timeouts");
+  const until = new Map(timeouts.data?.map((t) => [t.userId, t.until]) ?? []);
   const myRank = RANK[me.role as Person["role"]] ?? 0;
   return (
     <div class="stack">
@@ -56,9 +58,11 @@ export function MembersTab(
             owner={me.role === "owner"}
             canAct={RANK[person.role] < myRank}
             banned={banned.has(person.id)}
+            timedOutUntil={until.get(person.id)}
             onChange={() => {
               people.reload();
               bans.reload();
+              timeouts.reload();
             }}
           />
         ))}
@@ -68,12 +72,14 @@ export function MembersTab(
 }
 
 function PersonItem(
-  { person, admin, owner, canAct, banned, onChange }: {
+  { person, admin, owner, canAct, banned, timedOutUntil, onChange }: {
     person: Person;
     admin: boolean;
     owner: boolean;
     canAct: boolean;
     banned: boolean;
+    /** When their timeout ends, if they are timed out. */
+    timedOutUntil?: string;
     onChange(): void;
   },
 ) {
@@ -110,6 +116,14 @@ function PersonItem(
         <strong>{person.displayName}</strong>{" "}
         <span class="muted">{label} · {person.role}</span>
         {banned && <span class="badge-banned">banned</span>}
+        {timedOutUntil && (
+          <span class="muted">
+            {" "}· timed out until{" "}
+            <time dateTime={timedOutUntil}>
+              {new Date(timedOutUntil).toLocaleString()}
+            </time>
+          </span>
+        )}
       </p>
       {canAct && (
         <>
@@ -170,18 +184,20 @@ function PersonItem(
                 ))}
               </select>
             </label>
-            <button
-              type="button"
-              class="button secondary small"
-              onClick={() =>
-                act(
-                  `${label}'s timeout is lifted.`,
-                  `/timeouts/${id}`,
-                  "DELETE",
-                )}
-            >
-              Lift timeout
-            </button>
+            {timedOutUntil && (
+              <button
+                type="button"
+                class="button secondary small"
+                onClick={() =>
+                  act(
+                    `${label}'s timeout is lifted.`,
+                    `/timeouts/${id}`,
+                    "DELETE",
+                  )}
+              >
+                Lift timeout
+              </button>
+            )}
             {admin && !banned && (
               <button
                 type="button"

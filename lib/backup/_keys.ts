@@ -19,14 +19,13 @@ export {
   readMarkersPrefix,
   reportsPrefix,
   signingKeyKey,
+  timeoutsPrefix,
 } from "../db/_keys.ts";
 
 /** Every stored user. */
 export const usersPrefix: Deno.KvKey = familyPrefix("users");
 /** Every committed file's metadata. */
 export const filesPrefix: Deno.KvKey = familyPrefix("files");
-/** Every timeout (some may have ended: KV drops them lazily). */
-export const timeoutsPrefix: Deno.KvKey = familyPrefix("timeouts");
 /** Every revoked token. */
 export const revokedTokensPrefix: Deno.KvKey = familyPrefix("revoked_tokens");
 

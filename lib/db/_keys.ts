@@ -532,6 +532,8 @@ export const banKey = (userId: string): Deno.KvKey => ["bans", userId];
 export const bansPrefix: Deno.KvKey = familyPrefix("bans");
 /** Someone's timeout, while it lasts. */
 export const timeoutKey = (userId: string): Deno.KvKey => ["timeouts", userId];
+/** Prefix of every timeout. */
+export const timeoutsPrefix: Deno.KvKey = familyPrefix("timeouts");
 /** Prefix of every audit log entry. */
 export const auditPrefix: Deno.KvKey = familyPrefix("audit");
 /** What an audit log entry is found by besides time. */

@@ -72,12 +72,21 @@ Deno.test({
         state: "detached",
       });
 
-      // A member gets the 403 page.
+      // A member's user menu has no Admin item, and /admin is a 403 page.
+      await ann.page.locator(".user-button").click();
+      await ann.page.getByRole("menuitem", { name: "Sign out" }).waitFor();
+      assert.equal(
+        await ann.page.getByRole("menuitem", { name: "Admin" }).count(),
+        0,
+      );
       const page = await ann.page.goto(env.base + "/admin");
       assert.equal(page?.status(), 403);
 
-      // The owner: every tab, the audit log, and the settings.
-      await ola.page.goto(env.base + "/admin");
+      // The owner reaches it from the user menu: every tab, the audit log,
+      // and the settings.
+      await ola.page.locator(".user-button").click();
+      await ola.page.getByRole("menuitem", { name: "Admin" }).click();
+      await ola.page.waitForURL(/\/admin$/);
       await ola.page.getByRole("tab", { name: "Members", selected: true })
         .waitFor();
       await ola.page.locator(".admin-item", { hasText: "@ben" }).waitFor();

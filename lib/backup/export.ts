@@ -33,21 +33,18 @@ import type { FileMeta } from "../files/store.ts";
 import type { InviteRecord } from "../db/invites.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
+import { exportModeration } from "./_export_moderation.ts";
 import {
-  auditPrefix,
   channelSeqKey,
   channelsPrefix,
   clientIdsPrefix,
   filesPrefix,
-  instanceSettingsKey,
   invitesPrefix,
   membersPrefix,
   messageKey,
   readMarkersPrefix,
-  reportsPrefix,
   revokedTokensPrefix,
   signingKeyKey,
-  timeoutsPrefix,
   usersPrefix,
 } from "./_keys.ts";
 import { readAll, readMany, scan } from "./_kv_read.ts";
@@ -274,41 +271,8 @@ export async function exportLines(
     });
   }
 
-  // 7. Moderation: the audit log whole, timeouts still in force, open
-  // reports on exported messages, and the instance's settings.
-  for await (const entry of scan<unknown>(kv, { prefix: auditPrefix })) {
-    await record({ type: "audit", entry: entry.value } as BackupRecord);
-  }
-  const nowIso = new Date().toISOString();
-  for await (
-    const entry of scan<{ until: string }>(kv, { prefix: timeoutsPrefix })
-  ) {
-    const userId = String(entry.key[1]);
-    if (!users.has(userId) || !(entry.value?.until > nowIso)) continue;
-    await record(
-      { type: "timeout", userId, timeout: entry.value } as BackupRecord,
-    );
-  }
-  for await (
-    const entry of scan<{ channelId: string; seq: number; reporterId: string }>(
-      kv,
-      { prefix: reportsPrefix },
-    )
-  ) {
-    const { channelId, seq, reporterId } = entry.value;
-    const lastSeq = lastSeqs.get(channelId);
-    // A report newer than the cut (its message or reporter) is left out.
-    if (lastSeq === undefined || seq > lastSeq || !users.has(reporterId)) {
-      continue;
-    }
-    await record({ type: "report", report: entry.value } as BackupRecord);
-  }
-  const [settings] = await readMany(kv, [instanceSettingsKey]);
-  if (settings.value !== null) {
-    await record(
-      { type: "settings", settings: settings.value } as BackupRecord,
-    );
-  }
+  // 7. Moderation: the audit log, timeouts, open reports, settings.
+  await exportModeration(kv, users, lastSeqs, record);
 
   checker.checkComplete();
   const counts = { ...checker.counts };

@@ -36,6 +36,13 @@
  */
 import { z } from "zod";
 import { CHUNK_SIZE } from "../files/store.ts";
+import { count, id, seq, time } from "./_fields.ts";
+import {
+  auditRecordSchema,
+  reportRecordSchema,
+  settingsRecordSchema,
+  timeoutRecordSchema,
+} from "./_moderation_schemas.ts";
 
 /** The header's `format`. */
 export const BACKUP_FORMAT = "hearth-backup";
@@ -95,12 +102,6 @@ export class BackupError extends Error {
   }
 }
 
-// Ids and names end up in KV keys, which hold at most 2 KiB; these bounds keep
-// every key far below that and refuse nonsense early.
-const id = z.string().min(1).max(200);
-const time = z.string().min(1).max(64);
-const count = z.int().min(0);
-const seq = z.int().min(1);
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, {
   error: "must be 64 lower-case hex digits",
 });
@@ -204,41 +205,6 @@ export const countsSchema = z.strictObject({
   timeouts: count.default(0),
   reports: count.default(0),
   settings: count.default(0),
-});
-
-/** A stored audit log entry. */
-export const auditRecordSchema = z.looseObject({
-  id: z.string().min(1).max(64),
-  at: time,
-  actorId: id,
-  action: z.string().min(1).max(64),
-  target: z.string().min(1).max(400),
-  reason: z.string().max(2000).optional(),
-});
-
-/** A stored timeout. */
-export const timeoutRecordSchema = z.looseObject({
-  until: time,
-  by: id,
-  reason: z.string().max(2000).optional(),
-});
-
-/** A stored open report. */
-export const reportRecordSchema = z.looseObject({
-  id: z.string().min(1).max(64),
-  createdAt: time,
-  reporterId: id,
-  reason: z.string().max(2000),
-  channelId: id,
-  seq,
-  authorId: id,
-  excerpt: z.string().max(8000),
-});
-
-/** The instance's stored settings. */
-export const settingsRecordSchema = z.looseObject({
-  name: z.string().min(1).max(256).optional(),
-  registration: z.enum(["open", "invite", "closed"]).optional(),
 });
 
 /** The first line. Unknown fields are allowed, so later writers may add some. */

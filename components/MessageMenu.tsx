@@ -1,6 +1,7 @@
 import { permalink } from "../lib/client/permalink.ts";
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Message } from "../lib/client/types.ts";
+import { ReportButton } from "./ReportDialog.tsx";
 
 /** Emoji offered by React, most used first. */
 export const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
@@ -19,9 +20,9 @@ export interface MenuActions {
 /**
  * A stored message's actions, shown while the pointer is over it or focus is
  * in it: Reply, React (a row of quick emoji), Edit (one's own messages),
- * Delete (one's own, or anyone's for a moderator; it asks first), Copy link.
- * Only one message's menu in the log is in the Tab order (`tabbable`); the
- * log's arrow keys move between them.
+ * Delete (one's own, or anyone's for a moderator; it asks first), Report
+ * (others' messages), Copy link. Only one message's menu in the log is in the
+ * Tab order (`tabbable`); the log's arrow keys move between them.
  */
 export function MessageMenu(
   { message, mine, moderates = false, actions, tabbable = true }: {
@@ -134,6 +135,7 @@ export function MessageMenu(
               Delete
             </button>
           )}
+          {!mine && <ReportButton message={message} />}
           <button
             type="button"
             class="menu-button"

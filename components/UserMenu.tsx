@@ -6,7 +6,7 @@ import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
 import { usePopupMenu } from "./use_modal.ts";
 
-/** A menu under the user's name; its one item signs out. */
+/** A menu under the user's name: sign out, settings, and the admin page for staff. */
 export function UserMenu({ me }: { me: Me }) {
   const { open, setOpen, button, menu, onKeyDown, onFocusOut } = usePopupMenu();
 
@@ -60,6 +60,9 @@ export function UserMenu({ me }: { me: Me }) {
             <a role="menuitem" class="menu-item" href="/settings">
               Settings
             </a>
+            {me.role !== "member" && (
+              <a role="menuitem" class="menu-item" href="/admin">Admin</a>
+            )}
           </div>
         </div>
       )}

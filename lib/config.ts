@@ -10,6 +10,10 @@ import {
 } from "./config_limits.ts";
 import type { UserLimits } from "./chat/user_limits.ts";
 import type { ConnectionLimits } from "./http/serve.ts";
+import {
+  REGISTRATION_MODES,
+  type RegistrationMode,
+} from "./shared/admin_wire.ts";
 
 /** Everything the server needs to know from flags and environment variables. */
 export interface Config {
@@ -57,20 +61,18 @@ export interface Config {
   offlineGraceMs: number;
   /** Who may create an account (the very first account always may). */
   registration: RegistrationMode;
+  /**
+   * Whether the operator gave the mode (`--registration`,
+   * `HEARTH_REGISTRATION`): then it is fixed, and admins cannot change it.
+   */
+  registrationSetByOperator?: boolean;
   /** Head and idle timeouts and the per-address cap on connections. */
   connections: ConnectionLimits;
   /** Per-user caps on messages, channels and sockets. */
   userLimits: UserLimits;
 }
 
-/** Who may create an account: anyone, people with an invite, or nobody. */
-export type RegistrationMode = "open" | "invite" | "closed";
-
-const REGISTRATION_MODES: readonly RegistrationMode[] = [
-  "open",
-  "invite",
-  "closed",
-];
+export type { RegistrationMode } from "./shared/admin_wire.ts";
 
 /** Default for {@linkcode Config.webhookRetryDelaysMs}: 4 attempts, at once then after 1 s, 5 s, 25 s. */
 export const WEBHOOK_RETRY_DELAYS_MS = [1000, 5000, 25_000];
@@ -287,6 +289,8 @@ export function parseConfig(
       webhookRetryDelaysMs: WEBHOOK_RETRY_DELAYS_MS,
       offlineGraceMs: OFFLINE_GRACE_MS,
       registration,
+      registrationSetByOperator: values.registration !== undefined ||
+        env("HEARTH_REGISTRATION") !== undefined,
       connections,
       userLimits,
     },

@@ -4,7 +4,6 @@
  * prints the whole matrix with the cells that differ marked.
  */
 import assert from "node:assert/strict";
-import manifest from "../fresh.gen.ts";
 import {
   type Account,
   type Api,
@@ -19,6 +18,12 @@ import {
   uploadFile,
   withHearth,
 } from "./helpers/api.ts";
+import {
+  avatarUpload,
+  manifestRoutes,
+  renderMatrix,
+  routeOfRow,
+} from "./helpers/authz.ts";
 import { png } from "../lib/files/_image_fixtures.ts";
 
 /**
@@ -62,6 +67,10 @@ const _ = null;
  * it), {unknownInvite} a code no invite has. `WS` is the WebSocket upgrade
  * (token in the query string, as browsers send it).
  * `/invites?channel=private` makes an invite to {private}.
+ * `/settings` is the settings page for a browser; `/settings#api` the same
+ * path asked for JSON (the instance's settings API). {unknownReport} is an
+ * id no open report has; a report on {seq} is the file `member` shared, so
+ * `member` may not report it (their own) and `owner` may.
  * {dm} is the direct message of `member` and `owner`; `POST /dms` opens one
  * with a further account that is not a column.
  * {peerId} is that further account's id; {requesterId} an account that has
@@ -108,6 +117,7 @@ const MATRIX: Row[] = [
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
   ["GET",   "/settings",                          302, 302,    _,    200,      200,   200],
+  ["GET",   "/admin",                             302, 302,    _,    403,      403,   403],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/search?q=hello",                    401, 401,    _,    200,      200,   200],
   ["GET",   "/search?q=hello&channelId={private}", 401, 401,   403,  403,      200,   200],
@@ -117,10 +127,15 @@ const MATRIX: Row[] = [
   ["PATCH", "/users/{memberId}",                  401, 401,    403,  403,      403,   403],
   ["PUT",   "/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
   ["DELETE","/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
+  ["GET",   "/timeouts",                          401, 401,    _,    403,      403,   403],
   ["GET",   "/audit",                             401, 401,    _,    403,      403,   403],
   ["GET",   "/bans",                              401, 401,    _,    403,      403,   403],
   ["PUT",   "/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
   ["DELETE","/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
+  ["GET",   "/reports",                           401, 401,    _,    403,      403,   403],
+  ["DELETE","/reports/{unknownReport}",           401, 401,    403,  403,      403,   403],
+  ["GET",   "/settings#api",                      401, 401,    _,    403,      403,   403],
+  ["PATCH", "/settings",                          401, 401,    _,    403,      403,   403],
   ["GET",   "/push/key",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/sw.js",                             200, 200,    _,    200,      200,   200],
   ["POST",  "/push/subscriptions",                401, 401,    _,    201,      201,   201],
@@ -181,6 +196,7 @@ const MATRIX: Row[] = [
   ["PUT",   "/channels/{private}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
   ["DELETE","/channels/{private}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
   ["DELETE","/channels/{private}/messages/{doomed}", 401, 401,  403,  403,      204,   204],
+  ["POST",  "/channels/{private}/messages/{seq}/report", 401, 401, 403, 403,     403,   201],
   ["GET",   "/files/{privateFile}",               404, 404,    404,  404,      200,   200],
   ["GET",   "/files/{privateImage}/thumbnail",    404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
@@ -201,6 +217,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{public}/messages",        401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{public}/messages",        401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{public}/files",           401, 401,    403,  403,      201,   201],
+  ["POST",  "/channels/{public}/messages/{seq}/report", 401, 401, 403, 403,      403,   201],
   ["GET",   "/files/{publicFile}",                404, 404,    404,  404,      200,   200],
   ["GET",   "/files/{publicImage}/thumbnail",     404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{public}",              401, 401,    403,  403,      101,   101],
@@ -226,6 +243,7 @@ const MATRIX: Row[] = [
   ["PUT",   "/channels/{unknown}/messages/{seq}/reactions/{emoji}", 401, 401, 404, 404, 404, 404],
   ["DELETE","/channels/{unknown}/messages/{seq}/reactions/{emoji}", 401, 401, 404, 404, 404, 404],
   ["DELETE","/channels/{unknown}/messages/{doomed}", 401, 401,  404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/messages/{seq}/report", 401, 401, 404, 404,     404,   404],
   ["GET",   "/files/{unknownFile}",               404, 404,    404,  404,      404,   404],
   ["GET",   "/files/{unknownFile}/thumbnail",     404, 404,    404,  404,      404,   404],
   ["WS",    "/ws/channels/{unknown}",             401, 401,    404,  404,      404,   404],
@@ -332,6 +350,7 @@ async function setUp(server: TestServer): Promise<Fixture> {
       doomedHook: (await webhookOf(owner.api, priv.id)).id,
       avatarVersion: "1",
       unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
+      unknownReport: "000000000000000000000000000",
       private: priv.id,
       public: pub.id,
       unknown: crypto.randomUUID(),
@@ -388,12 +407,6 @@ async function inviteTo(api: Api, channelId: string): Promise<string> {
   return res.body.code;
 }
 
-function avatarUpload(base: string, token: string | undefined) {
-  const form = new FormData();
-  form.set("file", new File([png(20, 20)], "me.png"));
-  return request(base, "PUT", "/me/avatar", { token, body: form });
-}
-
 function upload(base: string, token: string | undefined, channelId: string) {
   const form = new FormData();
   form.set("content", "a shared file");
@@ -425,6 +438,9 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   }
   if (method === "PATCH" && template.includes("/messages/")) {
     return { content: "edited" };
+  }
+  if (method === "PATCH" && template === "/settings") {
+    return { name: "Renamed" };
   }
   if (method === "PATCH") return { topic: "Changed" };
   if (template.endsWith("/notifications")) return { level: "all" };
@@ -462,6 +478,7 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
     return { username: fx.users.member.username };
   }
   if (template.endsWith("/read")) return { seq: 1 };
+  if (template.endsWith("/report")) return { reason: "spam" };
   if (template.endsWith("/messages")) return { content: "hello" };
   return undefined;
 }
@@ -500,7 +517,7 @@ async function call(
     const channelId = path.split("/").pop()!;
     return { status: await upgradeStatus(socketUrl(base, channelId, token)) };
   }
-  if (method === "PAGE" || isPage(template)) {
+  if (method === "PAGE" || (method === "GET" && isPage(template))) {
     const res = await fetch(new URL(path, base), {
       headers: {
         accept: "text/html",
@@ -562,31 +579,8 @@ async function openStream(
 /** Pages, as opposed to the JSON API. */
 function isPage(template: string): boolean {
   return template === "/" || template === "/browse" ||
-    template === "/settings" ||
+    template === "/settings" || template === "/admin" ||
     template.startsWith("/c/") || template.startsWith("/invite/");
-}
-
-/** `channels/[id]/join` for `/channels/{public}/join?x=1`; "" for `/`. */
-function routeOfRow(template: string): string {
-  return template.split("?")[0].replace(/\{\w+\}/g, "[id]").slice(1);
-}
-
-/** Every method of every route file, as `GET channels/[id]/messages`. */
-function manifestRoutes(): string[] {
-  const found: string[] = [];
-  for (const [file, mod] of Object.entries(manifest.routes)) {
-    const name = file.split("/").pop()!;
-    if (name.startsWith("_")) continue;
-    const route = file.replace(/\.(tsx|ts|jsx|js)$/, "")
-      .replace(/(^|\/)index$/, "")
-      .replace(/\[[^\]]+\]/g, "[id]");
-    const handler = mod.handler;
-    const methods = handler && typeof handler === "object"
-      ? Object.keys(handler)
-      : ["GET"];
-    for (const method of methods) found.push(`${method} ${route}`);
-  }
-  return found.sort();
 }
 
 /** Puts memberships and invites back after a cell that changed them, so every row starts alike. */
@@ -667,19 +661,6 @@ async function restore(
   }
 }
 
-function render(
-  rows: { method: string; path: string; cells: string[] }[],
-): string {
-  const header = ["method", "path", ...ROLES];
-  const table = [header, ...rows.map((r) => [r.method, r.path, ...r.cells])];
-  const widths = header.map((_, i) =>
-    Math.max(...table.map((line) => line[i].length))
-  );
-  return table.map((line) =>
-    line.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
-  ).join("\n");
-}
-
 Deno.test("the authorization matrix has a row for every method of every route", () => {
   const rows = new Set(
     MATRIX.map(([method, path]) =>
@@ -749,7 +730,9 @@ async function checkMatrix(): Promise<void> {
     assert.deepEqual(
       failures,
       [],
-      `authorization matrix (* marks got≠want):\n${render(rendered)}\n`,
+      `authorization matrix (* marks got≠want):\n${
+        renderMatrix(ROLES, rendered)
+      }\n`,
     );
   });
 }

@@ -42,6 +42,9 @@ export class BackupChecker {
   #members = new Set<string>();
   #invites = new Set<string>();
   #links = new Set<string>();
+  #audits = new Set<string>();
+  #reports = new Set<string>();
+  #timedOut = new Set<string>();
   #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
@@ -183,6 +186,42 @@ export class BackupChecker {
       }
       case "revoked_token":
         this.counts.revokedTokens++;
+        return;
+      case "audit": {
+        // Entries outlive what they name: only their ids must be unique.
+        const { id } = record.entry;
+        if (this.#audits.has(id)) fail(`audit entry "${id}" appears twice`);
+        this.#audits.add(id);
+        this.counts.audits++;
+        return;
+      }
+      case "timeout":
+        this.#requireUser(record.userId, fail);
+        if (this.#timedOut.has(record.userId)) {
+          fail(`user "${record.userId}" is timed out twice`);
+        }
+        this.#timedOut.add(record.userId);
+        this.counts.timeouts++;
+        return;
+      case "report": {
+        const { id, channelId, seq, reporterId } = record.report;
+        if (this.#reports.has(id)) fail(`report "${id}" appears twice`);
+        const open = `${channelId}\n${seq}\n${reporterId}`;
+        if (this.#reports.has(open)) {
+          fail(`user "${reporterId}" reports message ${seq} twice`);
+        }
+        this.#requireUser(reporterId, fail);
+        const channel = this.#requireChannel(channelId, fail);
+        if (seq > channel.lastSeq) {
+          fail(`report on message ${seq}, past the channel's last seq`);
+        }
+        this.#reports.add(id).add(open);
+        this.counts.reports++;
+        return;
+      }
+      case "settings":
+        if (this.counts.settings > 0) fail("a second settings record");
+        this.counts.settings++;
         return;
       case "trailer":
         fail("the trailer must be the last line");

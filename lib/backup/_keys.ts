@@ -6,16 +6,20 @@
 import { familyPrefix, KEY_FAMILIES } from "../db/_keys.ts";
 
 export {
+  auditPrefix,
   channelSeqKey,
   channelsPrefix,
   chunkKey,
   clientIdsPrefix,
   fileKey,
+  instanceSettingsKey,
   invitesPrefix,
   membersPrefix,
   messageKey,
   readMarkersPrefix,
+  reportsPrefix,
   signingKeyKey,
+  timeoutsPrefix,
 } from "../db/_keys.ts";
 
 /** Every stored user. */

@@ -36,6 +36,7 @@ import type { BlockRecord } from "../db/blocks.ts";
 import { type FriendLink, isLinkOwner } from "../db/friends.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
+import { exportModeration } from "./_export_moderation.ts";
 import {
   blocksFamilyPrefix,
   channelSeqKey,
@@ -295,6 +296,9 @@ export async function exportLines(
       exp: Math.ceil(entry.value),
     });
   }
+
+  // 7. Moderation: the audit log, timeouts, open reports, settings.
+  await exportModeration(kv, users, lastSeqs, record);
 
   checker.checkComplete();
   const counts = { ...checker.counts };

@@ -27,6 +27,12 @@ import type { MessageRecord } from "../db/messages.ts";
 import { storageRow } from "../db/storage.ts";
 import { blockRow } from "../db/blocks.ts";
 import { friendshipRows } from "../db/friends.ts";
+import { type AuditRecord, auditRows } from "../db/audit.ts";
+import { banRows } from "../db/bans.ts";
+import { type ReportRecord, reportRows } from "../db/reports.ts";
+import { type InstanceSettings, settingsRow } from "../db/settings.ts";
+import { type TimeoutRecord, timeoutRow } from "../db/timeouts.ts";
+import type { UserRecord } from "../db/users.ts";
 import { chunkRow, fileMetaRow } from "../files/rows.ts";
 import type { InviteRecord } from "../db/invites.ts";
 import { BatchWriter } from "./_batch_writer.ts";
@@ -195,7 +201,10 @@ async function stage(
 ): Promise<void> {
   switch (record.type) {
     case "user":
-      return await writes.write(...userRows(record.user));
+      return await writes.write(
+        ...userRows(record.user),
+        ...banRows(record.user as UserRecord),
+      );
     case "channel":
       return await writes.write(...channelRows(record.channel));
     case "member": {
@@ -234,6 +243,24 @@ async function stage(
     case "block":
       return await writes.write(
         blockRow(record.blockerId, record.blockedId, record.at),
+      );
+    case "audit":
+      return await writes.write(...auditRows(record.entry as AuditRecord));
+    case "timeout": {
+      const row = timeoutRow(
+        record.userId,
+        record.timeout as TimeoutRecord,
+      );
+      if (row !== null) await writes.write(row);
+      return;
+    }
+    case "report":
+      return await writes.write(
+        ...reportRows(record.report as ReportRecord),
+      );
+    case "settings":
+      return await writes.write(
+        settingsRow(record.settings as InstanceSettings),
       );
     case "revoked_token": {
       const row = revokedTokenRow(record.jti, record.exp);

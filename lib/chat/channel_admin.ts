@@ -52,7 +52,12 @@ export async function changeChannel(
   ) {
     throw protectedGeneral("renamed");
   }
-  const record = await updateChannel(services.kv, channel.id, change, user.id);
+  const record = await updateChannel(services.kv, channel.id, change, {
+    actorId: user.id,
+    action: "channel_change",
+    target: channel.id,
+    reason: describeChange(channel.name, change),
+  });
   services.hub.publish(
     channel.id,
     channelUpdatedEvent({
@@ -73,9 +78,14 @@ export async function changeChannel(
  * (409 `channel_protected`). Its sockets close with 1008 on every instance.
  */
 export async function removeChannel(manager: ChannelManager): Promise<void> {
-  const { services, channel } = manager;
+  const { services, channel, user } = manager;
   if (channel.name === GENERAL_CHANNEL_NAME) throw protectedGeneral("deleted");
-  const { fileIds } = await deleteChannel(services.kv, channel.id);
+  const { fileIds } = await deleteChannel(services.kv, channel.id, {
+    actorId: user.id,
+    action: "channel_delete",
+    target: channel.id,
+    reason: `deleted "${channel.name}"`,
+  });
   services.hub.publish(channel.id, channelDeletedEvent(channel.id));
   for (const fileId of fileIds) {
     try {
@@ -104,9 +114,14 @@ export async function removeFromChannel(
   if (userId === user.id) {
     return await leave(await ChannelLeaver.check(services, channelId, user));
   }
-  await channelManager(services, channelId, user);
+  const { channel } = await channelManager(services, channelId, user);
   if (!await isMember(services.kv, channelId, userId)) return;
-  await leaveChannel(services.kv, channelId, userId);
+  await leaveChannel(services.kv, channelId, userId, {
+    actorId: user.id,
+    action: "member_removed",
+    target: userId,
+    reason: `removed from "${channel.name}"`,
+  });
   services.hub.publish(channelId, memberEvent(userId, false, undefined, true));
 }
 
@@ -127,6 +142,16 @@ export async function findCandidates(
     if (!await isMember(services.kv, channelId, person.id)) out.push(person);
   }
   return out;
+}
+
+// What a channel change did, in the audit log's words.
+function describeChange(name: string, change: ChannelChange): string {
+  const parts: string[] = [];
+  if (change.name !== undefined && change.name.trim() !== name) {
+    parts.push(`renamed "${name}" to "${change.name.trim()}"`);
+  }
+  if (change.topic !== undefined) parts.push(`set the topic of "${name}"`);
+  return parts.join("; ") || `changed "${name}"`;
 }
 
 function protectedGeneral(what: string): ApiError {

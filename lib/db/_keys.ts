@@ -394,6 +394,10 @@ export const pushSubscriptionsPrefix = (userId: string): Deno.KvKey => [
   "push_subscriptions",
   userId,
 ];
+/** Prefix of every push subscription, of every user. */
+export const allPushSubscriptionsPrefix: Deno.KvKey = familyPrefix(
+  "push_subscriptions",
+);
 /** Marks a message as pushed to one browser, so it is pushed there once. */
 export const pushSentKey = (
   subId: string,

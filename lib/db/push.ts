@@ -1,5 +1,6 @@
 /** Web Push storage: the VAPID key pair, browsers' subscriptions, and what was pushed. */
 import {
+  allPushSubscriptionsPrefix,
   pushKeysKey,
   pushSentKey,
   pushSubscriptionKey,
@@ -106,6 +107,14 @@ export async function listSubscriptions(
     for await (const row of rows) all.push(row.value);
   }
   return all;
+}
+
+/** The ids of every user with at least one subscribed browser. */
+export async function listSubscriberIds(kv: Deno.Kv): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const rows = kv.list({ prefix: allPushSubscriptionsPrefix });
+  for await (const row of rows) ids.add(row.key[1] as string);
+  return ids;
 }
 
 /**

@@ -10,6 +10,7 @@ import {
 } from "./config_limits.ts";
 import type { UserLimits } from "./chat/user_limits.ts";
 import type { ConnectionLimits } from "./http/serve.ts";
+import type { SearchChoice } from "./db/search_backend.ts";
 
 /** Everything the server needs to know from flags and environment variables. */
 export interface Config {
@@ -51,6 +52,21 @@ export interface Config {
   connections: ConnectionLimits;
   /** Per-user caps on messages, channels and sockets. */
   userLimits: UserLimits;
+  /** The search engine (`HEARTH_SEARCH_INDEX`): by where the database lives, or forced. */
+  searchIndex: SearchChoice;
+}
+
+const SEARCH_CHOICES: readonly SearchChoice[] = ["auto", "kv", "sqlite"];
+
+/** `HEARTH_SEARCH_INDEX` read: the choice, or an error message. */
+export function readSearchChoice(
+  env: (name: string) => string | undefined,
+): { choice: SearchChoice } | { error: string } {
+  const raw = (env("HEARTH_SEARCH_INDEX") ?? "auto").trim().toLowerCase();
+  const choice = SEARCH_CHOICES.find((c) => c === raw);
+  return choice
+    ? { choice }
+    : { error: `HEARTH_SEARCH_INDEX must be auto, kv or sqlite, got "${raw}"` };
 }
 
 /** Who may create an account: anyone, people with an invite, or nobody. */
@@ -246,6 +262,8 @@ export function parseConfig(
   if (typeof userLimits === "string") {
     return { kind: "error", message: userLimits };
   }
+  const search = readSearchChoice(env);
+  if ("error" in search) return { kind: "error", message: search.error };
   return {
     kind: "serve",
     config: {
@@ -267,6 +285,7 @@ export function parseConfig(
       registration,
       connections,
       userLimits,
+      searchIndex: search.choice,
     },
   };
 }

@@ -14,6 +14,7 @@ import {
   REGISTRATION_MODES,
   type RegistrationMode,
 } from "./shared/admin_wire.ts";
+import type { SearchChoice } from "./db/search_backend.ts";
 
 /** Everything the server needs to know from flags and environment variables. */
 export interface Config {
@@ -70,6 +71,21 @@ export interface Config {
   connections: ConnectionLimits;
   /** Per-user caps on messages, channels and sockets. */
   userLimits: UserLimits;
+  /** The search engine (`HEARTH_SEARCH_INDEX`): by where the database lives, or forced. */
+  searchIndex: SearchChoice;
+}
+
+const SEARCH_CHOICES: readonly SearchChoice[] = ["auto", "kv", "sqlite"];
+
+/** `HEARTH_SEARCH_INDEX` read: the choice, or an error message. */
+export function readSearchChoice(
+  env: (name: string) => string | undefined,
+): { choice: SearchChoice } | { error: string } {
+  const raw = (env("HEARTH_SEARCH_INDEX") ?? "auto").trim().toLowerCase();
+  const choice = SEARCH_CHOICES.find((c) => c === raw);
+  return choice
+    ? { choice }
+    : { error: `HEARTH_SEARCH_INDEX must be auto, kv or sqlite, got "${raw}"` };
 }
 
 export type { RegistrationMode } from "./shared/admin_wire.ts";
@@ -267,6 +283,8 @@ export function parseConfig(
   if (typeof userLimits === "string") {
     return { kind: "error", message: userLimits };
   }
+  const search = readSearchChoice(env);
+  if ("error" in search) return { kind: "error", message: search.error };
   return {
     kind: "serve",
     config: {
@@ -293,6 +311,7 @@ export function parseConfig(
         env("HEARTH_REGISTRATION") !== undefined,
       connections,
       userLimits,
+      searchIndex: search.choice,
     },
   };
 }

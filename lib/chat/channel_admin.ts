@@ -87,6 +87,13 @@ export async function removeChannel(manager: ChannelManager): Promise<void> {
     reason: `deleted "${channel.name}"`,
   });
   services.hub.publish(channel.id, channelDeletedEvent(channel.id));
+  // KV's own index rows went with the channel; FTS5's are dropped here.
+  await services.search.dropChannel(channel.id).catch((error) =>
+    log("warn", "search rows of a deleted channel not dropped", {
+      channelId: channel.id,
+      error: String(error),
+    })
+  );
   for (const fileId of fileIds) {
     try {
       await deleteFile(services.kv, fileId);

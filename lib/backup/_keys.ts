@@ -6,6 +6,7 @@
 import { familyPrefix, KEY_FAMILIES } from "../db/_keys.ts";
 
 export {
+  avatarPrefix,
   channelSeqKey,
   channelsPrefix,
   chunkKey,
@@ -14,6 +15,8 @@ export {
   invitesPrefix,
   membersPrefix,
   messageKey,
+  pushKeysKey,
+  pushSubscriptionsPrefix,
   readMarkersPrefix,
   signingKeyKey,
 } from "../db/_keys.ts";
@@ -33,3 +36,8 @@ export const revokedTokensPrefix: Deno.KvKey = familyPrefix("revoked_tokens");
 export const importedPrefixes: readonly Deno.KvKey[] = KEY_FAMILIES
   .filter((family) => family.backup === "restored")
   .map((family) => familyPrefix(family.root));
+/** Every notification setting of one user. */
+export const notificationSettingsPrefix = (userId: string): Deno.KvKey => [
+  ...familyPrefix("notification_settings"),
+  userId,
+];

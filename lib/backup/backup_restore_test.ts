@@ -59,6 +59,10 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       revokedTokens: 1,
       signingKeys: 1,
       invites: 2,
+      notificationSettings: 0,
+      avatarParts: 0,
+      pushKeys: 0,
+      pushSubscriptions: 0,
     } satisfies BackupCounts,
   );
   // The backup says what it holds, password hashes included.

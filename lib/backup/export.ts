@@ -25,15 +25,22 @@
  * row is still whole, and an import derives the member counts from the rows,
  * so the restored database agrees with itself. Uploads still in progress,
  * rate-limit counters and expired revocations are not exported.
+ *
+ * Also carried: each exported member's notification setting, each user's
+ * avatar image (its parts right after the user line), and the VAPID key pair
+ * with the browsers' push subscriptions (subscriptions only with the pair).
+ * An avatar replaced while the export runs may leave its user without parts.
  */
 import { createHash } from "node:crypto";
 import type { ChannelRecord } from "../db/channels.ts";
 import { counterOf } from "../db/messages.ts";
 import type { FileMeta } from "../files/store.ts";
 import type { InviteRecord } from "../db/invites.ts";
+import type { StoredNotificationSetting } from "../db/notifications.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
 import {
+  avatarPrefix,
   channelSeqKey,
   channelsPrefix,
   clientIdsPrefix,
@@ -41,6 +48,9 @@ import {
   invitesPrefix,
   membersPrefix,
   messageKey,
+  notificationSettingsPrefix,
+  pushKeysKey,
+  pushSubscriptionsPrefix,
   readMarkersPrefix,
   revokedTokensPrefix,
   signingKeyKey,
@@ -176,6 +186,7 @@ export async function exportLines(
   for await (const entry of scan<unknown>(kv, { prefix: usersPrefix })) {
     await record({ type: "user", user: entry.value } as BackupRecord);
     users.add(String(entry.key[1]));
+    await exportAvatar(kv, entry.value, record);
   }
   for (const channel of channels) {
     await record({
@@ -185,12 +196,14 @@ export async function exportLines(
       rev: revs.get(channel.id)!,
     } as BackupRecord);
   }
+  const members = new Set<string>();
   for (const channel of channels) {
     for await (
       const entry of scan<string>(kv, { prefix: membersPrefix(channel.id) })
     ) {
       const userId = String(entry.key[2]);
       if (!users.has(userId)) continue; // joined with an account newer than the cut
+      members.add(`${channel.id}\n${userId}`);
       await record({
         type: "member",
         channelId: channel.id,
@@ -212,6 +225,25 @@ export async function exportLines(
       const seq = Math.min(Number(entry.value.value), lastSeq);
       if (seq < 1) continue;
       await record({ type: "read_marker", userId, channelId, seq });
+    }
+  }
+
+  // Settings of exported members only: a leave deletes the setting.
+  for (const userId of users) {
+    for await (
+      const entry of scan<StoredNotificationSetting>(kv, {
+        prefix: notificationSettingsPrefix(userId),
+      })
+    ) {
+      const channelId = String(entry.key[2]);
+      if (!members.has(`${channelId}\n${userId}`)) continue;
+      await record({
+        type: "notification_setting",
+        userId,
+        channelId,
+        level: entry.value.level,
+        muted: entry.value.muted,
+      } as BackupRecord);
     }
   }
 
@@ -270,6 +302,26 @@ export async function exportLines(
     });
   }
 
+  // 7. The VAPID key pair, then the subscriptions made for it.
+  const [pushKeys] = await readMany(kv, [pushKeysKey]);
+  if (pushKeys.value !== null) {
+    await record({ type: "push_keys", keys: pushKeys.value } as BackupRecord);
+    for (const userId of users) {
+      for await (
+        const entry of scan<unknown>(kv, {
+          prefix: pushSubscriptionsPrefix(userId),
+        })
+      ) {
+        await record(
+          {
+            type: "push_subscription",
+            subscription: entry.value,
+          } as BackupRecord,
+        );
+      }
+    }
+  }
+
   checker.checkComplete();
   const counts = { ...checker.counts };
   await emit(JSON.stringify({
@@ -279,4 +331,28 @@ export async function exportLines(
     sha256: hash.digest("hex"),
   }));
   return counts;
+}
+
+/** Writes the parts of `user`'s avatar, if it has one, in order. */
+async function exportAvatar(
+  kv: Deno.Kv,
+  user: unknown,
+  record: (value: BackupRecord, bytes?: Uint8Array) => Promise<void>,
+): Promise<void> {
+  const { id, avatar } = user as { id: string; avatar?: { version: number } };
+  if (avatar === undefined) return;
+  let n = 0;
+  for await (
+    const entry of scan<Uint8Array>(kv, {
+      prefix: avatarPrefix(id, avatar.version),
+    })
+  ) {
+    await record({
+      type: "avatar_part",
+      userId: id,
+      version: avatar.version,
+      n: n++,
+      data: entry.value.toBase64(),
+    });
+  }
 }

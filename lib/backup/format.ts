@@ -15,6 +15,10 @@
  * {"type":"file_dropped","fileId"}   (… or this, for a file deleted while it was being exported)
  * {"type":"invite","invite":{"code","channelId","createdBy","createdAt","maxUses","uses","expiresAt"}}
  * {"type":"revoked_token","jti","exp"}
+ * {"type":"notification_setting","userId","channelId","level":"all"|"mentions"|"none"|null,"muted"}
+ * {"type":"avatar_part","userId","version","n","data":"<base64, at most 60,000 bytes>"}   (right after its user, in order)
+ * {"type":"push_keys","keys":{"publicKey","privateJwk"}}   (the VAPID pair, before …)
+ * {"type":"push_subscription","subscription":{"id","userId","endpoint","keys":{"p256dh","auth"},"createdAt"}}
  * {"type":"trailer","lines":N,"counts":{…},"sha256":"<hex>"}
  * ```
  *
@@ -31,6 +35,8 @@
  */
 import { z } from "zod";
 import { CHUNK_SIZE } from "../files/store.ts";
+import { AVATAR_PART_BYTES } from "../db/avatars.ts";
+import { NOTIFICATION_LEVELS } from "../shared/notifications.ts";
 
 /** The header's `format`. */
 export const BACKUP_FORMAT = "hearth-backup";
@@ -51,6 +57,10 @@ export interface BackupCounts {
   revokedTokens: number;
   signingKeys: number;
   invites: number;
+  notificationSettings: number;
+  avatarParts: number;
+  pushKeys: number;
+  pushSubscriptions: number;
 }
 
 /** All-zero counts. */
@@ -68,6 +78,10 @@ export function emptyCounts(): BackupCounts {
     revokedTokens: 0,
     signingKeys: 0,
     invites: 0,
+    notificationSettings: 0,
+    avatarParts: 0,
+    pushKeys: 0,
+    pushSubscriptions: 0,
   };
 }
 
@@ -172,6 +186,32 @@ export const inviteRecordSchema = z.looseObject({
   expiresAt: time.nullable(),
 });
 
+/** The VAPID key pair: the public key as browsers take it, the private one as a P-256 JWK. */
+export const pushKeysSchema = z.strictObject({
+  publicKey: z.string().min(1).max(200),
+  privateJwk: z.looseObject({
+    // In the order WebCrypto exports them, so a restored pair exports alike.
+    kty: z.literal("EC"),
+    alg: z.literal("ES256").optional(),
+    crv: z.literal("P-256"),
+    d: z.string().min(1).max(200),
+    x: z.string().min(1).max(200),
+    y: z.string().min(1).max(200),
+  }),
+});
+
+/** A browser's stored push subscription. */
+export const pushSubscriptionSchema = z.looseObject({
+  id,
+  userId: id,
+  endpoint: z.url().max(2048),
+  keys: z.looseObject({
+    p256dh: z.string().min(1).max(200),
+    auth: z.string().min(1).max(200),
+  }),
+  createdAt: time,
+});
+
 /** The counts in a trailer. */
 export const countsSchema = z.strictObject({
   users: count,
@@ -187,6 +227,11 @@ export const countsSchema = z.strictObject({
   signingKeys: count,
   // Backups written before invites existed have none.
   invites: count.default(0),
+  // Nor these, written before notification settings, avatars and push keys were.
+  notificationSettings: count.default(0),
+  avatarParts: count.default(0),
+  pushKeys: count.default(0),
+  pushSubscriptions: count.default(0),
 });
 
 /** The first line. Unknown fields are allowed, so later writers may add some. */
@@ -237,6 +282,25 @@ export const recordSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("file_dropped"), fileId: id }),
   z.strictObject({ type: z.literal("invite"), invite: inviteRecordSchema }),
   z.strictObject({ type: z.literal("revoked_token"), jti: id, exp: count }),
+  z.strictObject({
+    type: z.literal("notification_setting"),
+    userId: id,
+    channelId: id,
+    level: z.enum(NOTIFICATION_LEVELS).nullable(),
+    muted: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal("avatar_part"),
+    userId: id,
+    version: seq,
+    n: count,
+    data: base64(AVATAR_PART_BYTES),
+  }),
+  z.strictObject({ type: z.literal("push_keys"), keys: pushKeysSchema }),
+  z.strictObject({
+    type: z.literal("push_subscription"),
+    subscription: pushSubscriptionSchema,
+  }),
   z.strictObject({
     type: z.literal("trailer"),
     lines: count,

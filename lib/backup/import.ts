@@ -24,6 +24,14 @@ import {
   userRows,
 } from "../db/rows.ts";
 import type { MessageRecord } from "../db/messages.ts";
+import { avatarPartRow } from "../db/avatars.ts";
+import { notificationSettingRow } from "../db/notifications.ts";
+import {
+  pushKeysRow,
+  type PushSubscriptionRecord,
+  pushSubscriptionRow,
+  type VapidKeyPair,
+} from "../db/push.ts";
 import { chunkRow, fileMetaRow } from "../files/rows.ts";
 import type { InviteRecord } from "../db/invites.ts";
 import { BatchWriter } from "./_batch_writer.ts";
@@ -101,6 +109,7 @@ async function readInto(
   let header: BackupHeader | null = null;
   let trailer: RecordOf<"trailer"> | null = null;
   let signingKey: Uint8Array | null = null;
+  let pushKeys: VapidKeyPair | null = null;
   let lineNo = 0;
   for await (const line of readLines(input)) {
     lineNo++;
@@ -127,7 +136,7 @@ async function readInto(
       continue;
     }
     hashLine(hash, line);
-    const bytes = record.type === "chunk"
+    const bytes = record.type === "chunk" || record.type === "avatar_part"
       ? Uint8Array.fromBase64(record.data)
       : record.type === "signing_key"
       ? Uint8Array.fromBase64(record.key)
@@ -138,6 +147,8 @@ async function readInto(
     checker.accept(record, lineNo, bytes);
     if (record.type === "signing_key") {
       signingKey = bytes!;
+    } else if (record.type === "push_keys") {
+      pushKeys = record.keys as VapidKeyPair;
     } else if (record.type === "file_dropped") {
       await writes.flush();
       for (let n = 0; n < dropped; n++) {
@@ -162,6 +173,8 @@ async function readInto(
       ...channelCounterRows(id, channel.lastSeq, channel.rev, channel.members),
     );
   }
+  // A server started once may hold a pair of its own, but no subscriptions.
+  if (pushKeys !== null) await writes.write(pushKeysRow(pushKeys));
   if (signingKey !== null) await writes.write(signingKeyRow(signingKey));
   return { header, counts: { ...checker.counts } };
 }
@@ -214,6 +227,21 @@ async function stage(
       if (row !== null) await writes.write(row);
       return;
     }
+    case "notification_setting": {
+      const { userId, channelId, level, muted } = record;
+      return await writes.write(
+        notificationSettingRow(userId, channelId, { level, muted }),
+      );
+    }
+    case "avatar_part": {
+      const { userId, version, n } = record;
+      return await writes.write(avatarPartRow(userId, version, n, bytes!));
+    }
+    case "push_subscription":
+      return await writes.write(
+        pushSubscriptionRow(record.subscription as PushSubscriptionRecord),
+      );
+    case "push_keys":
     case "signing_key":
     case "file_dropped":
     case "trailer":

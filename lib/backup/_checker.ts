@@ -4,11 +4,13 @@
  * unique, each channel's messages run 1, 2, 3 … up to its counter, a file's
  * chunks come in order right before its metadata (or the note that it was
  * deleted while it was being exported) and hash to its sha256 (those rules
- * live in `_file_runs.ts`), and the trailer agrees with what came before it. Export runs every record it
+ * live in `_file_runs.ts`; those of settings, avatars and push records in
+ * `_extras_checker.ts`), and the trailer agrees with what came before it. Export runs every record it
  * writes through these rules and import every record it reads, so a backup
  * that was written can always be read back.
  */
 import { KEY_BYTES } from "../auth/secret.ts";
+import { ExtrasChecker } from "./_extras_checker.ts";
 import { FileRuns } from "./_file_runs.ts";
 import {
   type BackupCounts,
@@ -40,10 +42,7 @@ export class BackupChecker {
   #channelNames = new Set<string>();
   #members = new Set<string>();
   #invites = new Set<string>();
-  /** Each user's avatar version (from the user line) and the part expected next. */
-  #avatars = new Map<string, { version: number; next: number }>();
-  #settings = new Set<string>();
-  #subscriptions = new Set<string>();
+  #extras = new ExtrasChecker();
   #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
@@ -77,11 +76,7 @@ export class BackupChecker {
         }
         this.#users.add(id);
         this.#userNames.add(name);
-        const avatar = (record.user as { avatar?: { version?: unknown } })
-          .avatar;
-        if (typeof avatar?.version === "number") {
-          this.#avatars.set(id, { version: avatar.version, next: 0 });
-        }
+        this.#extras.user(record.user);
         this.counts.users++;
         return;
       }
@@ -173,59 +168,18 @@ export class BackupChecker {
       case "revoked_token":
         this.counts.revokedTokens++;
         return;
-      case "notification_setting": {
-        this.#requireChannel(record.channelId, fail);
-        this.#requireUser(record.userId, fail);
-        const pair = `${record.channelId}\n${record.userId}`;
-        // Settings are deleted on leave: one without its membership is stale.
-        if (!this.#members.has(pair)) {
-          fail(
-            `notification setting of user "${record.userId}" in channel "${record.channelId}", who is not a member`,
-          );
-        }
-        if (this.#settings.has(pair)) {
-          fail(
-            `notification setting of user "${record.userId}" in channel "${record.channelId}" appears twice`,
-          );
-        }
-        this.#settings.add(pair);
-        this.counts.notificationSettings++;
-        return;
-      }
-      case "avatar_part": {
-        this.#requireUser(record.userId, fail);
-        const avatar = this.#avatars.get(record.userId);
-        if (avatar?.version !== record.version) {
-          fail(
-            `avatar version ${record.version} is not the one user "${record.userId}" has`,
-          );
-        }
-        if (record.n !== avatar!.next) {
-          fail(`avatar part ${record.n} where ${avatar!.next} comes next`);
-        }
-        avatar!.next++;
-        this.counts.avatarParts++;
-        return;
-      }
+      case "notification_setting":
+      case "avatar_part":
       case "push_keys":
-        if (this.counts.pushKeys > 0) fail("a second push key pair");
-        this.counts.pushKeys++;
+      case "push_subscription":
+        this.#extras.accept(record, this.counts, {
+          fail,
+          requireUser: (id) => this.#requireUser(id, fail),
+          requireChannel: (id) => void this.#requireChannel(id, fail),
+          isMember: (channelId, userId) =>
+            this.#members.has(`${channelId}\n${userId}`),
+        });
         return;
-      case "push_subscription": {
-        const { id, userId } = record.subscription;
-        // A subscription is useless without the key it was made for.
-        if (this.counts.pushKeys === 0) {
-          fail("a push subscription before the push key pair");
-        }
-        this.#requireUser(userId, fail);
-        const key = `${userId}\n${id}`;
-        if (this.#subscriptions.has(key)) {
-          fail(`push subscription "${id}" appears twice`);
-        }
-        this.#subscriptions.add(key);
-        this.counts.pushSubscriptions++;
-        return;
-      }
       case "trailer":
         fail("the trailer must be the last line");
     }

@@ -19,6 +19,7 @@ export {
   pushSubscriptionsPrefix,
   readMarkersPrefix,
   signingKeyKey,
+  userKey,
 } from "../db/_keys.ts";
 
 /** Every stored user. */

@@ -8,6 +8,8 @@ import {
 import { listSubscriptions, saveSubscription, vapidKeys } from "../db/push.ts";
 import { randomBytes } from "../files/_testing.ts";
 import { importBackup } from "./import.ts";
+import { userWithAvatar } from "./_export_avatar.ts";
+import { userKey } from "./_keys.ts";
 import { BackupError } from "./format.ts";
 import {
   allKeys,
@@ -114,4 +116,20 @@ Deno.test("an avatar part of another version than the user's is refused", async 
     /avatar version 7 is not the one user/,
   );
   assert.deepEqual(await allKeys(target), []);
+});
+
+Deno.test("an avatar replaced while the export reads its user is exported as replaced, whole", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const [alice] = (await buildSource(kv)).users;
+  await saveAvatar(kv, alice.id, {
+    bytes: randomBytes(70_000),
+    type: "image/png",
+  });
+  const stale = await kv.get(userKey(alice.id)); // read by the export's scan …
+  const image = randomBytes(50_000); // … then replaced, the old parts dropped
+  await saveAvatar(kv, alice.id, { bytes: image, type: "image/webp" });
+  const { user, parts } = await userWithAvatar(kv, stale.value);
+  assert.deepEqual(user, (await kv.get(userKey(alice.id))).value);
+  assert.deepEqual(parts.map((p) => [p.version, p.n]), [[2, 0]]);
+  assert.deepEqual(Uint8Array.fromBase64(parts[0].data), image);
 });

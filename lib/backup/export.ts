@@ -29,7 +29,7 @@
  * Also carried: each exported member's notification setting, each user's
  * avatar image (its parts right after the user line), and the VAPID key pair
  * with the browsers' push subscriptions (subscriptions only with the pair).
- * An avatar replaced while the export runs may leave its user without parts.
+ * An avatar replaced while the export runs is read again, with its user.
  */
 import { createHash } from "node:crypto";
 import type { ChannelRecord } from "../db/channels.ts";
@@ -37,10 +37,10 @@ import { counterOf } from "../db/messages.ts";
 import type { FileMeta } from "../files/store.ts";
 import type { InviteRecord } from "../db/invites.ts";
 import type { StoredNotificationSetting } from "../db/notifications.ts";
+import { userWithAvatar } from "./_export_avatar.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
 import {
-  avatarPrefix,
   channelSeqKey,
   channelsPrefix,
   clientIdsPrefix,
@@ -184,9 +184,10 @@ export async function exportLines(
   }
   const users = new Set<string>();
   for await (const entry of scan<unknown>(kv, { prefix: usersPrefix })) {
-    await record({ type: "user", user: entry.value } as BackupRecord);
+    const { user, parts } = await userWithAvatar(kv, entry.value);
+    await record({ type: "user", user } as BackupRecord);
     users.add(String(entry.key[1]));
-    await exportAvatar(kv, entry.value, record);
+    for (const part of parts) await record(part);
   }
   for (const channel of channels) {
     await record({
@@ -331,28 +332,4 @@ export async function exportLines(
     sha256: hash.digest("hex"),
   }));
   return counts;
-}
-
-/** Writes the parts of `user`'s avatar, if it has one, in order. */
-async function exportAvatar(
-  kv: Deno.Kv,
-  user: unknown,
-  record: (value: BackupRecord, bytes?: Uint8Array) => Promise<void>,
-): Promise<void> {
-  const { id, avatar } = user as { id: string; avatar?: { version: number } };
-  if (avatar === undefined) return;
-  let n = 0;
-  for await (
-    const entry of scan<Uint8Array>(kv, {
-      prefix: avatarPrefix(id, avatar.version),
-    })
-  ) {
-    await record({
-      type: "avatar_part",
-      userId: id,
-      version: avatar.version,
-      n: n++,
-      data: entry.value.toBase64(),
-    });
-  }
 }

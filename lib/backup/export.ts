@@ -36,8 +36,8 @@ import type { ChannelRecord } from "../db/channels.ts";
 import { counterOf } from "../db/messages.ts";
 import type { FileMeta } from "../files/store.ts";
 import type { InviteRecord } from "../db/invites.ts";
-import type { StoredNotificationSetting } from "../db/notifications.ts";
 import { userWithAvatar } from "./_export_avatar.ts";
+import { exportNotificationSettings, exportPush } from "./_export_people.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
 import {
@@ -48,9 +48,6 @@ import {
   invitesPrefix,
   membersPrefix,
   messageKey,
-  notificationSettingsPrefix,
-  pushKeysKey,
-  pushSubscriptionsPrefix,
   readMarkersPrefix,
   revokedTokensPrefix,
   signingKeyKey,
@@ -229,24 +226,7 @@ export async function exportLines(
     }
   }
 
-  // Settings of exported members only: a leave deletes the setting.
-  for (const userId of users) {
-    for await (
-      const entry of scan<StoredNotificationSetting>(kv, {
-        prefix: notificationSettingsPrefix(userId),
-      })
-    ) {
-      const channelId = String(entry.key[2]);
-      if (!members.has(`${channelId}\n${userId}`)) continue;
-      await record({
-        type: "notification_setting",
-        userId,
-        channelId,
-        level: entry.value.level,
-        muted: entry.value.muted,
-      } as BackupRecord);
-    }
-  }
+  await exportNotificationSettings(kv, users, members, record);
 
   // 3. Messages up to the cut, then the clientIds pointing at them.
   for (const channel of channels) {
@@ -304,24 +284,7 @@ export async function exportLines(
   }
 
   // 7. The VAPID key pair, then the subscriptions made for it.
-  const [pushKeys] = await readMany(kv, [pushKeysKey]);
-  if (pushKeys.value !== null) {
-    await record({ type: "push_keys", keys: pushKeys.value } as BackupRecord);
-    for (const userId of users) {
-      for await (
-        const entry of scan<unknown>(kv, {
-          prefix: pushSubscriptionsPrefix(userId),
-        })
-      ) {
-        await record(
-          {
-            type: "push_subscription",
-            subscription: entry.value,
-          } as BackupRecord,
-        );
-      }
-    }
-  }
+  await exportPush(kv, users, record);
 
   checker.checkComplete();
   const counts = { ...checker.counts };

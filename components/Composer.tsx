@@ -112,6 +112,7 @@ export function Composer(
     return caption;
   }
 
+  // A cancelled upload's caption comes back, unless something was typed since.
   function putBack(caption: string): void {
     const el = box.current;
     if (!el || el.value.trim()) return;

@@ -4,11 +4,13 @@
  * unique, each channel's messages run 1, 2, 3 … up to its counter, a file's
  * chunks come in order right before its metadata (or the note that it was
  * deleted while it was being exported) and hash to its sha256 (those rules
- * live in `_file_runs.ts`), and the trailer agrees with what came before it. Export runs every record it
+ * live in `_file_runs.ts`; those of settings, avatars and push records in
+ * `_extras_checker.ts`), and the trailer agrees with what came before it. Export runs every record it
  * writes through these rules and import every record it reads, so a backup
  * that was written can always be read back.
  */
 import { KEY_BYTES } from "../auth/secret.ts";
+import { ExtrasChecker } from "./_extras_checker.ts";
 import { FileRuns } from "./_file_runs.ts";
 import { comparableName } from "../shared/text.ts";
 import {
@@ -45,6 +47,7 @@ export class BackupChecker {
   #audits = new Set<string>();
   #reports = new Set<string>();
   #timedOut = new Set<string>();
+  #extras = new ExtrasChecker();
   #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
@@ -78,6 +81,7 @@ export class BackupChecker {
         }
         this.#users.add(id);
         this.#userNames.add(name);
+        this.#extras.user(record.user);
         this.counts.users++;
         return;
       }
@@ -222,6 +226,18 @@ export class BackupChecker {
       case "settings":
         if (this.counts.settings > 0) fail("a second settings record");
         this.counts.settings++;
+        return;
+      case "notification_setting":
+      case "avatar_part":
+      case "push_keys":
+      case "push_subscription":
+        this.#extras.accept(record, this.counts, {
+          fail,
+          requireUser: (id) => this.#requireUser(id, fail),
+          requireChannel: (id) => void this.#requireChannel(id, fail),
+          isMember: (channelId, userId) =>
+            this.#members.has(`${channelId}\n${userId}`),
+        });
         return;
       case "trailer":
         fail("the trailer must be the last line");

@@ -7,6 +7,7 @@ import { familyPrefix, KEY_FAMILIES } from "../db/_keys.ts";
 
 export {
   auditPrefix,
+  avatarPrefix,
   channelSeqKey,
   channelsPrefix,
   chunkKey,
@@ -16,10 +17,13 @@ export {
   invitesPrefix,
   membersPrefix,
   messageKey,
+  pushKeysKey,
+  pushSubscriptionsPrefix,
   readMarkersPrefix,
   reportsPrefix,
   signingKeyKey,
   timeoutsPrefix,
+  userKey,
 } from "../db/_keys.ts";
 
 /** Every stored user. */
@@ -41,3 +45,8 @@ export const revokedTokensPrefix: Deno.KvKey = familyPrefix("revoked_tokens");
 export const importedPrefixes: readonly Deno.KvKey[] = KEY_FAMILIES
   .filter((family) => family.backup === "restored")
   .map((family) => familyPrefix(family.root));
+/** Every notification setting of one user. */
+export const notificationSettingsPrefix = (userId: string): Deno.KvKey => [
+  ...familyPrefix("notification_settings"),
+  userId,
+];

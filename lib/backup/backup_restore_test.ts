@@ -72,6 +72,10 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       timeouts: 1,
       reports: 1,
       settings: 1,
+      notificationSettings: 0,
+      avatarParts: 0,
+      pushKeys: 0,
+      pushSubscriptions: 0,
     } satisfies BackupCounts,
   );
   // The backup says what it holds, password hashes included.

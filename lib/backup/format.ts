@@ -21,6 +21,10 @@
  * {"type":"timeout","userId","timeout":{"until","by","reason"?}}   (only those still in force)
  * {"type":"report","report":{"id","createdAt","reporterId","reason","channelId","seq","authorId","excerpt"}}
  * {"type":"settings","settings":{"name"?,"registration"?}}
+ * {"type":"notification_setting","userId","channelId","level":"all"|"mentions"|"none"|null,"muted"}
+ * {"type":"avatar_part","userId","version","n","data":"<base64, at most 60,000 bytes>"}   (right after its user, in order)
+ * {"type":"push_keys","keys":{"publicKey","privateJwk"}}   (the VAPID pair, before …)
+ * {"type":"push_subscription","subscription":{"id","userId","endpoint","keys":{"p256dh","auth"},"createdAt"}}
  * {"type":"trailer","lines":N,"counts":{…},"sha256":"<hex>"}
  * ```
  *
@@ -45,6 +49,8 @@ import {
   settingsRecordSchema,
   timeoutRecordSchema,
 } from "./_moderation_schemas.ts";
+import { AVATAR_PART_BYTES } from "../db/avatars.ts";
+import { NOTIFICATION_LEVELS } from "../shared/notifications.ts";
 
 /** The header's `format`. */
 export const BACKUP_FORMAT = "hearth-backup";
@@ -71,6 +77,10 @@ export interface BackupCounts {
   timeouts: number;
   reports: number;
   settings: number;
+  notificationSettings: number;
+  avatarParts: number;
+  pushKeys: number;
+  pushSubscriptions: number;
 }
 
 /** All-zero counts. */
@@ -94,6 +104,10 @@ export function emptyCounts(): BackupCounts {
     timeouts: 0,
     reports: 0,
     settings: 0,
+    notificationSettings: 0,
+    avatarParts: 0,
+    pushKeys: 0,
+    pushSubscriptions: 0,
   };
 }
 
@@ -193,6 +207,32 @@ export const inviteRecordSchema = z.looseObject({
   expiresAt: time.nullable(),
 });
 
+/** The VAPID key pair: the public key as browsers take it, the private one as a P-256 JWK. */
+export const pushKeysSchema = z.strictObject({
+  publicKey: z.string().min(1).max(200),
+  privateJwk: z.looseObject({
+    // In the order WebCrypto exports them, so a restored pair exports alike.
+    kty: z.literal("EC"),
+    alg: z.literal("ES256").optional(),
+    crv: z.literal("P-256"),
+    d: z.string().min(1).max(200),
+    x: z.string().min(1).max(200),
+    y: z.string().min(1).max(200),
+  }),
+});
+
+/** A browser's stored push subscription. */
+export const pushSubscriptionSchema = z.looseObject({
+  id,
+  userId: id,
+  endpoint: z.url().max(2048),
+  keys: z.looseObject({
+    p256dh: z.string().min(1).max(200),
+    auth: z.string().min(1).max(200),
+  }),
+  createdAt: time,
+});
+
 /** The counts in a trailer. */
 export const countsSchema = z.strictObject({
   users: count,
@@ -215,6 +255,11 @@ export const countsSchema = z.strictObject({
   timeouts: count.default(0),
   reports: count.default(0),
   settings: count.default(0),
+  // Nor these, written before notification settings, avatars and push keys were.
+  notificationSettings: count.default(0),
+  avatarParts: count.default(0),
+  pushKeys: count.default(0),
+  pushSubscriptions: count.default(0),
 });
 
 /** The first line. Unknown fields are allowed, so later writers may add some. */
@@ -288,6 +333,25 @@ export const recordSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("settings"),
     settings: settingsRecordSchema,
+  }),
+  z.strictObject({
+    type: z.literal("notification_setting"),
+    userId: id,
+    channelId: id,
+    level: z.enum(NOTIFICATION_LEVELS).nullable(),
+    muted: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal("avatar_part"),
+    userId: id,
+    version: seq,
+    n: count,
+    data: base64(AVATAR_PART_BYTES),
+  }),
+  z.strictObject({ type: z.literal("push_keys"), keys: pushKeysSchema }),
+  z.strictObject({
+    type: z.literal("push_subscription"),
+    subscription: pushSubscriptionSchema,
   }),
   z.strictObject({
     type: z.literal("trailer"),

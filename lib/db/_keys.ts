@@ -106,7 +106,7 @@ export const KEY_FAMILIES = [
     root: "notification_settings",
     layout:
       "[userId, channelId] -> {level, muted}: a member's notification choice, deleted on leave",
-    backup: "skipped",
+    backup: "restored",
   },
   {
     root: "message_client_ids",
@@ -217,8 +217,9 @@ export const KEY_FAMILIES = [
   },
   {
     root: "avatars",
-    layout: "[userId, version, part] -> Uint8Array (60 KB parts of the image)",
-    backup: "skipped",
+    layout:
+      "[userId, version, part] -> Uint8Array (60 KB parts of the image; the user record holds the version)",
+    backup: "restored",
   },
   {
     root: "user_sessions",
@@ -233,14 +234,14 @@ export const KEY_FAMILIES = [
   {
     root: "push_keys",
     layout:
-      "[] -> {publicKey, privateJwk}: the VAPID key pair, generated once (not in a backup: subscriptions are tied to it, and they are not either)",
-    backup: "skipped",
+      "[] -> {publicKey, privateJwk}: the VAPID key pair, generated once (restored with the subscriptions, which are tied to it; a server started once may hold one already)",
+    backup: "restored_last",
   },
   {
     root: "push_subscriptions",
     layout:
-      "[userId, subId] -> PushSubscriptionRecord: one per browser (subId hashes the endpoint)",
-    backup: "skipped",
+      "[userId, subId] -> PushSubscriptionRecord: one per browser (subId hashes the endpoint); a backup carries them only with the key pair",
+    backup: "restored",
   },
   {
     root: "push_sent",

@@ -7,6 +7,7 @@ import {
   pushSubscriptionsPrefix,
 } from "./_keys.ts";
 import { now, retryWrites } from "./_kv.ts";
+import type { KvRow } from "./rows.ts";
 
 /** The server's VAPID key pair: the public key as browsers take it, the private one as a JWK. */
 export interface VapidKeyPair {
@@ -131,6 +132,16 @@ export async function claimPush(
   const result = await kv.atomic().check({ key, versionstamp: null })
     .set(key, 1, { expireIn: SENT_TTL_MS }).commit();
   return result.ok;
+}
+
+/** The row of the VAPID key pair, as an import restores it. */
+export function pushKeysRow(keys: VapidKeyPair): KvRow {
+  return { key: pushKeysKey, value: keys };
+}
+
+/** The row of a browser's subscription, as an import restores it. */
+export function pushSubscriptionRow(record: PushSubscriptionRecord): KvRow {
+  return { key: pushSubscriptionKey(record.userId, record.id), value: record };
 }
 
 // Base64url without padding, as Web Push spells keys.

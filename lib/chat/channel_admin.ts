@@ -16,7 +16,7 @@ import {
   isMember,
   leaveChannel,
 } from "../db/channels.ts";
-import { findUsersByPrefix, type User } from "../db/users.ts";
+import { findUsersByPrefix, getUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { deleteFile } from "../files/store.ts";
 import { log } from "../log.ts";
@@ -32,6 +32,7 @@ import {
   type ChannelManager,
   channelManager,
   type ChannelOwner,
+  ChannelRemover,
 } from "./standing.ts";
 
 /** How many people a search for someone to add suggests. */
@@ -109,7 +110,8 @@ export async function removeChannel(manager: ChannelManager): Promise<void> {
 
 /**
  * Takes `userId` out of a channel: oneself (leaving), or, for the channel's
- * manager, anyone (removing). Their sockets on it close with 1008 and their
+ * manager, anyone, and for a moderator, someone of a lower rank (removing;
+ * see `ChannelRemover`). Their sockets on it close with 1008 and their
  * other pages drop it. Someone not in the channel changes nothing.
  */
 export async function removeFromChannel(
@@ -121,7 +123,13 @@ export async function removeFromChannel(
   if (userId === user.id) {
     return await leave(await ChannelLeaver.check(services, channelId, user));
   }
-  const { channel } = await channelManager(services, channelId, user);
+  const target = await getUser(services.kv, userId);
+  const { channel } = await ChannelRemover.check(
+    services,
+    channelId,
+    user,
+    target,
+  );
   if (!await isMember(services.kv, channelId, userId)) return;
   await leaveChannel(services.kv, channelId, userId, {
     actorId: user.id,

@@ -24,10 +24,13 @@ import {
   withHearth,
 } from "./helpers/api.ts";
 import {
+  askFriend,
   avatarUpload,
   manifestRoutes,
+  openStream,
   renderMatrix,
   routeOfRow,
+  webhookOf,
 } from "./helpers/authz.ts";
 
 /**
@@ -62,6 +65,15 @@ type Row = [method: string, path: string, ...want: number[]];
  * message of `member`'s in {public}, made again after a row closes it;
  * {memberId} is `member` (the target of roles, timeouts, bans and removals,
  * put back after each). `/settings#api` is `/settings` asked for JSON.
+ * {peerId} is the account `POST /dms` and `POST /friends` reach;
+ * {requesterId} an account that asked every column to be friends (asked
+ * again after a row accepts); blocks are lifted again after each row.
+ * {botId} is a bot of the owner's, {doomedBot} one the DELETE row deletes
+ * (made again after). {privateHook} with {hookSecret} is a webhook of
+ * {private} (its URL is the credential: anyone holding it posts, a
+ * {wrongSecret} is 404), {doomedHook} one the DELETE row revokes (made again
+ * after); {own} is a public channel the caller made before their timeout or
+ * ban, so its webhook row asks the caller as that channel's owner.
  *
  * What it shows: a banned token is refused everywhere (401; login 403);
  * timed-out people read but do not write (403 on posting, editing,
@@ -69,7 +81,10 @@ type Row = [method: string, path: string, ...want: number[]];
  * channel membership, except reading and writing a channel's messages,
  * which stays with its members; moderators work reports and timeouts,
  * admins and the owner also roles, bans, settings, every invite and every
- * channel's settings and members.
+ * channel's settings, members and webhooks, and bots. Friends and blocks are
+ * everyone's own (a timed-out person still manages them; only blocking
+ * oneself is refused, 422), and a timed-out channel owner may not make a
+ * webhook, which would post for them.
  */
 // deno-fmt-ignore
 const MATRIX: Row[] = [
@@ -116,6 +131,25 @@ const MATRIX: Row[] = [
   ["POST",  "/push/subscriptions",                                   401, 201, 201, 201, 401, 201, 201, 201],
   ["DELETE", "/push/subscriptions",                                   401, 204, 204, 204, 401, 204, 204, 204],
   ["POST",  "/dms",                                                  401, 201, 201, 403, 401, 201, 201, 201],
+  ["GET",   "/friends",                                              401, 200, 200, 200, 401, 200, 200, 200],
+  ["POST",  "/friends",                                              401, 201, 201, 201, 401, 201, 201, 201],
+  ["GET",   "/friends/events",                                       401, 200, 200, 200, 401, 200, 200, 200],
+  ["PUT",   "/friends/{requesterId}",                                401, 200, 200, 200, 401, 200, 200, 200],
+  ["PUT",   "/friends/{peerId}",                                     401, 404, 404, 404, 401, 404, 404, 404],
+  ["DELETE", "/friends/{peerId}",                                     401, 204, 204, 204, 401, 204, 204, 204],
+  ["GET",   "/blocks",                                               401, 200, 200, 200, 401, 200, 200, 200],
+  ["PUT",   "/blocks/{peerId}",                                      401, 204, 204, 204, 401, 204, 204, 204],
+  ["PUT",   "/blocks/{memberId}",                                    401, 422, 204, 204, 401, 204, 204, 204],
+  ["DELETE", "/blocks/{peerId}",                                      401, 204, 204, 204, 401, 204, 204, 204],
+  ["GET",   "/bots",                                                 401, 403, 403, 403, 401, 403, 200, 200],
+  ["POST",  "/bots",                                                 401, 403, 403, 403, 401, 403, 201, 201],
+  ["PATCH", "/bots/{botId}",                                         401, 403, 403, 403, 401, 403, 200, 200],
+  ["POST",  "/bots/{botId}/token",                                   401, 403, 403, 403, 401, 403, 200, 200],
+  ["GET",   "/bots/{botId}/deliveries",                              401, 403, 403, 403, 401, 403, 200, 200],
+  ["DELETE", "/bots/{doomedBot}",                                     401, 403, 403, 403, 401, 403, 204, 204],
+  ["POST",  "/channels/{own}/webhooks",                              401, 201, 201, 403, 401, 201, 201, 201],
+  ["POST",  "/hooks/{privateHook}/{hookSecret}",                     201, 201, 201, 201, 201, 201, 201, 201],
+  ["POST",  "/hooks/{privateHook}/{wrongSecret}",                    404, 404, 404, 404, 404, 404, 404, 404],
   ["GET",   "/channels/{dm}/messages",                               401, 200, 403, 403, 401, 403, 403, 403],
   ["POST",  "/channels/{dm}/join",                                   401, 403, 403, 403, 401, 403, 403, 403],
   ["POST",  "/channels/{dm}/leave",                                  401, 403, 204, 204, 401, 204, 204, 204],
@@ -150,6 +184,9 @@ const MATRIX: Row[] = [
   ["DELETE", "/channels/{private}/messages/{seq}/reactions/{emoji}",  401, 204, 403, 403, 401, 403, 403, 403],
   ["DELETE", "/channels/{private}/messages/{doomed}",                 401, 403, 403, 403, 401, 403, 403, 403],
   ["POST",  "/channels/{private}/messages/{seq}/report",             401, 201, 403, 201, 401, 403, 403, 403],
+  ["GET",   "/channels/{private}/webhooks",                          401, 403, 403, 403, 401, 403, 200, 200],
+  ["POST",  "/channels/{private}/webhooks",                          401, 403, 403, 403, 401, 403, 201, 201],
+  ["DELETE", "/channels/{private}/webhooks/{doomedHook}",             401, 403, 403, 403, 401, 403, 204, 204],
   ["GET",   "/files/{privateFile}",                                  404, 200, 404, 200, 404, 404, 404, 404],
   ["GET",   "/files/{privateImage}/thumbnail",                       404, 200, 404, 200, 404, 404, 404, 404],
   ["WS",    "/ws/channels/{private}",                                401, 101, 403, 101, 401, 403, 403, 403],
@@ -167,6 +204,8 @@ const MATRIX: Row[] = [
   ["POST",  "/channels/{public}/messages",                           401, 201, 403, 403, 401, 403, 403, 403],
   ["POST",  "/channels/{public}/files",                              401, 201, 403, 403, 401, 403, 403, 403],
   ["POST",  "/channels/{public}/messages/{seq}/report",              401, 201, 403, 201, 401, 403, 403, 403],
+  ["GET",   "/channels/{public}/webhooks",                           401, 403, 403, 403, 401, 403, 200, 200],
+  ["POST",  "/channels/{public}/webhooks",                           401, 403, 403, 403, 401, 403, 201, 201],
   ["GET",   "/files/{publicFile}",                                   404, 200, 404, 200, 404, 404, 404, 404],
   ["GET",   "/files/{publicImage}/thumbnail",                        404, 200, 404, 200, 404, 404, 404, 404],
   ["WS",    "/ws/channels/{public}",                                 401, 101, 403, 101, 401, 403, 403, 403],
@@ -190,6 +229,9 @@ const MATRIX: Row[] = [
   ["DELETE", "/channels/{unknown}/messages/{seq}/reactions/{emoji}",  401, 404, 404, 404, 401, 404, 404, 404],
   ["DELETE", "/channels/{unknown}/messages/{doomed}",                 401, 404, 404, 404, 401, 404, 404, 404],
   ["POST",  "/channels/{unknown}/messages/{seq}/report",             401, 404, 404, 404, 401, 404, 404, 404],
+  ["GET",   "/channels/{unknown}/webhooks",                          401, 404, 404, 404, 401, 404, 404, 404],
+  ["POST",  "/channels/{unknown}/webhooks",                          401, 404, 404, 404, 401, 404, 404, 404],
+  ["DELETE", "/channels/{unknown}/webhooks/{doomedHook}",             401, 404, 404, 404, 401, 404, 404, 404],
   ["GET",   "/files/{unknownFile}",                                  404, 404, 404, 404, 404, 404, 404, 404],
   ["GET",   "/files/{unknownFile}/thumbnail",                        404, 404, 404, 404, 404, 404, 404, 404],
   ["WS",    "/ws/channels/{unknown}",                                401, 404, 404, 404, 401, 404, 404, 404],
@@ -202,6 +244,10 @@ type Person = Account & { api: Api };
 interface Fixture {
   server: TestServer;
   users: Record<Exclude<Role, "anon">, Person> & { host: Person };
+  /** Has asked every column to be friends. */
+  requester: Person;
+  /** A public channel each column made, for {own}. */
+  own: Record<Exclude<Role, "anon">, string>;
   ids: Record<string, string>;
 }
 
@@ -249,6 +295,28 @@ async function setUp(server: TestServer): Promise<Fixture> {
     assert.equal(doomed.seq, 3);
   }
   const reported = await postMessage(member.api, pub.id, "reported");
+  const people = {
+    member,
+    nonMember,
+    timedOut,
+    banned,
+    moderator,
+    admin,
+    owner,
+  };
+  const own = Object.fromEntries(
+    await Promise.all(
+      Object.entries(people).map(async ([role, user]) =>
+        [role, (await createChannel(user.api, uniqueName("own"))).id] as const
+      ),
+    ),
+  ) as Fixture["own"];
+  const requester = await signUp(base, uniqueName("requester"));
+  for (const user of Object.values(people)) {
+    await askFriend(requester.api, user.username);
+  }
+  const peer = await signUp(base, uniqueName("peer"));
+  const hook = await webhookOf(host.api, priv.id);
   const muted = await moderator.api.send("PUT", `/timeouts/${timedOut.id}`, {
     json: { seconds: 86400 },
   });
@@ -257,20 +325,21 @@ async function setUp(server: TestServer): Promise<Fixture> {
   assert.equal(ban.status, 200);
   const fx: Fixture = {
     server,
-    users: {
-      host,
-      member,
-      nonMember,
-      timedOut,
-      banned,
-      moderator,
-      admin,
-      owner,
-    },
+    users: { host, ...people },
+    requester,
+    own,
     ids: {
       dm: (await host.api.post("/dms", { usernames: [member.username] })).body
         .id,
-      peer: (await signUp(base, uniqueName("peer"))).username,
+      peer: peer.username,
+      peerId: peer.id,
+      requesterId: requester.id,
+      botId: await botOf(owner),
+      doomedBot: await botOf(owner),
+      privateHook: hook.id,
+      hookSecret: hook.secret,
+      wrongSecret: "A".repeat(43),
+      doomedHook: (await webhookOf(host.api, priv.id)).id,
       memberId: member.id,
       founderId: host.id,
       avatarVersion: "1",
@@ -294,6 +363,12 @@ async function setUp(server: TestServer): Promise<Fixture> {
   fx.ids.doomedChannel = await doomedChannel(fx);
   fx.ids.report = await reportAgain(fx);
   return fx;
+}
+
+async function botOf(owner: Person): Promise<string> {
+  const res = await owner.api.post("/bots", { username: uniqueName("bot") });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  return res.body.bot.id;
 }
 
 async function doomedChannel(fx: Fixture): Promise<string> {
@@ -354,6 +429,11 @@ function bodyFor(method: string, template: string, fx: Fixture, role: Role) {
     "PATCH settings": { name: "Renamed" },
     "POST channels": { name: uniqueName("room") },
     "POST dms": { usernames: [fx.ids.peer] },
+    "POST friends": { username: fx.ids.peer },
+    "POST bots": { username: uniqueName("bot") },
+    "PATCH bots/[id]": { webhookUrl: null },
+    "POST channels/[id]/webhooks": { name: "Hook" },
+    "POST hooks/[id]/[id]": { content: "from a hook" },
     "POST invites": template.includes("private")
       ? { channelId: fx.ids.private }
       : {},
@@ -387,7 +467,13 @@ async function call(
   fx: Fixture,
 ): Promise<number> {
   const base = fx.server.base;
-  const path = template.replace(/\{(\w+)\}/g, (_, name) => fx.ids[name]);
+  const path = template.replace(
+    /\{(\w+)\}/g,
+    (_, name) =>
+      name === "own"
+        ? (role === "anon" ? fx.ids.public : fx.own[role])
+        : fx.ids[name],
+  );
   let token = role === "anon" ? undefined : fx.users[role].token;
   if (template === "/auth/logout" && role !== "anon" && role !== "banned") {
     const user = fx.users[role];
@@ -406,6 +492,11 @@ async function call(
     });
     await res.body?.cancel();
     return res.status;
+  }
+  if (template === "/friends/events") {
+    const { status, problem } = await openStream(base, path, token);
+    assert.equal(problem, undefined, `${method} ${path}`);
+    return status;
   }
   const res = template.endsWith("/files")
     ? await fileUpload(base, token, path.split("/")[2])
@@ -452,6 +543,27 @@ async function restore(
     fx.ids.invite = await inviteTo(fx);
   } else if (key === "DELETE /reports/{report}") {
     fx.ids.report = await reportAgain(fx);
+  } else if (key === "DELETE /bots/{doomedBot}") {
+    fx.ids.doomedBot = await botOf(owner);
+  } else if (key === "DELETE /channels/{private}/webhooks/{doomedHook}") {
+    fx.ids.doomedHook = (await webhookOf(host.api, fx.ids.private)).id;
+  } else if (key === "POST /friends") {
+    ok(
+      await fx.users[role].api.send("DELETE", `/friends/${fx.ids.peerId}`, {}),
+      key,
+    );
+  } else if (key === "PUT /friends/{requesterId}") {
+    const user = fx.users[role];
+    ok(
+      await user.api.send("DELETE", `/friends/${fx.ids.requesterId}`, {}),
+      key,
+    );
+    await askFriend(fx.requester.api, user.username);
+  }
+  const blocked = template.match(/^\/blocks\/\{(\w+)\}$/);
+  if (blocked && method === "PUT") {
+    const undo = `/blocks/${fx.ids[blocked[1]]}`;
+    ok(await fx.users[role].api.send("DELETE", undo, {}), key);
   }
   const removed = template.match(
     /^\/channels\/\{(\w+)\}\/members\/\{memberId\}$/,

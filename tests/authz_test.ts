@@ -19,10 +19,14 @@ import {
   withHearth,
 } from "./helpers/api.ts";
 import {
+  askFriend,
   avatarUpload,
   manifestRoutes,
+  openStream,
+  type Outcome,
   renderMatrix,
   routeOfRow,
+  webhookOf,
 } from "./helpers/authz.ts";
 import { png } from "../lib/files/_image_fixtures.ts";
 
@@ -377,19 +381,6 @@ async function doomedChannel(api: Api, member: string): Promise<string> {
   return doomed.id;
 }
 
-async function askFriend(api: Api, username: string): Promise<void> {
-  const res = await api.post("/friends", { username });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-}
-
-async function webhookOf(api: Api, channelId: string) {
-  const res = await api.post(`/channels/${channelId}/webhooks`, {
-    name: "Hook",
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return { id: res.body.id as string, secret: res.body.url.split("/").pop() };
-}
-
 async function readOnlyChannel(owner: Api, member: Api): Promise<string> {
   const channel = await createChannel(owner, uniqueName("news"));
   assert.equal((await member.post(`/channels/${channel.id}/join`)).status, 200);
@@ -498,12 +489,6 @@ async function tokenFor(
   return user.token;
 }
 
-interface Outcome {
-  status: number;
-  /** A broken error contract, e.g. a 4xx without `{detail, code}`. */
-  problem?: string;
-}
-
 async function call(
   method: string,
   template: string,
@@ -552,27 +537,6 @@ async function call(
   ) {
     problem = `no {detail, code} body: ${JSON.stringify(res.body)}`;
   }
-  return { status: res.status, problem };
-}
-
-/** Opens an event stream and closes it once its status is known (its body never ends). */
-async function openStream(
-  base: string,
-  path: string,
-  token: string | undefined,
-): Promise<Outcome> {
-  const res = await fetch(new URL(path, base), {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  if (res.status < 400) {
-    await res.body?.cancel();
-    return { status: res.status };
-  }
-  const body = await res.json().catch(() => null);
-  const problem = typeof body?.detail === "string" &&
-      typeof body?.code === "string"
-    ? undefined
-    : `no {detail, code} body: ${JSON.stringify(body)}`;
   return { status: res.status, problem };
 }
 

@@ -4,144 +4,156 @@ import type { Manifest } from "fresh";
 import * as $0 from "./routes/_app.tsx";
 import * as $1 from "./routes/_error.tsx";
 import * as $2 from "./routes/_middleware.ts";
-import * as $3 from "./routes/audit.ts";
-import * as $4 from "./routes/auth/login.ts";
-import * as $5 from "./routes/auth/logout.ts";
-import * as $6 from "./routes/auth/register.ts";
-import * as $7 from "./routes/avatars/[userId]/[version].ts";
-import * as $8 from "./routes/bans/[userId].ts";
-import * as $9 from "./routes/bans/index.ts";
-import * as $10 from "./routes/blocks/[userId].ts";
-import * as $11 from "./routes/blocks/index.ts";
-import * as $12 from "./routes/bots/[id].ts";
-import * as $13 from "./routes/bots/[id]/deliveries.ts";
-import * as $14 from "./routes/bots/[id]/token.ts";
-import * as $15 from "./routes/bots/index.ts";
-import * as $16 from "./routes/browse.tsx";
-import * as $17 from "./routes/c/[id].tsx";
-import * as $18 from "./routes/channels/[id]/candidates.ts";
-import * as $19 from "./routes/channels/[id]/changes.ts";
-import * as $20 from "./routes/channels/[id]/files.ts";
-import * as $21 from "./routes/channels/[id]/index.ts";
-import * as $22 from "./routes/channels/[id]/join.ts";
-import * as $23 from "./routes/channels/[id]/leave.ts";
-import * as $24 from "./routes/channels/[id]/members.ts";
-import * as $25 from "./routes/channels/[id]/members/[userId].ts";
-import * as $26 from "./routes/channels/[id]/messages.ts";
-import * as $27 from "./routes/channels/[id]/messages/[seq].ts";
-import * as $28 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
-import * as $29 from "./routes/channels/[id]/notifications.ts";
-import * as $30 from "./routes/channels/[id]/read.ts";
-import * as $31 from "./routes/channels/[id]/webhooks.ts";
-import * as $32 from "./routes/channels/[id]/webhooks/[hookId].ts";
-import * as $33 from "./routes/channels/index.ts";
-import * as $34 from "./routes/dms.ts";
-import * as $35 from "./routes/docs.ts";
-import * as $36 from "./routes/files/[id].ts";
-import * as $37 from "./routes/files/[id]/thumbnail.ts";
-import * as $38 from "./routes/friends/[userId].ts";
-import * as $39 from "./routes/friends/events.ts";
-import * as $40 from "./routes/friends/index.tsx";
-import * as $41 from "./routes/healthz.ts";
-import * as $42 from "./routes/hooks/[id]/[secret].ts";
-import * as $43 from "./routes/index.tsx";
-import * as $44 from "./routes/invite/[code].tsx";
-import * as $45 from "./routes/invites/[code].ts";
-import * as $46 from "./routes/invites/[code]/accept.ts";
-import * as $47 from "./routes/invites/index.ts";
-import * as $48 from "./routes/me.ts";
-import * as $49 from "./routes/me/avatar.ts";
-import * as $50 from "./routes/me/password.ts";
-import * as $51 from "./routes/me/sessions.ts";
-import * as $52 from "./routes/mentions.ts";
-import * as $53 from "./routes/openapi.json.ts";
-import * as $54 from "./routes/push/key.ts";
-import * as $55 from "./routes/push/subscriptions.ts";
-import * as $56 from "./routes/search.ts";
-import * as $57 from "./routes/settings.tsx";
-import * as $58 from "./routes/sw.js.ts";
-import * as $59 from "./routes/timeouts/[userId].ts";
-import * as $60 from "./routes/users/[id].ts";
-import * as $61 from "./routes/users/index.ts";
-import * as $62 from "./routes/ws/channels/[id].ts";
-import * as $$0 from "./islands/ChatApp.tsx";
-import * as $$1 from "./islands/FriendsPage.tsx";
-import * as $$2 from "./islands/InviteJoin.tsx";
-import * as $$3 from "./islands/SettingsForm.tsx";
-import * as $$4 from "./islands/SignInForm.tsx";
+import * as $3 from "./routes/admin.tsx";
+import * as $4 from "./routes/audit.ts";
+import * as $5 from "./routes/auth/login.ts";
+import * as $6 from "./routes/auth/logout.ts";
+import * as $7 from "./routes/auth/register.ts";
+import * as $8 from "./routes/avatars/[userId]/[version].ts";
+import * as $9 from "./routes/bans/[userId].ts";
+import * as $10 from "./routes/bans/index.ts";
+import * as $11 from "./routes/blocks/[userId].ts";
+import * as $12 from "./routes/blocks/index.ts";
+import * as $13 from "./routes/bots/[id].ts";
+import * as $14 from "./routes/bots/[id]/deliveries.ts";
+import * as $15 from "./routes/bots/[id]/token.ts";
+import * as $16 from "./routes/bots/index.ts";
+import * as $17 from "./routes/browse.tsx";
+import * as $18 from "./routes/c/[id].tsx";
+import * as $19 from "./routes/channels/[id]/candidates.ts";
+import * as $20 from "./routes/channels/[id]/changes.ts";
+import * as $21 from "./routes/channels/[id]/files.ts";
+import * as $22 from "./routes/channels/[id]/index.ts";
+import * as $23 from "./routes/channels/[id]/join.ts";
+import * as $24 from "./routes/channels/[id]/leave.ts";
+import * as $25 from "./routes/channels/[id]/members.ts";
+import * as $26 from "./routes/channels/[id]/members/[userId].ts";
+import * as $27 from "./routes/channels/[id]/messages.ts";
+import * as $28 from "./routes/channels/[id]/messages/[seq].ts";
+import * as $29 from "./routes/channels/[id]/messages/[seq]/reactions/[emoji].ts";
+import * as $30 from "./routes/channels/[id]/messages/[seq]/report.ts";
+import * as $31 from "./routes/channels/[id]/notifications.ts";
+import * as $32 from "./routes/channels/[id]/read.ts";
+import * as $33 from "./routes/channels/[id]/webhooks.ts";
+import * as $34 from "./routes/channels/[id]/webhooks/[hookId].ts";
+import * as $35 from "./routes/channels/index.ts";
+import * as $36 from "./routes/dms.ts";
+import * as $37 from "./routes/docs.ts";
+import * as $38 from "./routes/files/[id].ts";
+import * as $39 from "./routes/files/[id]/thumbnail.ts";
+import * as $40 from "./routes/friends/[userId].ts";
+import * as $41 from "./routes/friends/events.ts";
+import * as $42 from "./routes/friends/index.tsx";
+import * as $43 from "./routes/healthz.ts";
+import * as $44 from "./routes/hooks/[id]/[secret].ts";
+import * as $45 from "./routes/index.tsx";
+import * as $46 from "./routes/invite/[code].tsx";
+import * as $47 from "./routes/invites/[code].ts";
+import * as $48 from "./routes/invites/[code]/accept.ts";
+import * as $49 from "./routes/invites/index.ts";
+import * as $50 from "./routes/me.ts";
+import * as $51 from "./routes/me/avatar.ts";
+import * as $52 from "./routes/me/password.ts";
+import * as $53 from "./routes/me/sessions.ts";
+import * as $54 from "./routes/mentions.ts";
+import * as $55 from "./routes/openapi.json.ts";
+import * as $56 from "./routes/push/key.ts";
+import * as $57 from "./routes/push/subscriptions.ts";
+import * as $58 from "./routes/reports/[id].ts";
+import * as $59 from "./routes/reports/index.ts";
+import * as $60 from "./routes/search.ts";
+import * as $61 from "./routes/settings.tsx";
+import * as $62 from "./routes/sw.js.ts";
+import * as $63 from "./routes/timeouts/[userId].ts";
+import * as $64 from "./routes/timeouts/index.ts";
+import * as $65 from "./routes/users/[id].ts";
+import * as $66 from "./routes/users/index.ts";
+import * as $67 from "./routes/ws/channels/[id].ts";
+import * as $$0 from "./islands/AdminPanel.tsx";
+import * as $$1 from "./islands/ChatApp.tsx";
+import * as $$2 from "./islands/FriendsPage.tsx";
+import * as $$3 from "./islands/InviteJoin.tsx";
+import * as $$4 from "./islands/SettingsForm.tsx";
+import * as $$5 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
   routes: {
     "_app.tsx": $0,
     "_error.tsx": $1,
     "_middleware.ts": $2,
-    "audit.ts": $3,
-    "auth/login.ts": $4,
-    "auth/logout.ts": $5,
-    "auth/register.ts": $6,
-    "avatars/[userId]/[version].ts": $7,
-    "bans/[userId].ts": $8,
-    "bans/index.ts": $9,
-    "blocks/[userId].ts": $10,
-    "blocks/index.ts": $11,
-    "bots/[id].ts": $12,
-    "bots/[id]/deliveries.ts": $13,
-    "bots/[id]/token.ts": $14,
-    "bots/index.ts": $15,
-    "browse.tsx": $16,
-    "c/[id].tsx": $17,
-    "channels/[id]/candidates.ts": $18,
-    "channels/[id]/changes.ts": $19,
-    "channels/[id]/files.ts": $20,
-    "channels/[id]/index.ts": $21,
-    "channels/[id]/join.ts": $22,
-    "channels/[id]/leave.ts": $23,
-    "channels/[id]/members.ts": $24,
-    "channels/[id]/members/[userId].ts": $25,
-    "channels/[id]/messages.ts": $26,
-    "channels/[id]/messages/[seq].ts": $27,
-    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $28,
-    "channels/[id]/notifications.ts": $29,
-    "channels/[id]/read.ts": $30,
-    "channels/[id]/webhooks.ts": $31,
-    "channels/[id]/webhooks/[hookId].ts": $32,
-    "channels/index.ts": $33,
-    "dms.ts": $34,
-    "docs.ts": $35,
-    "files/[id].ts": $36,
-    "files/[id]/thumbnail.ts": $37,
-    "friends/[userId].ts": $38,
-    "friends/events.ts": $39,
-    "friends/index.tsx": $40,
-    "healthz.ts": $41,
-    "hooks/[id]/[secret].ts": $42,
-    "index.tsx": $43,
-    "invite/[code].tsx": $44,
-    "invites/[code].ts": $45,
-    "invites/[code]/accept.ts": $46,
-    "invites/index.ts": $47,
-    "me.ts": $48,
-    "me/avatar.ts": $49,
-    "me/password.ts": $50,
-    "me/sessions.ts": $51,
-    "mentions.ts": $52,
-    "openapi.json.ts": $53,
-    "push/key.ts": $54,
-    "push/subscriptions.ts": $55,
-    "search.ts": $56,
-    "settings.tsx": $57,
-    "sw.js.ts": $58,
-    "timeouts/[userId].ts": $59,
-    "users/[id].ts": $60,
-    "users/index.ts": $61,
-    "ws/channels/[id].ts": $62,
+    "admin.tsx": $3,
+    "audit.ts": $4,
+    "auth/login.ts": $5,
+    "auth/logout.ts": $6,
+    "auth/register.ts": $7,
+    "avatars/[userId]/[version].ts": $8,
+    "bans/[userId].ts": $9,
+    "bans/index.ts": $10,
+    "blocks/[userId].ts": $11,
+    "blocks/index.ts": $12,
+    "bots/[id].ts": $13,
+    "bots/[id]/deliveries.ts": $14,
+    "bots/[id]/token.ts": $15,
+    "bots/index.ts": $16,
+    "browse.tsx": $17,
+    "c/[id].tsx": $18,
+    "channels/[id]/candidates.ts": $19,
+    "channels/[id]/changes.ts": $20,
+    "channels/[id]/files.ts": $21,
+    "channels/[id]/index.ts": $22,
+    "channels/[id]/join.ts": $23,
+    "channels/[id]/leave.ts": $24,
+    "channels/[id]/members.ts": $25,
+    "channels/[id]/members/[userId].ts": $26,
+    "channels/[id]/messages.ts": $27,
+    "channels/[id]/messages/[seq].ts": $28,
+    "channels/[id]/messages/[seq]/reactions/[emoji].ts": $29,
+    "channels/[id]/messages/[seq]/report.ts": $30,
+    "channels/[id]/notifications.ts": $31,
+    "channels/[id]/read.ts": $32,
+    "channels/[id]/webhooks.ts": $33,
+    "channels/[id]/webhooks/[hookId].ts": $34,
+    "channels/index.ts": $35,
+    "dms.ts": $36,
+    "docs.ts": $37,
+    "files/[id].ts": $38,
+    "files/[id]/thumbnail.ts": $39,
+    "friends/[userId].ts": $40,
+    "friends/events.ts": $41,
+    "friends/index.tsx": $42,
+    "healthz.ts": $43,
+    "hooks/[id]/[secret].ts": $44,
+    "index.tsx": $45,
+    "invite/[code].tsx": $46,
+    "invites/[code].ts": $47,
+    "invites/[code]/accept.ts": $48,
+    "invites/index.ts": $49,
+    "me.ts": $50,
+    "me/avatar.ts": $51,
+    "me/password.ts": $52,
+    "me/sessions.ts": $53,
+    "mentions.ts": $54,
+    "openapi.json.ts": $55,
+    "push/key.ts": $56,
+    "push/subscriptions.ts": $57,
+    "reports/[id].ts": $58,
+    "reports/index.ts": $59,
+    "search.ts": $60,
+    "settings.tsx": $61,
+    "sw.js.ts": $62,
+    "timeouts/[userId].ts": $63,
+    "timeouts/index.ts": $64,
+    "users/[id].ts": $65,
+    "users/index.ts": $66,
+    "ws/channels/[id].ts": $67,
   },
   islands: {
-    "ChatApp.tsx": $$0,
-    "FriendsPage.tsx": $$1,
-    "InviteJoin.tsx": $$2,
-    "SettingsForm.tsx": $$3,
-    "SignInForm.tsx": $$4,
+    "AdminPanel.tsx": $$0,
+    "ChatApp.tsx": $$1,
+    "FriendsPage.tsx": $$2,
+    "InviteJoin.tsx": $$3,
+    "SettingsForm.tsx": $$4,
+    "SignInForm.tsx": $$5,
   },
   baseUrl: import.meta.url,
 };

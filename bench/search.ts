@@ -1,8 +1,9 @@
 /**
  * Search benchmark, in one process on KV files: search latency (p50/p95)
- * through the bigram index next to a full scan of the same messages in the
- * same run, the index's size on disk, how fast it builds, and the write
- * path's messages per second with the index follower running against without.
+ * through both engines (the FTS5 index in SQLite and the KV n-gram index)
+ * next to a full scan of the same messages in the same run, each index's size
+ * on disk, how fast it builds, and the write path's messages per second with
+ * each engine's follower running against without.
  *
  *   deno run -A bench/search.ts [--messages 100000] [--channels 10]
  *     [--writes 20000] [--repeat 20] [--follow-delay MS] [--json]
@@ -18,11 +19,12 @@ import { parseArgs } from "node:util";
 import { createChannel } from "../lib/db/channels.ts";
 import { createMessage, listMessages } from "../lib/db/messages.ts";
 import { searchChannel } from "../lib/db/search.ts";
+import { followChanges, type SearchIndex } from "../lib/db/search_backend.ts";
+import { kvSearchIndex } from "../lib/db/search_kv.ts";
 import {
-  catchUpChannel,
-  followChanges,
-  rebuildSearchIndex,
-} from "../lib/db/search_index.ts";
+  openSqliteSearchIndex,
+  sqliteIndexPath,
+} from "../lib/db/search_sqlite.ts";
 import { createUser, type User } from "../lib/db/users.ts";
 import { searchText } from "../lib/shared/search_text.ts";
 import { loadAverage, machine, percentile } from "./_hearth.ts";
@@ -114,11 +116,15 @@ async function write(data: Dataset, count: number): Promise<number> {
   return count / ((performance.now() - started) / 1000);
 }
 
-async function indexed(data: Dataset, q: string): Promise<number> {
+async function indexed(
+  data: Dataset,
+  index: SearchIndex,
+  q: string,
+): Promise<number> {
   const text = searchText(q);
   const found = await Promise.all(
     data.channelIds.map((channelId) =>
-      searchChannel(data.kv, channelId, {
+      searchChannel(data.kv, index, channelId, {
         text,
         limit: PAGE,
         accept: () => true,
@@ -172,29 +178,44 @@ const fileSize = async (path: string) => {
 const dir = await Deno.makeTempDir({ prefix: "hearth-search-bench-" });
 try {
   console.error(`${await machine()}; load ${await loadAverage()}`);
-  // The write path, without and with the follower keeping the index.
+  // The write path, without and with each engine's follower keeping its index.
   const bare = await open(dir, "bare");
   const withoutIndex = await write(bare, WRITES);
   bare.kv.close();
-  const followed = await open(dir, "followed");
   const delay = values["follow-delay"];
-  const stop = followChanges(
-    followed.kv,
-    delay === undefined ? undefined : Number(delay),
-  );
-  const withIndex = await write(followed, WRITES);
-  const t = performance.now();
-  await stop();
-  // Catches up whatever the follower had not reached when the writes ended.
-  for (const channelId of followed.channelIds) {
-    await catchUpChannel(followed.kv, channelId);
-  }
-  const catchUpSeconds = (performance.now() - t) / 1000;
-  followed.kv.close();
+  const followedWrite = async (engine: "kv" | "sqlite") => {
+    const followed = await open(dir, `followed-${engine}`);
+    const index = engine === "kv"
+      ? kvSearchIndex(followed.kv)
+      : await openSqliteSearchIndex(
+        followed.kv,
+        sqliteIndexPath(followed.path),
+      );
+    const stop = followChanges(
+      followed.kv,
+      index,
+      delay === undefined ? undefined : Number(delay),
+    );
+    const perSecond = await write(followed, WRITES);
+    const t = performance.now();
+    await stop();
+    // Catches up whatever the follower had not reached when the writes ended.
+    for (const channelId of followed.channelIds) {
+      await index.catchUp(channelId);
+    }
+    const catchUpSeconds = (performance.now() - t) / 1000;
+    index.close();
+    followed.kv.close();
+    return { perSecond, catchUpSeconds };
+  };
+  const withKv = await followedWrite("kv");
+  const withSqlite = await followedWrite("sqlite");
   console.error(
-    `write: ${withoutIndex.toFixed(0)} msg/s without the follower, ${
-      withIndex.toFixed(0)
-    } with it`,
+    `write: ${withoutIndex.toFixed(0)} msg/s without a follower, ${
+      withKv.perSecond.toFixed(0)
+    } with the KV index's (catch-up ${withKv.catchUpSeconds.toFixed(1)} s), ${
+      withSqlite.perSecond.toFixed(0)
+    } with FTS5's (catch-up ${withSqlite.catchUpSeconds.toFixed(1)} s)`,
   );
 
   const data = await open(dir, "data");
@@ -204,18 +225,29 @@ try {
   data.kv.close();
   const before = await fileSize(data.path);
   data.kv = await Deno.openKv(data.path);
+  const kvIndex = kvSearchIndex(data.kv);
   t0 = performance.now();
-  await rebuildSearchIndex(data.kv);
+  await kvIndex.rebuild();
   const buildSeconds = (performance.now() - t0) / 1000;
   data.kv.close();
   const after = await fileSize(data.path);
   data.kv = await Deno.openKv(data.path);
+  const ftsPath = sqliteIndexPath(data.path);
+  let fts = await openSqliteSearchIndex(data.kv, ftsPath);
+  t0 = performance.now();
+  await fts.rebuild();
+  const ftsBuildSeconds = (performance.now() - t0) / 1000;
+  fts.close();
+  const ftsBytes = await fileSize(ftsPath);
+  fts = await openSqliteSearchIndex(data.kv, ftsPath);
   console.error(
     `${MESSAGES} messages written in ${
       seedSeconds.toFixed(0)
-    } s; index built in ${buildSeconds.toFixed(0)} s; db ${
+    } s; KV index built in ${buildSeconds.toFixed(0)} s, db ${
       (before / 2 ** 20).toFixed(0)
-    } MiB -> ${(after / 2 ** 20).toFixed(0)} MiB`,
+    } MiB -> ${(after / 2 ** 20).toFixed(0)} MiB; FTS5 index built in ${
+      ftsBuildSeconds.toFixed(0)
+    } s, ${(ftsBytes / 2 ** 20).toFixed(0)} MiB`,
   );
 
   const queries: [string, string][] = [
@@ -227,28 +259,38 @@ try {
     ["absent", "nothing like this"],
   ];
   const rows = [];
+  const kvSearch = kvSearchIndex(data.kv);
   for (const [what, q] of queries) {
-    const index = await timed(() => indexed(data, q));
+    const sqlite = await timed(() => indexed(data, fts, q));
+    const index = await timed(() => indexed(data, kvSearch, q));
     const scan = await timed(() => scanned(data, q));
-    rows.push({ what, q, index, scan });
+    rows.push({ what, q, sqlite, index, scan });
+    const f = (r: { p50: number; p95: number; hits: number }) =>
+      `${r.p50.toFixed(1)}/${r.p95.toFixed(1)} ms (${r.hits} hits)`;
     console.error(
-      `${what} "${q}": index ${index.p50.toFixed(1)}/${
-        index.p95.toFixed(1)
-      } ms (${index.hits} hits), scan ${scan.p50.toFixed(1)}/${
-        scan.p95.toFixed(1)
-      } ms (${scan.hits} hits)`,
+      `${what} "${q}": FTS5 ${f(sqlite)}, KV index ${f(index)}, scan ${
+        f(scan)
+      }`,
     );
   }
+  fts.close();
   data.kv.close();
   const report = {
     messages: MESSAGES,
     channels: CHANNELS,
     writes: WRITES,
-    writePerSecond: { withoutIndex, withIndex },
-    followerCatchUpSeconds: catchUpSeconds,
+    writePerSecond: {
+      withoutIndex,
+      withKvIndex: withKv.perSecond,
+      withSqliteIndex: withSqlite.perSecond,
+    },
+    followerCatchUpSeconds: {
+      kv: withKv.catchUpSeconds,
+      sqlite: withSqlite.catchUpSeconds,
+    },
     seedSeconds,
-    buildSeconds,
-    dbBytes: { before, after, index: after - before },
+    buildSeconds: { kv: buildSeconds, sqlite: ftsBuildSeconds },
+    dbBytes: { before, after, index: after - before, sqlite: ftsBytes },
     queries: rows,
   };
   if (values.json) console.log(JSON.stringify(report, null, 2));

@@ -56,6 +56,12 @@ export function Composer(
     announce: (text) => store.announcement.value = text,
   });
 
+  // Text typed before attaching a file (picker, paste or drop) is its caption.
+  useEffect(
+    () => store.takeCaptionsFrom({ take: takeCaption, restore: putBack }),
+    [],
+  );
+
   useEffect(() => {
     // The server renders an empty box; the draft comes back once live.
     const el = box.current;
@@ -93,6 +99,28 @@ export function Composer(
     setNotice(null);
     changed();
     el.focus();
+  }
+
+  // Empties the box into a caption; text over the limit stays to be shortened.
+  function takeCaption(): string {
+    const el = box.current;
+    if (!el?.value.trim() || contentLength(el.value) > MAX_CONTENT_LENGTH) {
+      return "";
+    }
+    const caption = el.value;
+    el.value = "";
+    saveDraft(userId, channelId, "");
+    changed();
+    return caption;
+  }
+
+  // A cancelled upload's caption comes back, unless something was typed since.
+  function putBack(caption: string): void {
+    const el = box.current;
+    if (!el || el.value.trim()) return;
+    el.value = caption;
+    saveDraft(userId, channelId, caption);
+    changed();
   }
 
   function onKeyDown(event: KeyboardEvent): void {
@@ -147,9 +175,10 @@ export function Composer(
   // The refused paste, or the whole over-long message, goes up as a file.
   function sendAsFile(current: Notice): void {
     const el = box.current;
-    if (current.kind === "paste") store.upload([textFile(current.text)]);
-    else if (el) {
-      store.upload([textFile(el.value)]);
+    if (current.kind === "paste") {
+      store.upload([textFile(current.text)], false);
+    } else if (el) {
+      store.upload([textFile(el.value)], false);
       el.value = "";
       saveDraft(userId, channelId, "");
       changed();
@@ -211,7 +240,7 @@ export function Composer(
           class="icon-button"
           disabled={rules.blocked || rules.waiting}
           onClick={() => picker.current?.click()}
-          title="Attach files"
+          title="Attach files (the text in the box becomes their caption)"
         >
           <Icon name="paperclip" />
           <span class="sr-only">Attach</span>

@@ -33,6 +33,7 @@ export function MessageItem(
     meId,
     editing = false,
     moderates = false,
+    menuTabbable = true,
   }: {
     entry: Entry;
     startsGroup: boolean;
@@ -46,6 +47,8 @@ export function MessageItem(
     editing?: boolean;
     /** Whether the reader may delete others' messages here. */
     moderates?: boolean;
+    /** Whether its menu is the log's one Tab stop for menus. */
+    menuTabbable?: boolean;
   },
 ) {
   const { message, status } = entry;
@@ -136,6 +139,7 @@ export function MessageItem(
             mine={meId === author.id}
             moderates={moderates}
             actions={actions.menu}
+            tabbable={menuTabbable}
           />
         )}
         {status === "pending" && <div class="msg-note">Sending…</div>}

@@ -8,6 +8,7 @@ import { Icon } from "./Icon.tsx";
 import { BlockedMessage } from "./BlockedMessage.tsx";
 import { MessageItem } from "./MessageItem.tsx";
 import { ReactionPicker } from "./ReactionPicker.tsx";
+import { useMenuFocus } from "./use_menu_focus.ts";
 
 // Within this many pixels of the newest message counts as "at the bottom".
 const BOTTOM_SLACK = 40;
@@ -37,6 +38,7 @@ export function MessageList(
   const focusing = useRef(store.focusSeq > 0);
 
   const entries = store.entries.value;
+  const menus = useMenuFocus(entries);
   const rows = buildRows(entries, store.clock.value, store.firstUnreadSeq);
   const firstSeq = store.messages.value[0]?.seq ?? 0;
   const last = entries.at(-1);
@@ -165,7 +167,11 @@ export function MessageList(
         onScroll={onScroll}
         onWheel={() => focusing.current = false}
         onTouchStart={() => focusing.current = false}
-        onKeyDown={() => focusing.current = false}
+        onKeyDown={(event) => {
+          focusing.current = false;
+          menus.onKeyDown(event);
+        }}
+        onFocusIn={menus.onFocusIn}
       >
         <div class="log-inner">
           {store.hasOlder.value
@@ -225,6 +231,7 @@ export function MessageList(
                 editing={store.editing.value === row.entry.message.seq &&
                   row.entry.status === "sent"}
                 moderates={moderates}
+                menuTabbable={row.entry.message.seq === menus.tabbableSeq}
               />
             );
             return store.blocked.value.has(row.entry.message.author.id)

@@ -1,6 +1,7 @@
 import { permalink } from "../lib/client/permalink.ts";
-import { useState } from "preact/hooks";
+import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Message } from "../lib/client/types.ts";
+import { ReportButton } from "./ReportDialog.tsx";
 
 /** Emoji offered by React, most used first. */
 export const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
@@ -19,21 +20,32 @@ export interface MenuActions {
 /**
  * A stored message's actions, shown while the pointer is over it or focus is
  * in it: Reply, React (a row of quick emoji), Edit (one's own messages),
- * Delete (one's own, or anyone's for a moderator; it asks first), Copy link.
+ * Delete (one's own, or anyone's for a moderator; it asks first), Report
+ * (others' messages), Copy link. Only one message's menu in the log is in the
+ * Tab order (`tabbable`); the log's arrow keys move between them.
  */
 export function MessageMenu(
-  { message, mine, moderates = false, actions }: {
+  { message, mine, moderates = false, actions, tabbable = true }: {
     message: Message;
     mine: boolean;
     /** Whether I may delete others' messages here (a moderator, the channel's owner). */
     moderates?: boolean;
     actions: MenuActions;
+    tabbable?: boolean;
   },
 ) {
   const [panel, setPanel] = useState<"none" | "react" | "delete">("none");
+  const bar = useRef<HTMLDivElement>(null);
+  // Every button the menu shows, in whichever panel, follows `tabbable`.
+  useLayoutEffect(() => {
+    for (const button of bar.current?.querySelectorAll("button") ?? []) {
+      button.tabIndex = tabbable ? 0 : -1;
+    }
+  });
   const close = () => setPanel("none");
   return (
     <div
+      ref={bar}
       class={`msg-menu${panel === "none" ? "" : " msg-menu-open"}`}
       role="toolbar"
       aria-label={`Actions for the message of ${message.author.displayName}`}
@@ -123,6 +135,7 @@ export function MessageMenu(
               Delete
             </button>
           )}
+          {!mine && <ReportButton message={message} />}
           <button
             type="button"
             class="menu-button"

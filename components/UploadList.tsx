@@ -25,6 +25,11 @@ export function UploadList({ store }: { store: ChatStore }) {
                   {upload.error ? formatBytes(upload.size) : `${percent}%`}
                 </span>
               </div>
+              {upload.caption && (
+                <p class="upload-caption">
+                  <span class="sr-only">Caption:</span> {upload.caption}
+                </p>
+              )}
               {upload.error
                 ? <p class="form-error" role="alert">{upload.error}</p>
                 : (

@@ -1,17 +1,19 @@
 import { api } from "../lib/client/api.ts";
 import { clearDrafts } from "../lib/client/drafts.ts";
+import { forgetRecentEmoji } from "../lib/client/recent_emoji.ts";
 import type { Me } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
 import { usePopupMenu } from "./use_modal.ts";
 
-/** A menu under the user's name; its one item signs out. */
+/** A menu under the user's name: sign out, settings, and the admin page for staff. */
 export function UserMenu({ me }: { me: Me }) {
   const { open, setOpen, button, menu, onKeyDown, onFocusOut } = usePopupMenu();
 
   async function signOut(): Promise<void> {
-    // Unsent text stays on no shared computer.
+    // Unsent text, and what one reacted with, stay on no shared computer.
     clearDrafts(me.id);
+    forgetRecentEmoji(me.id);
     try {
       await api("/auth/logout", { method: "POST" });
     } finally {
@@ -58,6 +60,9 @@ export function UserMenu({ me }: { me: Me }) {
             <a role="menuitem" class="menu-item" href="/settings">
               Settings
             </a>
+            {me.role !== "member" && (
+              <a role="menuitem" class="menu-item" href="/admin">Admin</a>
+            )}
           </div>
         </div>
       )}

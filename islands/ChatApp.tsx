@@ -34,6 +34,7 @@ import {
 import { attentionOf } from "../lib/client/attention.ts";
 import { type Live, startLive } from "../lib/client/live.ts";
 import {
+  mayRemoveFrom,
   membersById,
   type Person,
   personOf,
@@ -411,7 +412,16 @@ export default function ChatApp(props: ChatAppProps) {
           listed={people.value.has(profile.ref.id)}
           me={store.me}
           trigger={profile.trigger}
-          removableFrom={manages && channel ? { id: channel.id, label } : null}
+          removableFrom={channel &&
+              mayRemoveFrom(
+                channel,
+                profile.ref.id,
+                people.value,
+                manages,
+                store.me.role,
+              )
+            ? { id: channel.id, label }
+            : null}
           onRoleChanged={(role) => {
             // No frame tells of role changes; the list shows this one at once.
             store.members.value = withRole(

@@ -10,6 +10,11 @@ import {
 } from "./config_limits.ts";
 import type { UserLimits } from "./chat/user_limits.ts";
 import type { ConnectionLimits } from "./http/serve.ts";
+import {
+  REGISTRATION_MODES,
+  type RegistrationMode,
+} from "./shared/admin_wire.ts";
+import type { SearchChoice } from "./db/search_backend.ts";
 
 /** Everything the server needs to know from flags and environment variables. */
 export interface Config {
@@ -57,20 +62,33 @@ export interface Config {
   offlineGraceMs: number;
   /** Who may create an account (the very first account always may). */
   registration: RegistrationMode;
+  /**
+   * Whether the operator gave the mode (`--registration`,
+   * `HEARTH_REGISTRATION`): then it is fixed, and admins cannot change it.
+   */
+  registrationSetByOperator?: boolean;
   /** Head and idle timeouts and the per-address cap on connections. */
   connections: ConnectionLimits;
   /** Per-user caps on messages, channels and sockets. */
   userLimits: UserLimits;
+  /** The search engine (`HEARTH_SEARCH_INDEX`): by where the database lives, or forced. */
+  searchIndex: SearchChoice;
 }
 
-/** Who may create an account: anyone, people with an invite, or nobody. */
-export type RegistrationMode = "open" | "invite" | "closed";
+const SEARCH_CHOICES: readonly SearchChoice[] = ["auto", "kv", "sqlite"];
 
-const REGISTRATION_MODES: readonly RegistrationMode[] = [
-  "open",
-  "invite",
-  "closed",
-];
+/** `HEARTH_SEARCH_INDEX` read: the choice, or an error message. */
+export function readSearchChoice(
+  env: (name: string) => string | undefined,
+): { choice: SearchChoice } | { error: string } {
+  const raw = (env("HEARTH_SEARCH_INDEX") ?? "auto").trim().toLowerCase();
+  const choice = SEARCH_CHOICES.find((c) => c === raw);
+  return choice
+    ? { choice }
+    : { error: `HEARTH_SEARCH_INDEX must be auto, kv or sqlite, got "${raw}"` };
+}
+
+export type { RegistrationMode } from "./shared/admin_wire.ts";
 
 /** Default for {@linkcode Config.webhookRetryDelaysMs}: 4 attempts, at once then after 1 s, 5 s, 25 s. */
 export const WEBHOOK_RETRY_DELAYS_MS = [1000, 5000, 25_000];
@@ -265,6 +283,8 @@ export function parseConfig(
   if (typeof userLimits === "string") {
     return { kind: "error", message: userLimits };
   }
+  const search = readSearchChoice(env);
+  if ("error" in search) return { kind: "error", message: search.error };
   return {
     kind: "serve",
     config: {
@@ -287,8 +307,11 @@ export function parseConfig(
       webhookRetryDelaysMs: WEBHOOK_RETRY_DELAYS_MS,
       offlineGraceMs: OFFLINE_GRACE_MS,
       registration,
+      registrationSetByOperator: values.registration !== undefined ||
+        env("HEARTH_REGISTRATION") !== undefined,
       connections,
       userLimits,
+      searchIndex: search.choice,
     },
   };
 }

@@ -365,3 +365,22 @@ function serveConfig(args: string[], env: Record<string, string> = {}): Config {
   if (parsed.kind !== "serve") throw new Error(JSON.stringify(parsed));
   return parsed.config;
 }
+
+Deno.test("HEARTH_SEARCH_INDEX picks the search engine: auto by default, kv or sqlite forced, anything else refused", () => {
+  const parse = (value?: string) =>
+    parseConfig(
+      [],
+      (name) => name === "HEARTH_SEARCH_INDEX" ? value : undefined,
+    );
+  const engine = (value?: string) => {
+    const parsed = parse(value);
+    return parsed.kind === "serve" ? parsed.config.searchIndex : parsed;
+  };
+  assert.equal(engine(), "auto");
+  assert.equal(engine("KV"), "kv");
+  assert.equal(engine(" sqlite "), "sqlite");
+  assert.deepEqual(parse("fts"), {
+    kind: "error",
+    message: 'HEARTH_SEARCH_INDEX must be auto, kv or sqlite, got "fts"',
+  });
+});

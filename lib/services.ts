@@ -14,7 +14,8 @@ import { Presence } from "./realtime/presence.ts";
 import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
-import { followChanges } from "./db/search_index.ts";
+import { followChanges, type SearchIndex } from "./db/search_backend.ts";
+import { openSearchIndex } from "./db/search_open.ts";
 import { Roster } from "./roster.ts";
 import type { ServerSocket } from "./realtime/server_socket.ts";
 import { UserQuotas } from "./chat/user_limits.ts";
@@ -50,6 +51,8 @@ export interface Services {
   thumbnailer: Thumbnailer;
   /** Stops the sweeper that deletes chunks of uploads that never finished. */
   stopSweeper: () => Promise<void>;
+  /** The search index: FTS5 beside a local database file, else KV's own (see search_open.ts). */
+  search: SearchIndex;
   /** Stops the follower that keeps the search index up with committed changes. */
   stopSearchFollower: () => Promise<void>;
 }
@@ -65,6 +68,7 @@ export async function openServices(config: Config): Promise<Services> {
     // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
     const hub = new Hub({ relay: config.relay });
     await adoptInstanceOwner(kv);
+    const search = await openSearchIndex(kv, config.db, config.searchIndex);
     const services: Services = {
       kv,
       config,
@@ -90,7 +94,8 @@ export async function openServices(config: Config): Promise<Services> {
       sockets: new Map(),
       thumbnailer: new Thumbnailer(),
       stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
-      stopSearchFollower: followChanges(kv),
+      search,
+      stopSearchFollower: followChanges(kv, search),
     };
     // Bots' outgoing webhooks ride on KV's queue; the listener ends with the store.
     startDeliveries(services);
@@ -120,6 +125,7 @@ export async function closeServices(services: Services): Promise<void> {
   services.hub.close();
   await services.stopSweeper();
   await services.stopSearchFollower();
+  services.search.close();
   services.hasher.close();
   services.thumbnailer.close();
   services.kv.close();

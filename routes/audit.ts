@@ -9,9 +9,9 @@ import { define } from "../utils.ts";
 export const handler = define.handlers({
   async GET(ctx) {
     const admin = Admin.check(ctx.state.services, requireUser(ctx));
-    const { before, limit } = readQuery(ctx.url, auditQuery);
+    const { before, limit, ...filter } = readQuery(ctx.url, auditQuery);
     return Response.json(
-      await readAudit(admin, limit ?? DEFAULT_PAGE_SIZE, before),
+      await readAudit(admin, limit ?? DEFAULT_PAGE_SIZE, before, filter),
     );
   },
 });

@@ -4,7 +4,6 @@
  * prints the whole matrix with the cells that differ marked.
  */
 import assert from "node:assert/strict";
-import manifest from "../fresh.gen.ts";
 import {
   type Account,
   type Api,
@@ -19,6 +18,16 @@ import {
   uploadFile,
   withHearth,
 } from "./helpers/api.ts";
+import {
+  askFriend,
+  avatarUpload,
+  manifestRoutes,
+  openStream,
+  type Outcome,
+  renderMatrix,
+  routeOfRow,
+  webhookOf,
+} from "./helpers/authz.ts";
 import { png } from "../lib/files/_image_fixtures.ts";
 
 /**
@@ -62,6 +71,10 @@ const _ = null;
  * it), {unknownInvite} a code no invite has. `WS` is the WebSocket upgrade
  * (token in the query string, as browsers send it).
  * `/invites?channel=private` makes an invite to {private}.
+ * `/settings` is the settings page for a browser; `/settings#api` the same
+ * path asked for JSON (the instance's settings API). {unknownReport} is an
+ * id no open report has; a report on {seq} is the file `member` shared, so
+ * `member` may not report it (their own) and `owner` may.
  * {dm} is the direct message of `member` and `owner`; `POST /dms` opens one
  * with a further account that is not a column.
  * {peerId} is that further account's id; {requesterId} an account that has
@@ -110,6 +123,7 @@ const MATRIX: Row[] = [
   ["GET",   "/",                                  200, 200,    _,    302,      302,   302],
   ["GET",   "/browse",                            302, 302,    _,    200,      200,   200],
   ["GET",   "/settings",                          302, 302,    _,    200,      200,   200],
+  ["GET",   "/admin",                             302, 302,    _,    403,      403,   403],
   ["GET",   "/mentions",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/search?q=hello",                    401, 401,    _,    200,      200,   200],
   ["GET",   "/search?q=hello&channelId={private}", 401, 401,   403,  403,      200,   200],
@@ -119,10 +133,15 @@ const MATRIX: Row[] = [
   ["PATCH", "/users/{memberId}",                  401, 401,    403,  403,      403,   403],
   ["PUT",   "/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
   ["DELETE","/timeouts/{memberId}",               401, 401,    403,  403,      403,   403],
+  ["GET",   "/timeouts",                          401, 401,    _,    403,      403,   403],
   ["GET",   "/audit",                             401, 401,    _,    403,      403,   403],
   ["GET",   "/bans",                              401, 401,    _,    403,      403,   403],
   ["PUT",   "/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
   ["DELETE","/bans/{memberId}",                   401, 401,    403,  403,      403,   403],
+  ["GET",   "/reports",                           401, 401,    _,    403,      403,   403],
+  ["DELETE","/reports/{unknownReport}",           401, 401,    403,  403,      403,   403],
+  ["GET",   "/settings#api",                      401, 401,    _,    403,      403,   403],
+  ["PATCH", "/settings",                          401, 401,    _,    403,      403,   403],
   ["GET",   "/push/key",                          401, 401,    _,    200,      200,   200],
   ["GET",   "/sw.js",                             200, 200,    _,    200,      200,   200],
   ["POST",  "/push/subscriptions",                401, 401,    _,    201,      201,   201],
@@ -183,6 +202,7 @@ const MATRIX: Row[] = [
   ["PUT",   "/channels/{private}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
   ["DELETE","/channels/{private}/messages/{seq}/reactions/{emoji}", 401, 401, 403, 403, 204, 204],
   ["DELETE","/channels/{private}/messages/{doomed}", 401, 401,  403,  403,      204,   204],
+  ["POST",  "/channels/{private}/messages/{seq}/report", 401, 401, 403, 403,     403,   201],
   ["GET",   "/files/{privateFile}",               404, 404,    404,  404,      200,   200],
   ["GET",   "/files/{privateImage}/thumbnail",    404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{private}",             401, 401,    403,  403,      101,   101],
@@ -203,6 +223,7 @@ const MATRIX: Row[] = [
   ["GET",   "/channels/{public}/messages",        401, 401,    403,  403,      200,   200],
   ["POST",  "/channels/{public}/messages",        401, 401,    403,  403,      201,   201],
   ["POST",  "/channels/{public}/files",           401, 401,    403,  403,      201,   201],
+  ["POST",  "/channels/{public}/messages/{seq}/report", 401, 401, 403, 403,      403,   201],
   ["GET",   "/files/{publicFile}",                404, 404,    404,  404,      200,   200],
   ["GET",   "/files/{publicImage}/thumbnail",     404, 404,    404,  404,      200,   200],
   ["WS",    "/ws/channels/{public}",              401, 401,    403,  403,      101,   101],
@@ -228,6 +249,7 @@ const MATRIX: Row[] = [
   ["PUT",   "/channels/{unknown}/messages/{seq}/reactions/{emoji}", 401, 401, 404, 404, 404, 404],
   ["DELETE","/channels/{unknown}/messages/{seq}/reactions/{emoji}", 401, 401, 404, 404, 404, 404],
   ["DELETE","/channels/{unknown}/messages/{doomed}", 401, 401,  404,  404,      404,   404],
+  ["POST",  "/channels/{unknown}/messages/{seq}/report", 401, 401, 404, 404,     404,   404],
   ["GET",   "/files/{unknownFile}",               404, 404,    404,  404,      404,   404],
   ["GET",   "/files/{unknownFile}/thumbnail",     404, 404,    404,  404,      404,   404],
   ["WS",    "/ws/channels/{unknown}",             401, 401,    404,  404,      404,   404],
@@ -334,6 +356,7 @@ async function setUp(server: TestServer): Promise<Fixture> {
       doomedHook: (await webhookOf(owner.api, priv.id)).id,
       avatarVersion: "1",
       unknownInvite: "AAAAAAAAAAAAAAAAAAAAAA",
+      unknownReport: "000000000000000000000000000",
       private: priv.id,
       public: pub.id,
       unknown: crypto.randomUUID(),
@@ -360,19 +383,6 @@ async function doomedChannel(api: Api, member: string): Promise<string> {
   return doomed.id;
 }
 
-async function askFriend(api: Api, username: string): Promise<void> {
-  const res = await api.post("/friends", { username });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-}
-
-async function webhookOf(api: Api, channelId: string) {
-  const res = await api.post(`/channels/${channelId}/webhooks`, {
-    name: "Hook",
-  });
-  assert.equal(res.status, 201, JSON.stringify(res.body));
-  return { id: res.body.id as string, secret: res.body.url.split("/").pop() };
-}
-
 async function readOnlyChannel(owner: Api, member: Api): Promise<string> {
   const channel = await createChannel(owner, uniqueName("news"));
   assert.equal((await member.post(`/channels/${channel.id}/join`)).status, 200);
@@ -388,12 +398,6 @@ async function inviteTo(api: Api, channelId: string): Promise<string> {
   const res = await api.post("/invites", { channelId });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   return res.body.code;
-}
-
-function avatarUpload(base: string, token: string | undefined) {
-  const form = new FormData();
-  form.set("file", new File([png(20, 20)], "me.png"));
-  return request(base, "PUT", "/me/avatar", { token, body: form });
 }
 
 function upload(base: string, token: string | undefined, channelId: string) {
@@ -427,6 +431,9 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
   }
   if (method === "PATCH" && template.includes("/messages/")) {
     return { content: "edited" };
+  }
+  if (method === "PATCH" && template === "/settings") {
+    return { name: "Renamed" };
   }
   if (method === "PATCH") return { topic: "Changed" };
   if (template.endsWith("/notifications")) return { level: "all" };
@@ -464,6 +471,7 @@ function bodyFor(method: string, template: string, fx: Fixture): unknown {
     return { username: fx.users.member.username };
   }
   if (template.endsWith("/read")) return { seq: 1 };
+  if (template.endsWith("/report")) return { reason: "spam" };
   if (template.endsWith("/messages")) return { content: "hello" };
   return undefined;
 }
@@ -483,12 +491,6 @@ async function tokenFor(
   return user.token;
 }
 
-interface Outcome {
-  status: number;
-  /** A broken error contract, e.g. a 4xx without `{detail, code}`. */
-  problem?: string;
-}
-
 async function call(
   method: string,
   template: string,
@@ -502,7 +504,7 @@ async function call(
     const channelId = path.split("/").pop()!;
     return { status: await upgradeStatus(socketUrl(base, channelId, token)) };
   }
-  if (method === "PAGE" || isPage(template)) {
+  if (method === "PAGE" || (method === "GET" && isPage(template))) {
     const res = await fetch(new URL(path, base), {
       headers: {
         accept: "text/html",
@@ -540,55 +542,11 @@ async function call(
   return { status: res.status, problem };
 }
 
-/** Opens an event stream and closes it once its status is known (its body never ends). */
-async function openStream(
-  base: string,
-  path: string,
-  token: string | undefined,
-): Promise<Outcome> {
-  const res = await fetch(new URL(path, base), {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
-  });
-  if (res.status < 400) {
-    await res.body?.cancel();
-    return { status: res.status };
-  }
-  const body = await res.json().catch(() => null);
-  const problem = typeof body?.detail === "string" &&
-      typeof body?.code === "string"
-    ? undefined
-    : `no {detail, code} body: ${JSON.stringify(body)}`;
-  return { status: res.status, problem };
-}
-
 /** Pages, as opposed to the JSON API. */
 function isPage(template: string): boolean {
   return template === "/" || template === "/browse" ||
-    template === "/settings" ||
+    template === "/settings" || template === "/admin" ||
     template.startsWith("/c/") || template.startsWith("/invite/");
-}
-
-/** `channels/[id]/join` for `/channels/{public}/join?x=1`; "" for `/`. */
-function routeOfRow(template: string): string {
-  return template.split("?")[0].replace(/\{\w+\}/g, "[id]").slice(1);
-}
-
-/** Every method of every route file, as `GET channels/[id]/messages`. */
-function manifestRoutes(): string[] {
-  const found: string[] = [];
-  for (const [file, mod] of Object.entries(manifest.routes)) {
-    const name = file.split("/").pop()!;
-    if (name.startsWith("_")) continue;
-    const route = file.replace(/\.(tsx|ts|jsx|js)$/, "")
-      .replace(/(^|\/)index$/, "")
-      .replace(/\[[^\]]+\]/g, "[id]");
-    const handler = mod.handler;
-    const methods = handler && typeof handler === "object"
-      ? Object.keys(handler)
-      : ["GET"];
-    for (const method of methods) found.push(`${method} ${route}`);
-  }
-  return found.sort();
 }
 
 /** Puts memberships and invites back after a cell that changed them, so every row starts alike. */
@@ -669,19 +627,6 @@ async function restore(
   }
 }
 
-function render(
-  rows: { method: string; path: string; cells: string[] }[],
-): string {
-  const header = ["method", "path", ...ROLES];
-  const table = [header, ...rows.map((r) => [r.method, r.path, ...r.cells])];
-  const widths = header.map((_, i) =>
-    Math.max(...table.map((line) => line[i].length))
-  );
-  return table.map((line) =>
-    line.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()
-  ).join("\n");
-}
-
 Deno.test("the authorization matrix has a row for every method of every route", () => {
   const rows = new Set(
     MATRIX.map(([method, path]) =>
@@ -751,7 +696,9 @@ async function checkMatrix(): Promise<void> {
     assert.deepEqual(
       failures,
       [],
-      `authorization matrix (* marks got≠want):\n${render(rendered)}\n`,
+      `authorization matrix (* marks got≠want):\n${
+        renderMatrix(ROLES, rendered)
+      }\n`,
     );
   });
 }

@@ -3,6 +3,7 @@
  * database files: exit codes, messages, a round trip, and an export taken
  * from the file of a running server while messages keep arriving.
  */
+import { vapidKeys } from "../lib/db/push.ts";
 import assert from "node:assert/strict";
 import bcrypt from "bcryptjs";
 import { loadSigningKey } from "../lib/auth/secret.ts";
@@ -131,11 +132,13 @@ Deno.test("hearth export and import: a round trip through files, with exit codes
       fileId = staged.id;
       await markRead(kv, ann.id, general.id, 7);
       await loadSigningKey(kv);
+      await vapidKeys(kv);
     }
 
     const exported = await hearth(["export", "--db", source]);
     assert.equal(exported.code, 0, exported.stderr);
     assert.match(exported.stderr, /Exported 2 users, 2 channels/);
+    assert.match(exported.stderr, /the push key pair with 0 subscriptions/);
     const backup = lines(exported.stdout);
     assert.match(backup[0], /^\{"format":"hearth-backup","version":1,/);
     assert.match(backup.at(-1)!, /^\{"type":"trailer"/);

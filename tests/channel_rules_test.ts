@@ -100,6 +100,7 @@ Deno.test("PATCH /channels/{id} sets slowModeSeconds and postPolicy: owner or ad
       target: string;
       actor: { id: string };
     }[];
+    // The topic change is audited too, as a channel change.
     const settingsEntries = audit.filter((e) => e.action.startsWith("channel_"))
       .map((e) =>
         `${
@@ -110,6 +111,7 @@ Deno.test("PATCH /channels/{id} sets slowModeSeconds and postPolicy: owner or ad
     assert.deepEqual(settingsEntries.sort(), [
       `admin channel_post_policy ${room.id}/moderators`,
       `admin channel_slow_mode ${room.id}/0`,
+      `owner channel_change ${room.id}`,
       `owner channel_slow_mode ${room.id}/21600`,
     ]);
   });

@@ -550,6 +550,17 @@ function nearValidArb(template: string): fc.Arbitrary<BodyCase> | null {
         fc.constant("60"),
       ),
     }, { requiredKeys: [] }),
+    "/channels/[id]/messages/[seq]/report": fc.record({
+      reason: fc.oneof(text, fc.constant(""), fc.constant("x".repeat(501))),
+    }),
+    "/reports/[id]": fc.record({
+      resolution: text,
+      deleteMessage: fc.oneof(fc.boolean(), fc.constant("yes")),
+    }, { requiredKeys: [] }),
+    // Never a registration mode: the server's is fixed by its flag.
+    "/settings": fc.record({
+      name: fc.oneof(text, fc.constant(""), fc.constant("a\nb")),
+    }, { requiredKeys: [] }),
     "/timeouts/[userId]": fc.record({
       seconds: fc.integer({ min: -5, max: 30 * 86400 }),
       reason: text,
@@ -1805,6 +1816,10 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
         "/channels/[id]/webhooks",
         "/channels/[id]/webhooks/[hookId]",
         "/hooks/[id]/[secret]",
+        "/reports",
+        "/reports/[id]",
+        "/channels/[id]/messages/[seq]/report",
+        "/settings",
         "/ws/channels/[id]",
       ]
     ) {

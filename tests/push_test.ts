@@ -9,10 +9,20 @@ import { createECDH, randomBytes } from "node:crypto";
 import { Buffer } from "node:buffer";
 import ece from "http_ece";
 import { importJWK, jwtVerify } from "jose";
-import { type Account, type Api, signUp, withHearth } from "./helpers/api.ts";
+import {
+  type Account,
+  Api,
+  signIn,
+  signUp,
+  withHearth,
+} from "./helpers/api.ts";
 import { sleep, waitFor } from "./helpers/deadline.ts";
 import { FrameSocket } from "./helpers/api.ts";
 import { claimPush } from "../lib/db/push.ts";
+import { exportAll, toStream } from "../lib/backup/_test_fixture.ts";
+import { importBackup } from "../lib/backup/import.ts";
+import { png } from "../lib/files/_image_fixtures.ts";
+import { startTestServer } from "./helpers/server.ts";
 
 const b64u = (bytes: Uint8Array) =>
   bytes.toBase64({ alphabet: "base64url", omitPadding: true });
@@ -291,4 +301,96 @@ Deno.test("GET /sw.js serves the service worker for the root scope with its own 
     assert.match(source, /addEventListener\("push"/);
     assert.match(source, /addEventListener\("notificationclick"/);
   });
+});
+
+Deno.test("a restored backup pushes to the same browsers with the same key, keeps mutes and serves the same avatars", async () => {
+  const dir = await Deno.makeTempDir();
+  const db = `${dir}/restored.db`;
+  try {
+    await withPushService(async (service) => {
+      const phone = service.device("/ada-phone");
+      let lines: string[] = [];
+      let publicKey = "";
+      let avatarUrl = "";
+      let avatar = new Uint8Array();
+      let general = "";
+      let quiet = "";
+      await withHearth(async ({ base, services }) => {
+        const ada = await signUp(base, "ada");
+        await signUp(base, "ben");
+        general = await generalOf(ada.api);
+        publicKey = (await ada.api.get("/push/key")).body.publicKey;
+        await subscribe(ada, phone);
+        const room = await ada.api.post("/channels", { name: "quiet" });
+        quiet = room.body.id;
+        const muted = await ada.api.send(
+          "PUT",
+          `/channels/${quiet}/notifications`,
+          {
+            json: { muted: true },
+          },
+        );
+        assert.equal(muted.status, 200, JSON.stringify(muted.body));
+        const form = new FormData();
+        form.set("file", new File([png(40, 40)], "me.png"));
+        const put = await ada.api.send("PUT", "/me/avatar", { body: form });
+        assert.equal(put.status, 200, JSON.stringify(put.body));
+        avatarUrl = put.body.avatarUrl;
+        const res = await fetch(new URL(avatarUrl, base), {
+          headers: { authorization: `Bearer ${ada.token}` },
+        });
+        avatar = new Uint8Array(await res.arrayBuffer());
+        lines = await exportAll(services.kv);
+      }, LOOPBACK);
+      {
+        using kv = await Deno.openKv(db);
+        await importBackup(kv, toStream(lines));
+      }
+
+      const server = await startTestServer(["--db", db, ...LOOPBACK], {
+        passwordCost: 4,
+      });
+      try {
+        const password = "correct horse battery";
+        const ben = new Api(
+          server.base,
+          await signIn(server.base, "ben", password),
+        );
+        const ada = new Api(
+          server.base,
+          await signIn(server.base, "ada", password),
+        );
+        assert.equal((await ben.get("/push/key")).body.publicKey, publicKey);
+        const res = await fetch(new URL(avatarUrl, server.base), {
+          headers: { authorization: `Bearer ${ben.token}` },
+        });
+        assert.equal(res.status, 200);
+        assert.deepEqual(new Uint8Array(await res.arrayBuffer()), avatar);
+        const room = (await ada.get("/channels")).body.find((
+          c: { id: string },
+        ) => c.id === quiet);
+        assert.equal(room.muted, true);
+
+        // The browser subscribed before the backup still gets its pushes,
+        // signed with the same key; the muted channel stays silent.
+        assert.equal((await ben.post(`/channels/${quiet}/join`)).status, 200);
+        await ben.post(`/channels/${quiet}/messages`, { content: "@ada psst" });
+        await ben.post(`/channels/${general}/messages`, {
+          content: "Back up, @ada?",
+        });
+        await waitFor(() => service.received.length >= 1, {
+          what: "the push after the restore",
+        });
+        await sleep(300); // room for a wrong push from the muted channel
+        assert.equal(service.received.length, 1);
+        assert.equal(service.received[0].path, "/ada-phone");
+        assert.equal(service.received[0].key, publicKey);
+        assert.equal(service.received[0].payload.channelId, general);
+      } finally {
+        await server.shutdown();
+      }
+    });
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });

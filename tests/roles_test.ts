@@ -160,6 +160,47 @@ Deno.test("moderators delete anyone's message outside DMs; admins manage any cha
   });
 });
 
+Deno.test("moderators take people of lower rank out of channels, never the channel's owner or a DM's people", async () => {
+  await withHearth(async ({ base }) => {
+    const { admin, moderator, member, other } = await staff(base);
+    const room = await createChannel(member.api, uniqueName("room"));
+    for (const who of [admin, moderator, other]) {
+      assert.equal(
+        (await who.api.post(`/channels/${room.id}/join`)).status,
+        200,
+      );
+    }
+    const remove = (api: Api, userId: string) =>
+      api.send("DELETE", `/channels/${room.id}/members/${userId}`, {});
+    // Not the channel's owner, not someone of the same rank or above.
+    assert.equal((await remove(moderator.api, member.id)).status, 403);
+    assert.equal((await remove(moderator.api, admin.id)).status, 403);
+    // A member of lower rank goes, with the removal audited.
+    assert.equal((await remove(moderator.api, other.id)).status, 204);
+    const members = await other.api.get(`/channels/${room.id}/messages`);
+    assert.equal(members.status, 403);
+    const audit = await admin.api.get("/audit?action=member_removed");
+    assert.equal(audit.body[0]?.target, other.id);
+    assert.equal(audit.body[0]?.actor.id, moderator.id);
+    // A plain member takes nobody out.
+    assert.equal(
+      (await other.api.post(`/channels/${room.id}/join`)).status,
+      200,
+    );
+    assert.equal((await remove(other.api, admin.id)).status, 403);
+
+    const dm = await member.api.post("/dms", {
+      usernames: [other.username, moderator.username],
+    });
+    const inDm = await moderator.api.send(
+      "DELETE",
+      `/channels/${dm.body.id}/members/${other.id}`,
+      {},
+    );
+    assert.equal(inDm.status, 403);
+  });
+});
+
 /** Each instance role against each staff route; `{target}` is a fresh member, `{room}` a public channel of theirs. */
 // deno-fmt-ignore
 const ROLE_MATRIX: [string, string, number, number, number, number][] = [

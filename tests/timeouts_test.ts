@@ -151,3 +151,35 @@ Deno.test("a timeout ends by itself", async () => {
     assert.ok(posted);
   });
 });
+
+Deno.test("GET /timeouts: moderators and above list the timeouts in force", async () => {
+  await withHearth(async ({ base }) => {
+    const owner = await signUp(base, uniqueName("owner"));
+    const moderator = await signUp(base, uniqueName("mod"));
+    const bo = await signUp(base, uniqueName("bo"));
+    const cy = await signUp(base, uniqueName("cy"));
+    await owner.api.send("PATCH", `/users/${moderator.id}`, {
+      json: { role: "moderator" },
+    });
+    assert.deepEqual((await moderator.api.get("/timeouts")).body, []);
+    await putTimeout(moderator.api, bo.id, { seconds: 600, reason: "calm" });
+    await putTimeout(moderator.api, cy.id, { seconds: 600 });
+    const listed = await moderator.api.get("/timeouts");
+    assert.equal(listed.status, 200);
+    assert.deepEqual(
+      listed.body.map((t: { userId: string }) => t.userId).sort(),
+      [bo.id, cy.id].sort(),
+    );
+    const bos = listed.body.find((t: { userId: string }) => t.userId === bo.id);
+    assert.equal(bos.reason, "calm");
+    assert.equal(bos.by, moderator.id);
+    await moderator.api.send("DELETE", `/timeouts/${cy.id}`, {});
+    assert.deepEqual(
+      (await owner.api.get("/timeouts")).body.map((t: { userId: string }) =>
+        t.userId
+      ),
+      [bo.id],
+    );
+    assert.equal((await bo.api.get("/timeouts")).status, 403);
+  });
+});

@@ -19,6 +19,7 @@ import {
   tooManyRequests,
 } from "./rate_limit.ts";
 import { registrationRefusal } from "./registration.ts";
+import { registrationMode } from "../chat/settings.ts";
 import { revokeToken } from "./revocations.ts";
 import type {
   LoginBody,
@@ -73,7 +74,7 @@ export async function registerAccount(
   );
   if (!limit.ok) throw tooManyRequests(limit.retryAfterSeconds);
   const refuse = registrationRefusal(
-    services.config.registration,
+    await registrationMode(services),
     body.invite,
   );
   // Quick answers that spend no bcrypt work; createUser judges them again

@@ -4,11 +4,13 @@
  * unique, each channel's messages run 1, 2, 3 … up to its counter, a file's
  * chunks come in order right before its metadata (or the note that it was
  * deleted while it was being exported) and hash to its sha256 (those rules
- * live in `_file_runs.ts`), and the trailer agrees with what came before it. Export runs every record it
+ * live in `_file_runs.ts`; those of settings, avatars and push records in
+ * `_extras_checker.ts`), and the trailer agrees with what came before it. Export runs every record it
  * writes through these rules and import every record it reads, so a backup
  * that was written can always be read back.
  */
 import { KEY_BYTES } from "../auth/secret.ts";
+import { ExtrasChecker } from "./_extras_checker.ts";
 import { FileRuns } from "./_file_runs.ts";
 import { comparableName } from "../shared/text.ts";
 import {
@@ -42,6 +44,10 @@ export class BackupChecker {
   #members = new Set<string>();
   #invites = new Set<string>();
   #links = new Set<string>();
+  #audits = new Set<string>();
+  #reports = new Set<string>();
+  #timedOut = new Set<string>();
+  #extras = new ExtrasChecker();
   #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
@@ -75,6 +81,7 @@ export class BackupChecker {
         }
         this.#users.add(id);
         this.#userNames.add(name);
+        this.#extras.user(record.user);
         this.counts.users++;
         return;
       }
@@ -183,6 +190,54 @@ export class BackupChecker {
       }
       case "revoked_token":
         this.counts.revokedTokens++;
+        return;
+      case "audit": {
+        // Entries outlive what they name: only their ids must be unique.
+        const { id } = record.entry;
+        if (this.#audits.has(id)) fail(`audit entry "${id}" appears twice`);
+        this.#audits.add(id);
+        this.counts.audits++;
+        return;
+      }
+      case "timeout":
+        this.#requireUser(record.userId, fail);
+        if (this.#timedOut.has(record.userId)) {
+          fail(`user "${record.userId}" is timed out twice`);
+        }
+        this.#timedOut.add(record.userId);
+        this.counts.timeouts++;
+        return;
+      case "report": {
+        const { id, channelId, seq, reporterId } = record.report;
+        if (this.#reports.has(id)) fail(`report "${id}" appears twice`);
+        const open = `${channelId}\n${seq}\n${reporterId}`;
+        if (this.#reports.has(open)) {
+          fail(`user "${reporterId}" reports message ${seq} twice`);
+        }
+        this.#requireUser(reporterId, fail);
+        const channel = this.#requireChannel(channelId, fail);
+        if (seq > channel.lastSeq) {
+          fail(`report on message ${seq}, past the channel's last seq`);
+        }
+        this.#reports.add(id).add(open);
+        this.counts.reports++;
+        return;
+      }
+      case "settings":
+        if (this.counts.settings > 0) fail("a second settings record");
+        this.counts.settings++;
+        return;
+      case "notification_setting":
+      case "avatar_part":
+      case "push_keys":
+      case "push_subscription":
+        this.#extras.accept(record, this.counts, {
+          fail,
+          requireUser: (id) => this.#requireUser(id, fail),
+          requireChannel: (id) => void this.#requireChannel(id, fail),
+          isMember: (channelId, userId) =>
+            this.#members.has(`${channelId}\n${userId}`),
+        });
         return;
       case "trailer":
         fail("the trailer must be the last line");

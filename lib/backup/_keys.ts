@@ -6,16 +6,24 @@
 import { familyPrefix, KEY_FAMILIES } from "../db/_keys.ts";
 
 export {
+  auditPrefix,
+  avatarPrefix,
   channelSeqKey,
   channelsPrefix,
   chunkKey,
   clientIdsPrefix,
   fileKey,
+  instanceSettingsKey,
   invitesPrefix,
   membersPrefix,
   messageKey,
+  pushKeysKey,
+  pushSubscriptionsPrefix,
   readMarkersPrefix,
+  reportsPrefix,
   signingKeyKey,
+  timeoutsPrefix,
+  userKey,
 } from "../db/_keys.ts";
 
 /** Every stored user. */
@@ -37,3 +45,8 @@ export const revokedTokensPrefix: Deno.KvKey = familyPrefix("revoked_tokens");
 export const importedPrefixes: readonly Deno.KvKey[] = KEY_FAMILIES
   .filter((family) => family.backup === "restored")
   .map((family) => familyPrefix(family.root));
+/** Every notification setting of one user. */
+export const notificationSettingsPrefix = (userId: string): Deno.KvKey => [
+  ...familyPrefix("notification_settings"),
+  userId,
+];

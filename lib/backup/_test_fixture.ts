@@ -21,6 +21,10 @@ import { createInvite, newInviteCode } from "../db/invites.ts";
 import { blockUser } from "../db/blocks.ts";
 import { changeFriendship } from "../db/friends.ts";
 import { createUser, type User } from "../db/users.ts";
+import { banUser } from "../db/bans.ts";
+import { createReport } from "../db/reports.ts";
+import { changeInstanceSettings } from "../db/settings.ts";
+import { timeOut } from "../db/timeouts.ts";
 import { randomBytes, streamOf } from "../files/_testing.ts";
 import { CHUNK_SIZE, commitFileMeta } from "../files/store.ts";
 import { stageFile } from "../files/upload.ts";
@@ -159,6 +163,19 @@ export async function buildSource(kv: Deno.Kv): Promise<Source> {
 
   await loadSigningKey(kv);
   await revokeToken(kv, "signed-out-jti", Math.floor(Date.now() / 1000) + 3600);
+  // Moderation: a ban, a timeout and a settings change (each audited), and
+  // an open report on bob's first message in general.
+  await banUser(kv, alice.id, carol.id, "spam", () => {});
+  await timeOut(kv, alice.id, bob.id, 3600, "cool off");
+  await changeInstanceSettings(kv, alice.id, { name: "Test hearth" });
+  await createReport(kv, {
+    reporterId: alice.id,
+    reason: "rude",
+    channelId: general.id,
+    seq: 1,
+    authorId: bob.id,
+    excerpt: "message 1",
+  });
   return {
     users: [alice, bob, carol],
     channelIds: [general.id, random.id, secret.id],

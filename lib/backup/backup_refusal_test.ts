@@ -78,6 +78,9 @@ Deno.test("a malformed line is refused with its line number", async () => {
   );
   const blockLine = lines.findIndex((l) => l.startsWith('{"type":"block"'));
   assert.ok(friendLine > 0 && blockLine > 0);
+  const reportLine = lines.findIndex((l) => l.startsWith('{"type":"report"'));
+  const auditLine = lines.findIndex((l) => l.startsWith('{"type":"audit"'));
+  const timeoutLine = lines.findIndex((l) => l.startsWith('{"type":"timeout"'));
   const cases: Array<[string, (copy: string[]) => void, number, RegExp]> = [
     ["not JSON", (c) => c[4] = "{not json", 5, /not valid JSON/],
     [
@@ -142,6 +145,32 @@ Deno.test("a malformed line is refused with its line number", async () => {
       (c) => c[0] = '{"hello":"world"}',
       1,
       /not a Hearth backup/,
+    ],
+    [
+      "a second open report of one person on one message",
+      (c) => {
+        const record = JSON.parse(c[reportLine]);
+        record.report.id += "x";
+        c.splice(reportLine + 1, 0, JSON.stringify(record));
+      },
+      reportLine + 2,
+      /reports message 1 twice/,
+    ],
+    [
+      "an audit entry twice",
+      (c) => c.splice(auditLine + 1, 0, c[auditLine]),
+      auditLine + 2,
+      /audit entry .* appears twice/,
+    ],
+    [
+      "a timeout of nobody",
+      (c) => {
+        const record = JSON.parse(c[timeoutLine]);
+        record.userId = "nobody";
+        c[timeoutLine] = JSON.stringify(record);
+      },
+      timeoutLine + 1,
+      /user "nobody" is not in the backup/,
     ],
   ];
   for (const [name, damage, line, pattern] of cases) {

@@ -14,6 +14,11 @@ import { openDm } from "../db/dms.ts";
 import { listInvites } from "../db/invites.ts";
 import { listBlocks } from "../db/blocks.ts";
 import { listFriendLinks } from "../db/friends.ts";
+import { listAudit } from "../db/audit.ts";
+import { listBans } from "../db/bans.ts";
+import { createReport, listReports } from "../db/reports.ts";
+import { getInstanceSettings } from "../db/settings.ts";
+import { timedOutUntil } from "../db/timeouts.ts";
 import { createMessage } from "../db/messages.ts";
 import {
   createUser,
@@ -63,6 +68,14 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       invites: 2,
       friendships: 2,
       blocks: 1,
+      audits: 3,
+      timeouts: 1,
+      reports: 1,
+      settings: 1,
+      notificationSettings: 0,
+      avatarParts: 0,
+      pushKeys: 0,
+      pushSubscriptions: 0,
     } satisfies BackupCounts,
   );
   // The backup says what it holds, password hashes included.
@@ -236,4 +249,40 @@ Deno.test("an empty database exports and imports", async () => {
   assert.equal(lines.length, 2);
   await importBackup(target, toStream(lines));
   assert.deepEqual(await allKeys(target), []);
+});
+
+Deno.test("a backup restores the audit log, bans, timeouts, open reports and settings", async () => {
+  using source = await Deno.openKv(":memory:");
+  using target = await Deno.openKv(":memory:");
+  const built = await buildSource(source);
+  await importBackup(target, toStream(await exportAll(source)));
+  const [, bob, carol] = built.users;
+  assert.deepEqual(await listBans(target), await listBans(source));
+  assert.equal((await listBans(target))[0].user.id, carol.id);
+  assert.equal((await listBans(target))[0].reason, "spam");
+  const until = await timedOutUntil(target, bob.id);
+  assert.ok(until !== null && until === await timedOutUntil(source, bob.id));
+  assert.deepEqual(
+    await listReports(target, 10),
+    await listReports(source, 10),
+  );
+  assert.equal((await listReports(target, 10)).length, 1);
+  assert.deepEqual(await getInstanceSettings(target), { name: "Test hearth" });
+  const log = await listAudit(target, 10);
+  assert.deepEqual(log, await listAudit(source, 10));
+  assert.deepEqual(log.map((e) => e.action), [
+    "settings_change",
+    "timeout",
+    "ban",
+  ]);
+  // The indexes came back with the entries, and the one-open-report rule.
+  assert.deepEqual(
+    await listAudit(target, 10, undefined, { targetId: carol.id }),
+    [log[2]],
+  );
+  const report = (await listReports(target, 1))[0];
+  await assert.rejects(
+    createReport(target, { ...report, reason: "again" }),
+    /already/,
+  );
 });

@@ -231,6 +231,15 @@ function describe(counts: BackupCounts): string {
       : []),
     `${counts.revokedTokens} revoked tokens`,
   ];
+  if (counts.notificationSettings > 0) {
+    parts.push(`${counts.notificationSettings} notification settings`);
+  }
+  if (counts.avatarParts > 0) parts.push(`${counts.avatarParts} avatar parts`);
+  if (counts.pushKeys > 0) {
+    parts.push(
+      `the push key pair with ${counts.pushSubscriptions} subscriptions`,
+    );
+  }
   if (counts.signingKeys > 0) parts.push("the signing key");
   return parts.join(", ");
 }

@@ -26,6 +26,11 @@
  * row is still whole, and an import derives the member counts from the rows,
  * so the restored database agrees with itself. Uploads still in progress,
  * rate-limit counters and expired revocations are not exported.
+ *
+ * Also carried: each exported member's notification setting, each user's
+ * avatar image (its parts right after the user line), and the VAPID key pair
+ * with the browsers' push subscriptions (subscriptions only with the pair).
+ * An avatar replaced while the export runs is read again, with its user.
  */
 import { createHash } from "node:crypto";
 import type { ChannelRecord } from "../db/channels.ts";
@@ -34,8 +39,11 @@ import type { FileMeta } from "../files/store.ts";
 import type { InviteRecord } from "../db/invites.ts";
 import type { BlockRecord } from "../db/blocks.ts";
 import { type FriendLink, isLinkOwner } from "../db/friends.ts";
+import { userWithAvatar } from "./_export_avatar.ts";
+import { exportNotificationSettings, exportPush } from "./_export_people.ts";
 import { exportFile } from "./_export_file.ts";
 import { BackupChecker } from "./_checker.ts";
+import { exportModeration } from "./_export_moderation.ts";
 import {
   blocksFamilyPrefix,
   channelSeqKey,
@@ -179,8 +187,10 @@ export async function exportLines(
   }
   const users = new Set<string>();
   for await (const entry of scan<unknown>(kv, { prefix: usersPrefix })) {
-    await record({ type: "user", user: entry.value } as BackupRecord);
+    const { user, parts } = await userWithAvatar(kv, entry.value);
+    await record({ type: "user", user } as BackupRecord);
     users.add(String(entry.key[1]));
+    for (const part of parts) await record(part);
   }
   for (const channel of channels) {
     await record({
@@ -190,12 +200,14 @@ export async function exportLines(
       rev: revs.get(channel.id)!,
     } as BackupRecord);
   }
+  const members = new Set<string>();
   for (const channel of channels) {
     for await (
       const entry of scan<string>(kv, { prefix: membersPrefix(channel.id) })
     ) {
       const userId = String(entry.key[2]);
       if (!users.has(userId)) continue; // joined with an account newer than the cut
+      members.add(`${channel.id}\n${userId}`);
       await record({
         type: "member",
         channelId: channel.id,
@@ -219,6 +231,8 @@ export async function exportLines(
       await record({ type: "read_marker", userId, channelId, seq });
     }
   }
+
+  await exportNotificationSettings(kv, users, members, record);
 
   // 3. Messages up to the cut, then the clientIds pointing at them.
   for (const channel of channels) {
@@ -295,6 +309,11 @@ export async function exportLines(
       exp: Math.ceil(entry.value),
     });
   }
+
+  // 8. Moderation: the audit log, timeouts, open reports, settings.
+  await exportModeration(kv, users, lastSeqs, record);
+  // 9. The VAPID key pair, then the subscriptions made for it.
+  await exportPush(kv, users, record);
 
   checker.checkComplete();
   const counts = { ...checker.counts };

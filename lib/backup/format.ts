@@ -17,6 +17,14 @@
  * {"type":"friendship","userId","otherId","state":"friends"|"outgoing","since"}   (each once; "outgoing": userId asked)
  * {"type":"block","blockerId","blockedId","at"}
  * {"type":"revoked_token","jti","exp"}
+ * {"type":"audit","entry":{"id","at","actorId","action","target","reason"?}}
+ * {"type":"timeout","userId","timeout":{"until","by","reason"?}}   (only those still in force)
+ * {"type":"report","report":{"id","createdAt","reporterId","reason","channelId","seq","authorId","excerpt"}}
+ * {"type":"settings","settings":{"name"?,"registration"?}}
+ * {"type":"notification_setting","userId","channelId","level":"all"|"mentions"|"none"|null,"muted"}
+ * {"type":"avatar_part","userId","version","n","data":"<base64, at most 60,000 bytes>"}   (right after its user, in order)
+ * {"type":"push_keys","keys":{"publicKey","privateJwk"}}   (the VAPID pair, before …)
+ * {"type":"push_subscription","subscription":{"id","userId","endpoint","keys":{"p256dh","auth"},"createdAt"}}
  * {"type":"trailer","lines":N,"counts":{…},"sha256":"<hex>"}
  * ```
  *
@@ -25,14 +33,24 @@
  * SHA-256 of every line before it (each with its "\n"), so a truncated or
  * altered file is refused. Stored records (`user`, `channel`, `message`,
  * `file`) are copied whole: fields this version does not know are kept.
- * Member counts, the name indexes, the per-user channel lists and the
- * message indexes (change log, replies, mentions) are not stored: an import
- * derives them from the rows above. A channel's `rev` (absent in backups
+ * Member counts, the name indexes, the per-user channel lists, the
+ * message indexes (change log, replies, mentions), the audit log's indexes,
+ * the one-open-report rows and the list of bans (a user record carries its
+ * `ban`) are not stored: an import derives them from the rows above. A channel's `rev` (absent in backups
  * written before edits existed) is its change counter; messages without a
  * `rev` have their seq as theirs.
  */
 import { z } from "zod";
 import { CHUNK_SIZE } from "../files/store.ts";
+import { count, id, seq, time } from "./_fields.ts";
+import {
+  auditRecordSchema,
+  reportRecordSchema,
+  settingsRecordSchema,
+  timeoutRecordSchema,
+} from "./_moderation_schemas.ts";
+import { AVATAR_PART_BYTES } from "../db/avatars.ts";
+import { NOTIFICATION_LEVELS } from "../shared/notifications.ts";
 
 /** The header's `format`. */
 export const BACKUP_FORMAT = "hearth-backup";
@@ -55,6 +73,14 @@ export interface BackupCounts {
   invites: number;
   friendships: number;
   blocks: number;
+  audits: number;
+  timeouts: number;
+  reports: number;
+  settings: number;
+  notificationSettings: number;
+  avatarParts: number;
+  pushKeys: number;
+  pushSubscriptions: number;
 }
 
 /** All-zero counts. */
@@ -74,6 +100,14 @@ export function emptyCounts(): BackupCounts {
     invites: 0,
     friendships: 0,
     blocks: 0,
+    audits: 0,
+    timeouts: 0,
+    reports: 0,
+    settings: 0,
+    notificationSettings: 0,
+    avatarParts: 0,
+    pushKeys: 0,
+    pushSubscriptions: 0,
   };
 }
 
@@ -88,12 +122,6 @@ export class BackupError extends Error {
   }
 }
 
-// Ids and names end up in KV keys, which hold at most 2 KiB; these bounds keep
-// every key far below that and refuse nonsense early.
-const id = z.string().min(1).max(200);
-const time = z.string().min(1).max(64);
-const count = z.int().min(0);
-const seq = z.int().min(1);
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/, {
   error: "must be 64 lower-case hex digits",
 });
@@ -179,6 +207,32 @@ export const inviteRecordSchema = z.looseObject({
   expiresAt: time.nullable(),
 });
 
+/** The VAPID key pair: the public key as browsers take it, the private one as a P-256 JWK. */
+export const pushKeysSchema = z.strictObject({
+  publicKey: z.string().min(1).max(200),
+  privateJwk: z.looseObject({
+    // In the order WebCrypto exports them, so a restored pair exports alike.
+    kty: z.literal("EC"),
+    alg: z.literal("ES256").optional(),
+    crv: z.literal("P-256"),
+    d: z.string().min(1).max(200),
+    x: z.string().min(1).max(200),
+    y: z.string().min(1).max(200),
+  }),
+});
+
+/** A browser's stored push subscription. */
+export const pushSubscriptionSchema = z.looseObject({
+  id,
+  userId: id,
+  endpoint: z.url().max(2048),
+  keys: z.looseObject({
+    p256dh: z.string().min(1).max(200),
+    auth: z.string().min(1).max(200),
+  }),
+  createdAt: time,
+});
+
 /** The counts in a trailer. */
 export const countsSchema = z.strictObject({
   users: count,
@@ -192,11 +246,20 @@ export const countsSchema = z.strictObject({
   droppedFiles: count,
   revokedTokens: count,
   signingKeys: count,
-  // Backups written before invites existed have none.
+  // Backups written before invites (or moderation) existed have none.
   invites: count.default(0),
   // Nor friends and blocks, before those existed.
   friendships: count.default(0),
   blocks: count.default(0),
+  audits: count.default(0),
+  timeouts: count.default(0),
+  reports: count.default(0),
+  settings: count.default(0),
+  // Nor these, written before notification settings, avatars and push keys were.
+  notificationSettings: count.default(0),
+  avatarParts: count.default(0),
+  pushKeys: count.default(0),
+  pushSubscriptions: count.default(0),
 });
 
 /** The first line. Unknown fields are allowed, so later writers may add some. */
@@ -260,6 +323,36 @@ export const recordSchema = z.discriminatedUnion("type", [
     at: time,
   }),
   z.strictObject({ type: z.literal("revoked_token"), jti: id, exp: count }),
+  z.strictObject({ type: z.literal("audit"), entry: auditRecordSchema }),
+  z.strictObject({
+    type: z.literal("timeout"),
+    userId: id,
+    timeout: timeoutRecordSchema,
+  }),
+  z.strictObject({ type: z.literal("report"), report: reportRecordSchema }),
+  z.strictObject({
+    type: z.literal("settings"),
+    settings: settingsRecordSchema,
+  }),
+  z.strictObject({
+    type: z.literal("notification_setting"),
+    userId: id,
+    channelId: id,
+    level: z.enum(NOTIFICATION_LEVELS).nullable(),
+    muted: z.boolean(),
+  }),
+  z.strictObject({
+    type: z.literal("avatar_part"),
+    userId: id,
+    version: seq,
+    n: count,
+    data: base64(AVATAR_PART_BYTES),
+  }),
+  z.strictObject({ type: z.literal("push_keys"), keys: pushKeysSchema }),
+  z.strictObject({
+    type: z.literal("push_subscription"),
+    subscription: pushSubscriptionSchema,
+  }),
   z.strictObject({
     type: z.literal("trailer"),
     lines: count,

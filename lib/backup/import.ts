@@ -27,6 +27,20 @@ import type { MessageRecord } from "../db/messages.ts";
 import { storageRow } from "../db/storage.ts";
 import { blockRow } from "../db/blocks.ts";
 import { friendshipRows } from "../db/friends.ts";
+import { type AuditRecord, auditRows } from "../db/audit.ts";
+import { banRows } from "../db/bans.ts";
+import { type ReportRecord, reportRows } from "../db/reports.ts";
+import { type InstanceSettings, settingsRow } from "../db/settings.ts";
+import { type TimeoutRecord, timeoutRow } from "../db/timeouts.ts";
+import type { UserRecord } from "../db/users.ts";
+import { avatarPartRow } from "../db/avatars.ts";
+import { notificationSettingRow } from "../db/notifications.ts";
+import {
+  pushKeysRow,
+  type PushSubscriptionRecord,
+  pushSubscriptionRow,
+  type VapidKeyPair,
+} from "../db/push.ts";
 import { chunkRow, fileMetaRow } from "../files/rows.ts";
 import type { InviteRecord } from "../db/invites.ts";
 import { BatchWriter } from "./_batch_writer.ts";
@@ -106,6 +120,7 @@ async function readInto(
   let signingKey: Uint8Array | null = null;
   // Bytes of files each author's messages carry: the storage count, rebuilt.
   const stored = new Map<string, number>();
+  let pushKeys: VapidKeyPair | null = null;
   let lineNo = 0;
   for await (const line of readLines(input)) {
     lineNo++;
@@ -132,7 +147,7 @@ async function readInto(
       continue;
     }
     hashLine(hash, line);
-    const bytes = record.type === "chunk"
+    const bytes = record.type === "chunk" || record.type === "avatar_part"
       ? Uint8Array.fromBase64(record.data)
       : record.type === "signing_key"
       ? Uint8Array.fromBase64(record.key)
@@ -143,6 +158,8 @@ async function readInto(
     checker.accept(record, lineNo, bytes);
     if (record.type === "signing_key") {
       signingKey = bytes!;
+    } else if (record.type === "push_keys") {
+      pushKeys = record.keys as VapidKeyPair;
     } else if (record.type === "file_dropped") {
       await writes.flush();
       for (let n = 0; n < dropped; n++) {
@@ -171,6 +188,8 @@ async function readInto(
   for (const [userId, bytes] of stored) {
     await writes.write(storageRow(userId, bytes));
   }
+  // A server started once may hold a pair of its own, but no subscriptions.
+  if (pushKeys !== null) await writes.write(pushKeysRow(pushKeys));
   if (signingKey !== null) await writes.write(signingKeyRow(signingKey));
   return { header, counts: { ...checker.counts } };
 }
@@ -195,7 +214,10 @@ async function stage(
 ): Promise<void> {
   switch (record.type) {
     case "user":
-      return await writes.write(...userRows(record.user));
+      return await writes.write(
+        ...userRows(record.user),
+        ...banRows(record.user as UserRecord),
+      );
     case "channel":
       return await writes.write(...channelRows(record.channel));
     case "member": {
@@ -235,11 +257,44 @@ async function stage(
       return await writes.write(
         blockRow(record.blockerId, record.blockedId, record.at),
       );
+    case "audit":
+      return await writes.write(...auditRows(record.entry as AuditRecord));
+    case "timeout": {
+      const row = timeoutRow(
+        record.userId,
+        record.timeout as TimeoutRecord,
+      );
+      if (row !== null) await writes.write(row);
+      return;
+    }
+    case "report":
+      return await writes.write(
+        ...reportRows(record.report as ReportRecord),
+      );
+    case "settings":
+      return await writes.write(
+        settingsRow(record.settings as InstanceSettings),
+      );
     case "revoked_token": {
       const row = revokedTokenRow(record.jti, record.exp);
       if (row !== null) await writes.write(row);
       return;
     }
+    case "notification_setting": {
+      const { userId, channelId, level, muted } = record;
+      return await writes.write(
+        notificationSettingRow(userId, channelId, { level, muted }),
+      );
+    }
+    case "avatar_part": {
+      const { userId, version, n } = record;
+      return await writes.write(avatarPartRow(userId, version, n, bytes!));
+    }
+    case "push_subscription":
+      return await writes.write(
+        pushSubscriptionRow(record.subscription as PushSubscriptionRecord),
+      );
+    case "push_keys":
     case "signing_key":
     case "file_dropped":
     case "trailer":

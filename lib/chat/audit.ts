@@ -1,26 +1,23 @@
 /** Use case of reading the audit log (admins and above); nothing here writes it. */
-import { listAudit } from "../db/audit.ts";
+import { type AuditFilter, listAudit } from "../db/audit.ts";
 import { getUserRecords } from "../db/roles.ts";
+import type { AuditView } from "../shared/admin_wire.ts";
 import type { Admin } from "./standing.ts";
 
-/** One audit log entry as `GET /audit` shows it. */
-export interface AuditView {
-  id: string;
-  at: string;
-  actor: { id: string; username: string | null };
-  action: string;
-  target: string;
-  reason?: string;
-}
+export type { AuditView };
 
-/** Up to `limit` entries older than entry `before` (or the newest), newest first, with their actors' names. */
+/**
+ * Up to `limit` entries older than entry `before` (or the newest), newest
+ * first, matching `filter` (action, actor, target), with their actors' names.
+ */
 export async function readAudit(
   admin: Admin,
   limit: number,
   before?: string,
+  filter: AuditFilter = {},
 ): Promise<AuditView[]> {
   const { kv } = admin.services;
-  const entries = await listAudit(kv, limit, before);
+  const entries = await listAudit(kv, limit, before, filter);
   const actorIds = [...new Set(entries.map((e) => e.actorId))];
   const records = await getUserRecords(kv, actorIds);
   const names = new Map(records.map((r) => [r.id, r.username]));

@@ -30,7 +30,7 @@ export async function deleteRecentMessages(
       const message = await getMessage(kv, channelId, seq);
       if (message === null || message.deleted) continue;
       try {
-        await eraseMessage(services, channelId, message, true);
+        await eraseMessage(services, message, user.id, { unaudited: true });
         deleted++;
       } catch (error) {
         // A channel deleted meanwhile took the message with it.

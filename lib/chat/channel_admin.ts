@@ -16,7 +16,7 @@ import {
   isMember,
   leaveChannel,
 } from "../db/channels.ts";
-import { findUsersByPrefix, type User } from "../db/users.ts";
+import { findUsersByPrefix, getUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { deleteFile } from "../files/store.ts";
 import { log } from "../log.ts";
@@ -32,6 +32,7 @@ import {
   type ChannelManager,
   channelManager,
   type ChannelOwner,
+  ChannelRemover,
 } from "./standing.ts";
 
 /** How many people a search for someone to add suggests. */
@@ -52,7 +53,12 @@ export async function changeChannel(
   ) {
     throw protectedGeneral("renamed");
   }
-  const record = await updateChannel(services.kv, channel.id, change, user.id);
+  const record = await updateChannel(services.kv, channel.id, change, {
+    actorId: user.id,
+    action: "channel_change",
+    target: channel.id,
+    reason: describeChange(channel.name, change),
+  });
   services.hub.publish(
     channel.id,
     channelUpdatedEvent({
@@ -73,10 +79,22 @@ export async function changeChannel(
  * (409 `channel_protected`). Its sockets close with 1008 on every instance.
  */
 export async function removeChannel(manager: ChannelManager): Promise<void> {
-  const { services, channel } = manager;
+  const { services, channel, user } = manager;
   if (channel.name === GENERAL_CHANNEL_NAME) throw protectedGeneral("deleted");
-  const { fileIds } = await deleteChannel(services.kv, channel.id);
+  const { fileIds } = await deleteChannel(services.kv, channel.id, {
+    actorId: user.id,
+    action: "channel_delete",
+    target: channel.id,
+    reason: `deleted "${channel.name}"`,
+  });
   services.hub.publish(channel.id, channelDeletedEvent(channel.id));
+  // KV's own index rows went with the channel; FTS5's are dropped here.
+  await services.search.dropChannel(channel.id).catch((error) =>
+    log("warn", "search rows of a deleted channel not dropped", {
+      channelId: channel.id,
+      error: String(error),
+    })
+  );
   for (const fileId of fileIds) {
     try {
       await deleteFile(services.kv, fileId);
@@ -92,7 +110,8 @@ export async function removeChannel(manager: ChannelManager): Promise<void> {
 
 /**
  * Takes `userId` out of a channel: oneself (leaving), or, for the channel's
- * manager, anyone (removing). Their sockets on it close with 1008 and their
+ * manager, anyone, and for a moderator, someone of a lower rank (removing;
+ * see `ChannelRemover`). Their sockets on it close with 1008 and their
  * other pages drop it. Someone not in the channel changes nothing.
  */
 export async function removeFromChannel(
@@ -104,9 +123,20 @@ export async function removeFromChannel(
   if (userId === user.id) {
     return await leave(await ChannelLeaver.check(services, channelId, user));
   }
-  await channelManager(services, channelId, user);
+  const target = await getUser(services.kv, userId);
+  const { channel } = await ChannelRemover.check(
+    services,
+    channelId,
+    user,
+    target,
+  );
   if (!await isMember(services.kv, channelId, userId)) return;
-  await leaveChannel(services.kv, channelId, userId);
+  await leaveChannel(services.kv, channelId, userId, {
+    actorId: user.id,
+    action: "member_removed",
+    target: userId,
+    reason: `removed from "${channel.name}"`,
+  });
   services.hub.publish(channelId, memberEvent(userId, false, undefined, true));
 }
 
@@ -127,6 +157,16 @@ export async function findCandidates(
     if (!await isMember(services.kv, channelId, person.id)) out.push(person);
   }
   return out;
+}
+
+// What a channel change did, in the audit log's words.
+function describeChange(name: string, change: ChannelChange): string {
+  const parts: string[] = [];
+  if (change.name !== undefined && change.name.trim() !== name) {
+    parts.push(`renamed "${name}" to "${change.name.trim()}"`);
+  }
+  if (change.topic !== undefined) parts.push(`set the topic of "${name}"`);
+  return parts.join("; ") || `changed "${name}"`;
 }
 
 function protectedGeneral(what: string): ApiError {

@@ -48,7 +48,13 @@ export async function makeInvite(
         .toISOString()
       : null,
   };
-  return toInvite(await createInvite(services.kv, record), origin);
+  const audit = {
+    actorId: user.id,
+    action: "invite_create",
+    target: record.code,
+    ...(channelId !== null ? { reason: `to channel ${channelId}` } : {}),
+  };
+  return toInvite(await createInvite(services.kv, record, audit), origin);
 }
 
 /** What anyone may learn of an invite from its code; 404 for an unknown one. */
@@ -99,7 +105,11 @@ export async function revokeInvite(
       "Only whoever made this invite can revoke it",
     );
   }
-  await deleteInvite(services.kv, invite);
+  await deleteInvite(services.kv, invite, {
+    actorId: user.id,
+    action: "invite_revoke",
+    target: invite.code,
+  });
 }
 
 /**

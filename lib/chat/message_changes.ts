@@ -15,6 +15,7 @@ import {
   listChanges,
   setReaction,
 } from "../db/message_changes.ts";
+import { appendAudit } from "../db/audit.ts";
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import { updateEvent } from "../realtime/hub.ts";
@@ -57,28 +58,46 @@ export async function removeMessage(
       "Only its author or the channel's owner can delete a message",
     );
   }
-  const byModerator = message.author.id !== member.user.id;
-  await eraseMessage(member.services, member.channelId, message, byModerator);
+  await eraseMessage(member.services, message, member.user.id);
+}
+
+/** How {@linkcode eraseMessage} records a deletion by someone else. */
+export interface EraseAudit {
+  /** Why, for the audit log. */
+  reason?: string;
+  /** Leave the audit to the caller (a ban's sweep records one entry for all). */
+  unaudited?: boolean;
 }
 
 /**
- * Tombstones `message` (`byModerator`: deleted by someone other than its
- * author), publishes the change, and removes its file's bytes. For callers
- * that checked who may delete it.
+ * Deletes `message` for `actorId`, whose right to has been checked: a
+ * tombstone stays (marked as deleted by a moderator when `actorId` is not its
+ * author), the file's bytes go, and a deletion by anyone but the author is
+ * audited as `message_deleted`.
  */
 export async function eraseMessage(
   services: Services,
-  channelId: string,
   message: Message,
-  byModerator: boolean,
+  actorId: string,
+  audit: EraseAudit = {},
 ): Promise<void> {
   const { kv } = services;
+  const { channelId, seq } = message;
+  const byModerator = actorId !== message.author.id;
   // The thumbnail is named only by the file's metadata, which the deletion removes.
   const thumbnailId = message.file?.thumbnailUrl
     ? (await getFileMeta(kv, message.file.id))?.thumbnail?.id
     : undefined;
-  const result = await deleteMessage(kv, channelId, message.seq, byModerator);
+  const result = await deleteMessage(kv, channelId, seq, byModerator);
   publishTo(services, channelId, result);
+  if (byModerator && !audit.unaudited && result.changed.length > 0) {
+    await appendAudit(kv, {
+      actorId,
+      action: "message_deleted",
+      target: `${channelId}/${seq}`,
+      ...(audit.reason ? { reason: audit.reason } : {}),
+    });
+  }
   if (result.freedFileId === undefined) return;
   try {
     await abandonUpload(kv, result.freedFileId);

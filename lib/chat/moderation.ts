@@ -2,7 +2,12 @@
  * Use cases of moderating people: timing them out, banning them, and lifting
  * either. Staff act only on people of a lower rank (see {@linkcode outranks}).
  */
-import { liftTimeout, timeOut, type TimeoutRecord } from "../db/timeouts.ts";
+import {
+  liftTimeout,
+  listTimeouts,
+  timeOut,
+  type TimeoutRecord,
+} from "../db/timeouts.ts";
 import { getUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { type Admin, type Moderator, outranks } from "./standing.ts";
@@ -52,6 +57,13 @@ export async function unbanPerson(
 /** Every ban in force. */
 export function bansInForce(admin: Admin): Promise<BanRecord[]> {
   return listBans(admin.services.kv);
+}
+
+/** Every timeout in force, by user id. */
+export function timeoutsInForce(
+  moderator: Moderator,
+): Promise<(TimeoutRecord & { userId: string })[]> {
+  return listTimeouts(moderator.services.kv);
 }
 
 /** Times `targetId` out for `seconds`; 403 `forbidden_role` on an equal or higher rank. */

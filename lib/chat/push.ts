@@ -8,11 +8,12 @@
  * browser notifications, so only members without one get a push.
  */
 import type { ChannelRecord } from "../db/channels.ts";
-import { listMembers } from "../db/channels.ts";
+import { isMember } from "../db/members.ts";
 import { getNotificationSettings } from "../db/notifications.ts";
 import {
   claimPush,
   deleteSubscription,
+  listSubscriberIds,
   listSubscriptions,
   removeSubscription,
   saveSubscription,
@@ -34,6 +35,28 @@ export async function pushKey(services: Services): Promise<string> {
   return (await vapidKeys(services.kv)).publicKey;
 }
 
+/**
+ * How long this instance trusts its list of who has a subscribed browser. A
+ * push reads rows only of people who can receive one, so a message to a big
+ * channel whose members never subscribed costs no read per member; a browser
+ * subscribed on another instance starts receiving within this time.
+ */
+export const SUBSCRIBERS_TTL_MS = 10_000;
+
+const subscribers = new WeakMap<
+  Deno.Kv,
+  { at: number; ids: Promise<Set<string>> }
+>();
+
+function subscriberIds(kv: Deno.Kv): Promise<Set<string>> {
+  const cached = subscribers.get(kv);
+  if (cached && Date.now() - cached.at < SUBSCRIBERS_TTL_MS) return cached.ids;
+  const ids = listSubscriberIds(kv);
+  subscribers.set(kv, { at: Date.now(), ids });
+  ids.catch(() => subscribers.delete(kv));
+  return ids;
+}
+
 /** Keeps this browser's subscription for `user` (one per endpoint). */
 export async function subscribe(
   services: Services,
@@ -41,6 +64,7 @@ export async function subscribe(
   body: PushSubscriptionBody,
 ): Promise<void> {
   await saveSubscription(services.kv, user.id, body.endpoint, body.keys);
+  subscribers.delete(services.kv);
 }
 
 /** Forgets this browser's subscription for `user`. */
@@ -50,6 +74,7 @@ export async function unsubscribe(
   endpoint: string,
 ): Promise<void> {
   await deleteSubscription(services.kv, user.id, endpoint);
+  subscribers.delete(services.kv);
 }
 
 /** What a push carries: where the message is and who wrote it, never its text. */
@@ -71,18 +96,20 @@ export async function pushMessage(
   message: Message,
 ): Promise<void> {
   try {
-    const members = (await listMembers(services.kv, channel.id)).filter((u) =>
-      u.id !== message.author.id && !services.presence.isOnline(u.id)
+    const { kv } = services;
+    const candidates = [...await subscriberIds(kv)].filter((id) =>
+      id !== message.author.id && !services.presence.isOnline(id)
     );
-    const settings = await getNotificationSettings(
-      services.kv,
-      channel,
-      members.map((u) => u.id),
+    if (candidates.length === 0) return;
+    const inChannel = await Promise.all(
+      candidates.map((id) => isMember(kv, channel.id, id)),
     );
+    const members = candidates.filter((_, i) => inChannel[i]);
+    const settings = await getNotificationSettings(kv, channel, members);
     const wanted = new Set(
-      members.filter((u, i) =>
-        notifies(settings[i], message.mentions.includes(u.id))
-      ).map((u) => u.id),
+      members.filter((id, i) =>
+        notifies(settings[i], message.mentions.includes(id))
+      ),
     );
     if (wanted.size === 0) return;
     const subscriptions = await listSubscriptions(services.kv, [...wanted]);
@@ -115,6 +142,7 @@ export async function pushMessage(
           subscription.userId,
           subscription.id,
         );
+        subscribers.delete(services.kv);
       } else if (outcome !== "sent") {
         log("warn", "push not delivered", { outcome, seq: message.seq });
       }

@@ -56,14 +56,19 @@ export async function searchMessages(
   for (let i = 0; i < members.length; i += CHANNELS_AT_ONCE) {
     await Promise.all(
       members.slice(i, i + CHANNELS_AT_ONCE).map(async (member) => {
-        const records = await searchChannel(services.kv, member.channelId, {
-          text: request.q,
-          limit,
-          beforeSeq: before?.channelId === member.channelId
-            ? before.seq
-            : undefined,
-          accept,
-        });
+        const records = await searchChannel(
+          services.kv,
+          services.search,
+          member.channelId,
+          {
+            text: request.q,
+            limit,
+            beforeSeq: before?.channelId === member.channelId
+              ? before.seq
+              : undefined,
+            accept,
+          },
+        );
         for (const record of records) found.push({ record, member });
       }),
     );

@@ -16,7 +16,12 @@ import {
 import { getMembership, getUserChannelRecords } from "../db/channels.ts";
 import { timedOutUntil } from "../db/timeouts.ts";
 import type { Role, User } from "../db/users.ts";
-import { mayAssign, rankOf, roleOutranks } from "../shared/roles.ts";
+import {
+  mayAssign,
+  mayRemoveAsStaff,
+  rankOf,
+  roleOutranks,
+} from "../shared/roles.ts";
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import { refuseBlockedDm } from "./person.ts";
@@ -310,6 +315,39 @@ export class ChannelManager extends Standing {
     }
     refuseDm(channel, "changed");
     return new ChannelManager(services, user, channel);
+  }
+}
+
+/**
+ * Who may take someone else out of a channel: its managers (its owner, an
+ * admin and above), or a moderator and above taking out someone of a lower
+ * rank who is not the channel's owner. Never out of a DM.
+ */
+export class ChannelRemover extends Standing {
+  readonly #remover = true;
+
+  /** The remover of `target`; 404 `channel_not_found` for an unknown channel, 403 `not_owner` for anyone else. */
+  static async check(
+    services: Services,
+    channelId: string,
+    user: User,
+    target: User | null,
+  ): Promise<ChannelRemover> {
+    const { channel, joinedAt } = await existing(services, channelId, user);
+    const manages = channel.ownerId === user.id || isAdmin(user);
+    const moderates = target !== null && target.id !== channel.ownerId &&
+      mayRemoveAsStaff(user.role, target.role);
+    if (!manages && !moderates) {
+      throw new ApiError(
+        403,
+        "not_owner",
+        `Only the owner of ${
+          shownTo(channel, joinedAt)
+        } or a moderator can take people out of it`,
+      );
+    }
+    refuseDm(channel, "changed");
+    return new ChannelRemover(services, user, channel);
   }
 }
 

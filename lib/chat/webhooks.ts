@@ -20,7 +20,7 @@ import { mentionedNames } from "../shared/mentions.ts";
 import type { WebhookPostBody } from "../shared/integrations.ts";
 import type { Services } from "../services.ts";
 import { postDraft } from "./messages.ts";
-import type { ChannelManager } from "./standing.ts";
+import { type ChannelManager, refuseTimedOut } from "./standing.ts";
 
 /** A webhook as its channel's managers see it; never its secret. */
 export interface WebhookView {
@@ -34,12 +34,17 @@ export interface WebhookView {
 // Compared against when the webhook is unknown, so that answer takes as long as a wrong secret.
 const DUMMY_HASH = await hashSecret("no webhook has this secret");
 
-/** Makes a webhook of the manager's channel; its `url` (secret included) is shown this once. */
+/**
+ * Makes a webhook of the manager's channel; its `url` (secret included) is
+ * shown this once. 403 `timed_out` for a timed-out manager: the webhook
+ * would post for them.
+ */
 export async function createIncomingWebhook(
   manager: ChannelManager,
   name: string,
   origin: string,
 ): Promise<WebhookView & { url: string }> {
+  await refuseTimedOut(manager.services, manager.user);
   const secret = newSecret();
   const record: WebhookRecord = {
     id: crypto.randomUUID(),

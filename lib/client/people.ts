@@ -5,7 +5,13 @@
  * offered for someone, by the shared role rules. The server decides every
  * action; these only choose what to show.
  */
-import { mayAssign, type Role, roleOutranks, ROLES } from "../shared/roles.ts";
+import {
+  mayAssign,
+  mayRemoveAsStaff,
+  type Role,
+  roleOutranks,
+  ROLES,
+} from "../shared/roles.ts";
 import type { Member } from "./types.ts";
 
 /** Someone a profile card can show: names always, the rest when known. */
@@ -71,6 +77,25 @@ export function staffOffer(viewer: Role, target: Role): StaffOffer {
       role !== target && mayAssign(viewer, target, role)
     ),
   };
+}
+
+/**
+ * Whether to offer taking `personId` out of `channel`: its managers may take
+ * anyone out, a moderator and above someone of a lower rank who is not the
+ * channel's owner; never out of a DM. The server decides (`ChannelRemover`).
+ */
+export function mayRemoveFrom(
+  channel: { kind: string; ownerId: string },
+  personId: string,
+  people: Map<string, Member>,
+  manages: boolean,
+  viewer: Role,
+): boolean {
+  if (channel.kind === "dm") return false;
+  if (manages) return true;
+  const person = people.get(personId);
+  return person !== undefined && personId !== channel.ownerId &&
+    mayRemoveAsStaff(viewer, person.role ?? "member");
 }
 
 /** Whether the offer holds anything at all. */

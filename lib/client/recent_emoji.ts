@@ -1,7 +1,8 @@
 /**
  * The emoji this user reacted with lately, newest first, kept in
  * localStorage per user (like drafts) so the picker can offer them again on
- * the next page. Without storage the row is simply empty.
+ * the next page. Without storage the row is simply empty. Signing out
+ * forgets them, as it does drafts.
  */
 import { browserStorage } from "./storage.ts";
 
@@ -41,5 +42,17 @@ export function rememberEmoji(
     storage?.setItem(recentEmojiKey(userId), JSON.stringify(next));
   } catch {
     // Full or refused: the row just does not change.
+  }
+}
+
+/** Forgets the user's recent emoji (signing out on a shared computer). */
+export function forgetRecentEmoji(
+  userId: string,
+  storage = browserStorage(),
+): void {
+  try {
+    storage?.removeItem(recentEmojiKey(userId));
+  } catch {
+    // Nothing was kept, or nothing can be removed.
   }
 }

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  forgetRecentEmoji,
   loadRecentEmoji,
   MAX_RECENT_EMOJI,
   recentEmojiKey,
@@ -29,6 +30,9 @@ Deno.test("rememberEmoji() keeps each user's emoji newest first, once each, capp
   rememberEmoji("u2", "🙏", storage);
   assert.deepEqual(loadRecentEmoji("u1", storage), ["🎉", "👍"]);
   assert.deepEqual(loadRecentEmoji("u2", storage), ["🙏"]);
+  forgetRecentEmoji("u2", storage);
+  assert.deepEqual(loadRecentEmoji("u2", storage), []);
+  assert.deepEqual(loadRecentEmoji("u1", storage), ["🎉", "👍"]);
   const many = [..."😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙🤩"];
   for (const e of many) rememberEmoji("u1", e, storage);
   const kept = loadRecentEmoji("u1", storage);

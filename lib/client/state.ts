@@ -42,6 +42,8 @@ export interface UploadItem {
   /** Set when sending it again cannot succeed (too large): no Retry is offered. */
   refused?: boolean;
   file: File;
+  /** The text sent with the file, taken from the message box when it was attached. */
+  caption?: string;
 }
 
 /** Someone who is typing, until `until` (ms since the epoch). */

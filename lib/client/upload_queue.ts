@@ -13,6 +13,8 @@ export function createUploadQueue(
 ) {
   const { uploads } = state;
   const handles = new Map<string, UploadHandle>();
+  // The message box: gives its text to caption a file, takes it back on cancel.
+  let captions: CaptionSource | null = null;
 
   function patch(id: string, change: Partial<UploadItem>): void {
     uploads.value = uploads.value.map((u) =>
@@ -26,6 +28,7 @@ export function createUploadQueue(
 
   function start(item: UploadItem): void {
     const handle = uploadFile(state.channelId!, item.file, {
+      content: item.caption,
       onProgress: (loaded) => patch(item.id, { loaded }),
     });
     handles.set(item.id, handle);
@@ -35,7 +38,7 @@ export function createUploadQueue(
       notePosted(state.posting, state.me, state.channel.value);
     }, (error: ApiFailure) => {
       noteRefusal(state.posting, error);
-      if (error.status === CANCELLED) remove(item.id);
+      if (error.status === CANCELLED) dropped(item);
       // 413: the same bytes would be refused again, so no Retry.
       else {patch(item.id, {
           error: error.message,
@@ -46,10 +49,13 @@ export function createUploadQueue(
 
   /**
    * Starts uploading files to the open channel. A file over the server's
-   * limit is refused here, before a byte is sent, in words.
+   * limit is refused here, before a byte is sent, in words. The text typed
+   * in the message box goes with the first file that goes up, as its caption,
+   * unless `withCaption` is false (the file is text the box refused).
    */
-  function upload(files: Iterable<File>): void {
+  function upload(files: Iterable<File>, withCaption = true): void {
     if (state.channelId === null) return;
+    let captioned = !withCaption;
     for (const file of files) {
       const item: UploadItem = {
         id: crypto.randomUUID(),
@@ -66,16 +72,28 @@ export function createUploadQueue(
         ];
         continue;
       }
+      if (!captioned) {
+        captioned = true;
+        const caption = captions?.take() ?? "";
+        if (caption) item.caption = caption;
+      }
       uploads.value = [...uploads.value, item];
       start(item);
     }
   }
 
+  // A file the person gave up on: its caption goes back to the box.
+  function dropped(item: UploadItem): void {
+    remove(item.id);
+    if (item.caption) captions?.restore(item.caption);
+  }
+
   /** Cancels a running upload, or dismisses a failed one. */
   function cancelUpload(id: string): void {
     const handle = handles.get(id);
+    const item = uploads.value.find((u) => u.id === id);
     if (handle) handle.abort();
-    else remove(id);
+    else if (item) dropped(item);
   }
 
   /** Tries a failed upload again. */
@@ -87,7 +105,23 @@ export function createUploadQueue(
     start(fresh);
   }
 
-  return { upload, cancelUpload, retryUpload };
+  /** Sets where captions come from (the message box); returns how to unset it. */
+  function takeCaptionsFrom(source: CaptionSource): () => void {
+    captions = source;
+    return () => {
+      if (captions === source) captions = null;
+    };
+  }
+
+  return { upload, cancelUpload, retryUpload, takeCaptionsFrom };
+}
+
+/** Where captions come from: the message box. */
+export interface CaptionSource {
+  /** Empties the box and returns its text ("" for none). */
+  take(): string;
+  /** Puts a cancelled upload's caption back, unless something was typed since. */
+  restore(text: string): void;
 }
 
 /**

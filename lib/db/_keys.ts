@@ -106,7 +106,7 @@ export const KEY_FAMILIES = [
     root: "notification_settings",
     layout:
       "[userId, channelId] -> {level, muted}: a member's notification choice, deleted on leave",
-    backup: "skipped",
+    backup: "restored",
   },
   {
     root: "message_client_ids",
@@ -165,13 +165,14 @@ export const KEY_FAMILIES = [
   {
     root: "bans",
     layout:
-      "[userId] -> BanRecord, written with the user record's `ban` (which tokens check)",
-    backup: "skipped",
+      "[userId] -> BanRecord, written with the user record's `ban` (which tokens check; derived from it on import)",
+    backup: "restored",
   },
   {
     root: "timeouts",
-    layout: "[userId] -> TimeoutRecord, expiring when the timeout ends",
-    backup: "skipped",
+    layout:
+      "[userId] -> TimeoutRecord, expiring when the timeout ends (exported while in force)",
+    backup: "restored",
   },
   {
     root: "slow_mode",
@@ -183,7 +184,31 @@ export const KEY_FAMILIES = [
     root: "audit",
     layout:
       "[id] -> AuditRecord; ids sort by time (ms, zero-padded, then random), never changed",
-    backup: "skipped",
+    backup: "restored",
+  },
+  {
+    root: "audit_by",
+    layout:
+      '["action" | "actor" | "target", value, id] -> null: the audit log by action and person, written with the entry (derived on import)',
+    backup: "restored",
+  },
+  {
+    root: "reports",
+    layout:
+      "[id] -> ReportRecord: an open report; ids sort by time like the audit's, deleted when closed",
+    backup: "restored",
+  },
+  {
+    root: "reports_open",
+    layout:
+      "[channelId, seq, reporterId] -> report id, written with the report: one open report per reporter and message (derived on import)",
+    backup: "restored",
+  },
+  {
+    root: "settings",
+    layout:
+      '["instance"] -> InstanceSettings {name?, registration?}, changed by admins',
+    backup: "restored",
   },
   {
     root: "revoked_tokens",
@@ -192,8 +217,9 @@ export const KEY_FAMILIES = [
   },
   {
     root: "avatars",
-    layout: "[userId, version, part] -> Uint8Array (60 KB parts of the image)",
-    backup: "skipped",
+    layout:
+      "[userId, version, part] -> Uint8Array (60 KB parts of the image; the user record holds the version)",
+    backup: "restored",
   },
   {
     root: "user_sessions",
@@ -208,14 +234,14 @@ export const KEY_FAMILIES = [
   {
     root: "push_keys",
     layout:
-      "[] -> {publicKey, privateJwk}: the VAPID key pair, generated once (not in a backup: subscriptions are tied to it, and they are not either)",
-    backup: "skipped",
+      "[] -> {publicKey, privateJwk}: the VAPID key pair, generated once (restored with the subscriptions, which are tied to it; a server started once may hold one already)",
+    backup: "restored_last",
   },
   {
     root: "push_subscriptions",
     layout:
-      "[userId, subId] -> PushSubscriptionRecord: one per browser (subId hashes the endpoint)",
-    backup: "skipped",
+      "[userId, subId] -> PushSubscriptionRecord: one per browser (subId hashes the endpoint); a backup carries them only with the key pair",
+    backup: "restored",
   },
   {
     root: "push_sent",
@@ -369,6 +395,10 @@ export const pushSubscriptionsPrefix = (userId: string): Deno.KvKey => [
   "push_subscriptions",
   userId,
 ];
+/** Prefix of every push subscription, of every user. */
+export const allPushSubscriptionsPrefix: Deno.KvKey = familyPrefix(
+  "push_subscriptions",
+);
 /** Marks a message as pushed to one browser, so it is pushed there once. */
 export const pushSentKey = (
   subId: string,
@@ -582,8 +612,35 @@ export const slowModeKey = (channelId: string, userId: string): Deno.KvKey => [
   channelId,
   userId,
 ];
+/** Prefix of every timeout. */
+export const timeoutsPrefix: Deno.KvKey = familyPrefix("timeouts");
 /** Prefix of every audit log entry. */
 export const auditPrefix: Deno.KvKey = familyPrefix("audit");
+/** What an audit log entry is found by besides time. */
+export type AuditFacet = "action" | "actor" | "target";
+/** Index row: audit entry `id` has `value` as its action, actor or target. */
+export const auditFacetKey = (
+  facet: AuditFacet,
+  value: string,
+  id: string,
+): Deno.KvKey => ["audit_by", facet, value, id];
+/** Prefix of the audit entries with one action, actor or target, ordered by id. */
+export const auditFacetPrefix = (
+  facet: AuditFacet,
+  value: string,
+): Deno.KvKey => ["audit_by", facet, value];
+/** An open report, by its time-ordered id. */
+export const reportKey = (id: string): Deno.KvKey => ["reports", id];
+/** Prefix of every open report. */
+export const reportsPrefix: Deno.KvKey = familyPrefix("reports");
+/** The one open report of `reporterId` on message `seq` of `channelId`. */
+export const openReportKey = (
+  channelId: string,
+  seq: number,
+  reporterId: string,
+): Deno.KvKey => ["reports_open", channelId, seq, reporterId];
+/** The instance's settings changed through the API. */
+export const instanceSettingsKey: Deno.KvKey = ["settings", "instance"];
 
 // Auth.
 /** The generated token signing key. */

@@ -6,9 +6,11 @@
 import { avatarPartKey, avatarPrefix, userKey } from "./_keys.ts";
 import { retryAtomic } from "./_kv.ts";
 import { ApiError } from "../errors.ts";
+import type { KvRow } from "./rows.ts";
 import { toPublicUser, type User, type UserRecord } from "./users.ts";
 
-const PART_BYTES = 60_000;
+/** The most bytes one stored part of an avatar holds. */
+export const AVATAR_PART_BYTES = 60_000;
 
 /** A stored avatar image. */
 export interface AvatarImage {
@@ -32,8 +34,11 @@ export async function saveAvatar(
       avatar: { version, type: image.type },
     };
     const op = kv.atomic().check(entry).set(entry.key, record);
-    for (let i = 0; i * PART_BYTES < image.bytes.length; i++) {
-      const part = image.bytes.slice(i * PART_BYTES, (i + 1) * PART_BYTES);
+    for (let i = 0; i * AVATAR_PART_BYTES < image.bytes.length; i++) {
+      const part = image.bytes.slice(
+        i * AVATAR_PART_BYTES,
+        (i + 1) * AVATAR_PART_BYTES,
+      );
       op.set(avatarPartKey(userId, version, i), part);
     }
     return { op, value: { user: toPublicUser(record), old } };
@@ -77,6 +82,16 @@ export async function readAvatar(
     at += part.length;
   }
   return { bytes, type: record.avatar.type };
+}
+
+/** The row of part `n` of an avatar version, as an import restores it. */
+export function avatarPartRow(
+  userId: string,
+  version: number,
+  n: number,
+  bytes: Uint8Array,
+): KvRow {
+  return { key: avatarPartKey(userId, version, n), value: bytes };
 }
 
 async function dropParts(kv: Deno.Kv, userId: string, version: number) {

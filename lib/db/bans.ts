@@ -8,6 +8,7 @@ import { banKey, bansPrefix, userKey } from "./_keys.ts";
 import { now, retryAtomic } from "./_kv.ts";
 import { stageAudit } from "./audit.ts";
 import { userNotFound } from "./roles.ts";
+import type { KvRow } from "./rows.ts";
 import { toPublicUser, type User, type UserRecord } from "./users.ts";
 
 /** A ban as `GET /bans` lists it. */
@@ -69,6 +70,16 @@ export async function unbanUser(
     stageAudit(op, { actorId, action: "unban", target: targetId });
     return { op, value: undefined };
   });
+}
+
+/** The listing row of `user`'s ban, if they are banned (the import derives it from the record). */
+export function banRows(user: UserRecord): KvRow[] {
+  if (!user.ban) return [];
+  const listed: BanRecord = {
+    user: { id: user.id, username: user.username },
+    ...user.ban,
+  };
+  return [{ key: banKey(user.id), value: listed }];
 }
 
 /** Every ban, by user id. */

@@ -14,6 +14,7 @@ import {
   topicSchema,
 } from "../shared/fields.ts";
 import { validate } from "../validation.ts";
+import { type AuditEntry, stageAudit } from "./audit.ts";
 import {
   channelNotFound,
   type ChannelRecord,
@@ -42,7 +43,6 @@ import {
 import { retryAtomic, retryWrites } from "./_kv.ts";
 import type { MessageRecord } from "./_message_record.ts";
 import { storageWrite } from "./storage.ts";
-import { stageAudit } from "./audit.ts";
 
 /** What `updateChannel` may change; absent fields stay. */
 export interface ChannelChange {
@@ -54,15 +54,16 @@ export interface ChannelChange {
 
 /**
  * Renames a channel, sets its topic, slow mode or post policy (409
- * `channel_exists` for a taken name). A changed slow mode or post policy is
- * audited as `actorId`'s in the same atomic, the new value after the
- * channel's id in the target (`{channelId}/{value}`).
+ * `channel_exists` for a taken name), audited in the same atomic: `audit`
+ * when the name or topic changed, and a changed slow mode or post policy as
+ * its actor's, the new value after the channel's id in the target
+ * (`{channelId}/{value}`).
  */
 export async function updateChannel(
   kv: Deno.Kv,
   channelId: string,
   change: ChannelChange,
-  actorId = "",
+  audit?: AuditEntry,
 ): Promise<ChannelRecord> {
   const slowModeSeconds = change.slowModeSeconds === undefined
     ? undefined
@@ -91,6 +92,7 @@ export async function updateChannel(
     if (after.slowModeSeconds === undefined) delete after.slowModeSeconds;
     if (after.postPolicy === undefined) delete after.postPolicy;
     const op = kv.atomic().check(entry).set(entry.key, after);
+    const actorId = audit?.actorId ?? "";
     const target = (value: unknown) => `${channelId}/${value}`;
     if ((after.slowModeSeconds ?? 0) !== (before.slowModeSeconds ?? 0)) {
       stageAudit(op, {
@@ -122,6 +124,8 @@ export async function updateChannel(
       op.check({ key: newKey, versionstamp: null }).delete(oldKey)
         .set(newKey, channelId);
     }
+    const renamed = after.name !== before.name || after.topic !== before.topic;
+    if (audit && renamed) stageAudit(op, audit);
     return { op, value: after };
   });
 }
@@ -141,6 +145,7 @@ const SWEEP_BATCH = 300;
 export async function deleteChannel(
   kv: Deno.Kv,
   channelId: string,
+  audit?: AuditEntry,
 ): Promise<DeletedChannel> {
   await retryAtomic("the channel", async () => {
     const entry = await kv.get<ChannelRecord>(channelKey(channelId));
@@ -150,6 +155,7 @@ export async function deleteChannel(
       .delete(memberCountKey(channelId))
       .delete(channelSeqKey(channelId))
       .delete(searchCursorKey(channelId));
+    if (audit) stageAudit(op, audit);
     return { op, value: undefined };
   });
   const memberIds: string[] = [];

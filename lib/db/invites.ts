@@ -22,6 +22,7 @@ import {
   userKey,
 } from "./_keys.ts";
 import { getManyChunked, now, retryAtomic } from "./_kv.ts";
+import { type AuditEntry, stageAudit } from "./audit.ts";
 import { inviteRows, stageRows } from "./rows.ts";
 import type { UserRecord } from "./users.ts";
 
@@ -71,12 +72,14 @@ export function inviteNotFound(): ApiError {
 export async function createInvite(
   kv: Deno.Kv,
   invite: InviteRecord,
+  audit?: AuditEntry,
 ): Promise<InviteRecord> {
   return await retryAtomic("the invite", () => {
     const op = stageRows(
       kv.atomic().check({ key: inviteKey(invite.code), versionstamp: null }),
       inviteRows(invite),
     );
+    if (audit) stageAudit(op, audit);
     return Promise.resolve({ op, value: invite });
   });
 }
@@ -130,14 +133,15 @@ export async function listInvites(
 export async function deleteInvite(
   kv: Deno.Kv,
   invite: InviteRecord,
+  audit?: AuditEntry,
 ): Promise<void> {
-  await retryAtomic("the invite", () =>
-    Promise.resolve({
-      op: kv.atomic().delete(inviteKey(invite.code)).delete(
-        creatorInviteKey(invite.createdBy, invite.code),
-      ),
-      value: undefined,
-    }));
+  await retryAtomic("the invite", () => {
+    const op = kv.atomic().delete(inviteKey(invite.code)).delete(
+      creatorInviteKey(invite.createdBy, invite.code),
+    );
+    if (audit) stageAudit(op, audit);
+    return Promise.resolve({ op, value: undefined });
+  });
 }
 
 /**

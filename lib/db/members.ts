@@ -8,6 +8,7 @@ import {
   stageLeave,
   toChannels,
 } from "./_channel_store.ts";
+import { type AuditEntry, stageAudit } from "./audit.ts";
 import { channelKey, memberKey, membersPrefix, userKey } from "./_keys.ts";
 import { getManyChunked, now, retryAtomic } from "./_kv.ts";
 import {
@@ -55,12 +56,14 @@ export async function leaveChannel(
   kv: Deno.Kv,
   channelId: string,
   userId: string,
+  audit?: AuditEntry,
 ): Promise<void> {
   if (!isChannelId(channelId)) throw channelNotFound(channelId);
   await retryAtomic("the membership", async () => {
     const [, member] = await readMembership(kv, channelId, userId);
     if (member.value === null) return { value: undefined };
     const op = stageLeave(kv.atomic(), member, channelId, userId);
+    if (audit) stageAudit(op, audit);
     return { op, value: undefined };
   });
 }

@@ -8,6 +8,7 @@ import {
 import type { ChannelRecord } from "./_channel_store.ts";
 import { memberKey, notificationSettingKey } from "./_keys.ts";
 import { getManyChunked, retryAtomic } from "./_kv.ts";
+import type { KvRow } from "./rows.ts";
 
 /** What is stored: `level` null means the channel's default. */
 export interface StoredNotificationSetting {
@@ -75,4 +76,13 @@ export async function getNotificationSettings(
     userIds.map((id) => notificationSettingKey(id, channel.id)),
   );
   return entries.map((entry) => settingOf(channel, entry.value));
+}
+
+/** The row of a member's stored setting, as an import restores it. */
+export function notificationSettingRow(
+  userId: string,
+  channelId: string,
+  setting: StoredNotificationSetting,
+): KvRow {
+  return { key: notificationSettingKey(userId, channelId), value: setting };
 }

@@ -1,11 +1,13 @@
 /** Web Push storage: the VAPID key pair, browsers' subscriptions, and what was pushed. */
 import {
+  allPushSubscriptionsPrefix,
   pushKeysKey,
   pushSentKey,
   pushSubscriptionKey,
   pushSubscriptionsPrefix,
 } from "./_keys.ts";
 import { now, retryWrites } from "./_kv.ts";
+import type { KvRow } from "./rows.ts";
 
 /** The server's VAPID key pair: the public key as browsers take it, the private one as a JWK. */
 export interface VapidKeyPair {
@@ -108,6 +110,14 @@ export async function listSubscriptions(
   return all;
 }
 
+/** The ids of every user with at least one subscribed browser. */
+export async function listSubscriberIds(kv: Deno.Kv): Promise<Set<string>> {
+  const ids = new Set<string>();
+  const rows = kv.list({ prefix: allPushSubscriptionsPrefix });
+  for await (const row of rows) ids.add(row.key[1] as string);
+  return ids;
+}
+
 /**
  * Claims the push of message `seq` to one browser: true the first time
  * only, so no message is pushed to a browser twice, whichever instance tries.
@@ -122,6 +132,16 @@ export async function claimPush(
   const result = await kv.atomic().check({ key, versionstamp: null })
     .set(key, 1, { expireIn: SENT_TTL_MS }).commit();
   return result.ok;
+}
+
+/** The row of the VAPID key pair, as an import restores it. */
+export function pushKeysRow(keys: VapidKeyPair): KvRow {
+  return { key: pushKeysKey, value: keys };
+}
+
+/** The row of a browser's subscription, as an import restores it. */
+export function pushSubscriptionRow(record: PushSubscriptionRecord): KvRow {
+  return { key: pushSubscriptionKey(record.userId, record.id), value: record };
 }
 
 // Base64url without padding, as Web Push spells keys.

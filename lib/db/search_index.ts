@@ -1,5 +1,6 @@
 /**
- * The search index: bigram and trigram postings per channel, kept by a follower of each
+ * The KV search index (where there is no file system for SQLite): bigram
+ * and trigram postings per channel, kept by a follower of each
  * channel's change log (by rev) rather than in the message's own atomic. A
  * message can hold up to 4,000 characters, so up to ~8,000 postings: far over
  * KV's 1,000 mutations per atomic, where the writer packs up to 64 messages.
@@ -25,7 +26,7 @@ import {
   encodeBlock,
 } from "./_search_blocks.ts";
 import type { MessageRecord } from "./_message_record.ts";
-import { onChangesCommitted } from "./_message_writer.ts";
+import { ChannelRuns } from "./search_backend.ts";
 
 // Changes read per step (about one posting block), and block writes per
 // atomic: each carries a check, and KV allows 100 checks per atomic.
@@ -149,59 +150,20 @@ async function indexChannel(kv: Deno.Kv, channelId: string): Promise<void> {
   while (await indexStep(kv, channelId));
 }
 
-// One run at a time per KV handle and channel in this process; callers that
-// arrive during a run wait for one more run after it, which sees their change.
-const runs = new WeakMap<Deno.Kv, Map<string, Promise<void>>>();
+// One run at a time per KV handle and channel in this process.
+const runs = new WeakMap<Deno.Kv, ChannelRuns>();
 
 /** Brings the channel's index up to its latest change; resolves when it is. */
 export function catchUpChannel(kv: Deno.Kv, channelId: string): Promise<void> {
   let channels = runs.get(kv);
   if (channels === undefined) {
-    channels = new Map();
+    channels = new ChannelRuns();
     runs.set(kv, channels);
   }
-  const previous = channels.get(channelId) ?? Promise.resolve();
-  const next = previous.catch(() => {}).then(() => indexChannel(kv, channelId));
-  channels.set(channelId, next);
-  const forget = () => {
-    if (channels.get(channelId) === next) channels.delete(channelId);
-  };
-  next.then(forget, forget);
-  return next;
+  return channels.after(channelId, () => indexChannel(kv, channelId));
 }
 
-/**
- * Follows commits in this process and indexes each changed channel shortly
- * after (a search catches up by itself too, so this only keeps it cheap).
- * Returns the function that stops following and waits for runs in flight.
- */
-export function followChanges(kv: Deno.Kv, delayMs = 50): () => Promise<void> {
-  const dirty = new Set<string>();
-  const inFlight = new Set<Promise<void>>();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const flush = () => {
-    timer = undefined;
-    for (const channelId of dirty) {
-      const run = catchUpChannel(kv, channelId).catch(() => {
-        // Retried by the next commit or search in this channel.
-      });
-      inFlight.add(run);
-      run.then(() => inFlight.delete(run));
-    }
-    dirty.clear();
-  };
-  const unsubscribe = onChangesCommitted(kv, (channelId) => {
-    dirty.add(channelId);
-    timer ??= setTimeout(flush, delayMs);
-  });
-  return async () => {
-    unsubscribe();
-    if (timer !== undefined) clearTimeout(timer);
-    await Promise.all(inFlight);
-  };
-}
-
-/** Drops the whole index and builds it again from the stored messages; returns the channels indexed. */
+/** Drops the whole KV index and builds it again from the stored messages; returns the channels indexed. */
 export async function rebuildSearchIndex(kv: Deno.Kv): Promise<number> {
   for (const root of SEARCH_ROOTS) {
     let atomic = kv.atomic();

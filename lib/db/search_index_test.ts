@@ -4,16 +4,38 @@ import { searchCursorKey } from "./_keys.ts";
 import { createMessage } from "./messages.ts";
 import { deleteMessage, editMessage } from "./message_changes.ts";
 import { searchChannel } from "./search.ts";
+import type { SearchIndex } from "./search_backend.ts";
 import { catchUpChannel, rebuildSearchIndex } from "./search_index.ts";
+import { kvSearchIndex } from "./search_kv.ts";
+import { openSqliteSearchIndex } from "./search_sqlite.ts";
 import { userWithChannel, withKv } from "./_test_utils.ts";
 import { blockOf, decodeBlock, encodeBlock } from "./_search_blocks.ts";
 
+// Both engines answer the same questions the same way.
+const ENGINES: Record<string, (kv: Deno.Kv) => Promise<SearchIndex>> = {
+  kv: (kv) => Promise.resolve(kvSearchIndex(kv)),
+  sqlite: (kv) => openSqliteSearchIndex(kv, ":memory:"),
+};
+
+let index: SearchIndex;
+
 const find = (kv: Deno.Kv, channelId: string, q: string, limit = 50) =>
-  searchChannel(kv, channelId, {
+  searchChannel(kv, index, channelId, {
     text: searchText(q),
     limit,
     accept: () => true,
   }).then((found) => found.map((m) => m.content));
+
+// Runs `body` with `index` of `engine` open on a fresh in-memory KV.
+const withIndex = (engine: string, body: (kv: Deno.Kv) => Promise<void>) =>
+  withKv(async (kv) => {
+    index = await ENGINES[engine](kv);
+    try {
+      await body(kv);
+    } finally {
+      index.close();
+    }
+  });
 
 // Every key of the index, to compare two builds of it.
 async function indexRows(kv: Deno.Kv): Promise<string[]> {
@@ -26,60 +48,72 @@ async function indexRows(kv: Deno.Kv): Promise<string[]> {
   return rows;
 }
 
-Deno.test("substrings in any script match; edits by their new text; deletions never", () =>
-  withKv(async (kv) => {
-    const { user, channelId } = await userWithChannel(kv);
-    const post = (content: string) =>
-      createMessage(kv, { channelId, author: user, content });
-    await post("Das Treffen ist um ZEHN");
-    const cjk = await post("東京で会議があります");
-    const edited = await post("the old wording");
-    const gone = await post("deleted words here");
-    await post("ﬁne ligature"); // NFKC: "fine"
-    assert.deepEqual(await find(kv, channelId, "zehn"), [
-      "Das Treffen ist um ZEHN",
-    ]);
-    assert.deepEqual(await find(kv, channelId, "会議"), [cjk.message.content]);
-    assert.deepEqual(await find(kv, channelId, "京で会"), [
-      cjk.message.content,
-    ]);
-    assert.deepEqual(await find(kv, channelId, "FINE"), ["ﬁne ligature"]);
-    await editMessage(kv, channelId, edited.message.seq, {
-      content: "the new wording",
-      hasFile: false,
-    });
-    await deleteMessage(kv, channelId, gone.message.seq);
-    assert.deepEqual(await find(kv, channelId, "old wording"), []);
-    assert.deepEqual(await find(kv, channelId, "new wording"), [
-      "the new wording",
-    ]);
-    assert.deepEqual(await find(kv, channelId, "deleted"), []);
-    assert.deepEqual(await find(kv, channelId, "words here"), []);
-  }));
-
-Deno.test("matches come newest first, limited, and below beforeSeq", () =>
-  withKv(async (kv) => {
-    const { user, channelId } = await userWithChannel(kv);
-    for (let i = 1; i <= 12; i++) {
-      await createMessage(kv, {
-        channelId,
-        author: user,
-        content: i % 2 ? `odd apple ${i}` : `even pear ${i}`,
+for (const engine of Object.keys(ENGINES)) {
+  Deno.test(`${engine}: substrings in any script match; edits by their new text; deletions never`, () =>
+    withIndex(engine, async (kv) => {
+      const { user, channelId } = await userWithChannel(kv);
+      const post = (content: string) =>
+        createMessage(kv, { channelId, author: user, content });
+      await post("Das Treffen ist um ZEHN");
+      const cjk = await post("東京で会議があります");
+      const edited = await post("the old wording");
+      const gone = await post("deleted words here");
+      await post("ﬁne ligature"); // NFKC: "fine"
+      assert.deepEqual(await find(kv, channelId, "zehn"), [
+        "Das Treffen ist um ZEHN",
+      ]);
+      assert.deepEqual(await find(kv, channelId, "会議"), [
+        cjk.message.content,
+      ]);
+      assert.deepEqual(await find(kv, channelId, "京で会"), [
+        cjk.message.content,
+      ]);
+      assert.deepEqual(await find(kv, channelId, "FINE"), ["ﬁne ligature"]);
+      await editMessage(kv, channelId, edited.message.seq, {
+        content: "the new wording",
+        hasFile: false,
       });
-    }
-    assert.deepEqual(await find(kv, channelId, "apple", 3), [
-      "odd apple 11",
-      "odd apple 9",
-      "odd apple 7",
-    ]);
-    const older = await searchChannel(kv, channelId, {
-      text: "apple",
-      limit: 50,
-      beforeSeq: 5,
-      accept: () => true,
-    });
-    assert.deepEqual(older.map((m) => m.seq), [3, 1]);
-  }));
+      await deleteMessage(kv, channelId, gone.message.seq);
+      assert.deepEqual(await find(kv, channelId, "old wording"), []);
+      assert.deepEqual(await find(kv, channelId, "new wording"), [
+        "the new wording",
+      ]);
+      assert.deepEqual(await find(kv, channelId, "deleted"), []);
+      assert.deepEqual(await find(kv, channelId, "words here"), []);
+    }));
+
+  Deno.test(`${engine}: matches come newest first, limited, and below beforeSeq`, () =>
+    withIndex(engine, async (kv) => {
+      const { user, channelId } = await userWithChannel(kv);
+      for (let i = 1; i <= 12; i++) {
+        await createMessage(kv, {
+          channelId,
+          author: user,
+          content: i % 2 ? `odd apple ${i}` : `even pear ${i}`,
+        });
+      }
+      assert.deepEqual(await find(kv, channelId, "apple", 3), [
+        "odd apple 11",
+        "odd apple 9",
+        "odd apple 7",
+      ]);
+      const older = await searchChannel(kv, index, channelId, {
+        text: "apple",
+        limit: 50,
+        beforeSeq: 5,
+        accept: () => true,
+      });
+      assert.deepEqual(older.map((m) => m.seq), [3, 1]);
+      assert.deepEqual(await find(kv, channelId, "ar"), [
+        "even pear 12",
+        "even pear 10",
+        "even pear 8",
+        "even pear 6",
+        "even pear 4",
+        "even pear 2",
+      ]);
+    }));
+}
 
 Deno.test("an index redone from a rolled-back cursor (a kill between atomics) equals a rebuild", () =>
   withKv(async (kv) => {
@@ -98,6 +132,7 @@ Deno.test("an index redone from a rolled-back cursor (a kill between atomics) eq
       await createMessage(kv, { channelId, author: user, content: `m${i}` });
     }
     await catchUpChannel(kv, channelId);
+    index = kvSearchIndex(kv);
     assert.deepEqual(await find(kv, channelId, "\u4e00\u4e01"), [long]);
     await editMessage(kv, channelId, first.message.seq, {
       content: "short now",

@@ -3,9 +3,10 @@
  * row that KV drops when it ends (and that reads ignore once past `until`,
  * as KV drops expired rows lazily), set and lifted with an audit entry.
  */
-import { timeoutKey } from "./_keys.ts";
+import { timeoutKey, timeoutsPrefix } from "./_keys.ts";
 import { stageAudit } from "./audit.ts";
 import { commit } from "./_kv.ts";
+import type { KvRow } from "./rows.ts";
 
 /** A timeout as stored. */
 export interface TimeoutRecord {
@@ -13,6 +14,16 @@ export interface TimeoutRecord {
   until: string;
   by: string;
   reason?: string;
+}
+
+/** The row of a timeout, expiring when it ends; null for one that has ended. */
+export function timeoutRow(
+  userId: string,
+  record: TimeoutRecord,
+): KvRow | null {
+  const left = Date.parse(record.until) - Date.now();
+  if (!(left > 0)) return null;
+  return { key: timeoutKey(userId), value: record, expireIn: left };
 }
 
 /** When `userId`'s timeout ends, or null when they are not timed out. */
@@ -24,6 +35,22 @@ export async function timedOutUntil(
   return value !== null && Date.parse(value.until) > Date.now()
     ? value.until
     : null;
+}
+
+/** Every timeout in force, by user id. */
+export async function listTimeouts(
+  kv: Deno.Kv,
+): Promise<(TimeoutRecord & { userId: string })[]> {
+  const out: (TimeoutRecord & { userId: string })[] = [];
+  const nowMs = Date.now();
+  for await (
+    const entry of kv.list<TimeoutRecord>({ prefix: timeoutsPrefix })
+  ) {
+    // KV drops ended rows lazily: an ended one may still be listed.
+    if (Date.parse(entry.value.until) <= nowMs) continue;
+    out.push({ userId: String(entry.key[1]), ...entry.value });
+  }
+  return out;
 }
 
 /** Times `userId` out for `seconds` (replacing any timeout), audited as `actorId`'s. */

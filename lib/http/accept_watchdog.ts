@@ -7,9 +7,11 @@
  * again). The connection budget keeps client connections from using them up,
  * but files, KV, workers and outgoing requests use descriptors too. So the
  * watchdog connects to its own server every `everyMs`: when the listener took
- * the connection, all is well. Only when `misses` probes in a row were not
- * taken within `timeoutMs`, and no other connection was accepted meanwhile
- * (a busy server is slow, not stalled), does it close the listening socket
+ * the connection, all is well. When the probe could not even open a
+ * connection (descriptors were out), the first probe afterwards that is not
+ * taken within `timeoutMs` counts; otherwise only `misses` in a row with no
+ * other connection accepted meanwhile (a busy server is slow, not stalled)
+ * do. Then it closes the listening socket
  * and listen again on the same address, logging once per outage. Connections
  * already open are kept. While descriptors are still out (the probe itself
  * cannot connect) it waits for the next round, so the port is never left closed.
@@ -32,11 +34,15 @@ export interface WatchdogTiming {
   misses: number;
 }
 
-/** The default rhythm: a stalled listener is back within about six seconds. */
+/**
+ * The default rhythm: a listener stalled while the probe itself could not get
+ * a descriptor is back within about three seconds of them coming back; one
+ * stalled unseen, within about eight.
+ */
 export const WATCHDOG_TIMING: WatchdogTiming = {
   everyMs: 1000,
   timeoutMs: 1500,
-  misses: 2,
+  misses: 3,
 };
 
 /** Starts watching `server` (listening on `address`); returns the function that stops it. */
@@ -60,6 +66,8 @@ export function watchAccepts(
   let outage = false;
   let missed = 0;
   let acceptedBefore = 0;
+  // The probe itself found no descriptor: the listener has surely failed too.
+  let starved = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
   const atCapacity = () =>
@@ -109,13 +117,21 @@ export function watchAccepts(
     if (!server.listening) return relisten();
     if (missed === 0) acceptedBefore = acceptedCount;
     const accepted = await probe();
-    if (stopped || accepted === null) return;
+    if (stopped) return;
+    if (accepted === null) {
+      starved = true;
+      return;
+    }
     if (accepted || acceptedCount > acceptedBefore + missed + 1) {
       if (outage) log("info", "accepting connections again");
       outage = false;
       missed = 0;
-    } else if (++missed >= timing.misses && !await atCapacity()) {
+      starved = false;
+    } else if (
+      ++missed >= (starved ? 1 : timing.misses) && !await atCapacity()
+    ) {
       missed = 0;
+      starved = false;
       relisten();
     }
   };

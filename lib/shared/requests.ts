@@ -232,10 +232,13 @@ export const banBody = z.object({
   deleteMessagesSeconds: deleteMessagesSecondsSchema.optional(),
 }, bodyError);
 
-/** The query of `GET /audit`: entries older than the entry `before`, `limit` at a time. */
+/** The query of `GET /audit`: entries older than the entry `before`, `limit` at a time, optionally of one action, actor or target. */
 export const auditQuery = z.object({
   before: z.string().max(64, "before is too long").optional(),
   limit: pageLimitSchema.optional(),
+  action: z.string().max(64, "action is too long").optional(),
+  actorId: z.string().max(64, "actorId is too long").optional(),
+  targetId: z.string().max(200, "targetId is too long").optional(),
 });
 
 /** The query of `GET /mentions`. */

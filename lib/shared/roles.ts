@@ -33,3 +33,12 @@ export function mayAssign(actor: Role, target: Role, role: Role): boolean {
   return actor === "owner" ||
     (rankOf(actor) >= rankOf("admin") && rankOf(role) < rankOf("admin"));
 }
+
+/**
+ * Whether a moderator or above with role `actor` may take someone who is
+ * `target` out of a channel they do not manage: only people below them. (The
+ * channel's owner and admins manage it and may take anyone out.)
+ */
+export function mayRemoveAsStaff(actor: Role, target: Role): boolean {
+  return rankOf(actor) >= rankOf("moderator") && roleOutranks(actor, target);
+}

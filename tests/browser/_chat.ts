@@ -219,3 +219,24 @@ export async function assertEachOnce(
     assertGapless(seqs, person.username);
   }
 }
+
+/** Drops a file onto the chat, as dragging one from the desktop does. */
+export async function dropFile(
+  person: Person,
+  name: string,
+  bytes: Uint8Array,
+) {
+  const transfer = await person.page.evaluateHandle(
+    ({ name, data }) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(data)], name));
+      return dt;
+    },
+    { name, data: Array.from(bytes) },
+  );
+  const main = person.page.getByRole("main");
+  await main.dispatchEvent("dragenter", { dataTransfer: transfer });
+  await person.page.getByText(/Drop files to share/).waitFor();
+  await main.dispatchEvent("dragover", { dataTransfer: transfer });
+  await main.dispatchEvent("drop", { dataTransfer: transfer });
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { type Person, withChat } from "./_chat.ts";
+import { dropFile, type Person, withChat } from "./_chat.ts";
 
 const TEST = { sanitizeResources: false, sanitizeOps: false };
 
@@ -224,23 +224,6 @@ async function pngBytes(person: Person): Promise<Buffer> {
     return canvas.toDataURL("image/png").split(",")[1];
   });
   return Buffer.from(data, "base64");
-}
-
-// Drops a file onto the chat, as dragging one from the desktop does.
-async function dropFile(person: Person, name: string, bytes: Uint8Array) {
-  const transfer = await person.page.evaluateHandle(
-    ({ name, data }) => {
-      const dt = new DataTransfer();
-      dt.items.add(new File([new Uint8Array(data)], name));
-      return dt;
-    },
-    { name, data: Array.from(bytes) },
-  );
-  const main = person.page.getByRole("main");
-  await main.dispatchEvent("dragenter", { dataTransfer: transfer });
-  await person.page.getByText(/Drop files to share/).waitFor();
-  await main.dispatchEvent("dragover", { dataTransfer: transfer });
-  await main.dispatchEvent("drop", { dataTransfer: transfer });
 }
 
 Deno.test({

@@ -137,6 +137,17 @@ Deno.test({
       assert.equal(await options.getByRole("option").count(), 0);
       await dialog.getByRole("button", { name: "Close" }).click();
       await dialog.waitFor({ state: "detached" });
+
+      // Signing out forgets them on this browser.
+      await page.locator(".user-button").click();
+      await page.getByRole("menuitem", { name: "Sign out" }).click();
+      await page.waitForURL((url) => url.pathname === "/");
+      const left = await page.evaluate(() =>
+        Object.keys(localStorage).filter((k) =>
+          k.startsWith("hearth:recent-emoji:")
+        )
+      );
+      assert.deepEqual(left, []);
     });
   },
 });

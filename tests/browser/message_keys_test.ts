@@ -1,6 +1,7 @@
 /** Reaching a message's actions without a mouse: Up-arrow to edit, long-press on a phone. */
 import assert from "node:assert/strict";
 import { delay } from "../helpers/api.ts";
+import { assertAccessible } from "./_axe.ts";
 import { withChat } from "./_chat.ts";
 
 const TEST = { sanitizeResources: false, sanitizeOps: false };
@@ -108,6 +109,93 @@ Deno.test({
       );
       await menu.getByRole("button", { name: "Reply" }).click();
       await page.locator(".reply-bar").waitFor();
+    });
+  },
+});
+
+Deno.test({
+  ...TEST,
+  name:
+    "the log's message menus are one Tab stop; Up and Down move between messages, Left and Right within a menu",
+  async fn() {
+    await withChat(async (env) => {
+      const ada = await env.signedUp("ada");
+      const { page } = ada;
+      for (const text of ["one", "two", "three"]) await ada.send(text);
+      await ada.sees("three");
+      const tabbable = () =>
+        page.locator(".msg-menu button:not([tabindex='-1'])").evaluateAll(
+          (buttons) =>
+            buttons.map((b) =>
+              `${
+                b.closest(".msg")?.querySelector(".msg-text")?.textContent
+              } ${b.textContent}`
+            ),
+        );
+      const focused = () =>
+        page.evaluate(() => {
+          const el = document.activeElement;
+          return `${
+            el?.closest(".msg")?.querySelector(".msg-text")?.textContent
+          } ${el?.textContent}`;
+        });
+      const focusIs = (wanted: string) =>
+        page.waitForFunction((wanted) => {
+          const el = document.activeElement;
+          return `${
+            el?.closest(".msg")?.querySelector(".msg-text")?.textContent
+          } ${el?.textContent}` ===
+            wanted;
+        }, wanted);
+      assert.deepEqual(await tabbable(), [
+        "three Reply",
+        "three React",
+        "three Edit",
+        "three Delete",
+        "three Copy link",
+      ]);
+
+      // Shift+Tab from the message box (past Attach) reaches the newest
+      // message's menu.
+      await page.getByRole("textbox", { name: "Message" }).focus();
+      await page.keyboard.press("Shift+Tab");
+      await page.getByRole("button", { name: "Attach" }).and(
+        page.locator(":focus"),
+      ).waitFor();
+      await page.keyboard.press("Shift+Tab");
+      await focusIs("three Copy link");
+      await page.keyboard.press("ArrowRight");
+      await focusIs("three Reply");
+      await page.keyboard.press("ArrowLeft");
+      await focusIs("three Copy link");
+      await page.keyboard.press("ArrowUp");
+      await focusIs("two Copy link");
+      await page.keyboard.press("ArrowUp");
+      await focusIs("one Copy link");
+      await page.keyboard.press("ArrowUp");
+      await focusIs("one Copy link");
+      await page.keyboard.press("ArrowDown");
+      await focusIs("two Copy link");
+      // The Tab stop followed the focus; the menu shows while it has it.
+      await page.waitForFunction(() =>
+        document.querySelectorAll(".msg-menu button:not([tabindex='-1'])")
+          .length === 5
+      );
+      assert.equal((await tabbable())[0], "two Reply");
+      const menu = page.locator(".msg", { hasText: "two" }).getByRole(
+        "toolbar",
+      );
+      assert.equal(
+        await menu.evaluate((el) => getComputedStyle(el).opacity),
+        "1",
+      );
+      await assertAccessible(page, "the log with a message menu focused");
+      // Tab leaves the log's menus for the message box's Attach button.
+      await page.keyboard.press("Tab");
+      await page.getByRole("button", { name: "Attach" }).and(
+        page.locator(":focus"),
+      ).waitFor();
+      assert.notEqual(await focused(), "two Copy link");
     });
   },
 });

@@ -1,7 +1,8 @@
 /**
- * Real answers and frames of friends, blocks, bots, webhooks, posting rules
- * and bans that delete fit `/openapi.json` strictly (no key beyond the
- * schema's), so a field added to one of them without its schema fails here.
+ * Real answers and frames of friends, blocks, bots, webhooks, posting rules,
+ * bans that delete, reports, the timeouts list and the instance's settings
+ * fit `/openapi.json` strictly (no key beyond the schema's), so a field added
+ * to one of them without its schema fails here.
  */
 import assert from "node:assert/strict";
 import { png } from "../lib/files/_image_fixtures.ts";
@@ -217,4 +218,98 @@ Deno.test("answers of friends, blocks, bots, webhooks, posting rules and bans fi
     assert.deepEqual(check.problems, [], check.problems.join("\n"));
     assert.ok(check.checked.size >= 20, `only ${check.checked.size}`);
   }, ["--webhook-allow-private"]);
+});
+
+Deno.test("answers of reports, timeouts in force and the instance's settings fit the document", async () => {
+  await withHearth(async ({ base }) => {
+    const served = await fetch(`${base}/openapi.json`);
+    const document = await served.json();
+    // Closing a report takes a body or none.
+    const closing = document.paths["/reports/{id}"].delete.requestBody;
+    assert.equal(closing.required, false);
+    const check = new DocumentChecker(document);
+    const owner = await signUp(base);
+    const bob = await signUp(base);
+    const carol = await signUp(base);
+    const [asOwner, asBob, asCarol] = [owner, bob, carol].map((who) =>
+      checked(check, who.api)
+    );
+    const room = await asOwner("POST", "/channels", "/channels", {
+      json: { name: uniqueName("room") },
+    });
+    const channel = (rest: string) => `/channels/${room.body.id}${rest}`;
+    for (const who of [bob, carol]) {
+      await asOwner("POST", "/channels/{id}/members", channel("/members"), {
+        json: { username: who.username },
+      });
+    }
+    const say = async (content: string) =>
+      (await asCarol("POST", "/channels/{id}/messages", channel("/messages"), {
+        json: { content },
+      })).body.seq;
+    const [first, second] = [await say("rude"), await say("ruder")];
+
+    // Reporting: one open report per reporter and message.
+    const reportTemplate = "/channels/{id}/messages/{seq}/report";
+    const report = (who: typeof asOwner, seq: number) =>
+      who("POST", reportTemplate, channel(`/messages/${seq}/report`), {
+        json: { reason: "spam" },
+      });
+    const made = await report(asBob, first);
+    assert.equal(made.status, 201);
+    assert.equal(made.body.message.excerpt, "rude");
+    assert.equal((await report(asBob, first)).status, 409);
+    assert.equal((await report(asCarol, first)).status, 403);
+    assert.equal((await report(asBob, 999)).status, 404);
+    const other = await report(asBob, second);
+
+    // The queue and closing: without a body, then deleting the message.
+    const queue = await asOwner("GET", "/reports", "/reports?limit=10");
+    assert.equal(queue.body.length, 2);
+    assert.equal((await asBob("GET", "/reports", "/reports")).status, 403);
+    const close = (id: string, json?: unknown) =>
+      asOwner("DELETE", "/reports/{id}", `/reports/${id}`, { json });
+    assert.equal((await close(made.body.id)).status, 204);
+    assert.equal((await close(made.body.id)).status, 404);
+    const settled = await close(other.body.id, {
+      resolution: "removed",
+      deleteMessage: true,
+    });
+    assert.equal(settled.status, 204);
+    assert.equal((await report(asBob, second)).status, 409);
+
+    // Timeouts in force.
+    await asOwner("PUT", "/timeouts/{userId}", `/timeouts/${carol.id}`, {
+      json: { seconds: 600, reason: "cool off" },
+    });
+    const timeouts = await asOwner("GET", "/timeouts", "/timeouts");
+    assert.equal(timeouts.body.length, 1);
+    assert.equal((await asCarol("GET", "/timeouts", "/timeouts")).status, 403);
+
+    // The instance's settings (the operator fixed the registration mode).
+    const settings = await asOwner("GET", "/settings", "/settings");
+    assert.equal(settings.body.registrationSetByOperator, true);
+    assert.equal((await asBob("GET", "/settings", "/settings")).status, 403);
+    const renamed = await asOwner("PATCH", "/settings", "/settings", {
+      json: { name: "Book club" },
+    });
+    assert.equal(renamed.body.name, "Book club");
+    const fixed = await asOwner("PATCH", "/settings", "/settings", {
+      json: { registration: "closed" },
+    });
+    assert.equal(fixed.status, 409);
+    assert.equal(
+      (await asBob("PATCH", "/settings", "/settings", {
+        json: { name: "Mine" },
+      })).status,
+      403,
+    );
+    const page = await asOwner("GET", "/settings", "/settings", {
+      headers: { accept: "text/html" },
+    });
+    assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+
+    assert.deepEqual(check.problems, [], check.problems.join("\n"));
+    assert.ok(check.checked.size >= 8, `only ${check.checked.size}`);
+  });
 });

@@ -5,6 +5,7 @@
  * answers as they are sent (`io: "output"`: no keys beyond those listed).
  */
 import { z } from "zod";
+import * as admin from "../shared/admin_schemas.ts";
 import * as frames from "../shared/frame_schemas.ts";
 import * as integrations from "../shared/integration_schemas.ts";
 import * as responses from "../shared/response_schemas.ts";
@@ -27,7 +28,7 @@ export class Components {
 
   /** Starts with every schema of lib/shared that names itself (`.meta({id})`). */
   constructor() {
-    for (const module of [wire, responses, integrations, frames]) {
+    for (const module of [wire, responses, integrations, frames, admin]) {
       for (const value of Object.values(module)) {
         if (!(value instanceof z.ZodType)) continue;
         const id = z.globalRegistry.get(value)?.id;

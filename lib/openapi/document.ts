@@ -77,7 +77,7 @@ function requestBody(
     const schema = components.request(op.body, `${name}Body`);
     const content: JsonSchema = { "application/json": { schema } };
     if (op.form) content["application/x-www-form-urlencoded"] = { schema };
-    return { required: true, content };
+    return { required: !op.optionalBody, content };
   }
   if (!op.multipart) return undefined;
   const properties: Record<string, JsonSchema> = {};

@@ -54,6 +54,8 @@ export interface Operation {
   query?: z.ZodObject;
   /** A JSON body, validated by this schema. */
   body?: z.ZodType;
+  /** The JSON body may be left out altogether (`requestBody.required: false`). */
+  optionalBody?: boolean;
   /** The body may also be a form (`application/x-www-form-urlencoded`) of the same fields. */
   form?: boolean;
   /** A multipart body: its fields, `binary` for a file part. */

@@ -5,6 +5,7 @@
  */
 import type { OperationRegistry } from "./operation.ts";
 import { accountOperations } from "./operations/accounts.ts";
+import { adminOperations } from "./operations/admin.ts";
 import { channelOperations } from "./operations/channels.ts";
 import { friendOperations } from "./operations/friends.ts";
 import { integrationOperations } from "./operations/integrations.ts";
@@ -14,6 +15,7 @@ import { miscOperations } from "./operations/misc.ts";
 /** Route file (as the manifest names it) to its operations or a reason. */
 export const OPERATIONS: OperationRegistry = {
   ...accountOperations,
+  ...adminOperations,
   ...channelOperations,
   ...friendOperations,
   ...integrationOperations,

@@ -43,7 +43,7 @@ export const instanceNameSchema = z.string({ error: "name must be a string" })
 /** The body of `PATCH /settings`: any of the name and the registration mode. */
 export const settingsBody = z.object({
   name: instanceNameSchema.optional(),
-  registration: z.enum(REGISTRATION_MODES as [string, ...string[]], {
+  registration: z.enum(REGISTRATION_MODES, {
     error: "registration must be open, invite or closed",
   }).optional(),
 }, bodyError).refine(

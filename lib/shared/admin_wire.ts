@@ -1,51 +1,24 @@
 /**
  * What the moderation and admin endpoints answer (`GET /reports`, `GET
- * /audit`, `GET /settings`), shared by the server and the admin page.
+ * /audit`, `GET /settings`), shared by the server and the admin page: types
+ * inferred from `admin_schemas.ts` and `response_schemas.ts` (type imports
+ * only, so zod stays out of the admin page's bundle).
  */
+import type { z } from "zod";
+import type { reportViewSchema, settingsViewSchema } from "./admin_schemas.ts";
+import type { auditEntrySchema } from "./response_schemas.ts";
+
+/** The modes (who may sign up: anyone, people with an invite link, or nobody), in the order the admin page offers them. */
+export const REGISTRATION_MODES = ["open", "invite", "closed"] as const;
 
 /** Who may sign up: anyone, people with an invite link, or nobody. */
-export type RegistrationMode = "open" | "invite" | "closed";
-
-/** The modes, in the order the admin page offers them. */
-export const REGISTRATION_MODES: readonly RegistrationMode[] = [
-  "open",
-  "invite",
-  "closed",
-];
+export type RegistrationMode = (typeof REGISTRATION_MODES)[number];
 
 /** One open report as the queue shows it. */
-export interface ReportView {
-  id: string;
-  createdAt: string;
-  reason: string;
-  reporter: { id: string; username: string | null };
-  /** The channel (or DM) of the message; `name` is null once it is deleted. */
-  channel: { id: string; name: string | null; kind: "channel" | "dm" };
-  message: {
-    seq: number;
-    author: { id: string; username: string | null };
-    /** What the message said when it was reported. */
-    excerpt: string;
-    /** Whether it has been deleted since. */
-    deleted: boolean;
-  };
-}
+export type ReportView = z.infer<typeof reportViewSchema>;
 
 /** One audit log entry as `GET /audit` shows it. */
-export interface AuditView {
-  id: string;
-  at: string;
-  actor: { id: string; username: string | null };
-  action: string;
-  target: string;
-  reason?: string;
-}
+export type AuditView = z.infer<typeof auditEntrySchema>;
 
 /** The instance's settings as `GET /settings` shows them. */
-export interface SettingsView {
-  /** The instance's name, shown in page titles and headers. */
-  name: string;
-  registration: RegistrationMode;
-  /** Whether `--registration` / `HEARTH_REGISTRATION` fixed the mode (then it cannot change here). */
-  registrationSetByOperator: boolean;
-}
+export type SettingsView = z.infer<typeof settingsViewSchema>;

@@ -136,6 +136,6 @@ export const miscOperations: OperationRegistry = {
   "browse.tsx": "a page (browse channels)",
   "c/[id].tsx": "a page (a channel)",
   "invite/[code].tsx": "a page (an invite)",
-  "settings.tsx": "a page (account settings)",
+  "admin.tsx": "a page (administration)",
   "sw.js.ts": "the service worker script",
 };

@@ -30,7 +30,6 @@ import { leave } from "./membership.ts";
 import {
   ChannelLeaver,
   type ChannelManager,
-  channelManager,
   type ChannelOwner,
   ChannelRemover,
 } from "./standing.ts";

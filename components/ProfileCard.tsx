@@ -8,7 +8,7 @@ import {
   roleOfPerson,
   staffOffer,
 } from "../lib/client/people.ts";
-import { addFriend, openDm } from "../lib/client/profile_api.ts";
+import { addFriend, dmPath } from "../lib/client/friends.ts";
 import type { Me } from "../lib/client/types.ts";
 import { Avatar } from "./Avatar.tsx";
 import { Icon } from "./Icon.tsx";
@@ -179,7 +179,7 @@ export function ProfileCard(
               class="button"
               disabled={busy}
               onClick={() =>
-                run(async () => location.assign(await openDm(person.username)))}
+                run(async () => location.assign(await dmPath(person.username)))}
             >
               Message
             </button>

@@ -40,7 +40,7 @@ import {
   personOf,
   withRole,
 } from "../lib/client/people.ts";
-import { openDm } from "../lib/client/profile_api.ts";
+import { dmPath } from "../lib/client/friends.ts";
 import { type ChatInit, createChatStore } from "../lib/client/store.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 
@@ -201,7 +201,7 @@ export default function ChatApp(props: ChatAppProps) {
   // "Message": opens (or finds) the DM with that person.
   async function message(username: string): Promise<void> {
     try {
-      location.assign(await openDm(username));
+      location.assign(await dmPath(username));
     } catch (failure) {
       store.announcement.value = failure instanceof ApiFailure
         ? failure.message

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  mayRemoveFrom,
   membersById,
   personOf,
   roleLabel,
@@ -76,4 +77,31 @@ Deno.test("withRole() sets one member's role, leaving it out for a member", () =
   assert.equal(withRole(members, "a", "admin")[0].role, "admin");
   assert.equal("role" in withRole(members, "b", "member")[1], false);
   assert.equal(withRole(members, "b", undefined)[0], members[0]);
+});
+
+Deno.test("mayRemoveFrom() offers removal to managers, and to staff on lower ranks who do not own the channel; never in a DM", () => {
+  const channel = { kind: "channel", ownerId: "o" };
+  const people = new Map([
+    ["o", { id: "o", username: "o", displayName: "O", online: true }],
+    ["m", { id: "m", username: "m", displayName: "M", online: true }],
+    [
+      "a",
+      {
+        id: "a",
+        username: "a",
+        displayName: "A",
+        online: true,
+        role: "admin" as const,
+      },
+    ],
+  ]);
+  assert.equal(mayRemoveFrom(channel, "a", people, true, "member"), true);
+  assert.equal(mayRemoveFrom(channel, "m", people, false, "moderator"), true);
+  assert.equal(mayRemoveFrom(channel, "o", people, false, "moderator"), false);
+  assert.equal(mayRemoveFrom(channel, "a", people, false, "moderator"), false);
+  assert.equal(mayRemoveFrom(channel, "m", people, false, "member"), false);
+  assert.equal(
+    mayRemoveFrom({ kind: "dm", ownerId: "o" }, "m", people, true, "owner"),
+    false,
+  );
 });

@@ -1,48 +1,12 @@
 /**
- * The calls a profile card makes: open a DM, ask to be friends, and the staff
- * actions (remove from a channel, time out, ban, change role). Each throws
- * `ApiFailure` with a sentence to show.
+ * The staff actions a profile card offers: remove from a channel, time out,
+ * ban, change role (opening a DM and asking to be friends are in
+ * `friends.ts`). Each throws `ApiFailure` with a sentence to show.
  */
 import type { Role } from "../shared/roles.ts";
-import { api, ApiFailure, OFFLINE, refusal } from "./api.ts";
+import { api } from "./api.ts";
 
 const user = (id: string) => encodeURIComponent(id);
-
-/** Opens (or finds) the DM with `username`; answers its page's path. */
-export async function openDm(username: string): Promise<string> {
-  const opened = await api<{ id: string }>("/dms", {
-    method: "POST",
-    body: { usernames: [username] },
-  });
-  return `/c/${encodeURIComponent(opened.id)}`;
-}
-
-/**
- * Asks `username` to be friends (`POST /friends`): "sent" for a new request
- * (201), "friends" when they had asked first (200). A block (403) or a
- * request already there (409) throws with the server's words.
- */
-export async function addFriend(username: string): Promise<"sent" | "friends"> {
-  let response: Response;
-  try {
-    response = await fetch("/friends", {
-      method: "POST",
-      headers: {
-        accept: "application/json",
-        "content-type": "application/json",
-      },
-      body: JSON.stringify({ username }),
-      credentials: "same-origin",
-    });
-  } catch {
-    throw new ApiFailure(0, OFFLINE);
-  }
-  if (!response.ok) {
-    throw await refusal(response);
-  }
-  await response.body?.cancel();
-  return response.status === 201 ? "sent" : "friends";
-}
 
 /** Takes `userId` out of channel `channelId` (its manager only). */
 export async function removeFromChannel(

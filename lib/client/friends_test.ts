@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { ApiFailure } from "./api.ts";
-import { addFriend } from "./profile_api.ts";
+import { addFriend } from "./friends.ts";
 
 // Answers every fetch with `status` and `body`, recording what was asked.
 async function withAnswer(
@@ -22,15 +22,15 @@ async function withAnswer(
 }
 
 Deno.test("addFriend() posts the username and tells a new request (201) from friends at once (200)", async () => {
-  await withAnswer(201, { id: "u2" }, async (asked) => {
-    assert.equal(await addFriend("bea"), "sent");
+  await withAnswer(201, { state: "outgoing" }, async (asked) => {
+    assert.equal(await addFriend("bea"), "outgoing");
     assert.equal(asked[0].url, "/friends");
     assert.equal(asked[0].init?.method, "POST");
     assert.deepEqual(JSON.parse(String(asked[0].init?.body)), {
       username: "bea",
     });
   });
-  await withAnswer(200, { status: "friends" }, async () => {
+  await withAnswer(200, { state: "friends" }, async () => {
     assert.equal(await addFriend("bea"), "friends");
   });
 });

@@ -11,8 +11,9 @@ export type RelayWorkerCommand =
   | { op: "publish"; channelId: string; message: Message }
   | { op: "close" };
 
-/** Reports this worker sends back. */
+/** Reports this worker sends back: `ready` first, once it listens for commands. */
 export type RelayWorkerReport =
+  | { op: "ready" }
   | { op: "started" }
   | { op: "event"; kind: string; seq?: number; frameText: string }
   | { op: "closed" };
@@ -46,3 +47,7 @@ self.onmessage = (e: MessageEvent<RelayWorkerCommand>) => {
       break;
   }
 };
+
+// A command posted before the handler above was set could be lost while the
+// modules load: the test waits for this before it sends any.
+report({ op: "ready" });

@@ -33,6 +33,8 @@ interface WorkerHandle {
   worker: Worker;
   events: Extract<RelayWorkerReport, { op: "event" }>[];
   next(op: RelayWorkerReport["op"]): Promise<void>;
+  /** Settles once the worker listens for commands. */
+  ready: Promise<void>;
   send(cmd: RelayWorkerCommand): void;
 }
 
@@ -50,11 +52,13 @@ function startWorker(): WorkerHandle {
         new Promise((resolve) => waiting.set(op, resolve)),
         // A cold worker loads and transpiles the hub's module graph first,
         // which took over 10 s on a loaded 2-core machine.
-        op === "started" ? 30_000 : 10_000,
+        op === "ready" ? 30_000 : 10_000,
         `The worker's "${op}" report`,
       ),
+    ready: Promise.resolve(),
     send: (cmd) => worker.postMessage(cmd),
   };
+  handle.ready = handle.next("ready");
   worker.onmessage = (e: MessageEvent<RelayWorkerReport>) => {
     if (e.data.op === "event") handle.events.push(e.data);
     waiting.get(e.data.op)?.();
@@ -71,6 +75,7 @@ Deno.test("Hub.publish() reaches a subscriber in another worker", async () => {
   main.subscribe("c", (e) => mainEvents.push(e));
   try {
     for (const w of workers) {
+      await w.ready;
       const started = w.next("started");
       w.send({ op: "start", relay, channelId: "c" });
       await started;

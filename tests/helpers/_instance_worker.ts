@@ -1,8 +1,9 @@
 /**
  * One Hearth instance in a worker, for tests of several instances sharing one
- * KV file and one relay: `start` with a database path and a relay name
- * answers `started` with the instance's base URL; `stop` shuts it down and
- * answers `stopped`.
+ * KV file and one relay: the worker says `ready` once it listens (a message
+ * sent before that can be lost while the server's modules load); `start` with
+ * a database path and a relay name answers `started` with the instance's base
+ * URL; `stop` shuts it down and answers `stopped`.
  */
 /// <reference lib="deno.worker" />
 import { startTestServer } from "./server.ts";
@@ -14,6 +15,7 @@ export type InstanceCommand =
 
 /** What the worker answers. */
 export type InstanceReport =
+  | { op: "ready" }
   | { op: "started"; base: string }
   | { op: "stopped" }
   | { op: "failed"; error: string };
@@ -36,3 +38,5 @@ self.onmessage = async (e: MessageEvent<InstanceCommand>) => {
     self.postMessage({ op: "failed", error: String(error) });
   }
 };
+
+self.postMessage({ op: "ready" });

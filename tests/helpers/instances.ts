@@ -53,7 +53,18 @@ async function startInstance(db: string, relay: string): Promise<Instance> {
       what,
     );
   const send = (command: InstanceCommand) => worker.postMessage(command);
-  // A cold worker loads and transpiles the whole server first: slow on a busy machine.
+  // A cold worker loads and transpiles the whole server first: slow on a busy
+  // machine. It says when it listens; a command sent earlier could be lost.
+  const ready = await reply("an instance's worker loading", 60_000).catch(
+    (error) => {
+      worker.terminate();
+      throw error;
+    },
+  );
+  if (ready.op !== "ready") {
+    worker.terminate();
+    throw new Error(`The worker did not load: ${JSON.stringify(ready)}`);
+  }
   const started = reply("an instance starting in its worker", 60_000);
   send({ op: "start", db, relay });
   const report = await started.catch((error) => {

@@ -144,19 +144,17 @@ export default function FriendsPage(props: FriendsPageProps) {
             >
               Message
             </button>
-            <button
-              type="button"
-              class="button small secondary"
-              disabled={busy}
-              onClick={() =>
-                run(async () => {
-                  await removeFriend(p.id);
-                  return `${name(p)} is no longer your friend.`;
-                })}
-              aria-label={`Remove ${name(p)} from friends`}
+            <Act
+              label={`Remove ${name(p)} from friends`}
+              busy={busy}
+              run={run}
+              work={async () => {
+                await removeFriend(p.id);
+                return `${name(p)} is no longer your friend.`;
+              }}
             >
               Remove
-            </button>
+            </Act>
             <BlockButton person={p} busy={busy} run={run} />
           </>
         )}
@@ -167,32 +165,29 @@ export default function FriendsPage(props: FriendsPageProps) {
         empty="No requests waiting for you."
         actions={(p) => (
           <>
-            <button
-              type="button"
-              class="button small"
-              disabled={busy}
-              onClick={() =>
-                run(async () => {
-                  await acceptFriend(p.id);
-                  return `You and ${name(p)} are now friends.`;
-                })}
-              aria-label={`Accept ${name(p)}`}
+            <Act
+              label={`Accept ${name(p)}`}
+              primary
+              busy={busy}
+              run={run}
+              work={async () => {
+                await acceptFriend(p.id);
+                return `You and ${name(p)} are now friends.`;
+              }}
             >
               Accept
-            </button>
-            <button
-              type="button"
-              class="button small secondary"
-              disabled={busy}
-              onClick={() =>
-                run(async () => {
-                  await removeFriend(p.id);
-                  return `Declined ${name(p)}'s request.`;
-                })}
-              aria-label={`Decline ${name(p)}`}
+            </Act>
+            <Act
+              label={`Decline ${name(p)}`}
+              busy={busy}
+              run={run}
+              work={async () => {
+                await removeFriend(p.id);
+                return `Declined ${name(p)}'s request.`;
+              }}
             >
               Decline
-            </button>
+            </Act>
             <BlockButton person={p} busy={busy} run={run} />
           </>
         )}
@@ -202,19 +197,17 @@ export default function FriendsPage(props: FriendsPageProps) {
         people={lists.outgoing}
         empty="No requests of yours are waiting."
         actions={(p) => (
-          <button
-            type="button"
-            class="button small secondary"
-            disabled={busy}
-            onClick={() =>
-              run(async () => {
-                await removeFriend(p.id);
-                return `Cancelled your request to ${name(p)}.`;
-              })}
-            aria-label={`Cancel request to ${name(p)}`}
+          <Act
+            label={`Cancel request to ${name(p)}`}
+            busy={busy}
+            run={run}
+            work={async () => {
+              await removeFriend(p.id);
+              return `Cancelled your request to ${name(p)}.`;
+            }}
           >
             Cancel
-          </button>
+          </Act>
         )}
       />
       <People
@@ -222,19 +215,17 @@ export default function FriendsPage(props: FriendsPageProps) {
         people={blocked}
         empty="You have not blocked anyone."
         actions={(p) => (
-          <button
-            type="button"
-            class="button small secondary"
-            disabled={busy}
-            onClick={() =>
-              run(async () => {
-                await unblockUser(p.id);
-                return `Unblocked ${name(p)}.`;
-              })}
-            aria-label={`Unblock ${name(p)}`}
+          <Act
+            label={`Unblock ${name(p)}`}
+            busy={busy}
+            run={run}
+            work={async () => {
+              await unblockUser(p.id);
+              return `Unblocked ${name(p)}.`;
+            }}
           >
             Unblock
-          </button>
+          </Act>
         )}
       />
     </div>
@@ -296,6 +287,30 @@ function People<P extends Listed>(
   );
 }
 
+/** A button that runs one action of the page and says what it did. */
+function Act(
+  { children, label, primary, busy, run, work }: {
+    children: string;
+    label: string;
+    primary?: boolean;
+    busy: boolean;
+    run: (work: () => Promise<string>) => Promise<boolean>;
+    work: () => Promise<string>;
+  },
+) {
+  return (
+    <button
+      type="button"
+      class={primary ? "button small" : "button small secondary"}
+      disabled={busy}
+      onClick={() => run(work)}
+      aria-label={label}
+    >
+      {children}
+    </button>
+  );
+}
+
 /** Block, which also ends the friendship or request. */
 function BlockButton(
   { person, busy, run }: {
@@ -305,18 +320,16 @@ function BlockButton(
   },
 ) {
   return (
-    <button
-      type="button"
-      class="button small secondary"
-      disabled={busy}
-      onClick={() =>
-        run(async () => {
-          await blockUser(person.id);
-          return `Blocked ${person.displayName}.`;
-        })}
-      aria-label={`Block ${person.displayName}`}
+    <Act
+      label={`Block ${person.displayName}`}
+      busy={busy}
+      run={run}
+      work={async () => {
+        await blockUser(person.id);
+        return `Blocked ${person.displayName}.`;
+      }}
     >
       Block
-    </button>
+    </Act>
   );
 }

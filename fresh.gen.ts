@@ -70,11 +70,12 @@ import * as $65 from "./routes/users/[id].ts";
 import * as $66 from "./routes/users/index.ts";
 import * as $67 from "./routes/ws/channels/[id].ts";
 import * as $$0 from "./islands/AdminPanel.tsx";
-import * as $$1 from "./islands/ChatApp.tsx";
-import * as $$2 from "./islands/FriendsPage.tsx";
-import * as $$3 from "./islands/InviteJoin.tsx";
-import * as $$4 from "./islands/SettingsForm.tsx";
-import * as $$5 from "./islands/SignInForm.tsx";
+import * as $$1 from "./islands/BrowsePage.tsx";
+import * as $$2 from "./islands/ChatApp.tsx";
+import * as $$3 from "./islands/FriendsPage.tsx";
+import * as $$4 from "./islands/InviteJoin.tsx";
+import * as $$5 from "./islands/SettingsForm.tsx";
+import * as $$6 from "./islands/SignInForm.tsx";
 
 const manifest: Manifest = {
   routes: {
@@ -149,11 +150,12 @@ const manifest: Manifest = {
   },
   islands: {
     "AdminPanel.tsx": $$0,
-    "ChatApp.tsx": $$1,
-    "FriendsPage.tsx": $$2,
-    "InviteJoin.tsx": $$3,
-    "SettingsForm.tsx": $$4,
-    "SignInForm.tsx": $$5,
+    "BrowsePage.tsx": $$1,
+    "ChatApp.tsx": $$2,
+    "FriendsPage.tsx": $$3,
+    "InviteJoin.tsx": $$4,
+    "SettingsForm.tsx": $$5,
+    "SignInForm.tsx": $$6,
   },
   baseUrl: import.meta.url,
 };

@@ -1,8 +1,8 @@
-import { useState } from "preact/hooks";
-import { api, ApiFailure } from "../lib/client/api.ts";
+import { api } from "../lib/client/api.ts";
 import { slowModeLabel } from "../lib/client/channel_rules.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import { SLOW_MODE_CHOICES } from "../lib/shared/limits.ts";
+import { FormFoot, useSending } from "./DialogForm.tsx";
 import { useModal } from "./use_modal.ts";
 
 /**
@@ -17,21 +17,18 @@ export function ChannelRulesDialog(
     channel: ChannelView;
   },
 ) {
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
-  const dialog = useModal(open, () => setError(""));
+  const sending = useSending();
+  const dialog = useModal(open, () => sending.setError(""));
   const current = channel.slowModeSeconds ?? 0;
   // A window set through the API outside the menu's choices is still shown.
   const choices = SLOW_MODE_CHOICES.includes(current)
     ? SLOW_MODE_CHOICES
     : [...SLOW_MODE_CHOICES, current].sort((a, b) => a - b);
 
-  async function save(event: Event): Promise<void> {
+  function save(event: Event): Promise<void> {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
-    setBusy(true);
-    setError("");
-    try {
+    return sending.run(async () => {
       await api(`/channels/${encodeURIComponent(channel.id)}`, {
         method: "PATCH",
         body: {
@@ -40,15 +37,7 @@ export function ChannelRulesDialog(
         },
       });
       onClose();
-    } catch (failure) {
-      setError(
-        failure instanceof ApiFailure
-          ? failure.message
-          : "The rules could not be saved.",
-      );
-    } finally {
-      setBusy(false);
-    }
+    }, "The rules could not be saved.");
   }
 
   return (
@@ -93,13 +82,7 @@ export function ChannelRulesDialog(
             </span>
           </span>
         </label>
-        <p class="form-error" role="alert">{error}</p>
-        <div class="dialog-buttons">
-          <button type="button" class="button secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="button" disabled={busy}>Save</button>
-        </div>
+        <FormFoot sending={sending} submit="Save" onCancel={onClose} />
       </form>
     </dialog>
   );

@@ -1,10 +1,12 @@
 import { useState } from "preact/hooks";
-import { api, ApiFailure } from "../lib/client/api.ts";
+import { api } from "../lib/client/api.ts";
 import type { ChannelView } from "../lib/client/types.ts";
 import {
-  MAX_CHANNEL_NAME_LENGTH,
-  MAX_TOPIC_LENGTH,
-} from "../lib/shared/limits.ts";
+  ChannelFields,
+  fieldText,
+  FormFoot,
+  useSending,
+} from "./DialogForm.tsx";
 import { useModal } from "./use_modal.ts";
 import { WebhooksSection } from "./WebhooksSection.tsx";
 
@@ -22,37 +24,23 @@ export function ChannelSettingsDialog(
     protectedName: boolean;
   },
 ) {
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const sending = useSending();
   const [confirming, setConfirming] = useState(false);
   const dialog = useModal(open, () => {
-    setError("");
+    sending.setError("");
     setConfirming(false);
   });
   const path = `/channels/${encodeURIComponent(channel.id)}`;
 
-  async function run(work: () => Promise<void>, failed: string) {
-    setBusy(true);
-    setError("");
-    try {
-      await work();
-    } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : failed);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   function save(event: Event): Promise<void> {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
-    const name = String(data.get("name") ?? "").trim();
-    const topic = String(data.get("topic") ?? "").trim();
+    const name = fieldText(data, "name");
+    const topic = fieldText(data, "topic");
     if (!protectedName && !name) {
-      setError("Give the channel a name.");
-      return Promise.resolve();
+      return Promise.resolve(sending.setError("Give the channel a name."));
     }
-    return run(async () => {
+    return sending.run(async () => {
       await api(path, {
         method: "PATCH",
         body: protectedName ? { topic } : { name, topic },
@@ -62,7 +50,7 @@ export function ChannelSettingsDialog(
   }
 
   function remove(): Promise<void> {
-    return run(async () => {
+    return sending.run(async () => {
       await api(path, { method: "DELETE" });
       location.assign("/");
     }, "The channel could not be deleted.");
@@ -77,35 +65,12 @@ export function ChannelSettingsDialog(
     >
       <form class="stack" onSubmit={save} noValidate>
         <h2 id="channel-settings-title">Edit channel</h2>
-        <label class="field">
-          <span>Channel name</span>
-          <input
-            name="name"
-            defaultValue={channel.name}
-            maxLength={MAX_CHANNEL_NAME_LENGTH}
-            autocomplete="off"
-            disabled={protectedName}
-            required
-          />
-        </label>
-        <label class="field">
-          <span>
-            Topic <span class="muted">(optional)</span>
-          </span>
-          <input
-            name="topic"
-            defaultValue={channel.topic}
-            maxLength={MAX_TOPIC_LENGTH}
-            autocomplete="off"
-          />
-        </label>
-        <p class="form-error" role="alert">{error}</p>
-        <div class="dialog-buttons">
-          <button type="button" class="button secondary" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="button" disabled={busy}>Save</button>
-        </div>
+        <ChannelFields
+          name={channel.name}
+          topic={channel.topic}
+          nameLocked={protectedName}
+        />
+        <FormFoot sending={sending} submit="Save" onCancel={onClose} />
       </form>
       {channel.kind !== "dm" && (
         <WebhooksSection open={open} channelId={channel.id} />
@@ -131,7 +96,7 @@ export function ChannelSettingsDialog(
                   <button
                     type="button"
                     class="button danger"
-                    disabled={busy}
+                    disabled={sending.busy}
                     onClick={remove}
                   >
                     Delete for everyone

@@ -2,6 +2,7 @@ import type { Attention } from "../lib/client/attention.ts";
 import type { ComponentChildren } from "preact";
 import type { Me } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
+import { preloadViews } from "./OnDemandViews.tsx";
 import { UserMenu } from "./UserMenu.tsx";
 
 /**
@@ -71,6 +72,9 @@ export function ChatHeader(
         type="button"
         class="icon-button search-toggle"
         onClick={onSearch}
+        // Search's code is fetched on demand: a hint gives it a head start.
+        onPointerEnter={preloadViews}
+        onFocus={preloadViews}
         title="Search (Ctrl+K)"
         aria-keyshortcuts="Control+K /"
       >

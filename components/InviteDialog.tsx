@@ -1,6 +1,7 @@
 import { useState } from "preact/hooks";
-import { api, ApiFailure } from "../lib/client/api.ts";
+import { api } from "../lib/client/api.ts";
 import type { Invite } from "../lib/shared/wire.ts";
+import { FormFoot, useSending } from "./DialogForm.tsx";
 import { useModal } from "./use_modal.ts";
 
 // Choices offered for how long a link works and how often it may be used.
@@ -24,23 +25,20 @@ export function InviteDialog(
   },
 ) {
   const [invite, setInvite] = useState<Invite | null>(null);
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const sending = useSending();
   const [copied, setCopied] = useState(false);
   const dialog = useModal(open, () => {
     setInvite(null);
-    setError("");
+    sending.setError("");
     setCopied(false);
   });
 
-  async function create(event: Event): Promise<void> {
+  function create(event: Event): Promise<void> {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
     const seconds = Number(data.get("expiry"));
     const uses = Number(data.get("uses"));
-    setBusy(true);
-    setError("");
-    try {
+    return sending.run(async () => {
       setInvite(
         await api<Invite>("/invites", {
           method: "POST",
@@ -51,15 +49,7 @@ export function InviteDialog(
           },
         }),
       );
-    } catch (failure) {
-      setError(
-        failure instanceof ApiFailure
-          ? failure.message
-          : "The invite link could not be made.",
-      );
-    } finally {
-      setBusy(false);
-    }
+    }, "The invite link could not be made.");
   }
 
   async function copy(): Promise<void> {
@@ -120,18 +110,15 @@ export function InviteDialog(
             </div>
           </div>
         )}
-        <p class="form-error" role="alert">{error}</p>
         <p class="sr-only" aria-live="polite">
           {copied ? "Invite link copied" : invite ? "Invite link ready" : ""}
         </p>
-        <div class="dialog-buttons">
-          <button type="button" class="button secondary" onClick={onClose}>
-            Done
-          </button>
-          <button type="submit" class="button" disabled={busy}>
-            {invite ? "New link" : "Create link"}
-          </button>
-        </div>
+        <FormFoot
+          sending={sending}
+          submit={invite ? "New link" : "Create link"}
+          cancel="Done"
+          onCancel={onClose}
+        />
       </form>
     </dialog>
   );

@@ -1,7 +1,7 @@
 import { permalink } from "../lib/client/permalink.ts";
 import { useLayoutEffect, useRef, useState } from "preact/hooks";
 import type { Message } from "../lib/client/types.ts";
-import { ReportButton } from "./ReportDialog.tsx";
+import { ReportDialog } from "./OnDemandViews.tsx";
 
 /** Emoji offered by React, most used first. */
 export const QUICK_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
@@ -149,5 +149,27 @@ export function MessageMenu(
         </>
       )}
     </div>
+  );
+}
+
+// The Report item: opens the dialog asking why (its code comes on demand).
+function ReportButton({ message }: { message: Message }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button
+        type="button"
+        class="menu-button"
+        onClick={() => setOpen(true)}
+      >
+        Report
+      </button>
+      {open && (
+        <ReportDialog
+          message={message}
+          onClose={() => setOpen(false)}
+        />
+      )}
+    </>
   );
 }

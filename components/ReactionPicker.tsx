@@ -3,32 +3,24 @@
  * code is imported the first time it is wanted, so the chat page's own
  * JavaScript does not carry it; focus goes back to what opened it.
  */
-import { useEffect, useRef, useState } from "preact/hooks";
+import { useRef } from "preact/hooks";
 import type { ChatStore } from "../lib/client/store.ts";
+import { onDemand, useOnDemand } from "./on_demand.ts";
 
-type PickerModule = typeof import("./EmojiPicker.tsx");
-
-let loading: Promise<PickerModule> | null = null;
+const picker = onDemand(() => import("./EmojiPicker.tsx"));
 
 /** The picker for the message `store.picking` is set to, while it is set. */
 export function ReactionPicker({ store }: { store: ChatStore }) {
   const seq = store.picking.value;
-  const [module, setModule] = useState<PickerModule | null>(null);
   const opener = useRef<HTMLElement | null>(null);
   // Read while rendering, before the dialog takes the focus.
   if (seq && !opener.current) {
     opener.current = document.activeElement as HTMLElement | null;
   }
-
-  useEffect(() => {
-    if (!seq || module) return;
-    loading ??= import("./EmojiPicker.tsx");
-    loading.then(setModule, () => {
-      loading = null;
-      store.announcement.value = "The emoji picker could not be loaded.";
-      close();
-    });
-  }, [seq]);
+  const module = useOnDemand(picker, seq !== 0, () => {
+    store.announcement.value = "The emoji picker could not be loaded.";
+    close();
+  });
 
   function close(): void {
     const back = opener.current;

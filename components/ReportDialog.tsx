@@ -1,51 +1,31 @@
 import { useState } from "preact/hooks";
-import { api, ApiFailure } from "../lib/client/api.ts";
+import { api } from "../lib/client/api.ts";
 import type { Message } from "../lib/client/types.ts";
 import { MAX_REASON_LENGTH } from "../lib/shared/limits.ts";
+import { fieldText, FormFoot, useSending } from "./DialogForm.tsx";
 import { useModal } from "./use_modal.ts";
 
 /**
- * The message menu's Report item: a button that opens a small dialog asking
- * why, then sends the report to the moderators.
+ * The message menu's Report dialog: asks why, sends the report to the
+ * moderators, and says so once it is sent.
  */
-export function ReportButton({ message }: { message: Message }) {
-  const [open, setOpen] = useState(false);
-  return (
-    <>
-      <button
-        type="button"
-        class="menu-button"
-        onClick={() => setOpen(true)}
-      >
-        Report
-      </button>
-      {open && (
-        <ReportDialog
-          message={message}
-          onClose={() => setOpen(false)}
-        />
-      )}
-    </>
-  );
-}
-
-/** Asks for the reason of a report and sends it; says so once it is sent. */
-function ReportDialog(
+export function ReportDialog(
   { message, onClose }: { message: Message; onClose(): void },
 ) {
-  const [error, setError] = useState("");
+  const sending = useSending();
   const [sent, setSent] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const dialog = useModal(true, () => setError(""));
+  const dialog = useModal(true, () => sending.setError(""));
 
-  async function submit(event: Event): Promise<void> {
+  function submit(event: Event): Promise<void> {
     event.preventDefault();
     const data = new FormData(event.currentTarget as HTMLFormElement);
-    const reason = String(data.get("reason") ?? "").trim();
-    if (!reason) return setError("Say what is wrong with this message.");
-    setBusy(true);
-    setError("");
-    try {
+    const reason = fieldText(data, "reason");
+    if (!reason) {
+      return Promise.resolve(
+        sending.setError("Say what is wrong with this message."),
+      );
+    }
+    return sending.run(async () => {
       await api(
         `/channels/${
           encodeURIComponent(message.channelId)
@@ -53,14 +33,7 @@ function ReportDialog(
         { method: "POST", body: { reason } },
       );
       setSent(true);
-    } catch (failure) {
-      setError(
-        failure instanceof ApiFailure
-          ? failure.message
-          : "The report could not be sent.",
-      );
-    }
-    setBusy(false);
+    }, "The report could not be sent.");
   }
 
   const titleId = `report-title-${message.channelId}-${message.seq}`;
@@ -98,15 +71,11 @@ function ReportDialog(
                 required
               />
             </label>
-            <p class="form-error" role="alert">{error}</p>
-            <div class="dialog-buttons">
-              <button type="button" class="button secondary" onClick={onClose}>
-                Cancel
-              </button>
-              <button type="submit" class="button" disabled={busy}>
-                Send report
-              </button>
-            </div>
+            <FormFoot
+              sending={sending}
+              submit="Send report"
+              onCancel={onClose}
+            />
           </form>
         )}
     </dialog>

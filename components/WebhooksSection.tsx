@@ -1,6 +1,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import { MAX_DISPLAY_NAME_LENGTH } from "../lib/shared/limits.ts";
+import { fieldText, FormError, useSending } from "./DialogForm.tsx";
 
 /** An incoming webhook as its channel's managers see it. */
 interface Webhook {
@@ -21,8 +22,8 @@ export function WebhooksSection(
   const [made, setMade] = useState<{ channelId: string; url: string } | null>(
     null,
   );
-  const [error, setError] = useState("");
-  const [busy, setBusy] = useState(false);
+  const sending = useSending();
+  const { setError, busy } = sending;
   const path = `/channels/${encodeURIComponent(channelId)}/webhooks`;
 
   useEffect(() => {
@@ -42,27 +43,12 @@ export function WebhooksSection(
     return () => controller.abort();
   }, [open, path]);
 
-  async function run(work: () => Promise<void>, failed: string) {
-    setBusy(true);
-    setError("");
-    try {
-      await work();
-    } catch (failure) {
-      setError(failure instanceof ApiFailure ? failure.message : failed);
-    } finally {
-      setBusy(false);
-    }
-  }
-
   function create(event: Event): Promise<void> {
     event.preventDefault();
     const form = event.currentTarget as HTMLFormElement;
-    const name = String(new FormData(form).get("hook-name") ?? "").trim();
-    if (!name) {
-      setError("Give the webhook a name.");
-      return Promise.resolve();
-    }
-    return run(async () => {
+    const name = fieldText(new FormData(form), "hook-name");
+    if (!name) return Promise.resolve(setError("Give the webhook a name."));
+    return sending.run(async () => {
       const hook = await api<Webhook & { url: string }>(path, {
         method: "POST",
         body: { name },
@@ -74,7 +60,7 @@ export function WebhooksSection(
   }
 
   function revoke(id: string): Promise<void> {
-    return run(async () => {
+    return sending.run(async () => {
       await api(`${path}/${encodeURIComponent(id)}`, { method: "DELETE" });
       setHooks((list) => (list ?? []).filter((h) => h.id !== id));
     }, "The webhook could not be revoked.");
@@ -130,7 +116,7 @@ export function WebhooksSection(
           Create webhook
         </button>
       </form>
-      <p class="form-error" role="alert">{error}</p>
+      <FormError error={sending.error} />
     </section>
   );
 }

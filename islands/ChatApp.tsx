@@ -1,26 +1,30 @@
 import { computed, useSignalEffect } from "@preact/signals";
+import type { ComponentChildren } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
-import { AddPeopleDialog } from "../components/AddPeopleDialog.tsx";
-import { BrowseView } from "../components/BrowseView.tsx";
 import { ChannelMenu } from "../components/ChannelMenu.tsx";
-import { ChannelRulesDialog } from "../components/ChannelRulesDialog.tsx";
-import { ChannelSettingsDialog } from "../components/ChannelSettingsDialog.tsx";
 import { ChatHeader } from "../components/ChatHeader.tsx";
 import { Composer } from "../components/Composer.tsx";
 import { ConnectionBanner } from "../components/ConnectionBanner.tsx";
-import { InviteDialog } from "../components/InviteDialog.tsx";
 import { JoinPrompt } from "../components/JoinPrompt.tsx";
-import { Lightbox } from "../components/Lightbox.tsx";
 import { MemberList } from "../components/MemberList.tsx";
 import {
   ProfileContext,
   type ProfileOpener,
 } from "../components/PersonTrigger.tsx";
-import { ProfileCard } from "../components/ProfileCard.tsx";
 import { MessageList } from "../components/MessageList.tsx";
 import { ReplyBar } from "../components/ReplyBar.tsx";
-import { NewChannelDialog } from "../components/NewChannelDialog.tsx";
-import { SearchDialog } from "../components/SearchDialog.tsx";
+// Opened on demand: their code is fetched the first time one is opened.
+import {
+  AddPeopleDialog,
+  ChannelRulesDialog,
+  ChannelSettingsDialog,
+  InviteDialog,
+  Lightbox,
+  NewChannelDialog,
+  preloadViews,
+  ProfileCard,
+  SearchDialog,
+} from "../components/OnDemandViews.tsx";
 import { Sidebar } from "../components/Sidebar.tsx";
 import { api, ApiFailure } from "../lib/client/api.ts";
 import { channelLabel, channelTitle } from "../lib/client/channel_title.ts";
@@ -42,18 +46,16 @@ import {
 } from "../lib/client/people.ts";
 import { dmPath } from "../lib/client/friends.ts";
 import { type ChatInit, createChatStore } from "../lib/client/store.ts";
-import type { ChannelView } from "../lib/client/types.ts";
 
 /** The chat page's props, rendered by the server. */
 export interface ChatAppProps extends ChatInit {
   /** A channel, or the list of all channels. */
   view: "channel" | "browse";
-  /** One page of the channels the user may join (browse view). */
-  browse?: ChannelView[];
-  /** The `after` cursor of the next browse page; null on the last. */
-  browseNext?: string | null;
-  /** The `after` cursor this browse page was opened with; null on the first. */
-  browseAfter?: string | null;
+  /**
+   * The browse view's list, given by the BrowsePage island, so the chat
+   * page's own JavaScript does not carry it.
+   */
+  browseList?: ComponentChildren;
 }
 
 // A profile card being shown: whose, and what to give focus back to.
@@ -121,6 +123,8 @@ export default function ChatApp(props: ChatAppProps) {
     query.addEventListener("change", onWide);
     // Ctrl+K (or Cmd+K) anywhere, or "/" when not typing, opens search.
     const onShortcut = (event: KeyboardEvent) => {
+      // Ctrl or Cmd down may be Ctrl+K on its way: fetch search's code now.
+      if (event.key === "Control" || event.key === "Meta") preloadViews();
       const target = event.target as HTMLElement | null;
       const typing = target?.closest(
         "input, textarea, select, [contenteditable]",
@@ -324,15 +328,7 @@ export default function ChatApp(props: ChatAppProps) {
             onReconnect={() => live.current?.reconnectNow()}
           />
         )}
-        {props.view === "browse"
-          ? (
-            <BrowseView
-              channels={props.browse ?? []}
-              next={props.browseNext ?? null}
-              paged={(props.browseAfter ?? null) !== null}
-            />
-          )
-          : joined
+        {props.view === "browse" ? props.browseList : joined
           ? (
             <>
               <MessageList store={store} channelName={label} />

@@ -1,5 +1,5 @@
 import { page } from "fresh";
-import ChatApp from "../islands/ChatApp.tsx";
+import BrowsePage from "../islands/BrowsePage.tsx";
 import { loadBrowsePage } from "../lib/chat/pages.ts";
 import { define } from "../utils.ts";
 
@@ -22,5 +22,5 @@ export const handler = define.handlers({
 });
 
 export default define.page<typeof handler>(({ data }) => (
-  <ChatApp {...data} view="browse" />
+  <BrowsePage {...data} />
 ));

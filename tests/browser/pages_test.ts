@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { createChannel, signUp } from "../helpers/api.ts";
-import { startServer, withChat } from "./_chat.ts";
+import { assertAccessible } from "./_axe.ts";
+import { type ChatEnv, startServer, withChat } from "./_chat.ts";
 
 const TEST = { sanitizeResources: false, sanitizeOps: false };
 
@@ -49,6 +50,71 @@ Deno.test({
       for (const [url, body] of chatScripts) {
         assert.doesNotMatch(body.toString(), /ZodError/, url);
       }
+    });
+  },
+});
+
+// A signed-up person on a quiet chat page, and the requests for the chunk
+// of on-demand views (built from components/on_demand_code.ts) it has made.
+async function quietChatPage(env: ChatEnv) {
+  const ada = await env.person();
+  const fetched: string[] = [];
+  ada.page.on("request", (request) => {
+    if (/\/on_demand_code-[\w-]+\.js$/.test(request.url())) {
+      fetched.push(request.url());
+    }
+  });
+  await ada.signUp("ada");
+  await ada.page.reload();
+  await ada.ready();
+  await ada.page.waitForLoadState("networkidle");
+  assert.deepEqual(fetched, [], "nothing fetched before a view opens");
+  return { ada, fetched };
+}
+
+Deno.test({
+  ...TEST,
+  name:
+    "pages: the dialogs' code is fetched when the first one opens, and only once",
+  async fn() {
+    await withChat(async (env) => {
+      const { ada, fetched } = await quietChatPage(env);
+      await ada.nav().getByRole("button", { name: "New channel" }).click();
+      const dialog = ada.page.getByRole("dialog", { name: "New channel" });
+      // It opens as before: as a modal, with the focus in its first field.
+      await dialog.getByRole("textbox", { name: "Channel name" }).waitFor();
+      await ada.page.waitForFunction(() =>
+        document.activeElement?.getAttribute("name") === "name"
+      );
+      assert.equal(fetched.length, 1);
+      await assertAccessible(ada.page, "the new channel dialog, loaded late");
+      await ada.page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "hidden" });
+
+      // Another view comes from the same chunk: no second request.
+      await ada.page.locator("[role=log]").focus();
+      await ada.page.keyboard.press("/");
+      await ada.page.getByRole("dialog", { name: "Search messages" })
+        .getByRole("searchbox").waitFor();
+      assert.equal(fetched.length, 1);
+    });
+  },
+});
+
+Deno.test({
+  ...TEST,
+  name:
+    "pages: search opens on the first Ctrl+K while its code is still to come",
+  async fn() {
+    await withChat(async (env) => {
+      const { ada, fetched } = await quietChatPage(env);
+      await ada.page.keyboard.press("Control+k");
+      const search = ada.page.getByRole("dialog", { name: "Search messages" });
+      await search.getByRole("searchbox").waitFor();
+      await ada.page.waitForFunction(() =>
+        document.activeElement?.getAttribute("type") === "search"
+      );
+      assert.equal(fetched.length, 1);
     });
   },
 });

@@ -10,7 +10,7 @@ import { startTestServer } from "./server.ts";
 
 /** What the test sends the worker. */
 export type InstanceCommand =
-  | { op: "start"; db: string; relay: string }
+  | { op: "start"; db: string; relay: string | false; kvRelay: boolean }
   | { op: "stop" };
 
 /** What the worker answers. */
@@ -27,6 +27,7 @@ self.onmessage = async (e: MessageEvent<InstanceCommand>) => {
     if (e.data.op === "start") {
       server = await startTestServer(["--db", e.data.db], {
         relay: e.data.relay,
+        kvRelay: e.data.kvRelay,
         passwordCost: 4,
       });
       self.postMessage({ op: "started", base: server.base });

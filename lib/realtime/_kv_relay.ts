@@ -1,0 +1,359 @@
+/**
+ * The relay between instances that share only a KV database (separate
+ * isolates on Deno Deploy, processes on one KV Connect database): each
+ * instance watches, for every channel it has listeners for, the channel's
+ * message counter and its relay stream's head (`kv.watch`, ten keys a call,
+ * see `_watch_plan.ts`), and the control stream's head. When one moves it
+ * reads, from where it stands, the messages and changes it has not delivered
+ * (in seq order, then rev order) and the stream entries others wrote, and
+ * hands them to its hub like the events it publishes itself. Messages are
+ * never written twice: they are read from where they are stored.
+ */
+import { listChanges } from "../db/message_changes.ts";
+import { counterOf, listMessages } from "../db/messages.ts";
+import {
+  channelCounterKey,
+  CONTROL_STREAM,
+  readRelayEntries,
+  type RelayEntry,
+  relayHeadValue,
+  relayStreamHead,
+} from "../db/relay_log.ts";
+import { errorFields, log } from "../log.ts";
+import type { ControlMessage, HubEvent } from "./hub_events.ts";
+import { messageEvent, updateEvent } from "./hub_events.ts";
+import {
+  controlFromText,
+  eventFromFrameText,
+  type RelayReceiver,
+} from "./_relay.ts";
+import { RelayOutbox } from "./_kv_relay_outbox.ts";
+import { WatchPlan } from "./_watch_plan.ts";
+
+// Pages of catch-up reads; a channel far behind takes several.
+const PAGE = 200;
+// A failed watch is opened again after this long.
+const REWATCH_MS = 1000;
+
+// Where one watched channel (or the control stream) stands.
+interface Cursor {
+  // Delivered up to here: every seq and every rev at or below (null: not yet read).
+  seq: number;
+  rev: number;
+  // The last stream entry handled.
+  entry: number;
+  // The start could not be read: the first watch's values are the start.
+  unset: boolean;
+  // The newest counter and stream head seen by a watch.
+  seenSeq: number;
+  seenRev: number;
+  seenEntry: number;
+  ready: Promise<void>;
+  // A catch-up is running; `again` asks it for one more round.
+  running: boolean;
+  again: boolean;
+}
+
+interface Watch {
+  stop(): void;
+}
+
+/** Relays a hub's live events and control messages through KV. */
+export class KvRelay {
+  #kv: Deno.Kv;
+  #receiver: RelayReceiver;
+  #origin = crypto.randomUUID();
+  #outbox: RelayOutbox;
+  #plan = new WatchPlan(2);
+  #channels = new Map<string, Cursor>();
+  #watches = new Map<number, Watch>();
+  #changed = new Set<number>();
+  #control: Cursor;
+  #controlWatch: Watch;
+  #closed = false;
+
+  /** Starts watching the control stream of `kv`; channels are added by `watch`. */
+  constructor(kv: Deno.Kv, receiver: RelayReceiver) {
+    this.#kv = kv;
+    this.#receiver = receiver;
+    this.#outbox = new RelayOutbox(kv, this.#origin);
+    this.#control = this.#cursor([relayStreamHead(CONTROL_STREAM)]);
+    this.#controlWatch = this.#watchKeys(
+      [relayStreamHead(CONTROL_STREAM)],
+      ([head]) => {
+        this.#control.seenEntry = relayHeadValue(head.value);
+        this.#catchUp(CONTROL_STREAM, this.#control);
+      },
+    );
+  }
+
+  /** This instance's id in the entries it writes. */
+  get origin(): string {
+    return this.#origin;
+  }
+
+  /** Starts delivering `channelId`'s events from now on. */
+  watch(channelId: string): void {
+    if (this.#closed || this.#channels.has(channelId)) return;
+    this.#channels.set(
+      channelId,
+      this.#cursor([
+        channelCounterKey(channelId),
+        relayStreamHead(channelId),
+      ]),
+    );
+    this.#replan(this.#plan.add(channelId));
+  }
+
+  /** Stops delivering `channelId` (no listener here any more). */
+  unwatch(channelId: string): void {
+    if (!this.#channels.delete(channelId)) return;
+    this.#replan(this.#plan.remove(channelId));
+  }
+
+  /** Sends a channel event other than a message to the other instances. */
+  publish(channelId: string, event: HubEvent, id: string): void {
+    if (this.#closed) return;
+    this.#outbox.push(channelId, { id, text: event.frameText });
+  }
+
+  /** Sends a control message to the other instances. */
+  announce(message: ControlMessage, id: string): void {
+    if (this.#closed) return;
+    this.#outbox.push(CONTROL_STREAM, { id, text: JSON.stringify(message) });
+  }
+
+  /** Resolves once what was published so far is written to KV. */
+  settled(): Promise<void> {
+    return this.#outbox.settled();
+  }
+
+  /** Stops every watch; nothing is delivered after this. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#controlWatch.stop();
+    for (const watch of this.#watches.values()) watch.stop();
+    this.#watches.clear();
+    this.#channels.clear();
+  }
+
+  // A cursor starts where the store stands when the channel is first wanted,
+  // read at once so that what is written while its watch opens is not missed.
+  #cursor(keys: Deno.KvKey[]): Cursor {
+    const cursor: Cursor = {
+      seq: 0,
+      rev: 0,
+      entry: 0,
+      unset: false,
+      seenSeq: 0,
+      seenRev: 0,
+      seenEntry: 0,
+      ready: Promise.resolve(),
+      running: false,
+      again: false,
+    };
+    const start = keys.length === 2 ? [keys[0], keys[1]] : [keys[0]];
+    cursor.ready = this.#kv.getMany(start).then((entries) => {
+      if (entries.length === 2) {
+        const counter = counterOf(entries[0].value);
+        cursor.seq = counter.seq;
+        cursor.rev = cursor.seenRev = counter.rev;
+        cursor.entry = cursor.seenEntry = relayHeadValue(entries[1].value);
+      } else {
+        cursor.entry = cursor.seenEntry = relayHeadValue(entries[0].value);
+      }
+    }).catch((err) => {
+      cursor.unset = true;
+      log("warn", "kv relay starts from its first watch", errorFields(err));
+    });
+    return cursor;
+  }
+
+  // Restarts the changed groups' watches once per turn, however many
+  // channels came or went in it.
+  #replan(group: number | null): void {
+    if (group === null || this.#closed) return;
+    if (this.#changed.size === 0) queueMicrotask(() => this.#applyPlan());
+    this.#changed.add(group);
+  }
+
+  #applyPlan(): void {
+    const groups = [...this.#changed];
+    this.#changed.clear();
+    if (this.#closed) return;
+    for (const group of groups) {
+      this.#watches.get(group)?.stop();
+      this.#watches.delete(group);
+      const channels = this.#plan.items(group);
+      if (channels.length === 0) continue;
+      const keys = channels.flatMap((id) => [
+        channelCounterKey(id),
+        relayStreamHead(id),
+      ]);
+      this.#watches.set(
+        group,
+        this.#watchKeys(keys, (entries) => {
+          channels.forEach((channelId, i) => {
+            const cursor = this.#channels.get(channelId);
+            if (!cursor) return;
+            const counter = counterOf(entries[2 * i].value);
+            cursor.seenSeq = counter.seq;
+            cursor.seenRev = counter.rev;
+            cursor.seenEntry = relayHeadValue(entries[2 * i + 1].value);
+            this.#catchUp(channelId, cursor);
+          });
+        }),
+      );
+    }
+  }
+
+  // One `kv.watch` call, opened again after an error until stopped.
+  #watchKeys(
+    keys: Deno.KvKey[],
+    changed: (entries: Deno.KvEntryMaybe<unknown>[]) => void,
+  ): Watch {
+    let stopped = false;
+    let reader: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>;
+    const run = async () => {
+      while (!stopped) {
+        try {
+          reader = this.#kv.watch(keys).getReader();
+          for (;;) {
+            const { done, value } = await reader.read();
+            if (done || stopped) break;
+            changed(value);
+          }
+        } catch (err) {
+          if (stopped || this.#closed) return;
+          log(
+            "warn",
+            "kv relay watch failed; watching again",
+            errorFields(err),
+          );
+        }
+        if (!stopped) await new Promise((r) => setTimeout(r, REWATCH_MS));
+      }
+    };
+    run();
+    return {
+      stop() {
+        stopped = true;
+        reader?.cancel().catch(() => {});
+      },
+    };
+  }
+
+  // Runs one catch-up at a time per stream; a move seen meanwhile runs another.
+  async #catchUp(stream: string, cursor: Cursor): Promise<void> {
+    if (cursor.running) {
+      cursor.again = true;
+      return;
+    }
+    cursor.running = true;
+    try {
+      await cursor.ready;
+      if (cursor.unset) {
+        cursor.unset = false;
+        cursor.seq = cursor.seenSeq;
+        cursor.rev = cursor.seenRev;
+        cursor.entry = cursor.seenEntry;
+      }
+      do {
+        cursor.again = false;
+        if (!this.#wanted(stream, cursor)) return;
+        if (stream !== CONTROL_STREAM && cursor.seenRev > cursor.rev) {
+          await this.#readMessages(stream, cursor);
+        }
+        if (cursor.seenEntry < cursor.entry) cursor.entry = 0; // head restarted
+        if (cursor.seenEntry > cursor.entry) {
+          await this.#readEntries(stream, cursor);
+        }
+      } while (cursor.again);
+    } catch (err) {
+      log("error", "kv relay could not read what it was told of", {
+        stream,
+        ...errorFields(err),
+      });
+      // The next move of the head tries again from the same cursor.
+    } finally {
+      cursor.running = false;
+    }
+  }
+
+  #wanted(stream: string, cursor: Cursor): boolean {
+    if (this.#closed) return false;
+    return stream === CONTROL_STREAM
+      ? cursor === this.#control
+      : this.#channels.get(stream) === cursor;
+  }
+
+  // New messages in seq order, then changes to earlier ones in rev order.
+  async #readMessages(channelId: string, cursor: Cursor): Promise<void> {
+    const fromSeq = cursor.seq;
+    const fromRev = cursor.rev;
+    const seenRev = cursor.seenRev;
+    const revs = new Set<number>();
+    let newestRev = fromRev;
+    for (;;) {
+      const page = await listMessages(this.#kv, channelId, {
+        after: cursor.seq,
+        limit: PAGE,
+      });
+      if (!this.#wanted(channelId, cursor)) return;
+      for (const message of page) {
+        this.#receiver.event(channelId, messageEvent(message));
+        cursor.seq = message.seq;
+        revs.add(message.rev);
+        newestRev = Math.max(newestRev, message.rev);
+      }
+      if (page.length < PAGE) break;
+    }
+    // Only posts since the last read (each at the rev it took): no change to read.
+    const postsOnly = revs.size === cursor.seq - fromSeq &&
+      [...revs].every((rev) => rev > fromRev && rev <= fromRev + revs.size) &&
+      seenRev <= fromRev + revs.size;
+    if (postsOnly) {
+      cursor.rev = fromRev + revs.size;
+      return;
+    }
+    let since = fromRev;
+    for (;;) {
+      const page = await listChanges(this.#kv, channelId, since, {
+        limit: PAGE,
+        maxSeq: cursor.seq,
+      });
+      if (!this.#wanted(channelId, cursor)) return;
+      for (const message of page) {
+        this.#receiver.event(channelId, updateEvent(message));
+        since = Math.max(since, message.rev);
+      }
+      if (page.length < PAGE) break;
+    }
+    // Every change up to the read is handled; later posts come by seq.
+    cursor.rev = Math.max(since, seenRev, newestRev);
+  }
+
+  async #readEntries(stream: string, cursor: Cursor): Promise<void> {
+    const rows = await readRelayEntries(this.#kv, stream, cursor.entry);
+    if (!this.#wanted(stream, cursor)) return;
+    for (const { n, entry } of rows) {
+      cursor.entry = n;
+      if (entry.origin !== this.#origin) this.#deliverEntry(stream, entry);
+    }
+  }
+
+  #deliverEntry(stream: string, entry: RelayEntry): void {
+    for (const item of entry.items ?? []) {
+      if (stream === CONTROL_STREAM) {
+        const message = controlFromText(item.text);
+        if (message) this.#receiver.control(message, item.id);
+        else log("error", "kv relay dropped a malformed control item");
+      } else {
+        const event = eventFromFrameText(item.text);
+        if (event) this.#receiver.event(stream, event, item.id);
+        else log("error", "kv relay dropped a malformed event");
+      }
+    }
+  }
+}

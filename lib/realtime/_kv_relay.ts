@@ -9,8 +9,7 @@
  * hands them to its hub like the events it publishes itself. Messages are
  * never written twice: they are read from where they are stored.
  */
-import { listChanges } from "../db/message_changes.ts";
-import { counterOf, listMessages } from "../db/messages.ts";
+import { counterOf } from "../db/messages.ts";
 import {
   channelCounterKey,
   CONTROL_STREAM,
@@ -21,7 +20,6 @@ import {
 } from "../db/relay_log.ts";
 import { errorFields, log } from "../log.ts";
 import type { ControlMessage, HubEvent } from "./hub_events.ts";
-import { messageEvent, updateEvent } from "./hub_events.ts";
 import {
   controlFromText,
   eventFromFrameText,
@@ -29,33 +27,25 @@ import {
 } from "./_relay.ts";
 import { RelayOutbox } from "./_kv_relay_outbox.ts";
 import { WatchPlan } from "./_watch_plan.ts";
+import { type Watch, watchKeys } from "./_kv_watch.ts";
+import { type MessageCursor, readMessages } from "./_kv_relay_reads.ts";
 
-// Pages of catch-up reads; a channel far behind takes several.
-const PAGE = 200;
-// A failed watch is opened again after this long.
-const REWATCH_MS = 1000;
+// A catch-up whose read failed runs again after this long.
+const RETRY_MS = 1000;
 
 // Where one watched channel (or the control stream) stands.
-interface Cursor {
-  // Delivered up to here: every seq and every rev at or below (null: not yet read).
-  seq: number;
-  rev: number;
+interface Cursor extends MessageCursor {
   // The last stream entry handled.
   entry: number;
   // The start could not be read: the first watch's values are the start.
   unset: boolean;
   // The newest counter and stream head seen by a watch.
   seenSeq: number;
-  seenRev: number;
   seenEntry: number;
   ready: Promise<void>;
   // A catch-up is running; `again` asks it for one more round.
   running: boolean;
   again: boolean;
-}
-
-interface Watch {
-  stop(): void;
 }
 
 /** Relays a hub's live events and control messages through KV. */
@@ -78,10 +68,11 @@ export class KvRelay {
     this.#receiver = receiver;
     this.#outbox = new RelayOutbox(kv, this.#origin);
     this.#control = this.#cursor([relayStreamHead(CONTROL_STREAM)]);
-    this.#controlWatch = this.#watchKeys(
+    this.#controlWatch = watchKeys(
+      this.#kv,
       [relayStreamHead(CONTROL_STREAM)],
       ([head]) => {
-        this.#control.seenEntry = relayHeadValue(head.value);
+        seeEntry(this.#control, head.value);
         this.#catchUp(CONTROL_STREAM, this.#control);
       },
     );
@@ -193,55 +184,19 @@ export class KvRelay {
       ]);
       this.#watches.set(
         group,
-        this.#watchKeys(keys, (entries) => {
+        watchKeys(this.#kv, keys, (entries) => {
           channels.forEach((channelId, i) => {
             const cursor = this.#channels.get(channelId);
             if (!cursor) return;
             const counter = counterOf(entries[2 * i].value);
             cursor.seenSeq = counter.seq;
             cursor.seenRev = counter.rev;
-            cursor.seenEntry = relayHeadValue(entries[2 * i + 1].value);
+            seeEntry(cursor, entries[2 * i + 1].value);
             this.#catchUp(channelId, cursor);
           });
         }),
       );
     }
-  }
-
-  // One `kv.watch` call, opened again after an error until stopped.
-  #watchKeys(
-    keys: Deno.KvKey[],
-    changed: (entries: Deno.KvEntryMaybe<unknown>[]) => void,
-  ): Watch {
-    let stopped = false;
-    let reader: ReadableStreamDefaultReader<Deno.KvEntryMaybe<unknown>[]>;
-    const run = async () => {
-      while (!stopped) {
-        try {
-          reader = this.#kv.watch(keys).getReader();
-          for (;;) {
-            const { done, value } = await reader.read();
-            if (done || stopped) break;
-            changed(value);
-          }
-        } catch (err) {
-          if (stopped || this.#closed) return;
-          log(
-            "warn",
-            "kv relay watch failed; watching again",
-            errorFields(err),
-          );
-        }
-        if (!stopped) await new Promise((r) => setTimeout(r, REWATCH_MS));
-      }
-    };
-    run();
-    return {
-      stop() {
-        stopped = true;
-        reader?.cancel().catch(() => {});
-      },
-    };
   }
 
   // Runs one catch-up at a time per stream; a move seen meanwhile runs another.
@@ -263,9 +218,14 @@ export class KvRelay {
         cursor.again = false;
         if (!this.#wanted(stream, cursor)) return;
         if (stream !== CONTROL_STREAM && cursor.seenRev > cursor.rev) {
-          await this.#readMessages(stream, cursor);
+          await readMessages(
+            this.#kv,
+            stream,
+            cursor,
+            (event) => this.#receiver.event(stream, event),
+            () => this.#wanted(stream, cursor),
+          );
         }
-        if (cursor.seenEntry < cursor.entry) cursor.entry = 0; // head restarted
         if (cursor.seenEntry > cursor.entry) {
           await this.#readEntries(stream, cursor);
         }
@@ -275,7 +235,8 @@ export class KvRelay {
         stream,
         ...errorFields(err),
       });
-      // The next move of the head tries again from the same cursor.
+      // Tried again from the same cursor, unless the head moves first.
+      setTimeout(() => this.#catchUp(stream, cursor), RETRY_MS);
     } finally {
       cursor.running = false;
     }
@@ -286,52 +247,6 @@ export class KvRelay {
     return stream === CONTROL_STREAM
       ? cursor === this.#control
       : this.#channels.get(stream) === cursor;
-  }
-
-  // New messages in seq order, then changes to earlier ones in rev order.
-  async #readMessages(channelId: string, cursor: Cursor): Promise<void> {
-    const fromSeq = cursor.seq;
-    const fromRev = cursor.rev;
-    const seenRev = cursor.seenRev;
-    const revs = new Set<number>();
-    let newestRev = fromRev;
-    for (;;) {
-      const page = await listMessages(this.#kv, channelId, {
-        after: cursor.seq,
-        limit: PAGE,
-      });
-      if (!this.#wanted(channelId, cursor)) return;
-      for (const message of page) {
-        this.#receiver.event(channelId, messageEvent(message));
-        cursor.seq = message.seq;
-        revs.add(message.rev);
-        newestRev = Math.max(newestRev, message.rev);
-      }
-      if (page.length < PAGE) break;
-    }
-    // Only posts since the last read (each at the rev it took): no change to read.
-    const postsOnly = revs.size === cursor.seq - fromSeq &&
-      [...revs].every((rev) => rev > fromRev && rev <= fromRev + revs.size) &&
-      seenRev <= fromRev + revs.size;
-    if (postsOnly) {
-      cursor.rev = fromRev + revs.size;
-      return;
-    }
-    let since = fromRev;
-    for (;;) {
-      const page = await listChanges(this.#kv, channelId, since, {
-        limit: PAGE,
-        maxSeq: cursor.seq,
-      });
-      if (!this.#wanted(channelId, cursor)) return;
-      for (const message of page) {
-        this.#receiver.event(channelId, updateEvent(message));
-        since = Math.max(since, message.rev);
-      }
-      if (page.length < PAGE) break;
-    }
-    // Every change up to the read is handled; later posts come by seq.
-    cursor.rev = Math.max(since, seenRev, newestRev);
   }
 
   async #readEntries(stream: string, cursor: Cursor): Promise<void> {
@@ -356,4 +271,12 @@ export class KvRelay {
       }
     }
   }
+}
+
+// Notes a stream head a watch reported. Heads only grow, unless one expired
+// and was written again: then its entries start over from 1.
+function seeEntry(cursor: Cursor, value: unknown): void {
+  const head = relayHeadValue(value);
+  if (head < cursor.seenEntry) cursor.entry = 0;
+  cursor.seenEntry = head;
 }

@@ -78,11 +78,6 @@ export class KvRelay {
     );
   }
 
-  /** This instance's id in the entries it writes. */
-  get origin(): string {
-    return this.#origin;
-  }
-
   /** Starts delivering `channelId`'s events from now on. */
   watch(channelId: string): void {
     if (this.#closed || this.#channels.has(channelId)) return;
@@ -144,15 +139,16 @@ export class KvRelay {
       running: false,
       again: false,
     };
-    const start = keys.length === 2 ? [keys[0], keys[1]] : [keys[0]];
-    cursor.ready = this.#kv.getMany(start).then((entries) => {
+    // A watch may report before this read lands: what it saw is newer.
+    cursor.ready = this.#kv.getMany(keys).then((entries) => {
+      const head = relayHeadValue(entries[entries.length - 1].value);
+      cursor.entry = head;
+      cursor.seenEntry = Math.max(cursor.seenEntry, head);
       if (entries.length === 2) {
         const counter = counterOf(entries[0].value);
         cursor.seq = counter.seq;
-        cursor.rev = cursor.seenRev = counter.rev;
-        cursor.entry = cursor.seenEntry = relayHeadValue(entries[1].value);
-      } else {
-        cursor.entry = cursor.seenEntry = relayHeadValue(entries[0].value);
+        cursor.rev = counter.rev;
+        cursor.seenRev = Math.max(cursor.seenRev, counter.rev);
       }
     }).catch((err) => {
       cursor.unset = true;

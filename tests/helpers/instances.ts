@@ -39,10 +39,16 @@ export async function withInstances(
   }
 }
 
-async function startInstance(
+/**
+ * Starts one instance in a worker on the database file `db`, joining the
+ * BroadcastChannel `relay` and/or relaying through KV as `mode` says; `args`
+ * are more command-line flags (such as `--secret`).
+ */
+export async function startInstance(
   db: string,
   relay: string,
   mode: RelayMode,
+  args: string[] = [],
 ): Promise<Instance> {
   const worker = new Worker(
     new URL("./_instance_worker.ts", import.meta.url),
@@ -79,6 +85,7 @@ async function startInstance(
     db,
     relay: mode === "kv" ? false : relay,
     kvRelay: mode !== "broadcast",
+    args,
   });
   const report = await started.catch((error) => {
     worker.terminate();

@@ -3,7 +3,7 @@
  * Hearth instances, each in its own worker with its own KV handle on one
  * database file, relay only through KV watches. Every message posted on
  * either reaches every socket on both once and in order, edits, deletions,
- * reactions, typing and joins too, and a sign-out or a ban on one closes the
+ * reactions, typing, joins and channel changes too, and a sign-out or a ban on one closes the
  * sockets on the other within a second.
  */
 import assert from "node:assert/strict";
@@ -126,6 +126,12 @@ async function relayBetween([a, b]: Instance[]): Promise<void> {
       200,
     );
     await ownerA.next("member", (f) => f.userId === cy.id && f.joined);
+    // A new topic set on b reaches a.
+    const topic = await ownerOnB.send("PATCH", `/channels/${room.id}`, {
+      json: { topic: "set on b" },
+    });
+    assert.equal(topic.status, 200);
+    await ownerA.next("channel_updated", (f) => f.channel.topic === "set on b");
 
     // Nothing arrived twice meanwhile, on any socket.
     for (const socket of sockets) {

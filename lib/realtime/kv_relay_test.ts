@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { waitFor } from "../../tests/helpers/deadline.ts";
+import { waitFor, withDeadline } from "../../tests/helpers/deadline.ts";
 import { type ControlMessage, Hub, type HubEvent, typingEvent } from "./hub.ts";
 
 // Two hubs relaying only through KV, each on its own handle of one file.
@@ -20,6 +20,23 @@ async function withTwoHubs(
     await Deno.remove(path);
   }
 }
+
+Deno.test("kv.watch on a second handle of one file sees the first handle's writes (what the KV relay rests on)", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".db" });
+  const [writer, watcher] = [await Deno.openKv(path), await Deno.openKv(path)];
+  const reader = watcher.watch<number[]>([["probe"]]).getReader();
+  try {
+    assert.equal((await reader.read()).value?.[0].value, null);
+    await writer.set(["probe"], 1);
+    const seen = await withDeadline(reader.read(), 5000, "the watch seeing 1");
+    assert.equal(seen.value?.[0].value, 1);
+  } finally {
+    await reader.cancel();
+    writer.close();
+    watcher.close();
+    await Deno.remove(path);
+  }
+});
 
 Deno.test("KV relay: channel events reach the other hub's listeners of that channel once, across watch groups", async () => {
   await withTwoHubs(async (a, b) => {

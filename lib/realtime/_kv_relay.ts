@@ -91,6 +91,11 @@ export class KvRelay {
     this.#replan(this.#plan.add(channelId));
   }
 
+  /** Whether `channelId`'s events are being read back here. */
+  watches(channelId: string): boolean {
+    return this.#channels.has(channelId);
+  }
+
   /** Stops delivering `channelId` (no listener here any more). */
   unwatch(channelId: string): void {
     if (!this.#channels.delete(channelId)) return;

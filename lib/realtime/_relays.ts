@@ -35,7 +35,7 @@ export class Relays {
     const receiver: RelayReceiver = {
       event: (channelId, event, id) => {
         if (this.#isRepeat(id)) return;
-        if (this.#ledger && !this.#ledger.admit(channelId, event)) return;
+        if (!this.#admit(channelId, event)) return;
         local.event(channelId, event);
       },
       control: (message, id) => {
@@ -58,7 +58,7 @@ export class Relays {
    * neither delivered nor sent again.
    */
   send(channelId: string, event: HubEvent): boolean {
-    if (this.#ledger && !this.#ledger.admit(channelId, event)) return false;
+    if (!this.#admit(channelId, event)) return false;
     const stored = event.kind === "message" || event.kind === "update";
     const id = stored ? undefined : this.#nextId();
     this.#broadcast?.publish(channelId, event, id);
@@ -94,6 +94,13 @@ export class Relays {
   close(): void {
     this.#broadcast?.close();
     this.#kv?.close();
+  }
+
+  // Only a channel the KV relay reads back can see a message twice; the
+  // ledger keeps no record of the others, so it holds watched channels only.
+  #admit(channelId: string, event: HubEvent): boolean {
+    if (!this.#ledger || !this.#kv!.watches(channelId)) return true;
+    return this.#ledger.admit(channelId, event);
   }
 
   #nextId(): string {

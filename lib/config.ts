@@ -44,6 +44,11 @@ export interface Config {
    * KV; a string names the BroadcastChannel (tests keep theirs apart).
    */
   relay: boolean | string;
+  /**
+   * Relay live events through KV itself (watching each channel's head), for
+   * instances that share a database but no BroadcastChannel.
+   */
+  kvRelay: boolean;
   /** Believe X-Forwarded-For, -Host and -Proto (set only behind a reverse proxy). */
   trustProxy: boolean;
   /** Let Web Push go to http and loopback or private endpoints (tests with a local push service). */
@@ -123,6 +128,9 @@ Flags (each may also come from the environment variable shown):
   --registration MODE  who may sign up: open, invite (people with an invite link) or
                        closed; the first account always may (HEARTH_REGISTRATION,
                        default invite)
+  --relay MODE         how instances sharing the database hear each other's live
+                       events: off, broadcast (BroadcastChannel), kv (KV watches)
+                       or both (HEARTH_RELAY; default off, both on Deno Deploy)
   --trust-proxy        believe X-Forwarded-For (rate limits), -Host and -Proto (origin,
                        Secure cookies); only behind a reverse proxy that sets them
                        (HEARTH_TRUST_PROXY=1)
@@ -170,6 +178,7 @@ export function parseConfig(
         "token-ttl": { type: "string" },
         "trust-proxy": { type: "boolean" },
         registration: { type: "string" },
+        relay: { type: "string" },
         "push-allow-http-loopback": { type: "boolean" },
         "webhook-allow-private": { type: "boolean" },
         ...limitOptions(CONNECTION_SETTINGS),
@@ -285,6 +294,13 @@ export function parseConfig(
   }
   const search = readSearchChoice(env);
   if ("error" in search) return { kind: "error", message: search.error };
+  const relay = relayMode(values.relay ?? env("HEARTH_RELAY"), env);
+  if (relay === null) {
+    return {
+      kind: "error",
+      message: "--relay must be off, broadcast, kv or both",
+    };
+  }
   return {
     kind: "serve",
     config: {
@@ -297,9 +313,8 @@ export function parseConfig(
       tokenTtlSeconds: ttl,
       passwordCost: cost,
       passwordQueueLimit: PASSWORD_QUEUE_LIMIT,
-      // Deno Deploy runs several isolates on one KV; they must hear each other.
-      relay: env("HEARTH_RELAY") === "1" ||
-        env("DENO_DEPLOYMENT_ID") !== undefined,
+      relay: relay.broadcast,
+      kvRelay: relay.kv,
       trustProxy,
       pushAllowHttpLoopback: values["push-allow-http-loopback"] ?? false,
       webhookAllowPrivate: values["webhook-allow-private"] ??
@@ -314,6 +329,30 @@ export function parseConfig(
       searchIndex: search.choice,
     },
   };
+}
+
+// The relays a --relay mode runs; "1" is the older spelling of broadcast.
+function relayMode(
+  mode: string | undefined,
+  env: (name: string) => string | undefined,
+): { broadcast: boolean; kv: boolean } | null {
+  // Deno Deploy runs several isolates on one KV; they must hear each other,
+  // and the new Deploy promises no BroadcastChannel between them.
+  mode ??= env("DENO_DEPLOYMENT_ID") !== undefined ? "both" : "off";
+  switch (mode) {
+    case "off":
+    case "0":
+      return { broadcast: false, kv: false };
+    case "broadcast":
+    case "1":
+      return { broadcast: true, kv: false };
+    case "kv":
+      return { broadcast: false, kv: true };
+    case "both":
+      return { broadcast: true, kv: true };
+    default:
+      return null;
+  }
 }
 
 function isRegistrationMode(value: string): value is RegistrationMode {

@@ -160,6 +160,17 @@ Deno.test("parseConfig() prefers flags to environment variables", () => {
 Deno.test("parseConfig() reads the relay switch and the bcrypt cost from the environment", () => {
   assert.equal(serve([], { HEARTH_RELAY: "1" }).relay, true);
   assert.equal(serve([], { DENO_DEPLOYMENT_ID: "abc" }).relay, true);
+  assert.equal(serve([], { DENO_DEPLOYMENT_ID: "abc" }).kvRelay, true);
+  assert.equal(serve([], {}).kvRelay, false);
+  assert.equal(serve([], { HEARTH_RELAY: "kv" }).relay, false);
+  assert.equal(serve([], { HEARTH_RELAY: "kv" }).kvRelay, true);
+  assert.equal(serve(["--relay", "both"], {}).relay, true);
+  assert.equal(serve(["--relay", "both"], {}).kvRelay, true);
+  assert.equal(
+    serve(["--relay", "off"], { HEARTH_RELAY: "kv" }).kvRelay,
+    false,
+  );
+  assert.match(failure(["--relay", "fast"], {}), /--relay must be off/);
   assert.equal(serve([], { HEARTH_BCRYPT_COST: "4" }).passwordCost, 4);
   assert.match(
     failure([], { HEARTH_BCRYPT_COST: "3" }),

@@ -66,7 +66,10 @@ export async function openServices(config: Config): Promise<Services> {
   const kv = await openDatabase(config.db);
   try {
     // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
-    const hub = new Hub({ relay: config.relay });
+    const hub = new Hub({
+      relay: config.relay,
+      kvRelay: config.kvRelay ? kv : undefined,
+    });
     await adoptInstanceOwner(kv);
     const search = await openSearchIndex(kv, config.db, config.searchIndex);
     const services: Services = {
@@ -122,6 +125,8 @@ export function closeSockets(services: Services): void {
 export async function closeServices(services: Services): Promise<void> {
   closeSockets(services);
   services.presence.close();
+  // What the closing sockets told others (presence) still goes out by KV.
+  await services.hub.relaySettled();
   services.hub.close();
   await services.stopSweeper();
   await services.stopSearchFollower();

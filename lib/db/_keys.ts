@@ -266,6 +266,18 @@ export const KEY_FAMILIES = [
     backup: "skipped",
   },
   {
+    root: "relay_head",
+    layout:
+      '[stream] -> number: the last entry of a relay stream (a channel id, or "" for control), expiring',
+    backup: "skipped",
+  },
+  {
+    root: "relay_log",
+    layout:
+      "[stream, n] -> RelayEntry: live events and control messages between instances, expiring",
+    backup: "skipped",
+  },
+  {
     root: "rate_limit",
     layout: "[limitName, key] -> arrival time ms, expiring",
     backup: "skipped",
@@ -411,6 +423,22 @@ export const pushSentKey = (
 export const channelSeqKey = (channelId: string): Deno.KvKey => [
   "channel_seq",
   channelId,
+];
+/** The head of a relay stream: its last entry's number. */
+export const relayHeadKey = (stream: string): Deno.KvKey => [
+  "relay_head",
+  stream,
+];
+/** One entry of a relay stream. */
+export const relayEntryKey = (stream: string, n: number): Deno.KvKey => [
+  "relay_log",
+  stream,
+  n,
+];
+/** Prefix of a relay stream's entries, in order. */
+export const relayLogPrefix = (stream: string): Deno.KvKey => [
+  "relay_log",
+  stream,
 ];
 /** Key of one message. */
 export const messageKey = (channelId: string, seq: number): Deno.KvKey => [

@@ -13,18 +13,21 @@ export const DEFAULT_RELAY_NAME = "hearth-hub";
 // Relayed like a channel's events, under a name no channel id can take.
 const CONTROL_CHANNEL = "\u0000control";
 
-// What travels over the relay: the channel and the frame text.
+// What travels over the relay: the channel, the frame text, and for what is
+// not a stored message an id, by which a hub that also runs the KV relay
+// handles it once.
 interface RelayPacket {
   channelId: string;
   frameText: string;
+  id?: string;
 }
 
 /** Where a {@linkcode Relay} hands what other instances sent. */
 export interface RelayReceiver {
   /** An event another instance published; deliver it locally only. */
-  event(channelId: string, event: HubEvent): void;
+  event(channelId: string, event: HubEvent, id?: string): void;
   /** A control message another instance announced. */
-  control(message: ControlMessage): void;
+  control(message: ControlMessage, id?: string): void;
 }
 
 /** Posts a hub's events and control messages to other isolates, and hears theirs. */
@@ -42,16 +45,17 @@ export class Relay {
   }
 
   /** Sends `event` of `channelId` to the other instances. */
-  publish(channelId: string, event: HubEvent): void {
-    const packet: RelayPacket = { channelId, frameText: event.frameText };
+  publish(channelId: string, event: HubEvent, id?: string): void {
+    const packet: RelayPacket = { channelId, frameText: event.frameText, id };
     this.#channel.postMessage(packet);
   }
 
   /** Sends a control message to the other instances. */
-  announce(message: ControlMessage): void {
+  announce(message: ControlMessage, id?: string): void {
     const packet: RelayPacket = {
       channelId: CONTROL_CHANNEL,
       frameText: JSON.stringify(message),
+      id,
     };
     this.#channel.postMessage(packet);
   }
@@ -66,7 +70,7 @@ export class Relay {
     if (this.#closed) return;
     if (packet?.channelId === CONTROL_CHANNEL) {
       const message = controlFromText(packet.frameText);
-      if (message) this.#receiver.control(message);
+      if (message) this.#receiver.control(message, idOf(packet));
       else log("error", "hub relay dropped a malformed control packet");
       return;
     }
@@ -75,11 +79,16 @@ export class Relay {
       log("error", "hub relay dropped a malformed packet");
       return;
     }
-    this.#receiver.event(packet.channelId, event);
+    this.#receiver.event(packet.channelId, event, idOf(packet));
   }
 }
 
-function controlFromText(text: unknown): ControlMessage | null {
+function idOf(packet: RelayPacket): string | undefined {
+  return typeof packet.id === "string" ? packet.id : undefined;
+}
+
+/** Reads a relayed control message, or null for anything malformed. */
+export function controlFromText(text: unknown): ControlMessage | null {
   if (typeof text !== "string") return null;
   try {
     const message = JSON.parse(text);
@@ -116,9 +125,11 @@ function isSummary(value: unknown): value is ChannelSummary {
     typeof v.topic === "string" && typeof v.private === "boolean";
 }
 
-// Rebuilds an event from relayed text, reusing that text so a relayed event is
-// not serialised again either.
-function eventFromFrameText(text: unknown): HubEvent | null {
+/**
+ * Rebuilds an event from relayed frame text (null if malformed), reusing
+ * that text so a relayed event is not serialised again either.
+ */
+export function eventFromFrameText(text: unknown): HubEvent | null {
   if (typeof text !== "string") return null;
   let frame: ServerFrame;
   try {

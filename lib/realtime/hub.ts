@@ -9,7 +9,8 @@
  */
 import type { ControlMessage, HubEvent, HubListener } from "./hub_events.ts";
 import { type ExpressLane, ExpressLanes } from "./_express_lanes.ts";
-import { DEFAULT_RELAY_NAME, Relay } from "./_relay.ts";
+import { DEFAULT_RELAY_NAME } from "./_relay.ts";
+import { Relays } from "./_relays.ts";
 
 export {
   channelDeletedEvent,
@@ -40,6 +41,11 @@ export interface HubOptions {
    * name `"hearth-hub"`, a string picks the name. Off by default.
    */
   relay?: boolean | string;
+  /**
+   * Relay events through this KV database too (or only): each instance
+   * watches the heads of the channels it has listeners for (`_kv_relay.ts`).
+   */
+  kvRelay?: Deno.Kv;
 }
 
 // A channel's subscribers, and those of them that hear message events (all
@@ -56,16 +62,18 @@ export class Hub {
   #lanes = new ExpressLanes((channelId, lane) =>
     this.#hearMessages(channelId, lane)
   );
-  #relay: Relay | null = null;
+  #relay: Relays | null = null;
   #closed = false;
 
-  /** Creates a hub; with `relay` it also joins the named `BroadcastChannel`. */
+  /** Creates a hub; with `relay` it joins the named `BroadcastChannel`, with `kvRelay` it watches KV. */
   constructor(opts: HubOptions = {}) {
-    if (opts.relay) {
-      const name = typeof opts.relay === "string"
+    if (opts.relay || opts.kvRelay) {
+      const broadcast = !opts.relay
+        ? undefined
+        : typeof opts.relay === "string"
         ? opts.relay
         : DEFAULT_RELAY_NAME;
-      this.#relay = new Relay(name, {
+      this.#relay = new Relays({ broadcast, kv: opts.kvRelay }, {
         // Delivered locally only: re-posting would echo between isolates forever.
         event: (channelId, event) => this.#deliver(channelId, event),
         control: (message) => this.#tell(message),
@@ -76,7 +84,7 @@ export class Hub {
   /** Delivers `event` to every subscriber of `channelId`; call it only after the commit. */
   publish(channelId: string, event: HubEvent): void {
     if (this.#closed) return;
-    this.#relay?.publish(channelId, event);
+    if (this.#relay && !this.#relay.send(channelId, event)) return;
     this.#deliver(channelId, event);
   }
 
@@ -101,6 +109,7 @@ export class Hub {
     if (!subscribers) {
       subscribers = { all: new Set(), messages: new Set() };
       this.#channels.set(channelId, subscribers);
+      this.#relay?.watch(channelId);
     }
     subscribers.all.add(listener);
     subscribers.messages.add(listener);
@@ -109,7 +118,10 @@ export class Hub {
       if (!current?.all.delete(listener)) return;
       current.messages.delete(listener);
       // Drop empty sets so channels nobody watches cost no memory.
-      if (current.all.size === 0) this.#channels.delete(channelId);
+      if (current.all.size === 0) {
+        this.#channels.delete(channelId);
+        this.#relay?.unwatch(channelId);
+      }
     };
   }
 
@@ -144,6 +156,11 @@ export class Hub {
   /** Number of local listeners on `channelId`, for tests and metrics. */
   listenerCount(channelId: string): number {
     return this.#channels.get(channelId)?.all.size ?? 0;
+  }
+
+  /** Resolves once what this hub relayed through KV so far is written. */
+  async relaySettled(): Promise<void> {
+    await this.#relay?.settled();
   }
 
   /** Leaves the relay and forgets every listener; later calls do nothing. */

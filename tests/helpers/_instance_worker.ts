@@ -10,7 +10,13 @@ import { startTestServer } from "./server.ts";
 
 /** What the test sends the worker. */
 export type InstanceCommand =
-  | { op: "start"; db: string; relay: string }
+  | {
+    op: "start";
+    db: string;
+    relay: string | false;
+    kvRelay: boolean;
+    args?: string[];
+  }
   | { op: "stop" };
 
 /** What the worker answers. */
@@ -25,8 +31,13 @@ let server: Awaited<ReturnType<typeof startTestServer>> | undefined;
 self.onmessage = async (e: MessageEvent<InstanceCommand>) => {
   try {
     if (e.data.op === "start") {
-      server = await startTestServer(["--db", e.data.db], {
+      server = await startTestServer([
+        "--db",
+        e.data.db,
+        ...(e.data.args ?? []),
+      ], {
         relay: e.data.relay,
+        kvRelay: e.data.kvRelay,
         passwordCost: 4,
       });
       self.postMessage({ op: "started", base: server.base });

@@ -12,6 +12,9 @@ export interface Instance {
   stop(): Promise<void>;
 }
 
+/** Which relays the instances run: broadcast (the default), kv, or both. */
+export type RelayMode = "broadcast" | "kv" | "both";
+
 /**
  * Starts `count` instances on one temporary database and relay, runs `body`
  * with their base URLs, and always stops them and removes the database.
@@ -19,6 +22,7 @@ export interface Instance {
 export async function withInstances(
   count: number,
   body: (instances: Instance[]) => Promise<void>,
+  mode: RelayMode = "broadcast",
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "hearth-instances-" });
   const relay = `hearth-test-${crypto.randomUUID()}`;
@@ -26,7 +30,7 @@ export async function withInstances(
   try {
     // One at a time: both would otherwise create the database's first rows at once.
     for (let i = 0; i < count; i++) {
-      instances.push(await startInstance(`${dir}/hearth.db`, relay));
+      instances.push(await startInstance(`${dir}/hearth.db`, relay, mode));
     }
     await body(instances);
   } finally {
@@ -35,7 +39,17 @@ export async function withInstances(
   }
 }
 
-async function startInstance(db: string, relay: string): Promise<Instance> {
+/**
+ * Starts one instance in a worker on the database file `db`, joining the
+ * BroadcastChannel `relay` and/or relaying through KV as `mode` says; `args`
+ * are more command-line flags (such as `--secret`).
+ */
+export async function startInstance(
+  db: string,
+  relay: string,
+  mode: RelayMode,
+  args: string[] = [],
+): Promise<Instance> {
   const worker = new Worker(
     new URL("./_instance_worker.ts", import.meta.url),
     { type: "module" },
@@ -66,7 +80,13 @@ async function startInstance(db: string, relay: string): Promise<Instance> {
     throw new Error(`The worker did not load: ${JSON.stringify(ready)}`);
   }
   const started = reply("an instance starting in its worker", 60_000);
-  send({ op: "start", db, relay });
+  send({
+    op: "start",
+    db,
+    relay: mode === "kv" ? false : relay,
+    kvRelay: mode !== "broadcast",
+    args,
+  });
   const report = await started.catch((error) => {
     worker.terminate();
     throw error;

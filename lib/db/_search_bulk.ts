@@ -1,16 +1,16 @@
 /**
  * The bulk build of one channel's KV search index, for `hearth reindex`
  * after the index was dropped: the channel's messages are read in seq order,
- * each posting block (1,024 seqs) is built whole in memory and written
- * blind, hundreds of rows per atomic, instead of the follower's
+ * whole posting blocks (1,024 seqs each) are built in memory, a few million
+ * postings at a time, and written blind in key order, hundreds of rows per
+ * atomic, instead of the follower's
  * read-check-write of every block it touches (90 per atomic, a read of every
- * block first). At 100,000 messages that is the difference between minutes
- * and seconds.
+ * block first): see bench/README.md "Search" for what that saves.
  *
  * Consistency with a follower or a kill -9 at any point: every atomic here
  * also writes the channel's cursor (0 until the last, which writes the last
  * rev read before the scan), so a follower's step that overlaps one fails
- * its cursor check and is redone; a block's postings are committed before
+ * its cursor check and is redone; a window's postings are committed before
  * its messages' texts, so a kill leaves texts only for messages whose grams
  * are posted, and the follower (from cursor 0) adds whatever is missing.
  */
@@ -30,6 +30,8 @@ import { indexedText } from "./search_index.ts";
 const MAX_MUTATIONS = 800;
 const MAX_BYTES = 512 * 1024;
 const MAX_KEY_BYTES = 60 * 1024;
+// Postings held in memory before they are written (about 100 MB at most).
+const WINDOW_POSTINGS = 4_000_000;
 
 // An upper bound of a key's encoded size.
 function keyBytes(key: Deno.KvKey): number {
@@ -98,45 +100,57 @@ export async function lastRev(kv: Deno.Kv, channelId: string): Promise<number> {
 export async function bulkIndexChannel(
   kv: Deno.Kv,
   channelId: string,
+  windowPostings = WINDOW_POSTINGS,
 ): Promise<void> {
   // Read before the scan: changes after it are replayed by the follower.
   const rev = await lastRev(kv, channelId);
   const writer = new BlindWriter(kv, channelId);
-  let block = -1;
-  let grams = new Map<string, number[]>();
+  // gram -> block -> offsets, for the whole blocks read since the last flush.
+  let grams = new Map<string, Map<number, number[]>>();
+  let postings = 0;
   let texts: [number, string][] = [];
-  const flushBlock = async () => {
-    for (const [gram, offsets] of grams) {
-      await writer.set(
-        searchPostingKey(channelId, gram, block),
-        encodeBlock(offsets)!,
-      );
+  const flushWindow = async () => {
+    // In key order (gram, then block), so KV's B-tree takes them as a sweep
+    // instead of a random insert each.
+    for (const gram of [...grams.keys()].sort()) {
+      for (const [block, offsets] of grams.get(gram)!) {
+        await writer.set(
+          searchPostingKey(channelId, gram, block),
+          encodeBlock(offsets)!,
+        );
+      }
     }
     for (const [seq, text] of texts) {
       await writer.set(searchDocKey(channelId, seq), text);
     }
     grams = new Map();
+    postings = 0;
     texts = [];
   };
+  let block = -1;
   const rows = kv.list<MessageRecord>({ prefix: messagesPrefix(channelId) }, {
     batchSize: 1000,
   });
   for await (const row of rows) {
     const seq = row.key[2];
     if (row.key.length !== 3 || typeof seq !== "number") continue;
+    // A window ends only between blocks: a block's row is written once.
     if (blockOf(seq) !== block) {
-      await flushBlock();
+      if (postings >= windowPostings) await flushWindow();
       block = blockOf(seq);
     }
     const text = indexedText(row.value);
     if (text === null) continue;
     texts.push([seq, text]);
     for (const gram of indexGrams(text)) {
-      let offsets = grams.get(gram);
-      if (offsets === undefined) grams.set(gram, offsets = []);
+      let blocks = grams.get(gram);
+      if (blocks === undefined) grams.set(gram, blocks = new Map());
+      let offsets = blocks.get(block);
+      if (offsets === undefined) blocks.set(block, offsets = []);
       offsets.push(seq % BLOCK_SEQS);
+      postings++;
     }
   }
-  await flushBlock();
+  await flushWindow();
   await writer.flush(rev);
 }

@@ -6,18 +6,29 @@
  * each engine's follower running against without.
  *
  *   deno run -A bench/search.ts [--messages 100000] [--channels 10]
- *     [--writes 20000] [--repeat 20] [--follow-delay MS] [--json]
+ *     [--writes 20000] [--repeat 20] [--scan-repeat N] [--engines kv,sqlite]
+ *     [--follow-delay MS] [--json]
  *
  * The messages are synthetic chat lines (6 to 14 words from a 3,000-word
  * vocabulary of random words with English letter frequencies, skewed so a few
  * words are common, one in ten with a CJK phrase); every query is searched in
  * every channel with a page of 20, as GET /search does for someone in all
  * of them. The full scan reads each channel newest first, 200 at a time,
- * until it has 20 matches or reaches the start.
+ * until it has 20 matches or reaches the start (`--scan-repeat` times, which
+ * at 1,000,000 messages takes seconds a query). The searched messages are
+ * seeded straight into KV through the message writer's batch commit, as many
+ * posts per atomic as KV takes (`--writes 0` skips the write path).
  */
+import { cpuUsage } from "node:process";
 import { parseArgs } from "node:util";
 import { createChannel } from "../lib/db/channels.ts";
-import { createMessage, listMessages } from "../lib/db/messages.ts";
+import {
+  createMessage,
+  draftMessage,
+  listMessages,
+} from "../lib/db/messages.ts";
+import { commitBatch } from "../lib/db/_message_batch.ts";
+import type { Change } from "../lib/db/_message_changes.ts";
 import { searchChannel } from "../lib/db/search.ts";
 import { followChanges, type SearchIndex } from "../lib/db/search_backend.ts";
 import { kvSearchIndex } from "../lib/db/search_kv.ts";
@@ -36,6 +47,8 @@ const { values } = parseArgs({
     channels: { type: "string", default: "10" },
     writes: { type: "string", default: "20000" },
     repeat: { type: "string", default: "20" },
+    "scan-repeat": { type: "string" },
+    engines: { type: "string", default: "kv,sqlite" },
     // The follower's wait after a commit; the server's default when absent.
     "follow-delay": { type: "string" },
     json: { type: "boolean", default: false },
@@ -45,6 +58,8 @@ const MESSAGES = Number(values.messages);
 const CHANNELS = Number(values.channels);
 const WRITES = Number(values.writes);
 const REPEAT = Number(values.repeat);
+const SCAN_REPEAT = Number(values["scan-repeat"] ?? REPEAT);
+const ENGINES = new Set(values.engines.split(","));
 const PAGE = 20;
 
 // A deterministic generator, so every run searches the same text.
@@ -116,6 +131,34 @@ async function write(data: Dataset, count: number): Promise<number> {
   return count / ((performance.now() - started) / 1000);
 }
 
+// Seeds `count` posts straight into KV: each channel's posts go through the
+// writer's batch commit as many to an atomic as KV's limits allow (the
+// server's queue takes 64), one channel after another's batch.
+async function seed(data: Dataset, count: number): Promise<void> {
+  const per = Math.ceil(count / data.channelIds.length);
+  let left = count;
+  await Promise.all(data.channelIds.map(async (channelId) => {
+    let mine = Math.min(per, left);
+    left -= mine;
+    let queued: Change[] = [];
+    while (mine > 0) {
+      while (queued.length < Math.min(mine, 1000)) {
+        queued.push({
+          kind: "post",
+          draft: draftMessage({
+            channelId,
+            author: data.user,
+            content: line(),
+          }),
+        });
+      }
+      const taken = (await commitBatch(data.kv, channelId, queued)).length;
+      queued = queued.slice(taken);
+      mine -= taken;
+    }
+  }));
+}
+
 async function indexed(
   data: Dataset,
   index: SearchIndex,
@@ -155,16 +198,22 @@ async function scanned(data: Dataset, q: string): Promise<number> {
   return found.reduce((a, b) => a + b, 0);
 }
 
-async function timed(fn: () => Promise<number>) {
+async function timed(fn: () => Promise<number>, repeat = REPEAT) {
   const ms: number[] = [];
   let hits = 0;
-  for (let r = 0; r < REPEAT; r++) {
+  for (let r = 0; r < repeat; r++) {
     const t = performance.now();
     hits = await fn();
     ms.push(performance.now() - t);
   }
   ms.sort((a, b) => a - b);
   return { hits, p50: percentile(ms, 50), p95: percentile(ms, 95) };
+}
+
+// CPU seconds (user and system) of this process since `from`.
+function cpuSeconds(from: { user: number; system: number }): number {
+  const { user, system } = cpuUsage(from);
+  return (user + system) / 1e6;
 }
 
 const fileSize = async (path: string) => {
@@ -176,12 +225,13 @@ const fileSize = async (path: string) => {
 };
 
 const dir = await Deno.makeTempDir({ prefix: "hearth-search-bench-" });
+const log = async (text: string) =>
+  console.error(
+    `${new Date().toISOString().slice(11, 19)} ${text}; ${await loadAverage()}`,
+  );
 try {
   console.error(`${await machine()}; load ${await loadAverage()}`);
   // The write path, without and with each engine's follower keeping its index.
-  const bare = await open(dir, "bare");
-  const withoutIndex = await write(bare, WRITES);
-  bare.kv.close();
   const delay = values["follow-delay"];
   const followedWrite = async (engine: "kv" | "sqlite") => {
     const followed = await open(dir, `followed-${engine}`);
@@ -208,47 +258,76 @@ try {
     followed.kv.close();
     return { perSecond, catchUpSeconds };
   };
-  const withKv = await followedWrite("kv");
-  const withSqlite = await followedWrite("sqlite");
-  console.error(
-    `write: ${withoutIndex.toFixed(0)} msg/s without a follower, ${
-      withKv.perSecond.toFixed(0)
-    } with the KV index's (catch-up ${withKv.catchUpSeconds.toFixed(1)} s), ${
-      withSqlite.perSecond.toFixed(0)
-    } with FTS5's (catch-up ${withSqlite.catchUpSeconds.toFixed(1)} s)`,
-  );
+  let writePerSecond = {};
+  const followerCatchUpSeconds: Record<string, number> = {};
+  if (WRITES > 0) {
+    const bare = await open(dir, "bare");
+    const withoutIndex = await write(bare, WRITES);
+    bare.kv.close();
+    writePerSecond = { withoutIndex };
+    let summary = `write: ${withoutIndex.toFixed(0)} msg/s without a follower`;
+    for (const engine of ["kv", "sqlite"] as const) {
+      if (!ENGINES.has(engine)) continue;
+      const { perSecond, catchUpSeconds } = await followedWrite(engine);
+      writePerSecond = { ...writePerSecond, [engine]: perSecond };
+      followerCatchUpSeconds[engine] = catchUpSeconds;
+      summary += `, ${
+        perSecond.toFixed(0)
+      } with the ${engine} follower (catch-up ${catchUpSeconds.toFixed(1)} s)`;
+    }
+    await log(summary);
+  }
 
   const data = await open(dir, "data");
   let t0 = performance.now();
-  await write(data, MESSAGES);
+  await seed(data, MESSAGES);
   const seedSeconds = (performance.now() - t0) / 1000;
   data.kv.close();
   const before = await fileSize(data.path);
-  data.kv = await Deno.openKv(data.path);
-  const kvIndex = kvSearchIndex(data.kv);
-  t0 = performance.now();
-  await kvIndex.rebuild();
-  const buildSeconds = (performance.now() - t0) / 1000;
-  data.kv.close();
-  const after = await fileSize(data.path);
-  data.kv = await Deno.openKv(data.path);
-  const ftsPath = sqliteIndexPath(data.path);
-  let fts = await openSqliteSearchIndex(data.kv, ftsPath);
-  t0 = performance.now();
-  await fts.rebuild();
-  const ftsBuildSeconds = (performance.now() - t0) / 1000;
-  fts.close();
-  const ftsBytes = await fileSize(ftsPath);
-  fts = await openSqliteSearchIndex(data.kv, ftsPath);
-  console.error(
-    `${MESSAGES} messages written in ${
-      seedSeconds.toFixed(0)
-    } s; KV index built in ${buildSeconds.toFixed(0)} s, db ${
+  await log(
+    `${MESSAGES} messages seeded in ${seedSeconds.toFixed(0)} s, db ${
       (before / 2 ** 20).toFixed(0)
-    } MiB -> ${(after / 2 ** 20).toFixed(0)} MiB; FTS5 index built in ${
-      ftsBuildSeconds.toFixed(0)
-    } s, ${(ftsBytes / 2 ** 20).toFixed(0)} MiB`,
+    } MiB`,
   );
+  const buildSeconds: Record<string, number> = {};
+  // The process's CPU time too: on a busy machine the wall time is mostly waiting.
+  const buildCpuSeconds: Record<string, number> = {};
+  const indexBytes: Record<string, number> = {};
+  const indexes: [string, SearchIndex][] = [];
+  data.kv = await Deno.openKv(data.path);
+  if (ENGINES.has("kv")) {
+    t0 = performance.now();
+    const cpu = cpuUsage();
+    await kvSearchIndex(data.kv).rebuild();
+    buildSeconds.kv = (performance.now() - t0) / 1000;
+    buildCpuSeconds.kv = cpuSeconds(cpu);
+    data.kv.close();
+    indexBytes.kv = (await fileSize(data.path)) - before;
+    data.kv = await Deno.openKv(data.path);
+    indexes.push(["KV index", kvSearchIndex(data.kv)]);
+    await log(
+      `KV index built in ${buildSeconds.kv.toFixed(0)} s (CPU ${
+        buildCpuSeconds.kv.toFixed(0)
+      } s), +${(indexBytes.kv / 2 ** 20).toFixed(0)} MiB in the KV file`,
+    );
+  }
+  if (ENGINES.has("sqlite")) {
+    const ftsPath = sqliteIndexPath(data.path);
+    const fts = await openSqliteSearchIndex(data.kv, ftsPath);
+    t0 = performance.now();
+    const cpu = cpuUsage();
+    await fts.rebuild();
+    buildSeconds.sqlite = (performance.now() - t0) / 1000;
+    buildCpuSeconds.sqlite = cpuSeconds(cpu);
+    fts.close();
+    indexBytes.sqlite = await fileSize(ftsPath);
+    indexes.unshift(["FTS5", await openSqliteSearchIndex(data.kv, ftsPath)]);
+    await log(
+      `FTS5 index built in ${buildSeconds.sqlite.toFixed(0)} s (CPU ${
+        buildCpuSeconds.sqlite.toFixed(0)
+      } s), ${(indexBytes.sqlite / 2 ** 20).toFixed(0)} MiB`,
+    );
+  }
 
   const queries: [string, string][] = [
     ["common word", WORDS.find((w) => w.length >= 4)!],
@@ -259,38 +338,40 @@ try {
     ["absent", "nothing like this"],
   ];
   const rows = [];
-  const kvSearch = kvSearchIndex(data.kv);
+  type Timing = { p50: number; p95: number; hits: number };
+  const f = (r: Timing) =>
+    `${r.p50.toFixed(1)}/${r.p95.toFixed(1)} ms (${r.hits} hits)`;
   for (const [what, q] of queries) {
-    const sqlite = await timed(() => indexed(data, fts, q));
-    const index = await timed(() => indexed(data, kvSearch, q));
-    const scan = await timed(() => scanned(data, q));
-    rows.push({ what, q, sqlite, index, scan });
-    const f = (r: { p50: number; p95: number; hits: number }) =>
-      `${r.p50.toFixed(1)}/${r.p95.toFixed(1)} ms (${r.hits} hits)`;
-    console.error(
-      `${what} "${q}": FTS5 ${f(sqlite)}, KV index ${f(index)}, scan ${
-        f(scan)
-      }`,
-    );
+    const row: Record<string, unknown> = { what, q };
+    const parts: string[] = [];
+    for (const [name, index] of indexes) {
+      const timing = await timed(() => indexed(data, index, q));
+      row[name] = timing;
+      parts.push(`${name} ${f(timing)}`);
+    }
+    if (SCAN_REPEAT > 0) {
+      const scan = await timed(() => scanned(data, q), SCAN_REPEAT);
+      row.scan = scan;
+      parts.push(`scan ${f(scan)}`);
+    }
+    rows.push(row);
+    await log(`${what} "${q}": ${parts.join(", ")}`);
   }
-  fts.close();
+  for (const [, index] of indexes) index.close();
   data.kv.close();
   const report = {
     messages: MESSAGES,
     channels: CHANNELS,
     writes: WRITES,
-    writePerSecond: {
-      withoutIndex,
-      withKvIndex: withKv.perSecond,
-      withSqliteIndex: withSqlite.perSecond,
-    },
-    followerCatchUpSeconds: {
-      kv: withKv.catchUpSeconds,
-      sqlite: withSqlite.catchUpSeconds,
-    },
+    repeat: REPEAT,
+    scanRepeat: SCAN_REPEAT,
+    writePerSecond,
+    followerCatchUpSeconds,
     seedSeconds,
-    buildSeconds: { kv: buildSeconds, sqlite: ftsBuildSeconds },
-    dbBytes: { before, after, index: after - before, sqlite: ftsBytes },
+    buildSeconds,
+    buildCpuSeconds,
+    dbBytes: before,
+    indexBytes,
     queries: rows,
   };
   if (values.json) console.log(JSON.stringify(report, null, 2));

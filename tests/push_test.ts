@@ -1,14 +1,10 @@
 /**
- * Web Push end to end: a local push service (a Deno server on 127.0.0.1)
- * receives what Hearth sends, checks the VAPID JWT against the key
- * `GET /push/key` gives, and decrypts the payload (RFC 8291, with the
- * `http_ece` library) with the private key of the "browser" it made up.
+ * Web Push end to end: a local push service (tests/helpers/push_service.ts,
+ * a Deno server on 127.0.0.1) receives what Hearth sends, checks the VAPID
+ * JWT against the key `GET /push/key` gives, and decrypts the payload
+ * (RFC 8291) with the private key of the "browser" it made up.
  */
 import assert from "node:assert/strict";
-import { createECDH, randomBytes } from "node:crypto";
-import { Buffer } from "node:buffer";
-import ece from "http_ece";
-import { importJWK, jwtVerify } from "jose";
 import {
   type Account,
   Api,
@@ -23,115 +19,7 @@ import { exportAll, toStream } from "../lib/backup/_test_fixture.ts";
 import { importBackup } from "../lib/backup/import.ts";
 import { png } from "../lib/files/_image_fixtures.ts";
 import { startTestServer } from "./helpers/server.ts";
-
-const b64u = (bytes: Uint8Array) =>
-  bytes.toBase64({ alphabet: "base64url", omitPadding: true });
-
-/** A made-up browser: its key pair and auth secret, as a subscription carries them. */
-function browser() {
-  const ecdh = createECDH("prime256v1");
-  ecdh.generateKeys();
-  const auth = randomBytes(16);
-  return {
-    ecdh,
-    auth,
-    keys: { p256dh: b64u(ecdh.getPublicKey()), auth: b64u(auth) },
-  };
-}
-
-/** One push the service took in, decrypted and checked. */
-interface Received {
-  path: string;
-  payload: Record<string, unknown>;
-  claims: Record<string, unknown>;
-  key: string;
-  encoding: string | null;
-}
-
-/** A push service on 127.0.0.1 that decrypts what it is sent. */
-class LocalPushService {
-  readonly received: Received[] = [];
-  readonly attempts = new Map<string, number>();
-  readonly problems: string[] = [];
-  readonly #browsers = new Map<string, ReturnType<typeof browser>>();
-  readonly #gone = new Set<string>();
-  readonly #server: Deno.HttpServer<Deno.NetAddr>;
-
-  constructor() {
-    this.#server = Deno.serve(
-      { port: 0, hostname: "127.0.0.1", onListen() {} },
-      (req) => this.#take(req),
-    );
-  }
-
-  get origin(): string {
-    return `http://127.0.0.1:${this.#server.addr.port}`;
-  }
-
-  /** A new device at `path`; a `gone` one answers 410 like an expired subscription. */
-  device(path: string, gone = false) {
-    const device = browser();
-    this.#browsers.set(path, device);
-    if (gone) this.#gone.add(path);
-    return { endpoint: this.origin + path, keys: device.keys };
-  }
-
-  async #take(req: Request): Promise<Response> {
-    const path = new URL(req.url).pathname;
-    this.attempts.set(path, (this.attempts.get(path) ?? 0) + 1);
-    const body = new Uint8Array(await req.arrayBuffer());
-    if (this.#gone.has(path)) return new Response(null, { status: 410 });
-    const device = this.#browsers.get(path);
-    if (!device) return new Response(null, { status: 404 });
-    try {
-      const auth = req.headers.get("authorization") ?? "";
-      const match = auth.match(/^vapid t=([^,]+), k=([A-Za-z0-9_-]+)$/);
-      if (!match) throw new Error(`bad Authorization: ${auth}`);
-      const point = Uint8Array.fromBase64(match[2], { alphabet: "base64url" });
-      const key = await importJWK({
-        kty: "EC",
-        crv: "P-256",
-        x: b64u(point.slice(1, 33)),
-        y: b64u(point.slice(33, 65)),
-      }, "ES256");
-      const { payload: claims } = await jwtVerify(match[1], key, {
-        audience: this.origin,
-      });
-      const plain = ece.decrypt(Buffer.from(body), {
-        version: "aes128gcm",
-        privateKey: device.ecdh,
-        authSecret: device.auth,
-      });
-      this.received.push({
-        path,
-        payload: JSON.parse(new TextDecoder().decode(plain)),
-        claims,
-        key: match[2],
-        encoding: req.headers.get("content-encoding"),
-      });
-      return new Response(null, { status: 201 });
-    } catch (error) {
-      this.problems.push(String(error));
-      return new Response(null, { status: 400 });
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.#server.shutdown();
-  }
-}
-
-async function withPushService(
-  body: (service: LocalPushService) => Promise<void>,
-): Promise<void> {
-  const service = new LocalPushService();
-  try {
-    await body(service);
-    assert.deepEqual(service.problems, [], "every push decrypted and verified");
-  } finally {
-    await service.close();
-  }
-}
+import { browser, withPushService } from "./helpers/push_service.ts";
 
 async function generalOf(api: Api): Promise<string> {
   const res = await api.get("/channels");

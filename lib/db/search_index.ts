@@ -27,6 +27,7 @@ import {
 } from "./_search_blocks.ts";
 import type { MessageRecord } from "./_message_record.ts";
 import { ChannelRuns } from "./search_backend.ts";
+import { bulkIndexChannel } from "./_search_bulk.ts";
 
 // Changes read per step (about one posting block), and block writes per
 // atomic: each carries a check, and KV allows 100 checks per atomic.
@@ -153,15 +154,22 @@ async function indexChannel(kv: Deno.Kv, channelId: string): Promise<void> {
 // One run at a time per KV handle and channel in this process.
 const runs = new WeakMap<Deno.Kv, ChannelRuns>();
 
-/** Brings the channel's index up to its latest change; resolves when it is. */
-export function catchUpChannel(kv: Deno.Kv, channelId: string): Promise<void> {
+function runsOf(kv: Deno.Kv): ChannelRuns {
   let channels = runs.get(kv);
   if (channels === undefined) {
     channels = new ChannelRuns();
     runs.set(kv, channels);
   }
-  return channels.after(channelId, () => indexChannel(kv, channelId));
+  return channels;
 }
+
+/** Brings the channel's index up to its latest change; resolves when it is. */
+export function catchUpChannel(kv: Deno.Kv, channelId: string): Promise<void> {
+  return runsOf(kv).after(channelId, () => indexChannel(kv, channelId));
+}
+
+// Deletes carry no check, so a delete atomic takes many more rows.
+const DELETES_PER_ATOMIC = 500;
 
 /** Drops the whole KV index and builds it again from the stored messages; returns the channels indexed. */
 export async function rebuildSearchIndex(kv: Deno.Kv): Promise<number> {
@@ -170,7 +178,7 @@ export async function rebuildSearchIndex(kv: Deno.Kv): Promise<number> {
     let count = 0;
     for await (const entry of kv.list({ prefix: [root] })) {
       atomic.delete(entry.key);
-      if (++count === WRITES_PER_ATOMIC) {
+      if (++count === DELETES_PER_ATOMIC) {
         await atomic.commit();
         atomic = kv.atomic();
         count = 0;
@@ -180,7 +188,10 @@ export async function rebuildSearchIndex(kv: Deno.Kv): Promise<number> {
   }
   let channels = 0;
   for await (const entry of kv.list({ prefix: channelsPrefix })) {
-    await catchUpChannel(kv, entry.key[1] as string);
+    const channelId = entry.key[1] as string;
+    // Built whole from the messages, then the changes since from the log.
+    await runsOf(kv).after(channelId, () => bulkIndexChannel(kv, channelId));
+    await catchUpChannel(kv, channelId);
     channels++;
   }
   return channels;

@@ -10,6 +10,7 @@ import { kvSearchIndex } from "./search_kv.ts";
 import { openSqliteSearchIndex } from "./search_sqlite.ts";
 import { userWithChannel, withKv } from "./_test_utils.ts";
 import { blockOf, decodeBlock, encodeBlock } from "./_search_blocks.ts";
+import { bulkIndexChannel } from "./_search_bulk.ts";
 
 // Both engines answer the same questions the same way.
 const ENGINES: Record<string, (kv: Deno.Kv) => Promise<SearchIndex>> = {
@@ -148,6 +149,47 @@ Deno.test("an index redone from a rolled-back cursor (a kill between atomics) eq
     assert.deepEqual(await indexRows(kv), built);
     assert.deepEqual(await find(kv, channelId, "short"), ["short now"]);
     assert.deepEqual(await find(kv, channelId, "\u4e00\u4e01"), []);
+  }));
+
+Deno.test("the bulk rebuild over blocks and atomics equals the follower's index; one cut short is finished by the follower", () =>
+  withKv(async (kv) => {
+    const { user, channelId } = await userWithChannel(kv);
+    const long = Array.from(
+      { length: 1500 },
+      (_, i) => String.fromCodePoint(0x4e00 + i),
+    ).join("");
+    // Two posting blocks (1,024 seqs each), one message with more grams
+    // than one atomic takes, an edit and a deletion.
+    await Promise.all(
+      Array.from({ length: 1100 }, (_, i) =>
+        createMessage(kv, {
+          channelId,
+          author: user,
+          content: i === 1050 ? long : `word${i % 97} n${i}`,
+        })),
+    );
+    await editMessage(kv, channelId, 3, { content: "edited", hasFile: false });
+    await deleteMessage(kv, channelId, 1030);
+    await catchUpChannel(kv, channelId);
+    const built = await indexRows(kv);
+    await rebuildSearchIndex(kv);
+    assert.deepEqual(await indexRows(kv), built);
+    // Written in windows of whole blocks, each block's row still once.
+    for (const root of ["search_postings", "search_docs", "search_cursor"]) {
+      for await (const e of kv.list({ prefix: [root] })) await kv.delete(e.key);
+    }
+    await bulkIndexChannel(kv, channelId, 100);
+    assert.deepEqual(await indexRows(kv), built);
+    // As if killed after the second block's postings, before its texts.
+    for await (const e of kv.list({ prefix: ["search_docs", channelId] })) {
+      if ((e.key[2] as number) >= 1024) await kv.delete(e.key);
+    }
+    await kv.set(searchCursorKey(channelId), 0);
+    await catchUpChannel(kv, channelId);
+    assert.deepEqual(await indexRows(kv), built);
+    index = kvSearchIndex(kv);
+    assert.deepEqual(await find(kv, channelId, "edited"), ["edited"]);
+    assert.deepEqual(await find(kv, channelId, "\u4e00\u4e01"), [long]);
   }));
 
 Deno.test("posting blocks round-trip their offsets, sorted; an empty block is no row", () => {

@@ -15,11 +15,17 @@
  */
 import type { DatabaseSync, StatementSync } from "node:sqlite";
 import { codePointLength } from "../shared/text.ts";
-import { channelsPrefix, messageChangesPrefix, messageKey } from "./_keys.ts";
+import {
+  channelsPrefix,
+  messageChangesPrefix,
+  messageKey,
+  messagesPrefix,
+} from "./_keys.ts";
 import { getManyChunked } from "./_kv.ts";
 import type { MessageRecord } from "./_message_record.ts";
 import { ChannelRuns, type SearchIndex } from "./search_backend.ts";
 import { indexedText } from "./search_index.ts";
+import { lastRev } from "./_search_bulk.ts";
 
 // Rowids: channel number * SPAN + (SPAN - 1 - seq); numbers stay below 2^53
 // for 2^21 channels.
@@ -29,6 +35,8 @@ const SPAN = 2 ** 32;
 const rowidOf = (num: number, seq: number) => num * SPAN + (SPAN - 1 - seq);
 // Changes applied per transaction.
 const CHANGES_PER_STEP = 1000;
+// Rows written per transaction by the bulk build of `rebuild`.
+const BULK_ROWS = 20_000;
 // Candidates read per query page.
 const PAGE = 50;
 
@@ -146,7 +154,10 @@ class SqliteSearchIndex implements SearchIndex {
     });
     let channels = 0;
     for await (const entry of this.#kv.list({ prefix: channelsPrefix })) {
-      await this.catchUp(entry.key[1] as string);
+      const channelId = entry.key[1] as string;
+      // Built whole from the messages, then the changes since from the log.
+      await this.#runs.after(channelId, () => this.#bulk(channelId));
+      await this.catchUp(channelId);
       channels++;
     }
     return channels;
@@ -161,6 +172,40 @@ class SqliteSearchIndex implements SearchIndex {
     return row === undefined
       ? undefined
       : { num: Number(row.num), rev: Number(row.rev) };
+  }
+
+  // Writes every stored message of the channel, BULK_ROWS per transaction,
+  // newest first (ascending rowids). Each transaction leaves the cursor at 0
+  // but the last, which moves it to the rev read before the scan: a kill -9
+  // midway leaves the follower to index from the start, over the same rows.
+  async #bulk(channelId: string): Promise<void> {
+    const rev = await lastRev(this.#kv, channelId);
+    this.#sql.addChannel.run(channelId);
+    const { num } = this.#channel(channelId)!;
+    let batch: [number, string][] = [];
+    const write = (cursor: number) => {
+      this.#transaction(() => {
+        for (const [seq, text] of batch) {
+          const rowid = rowidOf(num, seq);
+          this.#sql.remove.run(rowid);
+          this.#sql.add.run(rowid, text);
+        }
+        this.#sql.setRev.run(cursor, num);
+      });
+      batch = [];
+    };
+    const rows = this.#kv.list<MessageRecord>(
+      { prefix: messagesPrefix(channelId) },
+      { reverse: true, batchSize: 1000 },
+    );
+    for await (const row of rows) {
+      const seq = row.key[2];
+      if (row.key.length !== 3 || typeof seq !== "number") continue;
+      const text = indexedText(row.value);
+      if (text !== null) batch.push([seq, text]);
+      if (batch.length >= BULK_ROWS) write(0);
+    }
+    write(rev);
   }
 
   // Applies up to CHANGES_PER_STEP changes of the log; false when none was left.

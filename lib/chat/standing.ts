@@ -51,6 +51,15 @@ abstract class Standing {
 export class ChannelMember extends Standing {
   readonly #member = true;
   #voice: Promise<void> = Promise.resolve();
+  #historyStamp: string | null | undefined;
+
+  /**
+   * The channel's history stamp as read with the check itself (one KV read
+   * for both; see `getHistoryStamp`); undefined for a standing made otherwise.
+   */
+  get historyStamp(): string | null | undefined {
+    return this.#historyStamp;
+  }
 
   /**
    * Refuses a timed-out member (see {@linkcode refuseTimedOut}), and one
@@ -126,7 +135,11 @@ export class ChannelMember extends Standing {
     channelId: string,
     user: User,
   ): Promise<ChannelMember> {
-    const { channel, joinedAt } = await existing(services, channelId, user);
+    const { channel, joinedAt, historyStamp } = await existing(
+      services,
+      channelId,
+      user,
+    );
     if (joinedAt === null) {
       throw new ApiError(
         403,
@@ -134,7 +147,9 @@ export class ChannelMember extends Standing {
         `You are not a member of ${shownTo(channel, joinedAt)}`,
       );
     }
-    return new ChannelMember(services, user, channel);
+    const member = new ChannelMember(services, user, channel);
+    member.#historyStamp = historyStamp;
+    return member;
   }
 }
 
@@ -442,11 +457,11 @@ function shownTo(channel: ChannelRecord, joinedAt: string | null): string {
 
 // The channel and the user's membership of it; 404 when there is no channel.
 async function existing(services: Services, channelId: string, user: User) {
-  const { channel, joinedAt } = await getMembership(
+  const { channel, joinedAt, historyStamp } = await getMembership(
     services.kv,
     channelId,
     user.id,
   );
   if (channel === null) throw channelNotFound(channelId);
-  return { channel, joinedAt };
+  return { channel, joinedAt, historyStamp };
 }

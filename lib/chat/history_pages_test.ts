@@ -46,3 +46,18 @@ Deno.test("every change to a channel's messages gives a fresh page at once", asy
     assert.equal((await contents())[1].deleted, true, "a deletion");
   });
 });
+
+Deno.test("a long-lived standing's stamp is not trusted: its later reads see later posts", async () => {
+  await withServices(async (services) => {
+    const member = await room(services);
+    await postMessage(await member(), { content: "first" });
+    // Checked once, then used for a while, as a socket's standing is.
+    const socketLike = await member();
+    assert.equal((await readHistoryPage(socketLike, {})).messages.length, 1);
+    await postMessage(await member(), { content: "second" });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The page kept under the stamp it read at its check is stale by now.
+    const later = await readHistoryPage(socketLike, {});
+    assert.deepEqual(later.messages.map((m) => m.content), ["first", "second"]);
+  });
+});

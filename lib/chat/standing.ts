@@ -51,14 +51,19 @@ abstract class Standing {
 export class ChannelMember extends Standing {
   readonly #member = true;
   #voice: Promise<void> = Promise.resolve();
-  #historyStamp: string | null | undefined;
+  #historyStamp: { stamp: string | null; readAt: number } | undefined;
 
   /**
    * The channel's history stamp as read with the check itself (one KV read
-   * for both; see `getHistoryStamp`); undefined for a standing made otherwise.
+   * for both; see `getHistoryStamp`); undefined for a standing made
+   * otherwise, or checked over a second ago (a socket's, long lived), whose
+   * stamp may be stale.
    */
   get historyStamp(): string | null | undefined {
-    return this.#historyStamp;
+    const known = this.#historyStamp;
+    return known && performance.now() - known.readAt < STAMP_FRESH_MS
+      ? known.stamp
+      : undefined;
   }
 
   /**
@@ -148,7 +153,7 @@ export class ChannelMember extends Standing {
       );
     }
     const member = new ChannelMember(services, user, channel);
-    member.#historyStamp = historyStamp;
+    member.#historyStamp = { stamp: historyStamp, readAt: performance.now() };
     return member;
   }
 }
@@ -420,6 +425,9 @@ export function channelMember(
 ): Promise<ChannelMember> {
   return ChannelMember.check(services, channelId, user);
 }
+
+// How long a history stamp read by a check stands for the channel's history.
+const STAMP_FRESH_MS = 1000;
 
 /** The caller's standing as someone who may join `channelId`, or a 404/403 (see {@linkcode ChannelJoiner.check}). */
 export function channelJoiner(

@@ -118,12 +118,20 @@ function toChild(spawned: Spawned): Child {
   };
 }
 
-/** Starts Hearth from main.ts on a free port with the database at `db`. */
-export async function spawnHearth(db: string, secret: string): Promise<Child> {
+/**
+ * Starts Hearth from main.ts on a free port with the database at `db`;
+ * `denoArgs` go to `deno run` (e.g. `--cpu-prof`).
+ */
+export async function spawnHearth(
+  db: string,
+  secret: string,
+  denoArgs: string[] = [],
+): Promise<Child> {
   return toChild(
     await spawnMain({
       db,
       args: ["--secret", secret],
+      denoArgs,
       stderr: "inherit",
       timeoutMs: Infinity,
     }),

@@ -8,7 +8,41 @@ const ORDER: Record<Level, number> = {
   error: 40,
 };
 let threshold: Level = "info";
-let sink: (line: string) => void = (line) => console.log(line);
+
+// Lines not yet written. Under load the request log wrote one line per
+// request, each its own write to standard output: about an eighth of the CPU
+// of a cached page of messages. Lines written in one turn of the event loop
+// now go out in one write, a moment later; warnings and errors go at once
+// (with everything before them), and whatever is left goes when the process
+// exits normally.
+let pending: string[] = [];
+let flushTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** Writes the log lines still held back, now. */
+export function flushLogs(): void {
+  if (flushTimer !== undefined) {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+  }
+  if (pending.length === 0) return;
+  const lines = pending.join("\n");
+  pending = [];
+  console.log(lines);
+}
+
+function batchedSink(line: string): void {
+  pending.push(line);
+  if (flushTimer === undefined) {
+    const timer = setTimeout(flushLogs, 0);
+    // Held-back lines never keep a finished process alive: unload writes them.
+    Deno.unrefTimer(timer);
+    flushTimer = timer;
+  }
+}
+
+globalThis.addEventListener("unload", flushLogs);
+
+let sink: (line: string) => void = batchedSink;
 
 /** Sets the least severe level that is written. */
 export function setLogLevel(level: Level): void {
@@ -34,6 +68,7 @@ export function log(
   sink(
     JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields }),
   );
+  if (ORDER[level] >= ORDER.warn) flushLogs();
 }
 
 /** Log fields for a caught error: its message and stack, kept on the one line. */

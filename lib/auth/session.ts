@@ -1,4 +1,5 @@
 import type { Context } from "fresh";
+import { readTokenStanding } from "../db/sessions.ts";
 import { getUserRecord, toPublicUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { readCookie } from "../http/cookies.ts";
@@ -11,7 +12,7 @@ import {
   secretMatches,
 } from "./bot_token.ts";
 import { isRevoked } from "./revocations.ts";
-import { verifyToken } from "./token.ts";
+import { verifyTokenCached } from "./verified_tokens.ts";
 
 /** The cookie that carries the token for the browser UI. */
 export const TOKEN_COOKIE = "hearth_token";
@@ -44,12 +45,16 @@ export async function authenticateToken(
   token: string,
 ): Promise<Omit<Session, "via"> | null> {
   if (isBotToken(token)) return await authenticateBot(services, token);
-  const claims = await verifyToken(services.signingKey, token);
+  const claims = await verifyTokenCached(services.signingKey, token);
   if (!claims) return null;
-  if (await isRevoked(services.kv, claims.jti)) return null;
-  // The ban rides on the user record read anyway: refusing costs no read.
-  const record = await getUserRecord(services.kv, claims.sub);
-  if (!record || record.ban) return null;
+  // Revocation and the user record (which carries the ban) in one KV read,
+  // on every request: a sign-out or ban takes effect at once.
+  const { revoked, record } = await readTokenStanding(
+    services.kv,
+    claims.sub,
+    claims.jti,
+  );
+  if (revoked || !record || record.ban) return null;
   return { user: toPublicUser(record), jti: claims.jti, exp: claims.exp };
 }
 

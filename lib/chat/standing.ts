@@ -51,6 +51,20 @@ abstract class Standing {
 export class ChannelMember extends Standing {
   readonly #member = true;
   #voice: Promise<void> = Promise.resolve();
+  #historyStamp: { stamp: string | null; readAt: number } | undefined;
+
+  /**
+   * The channel's history stamp as read with the check itself (one KV read
+   * for both; see `getHistoryStamp`); undefined for a standing made
+   * otherwise, or checked over a second ago (a socket's, long lived), whose
+   * stamp may be stale.
+   */
+  get historyStamp(): string | null | undefined {
+    const known = this.#historyStamp;
+    return known && performance.now() - known.readAt < STAMP_FRESH_MS
+      ? known.stamp
+      : undefined;
+  }
 
   /**
    * Refuses a timed-out member (see {@linkcode refuseTimedOut}), and one
@@ -126,7 +140,11 @@ export class ChannelMember extends Standing {
     channelId: string,
     user: User,
   ): Promise<ChannelMember> {
-    const { channel, joinedAt } = await existing(services, channelId, user);
+    const { channel, joinedAt, historyStamp } = await existing(
+      services,
+      channelId,
+      user,
+    );
     if (joinedAt === null) {
       throw new ApiError(
         403,
@@ -134,7 +152,9 @@ export class ChannelMember extends Standing {
         `You are not a member of ${shownTo(channel, joinedAt)}`,
       );
     }
-    return new ChannelMember(services, user, channel);
+    const member = new ChannelMember(services, user, channel);
+    member.#historyStamp = { stamp: historyStamp, readAt: performance.now() };
+    return member;
   }
 }
 
@@ -406,6 +426,9 @@ export function channelMember(
   return ChannelMember.check(services, channelId, user);
 }
 
+// How long a history stamp read by a check stands for the channel's history.
+const STAMP_FRESH_MS = 1000;
+
 /** The caller's standing as someone who may join `channelId`, or a 404/403 (see {@linkcode ChannelJoiner.check}). */
 export function channelJoiner(
   services: Services,
@@ -442,11 +465,11 @@ function shownTo(channel: ChannelRecord, joinedAt: string | null): string {
 
 // The channel and the user's membership of it; 404 when there is no channel.
 async function existing(services: Services, channelId: string, user: User) {
-  const { channel, joinedAt } = await getMembership(
+  const { channel, joinedAt, historyStamp } = await getMembership(
     services.kv,
     channelId,
     user.id,
   );
   if (channel === null) throw channelNotFound(channelId);
-  return { channel, joinedAt };
+  return { channel, joinedAt, historyStamp };
 }

@@ -223,20 +223,31 @@ export interface Membership {
   channel: ChannelRecord | null;
   /** When the user joined, null when they are not a member. */
   joinedAt: string | null;
+  /** The channel's history stamp (see `getHistoryStamp`), read in the same round trip. */
+  historyStamp: string | null;
 }
 
-/** Reads a channel and one user's membership of it in one round trip. */
+/** Reads a channel, one user's membership of it and its history stamp in one round trip. */
 export async function getMembership(
   kv: Deno.Kv,
   channelId: string,
   userId: string,
 ): Promise<Membership> {
-  if (!isChannelId(channelId)) return { channel: null, joinedAt: null };
-  const [channel, member] = await kv.getMany<[ChannelRecord, string]>([
+  if (!isChannelId(channelId)) {
+    return { channel: null, joinedAt: null, historyStamp: null };
+  }
+  const [channel, member, counter] = await kv.getMany<
+    [ChannelRecord, string, unknown]
+  >([
     channelKey(channelId),
     memberKey(channelId, userId),
+    channelSeqKey(channelId),
   ]);
-  return { channel: channel.value, joinedAt: member.value };
+  return {
+    channel: channel.value,
+    joinedAt: member.value,
+    historyStamp: counter.versionstamp,
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { channelSeqKey } from "./_keys.ts";
 import { openDm } from "./dms.ts";
 import {
   createChannel,
@@ -189,9 +190,16 @@ Deno.test("getMembership() reads a channel and one user's membership", () =>
     const theirs = await getMembership(kv, channel.id, bob.id);
     assert.equal(theirs.channel?.id, channel.id);
     assert.equal(theirs.joinedAt, null);
+    // The history stamp comes along, and moves with the channel's history.
+    assert.equal(theirs.historyStamp, mine.historyStamp);
+    assert.equal(
+      mine.historyStamp,
+      (await kv.get(channelSeqKey(channel.id))).versionstamp,
+    );
     assert.deepEqual(await getMembership(kv, "missing", alice.id), {
       channel: null,
       joinedAt: null,
+      historyStamp: null,
     });
   }));
 

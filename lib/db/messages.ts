@@ -209,6 +209,18 @@ export async function getChannelCounter(
   return counterOf((await kv.get(channelSeqKey(channelId))).value);
 }
 
+/**
+ * The versionstamp of a channel's counter, which every change to the
+ * channel's messages writes in the same atomic: while it stays the same, so
+ * does every page of the channel's history. Null for a channel without one.
+ */
+export async function getHistoryStamp(
+  kv: Deno.Kv,
+  channelId: string,
+): Promise<string | null> {
+  return (await kv.get(channelSeqKey(channelId))).versionstamp;
+}
+
 function invalid(detail: string): ApiError {
   return new ApiError(422, "validation_failed", detail);
 }

@@ -2,7 +2,14 @@
  * The tokens signed for each user, remembered until they expire, so a
  * password change can end every other session of theirs.
  */
-import { userSessionKey, userSessionsPrefix } from "./_keys.ts";
+import { isChannelId } from "./_channel_store.ts";
+import {
+  revokedTokenKey,
+  userKey,
+  userSessionKey,
+  userSessionsPrefix,
+} from "./_keys.ts";
+import type { UserRecord } from "./users.ts";
 
 /** A recorded token: its id and expiry (seconds since the epoch). */
 export interface SessionRow {
@@ -50,4 +57,22 @@ export async function forgetSession(
   jti: string,
 ): Promise<void> {
   await kv.delete(userSessionKey(userId, jti));
+}
+
+/**
+ * What checking a request's token needs from KV, in one read: whether token
+ * `jti` was revoked, and the record of its user `userId` (null when unknown).
+ */
+export async function readTokenStanding(
+  kv: Deno.Kv,
+  userId: string,
+  jti: string,
+): Promise<{ revoked: boolean; record: UserRecord | null }> {
+  // Ids are UUIDs: anything else cannot exist, and stays out of KV keys.
+  if (!isChannelId(userId)) return { revoked: false, record: null };
+  const [revoked, user] = await kv.getMany<[unknown, UserRecord]>([
+    revokedTokenKey(jti),
+    userKey(userId),
+  ]);
+  return { revoked: revoked.value !== null, record: user.value };
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { withDeadline } from "../../tests/helpers/deadline.ts";
 import { compressResponse } from "./compression.ts";
 import { chooseCoding, compressibleType } from "./encoding.ts";
@@ -116,4 +116,27 @@ Deno.test("compressResponse() leaves coded, ranged, no-transform and tiny answer
   );
   assert.equal(await tiny.text(), "{}");
   assert.equal(tiny.headers.get("vary"), "Accept-Encoding");
+});
+
+Deno.test("compressResponse() codes a whole body in one call with its length, gzip first", async () => {
+  const value = Array.from({ length: 200 }, (_, i) => ({ seq: i, text: "hi" }));
+  const plain = JSON.stringify(value);
+  for (
+    const [accept, coding, decode] of [
+      ["gzip, deflate, br", "gzip", gunzipSync],
+      ["br", "br", brotliDecompressSync],
+    ] as const
+  ) {
+    const res = await compressResponse(
+      new Request("http://localhost/", {
+        headers: { "accept-encoding": accept },
+      }),
+      Response.json(value),
+    );
+    assert.equal(res.headers.get("content-encoding"), coding);
+    const bytes = new Uint8Array(await res.arrayBuffer());
+    assert.equal(res.headers.get("content-length"), String(bytes.byteLength));
+    assert.ok(bytes.byteLength < plain.length / 3);
+    assert.equal(new TextDecoder().decode(decode(bytes)), plain);
+  }
 });

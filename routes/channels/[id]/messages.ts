@@ -1,7 +1,9 @@
 import { requireUser } from "../../../lib/auth/session.ts";
-import { postMessage, readHistory } from "../../../lib/chat/messages.ts";
+import { readHistoryPage } from "../../../lib/chat/history_pages.ts";
+import { postMessage } from "../../../lib/chat/messages.ts";
 import { channelMember } from "../../../lib/chat/standing.ts";
 import { readJson, readQuery } from "../../../lib/http/body.ts";
+import { sharedJsonResponse } from "../../../lib/http/shared_body.ts";
 import {
   listMessagesQuery,
   postMessageBody,
@@ -17,7 +19,9 @@ export const handler = define.handlers({
       requireUser(ctx),
     );
     const query = readQuery(ctx.url, listMessagesQuery);
-    return Response.json(await readHistory(member, query));
+    const page = await readHistoryPage(member, query);
+    // Serialized and compressed once per page, however many read it.
+    return sharedJsonResponse(page, page.messages);
   },
   async POST(ctx) {
     const { services } = ctx.state;

@@ -1,0 +1,227 @@
+/**
+ * HTTP read and post benchmark with autocannon: an authenticated
+ * `GET /channels/{id}/messages` page of 50 messages from 50 connections, and
+ * `POST /channels/{id}/messages` from 10 connections, against a bare
+ * `Deno.serve` answering the GET's exact body bytes (and a small JSON answer
+ * to the POST), each server its own subprocess. Prints autocannon's own
+ * requests/s and latency figures and the ratio Hearth / bare.
+ *
+ *   deno run -A bench/http_read.ts [--duration 10] [--repeat 2]
+ *     [--connections 50] [--post-connections 10] [--encoding "gzip, deflate, br"]
+ *     [--only get|post]
+ *     [--profile DIR] [--json]
+ *
+ * autocannon runs from npm under Node (`npx -y autocannon@8.0.0`), so only the
+ * npm registry needs to be reachable. Every request sends the
+ * `Accept-Encoding` a browser sends (`--encoding ""` sends none); the bare
+ * server never compresses. The phases alternate (bare GET, Hearth GET, bare
+ * POST, Hearth POST, repeated) so both servers see the same background load.
+ * `--profile DIR` starts Hearth with `--cpu-prof` into DIR (figures are then
+ * lower). The load generator and the servers share the machine's CPUs.
+ */
+import { parseArgs } from "node:util";
+import {
+  type Child,
+  cpuSeconds,
+  loadAverage,
+  machine,
+  randomSecret,
+  seed,
+  spawnHearth,
+  spawnServer,
+} from "./_hearth.ts";
+
+const AUTOCANNON = "autocannon@8.0.0";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    duration: { type: "string", default: "10" },
+    repeat: { type: "string", default: "2" },
+    connections: { type: "string", default: "50" },
+    "post-connections": { type: "string", default: "10" },
+    encoding: { type: "string", default: "gzip, deflate, br" },
+    profile: { type: "string" },
+    only: { type: "string" },
+    json: { type: "boolean", default: false },
+  },
+});
+const DURATION = Number(values.duration);
+const REPEAT = Number(values.repeat);
+const GET_CONNECTIONS = Number(values.connections);
+const POST_CONNECTIONS = Number(values["post-connections"]);
+const PAGE = 50;
+
+/** autocannon's own summary of one run. */
+interface Run {
+  rps: number;
+  p50: number;
+  p99: number;
+  mean: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function autocannon(
+  url: string,
+  connections: number,
+  options: { method?: string; headers: Record<string, string>; body?: string },
+): Promise<Run> {
+  const args = [
+    "-y",
+    AUTOCANNON,
+    "--json",
+    "-c",
+    String(connections),
+    "-d",
+    String(DURATION),
+    "-m",
+    options.method ?? "GET",
+  ];
+  for (const [name, value] of Object.entries(options.headers)) {
+    args.push("-H", `${name}=${value}`);
+  }
+  if (options.body !== undefined) args.push("-b", options.body);
+  args.push(url);
+  const out = await new Deno.Command("npx", {
+    args,
+    stdout: "piped",
+    stderr: "null",
+  }).output();
+  if (!out.success) throw new Error(`autocannon failed on ${url}`);
+  const report = JSON.parse(new TextDecoder().decode(out.stdout));
+  return {
+    rps: report.requests.average,
+    p50: report.latency.p50,
+    p99: report.latency.p99,
+    mean: report.latency.average,
+    non2xx: report.non2xx,
+    errors: report.errors,
+  };
+}
+
+const dir = await Deno.makeTempDir({ prefix: "hearth-http-read-" });
+const secret = randomSecret();
+const db = `${dir}/hearth.db`;
+const seeded = await seed(db, POST_CONNECTIONS + 1, secret, true);
+const channelId = seeded.channelId!;
+const token = seeded.tokens[0];
+
+const hearth = await spawnHearth(
+  db,
+  secret,
+  values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [],
+);
+let bare: Child | null = null;
+try {
+  const auth = { authorization: `Bearer ${token}` };
+  const json = { "content-type": "application/json" };
+  const encoding: Record<string, string> = values.encoding
+    ? { "accept-encoding": values.encoding }
+    : {};
+  // A page of 50 messages of a typical length, posted through the API.
+  for (let i = 0; i < PAGE; i++) {
+    const res = await fetch(`${hearth.base}/channels/${channelId}/messages`, {
+      method: "POST",
+      headers: { ...auth, ...json },
+      body: JSON.stringify({
+        content: `message ${i}: ` +
+          "the quick brown fox jumps over the lazy dog; ".repeat(2),
+      }),
+    });
+    if (res.status !== 201) throw new Error(`seed post: ${res.status}`);
+    await res.body?.cancel();
+  }
+  const pageUrl = `${hearth.base}/channels/${channelId}/messages?limit=${PAGE}`;
+  const page = new Uint8Array(
+    await (await fetch(pageUrl, { headers: auth })).arrayBuffer(),
+  );
+  await Deno.writeFile(`${dir}/page.json`, page);
+  bare = await spawnServer("bench/bare_http_server.ts", [`${dir}/page.json`]);
+
+  const postBody = JSON.stringify({ content: "hello from autocannon" });
+  const rows: Record<string, { bare: Run[]; hearth: Run[]; cpu: number[] }> = {
+    get: { bare: [], hearth: [], cpu: [] },
+    post: { bare: [], hearth: [], cpu: [] },
+  };
+  for (let r = 0; r < REPEAT; r++) {
+    if (values.only !== "post") {
+      rows.get.bare.push(
+        await autocannon(`${bare.base}/page`, GET_CONNECTIONS, {
+          headers: { ...auth, ...encoding },
+        }),
+      );
+      const cpu = cpuSeconds(hearth.pid);
+      const get = await autocannon(pageUrl, GET_CONNECTIONS, {
+        headers: { ...auth, ...encoding },
+      });
+      rows.get.hearth.push(get);
+      rows.get.cpu.push(
+        (cpuSeconds(hearth.pid) - cpu) / (get.rps * DURATION) * 1000,
+      );
+    }
+    if (values.only === "get") continue;
+    rows.post.bare.push(
+      await autocannon(`${bare.base}/post`, POST_CONNECTIONS, {
+        method: "POST",
+        headers: { ...auth, ...json, ...encoding },
+        body: postBody,
+      }),
+    );
+    const cpu = cpuSeconds(hearth.pid);
+    const post = await autocannon(
+      `${hearth.base}/channels/${channelId}/messages`,
+      POST_CONNECTIONS,
+      {
+        method: "POST",
+        headers: { ...auth, ...json, ...encoding },
+        body: postBody,
+      },
+    );
+    rows.post.hearth.push(post);
+    rows.post.cpu.push(
+      (cpuSeconds(hearth.pid) - cpu) / (post.rps * DURATION) * 1000,
+    );
+  }
+  const summary = {
+    machine: await machine(),
+    load: await loadAverage(),
+    date: new Date().toISOString(),
+    pageBytes: page.byteLength,
+    durationSeconds: DURATION,
+    rows,
+  };
+  if (values.json) {
+    console.log(JSON.stringify(summary, null, 2));
+  } else {
+    console.log(
+      `${summary.date} ${summary.machine}\n${summary.load}; page ${page.byteLength} bytes, ` +
+        `${DURATION} s per run, accept-encoding "${values.encoding}"`,
+    );
+    for (const [name, row] of Object.entries(rows)) {
+      const connections = name === "get" ? GET_CONNECTIONS : POST_CONNECTIONS;
+      for (let r = 0; r < row.hearth.length; r++) {
+        const b = row.bare[r];
+        const h = row.hearth[r];
+        console.log(
+          `${name.toUpperCase()} x${connections} run ${r + 1}: ` +
+            `bare ${fmt(b)} | hearth ${fmt(h)} | ` +
+            `ratio ${(h.rps / b.rps).toFixed(3)}, hearth CPU ${
+              row.cpu[r].toFixed(3)
+            } ms/request`,
+        );
+      }
+    }
+  }
+} finally {
+  await bare?.stop();
+  await hearth.stop();
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+}
+
+function fmt(run: Run): string {
+  return `${Math.round(run.rps)} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms` +
+    (run.non2xx || run.errors
+      ? ` (${run.non2xx} non-2xx, ${run.errors} errors)`
+      : "");
+}

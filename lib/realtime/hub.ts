@@ -10,6 +10,10 @@
 import type { ControlMessage, HubEvent, HubListener } from "./hub_events.ts";
 import { type ExpressLane, ExpressLanes } from "./_express_lanes.ts";
 import { DEFAULT_RELAY_NAME, Relay } from "./_relay.ts";
+import {
+  PresenceBatches,
+  type PresenceBatchOptions,
+} from "./_presence_batch.ts";
 
 export {
   channelDeletedEvent,
@@ -40,6 +44,8 @@ export interface HubOptions {
    * name `"hearth-hub"`, a string picks the name. Off by default.
    */
   relay?: boolean | string;
+  /** How presence changes are batched per channel (window, online count). */
+  presence?: PresenceBatchOptions;
 }
 
 // A channel's subscribers, and those of them that hear message events (all
@@ -58,9 +64,14 @@ export class Hub {
   );
   #relay: Relay | null = null;
   #closed = false;
+  #presence: PresenceBatches;
 
   /** Creates a hub; with `relay` it also joins the named `BroadcastChannel`. */
   constructor(opts: HubOptions = {}) {
+    this.#presence = new PresenceBatches(
+      (channelId, event) => this.#fanOut(channelId, event),
+      opts.presence,
+    );
     if (opts.relay) {
       const name = typeof opts.relay === "string"
         ? opts.relay
@@ -152,6 +163,7 @@ export class Hub {
     this.#closed = true;
     this.#relay?.close();
     this.#relay = null;
+    this.#presence.close();
     this.#channels.clear();
     this.#lanes.clear();
     this.#control.clear();
@@ -166,6 +178,17 @@ export class Hub {
   }
 
   #deliver(channelId: string, event: HubEvent): void {
+    // Presence reaches sockets in per-channel batches; nobody here, nothing to gather.
+    if (event.kind === "presence") {
+      if (this.#channels.has(channelId)) {
+        this.#presence.add(channelId, event.changes);
+      }
+      return;
+    }
+    this.#fanOut(channelId, event);
+  }
+
+  #fanOut(channelId: string, event: HubEvent): void {
     if (event.kind === "message") this.#lanes.send(channelId, event);
     const subscribers = this.#channels.get(channelId);
     if (!subscribers) return;

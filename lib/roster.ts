@@ -1,7 +1,8 @@
 /**
  * Channel member lists held in memory for a few seconds.
  *
- * Every socket's `ready` frame lists its channel's members. When many sockets
+ * Every socket's `ready` frame counts its channel's members and lists those
+ * online, and pages of members are cut from the same list. When many sockets
  * open at once (a server restart, a big channel coming back online), reading
  * the list from KV per socket costs one range read and a `getMany` per ten
  * members each time, and the churn of those reads leaves the allocator's heap

@@ -2,7 +2,9 @@
  * The one place that owns real-time fan-out: `publish` after a commit,
  * `subscribe` per socket. Message events go first to the channel's express
  * lane (caught-up sockets, written directly), then to the listeners; with a
- * relay, events also reach the hubs of other isolates.
+ * relay, events also reach the hubs of other isolates. Presence events are
+ * gathered per channel and reach its listeners as one batch per window
+ * (`_presence_batch.ts`).
  *
  * The event types and their constructors live in `hub_events.ts` and are
  * exported from here too, so callers need only this module.

@@ -22,6 +22,7 @@ export function createInbox(state: ChatState) {
     state;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let membersLoading = false;
+  let loadAgain = false;
   // Live frames move the rev cursor only once the socket has caught up.
   let caughtUp = false;
   // Where the next page of online ("true") and offline ("false") members
@@ -200,14 +201,20 @@ export function createInbox(state: ChatState) {
       return { ...m, online };
     });
     // Others are not loaded: the online list is no longer complete.
+    let strangers = false;
     for (const online of now.values()) {
       delta += online ? 1 : -1;
-      if (online) cursors.true = undefined;
+      strangers ||= online;
     }
     batch(() => {
       members.value = next;
       onlineCount.value = count ?? Math.max(0, onlineCount.value + delta);
     });
+    if (!strangers) return;
+    cursors.true = undefined;
+    // A short online list (as short as `ready` lists) takes newcomers in
+    // at once; a longer one shows them as its end is scrolled to.
+    if (next.filter((m) => m.online).length < 100) void loadMoreMembers();
   }
 
   // Puts members in the list, replacing any loaded copy of them.
@@ -223,8 +230,14 @@ export function createInbox(state: ChatState) {
       : cursors.false !== null
       ? "false"
       : "";
-    if (!online || membersLoading || state.channelId === null) return;
+    if (!online || state.channelId === null) return;
+    // Asked again while a page loads: the next page follows it.
+    if (membersLoading) {
+      loadAgain = true;
+      return;
+    }
     membersLoading = true;
+    loadAgain = false;
     try {
       const cursor = cursors[online];
       const page = await api<MemberPage>(channelPath(
@@ -241,9 +254,11 @@ export function createInbox(state: ChatState) {
       });
     } catch {
       // Scrolling again tries again.
+      loadAgain = false;
     } finally {
       membersLoading = false;
     }
+    if (loadAgain) void loadMoreMembers();
   }
 
   /** The loaded members plus, when they may not hold enough, those whose names start with `query`. */

@@ -4,7 +4,11 @@ import { loadDraft, saveDraft } from "../lib/client/drafts.ts";
 import { emojiSuggestions, loadEmoji } from "../lib/client/emoji.ts";
 import { typingText } from "../lib/client/format.ts";
 import type { ChatStore } from "../lib/client/store.ts";
-import { memberSuggestions, type Trigger } from "../lib/client/suggest.ts";
+import {
+  MAX_SUGGESTIONS,
+  memberSuggestions,
+  type Trigger,
+} from "../lib/client/suggest.ts";
 import { MAX_CONTENT_LENGTH } from "../lib/shared/limits.ts";
 import { contentLength } from "../lib/shared/text.ts";
 import { Icon } from "./Icon.tsx";
@@ -43,10 +47,17 @@ export function Composer(
   const rules = usePostingRules(store);
   const userId = store.me.id;
   const channelId = store.channelId ?? "";
+  // Members not loaded yet are asked of the server when the loaded ones fall short.
+  const mentions = async (query: string) => {
+    const found = memberSuggestions(store.members.value, query, userId);
+    return found.length < MAX_SUGGESTIONS
+      ? memberSuggestions(await store.membersMatching(query), query, userId)
+      : found;
+  };
   const suggestions = useSuggestions(box, {
     suggest: (trigger: Trigger) =>
       trigger.kind === "mention"
-        ? memberSuggestions(store.members.value, trigger.query, userId)
+        ? mentions(trigger.query)
         // Without the list (offline, say) there is simply nothing to offer.
         : loadEmoji().then(
           (data) => emojiSuggestions(data.emoji, trigger.query),

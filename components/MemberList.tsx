@@ -1,11 +1,32 @@
+import { useEffect, useRef } from "preact/hooks";
 import type { Member } from "../lib/client/types.ts";
 import { Icon } from "./Icon.tsx";
 import { PersonAvatar, PersonName } from "./PersonTrigger.tsx";
 
-/** Who is in the channel, online first, with the ways to bring more people in (or take them out). */
+/**
+ * Who is in the channel, online first, each section with its count, with the
+ * ways to bring more people in (or take them out). Only some members are
+ * loaded; more load as the list scrolls to its end.
+ */
 export function MemberList(
-  { members, onClose, onInvite, onAdd, onRemove, onMessage, meId }: {
+  {
+    members,
+    memberCount,
+    onlineCount,
+    onMore,
+    onClose,
+    onInvite,
+    onAdd,
+    onRemove,
+    onMessage,
+    meId,
+  }: {
+    /** The members loaded so far. */
     members: Member[];
+    memberCount: number;
+    onlineCount: number;
+    /** Loads the next page of members. */
+    onMore(): void;
     onClose(): void;
     /** Opens the "Invite people" dialog; a DM has none. */
     onInvite?: () => void;
@@ -21,6 +42,18 @@ export function MemberList(
 ) {
   const online = members.filter((m) => m.online);
   const offline = members.filter((m) => !m.online);
+  const end = useRef<HTMLDivElement>(null);
+  const more = members.length < memberCount;
+  // A fresh observer per list length reports at once whether the end is in
+  // view, so a short page that leaves it visible loads the next one too.
+  useEffect(() => {
+    if (!more || !end.current) return;
+    const seen = new IntersectionObserver((e) =>
+      e[0].isIntersecting && onMore()
+    );
+    seen.observe(end.current);
+    return () => seen.disconnect();
+  }, [members.length, more]);
   return (
     <aside id="members" class="members" aria-labelledby="members-title">
       <div class="members-head">
@@ -50,6 +83,7 @@ export function MemberList(
       )}
       <MemberGroup
         title="Online"
+        count={onlineCount}
         members={online}
         onRemove={onRemove}
         onMessage={onMessage}
@@ -57,29 +91,33 @@ export function MemberList(
       />
       <MemberGroup
         title="Offline"
+        count={Math.max(0, memberCount - onlineCount)}
         members={offline}
         onRemove={onRemove}
         onMessage={onMessage}
         meId={meId}
       />
+      {more && <div ref={end} class="members-end" aria-hidden="true" />}
     </aside>
   );
 }
 
 function MemberGroup(
-  { title, members, onRemove, onMessage, meId }: {
+  { title, count, members, onRemove, onMessage, meId }: {
     title: string;
+    /** All of the section's members, loaded or not. */
+    count: number;
     members: Member[];
     onRemove?: (member: Member) => void;
     onMessage?: (member: Member) => void;
     meId: string;
   },
 ) {
-  if (members.length === 0) return null;
+  if (count === 0 && members.length === 0) return null;
   return (
     <section class="member-group" aria-label={title}>
       <h3>
-        {title} <span class="muted">{members.length}</span>
+        {title} — <span class="muted">{count}</span>
       </h3>
       <ul>
         {members.map((member) => (

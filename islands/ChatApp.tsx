@@ -307,7 +307,7 @@ export default function ChatApp(props: ChatAppProps) {
             : undefined}
           members={joined
             ? {
-              count: store.members.value.length,
+              count: store.memberCount.value,
               expanded: membersExpanded,
               onToggle: () => toggleMembers(!membersExpanded),
             }
@@ -350,6 +350,9 @@ export default function ChatApp(props: ChatAppProps) {
       {joined && (
         <MemberList
           members={store.members.value}
+          memberCount={store.memberCount.value}
+          onlineCount={store.onlineCount.value}
+          onMore={store.loadMoreMembers}
           onClose={() => toggleMembers(false)}
           onInvite={dm ? undefined : () => setInviting(true)}
           onMessage={(member) => message(member.username)}

@@ -1,7 +1,8 @@
 /**
  * Channel member lists held in memory for a few seconds.
  *
- * Every socket's `ready` frame lists its channel's members. When many sockets
+ * Every socket's `ready` frame counts its channel's members and lists those
+ * online, and pages of members are cut from the same list. When many sockets
  * open at once (a server restart, a big channel coming back online), reading
  * the list from KV per socket costs one range read and a `getMany` per ten
  * members each time, and the churn of those reads leaves the allocator's heap
@@ -11,9 +12,14 @@
  * A join or leave publishes a `member` event on the hub (relayed to other
  * instances too), which drops the channel's list at once; a changed display
  * name drops every list here, and other instances see it within `ttlMs`.
+ *
+ * Each list is held sorted by username, with the set of its members online
+ * here, kept current as users come and go, so a `ready` frame or a page of
+ * members costs what it sends rather than a pass over the whole channel.
  */
 import type { User } from "./db/users.ts";
 import type { Hub } from "./realtime/hub.ts";
+import type { Presence } from "./realtime/presence.ts";
 
 /** How long a list is reused, and how many channels are remembered. */
 export interface RosterOptions {
@@ -21,11 +27,25 @@ export interface RosterOptions {
   maxChannels?: number;
   /** Milliseconds on a monotonic clock; `performance.now` unless a test injects a fake one. */
   now?: () => number;
+  /** Who is online here, and news of users coming and going. */
+  presence?: Pick<Presence, "isOnline" | "onChange">;
+}
+
+/** A channel's members as held: sorted by username, and who of them is online here. */
+export interface RosterView {
+  /** Every member, by username. */
+  members: User[];
+  /** Members by id. */
+  byId: Map<string, User>;
+  /** Ids of the members online here. */
+  online: Set<string>;
 }
 
 interface Entry {
   loadedAt: number;
-  members: Promise<User[]>;
+  view: Promise<RosterView>;
+  // The view once loaded, for presence changes and counts.
+  loaded?: RosterView;
   unsubscribe(): void;
 }
 
@@ -40,6 +60,7 @@ export class Roster {
   #maxChannels: number;
   #now: () => number;
   #entries = new Map<string, Entry>();
+  #isOnline: (userId: string) => boolean;
 
   /** `load` reads a channel's members from storage; `hub` tells of joins and leaves. */
   constructor(
@@ -52,10 +73,29 @@ export class Roster {
     this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
     this.#maxChannels = opts.maxChannels ?? DEFAULT_MAX_CHANNELS;
     this.#now = opts.now ?? (() => performance.now());
+    this.#isOnline = (id) => opts.presence?.isOnline(id) ?? false;
+    // At most `maxChannels` lists: a check per held list per change.
+    opts.presence?.onChange((userId, online) => {
+      for (const { loaded } of this.#entries.values()) {
+        if (!loaded?.byId.has(userId)) continue;
+        if (online) loaded.online.add(userId);
+        else loaded.online.delete(userId);
+      }
+    });
   }
 
   /** The channel's members, read at most once per `ttlMs` and per membership change. */
-  members(channelId: string): Promise<User[]> {
+  async members(channelId: string): Promise<User[]> {
+    return (await this.view(channelId)).members;
+  }
+
+  /** Members online here in a list held now, or undefined when none is. */
+  onlineCount(channelId: string): number | undefined {
+    return this.#entries.get(channelId)?.loaded?.online.size;
+  }
+
+  /** The channel's members sorted, with who is online, read as `members` is. */
+  view(channelId: string): Promise<RosterView> {
     // Entries sit in the Map in the order they were read, so the stale ones
     // are at the front: dropping them here keeps idle channels from holding
     // their lists (and hub subscriptions) until the cap pushes them out.
@@ -65,24 +105,35 @@ export class Roster {
       this.#drop(id, entry);
     }
     const cached = this.#entries.get(channelId);
-    if (cached) return cached.members;
+    if (cached) return cached.view;
     // Subscribed before reading, so a join committed during the read drops it.
     const entry: Entry = {
       loadedAt: now,
-      members: Promise.resolve([]),
+      view: Promise.resolve(emptyView()),
       unsubscribe: this.#hub.subscribe(channelId, (event) => {
         if (event.kind === "member") this.#drop(channelId, entry);
       }),
     };
-    entry.members = this.#load(channelId);
+    entry.view = this.#load(channelId).then((members) => {
+      members = members.toSorted(byUsername);
+      const view: RosterView = {
+        members,
+        byId: new Map(members.map((m) => [m.id, m])),
+        online: new Set(
+          members.flatMap((m) => this.#isOnline(m.id) ? [m.id] : []),
+        ),
+      };
+      entry.loaded = view;
+      return view;
+    });
     // A failed read is not remembered; its callers see the error.
-    entry.members.catch(() => this.#drop(channelId, entry));
+    entry.view.catch(() => this.#drop(channelId, entry));
     this.#entries.set(channelId, entry);
     if (this.#entries.size > this.#maxChannels) {
       const [oldest, old] = this.#entries.entries().next().value!;
       this.#drop(oldest, old);
     }
-    return entry.members;
+    return entry.view;
   }
 
   /** Drops every list, so the next read sees a renamed member at once. */
@@ -102,4 +153,13 @@ export class Roster {
     this.#entries.delete(channelId);
     entry.unsubscribe();
   }
+}
+
+/** Orders members by username, as pages of members list them. */
+export function byUsername(a: { username: string }, b: { username: string }) {
+  return a.username < b.username ? -1 : a.username > b.username ? 1 : 0;
+}
+
+function emptyView(): RosterView {
+  return { members: [], byId: new Map(), online: new Set() };
 }

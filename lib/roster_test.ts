@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { User } from "./db/users.ts";
-import { Hub, memberEvent, presenceEvent } from "./realtime/hub.ts";
+import { Hub, memberEvent, typingEvent } from "./realtime/hub.ts";
+import { Presence } from "./realtime/presence.ts";
 import { Roster } from "./roster.ts";
 import { FakeClock } from "../tests/helpers/fake_clock.ts";
 
@@ -49,7 +50,7 @@ Deno.test("Roster reads again after a join or leave in that channel only", async
   await roster.members("d");
   lists.set("c", [user("ann"), user("bo")]);
   // Other kinds of event leave the list alone.
-  hub.publish("c", presenceEvent("id-ann", true));
+  hub.publish("c", typingEvent({ id: "id-ann" }));
   assert.equal((await roster.members("c")).length, 1);
   hub.publish("c", memberEvent("id-bo", true));
   assert.deepEqual(
@@ -116,5 +117,26 @@ Deno.test("Roster does not keep a failed read and bounds the channels it holds",
   assert.equal(roster.size, 2);
   assert.equal(hub.listenerCount("a"), 0);
   assert.equal(hub.listenerCount("c"), 1);
+  hub.close();
+});
+
+Deno.test("Roster views hold members by username and who of them is online, as presence changes", async () => {
+  const hub = new Hub();
+  const presence = new Presence();
+  presence.connect("id-cy");
+  const { load } = loader(
+    new Map([["c", [user("cy"), user("ann"), user("bo")]]]),
+  );
+  const roster = new Roster(load, hub, { presence });
+  assert.equal(roster.onlineCount("c"), undefined);
+  const view = await roster.view("c");
+  assert.deepEqual(view.members.map((u) => u.username), ["ann", "bo", "cy"]);
+  assert.deepEqual([...view.online], ["id-cy"]);
+  presence.connect("id-ann");
+  presence.connect("id-zed"); // not a member of c
+  presence.disconnect("id-cy");
+  assert.deepEqual([...view.online], ["id-ann"]);
+  assert.equal(roster.onlineCount("c"), 1);
+  presence.close();
   hub.close();
 });

@@ -66,9 +66,17 @@ export async function openServices(config: Config): Promise<Services> {
   const kv = await openDatabase(config.db);
   try {
     // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
+    // Presence batches carry the channel's online count from the roster.
     const hub = new Hub({
       relay: config.relay,
       kvRelay: config.kvRelay ? kv : undefined,
+      presence: {
+        onlineCount: (id): number | undefined => roster.onlineCount(id),
+      },
+    });
+    const presence = new Presence({ graceMs: config.offlineGraceMs });
+    const roster: Roster = new Roster((id) => listMembers(kv, id), hub, {
+      presence,
     });
     await adoptInstanceOwner(kv);
     const search = await openSearchIndex(kv, config.db, config.searchIndex);
@@ -92,8 +100,8 @@ export async function openServices(config: Config): Promise<Services> {
       },
       quotas: new UserQuotas(config.userLimits),
       hub,
-      presence: new Presence({ graceMs: config.offlineGraceMs }),
-      roster: new Roster((channelId) => listMembers(kv, channelId), hub),
+      presence,
+      roster,
       sockets: new Map(),
       thumbnailer: new Thumbnailer(),
       stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),

@@ -688,7 +688,7 @@ async function checkMatrix(): Promise<void> {
         `/channels/${fx.ids[which]}/members`,
       );
       assert.deepEqual(
-        members.body.map((m: { id: string }) => m.id).sort(),
+        members.body.members.map((m: { id: string }) => m.id).sort(),
         [fx.users.member.id, fx.users.owner.id].sort(),
         `${which} channel members changed during the matrix`,
       );

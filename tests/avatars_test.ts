@@ -112,6 +112,9 @@ Deno.test("member lists, ready frames, the chat page and DM people carry avatar,
     const room = await createChannel(ada.api);
     await bo.api.post(`/channels/${room.id}/join`);
 
+    // Ready frames list the members online: Bo is.
+    const boSocket = await FrameSocket.open(base, room.id, bo.token);
+    await boSocket.next("ready");
     const socket = await FrameSocket.open(base, room.id, ada.token);
     try {
       const ready = await socket.next("ready");
@@ -120,7 +123,7 @@ Deno.test("member lists, ready frames, the chat page and DM people carry avatar,
         id: bo.id,
         username: bo.username,
         displayName: bo.username,
-        online: false,
+        online: true,
         avatarUrl: put.body.avatarUrl,
         role: "moderator",
         status: "Out to lunch",
@@ -131,6 +134,7 @@ Deno.test("member lists, ready frames, the chat page and DM people carry avatar,
       assert.equal(self && "status" in self, false);
     } finally {
       await socket.close();
+      await boSocket.close();
     }
 
     const page = await fetch(new URL(`/c/${room.id}`, base), {

@@ -60,7 +60,7 @@ Deno.test("POST /channels creates a channel owned by and containing its creator"
     const members = await ada.api.get(`/channels/${channel.id}/members`);
     assert.equal(members.status, 200);
     assert.deepEqual(
-      members.body.map((m: { id: string; online: boolean }) => [
+      members.body.members.map((m: { id: string; online: boolean }) => [
         m.id,
         m.online,
       ]),
@@ -165,7 +165,7 @@ Deno.test("The first account creates public general and every new account joins 
       `/channels/${general.id}/members`,
     );
     assert.deepEqual(
-      members.body.map((m: { id: string }) => m.id).sort(),
+      members.body.members.map((m: { id: string }) => m.id).sort(),
       accounts.map((a) => a.id).sort(),
     );
     // The first account owns general.

@@ -128,7 +128,7 @@ Deno.test("a DM keeps its people: no join, add, invite, leave, removal, rename o
     assert.equal(outside.status, 403);
     assert.equal(outside.body.code, "private_channel");
     assert.equal(
-      (await ada.api.get(`${path}/members`)).body.length,
+      (await ada.api.get(`${path}/members`)).body.members.length,
       2,
     );
   });

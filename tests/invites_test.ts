@@ -171,7 +171,7 @@ Deno.test("invite mode: signing up with an invite joins its channel; bad invites
     ) => c.name).sort();
     assert.deepEqual(mine, ["general", room.name].sort());
     const members = await owner.api.get(`/channels/${room.id}/members`);
-    assert.equal(members.body.length, 2);
+    assert.equal(members.body.members.length, 2);
 
     // A taken name with a bad invite hears about the invite, not the name.
     const unknown = await register(
@@ -221,7 +221,7 @@ Deno.test("an invite is never used more often than maxUses, however many sign up
     const [stored] = (await owner.api.get("/invites")).body;
     assert.equal(stored.uses, 3);
     const members = await owner.api.get(`/channels/${room.id}/members`);
-    assert.equal(members.body.length, 4);
+    assert.equal(members.body.members.length, 4);
 
     // Accepting races the same way.
     const second = await makeInvite(owner.api, {

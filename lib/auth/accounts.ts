@@ -7,6 +7,7 @@ import {
   updateUserRecord,
   type User,
 } from "../db/users.ts";
+import { getUserChannelRecords } from "../db/channels.ts";
 import { forgetSession, listSessions, recordSession } from "../db/sessions.ts";
 import { ApiError } from "../errors.ts";
 import { readUsableInvite } from "../db/invites.ts";
@@ -81,17 +82,21 @@ export async function registerAccount(
   // inside its atomic, where a racing first sign-up or use cannot slip through.
   const first = await isFirstAccount(services.kv);
   if (refuse && !first) throw refuse;
-  const invite = body.invite !== undefined && !first
-    ? await readUsableInvite(services.kv, body.invite)
-    : null;
+  // An unknown or used-up invite is refused before any bcrypt work.
+  if (body.invite !== undefined && !first) {
+    await readUsableInvite(services.kv, body.invite);
+  }
   const passwordHash = await hashing(() => services.hasher.hash(body.password));
   const user = await createUser(services.kv, {
     username: body.username,
     displayName: body.displayName,
     passwordHash,
   }, { refuse, invite: body.invite });
-  const channel = invite?.state.channel;
-  if (channel) announceJoin(services, channel, user);
+  // `general` (and an invite's channel) hear of the newcomer, so their
+  // member counts and lists stay right.
+  for (const channel of await getUserChannelRecords(services.kv, user.id)) {
+    announceJoin(services, channel, user);
+  }
   return user;
 }
 

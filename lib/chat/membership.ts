@@ -1,15 +1,12 @@
 /** Use cases of channel membership: join, leave, add people, list who is in. */
 import type { Channel, ChannelRecord } from "../db/channels.ts";
-import {
-  addMember,
-  joinChannel,
-  leaveChannel,
-  listMembers,
-} from "../db/members.ts";
+import { addMember, joinChannel, leaveChannel } from "../db/members.ts";
 import type { User } from "../db/users.ts";
 import { memberEvent } from "../realtime/hub.ts";
 import type { Services } from "../services.ts";
-import type { Member } from "../shared/wire.ts";
+import { READY_ONLINE_MEMBERS } from "../shared/limits.ts";
+import { formatMemberCursor } from "../shared/requests.ts";
+import type { Member, ReadyMembers } from "../shared/wire.ts";
 import type {
   ChannelJoiner,
   ChannelLeaver,
@@ -49,25 +46,90 @@ export async function addPerson(
   return added;
 }
 
-/** The channel's members with their presence, as `GET .../members` lists them. */
-export async function listPeople(member: ChannelMember): Promise<MemberView[]> {
-  const { services } = member;
-  const members = await listMembers(services.kv, member.channelId);
-  return members.map((person) => ({
-    ...person,
-    online: services.presence.isOnline(person.id),
-  }));
+/** A page of a channel's members, as `GET .../members` gives it. */
+export interface MemberPage {
+  members: MemberView[];
+  /** Where the next page starts; null on the last. */
+  nextCursor: string | null;
+  memberCount: number;
+  onlineCount: number;
+}
+
+/** Which members a page lists: after a username, how many, only on- or offline, by name prefix. */
+export interface MemberPageQuery {
+  after?: string;
+  limit: number;
+  /** Only those online (true) or offline (false); everyone when absent. */
+  online?: boolean;
+  q?: string;
 }
 
 /**
- * The members of a channel as `ready` frames list them (id, names, presence),
- * from a list at most seconds old. A thousand-member channel's frame is sent
- * to every socket that opens, so it carries nothing the client does not use.
+ * A page of the channel's members by username, with their presence; `q`
+ * matches the start of a username or display name, ignoring case.
  */
-export async function rosterOf(member: ChannelMember): Promise<Member[]> {
-  const { services } = member;
-  const members = await services.roster.members(member.channelId);
-  return members.map((person) => toMember(services, person));
+export async function pageMembers(
+  member: ChannelMember,
+  { after, limit, online, q }: MemberPageQuery,
+): Promise<MemberPage> {
+  const view = await member.services.roster.view(member.channelId);
+  const all = view.members;
+  let i = after === undefined ? 0 : firstAfter(all, after);
+  const prefix = q?.toLowerCase() ?? "";
+  const members: MemberView[] = [];
+  for (; i < all.length && members.length < limit; i++) {
+    const person = all[i];
+    const isOnline = view.online.has(person.id);
+    if (online !== undefined && online !== isOnline) continue;
+    if (
+      prefix && !person.username.toLowerCase().startsWith(prefix) &&
+      !person.displayName.toLowerCase().startsWith(prefix)
+    ) continue;
+    members.push({ ...person, online: isOnline });
+  }
+  return {
+    members,
+    nextCursor: i < all.length && members.length > 0
+      ? formatMemberCursor(members.at(-1)!.username)
+      : null,
+    memberCount: all.length,
+    onlineCount: view.online.size,
+  };
+}
+
+// The index of the first member whose username sorts after `username`.
+function firstAfter(members: User[], username: string): number {
+  let lo = 0;
+  let hi = members.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (members[mid].username <= username) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * What a `ready` frame tells of the channel's members: the counts and the
+ * first online members by username, from a list at most seconds old. Every
+ * socket that opens gets it, so its cost follows what it sends, not the
+ * channel's size.
+ */
+export async function readyMembers(
+  member: ChannelMember,
+): Promise<ReadyMembers> {
+  const view = await member.services.roster.view(member.channelId);
+  const wanted = Math.min(view.online.size, READY_ONLINE_MEMBERS);
+  const members: Member[] = [];
+  for (const person of view.members) {
+    if (members.length === wanted) break;
+    if (view.online.has(person.id)) members.push(memberFace(person, true));
+  }
+  return {
+    memberCount: view.members.length,
+    onlineCount: view.online.size,
+    members,
+  };
 }
 
 function toMember(services: Services, user: User): Member {

@@ -13,7 +13,7 @@ import type { Services } from "../services.ts";
 import type { ChatInit } from "../client/store.ts";
 import type { ChannelView, Me } from "../client/types.ts";
 import { peopleOfPage } from "./friends_page.ts";
-import { listPeople, memberFace } from "./membership.ts";
+import { readyMembers } from "./membership.ts";
 import { readHistory } from "./messages.ts";
 import { ChannelMember } from "./standing.ts";
 
@@ -55,7 +55,7 @@ export async function loadChannelPage(
   let [channels, messages, members, people, timedOut] = await Promise.all([
     listUserChannels(kv, user.id),
     member ? readHistory(member, { limit: FIRST_PAGE }) : [],
-    member ? listPeople(member) : [],
+    member ? readyMembers(member) : null,
     peopleOfPage(services, user),
     timedOutUntil(kv, user.id),
   ]);
@@ -72,7 +72,9 @@ export async function loadChannelPage(
     channels: channels.map(toChannelView),
     channel: toChannelView(channel),
     messages,
-    members: members.map((person) => memberFace(person, person.online)),
+    members: members?.members ?? [],
+    memberCount: members?.memberCount ?? 0,
+    onlineCount: members?.onlineCount ?? 0,
     focusSeq: member !== null && focusSeq > 0 ? focusSeq : 0,
     firstUnreadSeq: channel.unread > 0
       ? channel.lastSeq - channel.unread + 1

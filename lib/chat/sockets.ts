@@ -21,7 +21,7 @@ import type { Services } from "../services.ts";
 import { BANNED_CLOSE_REASON } from "../shared/limits.ts";
 import { socketQuery } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
-import { rosterOf } from "./membership.ts";
+import { readyMembers } from "./membership.ts";
 import { editOwnMessage, react, removeMessage } from "./message_changes.ts";
 import { postMessage } from "./messages.ts";
 import { type ChannelMember, channelMember } from "./standing.ts";
@@ -114,7 +114,7 @@ export async function openChannelSocket(
       loadChanges: (since, maxSeq, limit) =>
         listChanges(kv, channelId, since, { maxSeq, limit }),
       // Sockets often open in crowds (a restart, a busy channel): they share one read.
-      loadMembers: () => rosterOf(member),
+      loadMembers: () => readyMembers(member),
       async onClientFrame(frame) {
         // No per-frame membership read: leaving publishes a member event that
         // closes the leaver's sockets on every instance. Storing must also
@@ -276,7 +276,7 @@ async function announcePresence(
 ) {
   try {
     const channelIds = await listUserChannelIds(services.kv, userId);
-    const event = presenceEvent(userId, online);
+    const event = presenceEvent([{ userId, online }]);
     for (const id of channelIds) services.hub.publish(id, event);
   } catch (error) {
     // KV closes during shutdown; a lost presence notice then is harmless.

@@ -8,22 +8,32 @@ import type { Member, Message, ServerFrame } from "./types.ts";
 /** How long a typing notice shows without a fresh one. */
 export const TYPING_SHOWN_MS = 4000;
 
-/** How long presence changes are gathered before the member list takes them. */
-export const PRESENCE_BATCH_MS = 100;
+/** What `GET /channels/{id}/members` answers. */
+interface MemberPage {
+  members: Member[];
+  nextCursor: string | null;
+  memberCount: number;
+  onlineCount: number;
+}
 
 /** Builds the receiving actions over `state`. */
 export function createInbox(state: ChatState) {
-  const { me, messages, outbox, members, typists } = state;
+  const { me, messages, outbox, members, typists, memberCount, onlineCount } =
+    state;
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let membersLoading = false;
+  let loadAgain = false;
   // Live frames move the rev cursor only once the socket has caught up.
   let caughtUp = false;
-  // Presence comes one frame per user. When many come and go at once (a
-  // restart reconnects everyone) applying each frame on its own would copy
-  // and re-render the whole member list per frame, so changes are gathered
-  // for a moment and applied together; the latest state per user wins.
-  const presenceChanges = new Map<string, boolean>();
-  let presenceTimer: ReturnType<typeof setTimeout> | undefined;
+  // Where the next page of online ("true") and offline ("false") members
+  // starts: undefined before the first page, null once all are loaded. The
+  // online ones the page or `ready` brought may be all of them.
+  let cursors: Record<string, string | null | undefined> = {};
+  const restartPaging = () =>
+    cursors = {
+      true: members.value.length < onlineCount.value ? undefined : null,
+    };
+  restartPaging();
 
   /** Takes in the new state of messages this page holds; others are not loaded, so skipped. */
   function update(message: Message): void {
@@ -68,9 +78,6 @@ export function createInbox(state: ChatState) {
           text.slice(0, 200)
         }`;
       }
-      if (added.some((m) => !members.value.some((x) => x.id === m.author.id))) {
-        void refreshMembers();
-      }
       const channel = state.channel.value;
       if (channel && state.lastSeq.value > channel.lastSeq) {
         state.channel.value = { ...channel, lastSeq: state.lastSeq.value };
@@ -82,11 +89,14 @@ export function createInbox(state: ChatState) {
   function onFrame(frame: ServerFrame): void {
     switch (frame.type) {
       case "ready":
-        // Backlog frames follow when the server has more than we do. The
-        // list is current, so presence gathered before it is stale.
+        // Backlog frames follow when the server has more than we do.
         caughtUp = false;
-        presenceChanges.clear();
-        members.value = frame.members;
+        batch(() => {
+          members.value = frame.members;
+          memberCount.value = frame.memberCount;
+          onlineCount.value = frame.onlineCount;
+        });
+        restartPaging();
         break;
       case "message":
         receive([frame.message], true);
@@ -101,8 +111,7 @@ export function createInbox(state: ChatState) {
         moveCursor(frame.rev);
         break;
       case "presence":
-        presenceChanges.set(frame.userId, frame.online);
-        presenceTimer ??= setTimeout(applyPresence, PRESENCE_BATCH_MS);
+        applyPresence(frame.changes, frame.onlineCount);
         break;
       case "typing": {
         const member = members.value.find((m) => m.id === frame.userId);
@@ -135,16 +144,13 @@ export function createInbox(state: ChatState) {
           location.assign("/");
           break;
         }
-        if (!frame.joined) {
-          presenceChanges.delete(frame.userId);
+        batch(() => {
+          const gone = members.value.find((m) => m.id === frame.userId);
+          memberCount.value += frame.joined ? 1 : -1;
+          if (gone?.online && !frame.joined) onlineCount.value--;
           members.value = members.value.filter((m) => m.id !== frame.userId);
-        } else if (frame.member) {
-          const joined = frame.member;
-          members.value = [
-            ...members.value.filter((m) => m.id !== joined.id),
-            joined,
-          ];
-        } else void refreshMembers();
+          if (frame.member) take([frame.member]);
+        });
         break;
       case "channel_updated": {
         const { id, name, topic, slowModeSeconds, postPolicy } = frame.channel;
@@ -179,23 +185,96 @@ export function createInbox(state: ChatState) {
     }
   }
 
-  function applyPresence(): void {
-    presenceTimer = undefined;
-    if (presenceChanges.size === 0) return;
-    const known = new Set<string>();
-    let changed = false;
+  // Presence comes batched by the server, the latest state per user, with
+  // the channel's online count when the server knows it.
+  function applyPresence(
+    changes: { userId: string; online: boolean }[],
+    count?: number,
+  ): void {
+    const now = new Map(changes.map((c) => [c.userId, c.online]));
+    let delta = 0;
     const next = members.value.map((m) => {
-      known.add(m.id);
-      const online = presenceChanges.get(m.id);
+      const online = now.get(m.id);
+      now.delete(m.id);
       if (online === undefined || online === m.online) return m;
-      changed = true;
+      delta += online ? 1 : -1;
       return { ...m, online };
     });
-    const strangers = [...presenceChanges.keys()].some((id) => !known.has(id));
-    presenceChanges.clear();
-    if (changed) members.value = next;
-    // Someone we do not list yet (joined while we were away): reload the list.
-    if (strangers) void refreshMembers();
+    // Others are not loaded: the online list is no longer complete.
+    let strangers = false;
+    for (const online of now.values()) {
+      delta += online ? 1 : -1;
+      strangers ||= online;
+    }
+    batch(() => {
+      members.value = next;
+      onlineCount.value = count ?? Math.max(0, onlineCount.value + delta);
+    });
+    if (!strangers) return;
+    cursors.true = undefined;
+    // A short online list (as short as `ready` lists) takes newcomers in
+    // at once; a longer one shows them as its end is scrolled to.
+    if (next.filter((m) => m.online).length < 100) void loadMoreMembers();
+  }
+
+  // Puts members in the list, replacing any loaded copy of them.
+  function take(list: Member[]): void {
+    const ids = new Set(list.map((m) => m.id));
+    members.value = [...members.value.filter((m) => !ids.has(m.id)), ...list];
+  }
+
+  /** Loads the next page of members, online ones first, then offline ones. */
+  async function loadMoreMembers(): Promise<void> {
+    const online = cursors.true !== null
+      ? "true"
+      : cursors.false !== null
+      ? "false"
+      : "";
+    if (!online || state.channelId === null) return;
+    // Asked again while a page loads: the next page follows it.
+    if (membersLoading) {
+      loadAgain = true;
+      return;
+    }
+    membersLoading = true;
+    loadAgain = false;
+    try {
+      const cursor = cursors[online];
+      const page = await api<MemberPage>(channelPath(
+        state,
+        `/members?limit=100&online=${online}${
+          cursor ? `&cursor=${cursor}` : ""
+        }`,
+      ));
+      cursors[online] = page.nextCursor;
+      batch(() => {
+        take(page.members);
+        memberCount.value = page.memberCount;
+        onlineCount.value = page.onlineCount;
+      });
+    } catch {
+      // Scrolling again tries again.
+      loadAgain = false;
+    } finally {
+      membersLoading = false;
+    }
+    if (loadAgain) void loadMoreMembers();
+  }
+
+  /** The loaded members plus, when they may not hold enough, those whose names start with `query`. */
+  async function membersMatching(query: string): Promise<Member[]> {
+    const loaded = members.value;
+    if (loaded.length >= memberCount.value) return loaded;
+    try {
+      const page = await api<MemberPage>(channelPath(
+        state,
+        `/members?limit=20&q=${encodeURIComponent(query)}`,
+      ));
+      const ids = new Set(loaded.map((m) => m.id));
+      return [...loaded, ...page.members.filter((m) => !ids.has(m.id))];
+    } catch {
+      return loaded;
+    }
   }
 
   function expireTypists(): void {
@@ -208,18 +287,5 @@ export function createInbox(state: ChatState) {
     }
   }
 
-  /** Reloads the open channel's members with their presence. */
-  async function refreshMembers(): Promise<void> {
-    if (state.channelId === null || membersLoading) return;
-    membersLoading = true;
-    try {
-      members.value = await api<Member[]>(channelPath(state, "/members"));
-    } catch {
-      // Keep the list we have.
-    } finally {
-      membersLoading = false;
-    }
-  }
-
-  return { receive, onFrame, refreshMembers };
+  return { receive, onFrame, loadMoreMembers, membersMatching };
 }

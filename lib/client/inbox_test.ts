@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createInbox, PRESENCE_BATCH_MS } from "./inbox.ts";
+import { createInbox } from "./inbox.ts";
 import { createChatState } from "./state.ts";
 import type { ChannelView, Member } from "./types.ts";
 
@@ -35,54 +35,77 @@ function setup(count: number) {
   return { state, inbox: createInbox(state), lists, stop };
 }
 
-function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, PRESENCE_BATCH_MS + 50));
-}
-
-Deno.test("a burst of presence frames updates the member list once", async () => {
+Deno.test("a batched presence frame updates the member list once, with the server's count", () => {
   const { state, inbox, lists, stop } = setup(500);
-  for (let i = 0; i < 500; i++) {
-    inbox.onFrame({ type: "presence", userId: `user-${i}`, online: true });
-  }
-  // The latest state per user wins.
-  inbox.onFrame({ type: "presence", userId: "user-7", online: false });
-  assert.equal(lists.length, 0, "nothing applied before the batch is due");
-  await settle();
+  const changes = Array.from({ length: 500 }, (_, i) => ({
+    userId: `user-${i}`,
+    online: i !== 7,
+  }));
+  inbox.onFrame({ type: "presence", changes, onlineCount: 499 });
   stop();
   assert.equal(lists.length, 1);
   const online = state.members.value.filter((m) => m.online).map((m) => m.id);
   assert.equal(online.length, 499);
   assert.ok(!online.includes("user-7"));
+  assert.equal(state.onlineCount.value, 499);
 });
 
-Deno.test("presence that changes nothing leaves the list as it was", async () => {
-  const { inbox, lists, stop } = setup(3);
-  inbox.onFrame({ type: "presence", userId: "user-1", online: true });
-  inbox.onFrame({ type: "presence", userId: "user-1", online: false });
-  await settle();
+Deno.test("presence without a count moves the online count by what changed", () => {
+  const { state, inbox, stop } = setup(3);
   stop();
-  assert.equal(lists.length, 0);
+  state.onlineCount.value = 1;
+  inbox.onFrame({
+    type: "presence",
+    changes: [
+      { userId: "user-1", online: true }, // loaded, comes online
+      { userId: "user-2", online: false }, // loaded, already offline
+      { userId: "someone-else", online: true }, // not loaded
+    ],
+  });
+  assert.equal(state.onlineCount.value, 3);
+  assert.deepEqual(state.members.value.map((m) => m.online), [
+    false,
+    true,
+    false,
+  ]);
 });
 
-Deno.test("a ready frame drops presence gathered before it", async () => {
+Deno.test("a ready frame replaces the members and their counts", () => {
   const { state, inbox, stop } = setup(2);
-  inbox.onFrame({ type: "presence", userId: "user-1", online: true });
+  inbox.onFrame({
+    type: "presence",
+    changes: [{ userId: "user-1", online: true }],
+  });
   inbox.onFrame({
     type: "ready",
     channelId: "c1",
     lastSeq: 0,
     rev: 0,
+    memberCount: 40,
+    onlineCount: 1,
     members: [
       { id: "user-0", username: "u0", displayName: "User 0", online: true },
-      { id: "user-1", username: "u1", displayName: "User 1", online: false },
     ],
   });
-  await settle();
   stop();
-  assert.deepEqual(
-    state.members.value.map((m) => m.online),
-    [true, false],
-  );
+  assert.deepEqual(state.members.value.map((m) => m.id), ["user-0"]);
+  assert.equal(state.memberCount.value, 40);
+  assert.equal(state.onlineCount.value, 1);
+});
+
+Deno.test("member frames move the member count", () => {
+  const { state, inbox, stop } = setup(2);
+  stop();
+  state.memberCount.value = 2;
+  state.onlineCount.value = 1;
+  state.members.value = [{ ...state.members.value[1], online: true }];
+  inbox.onFrame({ type: "member", userId: "user-1", joined: false });
+  assert.equal(state.memberCount.value, 1);
+  assert.equal(state.onlineCount.value, 0);
+  const joined = { id: "n", username: "n", displayName: "N", online: false };
+  inbox.onFrame({ type: "member", userId: "n", joined: true, member: joined });
+  assert.equal(state.memberCount.value, 2);
+  assert.deepEqual(state.members.value, [joined]);
 });
 
 function message(seq: number, rev: number, content = `m${seq}`) {
@@ -125,6 +148,8 @@ Deno.test("the rev cursor moves with caught_up, then with live frames, and resta
     channelId: "c1",
     lastSeq: 0,
     rev: 9,
+    memberCount: 2,
+    onlineCount: 0,
     members: [],
   });
   // Backlog before caught_up says nothing about older changes.
@@ -139,6 +164,8 @@ Deno.test("the rev cursor moves with caught_up, then with live frames, and resta
     channelId: "c1",
     lastSeq: 1,
     rev: 12,
+    memberCount: 2,
+    onlineCount: 0,
     members: [],
   });
   inbox.onFrame({

@@ -18,7 +18,11 @@ export interface ChatInit {
   channel: ChannelView | null;
   /** The newest page of the open channel, oldest first. */
   messages: Message[];
+  /** The first online members (as `ready` lists them); more load as the list scrolls. */
   members: Member[];
+  /** Members of the open channel, and how many of them are online. */
+  memberCount?: number;
+  onlineCount?: number;
   /** The message a permalink (`?m=`) opened the page at; 0 or absent for none. */
   focusSeq?: number;
   /** The first seq this user had not read when the page was rendered; 0 for none. */
@@ -91,7 +95,10 @@ export function createChatState(init: ChatInit) {
     editing: signal(0),
     /** The seq of the message the emoji picker reacts to; 0 while it is closed. */
     picking: signal(0),
+    /** The members loaded so far: the first online ones, then pages. */
     members: signal(init.members),
+    memberCount: signal(init.memberCount ?? 0),
+    onlineCount: signal(init.onlineCount ?? 0),
     typists,
     connection: signal<ConnectionStatus>("connecting"),
     uploads: signal<UploadItem[]>([]),

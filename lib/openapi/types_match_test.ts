@@ -10,7 +10,7 @@ import type { AuditView } from "../chat/audit.ts";
 import type { BlockedView } from "../chat/blocks.ts";
 import type { BotView, BotWithToken } from "../chat/bots.ts";
 import type { FriendLists, FriendView } from "../chat/friends.ts";
-import type { MemberView } from "../chat/membership.ts";
+import type { MemberPage, MemberView } from "../chat/membership.ts";
 import type { WebhookView } from "../chat/webhooks.ts";
 import type { Channel } from "../db/_channel_store.ts";
 import type { BanRecord } from "../db/bans.ts";
@@ -28,6 +28,7 @@ type Of<T extends z.ZodType> = z.infer<T>;
 const matches: true[] = [
   true satisfies Same<User, Of<typeof answers.userSchema>>,
   true satisfies Same<MemberView, Of<typeof answers.memberViewSchema>>,
+  true satisfies Same<MemberPage, Of<typeof answers.memberPageSchema>>,
   true satisfies Same<Channel, Of<typeof answers.channelSchema>>,
   true satisfies Same<BanRecord, Of<typeof answers.banSchema>>,
   true satisfies Same<
@@ -61,5 +62,5 @@ const matches: true[] = [
 ];
 
 Deno.test("the answers' schemas match the server's types", () => {
-  assert.equal(matches.length, 17);
+  assert.equal(matches.length, 18);
 });

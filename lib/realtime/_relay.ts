@@ -159,12 +159,7 @@ export function eventFromFrameText(text: unknown): HubEvent | null {
         frameText: text,
       };
     case "presence":
-      return {
-        kind: "presence",
-        userId: frame.userId,
-        online: frame.online,
-        frameText: text,
-      };
+      return { kind: "presence", changes: frame.changes, frameText: text };
     case "typing":
       return { kind: "typing", userId: frame.userId, frameText: text };
     case "member":

@@ -6,7 +6,7 @@ import {
   Hub,
   memberEvent,
   messageEvent,
-  presenceEvent,
+  typingEvent,
 } from "./hub.ts";
 import { waitFor } from "../../tests/helpers/deadline.ts";
 import { delay, makeMessage } from "./_test_helpers.ts";
@@ -34,7 +34,7 @@ Deno.test("ActivityWatch sends a channel's latest seq at once, then at most once
   hub.publish("b", message("b", 2));
   hub.publish("b", message("b", 3));
   // Other kinds of event and channels not watched say nothing.
-  hub.publish("b", presenceEvent("u2", true));
+  hub.publish("b", typingEvent({ id: "u2" }));
   hub.publish("x", message("x", 9));
   hub.publish("c", message("c", 5));
   assert.equal(sent.length, 2);

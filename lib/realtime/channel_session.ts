@@ -304,7 +304,8 @@ export class ChannelSession {
     const [lastSeq, rev, members] = await Promise.all([
       this.#opts.lastSeq(),
       this.#opts.lastRev?.() ?? 0,
-      this.#opts.loadMembers?.() ?? [],
+      this.#opts.loadMembers?.() ??
+        { memberCount: 0, onlineCount: 0, members: [] },
     ]);
     if (this.#ended) return;
     // A cursor past the end (say, after a restore) would drop every new message
@@ -319,7 +320,7 @@ export class ChannelSession {
       channelId: this.channelId,
       lastSeq,
       rev,
-      members,
+      ...members,
     };
     if (!this.#flow.write(JSON.stringify(ready))) return;
     await catchUp(this.#cursor, Infinity);

@@ -22,7 +22,8 @@ Deno.test("ChannelSession sends ready first, with lastSeq and members", async ()
     online: true,
   }];
   const server = await startServer(hub, store, {
-    loadMembers: () => Promise.resolve(members),
+    loadMembers: () =>
+      Promise.resolve({ memberCount: 7, onlineCount: 1, members }),
   });
   const client = await TestClient.connect(`${server.url}?after=1`);
   try {
@@ -32,6 +33,8 @@ Deno.test("ChannelSession sends ready first, with lastSeq and members", async ()
       channelId: "c1",
       lastSeq: 3,
       rev: 0,
+      memberCount: 7,
+      onlineCount: 1,
       members,
     });
     assert.deepEqual(client.seqs(), [2, 3]);
@@ -191,7 +194,7 @@ Deno.test("ChannelSession drops a duplicate seq", async () => {
 });
 
 Deno.test("ChannelSession forwards presence and typing but not the user's own typing", async () => {
-  const hub = new Hub();
+  const hub = new Hub({ presence: { windowMs: 10 } });
   const store = new MemoryStore("c1");
   const server = await startServer(hub, store, { userId: "me" });
   const client = await TestClient.connect(server.url);
@@ -202,11 +205,11 @@ Deno.test("ChannelSession forwards presence and typing but not the user's own ty
       "c1",
       typingEvent({ id: "u2", username: "bo", displayName: "Bo" }),
     );
-    hub.publish("c1", presenceEvent("u2", false));
+    hub.publish("c1", presenceEvent([{ userId: "u2", online: false }]));
     await client.waitFor((f) => f.length === 3, "two frames");
     assert.deepEqual(client.frames.slice(1), [
       { type: "typing", userId: "u2", username: "bo", displayName: "Bo" },
-      { type: "presence", userId: "u2", online: false },
+      { type: "presence", changes: [{ userId: "u2", online: false }] },
     ]);
   } finally {
     await client.close();

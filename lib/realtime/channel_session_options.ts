@@ -2,7 +2,7 @@
  * The settings of a channel session: what it needs from the app, its limits
  * and their defaults, and how it ended.
  */
-import type { ClientFrame, Member, Message } from "../shared/wire.ts";
+import type { ClientFrame, Message, ReadyMembers } from "../shared/wire.ts";
 import type { Hub } from "./hub.ts";
 
 /** Messages read per `loadAfter` call while catching up (the REST maximum too). */
@@ -50,8 +50,8 @@ export interface ChannelSessionOptions {
     maxSeq: number,
     limit: number,
   ): Promise<Message[]>;
-  /** Members for the `ready` frame, with their `online` flags. */
-  loadMembers?(): Promise<Member[]>;
+  /** The member counts and online members for the `ready` frame. */
+  loadMembers?(): Promise<ReadyMembers>;
   /** Handles a valid client frame; ApiError-like throws become `error` frames. */
   onClientFrame(frame: ClientFrame): Promise<void>;
   /** Unsent bytes past which the socket is closed with 1013 (default 1 MiB). */

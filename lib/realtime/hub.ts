@@ -2,7 +2,9 @@
  * The one place that owns real-time fan-out: `publish` after a commit,
  * `subscribe` per socket. Message events go first to the channel's express
  * lane (caught-up sockets, written directly), then to the listeners; with a
- * relay, events also reach the hubs of other isolates.
+ * relay, events also reach the hubs of other isolates. Presence events are
+ * gathered per channel and reach its listeners as one batch per window
+ * (`_presence_batch.ts`).
  *
  * The event types and their constructors live in `hub_events.ts` and are
  * exported from here too, so callers need only this module.
@@ -11,6 +13,10 @@ import type { ControlMessage, HubEvent, HubListener } from "./hub_events.ts";
 import { type ExpressLane, ExpressLanes } from "./_express_lanes.ts";
 import { DEFAULT_RELAY_NAME } from "./_relay.ts";
 import { Relays } from "./_relays.ts";
+import {
+  PresenceBatches,
+  type PresenceBatchOptions,
+} from "./_presence_batch.ts";
 
 export {
   channelDeletedEvent,
@@ -46,6 +52,8 @@ export interface HubOptions {
    * watches the heads of the channels it has listeners for (`_kv_relay.ts`).
    */
   kvRelay?: Deno.Kv;
+  /** How presence changes are batched per channel (window, online count). */
+  presence?: PresenceBatchOptions;
 }
 
 // A channel's subscribers, and those of them that hear message events (all
@@ -64,9 +72,14 @@ export class Hub {
   );
   #relay: Relays | null = null;
   #closed = false;
+  #presence: PresenceBatches;
 
   /** Creates a hub; with `relay` it joins the named `BroadcastChannel`, with `kvRelay` it watches KV. */
   constructor(opts: HubOptions = {}) {
+    this.#presence = new PresenceBatches(
+      (channelId, event) => this.#fanOut(channelId, event),
+      opts.presence,
+    );
     if (opts.relay || opts.kvRelay) {
       const broadcast = !opts.relay
         ? undefined
@@ -169,6 +182,7 @@ export class Hub {
     this.#closed = true;
     this.#relay?.close();
     this.#relay = null;
+    this.#presence.close();
     this.#channels.clear();
     this.#lanes.clear();
     this.#control.clear();
@@ -183,6 +197,17 @@ export class Hub {
   }
 
   #deliver(channelId: string, event: HubEvent): void {
+    // Presence reaches sockets in per-channel batches; nobody here, nothing to gather.
+    if (event.kind === "presence") {
+      if (this.#channels.has(channelId)) {
+        this.#presence.add(channelId, event.changes);
+      }
+      return;
+    }
+    this.#fanOut(channelId, event);
+  }
+
+  #fanOut(channelId: string, event: HubEvent): void {
     if (event.kind === "message") this.#lanes.send(channelId, event);
     const subscribers = this.#channels.get(channelId);
     if (!subscribers) return;

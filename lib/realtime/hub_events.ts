@@ -7,6 +7,7 @@ import type {
   ChannelSummary,
   Member,
   Message,
+  PresenceChange,
   ServerFrame,
 } from "../shared/wire.ts";
 
@@ -29,11 +30,10 @@ export interface UpdateHubEvent {
   readonly frameText: string;
 }
 
-/** A user came online or went offline. */
+/** Users came online or went offline (one when published, a batch when delivered). */
 export interface PresenceHubEvent {
   readonly kind: "presence";
-  readonly userId: string;
-  readonly online: boolean;
+  readonly changes: readonly PresenceChange[];
   /** The `presence` server frame as JSON, built on first use and then shared. */
   readonly frameText: string;
 }
@@ -113,14 +113,14 @@ export function updateEvent(message: Message): UpdateHubEvent {
   );
 }
 
-/** Wraps a presence change for publishing. */
+/** Wraps presence changes: one user's when published, a channel's batch when delivered. */
 export function presenceEvent(
-  userId: string,
-  online: boolean,
+  changes: PresenceChange[],
+  onlineCount?: number,
 ): PresenceHubEvent {
   return withFrameText(
-    { kind: "presence", userId, online },
-    () => ({ type: "presence", userId, online }),
+    { kind: "presence", changes },
+    () => ({ type: "presence", changes, onlineCount }),
   );
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { Hub, type HubEvent, messageEvent, presenceEvent } from "./hub.ts";
+import { Hub, type HubEvent, messageEvent, typingEvent } from "./hub.ts";
 
 /** A socket that records what it was sent, standing in for a caught-up client. */
 function fakeSocket(buffered = 0) {
@@ -98,13 +98,13 @@ Deno.test("Hub express lane keeps message events from a lane's own listener, not
   const lane = { ...laneOf(a.socket, []), listener };
   assert.equal(hub.enterLane("c1", lane, 0), true);
   hub.publish("c1", message(1));
-  hub.publish("c1", presenceEvent("u2", true));
-  assert.deepEqual(heard, ["presence"]);
+  hub.publish("c1", typingEvent({ id: "u2" }));
+  assert.deepEqual(heard, ["typing"]);
   assert.equal(a.sent.length, 1);
   // Off the lane, the listener hears messages again.
   assert.equal(hub.exitLane("c1", lane), 1);
   hub.publish("c1", message(2));
-  assert.deepEqual(heard, ["presence", "message 2"]);
+  assert.deepEqual(heard, ["typing", "message 2"]);
   assert.equal(a.sent.length, 1);
   hub.close();
 });

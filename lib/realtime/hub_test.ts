@@ -15,8 +15,8 @@ Deno.test("Hub.publish() reaches subscribers of that channel only", () => {
   hub.subscribe("a", (e) => got.push(`a1:${e.kind}`));
   hub.subscribe("a", (e) => got.push(`a2:${e.kind}`));
   hub.subscribe("b", (e) => got.push(`b:${e.kind}`));
-  hub.publish("a", presenceEvent("u1", true));
-  assert.deepEqual(got, ["a1:presence", "a2:presence"]);
+  hub.publish("a", typingEvent({ id: "u1" }));
+  assert.deepEqual(got, ["a1:typing", "a2:typing"]);
   hub.close();
 });
 
@@ -28,7 +28,7 @@ Deno.test("Hub.subscribe() returns an unsubscribe that frees the channel", () =>
   off();
   off(); // idempotent
   assert.equal(hub.listenerCount("a"), 0);
-  hub.publish("a", presenceEvent("u1", true));
+  hub.publish("a", typingEvent({ id: "u1" }));
   assert.equal(got.length, 0);
   hub.close();
 });
@@ -60,11 +60,14 @@ Deno.test("Hub events carry the wire frame as frameText", () => {
   const event = messageEvent(message);
   assert.equal(event.seq, 3);
   assert.deepEqual(JSON.parse(event.frameText), { type: "message", message });
-  assert.deepEqual(JSON.parse(presenceEvent("u1", false).frameText), {
-    type: "presence",
-    userId: "u1",
-    online: false,
-  });
+  assert.deepEqual(
+    JSON.parse(presenceEvent([{ userId: "u1", online: false }], 3).frameText),
+    {
+      type: "presence",
+      changes: [{ userId: "u1", online: false }],
+      onlineCount: 3,
+    },
+  );
   assert.deepEqual(
     JSON.parse(
       typingEvent({ id: "u1", username: "ada", displayName: "Ada" }).frameText,
@@ -83,7 +86,7 @@ Deno.test("Hub.publish() keeps delivering when a listener throws", () => {
       throw new Error("boom");
     });
     hub.subscribe("a", () => delivered++);
-    hub.publish("a", presenceEvent("u1", true));
+    hub.publish("a", typingEvent({ id: "u1" }));
   } finally {
     setLogSink(sink);
   }
@@ -98,7 +101,7 @@ Deno.test("Hub.close() stops delivery and later calls are harmless", () => {
   hub.subscribe("a", () => delivered++);
   hub.close();
   hub.close();
-  hub.publish("a", presenceEvent("u1", true));
+  hub.publish("a", typingEvent({ id: "u1" }));
   hub.subscribe("a", () => delivered++)();
   assert.equal(delivered, 0);
 });

@@ -30,6 +30,7 @@ export class Presence {
   #setTimer: (fn: () => void, ms: number) => unknown;
   #clearTimer: (id: unknown) => void;
   #closed = false;
+  #listeners = new Set<(userId: string, online: boolean) => void>();
 
   /** Starts with nobody online. */
   constructor(opts: PresenceOptions = {}) {
@@ -50,7 +51,14 @@ export class Presence {
     }
     const count = this.#sockets.get(userId) ?? 0;
     this.#sockets.set(userId, count + 1);
+    if (count === 0) this.#tell(userId, true);
     return count === 0;
+  }
+
+  /** Calls `listener` whenever a user comes online or goes offline here, until the returned function is called. */
+  onChange(listener: (userId: string, online: boolean) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
   }
 
   /**
@@ -69,6 +77,7 @@ export class Presence {
     this.#sockets.delete(userId);
     if (this.#closed) return;
     if (this.#graceMs === 0) {
+      this.#tell(userId, false);
       onOffline();
       return;
     }
@@ -76,6 +85,7 @@ export class Presence {
       userId,
       this.#setTimer(() => {
         this.#leaving.delete(userId);
+        this.#tell(userId, false);
         onOffline();
       }, this.#graceMs),
     );
@@ -89,6 +99,10 @@ export class Presence {
   /** Users who count as online here. */
   onlineUsers(): string[] {
     return [...this.#sockets.keys(), ...this.#leaving.keys()];
+  }
+
+  #tell(userId: string, online: boolean): void {
+    for (const listener of this.#listeners) listener(userId, online);
   }
 
   /** Drops pending offline announcements (shutdown); later disconnects announce nothing. */

@@ -17,7 +17,7 @@ import {
   messageSchema,
 } from "./wire_schemas.ts";
 
-/** First frame on every socket: where the channel stands and who is in it. */
+/** First frame on every socket: where the channel stands, how many are in it and who of them is online. */
 export const readyFrameSchema = z.object({
   type: z.literal("ready"),
   channelId: z.string(),
@@ -25,7 +25,11 @@ export const readyFrameSchema = z.object({
   rev: z.number().int().describe(
     "The channel's change counter: a reconnect passes it back as rev",
   ),
-  members: z.array(memberSchema),
+  memberCount: z.number().int().describe("Members of the channel"),
+  onlineCount: z.number().int().describe("Members online on this server"),
+  members: z.array(memberSchema).describe(
+    "The first (by username) online members, at most 100; GET /channels/{id}/members pages the rest",
+  ),
 }).meta({ id: "ReadyFrame", description: "First frame on every socket" });
 
 /** A stored message, backfilled or live. */
@@ -50,12 +54,26 @@ export const caughtUpFrameSchema = z.object({
   description: "The backlog and missed changes have all been sent",
 });
 
-/** A member came online (first socket) or went offline (last socket closed). */
-export const presenceFrameSchema = z.object({
-  type: z.literal("presence"),
+/** One member's new presence in a `presence` frame. */
+export const presenceChangeSchema = z.object({
   userId: z.string(),
   online: z.boolean(),
-}).meta({ id: "PresenceFrame", description: "A member came or went online" });
+});
+
+/**
+ * Members who came online (first socket) or went offline (last socket
+ * closed), gathered per channel for up to 250 ms: the latest state per user.
+ */
+export const presenceFrameSchema = z.object({
+  type: z.literal("presence"),
+  changes: z.array(presenceChangeSchema),
+  onlineCount: z.number().int().optional().describe(
+    "Members online on this server after these changes",
+  ),
+}).meta({
+  id: "PresenceFrame",
+  description: "Members who came or went online, at most one frame per 250 ms",
+});
 
 /** A member is typing; names ride along so the client need not look them up. */
 export const typingFrameSchema = z.object({

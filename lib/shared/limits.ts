@@ -44,6 +44,9 @@ export const DEFAULT_PAGE_SIZE = 50;
 /** Largest history page; bigger limits are clamped to it. */
 export const MAX_PAGE_SIZE = 200;
 
+/** Most online members a socket's `ready` frame lists; the rest are paged over HTTP. */
+export const READY_ONLINE_MEMBERS = 100;
+
 /**
  * What no name, topic or status may hold: controls, format characters (bidi
  * overrides, zero-width spaces), line and paragraph separators, every default

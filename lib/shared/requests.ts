@@ -39,6 +39,7 @@ import {
   MIN_SEARCH_LENGTH,
   searchText,
 } from "./search_text.ts";
+import { MAX_USERNAME_LENGTH, USERNAME_CHARS } from "./limits.ts";
 
 const bodyError = { error: "Request body must be a JSON object" };
 
@@ -218,6 +219,50 @@ export const roleBody = z.object({
 export const usersQuery = z.object({
   q: z.string().max(32, "q is too long").optional(),
   limit: pageLimitSchema.optional(),
+});
+
+/** The opaque `nextCursor` of a page of members: base64url of the last username listed. */
+export function formatMemberCursor(username: string): string {
+  return btoa(username).replaceAll("+", "-").replaceAll("/", "_")
+    .replaceAll("=", "");
+}
+
+/** The username a member cursor stands after, or null when it is not one. */
+export function parseMemberCursor(cursor: string): string | null {
+  try {
+    const name = atob(cursor.replaceAll("-", "+").replaceAll("_", "/"));
+    return name.length <= MAX_USERNAME_LENGTH && USERNAME_CHARS.test(name)
+      ? name
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The query of `GET /channels/{id}/members`: the page after `cursor` (a
+ * `nextCursor`), `limit` at a time, only those online (`online=true`) or
+ * offline (`online=false`), only those whose username or display name starts
+ * with `q`.
+ */
+export const membersQuery = z.object({
+  cursor: z.string().max(64, "cursor must be a nextCursor").transform(
+    (cursor, ctx) => {
+      const after = parseMemberCursor(cursor);
+      if (after !== null) return after;
+      ctx.issues.push({
+        code: "custom",
+        message: "cursor must be a nextCursor",
+        input: cursor,
+      });
+      return z.NEVER;
+    },
+  ).optional(),
+  limit: pageLimitSchema.optional(),
+  online: z.enum(["true", "false"], {
+    error: 'online must be "true" or "false"',
+  }).optional(),
+  q: z.string().max(MAX_USERNAME_LENGTH, "q is too long").optional(),
 });
 
 /** The body of `PUT /timeouts/{userId}`. */

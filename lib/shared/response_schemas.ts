@@ -33,6 +33,16 @@ export const memberViewSchema = userSchema.extend({
   description: "A user and whether they are online",
 });
 
+/** A page of a channel's members, by username. */
+export const memberPageSchema = z.object({
+  members: z.array(memberViewSchema),
+  nextCursor: z.string().nullable().describe(
+    "Pass as cursor for the next page; null on the last",
+  ),
+  memberCount: z.number().int().describe("Members of the channel"),
+  onlineCount: z.number().int().describe("Members online on this server"),
+}).meta({ id: "MemberPage", description: "A page of members" });
+
 /** A member's notification choice for one channel. */
 export const notificationSettingSchema = z.object({
   notifications: z.enum(NOTIFICATION_LEVELS),

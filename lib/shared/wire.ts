@@ -37,6 +37,11 @@ export type ChannelSummary = z.infer<typeof wire.channelSummarySchema>;
 
 /** First frame on every socket: where the channel stands and who is in it. */
 export type ReadyFrame = z.infer<typeof frames.readyFrameSchema>;
+/** What a `ready` frame tells of the channel's members. */
+export type ReadyMembers = Pick<
+  ReadyFrame,
+  "memberCount" | "onlineCount" | "members"
+>;
 /** A stored message, backfilled or live. */
 export type MessageFrame = z.infer<typeof frames.messageFrameSchema>;
 /** Sent to a socket opened with `rev` once it has everything stored when it opened. */
@@ -47,6 +52,8 @@ export type MessageUpdateFrame = z.infer<
 >;
 /** A member came online (first socket) or went offline (last socket closed). */
 export type PresenceFrame = z.infer<typeof frames.presenceFrameSchema>;
+/** One member's new presence in a `presence` frame. */
+export type PresenceChange = z.infer<typeof frames.presenceChangeSchema>;
 /** A member is typing; names ride along so the client need not look them up. */
 export type TypingFrame = z.infer<typeof frames.typingFrameSchema>;
 /** Someone joined or left the channel. */

@@ -6,13 +6,14 @@ import {
   changeChannelBody,
   createChannelBody,
   listChannelsQuery,
+  membersQuery,
   notificationsBody,
   openDmBody,
   readMarkerBody,
 } from "../../shared/requests.ts";
 import {
   channelSchema,
-  memberViewSchema,
+  memberPageSchema,
   notificationSettingSchema,
   userSchema,
 } from "../../shared/response_schemas.ts";
@@ -92,9 +93,12 @@ export const channelOperations: OperationRegistry = {
   "channels/[id]/members.ts": {
     GET: {
       id: "listMembers",
-      summary: "The channel's members, each with online",
+      summary: "A page of the channel's members by username, each with online",
+      description:
+        "Pages by username: pass nextCursor back as cursor. online=true lists only members online on this server, online=false only the others; q only those whose username or display name starts with it (ignoring case). limit is 1 to 200 (default 50). A cursor that is not a nextCursor is refused with 422.",
       auth: "user",
-      responses: { 200: json(z.array(memberViewSchema), "Members") },
+      query: membersQuery,
+      responses: { 200: json(memberPageSchema, "A page of members") },
       errors: OF_A_CHANNEL,
     },
     POST: {

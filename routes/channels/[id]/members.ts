@@ -1,8 +1,9 @@
 import { requireUser } from "../../../lib/auth/session.ts";
-import { addPerson, listPeople } from "../../../lib/chat/membership.ts";
+import { addPerson, pageMembers } from "../../../lib/chat/membership.ts";
 import { channelMember, channelOwner } from "../../../lib/chat/standing.ts";
-import { readJson } from "../../../lib/http/body.ts";
-import { addMemberBody } from "../../../lib/shared/requests.ts";
+import { readJson, readQuery } from "../../../lib/http/body.ts";
+import { DEFAULT_PAGE_SIZE } from "../../../lib/shared/limits.ts";
+import { addMemberBody, membersQuery } from "../../../lib/shared/requests.ts";
 import { define } from "../../../utils.ts";
 
 export const handler = define.handlers({
@@ -13,7 +14,15 @@ export const handler = define.handlers({
       ctx.params.id,
       requireUser(ctx),
     );
-    return Response.json(await listPeople(member));
+    const { cursor, limit, online, q } = readQuery(ctx.url, membersQuery);
+    return Response.json(
+      await pageMembers(member, {
+        after: cursor,
+        limit: limit ?? DEFAULT_PAGE_SIZE,
+        online: online === undefined ? undefined : online === "true",
+        q,
+      }),
+    );
   },
   async POST(ctx) {
     const user = requireUser(ctx);

@@ -7,14 +7,20 @@
 
 /** Commands from bench/fanout.ts. */
 export type WorkerCommand =
-  | { op: "connect"; urls: string[]; waitReady: boolean }
+  | {
+    op: "connect";
+    urls: string[];
+    waitReady: boolean;
+    /** Sockets opening at once (default 25); the connect storm opens all. */
+    concurrency?: number;
+  }
   | { op: "idle" }
   | { op: "measure"; phase: number; messages: number }
   | { op: "report" };
 
 /** Answers to bench/fanout.ts. */
 export type WorkerReport =
-  | { op: "connected"; count: number; failed: number }
+  | { op: "connected"; count: number; failed: number; lastAt: number }
   | { op: "idle"; quietMs: number }
   | {
     op: "done";
@@ -96,25 +102,33 @@ function open(url: string, waitReady: boolean): Promise<WebSocket | null> {
   });
 }
 
-async function connect(urls: string[], waitReady: boolean): Promise<void> {
+async function connect(
+  urls: string[],
+  waitReady: boolean,
+  concurrency: number,
+): Promise<void> {
   let failed = 0;
-  for (let i = 0; i < urls.length; i += CONNECT_CONCURRENCY) {
+  for (let i = 0; i < urls.length; i += concurrency) {
     const batch = await Promise.all(
-      urls.slice(i, i + CONNECT_CONCURRENCY).map((u) => open(u, waitReady)),
+      urls.slice(i, i + concurrency).map((u) => open(u, waitReady)),
     );
     for (const socket of batch) {
       if (socket) sockets.push(socket);
       else failed++;
     }
   }
-  post({ op: "connected", count: sockets.length, failed });
+  post({ op: "connected", count: sockets.length, failed, lastAt: now() });
 }
 
 self.onmessage = (e: MessageEvent<WorkerCommand>) => {
   const cmd = e.data;
   switch (cmd.op) {
     case "connect":
-      void connect(cmd.urls, cmd.waitReady);
+      void connect(
+        cmd.urls,
+        cmd.waitReady,
+        cmd.concurrency ?? CONNECT_CONCURRENCY,
+      );
       break;
     case "idle":
       post({ op: "idle", quietMs: now() - lastFrameAt });

@@ -120,13 +120,15 @@ function toChild(spawned: Spawned): Child {
 }
 
 /**
- * Starts Hearth from main.ts on a free port with the database at `db`. With
- * `inspect`, the server runs with `--inspect=127.0.0.1:0` and `inspect` gets
- * the inspector's address (for bench/_profile.ts).
+ * Starts Hearth from main.ts on a free port with the database at `db`;
+ * `denoArgs` go to `deno run`. With `inspect`, the server also runs with
+ * `--inspect=127.0.0.1:0` and `inspect` gets the inspector's address (for
+ * bench/_profile.ts).
  */
 export async function spawnHearth(
   db: string,
   secret: string,
+  denoArgs: string[] = [],
   inspect?: (url: string) => void,
 ): Promise<Child> {
   return toChild(
@@ -135,9 +137,9 @@ export async function spawnHearth(
       args: ["--secret", secret],
       stderr: inspect ? "piped" : "inherit",
       timeoutMs: Infinity,
+      denoArgs: inspect ? [...denoArgs, "--inspect=127.0.0.1:0"] : denoArgs,
       ...inspect
         ? {
-          denoArgs: ["--inspect=127.0.0.1:0"],
           onLine: (line: string) => {
             const match = INSPECTOR_LINE.exec(line);
             if (match) inspect(match[1]);

@@ -182,6 +182,7 @@ async function stormHearth(
     await spawnHearth(
       db,
       secret,
+      [],
       PROFILE_DIR === undefined ? undefined : (url) => inspectorUrl = url,
     ),
   );

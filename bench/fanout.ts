@@ -415,6 +415,7 @@ async function startHearth(): Promise<Setup> {
     server = await spawnHearth(
       db,
       secret,
+      [],
       PROFILE_DIR === undefined ? undefined : (url) => inspectorUrl = url,
     );
     await pinServer(server);

@@ -26,6 +26,8 @@ export type WorkerReport =
     op: "done";
     phase: number;
     count: number;
+    /** Deliveries this worker's sockets were due. */
+    expected: number;
     lastAt: number;
     latencies: Float64Array;
   };
@@ -72,6 +74,7 @@ function finish(): void {
     op: "done",
     phase,
     count,
+    expected,
     lastAt,
     latencies: latencies.slice(0, count),
   });

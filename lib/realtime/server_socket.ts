@@ -93,13 +93,14 @@ export function upgradeServerSocket(
 }
 
 // Fan-out sends one text to many sockets: frame it once, not once per socket.
-// The texts framed last are kept, since sends of one text to many sockets
-// interleave (a presence notice goes through each session's own queue).
-// Long texts (a `ready`, built per socket) are framed each time: they are
-// rarely sent twice, and a map compares long keys by content.
-const FRAMES_KEPT = 64;
-const CACHED_TEXT_MAX = 4096;
+// The texts framed last are kept, up to a byte budget, since sends of one
+// text to many sockets interleave (an event reaches sockets through their
+// own queues between other frames, and a storm of connects interleaves each
+// socket's own `ready` with the channel's shared frames).
+const FRAMES_BUDGET_BYTES = 8 * 1024 * 1024;
+const CACHED_FRAME_MAX_BYTES = 1024 * 1024;
 const framed = new Map<string, Buffer>();
+let framedBytes = 0;
 let lastText = "";
 let lastFrame: Buffer = Buffer.alloc(0);
 
@@ -107,14 +108,18 @@ let lastFrame: Buffer = Buffer.alloc(0);
 function frameOf(text: string): Buffer {
   // The express lane sends one text to every socket in a row.
   if (text === lastText) return lastFrame;
-  let frame = text.length > CACHED_TEXT_MAX ? undefined : framed.get(text);
+  let frame = framed.get(text);
   if (frame === undefined) {
     frame = textFrame(text);
-    if (text.length <= CACHED_TEXT_MAX) {
-      if (framed.size >= FRAMES_KEPT) {
-        framed.delete(framed.keys().next().value!);
-      }
+    if (frame.length <= CACHED_FRAME_MAX_BYTES) {
       framed.set(text, frame);
+      framedBytes += frame.length;
+      // Oldest first: a Map iterates in insertion order.
+      for (const [old, oldFrame] of framed) {
+        if (framedBytes <= FRAMES_BUDGET_BYTES) break;
+        framed.delete(old);
+        framedBytes -= oldFrame.length;
+      }
     }
   }
   lastText = text;

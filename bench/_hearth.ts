@@ -268,10 +268,14 @@ export function rssMegabytes(pid: number): number {
 
 /**
  * Makes sure this process (and the servers it starts, which inherit the limit)
- * may open `needed` descriptors: raises the soft limit up to the hard one with
- * `prlimit` when it is lower, and fails saying so when even that is too low.
+ * may open `needed` descriptors, `wanted` if it can: raises the soft limit up
+ * to the hard one with `prlimit` when it is lower, and fails saying so when
+ * even that is below `needed`. Returns the soft limit.
  */
-export async function ensureDescriptors(needed: number): Promise<void> {
+export async function ensureDescriptors(
+  needed: number,
+  wanted = needed,
+): Promise<number> {
   const read = () => {
     const text = Deno.readTextFileSync("/proc/self/limits");
     const m = text.match(
@@ -282,7 +286,7 @@ export async function ensureDescriptors(needed: number): Promise<void> {
     return { soft: n(m?.[1]), hard: n(m?.[2]) };
   };
   let { soft, hard } = read();
-  if (soft < needed && hard > soft) {
+  if (soft < wanted && hard > soft) {
     const value = hard === Infinity ? "unlimited" : String(hard);
     await new Deno.Command("prlimit", {
       args: ["--pid", String(Deno.pid), `--nofile=${value}:${value}`],
@@ -296,4 +300,5 @@ export async function ensureDescriptors(needed: number): Promise<void> {
       `${needed} open files are needed and the limit is ${soft} (hard ${hard}); raise it with ulimit -n`,
     );
   }
+  return soft;
 }

@@ -59,6 +59,8 @@ interface Storm {
   failed: number;
   /** Sockets neither connected nor failed when the deadline passed. */
   unfinished: number;
+  /** Failures by how they ended: "close 1013", "error" ... */
+  causes: Record<string, number>;
   serverCpu: number;
   rss: number;
 }
@@ -125,6 +127,7 @@ async function storm(
         connected: 0,
         failed: 0,
         unfinished: urls.length,
+        causes: {},
         serverCpu,
         rss,
       };
@@ -132,11 +135,15 @@ async function storm(
     let connected = 0;
     let failed = 0;
     let lastAt = 0;
+    const causes: Record<string, number> = {};
     for (const r of done) {
       if (r.op !== "connected") continue;
       connected += r.count;
       failed += r.failed;
       lastAt = Math.max(lastAt, r.lastAt);
+      for (const [k, v] of Object.entries(r.causes)) {
+        causes[k] = (causes[k] ?? 0) + v;
+      }
     }
     return {
       name,
@@ -145,6 +152,7 @@ async function storm(
       connected,
       failed,
       unfinished: 0,
+      causes,
       serverCpu,
       rss,
     };
@@ -203,9 +211,9 @@ async function stormHearth(
 function line(s: Storm): string {
   const outcome = s.unfinished > 0
     ? `NOT all usable within ${DEADLINE_MS / 1000} s`
-    : `${s.connected} usable, ${s.failed} refused or failed, in ${
-      s.seconds.toFixed(2)
-    } s`;
+    : `${s.connected} usable, ${s.failed} refused or failed${
+      s.failed > 0 ? ` ${JSON.stringify(s.causes)}` : ""
+    }, in ${s.seconds.toFixed(2)} s`;
   return `${s.name.padEnd(7)} ${outcome}; server CPU ${
     s.serverCpu.toFixed(2)
   } s, RSS ${s.rss.toFixed(0)} MB`;

@@ -20,7 +20,14 @@ export type WorkerCommand =
 
 /** Answers to bench/fanout.ts. */
 export type WorkerReport =
-  | { op: "connected"; count: number; failed: number; lastAt: number }
+  | {
+    op: "connected";
+    count: number;
+    failed: number;
+    lastAt: number;
+    /** Failures by how they ended: "close 1013", "error" ... */
+    causes: Record<string, number>;
+  }
   | { op: "idle"; quietMs: number }
   | {
     op: "done";
@@ -41,6 +48,7 @@ interface Payload {
 
 const CONNECT_CONCURRENCY = 25;
 const sockets: WebSocket[] = [];
+const causes: Record<string, number> = {};
 let lastFrameAt = now();
 let phase = -1;
 let expected = 0;
@@ -85,9 +93,10 @@ function open(url: string, waitReady: boolean): Promise<WebSocket | null> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url);
     let settled = false;
-    const done = (ok: boolean) => {
+    const done = (ok: boolean, cause = "") => {
       if (settled) return;
       settled = true;
+      if (!ok) causes[cause] = (causes[cause] ?? 0) + 1;
       if (ok) {
         socket.onmessage = onFrame;
         resolve(socket);
@@ -100,8 +109,8 @@ function open(url: string, waitReady: boolean): Promise<WebSocket | null> {
       lastFrameAt = now();
       if (waitReady && JSON.parse(e.data).type === "ready") done(true);
     };
-    socket.onerror = () => done(false);
-    socket.onclose = () => done(false);
+    socket.onerror = () => done(false, "error");
+    socket.onclose = (e) => done(false, `close ${e.code}`);
   });
 }
 
@@ -120,7 +129,13 @@ async function connect(
       else failed++;
     }
   }
-  post({ op: "connected", count: sockets.length, failed, lastAt: now() });
+  post({
+    op: "connected",
+    count: sockets.length,
+    failed,
+    lastAt: now(),
+    causes,
+  });
 }
 
 self.onmessage = (e: MessageEvent<WorkerCommand>) => {

@@ -7,6 +7,7 @@ import { loadSigningKey } from "../lib/auth/secret.ts";
 import { signToken } from "../lib/auth/token.ts";
 import { createChannel, joinChannel } from "../lib/db/channels.ts";
 import { createUser, type User } from "../lib/db/users.ts";
+import { INSPECTOR_LINE } from "./_profile.ts";
 import {
   type Spawned,
   spawnHearth as spawnMain,
@@ -120,20 +121,32 @@ function toChild(spawned: Spawned): Child {
 
 /**
  * Starts Hearth from main.ts on a free port with the database at `db`;
- * `denoArgs` go to `deno run` (e.g. `--cpu-prof`).
+ * `denoArgs` go to `deno run`. With `inspect`, the server also runs with
+ * `--inspect=127.0.0.1:0` and `inspect` gets the inspector's address (for
+ * bench/_profile.ts).
  */
 export async function spawnHearth(
   db: string,
   secret: string,
   denoArgs: string[] = [],
+  inspect?: (url: string) => void,
 ): Promise<Child> {
   return toChild(
     await spawnMain({
       db,
       args: ["--secret", secret],
-      denoArgs,
-      stderr: "inherit",
+      stderr: inspect ? "piped" : "inherit",
       timeoutMs: Infinity,
+      denoArgs: inspect ? [...denoArgs, "--inspect=127.0.0.1:0"] : denoArgs,
+      ...inspect
+        ? {
+          onLine: (line: string) => {
+            const match = INSPECTOR_LINE.exec(line);
+            if (match) inspect(match[1]);
+            else if (!line.startsWith("{")) console.error(line);
+          },
+        }
+        : {},
     }),
   );
 }
@@ -240,4 +253,52 @@ export async function writeReadmeSection(
   await new Deno.Command(Deno.execPath(), {
     args: ["fmt", "--quiet", path.pathname],
   }).output();
+}
+
+/** Resident memory of process `pid` in MB (VmRSS from /proc), NaN where unknown. */
+export function rssMegabytes(pid: number): number {
+  try {
+    const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+    const kb = status.match(/^VmRSS:\s+(\d+) kB/m)?.[1];
+    return kb === undefined ? NaN : Number(kb) / 1024;
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * Makes sure this process (and the servers it starts, which inherit the limit)
+ * may open `needed` descriptors, `wanted` if it can: raises the soft limit up
+ * to the hard one with `prlimit` when it is lower, and fails saying so when
+ * even that is below `needed`. Returns the soft limit.
+ */
+export async function ensureDescriptors(
+  needed: number,
+  wanted = needed,
+): Promise<number> {
+  const read = () => {
+    const text = Deno.readTextFileSync("/proc/self/limits");
+    const m = text.match(
+      /^Max open files\s+(\d+|unlimited)\s+(\d+|unlimited)/m,
+    );
+    const n = (v: string | undefined) =>
+      v === undefined || v === "unlimited" ? Infinity : Number(v);
+    return { soft: n(m?.[1]), hard: n(m?.[2]) };
+  };
+  let { soft, hard } = read();
+  if (soft < wanted && hard > soft) {
+    const value = hard === Infinity ? "unlimited" : String(hard);
+    await new Deno.Command("prlimit", {
+      args: ["--pid", String(Deno.pid), `--nofile=${value}:${value}`],
+      stdout: "null",
+      stderr: "null",
+    }).output().catch(() => {});
+    ({ soft, hard } = read());
+  }
+  if (soft < needed) {
+    throw new Error(
+      `${needed} open files are needed and the limit is ${soft} (hard ${hard}); raise it with ulimit -n`,
+    );
+  }
+  return soft;
 }

@@ -39,16 +39,19 @@ import { parseArgs } from "node:util";
 import {
   type Child,
   cpuSeconds,
+  ensureDescriptors,
   loadAverage,
   machine,
   percentile,
   pinTo,
   randomSecret,
+  rssMegabytes,
   seed,
   spawnHearth,
   spawnServer,
 } from "./_hearth.ts";
 import type { WorkerCommand, WorkerReport } from "./fanout_worker.ts";
+import { Inspector, topSelf } from "./_profile.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -62,6 +65,7 @@ const { values } = parseArgs({
     json: { type: "boolean", default: false },
     "no-pin": { type: "boolean", default: false },
     baseline: { type: "string", default: "bare" },
+    profile: { type: "string" },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -76,6 +80,8 @@ if (values.baseline !== "bare" && values.baseline !== "protocol") {
   );
 }
 const PROTOCOL = values.baseline === "protocol";
+// A directory for CPU profiles of Hearth's server during each burst.
+const PROFILE_DIR = values.profile;
 const PHASE_TIMEOUT_MS = 180_000;
 const CPUS = navigator.hardwareConcurrency;
 // The servers get CPU 0, the benchmark the rest (set up in main below).
@@ -107,6 +113,8 @@ interface Target {
   waitReady: boolean;
   /** The text the sender sends for message `i` of `phase`, sent at `t`. */
   frame(phase: number, i: number, t: number): string;
+  /** The server's inspector, with `--profile`. */
+  inspector?: Inspector;
 }
 
 function now(): number {
@@ -205,6 +213,8 @@ async function runPhase(
   }));
   // Let every worker take the measure command before the first send.
   await sleep(200);
+  const profiling = mode === "burst" ? target.inspector : undefined;
+  await profiling?.start();
   const serverCpuBefore = cpuSeconds(target.pid);
   const clientCpuBefore = cpuSeconds(Deno.pid);
   const started = now();
@@ -237,6 +247,12 @@ async function runPhase(
   const serverCpu = cpuSeconds(target.pid) - serverCpuBefore;
   const clientCpu = cpuSeconds(Deno.pid) - clientCpuBefore;
   clearTimeout(timeout);
+  if (profiling) {
+    const profile = await profiling.stop();
+    const file = `${PROFILE_DIR}/${target.name}-burst-${phase}.cpuprofile`;
+    await Deno.writeTextFile(file, JSON.stringify(profile));
+    console.log(`${file}: top self time\n${topSelf(profile).join("\n")}`);
+  }
   const all: number[] = [];
   let lastAt = 0;
   for (const r of reports) {
@@ -248,7 +264,10 @@ async function runPhase(
   const seconds = (lastAt - started) / 1000;
   return {
     deliveries: all.length,
-    expected: (target.urls.length) * MESSAGES,
+    expected: reports.reduce(
+      (n, r) => n + (r.op === "done" ? r.expected : 0),
+      0,
+    ),
     seconds,
     perSecond: all.length / seconds,
     p50: percentile(all, 50),
@@ -265,6 +284,9 @@ interface Measured {
   burst: PhaseResult;
   paced: PhaseResult;
   connectSeconds: number;
+  /** The server's resident memory once its clients connected, and after the runs, in MB. */
+  rssConnected: number;
+  rssAfter: number;
 }
 
 /** A server under test with its clients connected and its sender ready. */
@@ -273,6 +295,7 @@ interface Setup {
   clients: Clients;
   sender: { socket: WebSocket; echoes: Map<number, () => void> };
   connectSeconds: number;
+  rssConnected: number;
   close(): Promise<void>;
 }
 
@@ -301,8 +324,21 @@ async function connect(
       (n, r) => n + (r.op === "connected" ? r.failed : 0),
       0,
     );
+    // Reported, and the runs go on with the clients that did connect: at
+    // 10,000 sockets on a busy machine a few may be refused or closed.
     if (failed > 0) {
-      throw new Error(`${target.name}: ${failed} clients failed to connect`);
+      const causes: Record<string, number> = {};
+      for (const r of connected) {
+        if (r.op !== "connected") continue;
+        for (const [k, v] of Object.entries(r.causes)) {
+          causes[k] = (causes[k] ?? 0) + v;
+        }
+      }
+      console.log(
+        `${target.name}: ${failed} clients failed to connect (${
+          JSON.stringify(causes)
+        })`,
+      );
     }
     const connectSeconds = (performance.now() - connectStart) / 1000;
     const socket = await openSender(
@@ -319,6 +355,7 @@ async function connect(
       clients,
       sender: { socket, echoes },
       connectSeconds,
+      rssConnected: rssMegabytes(target.pid),
       close: async () => {
         socket.close();
         await close();
@@ -390,8 +427,17 @@ async function startHearth(): Promise<Setup> {
   };
   try {
     const seeded = await seed(db, CLIENTS + 1, secret);
-    server = await spawnHearth(db, secret);
+    let inspectorUrl: string | undefined;
+    server = await spawnHearth(
+      db,
+      secret,
+      [],
+      PROFILE_DIR === undefined ? undefined : (url) => inspectorUrl = url,
+    );
     await pinServer(server);
+    const inspector = inspectorUrl === undefined
+      ? undefined
+      : await Inspector.open(inspectorUrl);
     const url = (token: string) =>
       `ws://127.0.0.1:${
         server!.port
@@ -408,7 +454,11 @@ async function startHearth(): Promise<Setup> {
           content: JSON.stringify({ p: phase, i, t }),
           clientId: `b${phase}-${i}`,
         }),
-    }, stop);
+      inspector,
+    }, async () => {
+      inspector?.close();
+      await stop();
+    });
   } catch (error) {
     await stop();
     throw error;
@@ -427,11 +477,26 @@ type ServerName = "bare" | "protocol" | "hearth";
  * Connects both servers' clients, then alternates their phases (baseline,
  * Hearth, baseline, Hearth ...) so that both see the same background noise.
  */
-async function measureAll(): Promise<Map<ServerName, Measured>> {
+async function measureAll(
+  together: boolean,
+): Promise<Map<ServerName, Measured>> {
   const starts: [ServerName, () => Promise<Setup>][] = [
     [PROTOCOL ? "protocol" : "bare", () => startBare(PROTOCOL)],
     ["hearth", startHearth],
   ];
+  if (together) return await measureGroup(starts);
+  // Too few descriptors for both sets of clients: one server after the other.
+  const measured = new Map<ServerName, Measured>();
+  for (const start of starts) {
+    for (const [name, m] of await measureGroup([start])) measured.set(name, m);
+  }
+  return measured;
+}
+
+/** Connects the clients of every server in `starts`, then alternates their phases. */
+async function measureGroup(
+  starts: [ServerName, () => Promise<Setup>][],
+): Promise<Map<ServerName, Measured>> {
   const setups: Setup[] = [];
   try {
     for (const [, start] of starts) setups.push(await start());
@@ -453,6 +518,8 @@ async function measureAll(): Promise<Map<ServerName, Measured>> {
       burst: median(bursts[k]),
       paced: paced[k],
       connectSeconds: setups[k].connectSeconds,
+      rssConnected: setups[k].rssConnected,
+      rssAfter: rssMegabytes(setups[k].target.pid),
     }]));
   } finally {
     for (const setup of setups) await setup.close();
@@ -470,6 +537,10 @@ function line(name: string, r: PhaseResult): string {
 }
 
 if (import.meta.main) {
+  // Every client socket is a descriptor here; the servers inherit the limit.
+  // Both servers' clients at once need twice as many.
+  const limit = await ensureDescriptors(CLIENTS + 1000, 2 * CLIENTS + 1000);
+  const together = limit >= 2 * CLIENTS + 1000;
   console.log(
     `Fan-out: ${CLIENTS} clients in ${WORKERS} workers, ${MESSAGES} messages, window ${WINDOW}, paced at ${RATE}/s`,
   );
@@ -482,9 +553,18 @@ if (import.meta.main) {
       `servers pinned to CPU ${SERVER_CPUS}, clients and sender to CPU ${CLIENT_CPUS}`,
     );
   } else console.log("servers, clients and sender share every CPU");
-  const measured = await measureAll();
+  if (!together) {
+    console.log(
+      `${limit} open files allow one server's clients at a time: the servers run one after the other, not alternating`,
+    );
+  }
+  const measured = await measureAll(together);
   for (const [name, m] of measured) {
-    console.log(`${name} connected in ${m.connectSeconds.toFixed(1)} s`);
+    console.log(
+      `${name} connected in ${m.connectSeconds.toFixed(1)} s; server RSS ${
+        m.rssConnected.toFixed(0)
+      } MB connected, ${m.rssAfter.toFixed(0)} MB after the runs`,
+    );
   }
   console.log(`finished; ${await loadAverage()}`);
   console.log(`\nburst, ${REPEAT} runs each, alternating`);
@@ -493,6 +573,16 @@ if (import.meta.main) {
   }
   console.log("median runs:");
   for (const [name, m] of measured) console.log(line(name, m.burst));
+  for (const [name, m] of measured) {
+    // The server runs on one CPU, so its CPU seconds are core-seconds.
+    console.log(
+      `${name} deliveries per server CPU second (per core): ${
+        Math.round(m.burst.deliveries / m.burst.serverCpu).toLocaleString(
+          "en-US",
+        )
+      }`,
+    );
+  }
   const hearth = measured.get("hearth")!;
   for (const [name, m] of measured) {
     if (name === "hearth") continue;

@@ -7,19 +7,34 @@
 
 /** Commands from bench/fanout.ts. */
 export type WorkerCommand =
-  | { op: "connect"; urls: string[]; waitReady: boolean }
+  | {
+    op: "connect";
+    urls: string[];
+    waitReady: boolean;
+    /** Sockets opening at once (default 25); the connect storm opens all. */
+    concurrency?: number;
+  }
   | { op: "idle" }
   | { op: "measure"; phase: number; messages: number }
   | { op: "report" };
 
 /** Answers to bench/fanout.ts. */
 export type WorkerReport =
-  | { op: "connected"; count: number; failed: number }
+  | {
+    op: "connected";
+    count: number;
+    failed: number;
+    lastAt: number;
+    /** Failures by how they ended: "close 1013", "error" ... */
+    causes: Record<string, number>;
+  }
   | { op: "idle"; quietMs: number }
   | {
     op: "done";
     phase: number;
     count: number;
+    /** Deliveries this worker's sockets were due. */
+    expected: number;
     lastAt: number;
     latencies: Float64Array;
   };
@@ -33,6 +48,7 @@ interface Payload {
 
 const CONNECT_CONCURRENCY = 25;
 const sockets: WebSocket[] = [];
+const causes: Record<string, number> = {};
 let lastFrameAt = now();
 let phase = -1;
 let expected = 0;
@@ -66,6 +82,7 @@ function finish(): void {
     op: "done",
     phase,
     count,
+    expected,
     lastAt,
     latencies: latencies.slice(0, count),
   });
@@ -76,9 +93,10 @@ function open(url: string, waitReady: boolean): Promise<WebSocket | null> {
   return new Promise((resolve) => {
     const socket = new WebSocket(url);
     let settled = false;
-    const done = (ok: boolean) => {
+    const done = (ok: boolean, cause = "") => {
       if (settled) return;
       settled = true;
+      if (!ok) causes[cause] = (causes[cause] ?? 0) + 1;
       if (ok) {
         socket.onmessage = onFrame;
         resolve(socket);
@@ -91,30 +109,44 @@ function open(url: string, waitReady: boolean): Promise<WebSocket | null> {
       lastFrameAt = now();
       if (waitReady && JSON.parse(e.data).type === "ready") done(true);
     };
-    socket.onerror = () => done(false);
-    socket.onclose = () => done(false);
+    socket.onerror = () => done(false, "error");
+    socket.onclose = (e) => done(false, `close ${e.code}`);
   });
 }
 
-async function connect(urls: string[], waitReady: boolean): Promise<void> {
+async function connect(
+  urls: string[],
+  waitReady: boolean,
+  concurrency: number,
+): Promise<void> {
   let failed = 0;
-  for (let i = 0; i < urls.length; i += CONNECT_CONCURRENCY) {
+  for (let i = 0; i < urls.length; i += concurrency) {
     const batch = await Promise.all(
-      urls.slice(i, i + CONNECT_CONCURRENCY).map((u) => open(u, waitReady)),
+      urls.slice(i, i + concurrency).map((u) => open(u, waitReady)),
     );
     for (const socket of batch) {
       if (socket) sockets.push(socket);
       else failed++;
     }
   }
-  post({ op: "connected", count: sockets.length, failed });
+  post({
+    op: "connected",
+    count: sockets.length,
+    failed,
+    lastAt: now(),
+    causes,
+  });
 }
 
 self.onmessage = (e: MessageEvent<WorkerCommand>) => {
   const cmd = e.data;
   switch (cmd.op) {
     case "connect":
-      void connect(cmd.urls, cmd.waitReady);
+      void connect(
+        cmd.urls,
+        cmd.waitReady,
+        cmd.concurrency ?? CONNECT_CONCURRENCY,
+      );
       break;
     case "idle":
       post({ op: "idle", quietMs: now() - lastFrameAt });

@@ -3,10 +3,11 @@
  * `moderators`) refuses members' posts and uploads with 403 `read_only`, and
  * slow mode refuses a member's second message inside its window with 429
  * `slow_mode` and `Retry-After`. Who is held to them is the standing's rule
- * (`heldToChannelRules`). The channel is read afresh for each post, since a
- * socket's standing was checked when it opened.
+ * (`heldToChannelRules`). The channel's rules are looked up for each post
+ * (a socket's standing was checked when it opened), from a cache that a
+ * change of the channel empties at once on every instance
+ * (`_channel_rules_cache.ts`).
  */
-import { getChannelRecords } from "../db/_channel_store.ts";
 import { getMessageByClientId } from "../db/message_changes.ts";
 import type { Message } from "../db/messages.ts";
 import {
@@ -18,6 +19,7 @@ import {
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import type { ChannelMember } from "./standing.ts";
+import { rulesCacheOf } from "./_channel_rules_cache.ts";
 
 /** A post let through: the slow-mode slot it took, or the message a repeated clientId already stored. */
 export interface Admission {
@@ -39,7 +41,7 @@ export async function admitPost(
 ): Promise<Admission> {
   if (!member.heldToChannelRules) return { slot: null };
   const { services, channelId, user } = member;
-  const [channel] = await getChannelRecords(services.kv, [channelId]);
+  const channel = await rulesCacheOf(services).record(channelId);
   if (channel === undefined) return { slot: null };
   if (channel.postPolicy === "moderators") {
     throw new ApiError(

@@ -4,13 +4,13 @@ import { createChannel } from "../db/channels.ts";
 import { createUser } from "../db/users.ts";
 import {
   channelDeletedEvent,
-  channelUpdatedEvent,
   Hub,
   messageEvent,
 } from "../realtime/hub.ts";
 import { makeMessage } from "../realtime/_test_helpers.ts";
 import { waitFor } from "../../tests/helpers/deadline.ts";
 import { ChannelRulesCache } from "./_channel_rules_cache.ts";
+import { channelChangedEvent } from "./channel_admin.ts";
 
 // Two instances: one KV database, hubs joined by a relay, a cache each.
 async function withTwoInstances(
@@ -41,18 +41,6 @@ async function withTwoInstances(
   }
 }
 
-// What the channel_admin use case publishes after a change.
-function changed(record: Awaited<ReturnType<typeof updateChannel>>) {
-  return channelUpdatedEvent({
-    id: record.id,
-    name: record.name,
-    topic: record.topic,
-    private: record.private,
-    slowModeSeconds: record.slowModeSeconds ?? 0,
-    postPolicy: record.postPolicy ?? "everyone",
-  });
-}
-
 Deno.test("Channel rules are read once, and a change of the channel drops them on this instance and on another", async () => {
   await withTwoInstances(async (kv, a, b, channelId) => {
     assert.equal((await a.cache.record(channelId))?.slowModeSeconds, undefined);
@@ -67,7 +55,7 @@ Deno.test("Channel rules are read once, and a change of the channel drops them o
     // Messages do not drop the rules.
     a.hub.publish(channelId, messageEvent(makeMessage(channelId, 1)));
     assert.equal((await a.cache.record(channelId))?.slowModeSeconds, undefined);
-    a.hub.publish(channelId, changed(record));
+    a.hub.publish(channelId, channelChangedEvent(record));
     assert.equal((await a.cache.record(channelId))?.slowModeSeconds, 30);
     await waitFor(
       async () =>

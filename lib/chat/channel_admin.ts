@@ -23,6 +23,7 @@ import { log } from "../log.ts";
 import {
   channelDeletedEvent,
   channelUpdatedEvent,
+  type HubEvent,
   memberEvent,
 } from "../realtime/hub.ts";
 import type { Services } from "../services.ts";
@@ -33,6 +34,20 @@ import {
   type ChannelOwner,
   ChannelRemover,
 } from "./standing.ts";
+
+/** The event that tells a channel's pages (and rule caches) its new state. */
+export function channelChangedEvent(
+  record: Awaited<ReturnType<typeof updateChannel>>,
+): HubEvent {
+  return channelUpdatedEvent({
+    id: record.id,
+    name: record.name,
+    topic: record.topic,
+    private: record.private,
+    slowModeSeconds: record.slowModeSeconds ?? 0,
+    postPolicy: record.postPolicy ?? "everyone",
+  });
+}
 
 /** How many people a search for someone to add suggests. */
 export const CANDIDATE_LIMIT = 10;
@@ -58,17 +73,7 @@ export async function changeChannel(
     target: channel.id,
     reason: describeChange(channel.name, change),
   });
-  services.hub.publish(
-    channel.id,
-    channelUpdatedEvent({
-      id: record.id,
-      name: record.name,
-      topic: record.topic,
-      private: record.private,
-      slowModeSeconds: record.slowModeSeconds ?? 0,
-      postPolicy: record.postPolicy ?? "everyone",
-    }),
-  );
+  services.hub.publish(channel.id, channelChangedEvent(record));
   const [view] = await toChannels(services.kv, [record], user.id);
   return view;
 }

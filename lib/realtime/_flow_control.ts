@@ -2,11 +2,12 @@
  * Send-side flow control for one server WebSocket: writes that give up on a
  * full buffer, waiting for a drain between bulk sends, and a stall watchdog.
  *
- * Measured on Deno 2.9.6: a server socket's `bufferedAmount` counts the bytes
- * Deno holds that the kernel has not yet accepted. It rises with a peer that
- * stops reading (once the peer's and our socket buffers are full, a few MiB on
- * loopback), falls back to 0 one macrotask after a burst to a reading peer, and
- * reads 0 once the socket is closing. So it is the signal used here.
+ * A server socket's `bufferedAmount` (the `ws` layer's, over the node
+ * connection our frames are written to) counts the bytes the connection holds
+ * that the kernel has not yet accepted. It rises with a peer that stops
+ * reading (once the peer's and our socket buffers are full, a few MiB on
+ * loopback) and falls back as the kernel takes them, so it is the signal used
+ * here.
  */
 import { NOT_READING, SENDS_PER_CHECK, writeFrame } from "./_socket_writer.ts";
 import type { ServerSocket } from "./server_socket.ts";

@@ -81,7 +81,7 @@ export type HubListener = (event: HubEvent) => void;
 /**
  * News between instances that is for the server only, never for sockets: a
  * token was signed out, or a user joined a channel (their open sockets start
- * watching it for activity).
+ * watching it for activity), or bots' webhooks changed (lists are read again).
  */
 export type ControlMessage =
   | { type: "revoked"; jti: string }
@@ -89,6 +89,8 @@ export type ControlMessage =
   | { type: "banned"; userId: string }
   /** A user's friends, requests or blocks changed: their open pages reload them. */
   | { type: "friends"; userId: string }
+  /** A bot's outgoing webhook was set, changed or turned off, or a bot deleted. */
+  | { type: "bots" }
   | {
     type: "joined";
     userId: string;

@@ -66,8 +66,8 @@ export async function openSqliteSearchIndex(
     // at most transactions that never committed.
     db.exec("PRAGMA journal_mode = WAL");
     // No fsync per commit (one per checkpoint instead): the follower commits
-    // every 50 ms while posts flow, and each fsync held the event loop for a
-    // millisecond or more. A killed process still loses nothing committed; a
+    // several times a second while posts flow, and each fsync holds the event
+    // loop for a millisecond or more. A killed process still loses nothing committed; a
     // power cut may lose the last commits, rows and cursor together, and the
     // follower indexes them again from the KV change log.
     db.exec("PRAGMA synchronous = NORMAL");

@@ -81,7 +81,7 @@ export type HubListener = (event: HubEvent) => void;
 /**
  * News between instances that is for the server only, never for sockets: a
  * token was signed out, or a user joined a channel (their open sockets start
- * watching it for activity), or bots' webhooks changed (lists are read again).
+ * watching it for activity), or bots' webhooks or a user's timeout changed (they are read again).
  */
 export type ControlMessage =
   | { type: "revoked"; jti: string }
@@ -91,6 +91,8 @@ export type ControlMessage =
   | { type: "friends"; userId: string }
   /** A bot's outgoing webhook was set, changed or turned off, or a bot deleted. */
   | { type: "bots" }
+  /** A user was timed out or their timeout lifted: their writes are checked afresh. */
+  | { type: "timeout"; userId: string }
   | {
     type: "joined";
     userId: string;

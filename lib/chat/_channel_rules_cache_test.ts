@@ -2,11 +2,7 @@ import assert from "node:assert/strict";
 import { updateChannel } from "../db/channel_changes.ts";
 import { createChannel } from "../db/channels.ts";
 import { createUser } from "../db/users.ts";
-import {
-  channelDeletedEvent,
-  Hub,
-  messageEvent,
-} from "../realtime/hub.ts";
+import { channelDeletedEvent, Hub, messageEvent } from "../realtime/hub.ts";
 import { makeMessage } from "../realtime/_test_helpers.ts";
 import { waitFor } from "../../tests/helpers/deadline.ts";
 import { ChannelRulesCache } from "./_channel_rules_cache.ts";

@@ -94,6 +94,7 @@ export async function deleteBot(admin: Admin, botId: string): Promise<void> {
     }),
   );
   endSessions(admin.services, botId, endedGeneration);
+  admin.services.hub.announce({ type: "bots" });
 }
 
 /**
@@ -133,6 +134,8 @@ export async function changeBotWebhook(
       channelIds: body.webhookChannels ?? current?.channelIds ?? [],
     };
   });
+  // Every instance's list of hooked bots is read again (`_hooked_bots_cache.ts`).
+  services.hub.announce({ type: "bots" });
   return { ...viewOf(bot), ...(secret ? { webhookSecret: secret } : {}) };
 }
 

@@ -81,6 +81,8 @@ export async function timeOutPerson(
     seconds,
     reason || undefined,
   );
+  // Every instance checks the person's writes afresh (`_timeouts_cache.ts`).
+  moderator.services.hub.announce({ type: "timeout", userId: targetId });
   return { userId: targetId, ...record };
 }
 
@@ -91,6 +93,7 @@ export async function liftTimeoutOf(
 ): Promise<void> {
   await lowerRanked(moderator, targetId);
   await liftTimeout(moderator.services.kv, moderator.user.id, targetId);
+  moderator.services.hub.announce({ type: "timeout", userId: targetId });
 }
 
 /** The person `targetId` when the staff member outranks them; 404 or 403 otherwise. */

@@ -10,7 +10,7 @@
  */
 import type { ChannelRecord } from "../db/channels.ts";
 import { getMembership } from "../db/channels.ts";
-import { type BotRecord, getBot, listHookedBots } from "../db/bots.ts";
+import { type BotRecord, getBot } from "../db/bots.ts";
 import {
   type DeliveryJob,
   type DeliveryReason,
@@ -20,6 +20,7 @@ import {
   recordAttempt,
 } from "../db/deliveries.ts";
 import { errorFields, log } from "../log.ts";
+import { hookedBotsOf } from "./_hooked_bots_cache.ts";
 import { RefusedTarget, safePost } from "../net/safe_request.ts";
 import { signatureOf } from "../net/signature.ts";
 import type { Services } from "../services.ts";
@@ -44,7 +45,7 @@ export async function notifyBots(
   message: Message,
 ): Promise<void> {
   try {
-    const bots = await listHookedBots(services.kv);
+    const bots = await hookedBotsOf(services).list();
     for (const bot of bots) {
       const reason = await reasonFor(services, bot, channel, message);
       if (reason !== null) {

@@ -14,7 +14,6 @@ import {
   isDm,
 } from "../db/_channel_store.ts";
 import { getMembership, getUserChannelRecords } from "../db/channels.ts";
-import { timedOutUntil } from "../db/timeouts.ts";
 import type { Role, User } from "../db/users.ts";
 import {
   mayAssign,
@@ -25,6 +24,7 @@ import {
 import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import { refuseBlockedDm } from "./person.ts";
+import { timeoutsOf } from "./_timeouts_cache.ts";
 
 /** What every standing holds: who acts, in which channel, with what. */
 abstract class Standing {
@@ -287,13 +287,14 @@ export class InstanceOwner extends InstanceStanding {
 /**
  * Refuses a timed-out `user` anything that writes: posting, editing,
  * reacting, uploading, opening DMs (403 `timed_out` with `until`). Reading
- * stays open. One read, made only by writes.
+ * stays open. At most one read, made only by writes, kept a few seconds
+ * (`_timeouts_cache.ts`).
  */
 export async function refuseTimedOut(
   services: Services,
   user: User,
 ): Promise<void> {
-  const until = await timedOutUntil(services.kv, user.id);
+  const until = await timeoutsOf(services).until(user.id);
   if (until === null) return;
   throw new ApiError(
     403,

@@ -65,6 +65,12 @@ export async function openSqliteSearchIndex(
     // WAL: readers never wait for the follower, and a killed process loses
     // at most transactions that never committed.
     db.exec("PRAGMA journal_mode = WAL");
+    // No fsync per commit (one per checkpoint instead): the follower commits
+    // several times a second while posts flow, and each fsync holds the event
+    // loop for a millisecond or more. A killed process still loses nothing committed; a
+    // power cut may lose the last commits, rows and cursor together, and the
+    // follower indexes them again from the KV change log.
+    db.exec("PRAGMA synchronous = NORMAL");
     db.exec("PRAGMA busy_timeout = 5000");
     db.exec(SCHEMA);
     return new SqliteSearchIndex(kv, db);

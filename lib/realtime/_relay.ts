@@ -101,6 +101,10 @@ export function controlFromText(text: unknown): ControlMessage | null {
     if (message?.type === "friends" && typeof message.userId === "string") {
       return { type: "friends", userId: message.userId };
     }
+    if (message?.type === "bots") return { type: "bots" };
+    if (message?.type === "timeout" && typeof message.userId === "string") {
+      return { type: "timeout", userId: message.userId };
+    }
     if (
       message?.type === "joined" && typeof message.userId === "string" &&
       typeof message.channelId === "string"

@@ -15,6 +15,10 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
       ? `ban ${m.userId}`
       : m.type === "friends"
       ? `friends ${m.userId}`
+      : m.type === "bots"
+      ? "bots"
+      : m.type === "timeout"
+      ? `timeout ${m.userId}`
       : `${m.userId} in ${m.channelId}`;
   a.onControl((m) => heard.push(`a:${text(m)}`));
   const off = b.onControl((m) => heard.push(`b:${text(m)}`));
@@ -24,22 +28,28 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
     a.announce({ type: "joined", userId: "u1", channelId: "c1" });
     a.announce({ type: "banned", userId: "u2" });
     a.announce({ type: "friends", userId: "u3" });
-    await waitFor(() => heard.length >= 8, { what: "All messages in b" });
+    a.announce({ type: "bots" });
+    a.announce({ type: "timeout", userId: "u4" });
+    await waitFor(() => heard.length >= 12, { what: "All messages in b" });
     assert.deepEqual(heard, [
       "a:t1",
       "a:u1 in c1",
       "a:ban u2",
       "a:friends u3",
+      "a:bots",
+      "a:timeout u4",
       "b:t1",
       "b:u1 in c1",
       "b:ban u2",
       "b:friends u3",
+      "b:bots",
+      "b:timeout u4",
     ]);
     off();
     a.announce({ type: "revoked", jti: "t2" });
     // A window for the relay to reach b, to prove b no longer hears it.
     await delay(50);
-    assert.deepEqual(heard.slice(8), ["a:t2"]);
+    assert.deepEqual(heard.slice(12), ["a:t2"]);
     assert.deepEqual(channelEvents, []);
   } finally {
     a.close();

@@ -81,7 +81,7 @@ export type HubListener = (event: HubEvent) => void;
 /**
  * News between instances that is for the server only, never for sockets: a
  * token was signed out, or a user joined a channel (their open sockets start
- * watching it for activity).
+ * watching it for activity), or bots' webhooks or a user's timeout changed (they are read again).
  */
 export type ControlMessage =
   | { type: "revoked"; jti: string }
@@ -89,6 +89,10 @@ export type ControlMessage =
   | { type: "banned"; userId: string }
   /** A user's friends, requests or blocks changed: their open pages reload them. */
   | { type: "friends"; userId: string }
+  /** A bot's outgoing webhook was set, changed or turned off, or a bot deleted. */
+  | { type: "bots" }
+  /** A user was timed out or their timeout lifted: their writes are checked afresh. */
+  | { type: "timeout"; userId: string }
   | {
     type: "joined";
     userId: string;

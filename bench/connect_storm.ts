@@ -12,7 +12,8 @@
  * share at once (no batches); runs alternate (bare, Hearth, bare, Hearth ...)
  * so both see the same background load. Pinning is as in bench/fanout.ts:
  * servers on CPU 0, the clients on the others. With `--profile DIR`, Hearth's
- * CPU profile of each storm is written there and its top functions printed.
+ * CPU profile of each storm is written there and its top functions printed,
+ * with its JavaScript heap's size at the end of the storm.
  */
 import { parseArgs } from "node:util";
 import {
@@ -119,6 +120,15 @@ async function storm(
       const file = `${PROFILE_DIR}/${name}-storm-${Date.now()}.cpuprofile`;
       await Deno.writeTextFile(file, JSON.stringify(profile));
       console.log(`${file}: top self time\n${topSelf(profile).join("\n")}`);
+      // How much of the RSS is the JavaScript heap, the rest being native.
+      const { usedSize, totalSize } = await inspector.call(
+        "Runtime.getHeapUsage",
+      ) as { usedSize: number; totalSize: number };
+      console.log(
+        `JS heap used ${(usedSize / 2 ** 20).toFixed(0)} MB of ${
+          (totalSize / 2 ** 20).toFixed(0)
+        } MB`,
+      );
     }
     if (done === null) {
       return {

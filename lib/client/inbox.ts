@@ -17,10 +17,12 @@ interface MemberPage {
 }
 
 /**
- * The longest wait before reloading the member list after a `presence` frame
- * too big to list: each client picks a random moment in it, so a crowd's
- * clients do not all ask at once.
+ * When the member list is reloaded after a `presence` frame too big to list:
+ * at least this long after the last such frame, so a storm's frames cost one
+ * reload once it has passed rather than one per frame...
  */
+export const MEMBERS_RELOAD_AFTER_MS = 1000;
+/** ...plus a random part of this, so a crowd's clients do not all ask at once. */
 export const MEMBERS_RELOAD_SPREAD_MS = 5000;
 
 /** Builds the receiving actions over `state`. */
@@ -30,7 +32,7 @@ export function createInbox(state: ChatState) {
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let membersLoading = false;
   let loadAgain = false;
-  // A reload of the member list after a crowd's presence; later frames join it.
+  // A reload of the member list after a crowd's presence; later frames put it off.
   let reloadTimer: ReturnType<typeof setTimeout> | undefined;
   // The next page replaces the list rather than adding to it.
   let replaceMembers = false;
@@ -230,16 +232,16 @@ export function createInbox(state: ChatState) {
   }
 
   // Too many came or went to list: the count is news now, the list is read
-  // again from its first page a little later.
+  // again from its first page once the crowd has passed.
   function crowdPresence(count?: number): void {
     if (count !== undefined) onlineCount.value = count;
-    if (reloadTimer !== undefined) return;
+    clearTimeout(reloadTimer);
     reloadTimer = setTimeout(() => {
       reloadTimer = undefined;
       cursors = { true: undefined };
       replaceMembers = true;
       void loadMoreMembers();
-    }, Math.random() * MEMBERS_RELOAD_SPREAD_MS);
+    }, MEMBERS_RELOAD_AFTER_MS + Math.random() * MEMBERS_RELOAD_SPREAD_MS);
   }
 
   /** Cancels a pending reload of the member list (the page is left). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { waitFor, withDeadline } from "../../tests/helpers/deadline.ts";
-import { createInbox } from "./inbox.ts";
+import { createInbox, MEMBERS_RELOAD_AFTER_MS } from "./inbox.ts";
 import { createChatState } from "./state.ts";
 import type { ChannelView, Member } from "./types.ts";
 
@@ -243,7 +243,9 @@ Deno.test("a presence frame too big to list sets the count now and reloads the m
       onlineCount: 2000,
       omitted: 1999,
     });
-    // A second crowd frame joins the pending reload.
+    const firstAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A second crowd frame puts the reload off: one reload after the crowd.
     inbox.onFrame({
       type: "presence",
       changes: [],
@@ -252,7 +254,11 @@ Deno.test("a presence frame too big to list sets the count now and reloads the m
     });
     assert.equal(state.onlineCount.value, 2000, "the count at once");
     assert.equal(state.members.value.length, 3, "the list is kept until then");
-    await withDeadline(reloaded, 2000, "the reload");
+    await withDeadline(reloaded, MEMBERS_RELOAD_AFTER_MS + 2000, "the reload");
+    assert.ok(
+      performance.now() - firstAt >= MEMBERS_RELOAD_AFTER_MS + 250,
+      "counted from the last crowd frame",
+    );
     await waitFor(() => state.members.value.length === 1, {
       what: "the list replaced",
     });

@@ -3,7 +3,8 @@
  * bare broadcast server and against Hearth (one channel, every client a
  * member), each a fresh subprocess. Reports the time until every socket is
  * usable (open for the bare server, `ready` received for Hearth), how many
- * were refused or failed, and the server's CPU seconds and resident memory.
+ * were refused or failed, and the server's CPU seconds and resident memory
+ * (at the end of the storm and again after 10 s of idle sockets).
  *
  *   deno run -A bench/connect_storm.ts [--clients 10000] [--workers 4]
  *     [--repeat 2] [--deadline 120] [--no-pin] [--profile DIR]
@@ -12,7 +13,8 @@
  * share at once (no batches); runs alternate (bare, Hearth, bare, Hearth ...)
  * so both see the same background load. Pinning is as in bench/fanout.ts:
  * servers on CPU 0, the clients on the others. With `--profile DIR`, Hearth's
- * CPU profile of each storm is written there and its top functions printed.
+ * CPU profile of each storm is written there and its top functions printed,
+ * with its JavaScript heap's size at the end of the storm.
  */
 import { parseArgs } from "node:util";
 import {
@@ -50,6 +52,8 @@ const DEADLINE_MS = Number(values.deadline) * 1000;
 const CPUS = navigator.hardwareConcurrency;
 const PIN = !values["no-pin"] && CPUS >= 2;
 const PROFILE_DIR = values.profile;
+// How long the sockets sit idle before the second RSS reading.
+const SETTLE_MS = 10_000;
 
 /** One storm's outcome. */
 interface Storm {
@@ -63,6 +67,8 @@ interface Storm {
   causes: Record<string, number>;
   serverCpu: number;
   rss: number;
+  /** RSS once the server has been quiet for {@linkcode SETTLE_MS}. */
+  settledRss: number;
 }
 
 /** Opens every url at once from `WORKERS` workers; waits for all or the deadline. */
@@ -114,11 +120,23 @@ async function storm(
     const seconds = (performance.now() - started) / 1000;
     const serverCpu = cpuSeconds(server.pid) - cpuBefore;
     const rss = rssMegabytes(server.pid);
+    // The storm's garbage is collected later; what stays is what the sockets hold.
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+    const settledRss = rssMegabytes(server.pid);
     if (inspector) {
       const profile = await inspector.stop();
       const file = `${PROFILE_DIR}/${name}-storm-${Date.now()}.cpuprofile`;
       await Deno.writeTextFile(file, JSON.stringify(profile));
       console.log(`${file}: top self time\n${topSelf(profile).join("\n")}`);
+      // How much of the RSS is the JavaScript heap, the rest being native.
+      const { usedSize, totalSize } = await inspector.call(
+        "Runtime.getHeapUsage",
+      ) as { usedSize: number; totalSize: number };
+      console.log(
+        `JS heap used ${(usedSize / 2 ** 20).toFixed(0)} MB of ${
+          (totalSize / 2 ** 20).toFixed(0)
+        } MB`,
+      );
     }
     if (done === null) {
       return {
@@ -130,6 +148,7 @@ async function storm(
         causes: {},
         serverCpu,
         rss,
+        settledRss,
       };
     }
     let connected = 0;
@@ -155,6 +174,7 @@ async function storm(
       causes,
       serverCpu,
       rss,
+      settledRss,
     };
   } finally {
     for (const worker of workers) worker.terminate();
@@ -216,7 +236,9 @@ function line(s: Storm): string {
     }, in ${s.seconds.toFixed(2)} s`;
   return `${s.name.padEnd(7)} ${outcome}; server CPU ${
     s.serverCpu.toFixed(2)
-  } s, RSS ${s.rss.toFixed(0)} MB`;
+  } s, RSS ${s.rss.toFixed(0)} MB (${s.settledRss.toFixed(0)} MB ${
+    SETTLE_MS / 1000
+  } s later)`;
 }
 
 if (import.meta.main) {

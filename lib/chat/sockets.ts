@@ -188,7 +188,11 @@ function keepAlongside(
   const opened = performance.now();
   listenForSignOuts(services);
   services.sockets.set(socket, { jti: credentials.jti, userId: user.id });
-  if (presence.connect(user.id)) void announcePresence(services, user.id, true);
+  // The user's channels, read once for both presence and unread badges.
+  const channelIds = listUserChannelIds(kv, user.id);
+  if (presence.connect(user.id)) {
+    void announcePresence(services, user.id, true, channelIds);
+  }
   log("info", "socket open", {
     channelId,
     userId: user.id,
@@ -202,7 +206,7 @@ function keepAlongside(
     (frameText) => session.sendFrame(frameText),
     { except: channelId },
   );
-  listUserChannelIds(kv, user.id).then(
+  channelIds.then(
     (ids) => activity.watch(ids),
     (error) =>
       // KV closes during shutdown; badges then catch up on the next page load.
@@ -273,9 +277,10 @@ async function announcePresence(
   services: Services,
   userId: string,
   online: boolean,
+  ids: Promise<string[]> = listUserChannelIds(services.kv, userId),
 ) {
   try {
-    const channelIds = await listUserChannelIds(services.kv, userId);
+    const channelIds = await ids;
     const event = presenceEvent([{ userId, online }]);
     for (const id of channelIds) services.hub.publish(id, event);
   } catch (error) {

@@ -16,6 +16,15 @@ interface MemberPage {
   onlineCount: number;
 }
 
+/**
+ * When the member list is reloaded after a `presence` frame too big to list:
+ * at least this long after the last such frame, so a storm's frames cost one
+ * reload once it has passed rather than one per frame...
+ */
+export const MEMBERS_RELOAD_AFTER_MS = 1000;
+/** ...plus a random part of this, so a crowd's clients do not all ask at once. */
+export const MEMBERS_RELOAD_SPREAD_MS = 5000;
+
 /** Builds the receiving actions over `state`. */
 export function createInbox(state: ChatState) {
   const { me, messages, outbox, members, typists, memberCount, onlineCount } =
@@ -23,6 +32,10 @@ export function createInbox(state: ChatState) {
   let typingTimer: ReturnType<typeof setTimeout> | undefined;
   let membersLoading = false;
   let loadAgain = false;
+  // A reload of the member list after a crowd's presence; later frames put it off.
+  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  // The next page replaces the list rather than adding to it.
+  let replaceMembers = false;
   // Live frames move the rev cursor only once the socket has caught up.
   let caughtUp = false;
   // Where the next page of online ("true") and offline ("false") members
@@ -111,7 +124,8 @@ export function createInbox(state: ChatState) {
         moveCursor(frame.rev);
         break;
       case "presence":
-        applyPresence(frame.changes, frame.onlineCount);
+        if (frame.omitted) crowdPresence(frame.onlineCount);
+        else applyPresence(frame.changes, frame.onlineCount);
         break;
       case "typing": {
         const member = members.value.find((m) => m.id === frame.userId);
@@ -217,6 +231,25 @@ export function createInbox(state: ChatState) {
     if (next.filter((m) => m.online).length < 100) void loadMoreMembers();
   }
 
+  // Too many came or went to list: the count is news now, the list is read
+  // again from its first page once the crowd has passed.
+  function crowdPresence(count?: number): void {
+    if (count !== undefined) onlineCount.value = count;
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(() => {
+      reloadTimer = undefined;
+      cursors = { true: undefined };
+      replaceMembers = true;
+      void loadMoreMembers();
+    }, MEMBERS_RELOAD_AFTER_MS + Math.random() * MEMBERS_RELOAD_SPREAD_MS);
+  }
+
+  /** Cancels a pending reload of the member list (the page is left). */
+  function cancelMembersReload(): void {
+    clearTimeout(reloadTimer);
+    reloadTimer = undefined;
+  }
+
   // Puts members in the list, replacing any loaded copy of them.
   function take(list: Member[]): void {
     const ids = new Set(list.map((m) => m.id));
@@ -238,6 +271,8 @@ export function createInbox(state: ChatState) {
     }
     membersLoading = true;
     loadAgain = false;
+    const replace = replaceMembers;
+    replaceMembers = false;
     try {
       const cursor = cursors[online];
       const page = await api<MemberPage>(channelPath(
@@ -246,15 +281,18 @@ export function createInbox(state: ChatState) {
           cursor ? `&cursor=${cursor}` : ""
         }`,
       ));
-      cursors[online] = page.nextCursor;
+      // A reload asked for meanwhile starts again from the first page.
+      if (!replaceMembers) cursors[online] = page.nextCursor;
       batch(() => {
-        take(page.members);
+        if (replace) members.value = page.members;
+        else take(page.members);
         memberCount.value = page.memberCount;
         onlineCount.value = page.onlineCount;
       });
     } catch {
-      // Scrolling again tries again.
+      // Scrolling again tries again (from the first page if it was a reload).
       loadAgain = false;
+      replaceMembers ||= replace;
     } finally {
       membersLoading = false;
     }
@@ -287,5 +325,11 @@ export function createInbox(state: ChatState) {
     }
   }
 
-  return { receive, onFrame, loadMoreMembers, membersMatching };
+  return {
+    receive,
+    onFrame,
+    loadMoreMembers,
+    membersMatching,
+    cancelMembersReload,
+  };
 }

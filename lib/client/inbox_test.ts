@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { createInbox } from "./inbox.ts";
+import { waitFor, withDeadline } from "../../tests/helpers/deadline.ts";
+import { createInbox, MEMBERS_RELOAD_AFTER_MS } from "./inbox.ts";
 import { createChatState } from "./state.ts";
 import type { ChannelView, Member } from "./types.ts";
 
@@ -208,4 +209,65 @@ Deno.test("channel frames rename the open channel and drop a lost one from the l
   });
   assert.equal(state.announcement.value, "You were added to #new");
   stop();
+});
+
+Deno.test("a presence frame too big to list sets the count now and reloads the member list from its first page", async () => {
+  const { state, inbox, stop } = setup(3);
+  stop();
+  const asked: string[] = [];
+  const fresh: Member = {
+    id: "user-9",
+    username: "u9",
+    displayName: "User 9",
+    online: true,
+  };
+  let answered!: () => void;
+  const reloaded = new Promise<void>((resolve) => answered = resolve);
+  const realFetch = globalThis.fetch;
+  const realRandom = Math.random;
+  globalThis.fetch = (input: RequestInfo | URL) => {
+    asked.push(String(input));
+    queueMicrotask(answered);
+    return Promise.resolve(Response.json({
+      members: [fresh],
+      nextCursor: "next",
+      memberCount: 3000,
+      onlineCount: 2001,
+    }));
+  };
+  Math.random = () => 0;
+  try {
+    inbox.onFrame({
+      type: "presence",
+      changes: [],
+      onlineCount: 2000,
+      omitted: 1999,
+    });
+    const firstAt = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A second crowd frame puts the reload off: one reload after the crowd.
+    inbox.onFrame({
+      type: "presence",
+      changes: [],
+      onlineCount: 2000,
+      omitted: 500,
+    });
+    assert.equal(state.onlineCount.value, 2000, "the count at once");
+    assert.equal(state.members.value.length, 3, "the list is kept until then");
+    await withDeadline(reloaded, MEMBERS_RELOAD_AFTER_MS + 2000, "the reload");
+    assert.ok(
+      performance.now() - firstAt >= MEMBERS_RELOAD_AFTER_MS + 250,
+      "counted from the last crowd frame",
+    );
+    await waitFor(() => state.members.value.length === 1, {
+      what: "the list replaced",
+    });
+    assert.deepEqual(asked, ["/channels/c1/members?limit=100&online=true"]);
+    assert.deepEqual(state.members.value, [fresh]);
+    assert.equal(state.onlineCount.value, 2001);
+  } finally {
+    inbox.cancelMembersReload();
+    globalThis.fetch = realFetch;
+    Math.random = realRandom;
+  }
 });

@@ -78,7 +78,7 @@ export class Hub {
   constructor(opts: HubOptions = {}) {
     this.#presence = new PresenceBatches(
       (channelId, event) => this.#fanOut(channelId, event),
-      opts.presence,
+      { listeners: (id) => this.listenerCount(id), ...opts.presence },
     );
     if (opts.relay || opts.kvRelay) {
       const broadcast = !opts.relay

@@ -121,10 +121,11 @@ export function updateEvent(message: Message): UpdateHubEvent {
 export function presenceEvent(
   changes: PresenceChange[],
   onlineCount?: number,
+  omitted?: number,
 ): PresenceHubEvent {
   return withFrameText(
     { kind: "presence", changes },
-    () => ({ type: "presence", changes, onlineCount }),
+    () => ({ type: "presence", changes, onlineCount, omitted }),
   );
 }
 

@@ -70,6 +70,9 @@ export const presenceFrameSchema = z.object({
   onlineCount: z.number().int().optional().describe(
     "Members online on this server after these changes",
   ),
+  omitted: z.number().int().optional().describe(
+    "How many changes were too many to list (then `changes` is empty): reload the member list",
+  ),
 }).meta({
   id: "PresenceFrame",
   description: "Members who came or went online, at most one frame per 250 ms",

@@ -7,6 +7,7 @@
  */
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Coding } from "./encoding.ts";
+import { withKnownBody } from "./known_body.ts";
 
 // Brotli's cheap end: quality 4 in an 18-bit window codes a page of JSON in
 // about 0.4 ms (its default, 11, takes 40 ms).
@@ -69,7 +70,7 @@ export function sharedJsonResponse(
   headers.set("content-type", "application/json");
   const response = new Response(body.plain, { ...init, headers });
   responses.set(response, body);
-  return response;
+  return withKnownBody(response, body.plain);
 }
 
 /** The shared body `response` sends, if it was made by {@linkcode sharedJsonResponse}. */

@@ -59,16 +59,16 @@ export async function compressResponse(
   if (declared !== null && Number(declared) < MIN_COMPRESS_BYTES) {
     return response;
   }
+  const shared = sharedBodyOf(response);
+  if (shared && shared.plain.byteLength >= MIN_COMPRESS_BYTES) {
+    // Coded once for every response that sends the same body (whose own
+    // body, always there, is never opened).
+    return wholeResponse(response, coding, shared.coded(coding));
+  }
   if (response.body === null) {
     // HEAD: say what a GET would carry, without a body to code.
     markCoded(headers, coding);
     return response;
-  }
-  const shared = sharedBodyOf(response);
-  if (shared && shared.plain.byteLength >= MIN_COMPRESS_BYTES) {
-    // Coded once for every response that sends the same body (whose own
-    // body is never opened).
-    return wholeResponse(response, coding, shared.coded(coding));
   }
   const reader = response.body.getReader();
   let head: Head;

@@ -3,8 +3,11 @@
  * `GET /channels/{id}/messages` page of 50 messages from 50 connections, and
  * `POST /channels/{id}/messages` from 10 connections, against a bare
  * `Deno.serve` answering the GET's exact body bytes (and a small JSON answer
- * to the POST), each server its own subprocess. Prints autocannon's own
- * requests/s and latency figures and the ratio Hearth / bare.
+ * to the POST), each server its own subprocess. The GET is also run against
+ * a bare `node:http` server answering the same bytes (Hearth's listener,
+ * without Hearth), so the listener's own share is known; the ratio stays
+ * Hearth / bare `Deno.serve`. Prints autocannon's own requests/s and latency
+ * figures.
  *
  *   deno run -A bench/http_read.ts [--duration 10] [--repeat 2]
  *     [--connections 50] [--post-connections 10] [--encoding "gzip, deflate, br"]
@@ -14,8 +17,8 @@
  * autocannon runs from npm under Node (`npx -y autocannon@8.0.0`), so only the
  * npm registry needs to be reachable. Every request sends the
  * `Accept-Encoding` a browser sends (`--encoding ""` sends none); the bare
- * server never compresses. The phases alternate (bare GET, Hearth GET, bare
- * POST, Hearth POST, repeated) so both servers see the same background load.
+ * servers never compress. The phases alternate (bare GET, bare node GET,
+ * Hearth GET, bare POST, Hearth POST, repeated) so both servers see the same background load.
  * `--profile DIR` starts Hearth with `--cpu-prof` into DIR (figures are then
  * lower). The load generator and the servers share the machine's CPUs.
  */
@@ -113,6 +116,7 @@ const hearth = await spawnHearth(
   values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [],
 );
 let bare: Child | null = null;
+let bareNode: Child | null = null;
 try {
   const auth = { authorization: `Bearer ${token}` };
   const json = { "content-type": "application/json" };
@@ -138,11 +142,23 @@ try {
   );
   await Deno.writeFile(`${dir}/page.json`, page);
   bare = await spawnServer("bench/bare_http_server.ts", [`${dir}/page.json`]);
+  bareNode = await spawnServer("bench/bare_node_server.ts", [
+    `${dir}/page.json`,
+  ]);
 
   const postBody = JSON.stringify({ content: "hello from autocannon" });
-  const rows: Record<string, { bare: Run[]; hearth: Run[]; cpu: number[] }> = {
-    get: { bare: [], hearth: [], cpu: [] },
-    post: { bare: [], hearth: [], cpu: [] },
+  const rows: Record<
+    string,
+    {
+      bare: Run[];
+      node: Run[];
+      hearth: Run[];
+      cpu: number[];
+      nodeCpu: number[];
+    }
+  > = {
+    get: { bare: [], node: [], hearth: [], cpu: [], nodeCpu: [] },
+    post: { bare: [], node: [], hearth: [], cpu: [], nodeCpu: [] },
   };
   for (let r = 0; r < REPEAT; r++) {
     if (values.only !== "post") {
@@ -150,6 +166,14 @@ try {
         await autocannon(`${bare.base}/page`, GET_CONNECTIONS, {
           headers: { ...auth, ...encoding },
         }),
+      );
+      const nodeCpu = cpuSeconds(bareNode.pid);
+      const node = await autocannon(`${bareNode.base}/page`, GET_CONNECTIONS, {
+        headers: { ...auth, ...encoding },
+      });
+      rows.get.node.push(node);
+      rows.get.nodeCpu.push(
+        (cpuSeconds(bareNode.pid) - nodeCpu) / (node.rps * DURATION) * 1000,
       );
       const cpu = cpuSeconds(hearth.pid);
       const get = await autocannon(pageUrl, GET_CONNECTIONS, {
@@ -203,9 +227,15 @@ try {
       for (let r = 0; r < row.hearth.length; r++) {
         const b = row.bare[r];
         const h = row.hearth[r];
+        const n = row.node[r];
         console.log(
           `${name.toUpperCase()} x${connections} run ${r + 1}: ` +
-            `bare ${fmt(b)} | hearth ${fmt(h)} | ` +
+            `bare ${fmt(b)} | ` +
+            (n
+              ? `bare node:http ${fmt(n)} (${(n.rps / b.rps).toFixed(3)}, ` +
+                `CPU ${row.nodeCpu[r].toFixed(3)} ms/request) | `
+              : "") +
+            `hearth ${fmt(h)} | ` +
             `ratio ${(h.rps / b.rps).toFixed(3)}, hearth CPU ${
               row.cpu[r].toFixed(3)
             } ms/request`,
@@ -215,6 +245,7 @@ try {
   }
 } finally {
   await bare?.stop();
+  await bareNode?.stop();
   await hearth.stop();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
 }

@@ -13,6 +13,9 @@ import { StaticFiles } from "./static.ts";
 
 export type { Manifest, RouteModule } from "./route_table.ts";
 
+// Unknown paths and wrong methods pass routes/'s own middlewares only.
+const ROOT_DIRS = [""];
+
 /** Options for `App`. */
 export interface AppOptions {
   manifest: Manifest;
@@ -26,6 +29,9 @@ export class App<State> {
   #renderer: PageRenderer<State>;
   #static?: StaticFiles;
   #bundles?: StaticFiles;
+  // The middleware list of each folder's routes, built on its first request
+  // (the list depends only on the folder and the `use()` middlewares).
+  #chains = new Map<string, Middleware<State>[]>();
 
   /** Builds the routing table from the manifest. */
   constructor(options: AppOptions) {
@@ -38,6 +44,7 @@ export class App<State> {
   /** Adds a middleware that runs for every request, before file middlewares. */
   use(middleware: Middleware<State>): this {
     this.#global.push(middleware);
+    this.#chains.clear();
     return this;
   }
 
@@ -73,7 +80,8 @@ export class App<State> {
   /** The function to hand to `Deno.serve`. */
   handler(): (req: Request, info: ServeInfo) => Promise<Response> {
     return async (req, info) => {
-      const match = this.#table.match(new URL(req.url).pathname);
+      const url = new URL(req.url);
+      const match = this.#table.match(url.pathname);
       const fn = match ? handlerFor(match.value, req.method) : null;
       const dirs = match?.value.dirs ?? [""];
       const ctx = new Context<State>(
@@ -82,6 +90,7 @@ export class App<State> {
         // As in Fresh 2, a route with the wrong method keeps its pattern but no params.
         match && { pattern: match.pattern, params: fn ? match.params : {} },
         (c, vnode, init) => this.#renderer.vnode(c, vnode, dirs, init),
+        url,
       );
       let response: Response;
       try {
@@ -104,10 +113,8 @@ export class App<State> {
     match: Match<Route<State>> | null,
     fn: HandlerFn<unknown, State> | null,
   ): Promise<Response> {
-    const chain = (dirs: string[]) =>
-      middlewaresFor(this.#table, this.#renderer, this.#global, dirs);
     if (!match) {
-      return runChain(ctx, chain([""]), () => {
+      return runChain(ctx, this.#chain(ROOT_DIRS), () => {
         const file = this.#bundles?.serve(ctx.req, ctx.url.pathname) ??
           this.#static?.serve(ctx.req, ctx.url.pathname);
         if (file) return Promise.resolve(file);
@@ -116,14 +123,25 @@ export class App<State> {
     }
     const route = match.value;
     if (!fn) {
-      return runChain(ctx, chain([""]), () => {
+      return runChain(ctx, this.#chain(ROOT_DIRS), () => {
         throw new MethodNotAllowed(allowedMethods(route));
       });
     }
     return runChain(
       ctx,
-      chain(route.dirs),
+      this.#chain(route.dirs),
       () => runRoute(ctx, route, fn, this.#renderer),
     );
+  }
+
+  // `dirs` is a folder's chain from routes/ down, so its last entry names it.
+  #chain(dirs: string[]): Middleware<State>[] {
+    const folder = dirs[dirs.length - 1];
+    let list = this.#chains.get(folder);
+    if (!list) {
+      list = middlewaresFor(this.#table, this.#renderer, this.#global, dirs);
+      this.#chains.set(folder, list);
+    }
+    return list;
   }
 }

@@ -42,15 +42,16 @@ export class Context<State> {
   #next: () => Promise<Response> = () => Promise.reject(new Error("No next"));
   #render: Renderer<State>;
 
-  /** Builds a context; apps create these, not routes. */
+  /** Builds a context; apps create these, not routes (`url` is `req.url` parsed, if done already). */
   constructor(
     req: Request,
     info: ServeInfo,
     match: { pattern: string; params: Record<string, string> } | null,
     render: Renderer<State>,
+    url: URL = new URL(req.url),
   ) {
     this.req = req;
-    this.url = new URL(req.url);
+    this.url = url;
     this.info = info;
     this.route = match?.pattern ?? null;
     this.params = match?.params ?? {};

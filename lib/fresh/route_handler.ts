@@ -18,13 +18,17 @@ type ByMethod<State> = Partial<Record<string, HandlerFn<unknown, State>>>;
 
 // A page without a handler, or whose handler object has no GET, answers GET
 // by rendering itself, as Fresh 2 does.
+// Built once per route: route modules do not change while serving.
 function byMethod<State>(route: RouteDef<State>): ByMethod<State> {
-  const handlers: ByMethod<State> = typeof route.handler === "object"
-    ? { ...route.handler }
-    : {};
+  let handlers = methodTables.get(route) as ByMethod<State> | undefined;
+  if (handlers) return handlers;
+  handlers = typeof route.handler === "object" ? { ...route.handler } : {};
   if (route.component && !handlers.GET) handlers.GET = () => page(undefined);
+  methodTables.set(route, handlers);
   return handlers;
 }
+
+const methodTables = new WeakMap<object, object>();
 
 /** The function that answers `method` on this route, or null when it has none. */
 export function handlerFor<State>(

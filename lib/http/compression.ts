@@ -20,6 +20,7 @@ import {
   MIN_COMPRESS_BYTES,
   varyOnEncoding,
 } from "./encoding.ts";
+import { withKnownBody } from "./known_body.ts";
 import { codeWhole, sharedBodyOf } from "./shared_body.ts";
 
 /** The codings of dynamic answers, cheapest first (see the module note). */
@@ -58,16 +59,16 @@ export async function compressResponse(
   if (declared !== null && Number(declared) < MIN_COMPRESS_BYTES) {
     return response;
   }
+  const shared = sharedBodyOf(response);
+  if (shared && shared.plain.byteLength >= MIN_COMPRESS_BYTES) {
+    // Coded once for every response that sends the same body (whose own
+    // body, always there, is never opened).
+    return wholeResponse(response, coding, shared.coded(coding));
+  }
   if (response.body === null) {
     // HEAD: say what a GET would carry, without a body to code.
     markCoded(headers, coding);
     return response;
-  }
-  const shared = sharedBodyOf(response);
-  if (shared && shared.plain.byteLength >= MIN_COMPRESS_BYTES) {
-    // Coded once for every response that sends the same body (whose own
-    // body is never opened).
-    return wholeResponse(response, coding, shared.coded(coding));
   }
   const reader = response.body.getReader();
   let head: Head;
@@ -81,11 +82,14 @@ export async function compressResponse(
   if (head.done) {
     // The whole body was small: send the bytes read, as they are.
     headers.set("content-length", String(head.bytes.byteLength));
-    return new Response(head.bytes, {
-      status: response.status,
-      statusText: response.statusText,
-      headers,
-    });
+    return withKnownBody(
+      new Response(head.bytes, {
+        status: response.status,
+        statusText: response.statusText,
+        headers,
+      }),
+      head.bytes,
+    );
   }
   const whole = await readIfWhole(reader, head);
   if (whole !== null) {
@@ -113,11 +117,14 @@ function wholeResponse(
   const { headers } = response;
   markCoded(headers, coding);
   headers.set("content-length", String(coded.byteLength));
-  return new Response(coded, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  });
+  return withKnownBody(
+    new Response(coded, {
+      status: response.status,
+      statusText: response.statusText,
+      headers,
+    }),
+    coded,
+  );
 }
 
 function markCoded(headers: Headers, coding: Coding): void {

@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
+import { knownBodyOf } from "./known_body.ts";
 
 // Chunks a request body may hold before its socket is paused.
 const BODY_HIGH_WATER = 64 * 1024;
@@ -15,10 +16,11 @@ export function toRequest(
   host: string,
   withBody: boolean,
 ): Request {
-  const headers = new Headers();
+  // Pairs, not a Headers: the Request would copy a Headers into its own.
+  const headers: [string, string][] = [];
   const raw = req.rawHeaders;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    headers.append(raw[i], raw[i + 1]);
+    headers.push([raw[i], raw[i + 1]]);
   }
   const target = req.url ?? "/";
   const url = target.startsWith("/")
@@ -76,6 +78,22 @@ export async function writeResponse(
   response: Response,
   head: boolean,
 ): Promise<void> {
+  const known = knownBodyOf(response);
+  if (known !== undefined) {
+    // A body already whole in memory: the head and the bytes in one write,
+    // without opening the Response's stream.
+    const fields: (string | number)[] = [];
+    let length = false;
+    for (const [name, value] of response.headers) {
+      fields.push(name, value);
+      if (name === "content-length") length = true;
+    }
+    if (!length && !head) fields.push("content-length", known.byteLength);
+    if (response.statusText) {
+      res.writeHead(response.status, response.statusText, fields);
+    } else res.writeHead(response.status, fields);
+    return void res.end(head ? undefined : known);
+  }
   res.statusCode = response.status;
   if (response.statusText) res.statusMessage = response.statusText;
   for (const [name, value] of response.headers) {

@@ -86,14 +86,23 @@ export async function serveHttp(
   const cap = new AddressCap(limits.perAddress);
   server.on("connection", (socket: Socket) => cap.admit(socket));
   let fallbackHost = "localhost";
-  const infoOf = (socket: Socket | null): ServeInfo => ({
-    remoteAddr: {
-      transport: "tcp",
-      hostname: socket?.remoteAddress ?? "",
-      port: socket?.remotePort ?? 0,
-    },
-    completed: Promise.resolve(),
-  });
+  // One per connection: its address does not change between its requests.
+  const infos = new WeakMap<Socket, ServeInfo>();
+  const infoOf = (socket: Socket): ServeInfo => {
+    let info = infos.get(socket);
+    if (!info) {
+      info = {
+        remoteAddr: {
+          transport: "tcp",
+          hostname: socket.remoteAddress ?? "",
+          port: socket.remotePort ?? 0,
+        },
+        completed: Promise.resolve(),
+      };
+      infos.set(socket, info);
+    }
+    return info;
+  };
 
   const answer = async (request: Request, socket: Socket) =>
     await handler(request, infoOf(socket));

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { withDeadline } from "../../tests/helpers/deadline.ts";
+import { withKnownBody } from "./known_body.ts";
 import { serveHttp } from "./serve.ts";
 
 const limits = {
@@ -66,5 +67,45 @@ Deno.test("shutdown cuts an upgraded connection still open when the grace time e
     await withDeadline(server.shutdown(200), 1000, "shutdown");
   } finally {
     conn.close();
+  }
+});
+
+Deno.test("a body whose bytes are known is sent whole without reading the Response's stream", async () => {
+  const bytes = new TextEncoder().encode('{"page":"of messages"}');
+  let pulled = false;
+  const server = await serveHttp(
+    { port: 0, hostname: "127.0.0.1", limits },
+    () => {
+      // The stream would fail if read: only the known bytes can reach the client.
+      const body = new ReadableStream({
+        pull(controller) {
+          pulled = true;
+          controller.error(new Error("the stream was read"));
+        },
+      }, { highWaterMark: 0 });
+      return Promise.resolve(withKnownBody(
+        new Response(body, {
+          headers: { "content-type": "application/json", "set-cookie": "a=1" },
+        }),
+        bytes,
+      ));
+    },
+  );
+  try {
+    const url = `http://127.0.0.1:${server.addr.port}/`;
+    const res = await withDeadline(fetch(url), 5000, "the answer");
+    assert.equal(res.headers.get("content-length"), String(bytes.byteLength));
+    assert.equal(res.headers.get("set-cookie"), "a=1");
+    assert.deepEqual(await res.bytes(), bytes);
+    const head = await withDeadline(
+      fetch(url, { method: "HEAD" }),
+      5000,
+      "the HEAD answer",
+    );
+    assert.equal(head.status, 200);
+    assert.deepEqual(await head.bytes(), new Uint8Array());
+    assert.equal(pulled, false);
+  } finally {
+    await server.shutdown(100);
   }
 });

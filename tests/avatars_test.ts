@@ -132,16 +132,20 @@ Deno.test("member lists, ready frames, the chat page and DM people carry avatar,
       const self = ready.members.find((m) => m.id === ada.id);
       assert.equal(self && "avatarUrl" in self, false);
       assert.equal(self && "status" in self, false);
+
+      // The page lists the members online, as ready does: Bo's socket is open.
+      const page = await fetch(new URL(`/c/${room.id}`, base), {
+        headers: { authorization: `Bearer ${ada.token}` },
+      });
+      const html = await page.text();
+      assert.ok(
+        html.includes(put.body.avatarUrl),
+        "the page's members carry it",
+      );
     } finally {
       await socket.close();
       await boSocket.close();
     }
-
-    const page = await fetch(new URL(`/c/${room.id}`, base), {
-      headers: { authorization: `Bearer ${ada.token}` },
-    });
-    const html = await page.text();
-    assert.ok(html.includes(put.body.avatarUrl), "the page's members carry it");
 
     const dm = await ada.api.send("POST", "/dms", {
       json: { usernames: [bo.username] },

@@ -158,24 +158,45 @@ Deno.test({
         // What Chrome's push service would do: hand the payload to the worker.
         const cdp = await ada.context.newCDPSession(page);
         const registrations = new Map<string, string>();
+        const activated = new Set<string>();
         cdp.on("ServiceWorker.workerRegistrationUpdated", (event) => {
           for (const r of event.registrations) {
             if (!r.isDeleted) registrations.set(r.scopeURL, r.registrationId);
           }
         });
+        // A push handed to a registration whose worker is still installing is
+        // dropped, as Chrome's push service would not deliver it either.
+        cdp.on("ServiceWorker.workerVersionUpdated", (event) => {
+          for (const v of event.versions) {
+            if (v.status === "activated") activated.add(v.registrationId);
+          }
+        });
         await cdp.send("ServiceWorker.enable");
-        await waitFor(() => registrations.has(scope), {
-          what: "the worker's registration id",
-        });
-        await cdp.send("ServiceWorker.deliverPushMessage", {
-          origin: env.base,
-          registrationId: registrations.get(scope)!,
-          data: push.text,
-        });
+        await waitFor(
+          () =>
+            registrations.has(scope) &&
+            activated.has(registrations.get(scope)!),
+          { what: "the worker's registration, active" },
+        );
+        // Delivered again if nothing shows: in about one run in three the
+        // DevTools call returns but the worker never sees that first push
+        // (seen with the worker reported active); the tag keeps one shown.
         let shown: Shown[] = [];
-        await waitFor(async () => (shown = await shownIn(page)).length > 0, {
-          what: "the worker's notification",
-        });
+        for (let attempt = 1; shown.length === 0; attempt++) {
+          await cdp.send("ServiceWorker.deliverPushMessage", {
+            origin: env.base,
+            registrationId: registrations.get(scope)!,
+            data: push.text,
+          });
+          try {
+            await waitFor(
+              async () => (shown = await shownIn(page)).length > 0,
+              { what: "the worker's notification", timeoutMs: 3_000 },
+            );
+          } catch (error) {
+            if (attempt === 4) throw error;
+          }
+        }
         assert.deepEqual(shown, [{
           title: "ben in #general",
           body: "Mentioned you",

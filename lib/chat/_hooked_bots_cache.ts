@@ -11,6 +11,7 @@
  */
 import { type BotRecord, listHookedBots } from "../db/bots.ts";
 import type { Services } from "../services.ts";
+import { ExpiringReads } from "./_expiring_reads.ts";
 
 /** How long the list is reused at most. */
 export interface HookedBotsOptions {
@@ -19,14 +20,10 @@ export interface HookedBotsOptions {
   now?: () => number;
 }
 
-const DEFAULT_TTL_MS = 5_000;
-
 /** The hooked bots of one set of services. */
 export class HookedBotsCache {
   #kv: Deno.Kv;
-  #ttlMs: number;
-  #now: () => number;
-  #entry: { loadedAt: number; bots: Promise<BotRecord[]> } | undefined;
+  #reads: ExpiringReads<"bots", BotRecord[]>;
 
   /** A cache reading from `services.kv`, told of changes by `services.hub`. */
   constructor(
@@ -34,27 +31,16 @@ export class HookedBotsCache {
     opts: HookedBotsOptions = {},
   ) {
     this.#kv = services.kv;
-    this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
-    this.#now = opts.now ?? (() => performance.now());
+    this.#reads = new ExpiringReads(opts);
     // Lives as long as the hub: its listeners end when it closes.
     services.hub.onControl((message) => {
-      if (message.type === "bots") this.#entry = undefined;
+      if (message.type === "bots") this.#reads.drop("bots");
     });
   }
 
   /** The bots with a webhook that are not deleted, listed at most once per change or `ttlMs`. */
   list(): Promise<BotRecord[]> {
-    const now = this.#now();
-    const cached = this.#entry;
-    if (cached && now - cached.loadedAt < this.#ttlMs) return cached.bots;
-    // A change announced while this list is read drops it.
-    const entry = { loadedAt: now, bots: listHookedBots(this.#kv) };
-    // A failed read is not remembered; its caller sees the error.
-    entry.bots.catch(() => {
-      if (this.#entry === entry) this.#entry = undefined;
-    });
-    this.#entry = entry;
-    return entry.bots;
+    return this.#reads.get("bots", () => listHookedBots(this.#kv));
   }
 }
 

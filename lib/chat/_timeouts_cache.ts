@@ -12,6 +12,7 @@
  */
 import { timedOutUntil } from "../db/timeouts.ts";
 import type { Services } from "../services.ts";
+import { ExpiringReads } from "./_expiring_reads.ts";
 
 /** How long an entry is reused at most, and how many people are kept. */
 export interface TimeoutsCacheOptions {
@@ -21,21 +22,10 @@ export interface TimeoutsCacheOptions {
   now?: () => number;
 }
 
-interface Entry {
-  loadedAt: number;
-  until: Promise<string | null>;
-}
-
-const DEFAULT_TTL_MS = 5_000;
-const DEFAULT_MAX_USERS = 10_000;
-
 /** People's timeouts for the writes of one set of services. */
 export class TimeoutsCache {
   #kv: Deno.Kv;
-  #ttlMs: number;
-  #maxUsers: number;
-  #now: () => number;
-  #entries = new Map<string, Entry>();
+  #reads: ExpiringReads<string, string | null>;
 
   /** A cache reading from `services.kv`, told of changes by `services.hub`. */
   constructor(
@@ -43,40 +33,20 @@ export class TimeoutsCache {
     opts: TimeoutsCacheOptions = {},
   ) {
     this.#kv = services.kv;
-    this.#ttlMs = opts.ttlMs ?? DEFAULT_TTL_MS;
-    this.#maxUsers = opts.maxUsers ?? DEFAULT_MAX_USERS;
-    this.#now = opts.now ?? (() => performance.now());
+    this.#reads = new ExpiringReads({ ...opts, maxKeys: opts.maxUsers });
     // Lives as long as the hub: its listeners end when it closes.
     services.hub.onControl((message) => {
-      if (message.type === "timeout") this.#entries.delete(message.userId);
+      if (message.type === "timeout") this.#reads.drop(message.userId);
     });
   }
 
   /** When `userId`'s timeout ends, or null when they are not timed out (see `timedOutUntil`). */
   async until(userId: string): Promise<string | null> {
-    const until = await this.#entry(userId).until;
+    const until = await this.#reads.get(
+      userId,
+      () => timedOutUntil(this.#kv, userId),
+    );
     return until !== null && Date.parse(until) > Date.now() ? until : null;
-  }
-
-  #entry(userId: string): Entry {
-    const now = this.#now();
-    const cached = this.#entries.get(userId);
-    if (cached && now - cached.loadedAt < this.#ttlMs) return cached;
-    // A change announced while this is read drops it.
-    const entry: Entry = {
-      loadedAt: now,
-      until: timedOutUntil(this.#kv, userId),
-    };
-    // A failed read is not remembered; its caller sees the error.
-    entry.until.catch(() => {
-      if (this.#entries.get(userId) === entry) this.#entries.delete(userId);
-    });
-    this.#entries.delete(userId);
-    this.#entries.set(userId, entry);
-    if (this.#entries.size > this.#maxUsers) {
-      this.#entries.delete(this.#entries.keys().next().value!);
-    }
-    return entry;
   }
 }
 

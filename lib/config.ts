@@ -65,6 +65,11 @@ export interface Config {
    * that switching channels (a page load) does not show them leaving and back.
    */
   offlineGraceMs: number;
+  /**
+   * How long another instance's users still count after its last beat (see
+   * `online_peers.ts`); 15 s unless a test shortens it. Not a flag.
+   */
+  onlineLeaseMs?: number;
   /** Who may create an account (the very first account always may). */
   registration: RegistrationMode;
   /**

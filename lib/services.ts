@@ -11,6 +11,7 @@ import { startSweeper } from "./files/sweeper.ts";
 import { Thumbnailer } from "./files/thumbnailer.ts";
 import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
+import { OnlinePeers, PEER_SETTLE_MS } from "./realtime/online_peers.ts";
 import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
@@ -41,8 +42,10 @@ export interface Services {
   quotas: UserQuotas;
   /** The one fan-out point for live events. */
   hub: Hub;
-  /** Who has a socket open on this instance. */
+  /** Who has a socket open, on this instance or (with a relay) on another. */
   presence: Presence;
+  /** Tells the other instances who is online here and hears theirs; null without a relay. */
+  peers: OnlinePeers | null;
   /** Channel member lists held briefly, for the `ready` frames of sockets opening together. */
   roster: Roster;
   /** Open WebSockets with the token and user each was opened with; closed with 1001 at shutdown. */
@@ -74,7 +77,11 @@ export async function openServices(config: Config): Promise<Services> {
         onlineCount: (id): number | undefined => roster.onlineCount(id),
       },
     });
-    const presence = new Presence({ graceMs: config.offlineGraceMs });
+    const relayed = Boolean(config.relay || config.kvRelay);
+    const presence = new Presence({
+      graceMs: config.offlineGraceMs,
+      settleMs: relayed ? PEER_SETTLE_MS : 0,
+    });
     const roster: Roster = new Roster((id) => listMembers(kv, id), hub, {
       presence,
     });
@@ -101,6 +108,7 @@ export async function openServices(config: Config): Promise<Services> {
       quotas: new UserQuotas(config.userLimits),
       hub,
       presence,
+      peers: null,
       roster,
       sockets: new Map(),
       thumbnailer: new Thumbnailer(),
@@ -108,6 +116,14 @@ export async function openServices(config: Config): Promise<Services> {
       search,
       stopSearchFollower: followChanges(kv, search),
     };
+    // Online is the union over the instances the relay joins (started last:
+    // it beats on a timer).
+    if (relayed) {
+      services.peers = new OnlinePeers(hub, presence, {
+        kv: config.kvRelay ? kv : undefined,
+        leaseMs: config.onlineLeaseMs,
+      });
+    }
     // Bots' outgoing webhooks ride on KV's queue; the listener ends with the store.
     startDeliveries(services);
     return services;
@@ -133,6 +149,7 @@ export function closeSockets(services: Services): void {
 export async function closeServices(services: Services): Promise<void> {
   closeSockets(services);
   services.presence.close();
+  await services.peers?.close();
   // What the closing sockets told others (presence) still goes out by KV.
   await services.hub.relaySettled();
   services.hub.close();

@@ -187,6 +187,7 @@ function keepAlongside(
   const { kv, hub, presence } = services;
   const opened = performance.now();
   listenForSignOuts(services);
+  listenForPeers(services);
   services.sockets.set(socket, { jti: credentials.jti, userId: user.id });
   // The user's channels, read once for both presence and unread badges.
   const channelIds = listUserChannelIds(kv, user.id);
@@ -264,6 +265,22 @@ function listenForSignOuts(services: Services): void {
   });
 }
 
+const hearingPeers = new WeakSet<Services>();
+
+// Each Services announces, from its first socket on, the users whom news from
+// other instances brought online or took offline (its own connects and
+// disconnects announce themselves above).
+function listenForPeers(services: Services): void {
+  if (!services.peers || hearingPeers.has(services)) return;
+  hearingPeers.add(services);
+  services.presence.onRemoteChange((userId, online) => {
+    // Nobody here to tell: no read of their channels.
+    if (services.sockets.size > 0) {
+      void announcePresence(services, userId, online);
+    }
+  });
+}
+
 // Entries outlive sockets on purpose (a reconnect must not reset the limit);
 // stale ones are dropped in bulk once the map grows.
 function pruneTyping(now: number): void {
@@ -272,7 +289,9 @@ function pruneTyping(now: number): void {
   }
 }
 
-// Presence goes to every channel the user belongs to, not only the one they opened.
+// Presence goes to every channel the user belongs to, not only the one they
+// opened, and to this instance's sockets only: each instance announces what
+// changed in the union it knows (`online_peers.ts`), so none is told twice.
 async function announcePresence(
   services: Services,
   userId: string,
@@ -282,7 +301,7 @@ async function announcePresence(
   try {
     const channelIds = await ids;
     const event = presenceEvent([{ userId, online }]);
-    for (const id of channelIds) services.hub.publish(id, event);
+    for (const id of channelIds) services.hub.publishHere(id, event);
   } catch (error) {
     // KV closes during shutdown; a lost presence notice then is harmless.
     log("debug", "presence not announced", { userId, error: String(error) });

@@ -278,6 +278,12 @@ export const KEY_FAMILIES = [
     backup: "skipped",
   },
   {
+    root: "online_users",
+    layout:
+      "[instanceId, part] -> OnlinePart: the users with a socket on one running instance, expiring",
+    backup: "skipped",
+  },
+  {
     root: "rate_limit",
     layout: "[limitName, key] -> arrival time ms, expiring",
     backup: "skipped",
@@ -440,6 +446,14 @@ export const relayLogPrefix = (stream: string): Deno.KvKey => [
   "relay_log",
   stream,
 ];
+/** One part of the users online on a running instance. */
+export const onlinePartKey = (instance: string, part: number): Deno.KvKey => [
+  "online_users",
+  instance,
+  part,
+];
+/** Prefix of every instance's online users. */
+export const allOnlinePrefix: Deno.KvKey = familyPrefix("online_users");
 /** Key of one message. */
 export const messageKey = (channelId: string, seq: number): Deno.KvKey => [
   "messages",

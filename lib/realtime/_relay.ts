@@ -106,6 +106,10 @@ export function controlFromText(text: unknown): ControlMessage | null {
       return { type: "timeout", userId: message.userId };
     }
     if (
+      message?.type === "online" && typeof message.from === "string" &&
+      typeof message.seq === "number"
+    ) return onlineFrom(message);
+    if (
       message?.type === "joined" && typeof message.userId === "string" &&
       typeof message.channelId === "string"
     ) {
@@ -121,6 +125,27 @@ export function controlFromText(text: unknown): ControlMessage | null {
   } catch {
     return null;
   }
+}
+
+// The fields of an `online` message that are well formed; the rest are left out.
+function onlineFrom(
+  message: { from: string; seq: number } & Record<string, unknown>,
+): ControlMessage {
+  const ids = (value: unknown) =>
+    Array.isArray(value) && value.every((id) => typeof id === "string")
+      ? value as string[]
+      : undefined;
+  const [on, off, all] = [ids(message.on), ids(message.off), ids(message.all)];
+  return {
+    type: "online",
+    from: message.from,
+    seq: message.seq,
+    ...(on ? { on } : {}),
+    ...(off ? { off } : {}),
+    ...(all ? { all } : {}),
+    ...(message.hello === true ? { hello: true as const } : {}),
+    ...(message.gone === true ? { gone: true as const } : {}),
+  };
 }
 
 function isSummary(value: unknown): value is ChannelSummary {

@@ -101,6 +101,14 @@ export class Hub {
     this.#deliver(channelId, event);
   }
 
+  /**
+   * Delivers `event` to this instance's subscribers only: presence, which
+   * each instance works out for its own sockets from the union it knows.
+   */
+  publishHere(channelId: string, event: HubEvent): void {
+    if (!this.#closed) this.#deliver(channelId, event);
+  }
+
   /** Tells every instance (this one included) something only servers hear. */
   announce(message: ControlMessage): void {
     if (this.#closed) return;

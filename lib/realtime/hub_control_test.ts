@@ -19,6 +19,8 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
       ? "bots"
       : m.type === "timeout"
       ? `timeout ${m.userId}`
+      : m.type === "online"
+      ? `online ${m.from}`
       : `${m.userId} in ${m.channelId}`;
   a.onControl((m) => heard.push(`a:${text(m)}`));
   const off = b.onControl((m) => heard.push(`b:${text(m)}`));

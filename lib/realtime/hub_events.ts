@@ -93,6 +93,27 @@ export type ControlMessage =
   | { type: "bots" }
   /** A user was timed out or their timeout lifted: their writes are checked afresh. */
   | { type: "timeout"; userId: string }
+  /**
+   * Who is online on one instance (`online_peers.ts`): the changes of one
+   * batch, or all of them (`all`), or that it started (`hello`) or stops (`gone`).
+   */
+  | {
+    type: "online";
+    /** The instance that sends it. */
+    from: string;
+    /** Its batches count up: one older than what was heard is stale. */
+    seq: number;
+    /** Users now online there. */
+    on?: string[];
+    /** Users no longer online there. */
+    off?: string[];
+    /** Every user online there, in place of what was heard before. */
+    all?: string[];
+    /** It just started: the others send what they have. */
+    hello?: true;
+    /** It is shutting down: its users count no more. */
+    gone?: true;
+  }
   | {
     type: "joined";
     userId: string;

@@ -6,6 +6,7 @@
  * URL; `stop` shuts it down and answers `stopped`.
  */
 /// <reference lib="deno.worker" />
+import type { Config } from "../../lib/config.ts";
 import { startTestServer } from "./server.ts";
 
 /** What the test sends the worker. */
@@ -16,6 +17,8 @@ export type InstanceCommand =
     relay: string | false;
     kvRelay: boolean;
     args?: string[];
+    /** Config the flags do not reach, such as `offlineGraceMs`. */
+    overrides?: Partial<Config>;
   }
   | { op: "stop" };
 
@@ -39,6 +42,7 @@ self.onmessage = async (e: MessageEvent<InstanceCommand>) => {
         relay: e.data.relay,
         kvRelay: e.data.kvRelay,
         passwordCost: 4,
+        ...e.data.overrides,
       });
       self.postMessage({ op: "started", base: server.base });
     } else {

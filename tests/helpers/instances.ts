@@ -3,6 +3,7 @@
  * sockets and per-process state), sharing one KV file and one relay, as
  * instances behind a load balancer share them.
  */
+import type { Config } from "../../lib/config.ts";
 import { withDeadline } from "./deadline.ts";
 import type { InstanceCommand, InstanceReport } from "./_instance_worker.ts";
 
@@ -10,10 +11,12 @@ import type { InstanceCommand, InstanceReport } from "./_instance_worker.ts";
 export interface Instance {
   base: string;
   stop(): Promise<void>;
+  /** Ends the instance's worker at once, as a crash would: no shutdown, no goodbye. */
+  kill(): void;
 }
 
-/** Which relays the instances run: broadcast (the default), kv, or both. */
-export type RelayMode = "broadcast" | "kv" | "both";
+/** Which relays the instances run: broadcast (the default), kv, both, or none. */
+export type RelayMode = "broadcast" | "kv" | "both" | "off";
 
 /**
  * Starts `count` instances on one temporary database and relay, runs `body`
@@ -23,6 +26,7 @@ export async function withInstances(
   count: number,
   body: (instances: Instance[]) => Promise<void>,
   mode: RelayMode = "broadcast",
+  overrides: Partial<Config> = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "hearth-instances-" });
   const relay = `hearth-test-${crypto.randomUUID()}`;
@@ -30,7 +34,9 @@ export async function withInstances(
   try {
     // One at a time: both would otherwise create the database's first rows at once.
     for (let i = 0; i < count; i++) {
-      instances.push(await startInstance(`${dir}/hearth.db`, relay, mode));
+      instances.push(
+        await startInstance(`${dir}/hearth.db`, relay, mode, [], overrides),
+      );
     }
     await body(instances);
   } finally {
@@ -42,13 +48,15 @@ export async function withInstances(
 /**
  * Starts one instance in a worker on the database file `db`, joining the
  * BroadcastChannel `relay` and/or relaying through KV as `mode` says; `args`
- * are more command-line flags (such as `--secret`).
+ * are more command-line flags (such as `--secret`), `overrides` config the
+ * flags do not reach.
  */
 export async function startInstance(
   db: string,
   relay: string,
   mode: RelayMode,
   args: string[] = [],
+  overrides: Partial<Config> = {},
 ): Promise<Instance> {
   const worker = new Worker(
     new URL("./_instance_worker.ts", import.meta.url),
@@ -83,9 +91,10 @@ export async function startInstance(
   send({
     op: "start",
     db,
-    relay: mode === "kv" ? false : relay,
-    kvRelay: mode !== "broadcast",
+    relay: mode === "kv" || mode === "off" ? false : relay,
+    kvRelay: mode === "kv" || mode === "both",
     args,
+    overrides,
   });
   const report = await started.catch((error) => {
     worker.terminate();
@@ -95,9 +104,15 @@ export async function startInstance(
     worker.terminate();
     throw new Error(`The instance did not start: ${JSON.stringify(report)}`);
   }
+  let killed = false;
   return {
     base: report.base,
+    kill() {
+      killed = true;
+      worker.terminate();
+    },
     async stop() {
+      if (killed) return;
       const stopped = reply("an instance stopping", 30_000);
       send({ op: "stop" });
       await stopped.finally(() => worker.terminate());

@@ -1,0 +1,328 @@
+/**
+ * Who is online on the other instances, so that counts, lists and presence
+ * frames show the union (a user with a socket anywhere is online everywhere).
+ *
+ * Each instance reports the users online on it (`Presence.localUsers`: a
+ * socket there, or in the grace period) two ways, both per instance and not
+ * per channel or socket:
+ * - changes, gathered for {@linkcode ONLINE_WINDOW_MS} and sent as one
+ *   numbered `online` control message through the hub's relay (the
+ *   BroadcastChannel and/or the KV control stream), so a crowd connecting
+ *   costs one relay write per window, not one per connect;
+ * - the whole set every heartbeat (a third of the lease): with the KV relay
+ *   as a record in KV (`online_records.ts`), which every instance lists
+ *   back; with the BroadcastChannel alone as an `online` message with `all`.
+ *   That beat keeps the instance alive in the others' eyes and repairs any
+ *   change message lost on the way.
+ *
+ * An instance whose beat stops moving (killed, evicted) counts no more once
+ * `leaseMs` passes without news of it; one that shuts down says `gone`. A
+ * user online on several instances is counted once (`Presence` holds a set),
+ * and goes offline when the last instance drops them.
+ */
+import { errorFields, log } from "../log.ts";
+import {
+  deleteOnlineRecord,
+  type OnlineRecord,
+  readOnlineRecords,
+  writeOnlineRecord,
+} from "../db/online_records.ts";
+import type { ControlMessage, Hub } from "./hub.ts";
+import type { Presence } from "./presence.ts";
+
+/** How long changes here are gathered before the peers hear them. */
+export const ONLINE_WINDOW_MS = 250;
+
+/** How long an instance counts after its last beat: a dead one's users go offline within this (plus a beat). */
+export const ONLINE_LEASE_MS = 15_000;
+
+/**
+ * How long a user online nowhere is still counted, while news of a socket on
+ * another instance may be on its way: a few windows and the relay's delay.
+ */
+export const PEER_SETTLE_MS = 1000;
+
+// The most ids one message carries: 800 ids of 36 characters stay well under
+// the KV relay's entry size.
+const IDS_PER_MESSAGE = 800;
+
+type OnlineMessage = Extract<ControlMessage, { type: "online" }>;
+
+/** Options for {@linkcode OnlinePeers}. */
+export interface OnlinePeersOptions {
+  /** The shared database: beats are records there. Without it they go over the relay. */
+  kv?: Deno.Kv;
+  /** How long changes are gathered; {@linkcode ONLINE_WINDOW_MS} by default. */
+  windowMs?: number;
+  /** How long a silent instance still counts; {@linkcode ONLINE_LEASE_MS} by default. */
+  leaseMs?: number;
+  /** Milliseconds on a monotonic clock; `performance.now` by default. */
+  now?: () => number;
+}
+
+// What is known of one other instance.
+interface Peer {
+  users: Set<string>;
+  // The newest batch applied.
+  seq: number;
+  // The last beat seen in its record, and when (here) it last moved.
+  beat: number;
+  heardAt: number;
+}
+
+/** Tells the other instances who is online here, and tells `presence` who is online there. */
+export class OnlinePeers {
+  /** This instance's id among its peers. */
+  readonly id: string = crypto.randomUUID();
+  #hub: Hub;
+  #presence: Presence;
+  #kv: Deno.Kv | undefined;
+  #windowMs: number;
+  #leaseMs: number;
+  #now: () => number;
+  #seq = 0;
+  #beat = 0;
+  #parts = 0;
+  #pending = new Map<string, boolean>();
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #beatTimer: ReturnType<typeof setInterval>;
+  #beating: Promise<void> = Promise.resolve();
+  #peers = new Map<string, Peer>();
+  // Per user, how many peers have them.
+  #counts = new Map<string, number>();
+  // Instances that said goodbye: a record read before its deletion landed
+  // must not bring them back.
+  #gone = new Set<string>();
+  #stops: (() => void)[];
+  #closed = false;
+
+  /** Starts reporting `presence`'s local users through `hub`, and hearing the peers'. */
+  constructor(hub: Hub, presence: Presence, opts: OnlinePeersOptions = {}) {
+    this.#hub = hub;
+    this.#presence = presence;
+    this.#kv = opts.kv;
+    this.#windowMs = opts.windowMs ?? ONLINE_WINDOW_MS;
+    this.#leaseMs = opts.leaseMs ?? ONLINE_LEASE_MS;
+    this.#now = opts.now ?? (() => performance.now());
+    this.#stops = [
+      presence.onLocalChange((userId, online) => this.#queue(userId, online)),
+      hub.onControl((message) => {
+        if (message.type === "online" && message.from !== this.id) {
+          this.#hear(message);
+        }
+      }),
+    ];
+    this.#beatTimer = setInterval(
+      () => this.#beatOnce(),
+      Math.max(1, Math.floor(this.#leaseMs / 3)),
+    );
+    this.#send({ hello: true });
+    this.#beatOnce();
+  }
+
+  /** Instances heard from and still counted, for tests and metrics. */
+  get peerCount(): number {
+    return this.#peers.size;
+  }
+
+  /** Resolves once the beat under way (record written, records read) is done. */
+  beaten(): Promise<void> {
+    return this.#beating;
+  }
+
+  /** Stops, telling the peers to forget this instance's users (and deleting its record). */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    clearTimeout(this.#flushTimer);
+    clearInterval(this.#beatTimer);
+    for (const stop of this.#stops) stop();
+    this.#send({ gone: true });
+    await this.#beating;
+    if (!this.#kv) return;
+    try {
+      await deleteOnlineRecord(this.#kv, this.id);
+    } catch (err) {
+      // Its beat stops: the peers drop it when the lease ends.
+      log("warn", "online record not deleted", errorFields(err));
+    }
+  }
+
+  #queue(userId: string, online: boolean): void {
+    if (this.#closed) return;
+    this.#pending.set(userId, online);
+    this.#flushTimer ??= setTimeout(() => this.#flush(), this.#windowMs);
+  }
+
+  #flush(): void {
+    this.#flushTimer = undefined;
+    const on: string[] = [];
+    const off: string[] = [];
+    for (const [userId, online] of this.#pending) {
+      (online ? on : off).push(userId);
+    }
+    this.#pending.clear();
+    while (on.length > 0 || off.length > 0) {
+      const taken = on.splice(0, IDS_PER_MESSAGE);
+      const rest = IDS_PER_MESSAGE - taken.length;
+      const gone = rest > 0 ? off.splice(0, rest) : [];
+      this.#send({
+        ...(taken.length ? { on: taken } : {}),
+        ...(gone.length ? { off: gone } : {}),
+      });
+    }
+  }
+
+  #send(fields: Omit<OnlineMessage, "type" | "from" | "seq">): void {
+    // A hello or a goodbye changes nothing of the set: it takes no number.
+    const seq = fields.hello || fields.gone ? this.#seq : ++this.#seq;
+    this.#hub.announce({ type: "online", from: this.id, seq, ...fields });
+  }
+
+  // One beat at a time: a slow KV makes the next one wait, never overlap.
+  #beatOnce(): void {
+    this.#beating = this.#beating.then(() => this.#runBeat()).catch((err) =>
+      log("warn", "online beat failed", errorFields(err))
+    );
+  }
+
+  async #runBeat(): Promise<void> {
+    if (this.#closed) return;
+    this.#beat++;
+    this.#expire();
+    if (!this.#kv) {
+      this.#send({ all: this.#presence.localUsers() });
+      return;
+    }
+    this.#parts = await writeOnlineRecord(
+      this.#kv,
+      this.id,
+      {
+        seq: this.#seq,
+        beat: this.#beat,
+        users: this.#presence.localUsers(),
+      },
+      // Readers judge liveness by the beat; the expiry only clears up.
+      this.#leaseMs * 2,
+      this.#parts,
+    );
+    const records = await readOnlineRecords(this.#kv);
+    if (this.#closed) return;
+    for (const [instance, record] of records) {
+      if (instance !== this.id) this.#record(instance, record);
+    }
+  }
+
+  // A record read from KV: its beat moving says the instance lives.
+  #record(instance: string, record: OnlineRecord): void {
+    let peer = this.#peers.get(instance);
+    if (!peer) {
+      if (this.#gone.has(instance)) return;
+      // A record left by an instance that died before its expiry ran.
+      if (Date.now() - record.at > this.#leaseMs) return;
+      peer = this.#peer(instance);
+    }
+    if (record.beat !== peer.beat) {
+      peer.beat = record.beat;
+      peer.heardAt = this.#now();
+    }
+    // Older than the changes heard since: they are newer news.
+    if (record.seq < peer.seq) return;
+    peer.seq = record.seq;
+    this.#replace(peer, record.users);
+  }
+
+  #hear(message: OnlineMessage): void {
+    if (this.#closed) return;
+    if (message.gone) {
+      this.#gone.add(message.from);
+      if (this.#gone.size > 1000) {
+        this.#gone.delete(this.#gone.values().next().value!);
+      }
+      this.#drop(message.from);
+      return;
+    }
+    if (this.#gone.has(message.from)) return;
+    const peer = this.#peers.get(message.from) ?? this.#peer(message.from);
+    peer.heardAt = this.#now();
+    // A newcomer without KV learns the set of each instance at once.
+    if (message.hello && !this.#kv) {
+      this.#send({ all: this.#presence.localUsers() });
+    }
+    if (message.all) {
+      if (message.seq < peer.seq) return;
+      peer.seq = message.seq;
+      this.#replace(peer, message.all);
+      return;
+    }
+    if (message.on === undefined && message.off === undefined) return;
+    // A batch heard late (over the slower relay) is older than what was heard.
+    if (message.seq <= peer.seq) return;
+    peer.seq = message.seq;
+    for (const userId of message.on ?? []) this.#add(peer, userId);
+    for (const userId of message.off ?? []) this.#remove(peer, userId);
+  }
+
+  #peer(instance: string): Peer {
+    const peer: Peer = {
+      users: new Set(),
+      seq: 0,
+      beat: 0,
+      heardAt: this.#now(),
+    };
+    this.#peers.set(instance, peer);
+    return peer;
+  }
+
+  // Drops the instances not heard from within the lease.
+  #expire(): void {
+    const now = this.#now();
+    for (const [instance, peer] of this.#peers) {
+      if (now - peer.heardAt > this.#leaseMs) {
+        log("info", "an instance stopped beating; its users count no more", {
+          instance,
+          users: peer.users.size,
+        });
+        this.#drop(instance);
+      }
+    }
+  }
+
+  #drop(instance: string): void {
+    const peer = this.#peers.get(instance);
+    if (!peer) return;
+    this.#peers.delete(instance);
+    for (const userId of peer.users) this.#uncount(userId);
+  }
+
+  #replace(peer: Peer, users: string[]): void {
+    const now = new Set(users);
+    for (const userId of peer.users) {
+      if (!now.has(userId)) this.#remove(peer, userId);
+    }
+    for (const userId of now) this.#add(peer, userId);
+  }
+
+  #add(peer: Peer, userId: string): void {
+    if (peer.users.has(userId)) return;
+    peer.users.add(userId);
+    const count = this.#counts.get(userId) ?? 0;
+    this.#counts.set(userId, count + 1);
+    if (count === 0) this.#presence.setRemote(userId, true);
+  }
+
+  #remove(peer: Peer, userId: string): void {
+    if (!peer.users.delete(userId)) return;
+    this.#uncount(userId);
+  }
+
+  #uncount(userId: string): void {
+    const count = this.#counts.get(userId) ?? 0;
+    if (count > 1) {
+      this.#counts.set(userId, count - 1);
+      return;
+    }
+    this.#counts.delete(userId);
+    this.#presence.setRemote(userId, false);
+  }
+}

@@ -1,0 +1,124 @@
+import assert from "node:assert/strict";
+import { waitFor } from "../../tests/helpers/deadline.ts";
+import { readOnlineRecords } from "../db/online_records.ts";
+import { Hub } from "./hub.ts";
+import { OnlinePeers } from "./online_peers.ts";
+import { Presence } from "./presence.ts";
+
+interface Side {
+  hub: Hub;
+  presence: Presence;
+  peers: OnlinePeers;
+}
+
+// Short windows, so a test takes a second or two.
+const LEASE_MS = 900;
+
+function side(hubOpts: ConstructorParameters<typeof Hub>[0], kv?: Deno.Kv) {
+  const hub = new Hub(hubOpts);
+  const presence = new Presence({ settleMs: 100 });
+  const peers = new OnlinePeers(hub, presence, {
+    kv,
+    windowMs: 20,
+    leaseMs: LEASE_MS,
+  });
+  return { hub, presence, peers };
+}
+
+async function stop({ hub, presence, peers }: Side) {
+  presence.close();
+  await peers.close();
+  await hub.relaySettled();
+  hub.close();
+}
+
+// Two instances on two handles of one file, relaying through KV only.
+async function withKvPair(
+  body: (a: Side, b: Side, kv: Deno.Kv) => Promise<void>,
+): Promise<void> {
+  const path = await Deno.makeTempFile({ suffix: ".db" });
+  const [kvA, kvB] = [await Deno.openKv(path), await Deno.openKv(path)];
+  const a = side({ kvRelay: kvA }, kvA);
+  const b = side({ kvRelay: kvB }, kvB);
+  try {
+    await body(a, b, kvA);
+  } finally {
+    await stop(a);
+    await stop(b);
+    kvA.close();
+    kvB.close();
+    await Deno.remove(path);
+  }
+}
+
+Deno.test("OnlinePeers over KV: a user online on a is online on b, once however many instances have them", async () => {
+  await withKvPair(async (a, b) => {
+    const heard: string[] = [];
+    b.presence.onChange((u, on) => heard.push(`${u}:${on}`));
+    a.presence.connect("u1");
+    await waitFor(() => b.presence.isOnline("u1"), { what: "u1 online on b" });
+    assert.equal(b.presence.isLocal("u1"), false);
+    b.presence.connect("u1");
+    a.presence.disconnect("u1");
+    // Long past a's batch and b's settle: b's own socket keeps them.
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(b.presence.isOnline("u1"), true);
+    await waitFor(
+      () => !a.presence.isLocal("u1") && a.presence.isOnline("u1"),
+      {
+        what: "a counting u1 through b",
+      },
+    );
+    b.presence.disconnect("u1");
+    await waitFor(() => !a.presence.isOnline("u1"), {
+      what: "u1 offline on a",
+    });
+    assert.deepEqual(heard, ["u1:true", "u1:false"]);
+  });
+});
+
+Deno.test("OnlinePeers over KV: a record lists each instance's users; one that falls silent counts no more within the lease", async () => {
+  await withKvPair(async (a, b, kv) => {
+    a.presence.connect("u1");
+    await waitFor(async () => {
+      const records = await readOnlineRecords(kv);
+      return records.get(a.peers.id)?.users.includes("u1");
+    }, { what: "a's record listing u1" });
+    await waitFor(() => b.presence.isOnline("u1"), { what: "u1 on b" });
+    // a falls silent without a goodbye: its hub is gone before it closes.
+    a.hub.close();
+    const silent = performance.now();
+    await a.peers.close();
+    // a's record is gone too, but b goes by a's beat: it stopped moving.
+    await waitFor(() => !b.presence.isOnline("u1"), {
+      what: "b dropping silent a's user",
+      timeoutMs: 5000,
+    });
+    const took = performance.now() - silent;
+    assert.ok(took < LEASE_MS + LEASE_MS / 3 + 100 + 500, `${took} ms`);
+    assert.equal(b.peers.peerCount, 0);
+  });
+});
+
+Deno.test("OnlinePeers over BroadcastChannel: a newcomer learns the others' users at once, and a goodbye drops them", async () => {
+  const relay = `hearth-test-${crypto.randomUUID()}`;
+  const a = side({ relay });
+  a.presence.connect("u1");
+  a.presence.connect("u2");
+  const b = side({ relay });
+  try {
+    await waitFor(
+      () => b.presence.isOnline("u1") && b.presence.isOnline("u2"),
+      { what: "b learning a's users" },
+    );
+    assert.equal(b.peers.peerCount, 1);
+    await stop(a);
+    await waitFor(() => !b.presence.isOnline("u1"), {
+      what: "b dropping a's users on its goodbye",
+      timeoutMs: 500,
+    });
+  } finally {
+    await stop(a);
+    await stop(b);
+  }
+});

@@ -94,6 +94,13 @@ export class Roster {
     return this.#entries.get(channelId)?.loaded?.online.size;
   }
 
+  /** The channel's list if one is loaded and younger than `ttlMs` (no read), else undefined. */
+  held(channelId: string): RosterView | undefined {
+    const entry = this.#entries.get(channelId);
+    if (!entry || this.#now() - entry.loadedAt >= this.#ttlMs) return undefined;
+    return entry.loaded;
+  }
+
   /** The channel's members sorted, with who is online, read as `members` is. */
   view(channelId: string): Promise<RosterView> {
     // Entries sit in the Map in the order they were read, so the stale ones

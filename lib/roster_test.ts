@@ -140,3 +140,17 @@ Deno.test("Roster views hold members by username and who of them is online, as p
   presence.close();
   hub.close();
 });
+
+Deno.test("Roster.held() answers a loaded list younger than ttlMs, and never reads", async () => {
+  const hub = new Hub();
+  let now = 0;
+  const { reads, load } = loader(new Map([["c", [user("ann")]]]));
+  const roster = new Roster(load, hub, { ttlMs: 100, now: () => now });
+  assert.equal(roster.held("c"), undefined);
+  await roster.view("c");
+  assert.deepEqual([...roster.held("c")!.byId.keys()], ["id-ann"]);
+  now = 100;
+  assert.equal(roster.held("c"), undefined);
+  assert.equal(reads.length, 1);
+  hub.close();
+});

@@ -22,6 +22,7 @@ import { BANNED_CLOSE_REASON } from "../shared/limits.ts";
 import { socketQuery } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
 import { readyMembers } from "./membership.ts";
+import { listenForPeers } from "./peer_presence.ts";
 import { editOwnMessage, react, removeMessage } from "./message_changes.ts";
 import { postMessage } from "./messages.ts";
 import { type ChannelMember, channelMember } from "./standing.ts";
@@ -265,22 +266,6 @@ function listenForSignOuts(services: Services): void {
   });
 }
 
-const hearingPeers = new WeakSet<Services>();
-
-// Each Services announces, from its first socket on, the users whom news from
-// other instances brought online or took offline (its own connects and
-// disconnects announce themselves above).
-function listenForPeers(services: Services): void {
-  if (!services.peers || hearingPeers.has(services)) return;
-  hearingPeers.add(services);
-  services.presence.onRemoteChange((userId, online) => {
-    // Nobody here to tell: no read of their channels.
-    if (services.sockets.size > 0) {
-      void announcePresence(services, userId, online);
-    }
-  });
-}
-
 // Entries outlive sockets on purpose (a reconnect must not reset the limit);
 // stale ones are dropped in bulk once the map grows.
 function pruneTyping(now: number): void {
@@ -291,7 +276,7 @@ function pruneTyping(now: number): void {
 
 // Presence goes to every channel the user belongs to, not only the one they
 // opened, and to this instance's sockets only: each instance announces what
-// changed in the union it knows (`online_peers.ts`), so none is told twice.
+// changed in the union it knows (news from peers: `peer_presence.ts`).
 async function announcePresence(
   services: Services,
   userId: string,

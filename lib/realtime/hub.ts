@@ -174,6 +174,11 @@ export class Hub {
     return this.#lanes.seq(channelId);
   }
 
+  /** The channels with a local listener. */
+  channelIds(): string[] {
+    return [...this.#channels.keys()];
+  }
+
   /** Number of local listeners on `channelId`, for tests and metrics. */
   listenerCount(channelId: string): number {
     return this.#channels.get(channelId)?.all.size ?? 0;

@@ -54,8 +54,20 @@ async function setUp([a, b]: Instance[]) {
   return { owner, bo, room, ownerOnB, watcher };
 }
 
-Deno.test("Online across instances: a user on a only is online on b; on both counts once; offline when both close", async () => {
-  await withInstances(2, async ([a, b]) => {
+Deno.test("Online across instances (KV relay): a user on a only is online on b; on both counts once; offline when both close", async () => {
+  await withInstances(2, onBothInstances, "kv");
+});
+
+Deno.test("Online across instances (KV and BroadcastChannel relays): the same, each batch heard once", async () => {
+  await withInstances(2, onBothInstances, "both");
+});
+
+Deno.test("Online across instances (BroadcastChannel relay alone): the same", async () => {
+  await withInstances(2, onBothInstances, "broadcast");
+});
+
+async function onBothInstances([a, b]: Instance[]): Promise<void> {
+  {
     const { owner, bo, room, ownerOnB, watcher } = await setUp([a, b]);
     const boOnA = await FrameSocket.open(a.base, room.id, bo.token);
     await boOnA.next("ready");
@@ -96,8 +108,8 @@ Deno.test("Online across instances: a user on a only is online on b; on both cou
       },
     );
     await watcher.close();
-  }, "kv");
-});
+  }
+}
 
 Deno.test("Online across instances: a killed instance's users go offline within the lease", async () => {
   await withInstances(

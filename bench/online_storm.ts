@@ -5,10 +5,13 @@
  * sockets there would make them), all at once or spread over `--spread-ms`;
  * the run ends when b counts all of them online. Reports a's KV commits and
  * the bytes they set (change batches through the relay's control stream and
- * a's online record), b's reads, and how long b took.
+ * a's online record), b's reads, and how long b took. Then, for
+ * `--steady-s` seconds, one user leaves and another comes every 200 ms (10
+ * changes a second) with all the others still online, and the same is
+ * counted for that stretch.
  *
  *   deno run -A bench/online_storm.ts [--users 10000] [--spread-ms 0]
- *     [--repeat 3]
+ *     [--steady-s 20] [--repeat 3]
  */
 import { parseArgs } from "node:util";
 import { Hub } from "../lib/realtime/hub.ts";
@@ -22,10 +25,12 @@ const { values } = parseArgs({
     users: { type: "string", default: "10000" },
     "spread-ms": { type: "string", default: "0" },
     repeat: { type: "string", default: "3" },
+    "steady-s": { type: "string", default: "20" },
   },
 });
 const USERS = Number(values.users);
 const SPREAD_MS = Number(values["spread-ms"]);
+const STEADY_S = Number(values["steady-s"]);
 
 interface Counts {
   commits: number;
@@ -101,14 +106,31 @@ async function run(): Promise<void> {
   }
   const tookMs = Math.round(performance.now() - started);
   await hubA.relaySettled();
+  const storm = { ...a };
+  const steadyStart = performance.now();
+  let next = 0;
+  while (performance.now() - steadyStart < STEADY_S * 1000) {
+    presenceA.disconnect(ids[next++]);
+    const id = crypto.randomUUID();
+    ids.push(id);
+    presenceA.connect(id);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await hubA.relaySettled();
+  await peersA.beaten();
+  const steadyS = (performance.now() - steadyStart) / 1000;
   console.log(JSON.stringify({
     users: USERS,
     spreadMs: SPREAD_MS,
     bSawAll: seen >= USERS,
     tookMs,
-    aCommits: a.commits - base.commits,
-    aSets: a.sets - base.sets,
-    aSetKB: Math.round((a.setBytes - base.setBytes) / 1024),
+    aCommits: storm.commits - base.commits,
+    aSets: storm.sets - base.sets,
+    aSetKB: Math.round((storm.setBytes - base.setBytes) / 1024),
+    steadyS: Math.round(steadyS),
+    steadyCommitsPerS: +((a.commits - storm.commits) / steadyS).toFixed(1),
+    steadySetKBPerS: +((a.setBytes - storm.setBytes) / 1024 / steadyS)
+      .toFixed(1),
     bReads: b.reads,
     load: await loadAverage(),
   }));

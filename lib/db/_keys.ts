@@ -278,9 +278,15 @@ export const KEY_FAMILIES = [
     backup: "skipped",
   },
   {
+    root: "online_heads",
+    layout:
+      "[instanceId] -> OnlineHead: a running instance's beat and the generation of each part of its online users, expiring",
+    backup: "skipped",
+  },
+  {
     root: "online_users",
     layout:
-      "[instanceId, part] -> OnlinePart: the users with a socket on one running instance, expiring",
+      "[instanceId, part] -> OnlinePart: one part of the users with a socket on a running instance, expiring",
     backup: "skipped",
   },
   {
@@ -446,14 +452,24 @@ export const relayLogPrefix = (stream: string): Deno.KvKey => [
   "relay_log",
   stream,
 ];
+/** A running instance's head: its beat and its parts' generations. */
+export const onlineHeadKey = (instance: string): Deno.KvKey => [
+  "online_heads",
+  instance,
+];
+/** Prefix of every running instance's head. */
+export const allOnlineHeadsPrefix: Deno.KvKey = familyPrefix("online_heads");
 /** One part of the users online on a running instance. */
 export const onlinePartKey = (instance: string, part: number): Deno.KvKey => [
   "online_users",
   instance,
   part,
 ];
-/** Prefix of every instance's online users. */
-export const allOnlinePrefix: Deno.KvKey = familyPrefix("online_users");
+/** Prefix of one instance's parts. */
+export const onlinePartsPrefix = (instance: string): Deno.KvKey => [
+  "online_users",
+  instance,
+];
 /** Key of one message. */
 export const messageKey = (channelId: string, seq: number): Deno.KvKey => [
   "messages",

@@ -9,11 +9,13 @@
  *   numbered `online` control message through the hub's relay (the
  *   BroadcastChannel and/or the KV control stream), so a crowd connecting
  *   costs one relay write per window, not one per connect;
- * - the whole set every heartbeat (a third of the lease): with the KV relay
- *   as a record in KV (`online_records.ts`), which every instance lists
- *   back; with the BroadcastChannel alone as an `online` message with `all`.
- *   That beat keeps the instance alive in the others' eyes and repairs any
- *   change message lost on the way.
+ * - a beat every third of the lease, which keeps the instance alive in the
+ *   others' eyes and carries the whole set: with the KV relay as a record in
+ *   KV (`online_records.ts`: a small head every beat, the users' parts that
+ *   changed only every {@linkcode USERS_EVERY_BEATS} beats, or soon after a
+ *   newcomer's `hello` or a gap in the batches heard asks for them), which
+ *   every instance reads back; with the BroadcastChannel alone as an
+ *   `online` message with `all`, every beat and in answer to a `hello`.
  *
  * An instance whose beat stops moving (killed, evicted) counts no more once
  * `leaseMs` passes without news of it; one that shuts down says `gone`. A
@@ -22,10 +24,9 @@
  */
 import { errorFields, log } from "../log.ts";
 import {
-  deleteOnlineRecord,
   type OnlineRecord,
-  readOnlineRecords,
-  writeOnlineRecord,
+  OnlineRecordReader,
+  OnlineRecordWriter,
 } from "../db/online_records.ts";
 import type { ControlMessage, Hub } from "./hub.ts";
 import type { Presence } from "./presence.ts";
@@ -41,6 +42,13 @@ export const ONLINE_LEASE_MS = 15_000;
  * another instance may be on its way: a few windows and the relay's delay.
  */
 export const PEER_SETTLE_MS = 1000;
+
+/** With KV, the users' parts are written every this many beats (if changed) unless asked for sooner. */
+export const USERS_EVERY_BEATS = 12;
+
+// A newcomer reads the records again this soon, once the others have
+// answered its hello by writing theirs.
+const EARLY_READ_MS = 1000;
 
 // The most ids one message carries: 800 ids of 36 characters stay well under
 // the KV relay's entry size.
@@ -77,15 +85,21 @@ export class OnlinePeers {
   #hub: Hub;
   #presence: Presence;
   #kv: Deno.Kv | undefined;
+  #writer: OnlineRecordWriter | undefined;
+  #reader: OnlineRecordReader | undefined;
   #windowMs: number;
   #leaseMs: number;
   #now: () => number;
   #seq = 0;
   #beat = 0;
-  #parts = 0;
   #pending = new Map<string, boolean>();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #beatTimer: ReturnType<typeof setInterval>;
+  #soonTimer: ReturnType<typeof setTimeout> | undefined;
+  // The next beat writes the users' parts (a hello asked for them).
+  #usersWanted = true;
+  // The next beat asks the others for theirs (a batch was missed).
+  #askRecords = false;
   #beating: Promise<void> = Promise.resolve();
   #peers = new Map<string, Peer>();
   // Per user, how many peers have them.
@@ -104,6 +118,15 @@ export class OnlinePeers {
     this.#windowMs = opts.windowMs ?? ONLINE_WINDOW_MS;
     this.#leaseMs = opts.leaseMs ?? ONLINE_LEASE_MS;
     this.#now = opts.now ?? (() => performance.now());
+    if (opts.kv) {
+      // Readers judge liveness by the beat; the head's expiry only clears up.
+      this.#writer = new OnlineRecordWriter(
+        opts.kv,
+        this.id,
+        this.#leaseMs * 2,
+      );
+      this.#reader = new OnlineRecordReader(opts.kv);
+    }
     this.#stops = [
       presence.onLocalChange((userId, online) => this.#queue(userId, online)),
       hub.onControl((message) => {
@@ -118,6 +141,7 @@ export class OnlinePeers {
     );
     this.#send({ hello: true });
     this.#beatOnce();
+    if (this.#kv) this.#beatSoon(EARLY_READ_MS);
   }
 
   /** Instances heard from and still counted, for tests and metrics. */
@@ -135,13 +159,14 @@ export class OnlinePeers {
     if (this.#closed) return;
     this.#closed = true;
     clearTimeout(this.#flushTimer);
+    clearTimeout(this.#soonTimer);
     clearInterval(this.#beatTimer);
     for (const stop of this.#stops) stop();
     this.#send({ gone: true });
     await this.#beating;
-    if (!this.#kv) return;
+    if (!this.#writer) return;
     try {
-      await deleteOnlineRecord(this.#kv, this.id);
+      await this.#writer.delete();
     } catch (err) {
       // Its beat stops: the peers drop it when the lease ends.
       log("warn", "online record not deleted", errorFields(err));
@@ -179,6 +204,15 @@ export class OnlinePeers {
     this.#hub.announce({ type: "online", from: this.id, seq, ...fields });
   }
 
+  // An extra beat, once, `ms` from now (a newcomer's hello, its early read).
+  #beatSoon(ms: number): void {
+    if (this.#soonTimer !== undefined || this.#closed) return;
+    this.#soonTimer = setTimeout(() => {
+      this.#soonTimer = undefined;
+      this.#beatOnce();
+    }, ms);
+  }
+
   // One beat at a time: a slow KV makes the next one wait, never overlap.
   #beatOnce(): void {
     this.#beating = this.#beating.then(() => this.#runBeat()).catch((err) =>
@@ -190,23 +224,23 @@ export class OnlinePeers {
     if (this.#closed) return;
     this.#beat++;
     this.#expire();
-    if (!this.#kv) {
+    if (!this.#writer || !this.#reader) {
       this.#send({ all: this.#presence.localUsers() });
       return;
     }
-    this.#parts = await writeOnlineRecord(
-      this.#kv,
-      this.id,
-      {
-        seq: this.#seq,
-        beat: this.#beat,
-        users: this.#presence.localUsers(),
-      },
-      // Readers judge liveness by the beat; the expiry only clears up.
-      this.#leaseMs * 2,
-      this.#parts,
-    );
-    const records = await readOnlineRecords(this.#kv);
+    const withUsers = this.#usersWanted ||
+      this.#beat % USERS_EVERY_BEATS === 0;
+    this.#usersWanted = false;
+    if (this.#askRecords) {
+      this.#askRecords = false;
+      this.#send({ hello: true });
+    }
+    await this.#writer.write({
+      seq: this.#seq,
+      beat: this.#beat,
+      users: withUsers ? this.#presence.localUsers() : [],
+    }, withUsers);
+    const records = await this.#reader.read();
     if (this.#closed) return;
     for (const [instance, record] of records) {
       if (instance !== this.id) this.#record(instance, record);
@@ -245,9 +279,14 @@ export class OnlinePeers {
     if (this.#gone.has(message.from)) return;
     const peer = this.#peers.get(message.from) ?? this.#peer(message.from);
     peer.heardAt = this.#now();
-    // A newcomer without KV learns the set of each instance at once.
-    if (message.hello && !this.#kv) {
-      this.#send({ all: this.#presence.localUsers() });
+    // A newcomer learns the set of each instance at once: sent now without
+    // KV, written to the records soon with it.
+    if (message.hello) {
+      if (!this.#kv) this.#send({ all: this.#presence.localUsers() });
+      else {
+        this.#usersWanted = true;
+        this.#beatSoon(this.#windowMs);
+      }
     }
     if (message.all) {
       if (message.seq < peer.seq) return;
@@ -258,6 +297,10 @@ export class OnlinePeers {
     if (message.on === undefined && message.off === undefined) return;
     // A batch heard late (over the slower relay) is older than what was heard.
     if (message.seq <= peer.seq) return;
+    // One missed (a relay write that failed): the records will repair it.
+    if (this.#kv && peer.seq > 0 && message.seq > peer.seq + 1) {
+      this.#askRecords = true;
+    }
     peer.seq = message.seq;
     for (const userId of message.on ?? []) this.#add(peer, userId);
     for (const userId of message.off ?? []) this.#remove(peer, userId);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { waitFor } from "../../tests/helpers/deadline.ts";
-import { readOnlineRecords } from "../db/online_records.ts";
+import { OnlineRecordReader } from "../db/online_records.ts";
 import { Hub } from "./hub.ts";
 import { OnlinePeers } from "./online_peers.ts";
 import { Presence } from "./presence.ts";
@@ -81,7 +81,7 @@ Deno.test("OnlinePeers over KV: a record lists each instance's users; one that f
   await withKvPair(async (a, b, kv) => {
     a.presence.connect("u1");
     await waitFor(async () => {
-      const records = await readOnlineRecords(kv);
+      const records = await new OnlineRecordReader(kv).read();
       return records.get(a.peers.id)?.users.includes("u1");
     }, { what: "a's record listing u1" });
     await waitFor(() => b.presence.isOnline("u1"), { what: "u1 on b" });

@@ -14,13 +14,17 @@ interface Side {
 // Short windows, so a test takes a second or two.
 const LEASE_MS = 900;
 
-function side(hubOpts: ConstructorParameters<typeof Hub>[0], kv?: Deno.Kv) {
+function side(
+  hubOpts: ConstructorParameters<typeof Hub>[0],
+  kv?: Deno.Kv,
+  leaseMs = LEASE_MS,
+) {
   const hub = new Hub(hubOpts);
   const presence = new Presence({ settleMs: 100 });
   const peers = new OnlinePeers(hub, presence, {
     kv,
     windowMs: 20,
-    leaseMs: LEASE_MS,
+    leaseMs,
   });
   return { hub, presence, peers };
 }
@@ -120,5 +124,31 @@ Deno.test("OnlinePeers over BroadcastChannel: a newcomer learns the others' user
   } finally {
     await stop(a);
     await stop(b);
+  }
+});
+
+Deno.test("OnlinePeers over KV: a newcomer learns the users already online elsewhere within seconds (its hello has their records written)", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".db" });
+  const [kvA, kvB] = [await Deno.openKv(path), await Deno.openKv(path)];
+  // The default lease: records of users only every minute unless asked.
+  const a = side({ kvRelay: kvA }, kvA, 15_000);
+  let b: Side | undefined;
+  try {
+    await a.peers.beaten();
+    a.presence.connect("u1");
+    // a's batch is out before b starts: b never hears it.
+    await new Promise((r) => setTimeout(r, 200));
+    await a.hub.relaySettled();
+    b = side({ kvRelay: kvB }, kvB, 15_000);
+    await waitFor(() => b!.presence.isOnline("u1"), {
+      what: "b learning u1 from a's records",
+      timeoutMs: 4000,
+    });
+  } finally {
+    await stop(a);
+    if (b) await stop(b);
+    kvA.close();
+    kvB.close();
+    await Deno.remove(path);
   }
 });

@@ -34,7 +34,11 @@ import type { Presence } from "./presence.ts";
 /** How long changes here are gathered before the peers hear them. */
 export const ONLINE_WINDOW_MS = 250;
 
-/** How long an instance counts after its last beat: a dead one's users go offline within this (plus a beat). */
+/**
+ * How long an instance counts after its last beat was noticed: a dead one's
+ * users go offline within this, two beats (a third of it each: one to notice
+ * the last beat, one to check) and the settle: 26 s by default.
+ */
 export const ONLINE_LEASE_MS = 15_000;
 
 /**

@@ -14,8 +14,9 @@
  * name drops every list here, and other instances see it within `ttlMs`.
  *
  * Each list is held sorted by username, with the set of its members online
- * here, kept current as users come and go, so a `ready` frame or a page of
- * members costs what it sends rather than a pass over the whole channel.
+ * (on any instance, as `Presence` counts it), kept current as users come and
+ * go, so a `ready` frame or a page of members costs what it sends rather than
+ * a pass over the whole channel.
  */
 import type { User } from "./db/users.ts";
 import type { Hub } from "./realtime/hub.ts";
@@ -27,17 +28,17 @@ export interface RosterOptions {
   maxChannels?: number;
   /** Milliseconds on a monotonic clock; `performance.now` unless a test injects a fake one. */
   now?: () => number;
-  /** Who is online here, and news of users coming and going. */
+  /** Who is online (here or on a peer), and news of users coming and going. */
   presence?: Pick<Presence, "isOnline" | "onChange">;
 }
 
-/** A channel's members as held: sorted by username, and who of them is online here. */
+/** A channel's members as held: sorted by username, and who of them is online. */
 export interface RosterView {
   /** Every member, by username. */
   members: User[];
   /** Members by id. */
   byId: Map<string, User>;
-  /** Ids of the members online here. */
+  /** Ids of the members online. */
   online: Set<string>;
 }
 
@@ -89,7 +90,7 @@ export class Roster {
     return (await this.view(channelId)).members;
   }
 
-  /** Members online here in a list held now, or undefined when none is. */
+  /** Members online in a list held now, or undefined when none is. */
   onlineCount(channelId: string): number | undefined {
     return this.#entries.get(channelId)?.loaded?.online.size;
   }

@@ -94,3 +94,48 @@ Deno.test("pushMessage() reads rows of subscribed people only, not of every memb
     const cost = counted.reads() - before;
     assert.ok(cost >= 2 && cost <= 5, `one subscriber cost ${cost} reads`);
   }));
+
+Deno.test("pushMessage() passes over a member online on another instance, as one online here", () =>
+  withServices(async (services) => {
+    const ada = await account(services, "ada");
+    const bea = await account(services, "bea");
+    const room = await createChannel(services.kv, ada.id, { name: "room" });
+    await joinChannel(services.kv, room.id, bea.id);
+    await saveSubscription(
+      services.kv,
+      bea.id,
+      "https://push.example/bea",
+      { p256dh: "p", auth: "a" },
+    );
+    // Pushed only when mentioned: the message below mentions nobody, so
+    // nothing is sent, but her rows are read while she counts as offline.
+    const channel = (await getChannel(services.kv, room.id))!;
+    await setNotificationSetting(services.kv, channel, bea.id, {
+      level: "mentions",
+    });
+    const message: Message = {
+      id: crypto.randomUUID(),
+      channelId: room.id,
+      seq: 1,
+      rev: 1,
+      author: { id: ada.id, username: ada.username, displayName: "Ada" },
+      content: "hello",
+      createdAt: new Date().toISOString(),
+      file: null,
+      reactions: [],
+      mentions: [],
+    };
+    const counted = countingKv(services.kv);
+    const measured: Services = { ...services, kv: counted.kv };
+    const cost = async (seq: number) => {
+      const before = counted.reads();
+      await pushMessage(measured, channel, { ...message, seq });
+      return counted.reads() - before;
+    };
+    await cost(1);
+    assert.ok(await cost(2) > 0, "offline: her rows are read");
+    services.presence.setRemote(bea.id, true);
+    assert.equal(await cost(3), 0, "online elsewhere: passed over");
+    services.presence.setRemote(bea.id, false);
+    assert.ok(await cost(4) > 0, "offline again");
+  }));

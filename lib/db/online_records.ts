@@ -76,19 +76,21 @@ export class OnlineRecordWriter {
 
   /**
    * Writes the head, and with `withUsers` the parts whose users changed (the
-   * first write always has them); answers how many parts were written.
+   * first write, and the first after a failed one, always has them; `users`
+   * is asked only then); answers how many parts were written.
    */
   async write(
-    record: { seq: number; beat: number; users: string[] },
+    record: { seq: number; beat: number; users: () => string[] },
     withUsers = true,
   ): Promise<number> {
     if (!withUsers && this.#written.length > 0) {
       await this.#writeHead(record.beat, this.#written);
       return 0;
     }
-    const count = partCount(record.users.length);
+    const users = record.users();
+    const count = partCount(users.length);
     const split: string[][] = Array.from({ length: count }, () => []);
-    for (const id of record.users) split[partOf(id, count)].push(id);
+    for (const id of users) split[partOf(id, count)].push(id);
     const now = Date.now();
     const written = split.map((users) => ({
       text: users.sort().join(","),

@@ -30,6 +30,7 @@ import {
 } from "../db/online_records.ts";
 import type { ControlMessage, Hub } from "./hub.ts";
 import type { Presence } from "./presence.ts";
+import { PeerTally } from "./_peer_tally.ts";
 
 /** How long changes here are gathered before the peers hear them. */
 export const ONLINE_WINDOW_MS = 250;
@@ -72,16 +73,6 @@ export interface OnlinePeersOptions {
   now?: () => number;
 }
 
-// What is known of one other instance.
-interface Peer {
-  users: Set<string>;
-  // The newest batch applied.
-  seq: number;
-  // The last beat seen in its record, and when (here) it last moved.
-  beat: number;
-  heardAt: number;
-}
-
 /** Tells the other instances who is online here, and tells `presence` who is online there. */
 export class OnlinePeers {
   /** This instance's id among its peers. */
@@ -105,12 +96,7 @@ export class OnlinePeers {
   // The next beat asks the others for theirs (a batch was missed).
   #askRecords = false;
   #beating: Promise<void> = Promise.resolve();
-  #peers = new Map<string, Peer>();
-  // Per user, how many peers have them.
-  #counts = new Map<string, number>();
-  // Instances that said goodbye: a record read before its deletion landed
-  // must not bring them back.
-  #gone = new Set<string>();
+  #tally: PeerTally;
   #stops: (() => void)[];
   #closed = false;
 
@@ -122,6 +108,10 @@ export class OnlinePeers {
     this.#windowMs = opts.windowMs ?? ONLINE_WINDOW_MS;
     this.#leaseMs = opts.leaseMs ?? ONLINE_LEASE_MS;
     this.#now = opts.now ?? (() => performance.now());
+    this.#tally = new PeerTally(
+      (userId, online) => presence.setRemote(userId, online),
+      this.#now,
+    );
     if (opts.kv) {
       // Readers judge liveness by the beat; the head's expiry only clears up.
       this.#writer = new OnlineRecordWriter(
@@ -150,7 +140,7 @@ export class OnlinePeers {
 
   /** Instances heard from and still counted, for tests and metrics. */
   get peerCount(): number {
-    return this.#peers.size;
+    return this.#tally.size;
   }
 
   /** Resolves once the beat under way (record written, records read) is done. */
@@ -227,7 +217,7 @@ export class OnlinePeers {
   async #runBeat(): Promise<void> {
     if (this.#closed) return;
     this.#beat++;
-    this.#expire();
+    this.#tally.expire(this.#leaseMs);
     if (!this.#writer || !this.#reader) {
       this.#send({ all: this.#presence.localUsers() });
       return;
@@ -242,7 +232,7 @@ export class OnlinePeers {
     await this.#writer.write({
       seq: this.#seq,
       beat: this.#beat,
-      users: withUsers ? this.#presence.localUsers() : [],
+      users: () => this.#presence.localUsers(),
     }, withUsers);
     const records = await this.#reader.read();
     if (this.#closed) return;
@@ -253,13 +243,11 @@ export class OnlinePeers {
 
   // A record read from KV: its beat moving says the instance lives.
   #record(instance: string, record: OnlineRecord): void {
-    let peer = this.#peers.get(instance);
-    if (!peer) {
-      if (this.#gone.has(instance)) return;
-      // A record left by an instance that died before its expiry ran.
-      if (Date.now() - record.at > this.#leaseMs) return;
-      peer = this.#peer(instance);
-    }
+    // A record first seen, left by an instance that died before its expiry ran.
+    const known = this.#tally.get(instance);
+    if (!known && Date.now() - record.at > this.#leaseMs) return;
+    const peer = known ?? this.#tally.peer(instance);
+    if (!peer) return;
     if (record.beat !== peer.beat) {
       peer.beat = record.beat;
       peer.heardAt = this.#now();
@@ -267,21 +255,17 @@ export class OnlinePeers {
     // Older than the changes heard since: they are newer news.
     if (record.seq < peer.seq) return;
     peer.seq = record.seq;
-    this.#replace(peer, record.users);
+    this.#tally.replace(peer, record.users);
   }
 
   #hear(message: OnlineMessage): void {
     if (this.#closed) return;
     if (message.gone) {
-      this.#gone.add(message.from);
-      if (this.#gone.size > 1000) {
-        this.#gone.delete(this.#gone.values().next().value!);
-      }
-      this.#drop(message.from);
+      this.#tally.gone(message.from);
       return;
     }
-    if (this.#gone.has(message.from)) return;
-    const peer = this.#peers.get(message.from) ?? this.#peer(message.from);
+    const peer = this.#tally.peer(message.from);
+    if (!peer) return;
     peer.heardAt = this.#now();
     // A newcomer learns the set of each instance at once: sent now without
     // KV, written to the records soon with it.
@@ -295,7 +279,7 @@ export class OnlinePeers {
     if (message.all) {
       if (message.seq < peer.seq) return;
       peer.seq = message.seq;
-      this.#replace(peer, message.all);
+      this.#tally.replace(peer, message.all);
       return;
     }
     if (message.on === undefined && message.off === undefined) return;
@@ -306,70 +290,6 @@ export class OnlinePeers {
       this.#askRecords = true;
     }
     peer.seq = message.seq;
-    for (const userId of message.on ?? []) this.#add(peer, userId);
-    for (const userId of message.off ?? []) this.#remove(peer, userId);
-  }
-
-  #peer(instance: string): Peer {
-    const peer: Peer = {
-      users: new Set(),
-      seq: 0,
-      beat: 0,
-      heardAt: this.#now(),
-    };
-    this.#peers.set(instance, peer);
-    return peer;
-  }
-
-  // Drops the instances not heard from within the lease.
-  #expire(): void {
-    const now = this.#now();
-    for (const [instance, peer] of this.#peers) {
-      if (now - peer.heardAt > this.#leaseMs) {
-        log("info", "an instance stopped beating; its users count no more", {
-          instance,
-          users: peer.users.size,
-        });
-        this.#drop(instance);
-      }
-    }
-  }
-
-  #drop(instance: string): void {
-    const peer = this.#peers.get(instance);
-    if (!peer) return;
-    this.#peers.delete(instance);
-    for (const userId of peer.users) this.#uncount(userId);
-  }
-
-  #replace(peer: Peer, users: string[]): void {
-    const now = new Set(users);
-    for (const userId of peer.users) {
-      if (!now.has(userId)) this.#remove(peer, userId);
-    }
-    for (const userId of now) this.#add(peer, userId);
-  }
-
-  #add(peer: Peer, userId: string): void {
-    if (peer.users.has(userId)) return;
-    peer.users.add(userId);
-    const count = this.#counts.get(userId) ?? 0;
-    this.#counts.set(userId, count + 1);
-    if (count === 0) this.#presence.setRemote(userId, true);
-  }
-
-  #remove(peer: Peer, userId: string): void {
-    if (!peer.users.delete(userId)) return;
-    this.#uncount(userId);
-  }
-
-  #uncount(userId: string): void {
-    const count = this.#counts.get(userId) ?? 0;
-    if (count > 1) {
-      this.#counts.set(userId, count - 1);
-      return;
-    }
-    this.#counts.delete(userId);
-    this.#presence.setRemote(userId, false);
+    this.#tally.apply(peer, message.on ?? [], message.off ?? []);
   }
 }

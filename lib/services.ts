@@ -150,7 +150,7 @@ export async function closeServices(services: Services): Promise<void> {
   closeSockets(services);
   services.presence.close();
   await services.peers?.close();
-  // What the closing sockets told others (presence) still goes out by KV.
+  // What was told to others (this instance's goodbye) still goes out by KV.
   await services.hub.relaySettled();
   services.hub.close();
   await services.stopSweeper();

@@ -152,3 +152,55 @@ Deno.test("OnlinePeers over KV: a newcomer learns the users already online elsew
     await Deno.remove(path);
   }
 });
+
+Deno.test("OnlinePeers over KV: a batch lost on the way is repaired within seconds (the gap asks for the records)", async () => {
+  const path = await Deno.makeTempFile({ suffix: ".db" });
+  const [kvA, kvB] = [await Deno.openKv(path), await Deno.openKv(path)];
+  // a's second batch never leaves: its relay write "failed".
+  const hubA = new Hub({ kvRelay: kvA });
+  let batches = 0;
+  const lossy = new Proxy(hubA, {
+    get(target, name) {
+      if (name !== "announce") {
+        const value = Reflect.get(target, name, target);
+        return typeof value === "function" ? value.bind(target) : value;
+      }
+      return (message: Parameters<Hub["announce"]>[0]) => {
+        if (message.type === "online" && message.on && ++batches === 2) return;
+        target.announce(message);
+      };
+    },
+  });
+  // Beats of a second: the users' own write every 12 beats is 12 s away.
+  const presenceA = new Presence({ settleMs: 100 });
+  const a: Side = {
+    hub: hubA,
+    presence: presenceA,
+    peers: new OnlinePeers(lossy, presenceA, {
+      kv: kvA,
+      windowMs: 20,
+      leaseMs: 3000,
+    }),
+  };
+  const b = side({ kvRelay: kvB }, kvB, 3000);
+  try {
+    // Past both newcomers' early reads: only a gap can bring the records now.
+    await new Promise((r) => setTimeout(r, 1500));
+    for (const userId of ["u0", "u1", "u2"]) {
+      a.presence.connect(userId);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await waitFor(() => b.presence.isOnline("u2"), { what: "u2 on b" });
+    assert.equal(b.presence.isOnline("u1"), false, "the lost batch's user");
+    await waitFor(() => b.presence.isOnline("u1"), {
+      what: "u1 on b, from the records",
+      timeoutMs: 4000,
+    });
+  } finally {
+    await stop(a);
+    await stop(b);
+    kvA.close();
+    kvB.close();
+    await Deno.remove(path);
+  }
+});

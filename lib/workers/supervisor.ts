@@ -33,8 +33,14 @@ interface Running {
   reports: ReadableStreamDefaultReader<WorkerReport>;
 }
 
+/** The worker module; tests give one that fails on purpose. */
+const SERVING_WORKER = new URL("./serving_worker.ts", import.meta.url);
+
 /** Starts `config.workers` serving workers; the first alone, then the rest on its port. */
-export async function startWorkers(config: Config): Promise<RunningWorkers> {
+export async function startWorkers(
+  config: Config,
+  module: URL = SERVING_WORKER,
+): Promise<RunningWorkers> {
   const broker = new QuotaBroker(
     config.userLimits,
     config.connections.perAddress,
@@ -46,11 +52,12 @@ export async function startWorkers(config: Config): Promise<RunningWorkers> {
   };
   try {
     // The first creates what a fresh database needs, and picks the port if asked for 0.
-    const first = await startWorker(config, 0, broker, fail, running);
+    const start = { module, broker, fail, running };
+    const first = await startWorker(config, 0, start);
     const port = first.port;
     const rest = [];
     for (let i = 1; i < config.workers; i++) {
-      rest.push(startWorker({ ...config, port }, i, broker, fail, running));
+      rest.push(startWorker({ ...config, port }, i, start));
     }
     await Promise.all(rest);
     let closing: Promise<void> | null = null;
@@ -71,14 +78,17 @@ export async function startWorkers(config: Config): Promise<RunningWorkers> {
 async function startWorker(
   config: Config,
   index: number,
-  broker: QuotaBroker,
-  fail: (error: Error) => void,
-  running: Running[],
+  { module, broker, fail, running }: {
+    module: URL;
+    broker: QuotaBroker;
+    fail: (error: Error) => void;
+    running: Running[];
+  },
 ): Promise<{ port: number; url: string }> {
-  const worker = new Worker(
-    new URL("./serving_worker.ts", import.meta.url),
-    { type: "module", name: `hearth-worker-${index}` },
-  );
+  const worker = new Worker(module, {
+    type: "module",
+    name: `hearth-worker-${index}`,
+  });
   const channel = new MessageChannel();
   const release = broker.serve(channel.port1);
   // Reports as a stream, so each wait reads the next one in order.

@@ -6,7 +6,7 @@
  */
 /// <reference lib="deno.worker" />
 import type { Config } from "../config.ts";
-import { flushLogs, log } from "../log.ts";
+import { flushLogs, log, setLogSink } from "../log.ts";
 import { type RunningServer, startServer } from "../server.ts";
 import {
   BrokerClient,
@@ -40,6 +40,10 @@ self.onmessage = async (event: MessageEvent<WorkerCommand>) => {
   const command = event.data;
   if (command.op === "start") {
     const { config, index, count } = command;
+    // Every log line says which worker wrote it: {"worker":1,"time":...}.
+    const write = setLogSink((line) =>
+      write(`{"worker":${index},${line.slice(1)}`)
+    );
     broker = new BrokerClient(command.broker);
     try {
       server = await startServer(config, {

@@ -37,26 +37,57 @@ export async function freshRequest(
 ): Promise<ApiResponse> {
   const client = Deno.createHttpClient({});
   try {
-    const headers: Record<string, string> = {};
-    if (opts.token) headers.authorization = `Bearer ${opts.token}`;
-    if (opts.json !== undefined) headers["content-type"] = "application/json";
-    const res = await fetch(new URL(path, base), {
-      method,
-      headers,
-      body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
-      client,
-    });
-    const text = await res.text();
-    let body: unknown = text === "" ? null : text;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      // Not JSON: kept as text.
-    }
-    return { status: res.status, headers: res.headers, body };
+    return await clientRequest(client, base, method, path, opts);
   } finally {
     client.close();
   }
+}
+
+/** One request through `client` (its kept-alive connection stays with one worker). */
+export async function clientRequest(
+  client: Deno.HttpClient,
+  base: string,
+  method: string,
+  path: string,
+  opts: { token?: string; json?: unknown } = {},
+): Promise<ApiResponse> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  if (opts.json !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(new URL(path, base), {
+    method,
+    headers,
+    body: opts.json === undefined ? undefined : JSON.stringify(opts.json),
+    client,
+  });
+  const text = await res.text();
+  let body: unknown = text === "" ? null : text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: kept as text.
+  }
+  return { status: res.status, headers: res.headers, body };
+}
+
+/**
+ * HTTP clients, one held by each of `count` workers: each keeps its
+ * connection alive, so its requests stay with the worker that /healthz named.
+ * The caller closes them.
+ */
+export async function clientsOnEachWorker(
+  base: string,
+  count: number,
+): Promise<Map<number, Deno.HttpClient>> {
+  const held = new Map<number, Deno.HttpClient>();
+  await waitFor(async () => {
+    const client = Deno.createHttpClient({});
+    const res = await clientRequest(client, base, "GET", "/healthz");
+    if (held.has(res.body.worker)) client.close();
+    else held.set(res.body.worker, client);
+    return held.size === count;
+  }, { what: `a connection on each of ${count} workers`, timeoutMs: 15_000 });
+  return held;
 }
 
 /** Asks /healthz on new connections until every one of `count` workers has answered; their latest answers. */

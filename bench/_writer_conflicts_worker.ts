@@ -6,6 +6,7 @@
  */
 /// <reference lib="deno.worker" />
 import { createMessage } from "../lib/db/messages.ts";
+import { shareCommitTurns } from "../lib/db/commit_turns.ts";
 
 /** What the bench asks of a writer. */
 export interface WriterJob {
@@ -21,6 +22,8 @@ export interface WriterJob {
    * `port` (one writer per channel); a forwarder sends its posts there.
    */
   route?: { role: "owner" | "forwarder"; port: MessagePort };
+  /** Commit turns shared with the other writers (what `--workers` installs). */
+  turns?: SharedArrayBuffer;
 }
 
 /** What a writer answers. */
@@ -34,6 +37,7 @@ export interface WriterResult {
 self.onmessage = async (event: MessageEvent<WriterJob>) => {
   const job = event.data;
   const kv = await Deno.openKv(job.db);
+  if (job.turns) shareCommitTurns(kv, job.turns);
   let commits = 0;
   let failed = 0;
   const commit = Deno.AtomicOperation.prototype.commit;

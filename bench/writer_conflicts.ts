@@ -6,8 +6,10 @@
  * retried. Alternates 1 writer with `--senders` concurrent posters,
  * `--writers` writers sharing the same number of posters, and the same
  * writers routing every post to one owner of the channel (over a MessagePort,
- * the hop one writer per channel would add), and prints posts/s, posts per
- * commit and failed commits per post.
+ * the hop one writer per channel would add), and the same writers taking
+ * turns per channel (lib/db/commit_turns.ts, what `--workers` runs), and
+ * prints posts/s, posts per commit and failed commits per post. A run whose
+ * posts fail (409 after every retry lost) says so.
  *
  *   deno run -A bench/writer_conflicts.ts [--writers 2] [--senders 10]
  *     [--per-sender 200] [--repeat 3]
@@ -15,6 +17,10 @@
 import { parseArgs } from "node:util";
 import { loadAverage, machine, randomSecret, seed } from "./_hearth.ts";
 import type { WriterJob, WriterResult } from "./_writer_conflicts_worker.ts";
+import { newCommitTurns } from "../lib/db/commit_turns.ts";
+
+/** How the writers share the channel. */
+type Mode = "race" | "routed" | "turns";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -40,14 +46,19 @@ const author = {
   displayName: user.displayName,
 };
 
-async function run(writers: number, routed = false): Promise<WriterResult> {
+async function run(
+  writers: number,
+  mode: Mode,
+): Promise<WriterResult | string> {
+  const routed = mode === "routed";
+  const turns = mode === "turns" ? newCommitTurns() : undefined;
   const startAt = Date.now() + 1500;
   // Routed: writer 0 owns the channel; every other writer reaches it on a port.
   const ports = Array.from(
     { length: writers },
     (_, w) => routed && w > 0 ? new MessageChannel() : null,
   );
-  const results = await Promise.all(
+  const settled = await Promise.allSettled(
     Array.from({ length: writers }, (_, w) => {
       const worker = new Worker(
         new URL("./_writer_conflicts_worker.ts", import.meta.url),
@@ -74,6 +85,7 @@ async function run(writers: number, routed = false): Promise<WriterResult> {
           perSender: PER_SENDER,
           startAt,
         };
+        if (turns) job.turns = turns;
         const own = ports[w];
         if (own) job.route = { role: "forwarder", port: own.port2 };
         // One owner per forwarder keeps the sketch simple: with 2 writers, one.
@@ -84,6 +96,13 @@ async function run(writers: number, routed = false): Promise<WriterResult> {
       });
     }),
   );
+  const failures = settled.flatMap((r) =>
+    r.status === "rejected" ? [String(r.reason)] : []
+  );
+  if (failures.length > 0) return `posts failed: ${failures.join("; ")}`;
+  const results = settled.map((r) =>
+    (r as PromiseFulfilledResult<WriterResult>).value
+  );
   return {
     posts: results.reduce((s, r) => s + r.posts, 0),
     commits: results.reduce((s, r) => s + r.commits, 0),
@@ -92,13 +111,21 @@ async function run(writers: number, routed = false): Promise<WriterResult> {
   };
 }
 
-const line = (writers: number, r: WriterResult, routed = false) =>
-  `${writers} writer(s)${routed ? ", routed to one" : ""}: ${
-    Math.round(r.posts / (r.ms / 1000))
-  } posts/s, ` +
-  `${(r.posts / (r.commits - r.failed)).toFixed(1)} posts per commit, ` +
-  `${(r.failed / r.posts).toFixed(3)} failed commits per post ` +
-  `(${r.failed} of ${r.commits})`;
+const LABELS: Record<Mode, string> = {
+  race: "",
+  routed: ", routed to one",
+  turns: ", taking turns",
+};
+
+const line = (writers: number, r: WriterResult | string, mode: Mode) =>
+  typeof r === "string"
+    ? `${writers} writer(s)${LABELS[mode]}: ${r}`
+    : `${writers} writer(s)${LABELS[mode]}: ${
+      Math.round(r.posts / (r.ms / 1000))
+    } posts/s, ` +
+      `${(r.posts / (r.commits - r.failed)).toFixed(1)} posts per commit, ` +
+      `${(r.failed / r.posts).toFixed(3)} failed commits per post ` +
+      `(${r.failed} of ${r.commits})`;
 
 console.log(`${new Date().toISOString()} ${await machine()}`);
 console.log(
@@ -107,9 +134,10 @@ console.log(
 try {
   for (let i = 0; i < Number(values.repeat); i++) {
     console.log(`${await loadAverage()}`);
-    console.log(line(1, await run(1)));
-    console.log(line(WRITERS, await run(WRITERS)));
-    console.log(line(WRITERS, await run(WRITERS, true), true));
+    console.log(line(1, await run(1, "race"), "race"));
+    for (const mode of ["race", "routed", "turns"] as const) {
+      console.log(line(WRITERS, await run(WRITERS, mode), mode));
+    }
   }
 } finally {
   await Deno.remove(dir, { recursive: true });

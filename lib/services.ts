@@ -13,6 +13,7 @@ import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
 import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
+import { shareCommitTurns } from "./db/commit_turns.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
 import { followChanges, type SearchIndex } from "./db/search_backend.ts";
 import { openSearchIndex } from "./db/search_open.ts";
@@ -75,6 +76,8 @@ export async function openServices(
 ): Promise<Services> {
   // On Deno Deploy the project's KV opens, and --db / HEARTH_DB are ignored.
   const kv = await openDatabase(config.db);
+  // Serving workers take turns committing to a channel instead of racing.
+  if (place.commitTurns) shareCommitTurns(kv, place.commitTurns);
   try {
     // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
     // Presence batches carry the channel's online count from the roster.

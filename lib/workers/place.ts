@@ -19,6 +19,8 @@ export interface WorkerPlace {
   quotas?: Quotas;
   /** The per-address connection cap, counted once for the whole process. */
   addresses?: AddressAdmission;
+  /** Per-channel commit turns shared by the workers' KV handles (lib/db/commit_turns.ts). */
+  commitTurns?: SharedArrayBuffer;
 }
 
 /** A server alone in its process: today's single-threaded Hearth. */

@@ -23,6 +23,8 @@ export type WorkerCommand =
     count: number;
     /** The main thread's counts (quota_broker.ts). */
     broker: MessagePort;
+    /** Commit turns shared by every worker's KV handle. */
+    commitTurns: SharedArrayBuffer;
   }
   | { op: "stop" };
 
@@ -51,6 +53,7 @@ self.onmessage = async (event: MessageEvent<WorkerCommand>) => {
         count,
         quotas: new RemoteQuotas(config.userLimits, broker),
         addresses: new RemoteAddressCap(config.connections.perAddress, broker),
+        commitTurns: command.commitTurns,
       });
     } catch (error) {
       report({

@@ -7,6 +7,7 @@
  */
 import type { Config } from "../config.ts";
 import { log } from "../log.ts";
+import { newCommitTurns } from "../db/commit_turns.ts";
 import { QuotaBroker } from "./quota_broker.ts";
 import type { WorkerCommand, WorkerReport } from "./serving_worker.ts";
 
@@ -52,7 +53,7 @@ export async function startWorkers(
   };
   try {
     // The first creates what a fresh database needs, and picks the port if asked for 0.
-    const start = { module, broker, fail, running };
+    const start = { module, broker, fail, running, turns: newCommitTurns() };
     const first = await startWorker(config, 0, start);
     const port = first.port;
     const rest = [];
@@ -78,9 +79,10 @@ export async function startWorkers(
 async function startWorker(
   config: Config,
   index: number,
-  { module, broker, fail, running }: {
+  { module, broker, fail, running, turns }: {
     module: URL;
     broker: QuotaBroker;
+    turns: SharedArrayBuffer;
     fail: (error: Error) => void;
     running: Running[];
   },
@@ -123,6 +125,7 @@ async function startWorker(
       index,
       count: config.workers,
       broker: channel.port2,
+      commitTurns: turns,
     } satisfies WorkerCommand,
     [channel.port2],
   );

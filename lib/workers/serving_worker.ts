@@ -43,8 +43,8 @@ self.onmessage = async (event: MessageEvent<WorkerCommand>) => {
   if (command.op === "start") {
     const { config, index, count } = command;
     // Every log line says which worker wrote it: {"worker":1,"time":...}.
-    const write = setLogSink((line) =>
-      write(`{"worker":${index},${line.slice(1)}`)
+    const previous: (line: string) => void = setLogSink((line) =>
+      previous(`{"worker":${index},${line.slice(1)}`)
     );
     broker = new BrokerClient(command.broker);
     try {

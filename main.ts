@@ -17,6 +17,7 @@ import {
 } from "./lib/auth/reset_password.ts";
 import { log } from "./lib/log.ts";
 import { startServer } from "./lib/server.ts";
+import { startWorkers } from "./lib/workers/supervisor.ts";
 import denoJson from "./deno.json" with { type: "json" };
 
 if (import.meta.main) {
@@ -53,9 +54,15 @@ if (import.meta.main) {
     );
     Deno.exit(2);
   }
-  let server: Awaited<ReturnType<typeof startServer>>;
+  let server: {
+    url: string;
+    shutdown(): Promise<void>;
+    failed?: Promise<Error>;
+  };
   try {
-    server = await startServer(parsed.config);
+    server = parsed.config.workers > 1
+      ? await startWorkers(parsed.config)
+      : await startServer(parsed.config);
   } catch (error) {
     // A busy port or an unopenable db file is the user's to fix: say so plainly.
     console.error(
@@ -65,7 +72,11 @@ if (import.meta.main) {
     );
     Deno.exit(1);
   }
-  log("info", "listening", { url: server.url, db: parsed.config.db });
+  log("info", "listening", {
+    url: server.url,
+    db: parsed.config.db,
+    workers: parsed.config.workers,
+  });
   if (!parsed.config.userLimits.enabled) {
     // Load tests only: say it loudly, so it is never left on by accident.
     log("warn", "per-user limits are off (HEARTH_USER_LIMITS=off)");
@@ -81,4 +92,9 @@ if (import.meta.main) {
   };
   Deno.addSignalListener("SIGINT", stop);
   Deno.addSignalListener("SIGTERM", stop);
+  // A serving worker that failed: stop the others and say so in the exit status.
+  server.failed?.then(async () => {
+    await server.shutdown();
+    Deno.exit(1);
+  });
 }

@@ -123,18 +123,19 @@ function toChild(spawned: Spawned): Child {
  * Starts Hearth from main.ts on a free port with the database at `db`;
  * `denoArgs` go to `deno run`. With `inspect`, the server also runs with
  * `--inspect=127.0.0.1:0` and `inspect` gets the inspector's address (for
- * bench/_profile.ts).
+ * bench/_profile.ts). `args` are more flags for Hearth (e.g. `--workers 2`).
  */
 export async function spawnHearth(
   db: string,
   secret: string,
   denoArgs: string[] = [],
   inspect?: (url: string) => void,
+  args: string[] = [],
 ): Promise<Child> {
   return toChild(
     await spawnMain({
       db,
-      args: ["--secret", secret],
+      args: ["--secret", secret, ...args],
       stderr: inspect ? "piped" : "inherit",
       timeoutMs: Infinity,
       denoArgs: inspect ? [...denoArgs, "--inspect=127.0.0.1:0"] : denoArgs,

@@ -11,7 +11,7 @@
  *
  *   deno run -A bench/http_read.ts [--duration 10] [--repeat 2]
  *     [--connections 50] [--post-connections 10] [--encoding "gzip, deflate, br"]
- *     [--only get|post]
+ *     [--only get|post] [--workers 1,2]
  *     [--profile DIR] [--json]
  *
  * autocannon runs from npm under Node (`npx -y autocannon@8.0.0`), so only the
@@ -21,6 +21,9 @@
  * Hearth GET, bare POST, Hearth POST, repeated) so both servers see the same background load.
  * `--profile DIR` starts Hearth with `--cpu-prof` into DIR (figures are then
  * lower). The load generator and the servers share the machine's CPUs.
+ * `--workers 1,2` runs one Hearth per count (`main.ts --workers N`, all on the
+ * same database), each in turn after the bare servers in every repeat; its CPU
+ * per request counts every thread of its process.
  */
 import { parseArgs } from "node:util";
 import {
@@ -46,6 +49,7 @@ const { values } = parseArgs({
     encoding: { type: "string", default: "gzip, deflate, br" },
     profile: { type: "string" },
     only: { type: "string" },
+    workers: { type: "string", default: "1" },
     json: { type: "boolean", default: false },
   },
 });
@@ -54,6 +58,10 @@ const REPEAT = Number(values.repeat);
 const GET_CONNECTIONS = Number(values.connections);
 const POST_CONNECTIONS = Number(values["post-connections"]);
 const PAGE = 50;
+const WORKERS = values.workers.split(",").map((n) => Number(n.trim()));
+if (WORKERS.some((n) => !Number.isInteger(n) || n < 1)) {
+  throw new Error(`--workers takes counts such as 1,2, got ${values.workers}`);
+}
 
 /** autocannon's own summary of one run. */
 interface Run {
@@ -110,11 +118,20 @@ const seeded = await seed(db, POST_CONNECTIONS + 1, secret, true);
 const channelId = seeded.channelId!;
 const token = seeded.tokens[0];
 
-const hearth = await spawnHearth(
-  db,
-  secret,
-  values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [],
-);
+// One Hearth per worker count, started one after another (the first creates the rows).
+const hearths: Child[] = [];
+for (const n of WORKERS) {
+  hearths.push(
+    await spawnHearth(
+      db,
+      secret,
+      values.profile ? ["--cpu-prof", `--cpu-prof-dir=${values.profile}`] : [],
+      undefined,
+      ["--workers", String(n)],
+    ),
+  );
+}
+const hearth = hearths[0];
 let bare: Child | null = null;
 let bareNode: Child | null = null;
 try {
@@ -147,18 +164,27 @@ try {
   ]);
 
   const postBody = JSON.stringify({ content: "hello from autocannon" });
+  // Hearth's runs and CPU per request, by worker count.
+  const byCount = () =>
+    Object.fromEntries(WORKERS.map((n) => [String(n), [] as never[]]));
   const rows: Record<
     string,
     {
       bare: Run[];
       node: Run[];
-      hearth: Run[];
-      cpu: number[];
+      hearth: Record<string, Run[]>;
+      cpu: Record<string, number[]>;
       nodeCpu: number[];
     }
   > = {
-    get: { bare: [], node: [], hearth: [], cpu: [], nodeCpu: [] },
-    post: { bare: [], node: [], hearth: [], cpu: [], nodeCpu: [] },
+    get: { bare: [], node: [], hearth: byCount(), cpu: byCount(), nodeCpu: [] },
+    post: {
+      bare: [],
+      node: [],
+      hearth: byCount(),
+      cpu: byCount(),
+      nodeCpu: [],
+    },
   };
   for (let r = 0; r < REPEAT; r++) {
     if (values.only !== "post") {
@@ -175,14 +201,19 @@ try {
       rows.get.nodeCpu.push(
         (cpuSeconds(bareNode.pid) - nodeCpu) / (node.rps * DURATION) * 1000,
       );
-      const cpu = cpuSeconds(hearth.pid);
-      const get = await autocannon(pageUrl, GET_CONNECTIONS, {
-        headers: { ...auth, ...encoding },
-      });
-      rows.get.hearth.push(get);
-      rows.get.cpu.push(
-        (cpuSeconds(hearth.pid) - cpu) / (get.rps * DURATION) * 1000,
-      );
+      for (const [i, server] of hearths.entries()) {
+        const n = String(WORKERS[i]);
+        const cpu = cpuSeconds(server.pid);
+        const get = await autocannon(
+          `${server.base}/channels/${channelId}/messages?limit=${PAGE}`,
+          GET_CONNECTIONS,
+          { headers: { ...auth, ...encoding } },
+        );
+        rows.get.hearth[n].push(get);
+        rows.get.cpu[n].push(
+          (cpuSeconds(server.pid) - cpu) / (get.rps * DURATION) * 1000,
+        );
+      }
     }
     if (values.only === "get") continue;
     rows.post.bare.push(
@@ -192,20 +223,23 @@ try {
         body: postBody,
       }),
     );
-    const cpu = cpuSeconds(hearth.pid);
-    const post = await autocannon(
-      `${hearth.base}/channels/${channelId}/messages`,
-      POST_CONNECTIONS,
-      {
-        method: "POST",
-        headers: { ...auth, ...json, ...encoding },
-        body: postBody,
-      },
-    );
-    rows.post.hearth.push(post);
-    rows.post.cpu.push(
-      (cpuSeconds(hearth.pid) - cpu) / (post.rps * DURATION) * 1000,
-    );
+    for (const [i, server] of hearths.entries()) {
+      const n = String(WORKERS[i]);
+      const cpu = cpuSeconds(server.pid);
+      const post = await autocannon(
+        `${server.base}/channels/${channelId}/messages`,
+        POST_CONNECTIONS,
+        {
+          method: "POST",
+          headers: { ...auth, ...json, ...encoding },
+          body: postBody,
+        },
+      );
+      rows.post.hearth[n].push(post);
+      rows.post.cpu[n].push(
+        (cpuSeconds(server.pid) - cpu) / (post.rps * DURATION) * 1000,
+      );
+    }
   }
   const summary = {
     machine: await machine(),
@@ -213,6 +247,7 @@ try {
     date: new Date().toISOString(),
     pageBytes: page.byteLength,
     durationSeconds: DURATION,
+    workers: WORKERS,
     rows,
   };
   if (values.json) {
@@ -224,10 +259,16 @@ try {
     );
     for (const [name, row] of Object.entries(rows)) {
       const connections = name === "get" ? GET_CONNECTIONS : POST_CONNECTIONS;
-      for (let r = 0; r < row.hearth.length; r++) {
+      for (let r = 0; r < row.bare.length; r++) {
         const b = row.bare[r];
-        const h = row.hearth[r];
         const n = row.node[r];
+        const hearthParts = WORKERS.map((count) => {
+          const h = row.hearth[String(count)][r];
+          return `hearth --workers ${count} ${fmt(h)} | ` +
+            `ratio ${(h.rps / b.rps).toFixed(3)}, CPU ${
+              row.cpu[String(count)][r].toFixed(3)
+            } ms/request`;
+        });
         console.log(
           `${name.toUpperCase()} x${connections} run ${r + 1}: ` +
             `bare ${fmt(b)} | ` +
@@ -235,10 +276,7 @@ try {
               ? `bare node:http ${fmt(n)} (${(n.rps / b.rps).toFixed(3)}, ` +
                 `CPU ${row.nodeCpu[r].toFixed(3)} ms/request) | `
               : "") +
-            `hearth ${fmt(h)} | ` +
-            `ratio ${(h.rps / b.rps).toFixed(3)}, hearth CPU ${
-              row.cpu[r].toFixed(3)
-            } ms/request`,
+            hearthParts.join(" | "),
         );
       }
     }
@@ -246,7 +284,7 @@ try {
 } finally {
   await bare?.stop();
   await bareNode?.stop();
-  await hearth.stop();
+  for (const server of hearths) await server.stop();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
 }
 

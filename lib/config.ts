@@ -15,6 +15,7 @@ import {
   type RegistrationMode,
 } from "./shared/admin_wire.ts";
 import type { SearchChoice } from "./db/search_backend.ts";
+import { readWorkers, WORKERS_HELP } from "./workers/workers_flag.ts";
 
 /** Everything the server needs to know from flags and environment variables. */
 export interface Config {
@@ -83,6 +84,8 @@ export interface Config {
   userLimits: UserLimits;
   /** The search engine (`HEARTH_SEARCH_INDEX`): by where the database lives, or forced. */
   searchIndex: SearchChoice;
+  /** Serving workers sharing the port (`--workers`); 1 serves on the main thread. */
+  workers: number;
 }
 
 const SEARCH_CHOICES: readonly SearchChoice[] = ["auto", "kv", "sqlite"];
@@ -136,7 +139,7 @@ Flags (each may also come from the environment variable shown):
   --relay MODE         how instances sharing the database hear each other's live
                        events: off, broadcast (BroadcastChannel), kv (KV watches)
                        or both (HEARTH_RELAY; default off, both on Deno Deploy)
-  --trust-proxy        believe X-Forwarded-For (rate limits), -Host and -Proto (origin,
+${WORKERS_HELP}  --trust-proxy        believe X-Forwarded-For (rate limits), -Host and -Proto (origin,
                        Secure cookies); only behind a reverse proxy that sets them
                        (HEARTH_TRUST_PROXY=1)
   --push-allow-http-loopback
@@ -184,6 +187,7 @@ export function parseConfig(
         "trust-proxy": { type: "boolean" },
         registration: { type: "string" },
         relay: { type: "string" },
+        workers: { type: "string" },
         "push-allow-http-loopback": { type: "boolean" },
         "webhook-allow-private": { type: "boolean" },
         ...limitOptions(CONNECTION_SETTINGS),
@@ -306,6 +310,8 @@ export function parseConfig(
       message: "--relay must be off, broadcast, kv or both",
     };
   }
+  const workers = readWorkers(values.workers ?? env("HEARTH_WORKERS"), db, env);
+  if (typeof workers === "string") return { kind: "error", message: workers };
   return {
     kind: "serve",
     config: {
@@ -319,7 +325,8 @@ export function parseConfig(
       passwordCost: cost,
       passwordQueueLimit: PASSWORD_QUEUE_LIMIT,
       relay: relay.broadcast,
-      kvRelay: relay.kv,
+      // Workers hear each other through KV, whatever --relay says (docs/SCALING.md).
+      kvRelay: relay.kv || workers > 1,
       trustProxy,
       pushAllowHttpLoopback: values["push-allow-http-loopback"] ?? false,
       webhookAllowPrivate: values["webhook-allow-private"] ??
@@ -332,6 +339,7 @@ export function parseConfig(
       connections,
       userLimits,
       searchIndex: search.choice,
+      workers,
     },
   };
 }

@@ -11,6 +11,7 @@ import {
   type Services,
 } from "./services.ts";
 import type { State } from "../utils.ts";
+import { ALONE, watchdogFor, type WorkerPlace } from "./workers/place.ts";
 
 /** A running Hearth server. */
 export interface RunningServer {
@@ -41,9 +42,12 @@ export async function buildHandler(
   return withEnvelope(app.handler());
 }
 
-/** Opens KV, builds the app and starts listening. */
-export async function startServer(config: Config): Promise<RunningServer> {
-  const services = await openServices(config);
+/** Opens KV, builds the app and starts listening (as serving worker `place`). */
+export async function startServer(
+  config: Config,
+  place: WorkerPlace = ALONE,
+): Promise<RunningServer> {
+  const services = await openServices(config, place);
   let server: HttpServer;
   try {
     const handler = await buildHandler(services);
@@ -51,6 +55,9 @@ export async function startServer(config: Config): Promise<RunningServer> {
       port: config.port,
       hostname: config.host,
       limits: config.connections,
+      share: place.count,
+      addresses: place.addresses,
+      watchdog: watchdogFor(place),
     }, handler);
   } catch (error) {
     // A missing bundle or a busy port: release KV, workers and timers first.

@@ -14,13 +14,20 @@ import { Presence } from "./realtime/presence.ts";
 import { OnlinePeers, PEER_SETTLE_MS } from "./realtime/online_peers.ts";
 import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
+import { shareCommitTurns } from "./db/commit_turns.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
 import { followChanges, type SearchIndex } from "./db/search_backend.ts";
 import { openSearchIndex } from "./db/search_open.ts";
 import { Roster } from "./roster.ts";
 import type { ServerSocket } from "./realtime/server_socket.ts";
-import { UserQuotas } from "./chat/user_limits.ts";
+import { type Quotas, UserQuotas } from "./chat/user_limits.ts";
 import { startDeliveries } from "./chat/outgoing_webhooks.ts";
+import {
+  ALONE,
+  runsProcessJobs,
+  shareOf,
+  type WorkerPlace,
+} from "./workers/place.ts";
 
 /** The long-lived things a request may need: storage, settings, keys, open sockets. */
 export interface Services {
@@ -38,8 +45,10 @@ export interface Services {
     /** Channels created per user (`--user-channels-per-hour`). */
     channelCreations: RateLimiter;
   };
-  /** Per-user message and socket caps, counted on this instance. */
-  quotas: UserQuotas;
+  /** Per-user message and socket caps, counted once per process (over its workers). */
+  quotas: Quotas;
+  /** Which serving worker of the process this is (index 0 of 1 without `--workers`). */
+  place: WorkerPlace;
   /** The one fan-out point for live events. */
   hub: Hub;
   /** Who has a socket open, on this instance or (with a relay) on another. */
@@ -63,10 +72,15 @@ export interface Services {
 // Uploads idle this long are abandoned: the client is gone or the process died.
 const SWEEP_INTERVAL_MS = 10 * 60 * 1000;
 
-/** Opens the KV store and everything built on it. */
-export async function openServices(config: Config): Promise<Services> {
+/** Opens the KV store and everything built on it, as serving worker `place`. */
+export async function openServices(
+  config: Config,
+  place: WorkerPlace = ALONE,
+): Promise<Services> {
   // On Deno Deploy the project's KV opens, and --db / HEARTH_DB are ignored.
   const kv = await openDatabase(config.db);
+  // Serving workers take turns committing to a channel instead of racing.
+  if (place.commitTurns) shareCommitTurns(kv, place.commitTurns);
   try {
     // Instances sharing one KV (Deno Deploy isolates) relay events to each other.
     // Presence batches carry the channel's online count from the roster.
@@ -91,9 +105,11 @@ export async function openServices(config: Config): Promise<Services> {
       kv,
       config,
       signingKey: await loadSigningKey(kv, config.secret),
+      // Workers split the bcrypt threads and queue of one process between them.
       hasher: new PasswordHasher({
         cost: config.passwordCost,
-        maxQueued: config.passwordQueueLimit,
+        workers: shareOf(2, place),
+        maxQueued: shareOf(config.passwordQueueLimit, place),
       }),
       limits: {
         loginFailures: new RateLimiter(kv, LOGIN_FAILURES),
@@ -105,14 +121,17 @@ export async function openServices(config: Config): Promise<Services> {
           windowMs: 60 * 60 * 1000,
         }),
       },
-      quotas: new UserQuotas(config.userLimits),
+      quotas: place.quotas ?? new UserQuotas(config.userLimits),
+      place,
       hub,
       presence,
       peers: null,
       roster,
       sockets: new Map(),
       thumbnailer: new Thumbnailer(),
-      stopSweeper: startSweeper(kv, SWEEP_INTERVAL_MS),
+      stopSweeper: runsProcessJobs(place)
+        ? startSweeper(kv, SWEEP_INTERVAL_MS)
+        : () => Promise.resolve(),
       search,
       stopSearchFollower: followChanges(kv, search),
     };

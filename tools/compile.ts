@@ -30,6 +30,8 @@ const { success } = await new Deno.Command(Deno.execPath(), {
     "lib/auth/password_worker.ts",
     "--include",
     "lib/files/thumbnail_worker.ts",
+    "--include",
+    "lib/workers/serving_worker.ts",
     "--output",
     Deno.args[0] ?? "hearth",
     "main.ts",

@@ -36,7 +36,7 @@ export async function shareFile(
   const { services, user, channelId } = member;
   // Before the body is read, so a timed-out, too-fast or read-only upload
   // stores nothing.
-  services.quotas.takeMessage(user.id);
+  await services.quotas.takeMessage(user.id);
   await member.refuseTimedOut(async () => {
     await admitPost(member, { claim: false });
   });

@@ -42,7 +42,7 @@ export async function postMessage(
   member: ChannelMember,
   input: MessageInput,
 ): Promise<PostedMessage> {
-  member.services.quotas.takeMessage(member.user.id);
+  await member.services.quotas.takeMessage(member.user.id);
   let admission: Admission = { slot: null };
   await member.refuseTimedOut(async () => {
     admission = await admitPost(member, {

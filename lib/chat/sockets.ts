@@ -96,7 +96,7 @@ export async function openChannelSocket(
   const member = await channelMember(services, channelId, credentials.user);
   const { user } = member;
   const { kv, hub } = services;
-  const release = services.quotas.openSocket(user.id);
+  const release = await services.quotas.openSocket(user.id);
   let upgraded: UpgradedChannelSocket;
   // `ready` gives the seq and rev of one read.
   let counter: ReturnType<typeof getChannelCounter> | undefined;

@@ -46,8 +46,20 @@ export function rateLimited(
   );
 }
 
+/**
+ * The message and socket caps as the use cases call them; a serving worker's
+ * copy asks the main thread, which holds one count for the whole process.
+ */
+export interface Quotas {
+  readonly limits: UserLimits;
+  /** Spends one message of `userId`'s budget, or throws (rejects with) a 429. */
+  takeMessage(userId: string): void | Promise<void>;
+  /** Counts a socket of `userId` (or throws a 429); call the returned function when it closes. */
+  openSocket(userId: string): (() => void) | Promise<() => void>;
+}
+
 /** The in-memory counters behind the message and socket caps. */
-export class UserQuotas {
+export class UserQuotas implements Quotas {
   readonly limits: UserLimits;
   #now: () => number;
   #buckets = new Map<string, { tokens: number; at: number }>();

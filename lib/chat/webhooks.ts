@@ -92,7 +92,7 @@ export async function postThroughWebhook(
   if (hook === null || !matches) throw webhookNotFound();
   const { channel } = await getMembership(services.kv, hook.channelId, hook.id);
   if (channel === null) throw webhookNotFound();
-  services.quotas.takeMessage(`webhook:${hook.id}`);
+  await services.quotas.takeMessage(`webhook:${hook.id}`);
   const content = body.content ?? body.text ?? "";
   const draft = draftMessage({
     channelId: channel.id,

@@ -5,6 +5,8 @@
  */
 import { type Change, type ChangeResult } from "./_message_changes.ts";
 import { commitBatch } from "./_message_batch.ts";
+import { withCommitTurn } from "./commit_turns.ts";
+import { forgetHead } from "./_channel_heads.ts";
 
 export {
   type Draft,
@@ -27,7 +29,8 @@ interface Pending {
 // One queue per KV handle and channel. Writers in this process take turns
 // instead of racing for the counter, and whatever queued up while a commit was
 // in flight is written by the next single atomic (group commit). Writers in
-// other processes are still handled by the versionstamp check and retry.
+// other processes are still handled by the versionstamp check and retry; other
+// handles of this process (serving workers) take turns (commit_turns.ts).
 const queues = new WeakMap<Deno.Kv, Map<string, Pending[]>>();
 
 // Who hears, in this process, that a channel's changes were committed.
@@ -78,23 +81,28 @@ async function drain(
   channels: Map<string, Pending[]>,
 ): Promise<void> {
   while (queue.length > 0) {
-    const batch = queue.splice(0, MAX_BATCH_CHANGES);
-    try {
-      const outcomes = await commitBatch(
-        kv,
-        channelId,
-        batch.map((p) => p.change),
-      );
-      outcomes.forEach((outcome, i) => {
-        if (outcome instanceof Error) batch[i].reject(outcome);
-        else batch[i].resolve(outcome);
-      });
-      for (const listener of listeners.get(kv) ?? []) listener(channelId);
-      // What did not fit goes first into the next batch, keeping the order.
-      queue.unshift(...batch.slice(outcomes.length));
-    } catch (error) {
-      for (const p of batch) p.reject(error);
-    }
+    // Other handles of this process (serving workers) wait for this turn; the
+    // batch is taken once it comes, so what queued while waiting joins it.
+    await withCommitTurn(kv, channelId, async (othersWrote) => {
+      if (othersWrote) forgetHead(kv, channelId);
+      const batch = queue.splice(0, MAX_BATCH_CHANGES);
+      try {
+        const outcomes = await commitBatch(
+          kv,
+          channelId,
+          batch.map((p) => p.change),
+        );
+        outcomes.forEach((outcome, i) => {
+          if (outcome instanceof Error) batch[i].reject(outcome);
+          else batch[i].resolve(outcome);
+        });
+        for (const listener of listeners.get(kv) ?? []) listener(channelId);
+        // What did not fit goes first into the next batch, keeping the order.
+        queue.unshift(...batch.slice(outcomes.length));
+      } catch (error) {
+        for (const p of batch) p.reject(error);
+      }
+    });
   }
   // Same tick as the emptiness check, so no writer can be left in a dead queue.
   channels.delete(channelId);

@@ -25,6 +25,8 @@ export interface ListenAddress {
   port: number;
   host: string;
   backlog: number;
+  /** Set where several workers listen on the port (see serve.ts). */
+  reusePort?: boolean;
 }
 
 /** How often to look, how long an accept may take, and how many misses in a row mean a stall. */

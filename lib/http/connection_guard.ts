@@ -45,8 +45,14 @@ export function connectionBudget(limit: number | undefined): ConnectionBudget {
   };
 }
 
+/** Admits a new connection or destroys it (a per-address cap). */
+export interface AddressAdmission {
+  /** Admits `socket` or destroys it; answers whether it was admitted. */
+  admit(socket: Socket): boolean;
+}
+
 /** Counts open connections per client address and refuses those past `perAddress` (0: no cap). */
-export class AddressCap {
+export class AddressCap implements AddressAdmission {
   #open = new Map<string, number>();
   #perAddress: number;
   #loggedAt = -Infinity;
@@ -61,19 +67,30 @@ export class AddressCap {
     // Already done with (the accept watchdog's own probe): it holds no share.
     if (socket.destroyed) return false;
     const address = socket.remoteAddress ?? "";
+    if (!this.take(address)) {
+      socket.destroy();
+      return false;
+    }
+    socket.once("close", () => this.release(address));
+    return true;
+  }
+
+  /** Counts one more connection from `address`, or answers false past the cap. */
+  take(address: string): boolean {
     const open = (this.#open.get(address) ?? 0) + 1;
     if (this.#perAddress > 0 && open > this.#perAddress) {
-      socket.destroy();
       this.#note(address);
       return false;
     }
     this.#open.set(address, open);
-    socket.once("close", () => {
-      const left = (this.#open.get(address) ?? 1) - 1;
-      if (left > 0) this.#open.set(address, left);
-      else this.#open.delete(address);
-    });
     return true;
+  }
+
+  /** Counts one connection from `address` less (one `take` closed). */
+  release(address: string): void {
+    const left = (this.#open.get(address) ?? 1) - 1;
+    if (left > 0) this.#open.set(address, left);
+    else this.#open.delete(address);
   }
 
   /** Connections open from `address`. */

@@ -20,6 +20,7 @@ import type { Duplex } from "node:stream";
 import { log } from "../log.ts";
 import { watchAccepts, type WatchdogTiming } from "./accept_watchdog.ts";
 import {
+  type AddressAdmission,
   AddressCap,
   connectionBudget,
   descriptorLimit,
@@ -49,6 +50,13 @@ export interface ServeOptions {
   descriptorLimit?: number;
   /** How the accept watchdog probes (where the descriptor limit is known). */
   watchdog?: WatchdogTiming;
+  /**
+   * Serving workers of one process listening on this port (`reusePort`, so
+   * the kernel spreads connections); each keeps 1/`share` of the descriptors.
+   */
+  share?: number;
+  /** Admits connections per address instead of this server's own cap (one count for every worker). */
+  addresses?: AddressAdmission;
 }
 
 /** A listening server. */
@@ -64,8 +72,11 @@ export async function serveHttp(
   handler: (req: Request, info: ServeInfo) => Promise<Response>,
 ): Promise<HttpServer> {
   const { limits } = options;
+  const share = options.share ?? 1;
+  const limit = options.descriptorLimit ?? descriptorLimit();
+  // Workers of one process share its descriptor table.
   const budget = connectionBudget(
-    options.descriptorLimit ?? descriptorLimit(),
+    limit === undefined ? undefined : Math.floor(limit / share),
   );
   const server = http.createServer({
     headersTimeout: limits.headerTimeoutMs,
@@ -83,7 +94,7 @@ export async function serveHttp(
   });
   server.timeout = limits.idleTimeoutMs;
   if (budget.maxConnections > 0) server.maxConnections = budget.maxConnections;
-  const cap = new AddressCap(limits.perAddress);
+  const cap = options.addresses ?? new AddressCap(limits.perAddress);
   server.on("connection", (socket: Socket) => cap.admit(socket));
   let fallbackHost = "localhost";
   // One per connection: its address does not change between its requests.
@@ -168,7 +179,12 @@ export async function serveHttp(
       );
     });
     server.listen(
-      { port: options.port, host: options.hostname, backlog: budget.backlog },
+      {
+        port: options.port,
+        host: options.hostname,
+        backlog: budget.backlog,
+        ...share > 1 ? { reusePort: true } : {},
+      },
       () => {
         server.removeAllListeners("error");
         server.on("error", (error: NodeJS.ErrnoException) => {
@@ -195,6 +211,7 @@ export async function serveHttp(
         port: address.port,
         host: options.hostname,
         backlog: budget.backlog,
+        ...share > 1 ? { reusePort: true } : {},
       },
       budget.maxConnections,
       options.watchdog,

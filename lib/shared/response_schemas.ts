@@ -163,7 +163,19 @@ export const pushKeySchema = z.object({ publicKey: z.string() }).meta({
 });
 
 /** The answer to `GET /healthz`. */
-export const healthSchema = z.object({ ok: z.literal(true) }).meta({
+export const healthSchema = z.object({
+  ok: z.literal(true),
+  worker: z.number().int().min(0).optional().meta({
+    description:
+      "With --workers above 1: which serving worker answered (from 0)",
+  }),
+  workers: z.number().int().min(2).optional().meta({
+    description: "With --workers above 1: how many serving workers run",
+  }),
+  sockets: z.number().int().min(0).optional().meta({
+    description: "With --workers above 1: WebSockets this worker holds",
+  }),
+}).meta({
   id: "Health",
   description: "The database is open",
 });

@@ -67,7 +67,10 @@ export async function compressResponse(
       response,
       coding,
       shared.coded(coding),
-      shared.codedResponse(coding, response),
+      shared.codedResponse(coding, {
+        status: response.status,
+        statusText: response.statusText,
+      }),
     );
   }
   if (response.body === null) {

@@ -60,7 +60,10 @@ export class SharedBody {
    * {@linkcode SharedBody.response} (`new Response(bytes)` costs about as
    * much again as the rest of a cached page's answer).
    */
-  codedResponse(coding: Coding, init: ResponseInit): Response {
+  codedResponse(
+    coding: Coding,
+    init: { status: number; statusText: string },
+  ): Response {
     let template = this.#codedTemplates.get(coding);
     if (!template) {
       this.#codedTemplates.set(
@@ -69,7 +72,7 @@ export class SharedBody {
       );
     }
     // A status other than 200 is rare (a caller's init): no template for it.
-    if ((init.status ?? 200) !== 200 || init.statusText) {
+    if (init.status !== 200 || init.statusText) {
       return new Response(this.coded(coding), init);
     }
     return template.clone();

@@ -76,8 +76,12 @@ Deno.test("a shared body's coded copy keeps every header of the answer, each coo
   // A status of the caller's is kept on the coded copy.
   const created = await compressResponse(
     req,
-    sharedJsonResponse(owner, value, { status: 201 }),
+    sharedJsonResponse(owner, value, {
+      status: 201,
+      headers: [["set-cookie", "c=3"], ["set-cookie", "d=4"]],
+    }),
   );
   assert.equal(created.status, 201);
+  assert.deepEqual(created.headers.getSetCookie(), ["c=3", "d=4"]);
   assert.equal(created.headers.get("content-encoding"), "gzip");
 });

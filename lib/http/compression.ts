@@ -20,7 +20,7 @@ import {
   MIN_COMPRESS_BYTES,
   varyOnEncoding,
 } from "./encoding.ts";
-import { withKnownBody } from "./known_body.ts";
+import { knownBodyOf, withKnownBody } from "./known_body.ts";
 import { codeWhole, sharedBodyOf } from "./shared_body.ts";
 
 /** The codings of dynamic answers, cheapest first (see the module note). */
@@ -72,6 +72,11 @@ export async function compressResponse(
         statusText: response.statusText,
       }),
     );
+  }
+  const known = knownBodyOf(response);
+  if (known !== undefined) {
+    // Made whole from known bytes: coded from them, the stream never opened.
+    return wholeResponse(response, coding, codeWhole(known, coding));
   }
   if (response.body === null) {
     // HEAD: say what a GET would carry, without a body to code.

@@ -5,14 +5,25 @@ import { define } from "../utils.ts";
 /**
  * Puts who is asking on `ctx.state.session`; static files and unknown paths
  * skip the lookup, and so do incoming webhooks, whose URL's secret is their
- * only credential (a cookie sent along is never read).
+ * only credential (a cookie sent along is never read). On a channel's routes
+ * the caller's membership of it is read with the token, in one KV read.
  */
 const session = define.middleware(async function session(ctx) {
   if (ctx.route !== null && !ctx.route.startsWith("/hooks/")) {
-    await loadSession(ctx);
+    await loadSession(ctx, channelOfRoute(ctx.route, ctx.params));
   }
   if (ctx.state.session) markSignedIn(ctx.req);
   return await ctx.next();
 });
+
+// The routes under /channels/{id}/ check the caller's standing in that channel.
+function channelOfRoute(
+  route: string,
+  params: Record<string, string>,
+): string | undefined {
+  return route.startsWith(CHANNEL_ROUTES) ? params.id : undefined;
+}
+
+const CHANNEL_ROUTES = "/channels/:id";
 
 export const handler = [session];

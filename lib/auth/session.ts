@@ -1,4 +1,5 @@
 import type { Context } from "fresh";
+import { keepMembership } from "../db/channels.ts";
 import { readTokenStanding } from "../db/sessions.ts";
 import { getUserRecord, toPublicUser, type User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
@@ -39,23 +40,32 @@ const BOT_TOKEN_EXP = 2 ** 31 - 1;
  * Checks a token fully: signature, algorithm, expiry, revocation, and that
  * its user exists. A bot's token (`hbot_...`) is checked against its bot's
  * stored hash instead; every other path is the same for bots and people.
+ * With `channelId` (a request to that channel's routes), the user's
+ * membership of it is read in the same KV read and kept for the request's
+ * standing check (see `getMembership`), which still judges it.
  */
 export async function authenticateToken(
   services: Services,
   token: string,
+  channelId?: string,
 ): Promise<Omit<Session, "via"> | null> {
   if (isBotToken(token)) return await authenticateBot(services, token);
   const claims = await verifyTokenCached(services.signingKey, token);
   if (!claims) return null;
   // Revocation and the user record (which carries the ban) in one KV read,
   // on every request: a sign-out or ban takes effect at once.
-  const { revoked, record } = await readTokenStanding(
+  const { revoked, record, membership } = await readTokenStanding(
     services.kv,
     claims.sub,
     claims.jti,
+    channelId,
   );
   if (revoked || !record || record.ban) return null;
-  return { user: toPublicUser(record), jti: claims.jti, exp: claims.exp };
+  const user = toPublicUser(record);
+  if (channelId !== undefined && membership !== undefined) {
+    keepMembership(user, channelId, record.id, membership);
+  }
+  return { user, jti: claims.jti, exp: claims.exp };
 }
 
 // A bot's token, checked against the hash on its bot's record.
@@ -96,14 +106,24 @@ export function tokenFromRequest(
   return cookie ? { token: cookie, via: "cookie" } : null;
 }
 
-/** Finds who is asking (or nobody) and refuses cross-site writes that lean on the cookie. */
+/**
+ * Finds who is asking (or nobody) and refuses cross-site writes that lean on
+ * the cookie. `channelId` names the channel whose routes were asked for, so
+ * the caller's membership of it is read with the token (see
+ * {@linkcode authenticateToken}).
+ */
 export async function loadSession<S extends SessionState>(
   ctx: Context<S>,
+  channelId?: string,
 ): Promise<void> {
   const found = tokenFromRequest(ctx.req);
   ctx.state.session = null;
   if (!found) return;
-  const checked = await authenticateToken(ctx.state.services, found.token);
+  const checked = await authenticateToken(
+    ctx.state.services,
+    found.token,
+    channelId,
+  );
   if (!checked) return;
   if (found.via === "cookie" && !SAFE_METHODS.has(ctx.req.method)) {
     if (

@@ -227,27 +227,96 @@ export interface Membership {
   historyStamp: string | null;
 }
 
-/** Reads a channel, one user's membership of it and its history stamp in one round trip. */
+/**
+ * The keys {@linkcode getMembership} reads, for a caller that reads them
+ * along with others in one `getMany` (see {@linkcode membershipOf}); none
+ * for an id that cannot name a channel.
+ */
+export function membershipKeys(
+  channelId: string,
+  userId: string,
+): Deno.KvKey[] {
+  if (!isChannelId(channelId)) return [];
+  return [
+    channelKey(channelId),
+    memberKey(channelId, userId),
+    channelSeqKey(channelId),
+  ];
+}
+
+/** The membership read from the entries of {@linkcode membershipKeys}, in their order. */
+export function membershipOf(
+  entries: Deno.KvEntryMaybe<unknown>[],
+): Membership {
+  if (entries.length < 3) {
+    return { channel: null, joinedAt: null, historyStamp: null };
+  }
+  const [channel, member, counter] = entries;
+  return {
+    channel: channel.value as ChannelRecord | null,
+    joinedAt: member.value as string | null,
+    historyStamp: counter.versionstamp,
+  };
+}
+
+/** A membership read ahead of its check, with what it was read for. */
+interface ReadAhead {
+  channelId: string;
+  userId: string;
+  membership: Membership;
+  readAt: number;
+}
+
+// Memberships read in the same round trip as a request's token standing,
+// each kept on the request's user object until its standing check takes it.
+const readAhead = new WeakMap<object, ReadAhead>();
+
+/** How long a membership read ahead stands for a fresh read, in ms. */
+export const READ_AHEAD_MS = 1000;
+
+/**
+ * Keeps `membership` of `userId` in `channelId`, read along with something
+ * else, for the next {@linkcode getMembership} given the same `holder` (one
+ * request's user object): taken once, and only within {@linkcode READ_AHEAD_MS}.
+ */
+export function keepMembership(
+  holder: object,
+  channelId: string,
+  userId: string,
+  membership: Membership,
+): void {
+  readAhead.set(holder, {
+    channelId,
+    userId,
+    membership,
+    readAt: performance.now(),
+  });
+}
+
+/**
+ * Reads a channel, one user's membership of it and its history stamp in one
+ * round trip; none when `holder` was given the same read by
+ * {@linkcode keepMembership} just before (the read is used once).
+ */
 export async function getMembership(
   kv: Deno.Kv,
   channelId: string,
   userId: string,
+  holder?: object,
 ): Promise<Membership> {
-  if (!isChannelId(channelId)) {
-    return { channel: null, joinedAt: null, historyStamp: null };
+  if (holder !== undefined) {
+    const kept = readAhead.get(holder);
+    if (kept !== undefined) {
+      readAhead.delete(holder);
+      if (
+        kept.channelId === channelId && kept.userId === userId &&
+        performance.now() - kept.readAt < READ_AHEAD_MS
+      ) return kept.membership;
+    }
   }
-  const [channel, member, counter] = await kv.getMany<
-    [ChannelRecord, string, unknown]
-  >([
-    channelKey(channelId),
-    memberKey(channelId, userId),
-    channelSeqKey(channelId),
-  ]);
-  return {
-    channel: channel.value,
-    joinedAt: member.value,
-    historyStamp: counter.versionstamp,
-  };
+  const keys = membershipKeys(channelId, userId);
+  if (keys.length === 0) return membershipOf([]);
+  return membershipOf(await kv.getMany(keys));
 }
 
 /**

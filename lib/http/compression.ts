@@ -20,7 +20,7 @@ import {
   MIN_COMPRESS_BYTES,
   varyOnEncoding,
 } from "./encoding.ts";
-import { withKnownBody } from "./known_body.ts";
+import { knownBodyOf, withKnownBody } from "./known_body.ts";
 import { codeWhole, sharedBodyOf } from "./shared_body.ts";
 
 /** The codings of dynamic answers, cheapest first (see the module note). */
@@ -63,7 +63,20 @@ export async function compressResponse(
   if (shared && shared.plain.byteLength >= MIN_COMPRESS_BYTES) {
     // Coded once for every response that sends the same body (whose own
     // body, always there, is never opened).
-    return wholeResponse(response, coding, shared.coded(coding));
+    return codedCopy(
+      response,
+      coding,
+      shared.coded(coding),
+      shared.codedResponse(coding, {
+        status: response.status,
+        statusText: response.statusText,
+      }),
+    );
+  }
+  const known = knownBodyOf(response);
+  if (known !== undefined) {
+    // Made whole from known bytes: coded from them, the stream never opened.
+    return wholeResponse(response, coding, codeWhole(known, coding));
   }
   if (response.body === null) {
     // HEAD: say what a GET would carry, without a body to code.
@@ -106,6 +119,28 @@ export async function compressResponse(
     statusText: response.statusText,
     headers,
   });
+}
+
+// `response`'s status and headers on `fresh`, a new response whose body is
+// `coded` (its whole body coded with `coding`); no `new Response(bytes)`.
+function codedCopy(
+  response: Response,
+  coding: Coding,
+  coded: Uint8Array<ArrayBuffer>,
+  fresh: Response,
+): Response {
+  const { headers } = response;
+  markCoded(headers, coding);
+  const target = fresh.headers;
+  headers.forEach((value, name) => {
+    if (name === "set-cookie") return;
+    target.set(name, value);
+  });
+  for (const cookie of headers.getSetCookie()) {
+    target.append("set-cookie", cookie);
+  }
+  target.set("content-length", String(coded.byteLength));
+  return withKnownBody(fresh, coded);
 }
 
 // The response with `coded`, its whole body coded with `coding`, as its body.

@@ -24,3 +24,29 @@ export function knownBodyOf(response: Response): Uint8Array | undefined {
   if (response.bodyUsed) return undefined;
   return known.get(response);
 }
+
+const encoder = new TextEncoder();
+
+/**
+ * A JSON response of `value` whose bytes are known (see
+ * {@linkcode withKnownBody}): the same answer as `Response.json(value, init)`,
+ * with its length, but the envelope's compression and the server never read
+ * its stream back (about 0.13 ms per small answer, measured alone, against
+ * 0.02 ms).
+ */
+export function knownJsonResponse(
+  value: unknown,
+  init: { status?: number } = {},
+): Response {
+  const bytes = encoder.encode(JSON.stringify(value));
+  return withKnownBody(
+    new Response(bytes, {
+      status: init.status ?? 200,
+      headers: {
+        "content-type": "application/json",
+        "content-length": String(bytes.byteLength),
+      },
+    }),
+    bytes,
+  );
+}

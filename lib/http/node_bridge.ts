@@ -84,10 +84,11 @@ export async function writeResponse(
     // without opening the Response's stream.
     const fields: (string | number)[] = [];
     let length = false;
-    for (const [name, value] of response.headers) {
+    // forEach, not for...of: the Headers iterator cost about five times as much.
+    response.headers.forEach((value, name) => {
       fields.push(name, value);
       if (name === "content-length") length = true;
-    }
+    });
     if (!length && !head) fields.push("content-length", known.byteLength);
     if (response.statusText) {
       res.writeHead(response.status, response.statusText, fields);
@@ -96,9 +97,9 @@ export async function writeResponse(
   }
   res.statusCode = response.status;
   if (response.statusText) res.statusMessage = response.statusText;
-  for (const [name, value] of response.headers) {
+  response.headers.forEach((value, name) => {
     if (name !== "set-cookie") res.setHeader(name, value);
-  }
+  });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) res.setHeader("set-cookie", cookies);
   const body = response.body;

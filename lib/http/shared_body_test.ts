@@ -47,3 +47,41 @@ Deno.test("a shared body's coded copy carries its known bytes for the server to 
   // Once read, the body is no longer known: nothing sends it twice.
   assert.equal(knownBodyOf(coded), undefined);
 });
+
+Deno.test("a shared body's coded copy keeps every header of the answer, each cookie too", async () => {
+  const value = { messages: "z".repeat(4000) };
+  const req = new Request("http://x/", {
+    headers: { "accept-encoding": "gzip" },
+  });
+  const owner = {};
+  const response = sharedJsonResponse(owner, value);
+  response.headers.append("set-cookie", "a=1");
+  response.headers.append("set-cookie", "b=2");
+  response.headers.set("x-one", "1");
+  const coded = await compressResponse(req, response);
+  assert.deepEqual(coded.headers.getSetCookie(), ["a=1", "b=2"]);
+  assert.equal(coded.headers.get("x-one"), "1");
+  assert.equal(coded.headers.get("content-type"), "application/json");
+  assert.equal(coded.headers.get("vary"), "Accept-Encoding");
+  // A second copy shares the bytes, not the first copy's headers.
+  const again = await compressResponse(req, sharedJsonResponse(owner, value));
+  assert.equal(again.headers.get("x-one"), null);
+  assert.deepEqual(knownBodyOf(again), knownBodyOf(coded));
+  assert.deepEqual(
+    JSON.parse(
+      gunzipSync(new Uint8Array(await again.arrayBuffer())).toString(),
+    ),
+    value,
+  );
+  // A status of the caller's is kept on the coded copy.
+  const created = await compressResponse(
+    req,
+    sharedJsonResponse(owner, value, {
+      status: 201,
+      headers: [["set-cookie", "c=3"], ["set-cookie", "d=4"]],
+    }),
+  );
+  assert.equal(created.status, 201);
+  assert.deepEqual(created.headers.getSetCookie(), ["c=3", "d=4"]);
+  assert.equal(created.headers.get("content-encoding"), "gzip");
+});

@@ -3,6 +3,7 @@ import { readHistoryPage } from "../../../lib/chat/history_pages.ts";
 import { postMessage } from "../../../lib/chat/messages.ts";
 import { channelMember } from "../../../lib/chat/standing.ts";
 import { readJson, readQuery } from "../../../lib/http/body.ts";
+import { knownJsonResponse } from "../../../lib/http/known_body.ts";
 import { sharedJsonResponse } from "../../../lib/http/shared_body.ts";
 import {
   listMessagesQuery,
@@ -33,6 +34,6 @@ export const handler = define.handlers({
     const body = await readJson(ctx.req, postMessageBody);
     const { message, created } = await postMessage(member, body);
     // A repeated clientId answers the stored message with 200 instead of 201.
-    return Response.json(message, { status: created ? 201 : 200 });
+    return knownJsonResponse(message, { status: created ? 201 : 200 });
   },
 });

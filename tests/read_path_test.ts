@@ -1,0 +1,72 @@
+/**
+ * What a page of history costs the database: once the page is cached, an
+ * authenticated `GET /channels/{id}/messages` reads KV once (the token's
+ * standing, the membership and the history stamp together), and answers as
+ * before for a non-member, a stranger's token and a page that changed.
+ */
+import assert from "node:assert/strict";
+import {
+  createChannel,
+  postMessage,
+  request,
+  signUp,
+  type TestServer,
+  withHearth,
+} from "./helpers/api.ts";
+
+// Counts the KV reads the server makes while `body` runs.
+async function countReads(
+  server: TestServer,
+  body: () => Promise<void>,
+): Promise<number> {
+  const kv = server.services.kv;
+  const getMany = kv.getMany.bind(kv);
+  const get = kv.get.bind(kv);
+  let reads = 0;
+  kv.getMany = ((keys: Deno.KvKey[], options?: object) => {
+    reads++;
+    return getMany(keys, options);
+  }) as typeof kv.getMany;
+  kv.get = ((key: Deno.KvKey, options?: object) => {
+    reads++;
+    return get(key, options);
+  }) as typeof kv.get;
+  try {
+    await body();
+  } finally {
+    kv.getMany = getMany;
+    kv.get = get;
+  }
+  return reads;
+}
+
+Deno.test("a cached page of history costs one KV read, and the checks still answer", () =>
+  withHearth(async (server) => {
+    const alice = await signUp(server.base);
+    const bob = await signUp(server.base);
+    const channel = await createChannel(alice.api);
+    await postMessage(alice.api, channel.id, "hello");
+    const path = `/channels/${channel.id}/messages?limit=50`;
+    const first = await request(server.base, "GET", path, {
+      token: alice.token,
+    });
+    assert.equal(first.status, 200);
+    const reads = await countReads(server, async () => {
+      const again = await request(server.base, "GET", path, {
+        token: alice.token,
+      });
+      assert.equal(again.status, 200);
+      assert.deepEqual(again.body, first.body);
+    });
+    assert.equal(reads, 1);
+    const stranger = await request(server.base, "GET", path, {
+      token: bob.token,
+    });
+    assert.equal(stranger.status, 403);
+    assert.equal(stranger.body.code, "not_member");
+    await postMessage(alice.api, channel.id, "again");
+    const changed = await request(server.base, "GET", path, {
+      token: alice.token,
+    });
+    assert.equal(changed.body.length, 2);
+  }));

@@ -318,3 +318,57 @@ Deno.test("--workers 2: a message stored by either worker is found by a search o
     }
   });
 });
+
+Deno.test("--workers 2: who is online is the same on both workers, whichever holds the sockets", async () => {
+  await withWorkers(async (hearth) => {
+    const base = hearth.base;
+    const people = await Promise.all(
+      Array.from({ length: 4 }, () => signUp(base)),
+    );
+    const created = await freshRequest(base, "POST", "/channels", {
+      token: people[0].token,
+      json: { name: "who-is-here" },
+    });
+    assert.equal(created.status, 201);
+    const channelId: string = created.body.id;
+    for (const person of people.slice(1)) {
+      const joined = await freshRequest(
+        base,
+        "POST",
+        `/channels/${channelId}/join`,
+        { token: person.token },
+      );
+      assert.equal(joined.status, 200);
+    }
+    // Everyone connected, some on each worker: each worker alone holds only
+    // part of the channel's online people.
+    const sockets = await socketsOnBothWorkers(base, channelId, people);
+    const clients = await clientsOnEachWorker(base, 2);
+    const everyone = people.map((p) => p.id).sort();
+    try {
+      for (const [worker, client] of clients) {
+        const seen = await waitFor(async () => {
+          const res = await clientRequest(
+            client,
+            base,
+            "GET",
+            `/channels/${channelId}/members?online=true`,
+            { token: people[0].token },
+          );
+          assert.equal(res.status, 200);
+          const ids = res.body.members.map((m: { id: string }) => m.id).sort();
+          return res.body.onlineCount === everyone.length ? ids : null;
+        }, {
+          what: `worker ${worker} counting all 4 online`,
+          timeoutMs: 10_000,
+        });
+        assert.deepEqual(seen, everyone, `worker ${worker}'s online members`);
+        const again = await clientRequest(client, base, "GET", "/healthz");
+        assert.equal(again.body.worker, worker, "the connection stayed");
+      }
+    } finally {
+      for (const client of clients.values()) client.close();
+      await Promise.all(sockets.map((socket) => socket.close()));
+    }
+  });
+});

@@ -162,13 +162,16 @@ function snapshotRead(store: KvConnectStore, body: Uint8Array): Response {
   if (ranges.length > LIMITS.readRanges) {
     throw new BadRequest("too many ranges");
   }
+  let entries = 0;
   for (const r of ranges) {
-    if (r.limit < 1 || r.limit > LIMITS.readEntries) {
-      throw new BadRequest("range limit out of bounds");
-    }
+    if (r.limit < 1) throw new BadRequest("range limit must be positive");
+    entries += r.limit;
     if (Math.max(r.start.length, r.end.length) > LIMITS.keyBytes + 1) {
       throw new BadRequest("key too large");
     }
+  }
+  if (entries > LIMITS.readEntries) {
+    throw new BadRequest("ranges ask for too many entries");
   }
   return protobuf(encodeReadOutput(ranges.map((r) => store.read(r))));
 }
@@ -200,6 +203,15 @@ function checkWriteLimits(write: WireWrite): void {
     throw new BadRequest("too many mutations");
   }
   let total = 0;
+  for (const c of write.checks) {
+    if (c.key.length > LIMITS.keyBytes + 1) {
+      throw new BadRequest("key too large");
+    }
+    if (c.versionstamp.length !== 0 && c.versionstamp.length !== 10) {
+      throw new BadRequest("invalid versionstamp");
+    }
+    total += c.key.length;
+  }
   for (const m of write.mutations) {
     const bytes = m.value?.data.length ?? 0;
     if (m.key.length > LIMITS.keyBytes) throw new BadRequest("key too large");

@@ -1,0 +1,77 @@
+/**
+ * Hearth on a KV Connect database (the test server, which holds clients to
+ * the self-hosted `denokv`'s limits): what a remote store changes. Search
+ * runs on the KV index and keeps to 10 checks per atomic; posts with many
+ * clientIds in one batch still land, in order.
+ */
+import assert from "node:assert/strict";
+import {
+  createChannel,
+  FrameSocket,
+  postMessage,
+  signUp,
+  type TestServer,
+  uniqueName,
+  withHearth,
+} from "./helpers/api.ts";
+import { startKvConnectServer } from "./helpers/kv_connect_server.ts";
+
+async function withHearthOnKvConnect(
+  body: (server: TestServer) => Promise<void>,
+): Promise<void> {
+  const kvConnect = await startKvConnectServer();
+  Deno.env.set("DENO_KV_ACCESS_TOKEN", kvConnect.token);
+  try {
+    await withHearth(body, ["--db", kvConnect.url]);
+    assert.ok(kvConnect.store.size > 0, "nothing was stored on the server");
+  } finally {
+    await kvConnect.close();
+  }
+}
+
+Deno.test("KV Connect: search runs on the KV index, a message touching dozens of posting blocks included", async () => {
+  await withHearthOnKvConnect(async ({ base }) => {
+    const ada = await signUp(base, uniqueName("ada"));
+    const room = await createChannel(ada.api, uniqueName("room"));
+    // About 80 distinct grams: 80 posting blocks, each written with a check.
+    await postMessage(
+      ada.api,
+      room.id,
+      "the quick brown fox jumps over the lazy dog near harbour lights",
+    );
+    await postMessage(ada.api, room.id, "nothing to see");
+    const found = await ada.api.get(
+      `/search?q=${encodeURIComponent("harbour")}`,
+    );
+    assert.equal(found.status, 200, JSON.stringify(found.body));
+    assert.deepEqual(
+      found.body.results.map((r: { message: { seq: number } }) =>
+        r.message.seq
+      ),
+      [1],
+    );
+  });
+});
+
+Deno.test("KV Connect: 15 posts sent back to back with clientIds land once each, in order", async () => {
+  await withHearthOnKvConnect(async ({ base }) => {
+    const ada = await signUp(base, uniqueName("ada"));
+    const room = await createChannel(ada.api, uniqueName("room"));
+    const socket = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      await socket.next("ready");
+      // Batched into atomics with a check per clientId: more than 10 at once.
+      for (let i = 0; i < 15; i++) {
+        socket.send({ type: "message", content: `n${i}`, clientId: `c-${i}` });
+      }
+      await socket.message(15);
+      const listed = await ada.api.get(`/channels/${room.id}/messages`);
+      assert.deepEqual(
+        listed.body.map((m: { content: string }) => m.content),
+        Array.from({ length: 15 }, (_, i) => `n${i}`),
+      );
+    } finally {
+      await socket.close();
+    }
+  });
+});

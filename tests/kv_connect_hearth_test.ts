@@ -2,7 +2,8 @@
  * Hearth on a KV Connect database (the test server, which holds clients to
  * the self-hosted `denokv`'s limits): what a remote store changes. Search
  * runs on the KV index and keeps to 10 checks per atomic; posts with many
- * clientIds in one batch still land, in order.
+ * clientIds in one batch still land, in order; with the database server
+ * gone, /healthz fails in bounded time instead of hanging.
  */
 import assert from "node:assert/strict";
 import {
@@ -15,6 +16,9 @@ import {
   withHearth,
 } from "./helpers/api.ts";
 import { startKvConnectServer } from "./helpers/kv_connect_server.ts";
+import { spawnKvConnectHearth } from "./helpers/kv_connect_hearths.ts";
+import { withDeadline } from "./helpers/deadline.ts";
+import { HEALTH_DEADLINE_MS } from "../lib/chat/health.ts";
 
 async function withHearthOnKvConnect(
   body: (server: TestServer) => Promise<void>,
@@ -74,4 +78,27 @@ Deno.test("KV Connect: 15 posts sent back to back with clientIds land once each,
       await socket.close();
     }
   });
+});
+
+Deno.test("KV Connect: with the database server gone, /healthz answers 503 within its deadline, and SIGTERM still stops the process", async () => {
+  const kvConnect = await startKvConnectServer();
+  const hearth = await spawnKvConnectHearth(kvConnect, "kv");
+  try {
+    const up = await fetch(`${hearth.base}/healthz`);
+    assert.equal(up.status, 200);
+    await up.body?.cancel();
+    await kvConnect.close();
+    // The KV Connect client retries an unreachable server for ever.
+    const down = await withDeadline(
+      fetch(`${hearth.base}/healthz`),
+      HEALTH_DEADLINE_MS + 5000,
+      "/healthz with the database gone",
+    );
+    assert.equal(down.status, 503);
+    assert.equal((await down.json()).code, "database_unavailable");
+  } finally {
+    await kvConnect.close();
+    const status = await hearth.stop("SIGTERM");
+    assert.equal(status.code, 0, hearth.output().slice(-20).join("\n"));
+  }
 });

@@ -1,8 +1,34 @@
 /** The liveness check. */
 import { pingDatabase } from "../db/health.ts";
+import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 
-/** Resolves once the database answers a read; throws (a 500) when it cannot. */
+/**
+ * How long the database may take to answer. A KV Connect client retries an
+ * unreachable server for ever, so without a deadline the check would hang
+ * instead of failing.
+ */
+export const HEALTH_DEADLINE_MS = 5000;
+
+/** Resolves once the database answers a read; 503 when it does not in time, 500 when it fails. */
 export async function checkHealth(services: Services): Promise<void> {
-  await pingDatabase(services.kv);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ApiError(
+            503,
+            "database_unavailable",
+            `The database did not answer within ${HEALTH_DEADLINE_MS} ms`,
+          ),
+        ),
+      HEALTH_DEADLINE_MS,
+    );
+  });
+  try {
+    await Promise.race([pingDatabase(services.kv), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -49,12 +49,18 @@ export async function startTestServer(
   // so tests that watch someone leave need not wait for it.
   // Per-user limits are off unless a test asks for them: most tests post
   // faster than a person would, and the limits have tests of their own.
-  const server = await startServer({
-    ...parsed.config,
-    offlineGraceMs: 0,
-    userLimits: { ...parsed.config.userLimits, enabled: false },
-    ...overrides,
-  });
+  let server: RunningServer;
+  try {
+    server = await startServer({
+      ...parsed.config,
+      offlineGraceMs: 0,
+      userLimits: { ...parsed.config.userLimits, enabled: false },
+      ...overrides,
+    });
+  } catch (error) {
+    await kvConnect?.close();
+    throw error;
+  }
   const shutdown = async () => {
     await server.shutdown();
     await kvConnect?.close();

@@ -2,8 +2,9 @@
  * Hearth on a KV Connect database (the test server, which holds clients to
  * the self-hosted `denokv`'s limits): what a remote store changes. Search
  * runs on the KV index and keeps to 10 checks per atomic; posts with many
- * clientIds in one batch still land, in order; with the database server
- * gone, /healthz fails in bounded time instead of hanging.
+ * clientIds in one batch still land, in order; bots' outgoing webhooks are
+ * delivered without KV's queue; with the database server gone, /healthz
+ * fails in bounded time instead of hanging.
  */
 import assert from "node:assert/strict";
 import {
@@ -17,16 +18,18 @@ import {
 } from "./helpers/api.ts";
 import { startKvConnectServer } from "./helpers/kv_connect_server.ts";
 import { spawnKvConnectHearth } from "./helpers/kv_connect_hearths.ts";
-import { withDeadline } from "./helpers/deadline.ts";
+import { waitFor, withDeadline } from "./helpers/deadline.ts";
+import type { Config } from "../lib/config.ts";
 import { HEALTH_DEADLINE_MS } from "../lib/chat/health.ts";
 
 async function withHearthOnKvConnect(
   body: (server: TestServer) => Promise<void>,
+  overrides: Partial<Config> = {},
 ): Promise<void> {
   const kvConnect = await startKvConnectServer();
   Deno.env.set("DENO_KV_ACCESS_TOKEN", kvConnect.token);
   try {
-    await withHearth(body, ["--db", kvConnect.url]);
+    await withHearth(body, ["--db", kvConnect.url], overrides);
     assert.ok(kvConnect.store.size > 0, "nothing was stored on the server");
   } finally {
     await kvConnect.close();
@@ -78,6 +81,44 @@ Deno.test("KV Connect: 15 posts sent back to back with clientIds land once each,
       await socket.close();
     }
   });
+});
+
+Deno.test("KV Connect: a bot's outgoing webhook is delivered, and retried after a 500, with no KV queue", async () => {
+  const bodies: string[] = [];
+  let failures = 1;
+  await using receiver = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen() {} },
+    async (req) => {
+      bodies.push(await req.text());
+      return new Response(null, { status: failures-- > 0 ? 500 : 204 });
+    },
+  );
+  await withHearthOnKvConnect(async ({ base }) => {
+    const admin = await signUp(base, uniqueName("admin"));
+    const made = await admin.api.post("/bots", { username: uniqueName("bot") });
+    assert.equal(made.status, 201);
+    const bot = made.body.bot;
+    const room = await createChannel(admin.api, uniqueName("room"));
+    const added = await admin.api.post(`/channels/${room.id}/members`, {
+      username: bot.username,
+    });
+    assert.equal(added.status, 201);
+    const hooked = await admin.api.send("PATCH", `/bots/${bot.id}`, {
+      json: { webhookUrl: `http://127.0.0.1:${receiver.addr.port}/hook` },
+    });
+    assert.equal(hooked.status, 200);
+    await postMessage(admin.api, room.id, `hello @${bot.username}`);
+    await waitFor(() => bodies.length === 2, {
+      what: "a failed attempt and its retry",
+    });
+    assert.equal(bodies[0], bodies[1]);
+    assert.equal(JSON.parse(bodies[1]).reason, "mention");
+    // The log says so once the attempt is recorded.
+    await waitFor(async () => {
+      const log = await admin.api.get(`/bots/${bot.id}/deliveries`);
+      return log.body[0]?.status === "delivered";
+    }, { what: "the delivery logged as delivered" });
+  }, { webhookAllowPrivate: true, webhookRetryDelaysMs: [50] });
 });
 
 Deno.test("KV Connect: with the database server gone, /healthz answers 503 within its deadline, and SIGTERM still stops the process", async () => {

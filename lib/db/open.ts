@@ -23,6 +23,14 @@ export function checksPerAtomic(kv: Deno.Kv): number {
 }
 
 /**
+ * Whether `kv` has Deno KV's queue (`enqueue`, `listenQueue`): not through KV
+ * Connect, where Deno's client refuses to enqueue and never dequeues.
+ */
+export function hasQueue(kv: Deno.Kv): boolean {
+  return !kvConnectHandles.has(kv);
+}
+
+/**
  * Opens the KV store at `path`: a file path, `:memory:` for a throwaway
  * store, or a KV Connect URL. On Deno Deploy the project's own KV opens
  * instead (without a path), and `path` is ignored.

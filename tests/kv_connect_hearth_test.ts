@@ -16,20 +16,27 @@ import {
   uniqueName,
   withHearth,
 } from "./helpers/api.ts";
-import { startKvConnectServer } from "./helpers/kv_connect_server.ts";
+import {
+  type KvConnectServer,
+  startKvConnectServer,
+} from "./helpers/kv_connect_server.ts";
 import { spawnKvConnectHearth } from "./helpers/kv_connect_hearths.ts";
 import { waitFor, withDeadline } from "./helpers/deadline.ts";
 import type { Config } from "../lib/config.ts";
 import { HEALTH_DEADLINE_MS } from "../lib/chat/health.ts";
 
 async function withHearthOnKvConnect(
-  body: (server: TestServer) => Promise<void>,
+  body: (server: TestServer, db: KvConnectServer) => Promise<void>,
   overrides: Partial<Config> = {},
 ): Promise<void> {
   const kvConnect = await startKvConnectServer();
   Deno.env.set("DENO_KV_ACCESS_TOKEN", kvConnect.token);
   try {
-    await withHearth(body, ["--db", kvConnect.url], overrides);
+    await withHearth(
+      (server) => body(server, kvConnect),
+      ["--db", kvConnect.url],
+      overrides,
+    );
     assert.ok(kvConnect.store.size > 0, "nothing was stored on the server");
   } finally {
     await kvConnect.close();
@@ -141,5 +148,69 @@ Deno.test("KV Connect: with the database server gone, /healthz answers 503 withi
     await kvConnect.close();
     const status = await hearth.stop("SIGTERM");
     assert.equal(status.code, 0, hearth.output().slice(-20).join("\n"));
+  }
+});
+
+/** Runs `main.ts <args>` with the access token set; stdin from `input`. */
+async function hearthCommand(
+  args: string[],
+  token: string,
+  input?: Uint8Array,
+): Promise<{ code: number; stdout: Uint8Array; stderr: string }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "main.ts", ...args],
+    cwd: new URL("../", import.meta.url),
+    env: { DENO_KV_ACCESS_TOKEN: token, NO_COLOR: "1" },
+    stdin: input === undefined ? "null" : "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  if (input !== undefined) {
+    const writer = child.stdin.getWriter();
+    await writer.write(input);
+    await writer.close();
+  }
+  const out = await child.output();
+  return {
+    code: out.code,
+    stdout: out.stdout,
+    stderr: new TextDecoder().decode(out.stderr),
+  };
+}
+
+Deno.test("KV Connect: hearth export and import take the URL as --db, and the copy exports the same", async () => {
+  const target = await startKvConnectServer();
+  try {
+    let exported!: Awaited<ReturnType<typeof hearthCommand>>;
+    await withHearthOnKvConnect(async ({ base }, source) => {
+      const ada = await signUp(base, uniqueName("ada"));
+      const room = await createChannel(ada.api, uniqueName("room"));
+      for (let i = 0; i < 3; i++) {
+        await postMessage(ada.api, room.id, `kept ${i}`);
+      }
+      exported = await hearthCommand(
+        ["export", "--db", source.url],
+        source.token,
+      );
+    });
+    assert.equal(exported.code, 0, exported.stderr);
+    assert.match(exported.stderr, /3 messages/);
+    const imported = await hearthCommand(
+      ["import", "--db", target.url],
+      target.token,
+      exported.stdout,
+    );
+    assert.equal(imported.code, 0, imported.stderr);
+    const again = await hearthCommand(
+      ["export", "--db", target.url],
+      target.token,
+    );
+    assert.equal(again.code, 0, again.stderr);
+    // The same rows, apart from the header and trailer (times, digest).
+    const rows = (bytes: Uint8Array) =>
+      new TextDecoder().decode(bytes).trim().split("\n").slice(1, -1);
+    assert.deepEqual(rows(again.stdout), rows(exported.stdout));
+  } finally {
+    await target.close();
   }
 });

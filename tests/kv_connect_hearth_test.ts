@@ -4,10 +4,12 @@
  * runs on the KV index and keeps to 10 checks per atomic; posts with many
  * clientIds in one batch still land, in order; bots' outgoing webhooks are
  * delivered without KV's queue; with the database server gone, /healthz
- * fails in bounded time instead of hanging.
+ * fails in bounded time instead of hanging; a process killed with SIGKILL
+ * leaves nothing behind that a new one needs.
  */
 import assert from "node:assert/strict";
 import {
+  Api,
   createChannel,
   FrameSocket,
   postMessage,
@@ -212,5 +214,49 @@ Deno.test("KV Connect: hearth export and import take the URL as --db, and the co
     assert.deepEqual(rows(again.stdout), rows(exported.stdout));
   } finally {
     await target.close();
+  }
+});
+
+Deno.test("KV Connect: after a kill -9 mid-posting, a new process on the database has every acknowledged message and goes on from the next seq", async () => {
+  const kvConnect = await startKvConnectServer();
+  try {
+    const first = await spawnKvConnectHearth(kvConnect, "off");
+    const acked: number[] = [];
+    let ada, room;
+    try {
+      ada = await signUp(first.base, uniqueName("ada"));
+      room = await createChannel(ada.api, uniqueName("room"));
+      const api = ada.api, id = room.id;
+      const posting = (async () => {
+        for (let i = 0; i < 500; i++) {
+          acked.push((await postMessage(api, id, `m${i}`)).seq);
+        }
+      })().catch(() => {}); // The kill cuts the last one off.
+      await waitFor(() => acked.length >= 10, {
+        what: "10 posts acknowledged",
+      });
+      first.child.kill("SIGKILL");
+      await posting;
+    } finally {
+      // Gone already after the kill; killed here if the test failed before it.
+      await first.stop("SIGKILL");
+    }
+
+    const second = await spawnKvConnectHearth(kvConnect, "off");
+    try {
+      const api = new Api(second.base, ada.token);
+      const listed = await api.get(`/channels/${room.id}/messages?limit=100`);
+      assert.equal(listed.status, 200);
+      const seqs: number[] = listed.body.map((m: { seq: number }) => m.seq);
+      for (const seq of acked) assert.ok(seqs.includes(seq), `lost ${seq}`);
+      // No gap: an unacknowledged post either landed whole or not at all.
+      assert.deepEqual(seqs, seqs.map((_, i) => i + 1));
+      const next = await postMessage(api, room.id, "after the kill");
+      assert.equal(next.seq, seqs.length + 1);
+    } finally {
+      await second.stop();
+    }
+  } finally {
+    await kvConnect.close();
   }
 });

@@ -6,6 +6,15 @@
  * Deno's self-hosted `denokv`, which cannot be installed here; it is test
  * tooling and nothing in the app imports it.
  *
+ * Left out, as Deno's client never needs them or tests do not: protocol
+ * version 1 (refused, as denokv refuses it), eventually consistent endpoints
+ * (every read is strong), queues (an enqueue is refused; Deno's client
+ * refuses to send one anyway), V8-encoded sum/min/max operands and their
+ * sum_min/sum_max/clamp (only KvU64 sums, which is what `atomic().sum` sends),
+ * a watch waking when a key expires (expired keys are only hidden), durable
+ * storage, token refresh (one fixed token; metadata says it expires in a day),
+ * TLS and HTTP/2.
+ *
  * Run alone (prints `KV Connect test server listening on http://...`):
  *   deno run -A tests/helpers/kv_connect_server.ts [--port N] [--token T]
  */

@@ -5,7 +5,8 @@
  * clientIds in one batch still land, in order; bots' outgoing webhooks are
  * delivered without KV's queue; with the database server gone, /healthz
  * fails in bounded time instead of hanging; a process killed with SIGKILL
- * leaves nothing behind that a new one needs.
+ * leaves nothing behind that a new one needs; over https, a private CA is
+ * trusted through DENO_CERT.
  */
 import assert from "node:assert/strict";
 import {
@@ -23,6 +24,7 @@ import {
   startKvConnectServer,
 } from "./helpers/kv_connect_server.ts";
 import { spawnKvConnectHearth } from "./helpers/kv_connect_hearths.ts";
+import { hasOpenssl, makeTestTls } from "./helpers/kv_connect_tls.ts";
 import { waitFor, withDeadline } from "./helpers/deadline.ts";
 import type { Config } from "../lib/config.ts";
 import { HEALTH_DEADLINE_MS } from "../lib/chat/health.ts";
@@ -259,4 +261,41 @@ Deno.test("KV Connect: after a kill -9 mid-posting, a new process on the databas
   } finally {
     await kvConnect.close();
   }
+});
+
+Deno.test({
+  name:
+    "KV Connect over https: a hearth process trusts the server's private CA through DENO_CERT, and does not start without it",
+  ignore: !hasOpenssl(),
+  async fn() {
+    const dir = await Deno.makeTempDir({ prefix: "hearth-kv-connect-tls-" });
+    try {
+      const tls = await makeTestTls(dir);
+      const kvConnect = await startKvConnectServer({
+        tls: { cert: tls.cert, key: tls.key },
+      });
+      try {
+        assert.match(kvConnect.url, /^https:/);
+        await assert.rejects(
+          spawnKvConnectHearth(kvConnect, "off"),
+          /invalid peer certificate: UnknownIssuer/,
+        );
+        const hearth = await spawnKvConnectHearth(kvConnect, "off", [], {
+          DENO_CERT: tls.caFile,
+        });
+        try {
+          const ada = await signUp(hearth.base, uniqueName("ada"));
+          const room = await createChannel(ada.api, uniqueName("room"));
+          const posted = await postMessage(ada.api, room.id, "over https");
+          assert.equal(posted.seq, 1);
+        } finally {
+          await hearth.stop();
+        }
+      } finally {
+        await kvConnect.close();
+      }
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
 });

@@ -16,11 +16,12 @@ export interface KvConnectTarget {
   token: string;
 }
 
-/** Starts one Hearth process on the KV Connect database `target`. */
+/** Starts one Hearth process on the KV Connect database `target`; `env` adds to its environment. */
 export function spawnKvConnectHearth(
   target: KvConnectTarget,
   relay: ProcessRelay,
   args: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<Spawned> {
   return spawnHearth({
     db: target.url,
@@ -29,6 +30,7 @@ export function spawnKvConnectHearth(
       DENO_KV_ACCESS_TOKEN: target.token,
       HEARTH_BCRYPT_COST: "4",
       NO_COLOR: "1",
+      ...env,
     },
   });
 }

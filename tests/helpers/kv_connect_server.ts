@@ -13,7 +13,7 @@
  * sum_min/sum_max/clamp (only KvU64 sums, which is what `atomic().sum` sends),
  * a watch waking when a key expires (expired keys are only hidden), durable
  * storage, token refresh (one fixed token; metadata says it expires in a day),
- * TLS and HTTP/2.
+ * and HTTP/2. TLS is there when a test gives a certificate (kv_connect_tls.ts).
  *
  * Run alone (prints `KV Connect test server listening on http://...`):
  *   deno run -A tests/helpers/kv_connect_server.ts [--port N] [--token T]
@@ -63,9 +63,17 @@ export interface KvConnectServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on 127.0.0.1 (`port` 0: any free one). */
+/** How to start a server: its port (0: any free one), token, and TLS (then its URL is https). */
+export interface KvConnectOptions {
+  port?: number;
+  token?: string;
+  tls?: { cert: string; key: string };
+}
+
+/** Starts a server on 127.0.0.1. */
 export function startKvConnectServer(
-  { port = 0, token = `test-token-${crypto.randomUUID()}` } = {},
+  { port = 0, token = `test-token-${crypto.randomUUID()}`, tls }:
+    KvConnectOptions = {},
 ): Promise<KvConnectServer> {
   const store = new KvConnectStore();
   const databaseId = crypto.randomUUID();
@@ -76,10 +84,11 @@ export function startKvConnectServer(
     const server = Deno.serve({
       hostname: "127.0.0.1",
       port,
+      ...tls,
       signal: ac.signal,
       onListen: ({ port }) =>
         resolve({
-          url: `http://127.0.0.1:${port}`,
+          url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
           token,
           store,
           requests,

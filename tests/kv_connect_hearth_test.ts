@@ -29,6 +29,7 @@ import { waitFor, withDeadline } from "./helpers/deadline.ts";
 import type { Config } from "../lib/config.ts";
 import { HEALTH_DEADLINE_MS } from "../lib/chat/health.ts";
 
+/** Runs `body` against an in-process Hearth on a fresh KV Connect test server. */
 async function withHearthOnKvConnect(
   body: (server: TestServer, db: KvConnectServer) => Promise<void>,
   overrides: Partial<Config> = {},

@@ -23,14 +23,13 @@ import {
   type Bytes,
   decodeAtomicWrite,
   decodeSnapshotRead,
-  decodeWatch,
   encodeReadOutput,
-  encodeWatchOutput,
   encodeWriteOutput,
   type WireWrite,
   WriteStatus,
 } from "./kv_connect_proto.ts";
 import { BadRequest, KvConnectStore } from "./kv_connect_store.ts";
+import { watch } from "./kv_connect_watch.ts";
 
 /** The line a standalone server prints once it listens; group 1 is its URL. */
 export const KV_CONNECT_READY = /KV Connect test server listening on (\S+)/;
@@ -44,11 +43,7 @@ const LIMITS = {
   checks: 10,
   mutations: 1000,
   mutationBytes: 819_200,
-  watchedKeys: 10,
 };
-
-/** How often an idle watch stream gets an empty frame (denokv: every 5 s). */
-const PING_MS = 5000;
 
 /** A running test server. */
 export interface KvConnectServer {
@@ -239,66 +234,6 @@ function checkWriteLimits(write: WireWrite): void {
   if (total > LIMITS.mutationBytes) {
     throw new BadRequest("total mutation size too large");
   }
-}
-
-/**
- * A watch: a stream of length-prefixed `WatchOutput` messages, the first at
- * once, then one after each commit that writes a watched key (commits close
- * together share one), every key's current entry in each, as denokv sends.
- */
-function watch(
-  store: KvConnectStore,
-  body: Uint8Array,
-  watches: Set<() => void>,
-): Response {
-  const keys = decodeWatch(body);
-  if (keys.length > LIMITS.watchedKeys) {
-    throw new BadRequest("too many keys watched");
-  }
-  let end = () => {};
-  const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      let pending = false;
-      let closed = false;
-      const send = (message: Bytes) => {
-        if (closed) return;
-        const frame = new Uint8Array(4 + message.length);
-        new DataView(frame.buffer).setUint32(0, message.length, true);
-        frame.set(message, 4);
-        controller.enqueue(frame);
-      };
-      const snapshot = () => {
-        pending = false;
-        send(encodeWatchOutput(keys.map((k) => store.get(k))));
-      };
-      const wake = () => {
-        if (pending) return;
-        pending = true;
-        queueMicrotask(snapshot);
-      };
-      const unsubscribe = keys.map((k) => store.subscribe(k, wake));
-      const ping = setInterval(() => send(new Uint8Array()), PING_MS);
-      end = () => {
-        closed = true;
-        unsubscribe.forEach((u) => u());
-        clearInterval(ping);
-        watches.delete(end);
-        try {
-          controller.close();
-        } catch {
-          // Already cancelled by the client.
-        }
-      };
-      watches.add(end);
-      snapshot();
-    },
-    cancel() {
-      end();
-    },
-  });
-  return new Response(stream, {
-    headers: { "content-type": "application/octet-stream" },
-  });
 }
 
 if (import.meta.main) {

@@ -6,7 +6,7 @@
  * delivered without KV's queue; with the database server gone, /healthz
  * fails in bounded time instead of hanging; a process killed with SIGKILL
  * leaves nothing behind that a new one needs; over https, a private CA is
- * trusted through DENO_CERT.
+ * trusted through DENO_CERT; a login flood is refused with 429s, not 500s.
  */
 import assert from "node:assert/strict";
 import {
@@ -14,6 +14,7 @@ import {
   createChannel,
   FrameSocket,
   postMessage,
+  request,
   signUp,
   type TestServer,
   uniqueName,
@@ -28,6 +29,7 @@ import { hasOpenssl, makeTestTls } from "./helpers/kv_connect_tls.ts";
 import { waitFor, withDeadline } from "./helpers/deadline.ts";
 import type { Config } from "../lib/config.ts";
 import { HEALTH_DEADLINE_MS } from "../lib/chat/health.ts";
+import { LOGIN_FAILURES_PER_ADDRESS } from "../lib/auth/rate_limit.ts";
 
 /** Runs `body` against an in-process Hearth on a fresh KV Connect test server. */
 async function withHearthOnKvConnect(
@@ -92,6 +94,30 @@ Deno.test("KV Connect: 15 posts sent back to back with clientIds land once each,
     } finally {
       await socket.close();
     }
+  });
+});
+
+Deno.test("KV Connect: 120 parallel failed logins from one address get the budget's 401s (or 503s) and 429s after, never a 500", async () => {
+  await withHearthOnKvConnect(async ({ base }) => {
+    const results = await Promise.all(
+      Array.from(
+        { length: 120 },
+        (_, i) =>
+          request(base, "POST", "/auth/login", {
+            json: { username: `ghost${i}`, password: "wrong password" },
+          }),
+      ),
+    );
+    const statuses = results.map((r) => r.status);
+    const count = (status: number) =>
+      statuses.filter((s) => s === status).length;
+    // 503: the password hashers were busy (that attempt still counted).
+    assert.equal(
+      count(401) + count(429) + count(503),
+      120,
+      `statuses ${statuses}`,
+    );
+    assert.equal(count(429), 120 - LOGIN_FAILURES_PER_ADDRESS.limit);
   });
 });
 

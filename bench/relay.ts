@@ -21,6 +21,13 @@
  * saturation. The relay's hop is the p50 of the clients on the second
  * instance minus that of the clients on the sender's, in the same run.
  * `--readme` writes the "Relay" section of bench/README.md.
+ *
+ * `--kv-connect` runs the instances as separate `hearth` processes on a KV
+ * Connect database instead (the test server of
+ * tests/helpers/kv_connect_server.ts, in a process of its own): "one" is one
+ * process, "kv" two with `--relay kv` (a BroadcastChannel does not reach
+ * another process, so the other modes are refused). `--readme` then writes
+ * the section "Relay over KV Connect".
  */
 import { parseArgs } from "node:util";
 import { socketUrl } from "../tests/helpers/api.ts";
@@ -29,6 +36,12 @@ import {
   type RelayMode,
   startInstance,
 } from "../tests/helpers/instances.ts";
+import { spawnScript } from "../tests/helpers/process.ts";
+import { KV_CONNECT_READY } from "../tests/helpers/kv_connect_server.ts";
+import {
+  type KvConnectTarget,
+  spawnKvConnectHearth,
+} from "../tests/helpers/kv_connect_hearths.ts";
 import {
   loadAverage,
   machine,
@@ -49,6 +62,7 @@ const { values } = parseArgs({
     repeat: { type: "string", default: "2" },
     modes: { type: "string", default: "one,kv,broadcast,both" },
     readme: { type: "boolean", default: false },
+    "kv-connect": { type: "boolean", default: false },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -57,7 +71,14 @@ const WINDOW = Number(values.window);
 const RATE = Number(values.rate);
 const PACED = Number(values.paced);
 const REPEAT = Number(values.repeat);
-const MODES = values.modes.split(",") as Mode[];
+const KV_CONNECT = values["kv-connect"];
+const MODES =
+  (KV_CONNECT && values.modes === "one,kv,broadcast,both"
+    ? "one,kv"
+    : values.modes).split(",") as Mode[];
+if (KV_CONNECT && MODES.some((m) => m !== "one" && m !== "kv")) {
+  throw new Error("--kv-connect runs the modes one and kv only");
+}
 const PHASE_TIMEOUT_MS = 60_000;
 
 type Mode = "one" | "kv" | "broadcast" | "both";
@@ -99,6 +120,53 @@ function open(url: string, client: Partial<Client>): Promise<Client> {
   });
 }
 
+// A separate hearth process on the KV Connect database, as an Instance.
+async function startProcess(
+  target: KvConnectTarget,
+  relay: "off" | "kv",
+  secret: string,
+): Promise<Instance> {
+  const spawned = await spawnKvConnectHearth(target, relay, [
+    "--secret",
+    secret,
+  ]);
+  return {
+    base: spawned.base,
+    stop: async () => void await spawned.stop(),
+  };
+}
+
+// The opening of the README section, for each set-up.
+const FILE_INTRO = [
+  "## Relay",
+  "",
+  "`deno run -A bench/relay.ts` (about two minutes). Two Hearth instances as",
+  "workers of the bench's process on one KV file, against one instance;",
+  "see the header of bench/relay.ts for the method. The KV relay's added",
+  "latency is mostly the time `kv.watch` takes to report a write made",
+  "through another handle of the file, plus one list of the new messages.",
+  "The relay hop is the paced p50 of the clients on the second instance",
+  "minus that of the clients on the sender's, measured under the same load.",
+  "Two instances are two threads, so on an idle machine they can outrun one;",
+  "on a busy one the runs of a mode vary several-fold: read the runs, not",
+  "only the median, and re-run on a quiet machine before drawing conclusions.",
+];
+const KV_CONNECT_INTRO = [
+  "## Relay over KV Connect",
+  "",
+  "`deno run -A bench/relay.ts --kv-connect` (about two minutes). Separate",
+  "`hearth` processes on one KV Connect database: the test server of",
+  "tests/helpers/kv_connect_server.ts (in memory, in a process of its own;",
+  'not `denokv`), "one" a single process, "kv" two with `--relay kv`.',
+  "The relay hop is the time from a commit to the other process's watch",
+  "waking (an HTTP stream from the server), plus its read of the new",
+  "messages over HTTP. Every process, the server and the clients share the",
+  "machine's cores: on a busy machine read the runs, not only the median.",
+];
+
+// Set when the instances run as processes on a KV Connect database.
+let kvConnect: KvConnectTarget | undefined;
+
 async function runMode(
   mode: Mode,
   db: string,
@@ -112,7 +180,9 @@ async function runMode(
   const count = mode === "one" ? 1 : 2;
   for (let i = 0; i < count; i++) {
     instances.push(
-      await startInstance(db, relay, relayMode, ["--secret", secret]),
+      kvConnect
+        ? await startProcess(kvConnect, mode === "one" ? "off" : "kv", secret)
+        : await startInstance(db, relay, relayMode, ["--secret", secret]),
     );
   }
   const clients: Client[] = [];
@@ -248,8 +318,19 @@ async function runMode(
 }
 
 const dir = await Deno.makeTempDir({ prefix: "hearth-relay-bench-" });
+const KV_TOKEN = `bench-${crypto.randomUUID()}`;
+const kvServer = KV_CONNECT
+  ? await spawnScript("tests/helpers/kv_connect_server.ts", KV_CONNECT_READY, {
+    args: ["--token", KV_TOKEN],
+  })
+  : undefined;
+if (kvServer) {
+  kvConnect = { url: kvServer.base, token: KV_TOKEN };
+  // The seeding below opens the database from this process.
+  Deno.env.set("DENO_KV_ACCESS_TOKEN", KV_TOKEN);
+}
 try {
-  const db = `${dir}/hearth.db`;
+  const db = kvConnect?.url ?? `${dir}/hearth.db`;
   const secret = randomSecret();
   const seeded = await seed(db, CLIENTS + 1, secret, true);
   const loadBefore = await loadAverage();
@@ -277,18 +358,7 @@ try {
     } | ${r.missing} |`
   );
   const text = [
-    "## Relay",
-    "",
-    "`deno run -A bench/relay.ts` (about two minutes). Two Hearth instances as",
-    "workers of the bench's process on one KV file, against one instance;",
-    "see the header of bench/relay.ts for the method. The KV relay's added",
-    "latency is mostly the time `kv.watch` takes to report a write made",
-    "through another handle of the file, plus one list of the new messages.",
-    "The relay hop is the paced p50 of the clients on the second instance",
-    "minus that of the clients on the sender's, measured under the same load.",
-    "Two instances are two threads, so on an idle machine they can outrun one;",
-    "on a busy one the runs of a mode vary several-fold: read the runs, not",
-    "only the median, and re-run on a quiet machine before drawing conclusions.",
+    ...(KV_CONNECT ? KV_CONNECT_INTRO : FILE_INTRO),
     "",
     `${CLIENTS} clients in one channel (split over two instances except in`,
     `"one"), one sender on the first instance, ${MESSAGES} messages per burst`,
@@ -303,7 +373,13 @@ try {
     ...rows,
   ].join("\n");
   console.log(text);
-  if (values.readme) await writeReadmeSection("Relay", text);
+  if (values.readme) {
+    await writeReadmeSection(
+      KV_CONNECT ? "Relay over KV Connect" : "Relay",
+      text,
+    );
+  }
 } finally {
+  await kvServer?.stop();
   await Deno.remove(dir, { recursive: true });
 }

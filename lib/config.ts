@@ -21,7 +21,7 @@ import { readWorkers, WORKERS_HELP } from "./workers/workers_flag.ts";
 export interface Config {
   port: number;
   host: string;
-  /** KV path, or ":memory:". */
+  /** KV path, ":memory:", or a KV Connect URL (http:// or https://). */
   db: string;
   maxUploadBytes: number;
   /** Origins allowed besides the server's own, e.g. "https://chat.example.org". */
@@ -127,7 +127,9 @@ Usage: hearth [flags]
 Flags (each may also come from the environment variable shown):
   --port N             port to listen on (PORT, default 8000; 0 picks a free one)
   --host ADDR          address to bind (HOST, default 0.0.0.0)
-  --db PATH            KV database file, or :memory: (HEARTH_DB, default ./hearth.db)
+  --db PATH            KV database file, :memory:, or a KV Connect URL (http:// or
+                       https://, its token in DENO_KV_ACCESS_TOKEN) (HEARTH_DB,
+                       default ./hearth.db)
   --max-upload-mb N    largest file upload in MiB (HEARTH_MAX_UPLOAD_MB, default 100)
   --origin URL         another origin allowed to use the API and sockets; repeatable
                        (HEARTH_ORIGINS, comma-separated)

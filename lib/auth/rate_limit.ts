@@ -95,6 +95,8 @@ export class RateLimiter {
   readonly #kv: Deno.Kv;
   readonly #now: () => number;
   readonly #interval: number;
+  // Per key, the end of the last hit or refund queued in this process.
+  readonly #tails = new Map<string, Promise<void>>();
 
   /** Creates a limiter over `kv`; several limiters may share one KV if their names differ. */
   constructor(kv: Deno.Kv, options: RateLimiterOptions) {
@@ -122,7 +124,11 @@ export class RateLimiter {
   }
 
   /** Records a hit for `key` if allowed; a refused hit records nothing. */
-  async hit(key: string): Promise<RateLimitResult> {
+  hit(key: string): Promise<RateLimitResult> {
+    return this.#oneAtATime(key, () => this.#hit(key));
+  }
+
+  async #hit(key: string): Promise<RateLimitResult> {
     const kvKey = await this.#kvKey(key);
     return await retryAtomic(
       `rate limit "${this.config.name}"`,
@@ -147,7 +153,28 @@ export class RateLimiter {
   }
 
   /** Gives back one hit for `key`, e.g. the one a successful login made before its password was checked. */
-  async refund(key: string): Promise<void> {
+  refund(key: string): Promise<void> {
+    return this.#oneAtATime(key, () => this.#refund(key));
+  }
+
+  /**
+   * Runs `work` after the hits and refunds for `key` queued before it in this
+   * process. Parallel read-check-writes of one key otherwise conflict and
+   * retry; over a remote KV (KV Connect, a round trip per read and commit) a
+   * burst of 120 ran some out of retries (500s in a login flood). Other
+   * processes' hits still conflict and retry as before.
+   */
+  #oneAtATime<T>(key: string, work: () => Promise<T>): Promise<T> {
+    const run = (this.#tails.get(key) ?? Promise.resolve()).then(work);
+    const tail = run.then(() => {}, () => {});
+    this.#tails.set(key, tail);
+    tail.then(() => {
+      if (this.#tails.get(key) === tail) this.#tails.delete(key);
+    });
+    return run;
+  }
+
+  async #refund(key: string): Promise<void> {
     const kvKey = await this.#kvKey(key);
     await retryAtomic(
       `rate limit "${this.config.name}"`,

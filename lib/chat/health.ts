@@ -1,5 +1,6 @@
 /** The liveness check. */
 import { pingDatabase } from "../db/health.ts";
+import { ApiError } from "../errors.ts";
 import type { Services } from "../services.ts";
 
 /** What /healthz tells besides `ok`: with serving workers, which one answered and its sockets. */
@@ -9,9 +10,34 @@ export interface HealthInfo {
   sockets?: number;
 }
 
-/** Resolves once the database answers a read; throws (a 500) when it cannot. */
+/**
+ * How long the database may take to answer. A KV Connect client retries an
+ * unreachable server for ever, so without a deadline the check would hang
+ * instead of failing.
+ */
+export const HEALTH_DEADLINE_MS = 5000;
+
+/** Resolves once the database answers a read; 503 when it does not in time, 500 when it fails. */
 export async function checkHealth(services: Services): Promise<HealthInfo> {
-  await pingDatabase(services.kv);
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ApiError(
+            503,
+            "database_unavailable",
+            `The database did not answer within ${HEALTH_DEADLINE_MS} ms`,
+          ),
+        ),
+      HEALTH_DEADLINE_MS,
+    );
+  });
+  try {
+    await Promise.race([pingDatabase(services.kv), late]);
+  } finally {
+    clearTimeout(timer);
+  }
   const { index, count } = services.place;
   if (count === 1) return {};
   return { worker: index, workers: count, sockets: services.sockets.size };

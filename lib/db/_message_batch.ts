@@ -24,6 +24,7 @@ import {
 } from "./_message_changes.ts";
 import type { ChannelCounter } from "./_message_record.ts";
 import { merge } from "./_message_writes.ts";
+import { checksPerAtomic } from "./open.ts";
 
 /** A change's outcome: what it did, or why it was refused. */
 export type Outcome = ChangeResult | ApiError;
@@ -87,6 +88,8 @@ async function commitOnHead(
 ): Promise<Outcome[] | null> {
   const state = emptyState(channelId, head);
   const { outcomes, writes } = plan(state, changes);
+  // More clientIds than checks fit: the slow way reads them instead.
+  if (state.claimed.length >= checksPerAtomic(kv)) return null;
   const op = kv.atomic().check({
     key: channelSeqKey(channelId),
     versionstamp: head.versionstamp,

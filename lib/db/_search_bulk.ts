@@ -3,9 +3,9 @@
  * after the index was dropped: the channel's messages are read in seq order,
  * whole posting blocks (1,024 seqs each) are built in memory, a few million
  * postings at a time, and written blind in key order, hundreds of rows per
- * atomic, instead of the follower's
- * read-check-write of every block it touches (90 per atomic, a read of every
- * block first): see bench/README.md "Search" for what that saves.
+ * atomic, instead of the follower's read-check-write of every block it
+ * touches (99 per atomic, 9 through KV Connect, a read of every block
+ * first): see bench/README.md "Search" for what that saves.
  *
  * Consistency with a follower or a kill -9 at any point: every atomic here
  * also writes the channel's cursor (0 until the last, which writes the last

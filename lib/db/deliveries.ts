@@ -2,10 +2,14 @@
  * Bots' outgoing webhook deliveries: one log row per message sent to a bot
  * (kept a week, so admins can see what failed and why), and the queue the
  * attempts ride on (Deno KV's queue, so a delivery survives a restart and
- * never delays the message write that caused it).
+ * never delays the message write that caused it). Through KV Connect, which
+ * has no queue, attempts wait in the process's memory instead
+ * (_memory_queue.ts): a restart drops them there.
  */
 import { deliveriesPrefix, deliveryKey } from "./_keys.ts";
 import { now } from "./_kv.ts";
+import { memoryQueueOf } from "./_memory_queue.ts";
+import { hasQueue } from "./open.ts";
 
 /** Why a message was sent to a bot. */
 export type DeliveryReason = "mention" | "dm" | "channel";
@@ -56,13 +60,15 @@ export async function queueDelivery(
   record: DeliveryRecord,
   job: DeliveryJob,
 ): Promise<void> {
-  const result = await kv.atomic()
+  const op = kv.atomic()
     .set(deliveryKey(record.botId, record.id), record, {
       expireIn: LOG_TTL_MS,
-    })
-    .enqueue(job)
-    .commit();
+    });
+  const queued = hasQueue(kv);
+  if (queued) op.enqueue(job);
+  const result = await op.commit();
   if (!result.ok) throw new Error("Could not queue a webhook delivery");
+  if (!queued) memoryQueueOf(kv).enqueue(job);
 }
 
 /**
@@ -86,11 +92,12 @@ export async function recordAttempt(
       updatedAt: now(),
     }, { expireIn: LOG_TTL_MS });
   }
-  if (retry) {
-    op.enqueue({ ...job, attempt: job.attempt + 1 }, { delay: retry.delayMs });
-  }
+  const next = { ...job, attempt: job.attempt + 1 };
+  const queued = hasQueue(kv);
+  if (retry && queued) op.enqueue(next, { delay: retry.delayMs });
   const result = await op.commit();
   if (!result.ok) throw new Error("Could not record a webhook delivery");
+  if (retry && !queued) memoryQueueOf(kv).enqueue(next, retry.delayMs);
 }
 
 /** The bot's latest `limit` deliveries, newest first. */
@@ -122,7 +129,11 @@ export function listenForDeliveries(
   kv: Deno.Kv,
   handle: (job: DeliveryJob) => Promise<void>,
 ): Promise<void> {
-  return kv.listenQueue(async (value) => {
+  const take = async (value: unknown) => {
     if (isDeliveryJob(value)) await handle(value);
-  });
+  };
+  if (hasQueue(kv)) return kv.listenQueue(take);
+  // Without a queue (KV Connect) there is nothing to wait for.
+  memoryQueueOf(kv).listen(take);
+  return Promise.resolve();
 }

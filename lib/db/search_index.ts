@@ -19,6 +19,7 @@ import {
   searchPostingKey,
 } from "./_keys.ts";
 import { getManyChunked } from "./_kv.ts";
+import { checksPerAtomic } from "./open.ts";
 import {
   BLOCK_SEQS,
   blockOf,
@@ -29,10 +30,8 @@ import type { MessageRecord } from "./_message_record.ts";
 import { ChannelRuns } from "./search_backend.ts";
 import { bulkIndexChannel } from "./_search_bulk.ts";
 
-// Changes read per step (about one posting block), and block writes per
-// atomic: each carries a check, and KV allows 100 checks per atomic.
+// Changes read per step (about one posting block).
 const CHANGES_PER_STEP = 1000;
-const WRITES_PER_ATOMIC = 90;
 
 /** The text of a message that search matches: its content and its file's name. */
 export function indexedText(record: MessageRecord): string | null {
@@ -135,10 +134,12 @@ async function indexStep(kv: Deno.Kv, channelId: string): Promise<boolean> {
     );
   }
   const lastRev = rows[rows.length - 1].rev;
-  for (let i = 0; i === 0 || i < writes.length; i += WRITES_PER_ATOMIC) {
+  // Each block write carries a check, and so does the cursor.
+  const perAtomic = checksPerAtomic(kv) - 1;
+  for (let i = 0; i === 0 || i < writes.length; i += perAtomic) {
     const atomic = kv.atomic().check(cursor);
-    for (const write of writes.slice(i, i + WRITES_PER_ATOMIC)) write(atomic);
-    if (i + WRITES_PER_ATOMIC >= writes.length) {
+    for (const write of writes.slice(i, i + perAtomic)) write(atomic);
+    if (i + perAtomic >= writes.length) {
       atomic.set(searchCursorKey(channelId), lastRev);
     }
     // Another indexer got there first: read again and redo what is left.

@@ -29,6 +29,7 @@ export const miscOperations: OperationRegistry = {
       summary: "Liveness: 200 once the database is open",
       auth: "public",
       responses: { 200: json(healthSchema, "Healthy") },
+      errors: { 503: ["database_unavailable"] },
     },
   },
   "invites/index.ts": {

@@ -133,6 +133,7 @@ async function startProcess(
   return {
     base: spawned.base,
     stop: async () => void await spawned.stop(),
+    kill: () => void spawned.stop("SIGKILL").catch(() => {}),
   };
 }
 

@@ -164,13 +164,34 @@ export function closeSockets(services: Services): void {
   services.sockets.clear();
 }
 
+// How long a shutdown waits for its goodbye to reach the database.
+const GOODBYE_WAIT_MS = 3000;
+
+// Waits for `work` or `ms`, whichever comes first; `work` failing is its own to log.
+async function settledWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
+  try {
+    await Promise.race([work.catch(() => {}), late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Closes sockets, the sweeper, the hashing workers and, last, the KV store. */
 export async function closeServices(services: Services): Promise<void> {
   closeSockets(services);
   services.presence.close();
-  await services.peers?.close();
-  // What was told to others (this instance's goodbye) still goes out by KV.
-  await services.hub.relaySettled();
+  // What was told to others (this instance's goodbye) still goes out by KV,
+  // but not for ever: a database that stopped answering is retried without end
+  // by KV Connect's client, and the peers' lease covers a goodbye not sent.
+  await settledWithin(
+    (async () => {
+      await services.peers?.close();
+      await services.hub.relaySettled();
+    })(),
+    GOODBYE_WAIT_MS,
+  );
   services.hub.close();
   await services.stopSweeper();
   await services.stopSearchFollower();

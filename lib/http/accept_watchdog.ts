@@ -55,11 +55,20 @@ export function watchAccepts(
   timing: WatchdogTiming = WATCHDOG_TIMING,
 ): () => void {
   const waiting = new Map<number, () => void>();
+  // Connections accepted while a probe was connecting, by client port: the
+  // listener often takes the probe before `Deno.connect` has even resolved,
+  // so before the probe knows its own port to wait for.
+  const early = new Map<number, Socket>();
+  let connecting = false;
   let acceptedCount = 0;
   const onConnection = (socket: Socket) => {
     acceptedCount++;
-    const accepted = waiting.get(socket.remotePort ?? -1);
-    if (accepted === undefined) return;
+    const port = socket.remotePort ?? -1;
+    const accepted = waiting.get(port);
+    if (accepted === undefined) {
+      if (connecting) early.set(port, socket);
+      return;
+    }
     socket.destroy();
     accepted();
   };
@@ -82,12 +91,23 @@ export function watchAccepts(
   // Whether a connection to the server is accepted in time; null when none could be opened.
   const probe = async (): Promise<boolean | null> => {
     let conn: Deno.TcpConn;
+    connecting = true;
     try {
       conn = await Deno.connect({ hostname: address.host, port: address.port });
     } catch {
       return null;
+    } finally {
+      connecting = false;
     }
     const port = conn.localAddr.port;
+    const taken = early.get(port);
+    early.clear();
+    const from = taken?.remoteAddress?.replace(/^::ffff:/, "");
+    if (taken !== undefined && from === conn.localAddr.hostname) {
+      taken.destroy();
+      conn.close();
+      return true;
+    }
     try {
       return await new Promise<boolean>((resolve) => {
         const timeout = setTimeout(() => resolve(false), timing.timeoutMs);

@@ -1,6 +1,6 @@
 /**
  * `deno task test`: the single entry point for every check. It installs what the
- * tests need (Chromium from Debian when missing), then runs fmt, lint, type
+ * tests need (Chromium and openssl from Debian when missing), then runs fmt, lint, type
  * checks, the build, and every unit, HTTP and browser test.
  *
  * The whole run has a time limit (`HEARTH_CHECK_TIMEOUT_S`, default 900 s) and
@@ -88,10 +88,28 @@ async function exists(path: string): Promise<boolean> {
   return await Deno.stat(path).then(() => true, () => false);
 }
 
-async function ensureChromium(): Promise<boolean> {
-  if (await exists(chromium)) return true;
+async function onPath(command: string): Promise<boolean> {
+  try {
+    const out = await new Deno.Command(command, {
+      args: ["version"],
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return out.success;
+  } catch {
+    return false;
+  }
+}
+
+// Chromium for the browser tests; openssl for the KV Connect test server's
+// TLS certificates (tests/helpers/kv_connect_tls.ts).
+async function ensurePackages(): Promise<boolean> {
+  const missing: string[] = [];
+  if (!await exists(chromium)) missing.push("chromium");
+  if (!await onPath("openssl")) missing.push("openssl");
+  if (missing.length === 0) return true;
   console.log(
-    `Chromium is missing at ${chromium}; installing it from Debian's packages.`,
+    `Missing: ${missing.join(", ")}; installing from Debian's packages.`,
   );
   const asRoot = Deno.uid() === 0;
   const prefix = asRoot ? [] : ["sudo", "-n"];
@@ -101,19 +119,21 @@ async function ensureChromium(): Promise<boolean> {
   };
   if (
     !await apt("update", "-qq") ||
-    !await apt("install", "-y", "-qq", "chromium")
+    !await apt("install", "-y", "-qq", ...missing)
   ) {
     console.error(
-      "Installing Chromium failed. Browser tests need it: this is a failure, not a skip.",
+      `Installing ${
+        missing.join(", ")
+      } failed. The tests need them: this is a failure, not a skip.`,
     );
     return false;
   }
-  return await exists(chromium);
+  return await exists(chromium) && await onPath("openssl");
 }
 
 const only = Deno.args.filter((a) => !a.startsWith("-"));
 const steps: Array<() => Promise<boolean>> = [
-  ensureChromium,
+  ensurePackages,
   () => run("build", deno, ["run", "-A", "tools/build.ts"]),
   () => run("deno fmt --check", deno, ["fmt", "--check"]),
   () => run("deno lint", deno, ["lint"]),

@@ -322,8 +322,11 @@ export class ChannelSession {
       rev,
       ...members,
     };
-    if (!this.#flow.write(JSON.stringify(ready))) return;
-    await catchUp(this.#cursor, Infinity);
+    if (!this.#flow.write(JSON.stringify(ready), true)) return;
+    // A socket starting at the end has nothing stored to catch up on: what
+    // is committed after the counter was read comes from the hub, subscribed
+    // before that read. Most connects (every fresh page) skip the read.
+    if (startedAfter < lastSeq) await catchUp(this.#cursor, Infinity);
     const afterRev = this.#opts.afterRev;
     if (afterRev === undefined) return;
     const load = this.#opts.loadChanges;
@@ -338,6 +341,6 @@ export class ChannelSession {
       lastSeq: this.#cursor.lastSentSeq,
       rev: Math.max(rev, afterRev),
     };
-    this.#flow.write(JSON.stringify(caughtUp));
+    this.#flow.write(JSON.stringify(caughtUp), true);
   }
 }

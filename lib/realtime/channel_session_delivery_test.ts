@@ -217,3 +217,28 @@ Deno.test("ChannelSession forwards presence and typing but not the user's own ty
     hub.close();
   }
 });
+
+Deno.test("ChannelSession reads no backlog for a socket that starts at the end, and still gets what is posted next", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  for (let i = 0; i < 3; i++) store.add();
+  const server = await startServer(hub, store);
+  const fresh = await TestClient.connect(server.url);
+  const current = await TestClient.connect(`${server.url}?after=3`);
+  try {
+    for (const client of [fresh, current]) {
+      await client.waitFor((f) => f[0]?.type === "ready", "ready");
+    }
+    assert.equal(store.loads, 0);
+    const live = post(hub, store);
+    for (const client of [fresh, current]) {
+      await client.waitFor((f) => lastMessageSeq(f) === live, "a live message");
+      assert.deepEqual(client.seqs(), [live]);
+    }
+  } finally {
+    await fresh.close();
+    await current.close();
+    await server.close();
+    hub.close();
+  }
+});

@@ -23,7 +23,11 @@ import { MAX_FRAME_BYTES } from "../shared/limits.ts";
 export interface ServerSocket extends EventTarget {
   readonly readyState: number;
   readonly bufferedAmount: number;
-  send(text: string): void;
+  /**
+   * Sends a text frame; `once` tells that no other socket gets this text
+   * (a `ready`), so its frame is not kept for reuse.
+   */
+  send(text: string, once?: boolean): void;
   close(code?: number, reason?: string): void;
 }
 
@@ -77,6 +81,10 @@ export function upgradeServerSocket(
     throw new TypeError("The request did not arrive as an upgrade");
   }
   let socket: NodeServerSocket | undefined;
+  // The 101 waits in the connection's buffer for the session's first frame
+  // (`ready`, or a close), so a connect costs the peer and this process one
+  // write instead of two; see NodeServerSocket's #held.
+  raw.socket.cork();
   layer.handleUpgrade(
     raw.req,
     raw.socket,
@@ -86,7 +94,8 @@ export function upgradeServerSocket(
     },
   );
   if (socket === undefined) throw new TypeError("The handshake failed");
-  // The handshake is already on the wire; this only tells the envelope and log.
+  // The handshake is already written (held until the first frame); this only
+  // tells the envelope and log.
   const response = new Response(null);
   Object.defineProperty(response, "status", { value: 101 });
   return { socket, response };
@@ -171,6 +180,9 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   #sentReason = "";
   #heard = true;
   #corked = false;
+  // The connection was corked at the upgrade with the 101 in it (one more
+  // cork than #corked counts); the first uncork or close lets it go.
+  #held = true;
   #pinger: ReturnType<typeof setInterval> | undefined;
   #cut: ReturnType<typeof setTimeout> | undefined;
 
@@ -212,8 +224,8 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   // delivery's. `ws` queues nothing of its own with compression off and no
   // Blob sent, so its control frames and these stay in order, and its
   // `bufferedAmount` counts what the connection holds.
-  send(text: string): void {
-    const frame = frameOf(text);
+  send(text: string, once = false): void {
+    const frame = once ? textFrame(text) : frameOf(text);
     if (!this.#corked) {
       this.#corked = true;
       this.#raw.cork();
@@ -227,6 +239,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   uncork(): void {
     this.#corked = false;
     this.#raw.uncork();
+    this.#release();
   }
 
   close(code?: number, reason?: string): void {
@@ -235,8 +248,16 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
       this.#sentReason = reason ?? "";
     }
     this.#ws.close(code, reason);
+    this.#release();
     // A peer that never answers the close frame is cut off.
     this.#cut ??= setTimeout(() => this.#ws.terminate(), CLOSE_GRACE_MS);
+  }
+
+  // Lets the 101 (and whatever followed it) go, once.
+  #release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.#raw.uncork();
   }
 
   #checkIdle(): void {
@@ -256,6 +277,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
     this.#sentCode ??= error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
       ? 1009
       : 1002;
+    this.#release();
     const raw = this.#raw;
     let dropped = 0;
     raw.on("data", (chunk: Uint8Array) => {

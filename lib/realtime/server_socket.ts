@@ -18,6 +18,7 @@ import { setImmediate } from "node:timers";
 import { WebSocketServer } from "ws";
 import { takeUpgrade } from "../http/upgrade_slot.ts";
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
+import { every } from "./_shared_timers.ts";
 
 /** The part of the WebSocket API a channel session uses. */
 export interface ServerSocket extends EventTarget {
@@ -183,7 +184,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   // The connection was corked at the upgrade with the 101 in it (one more
   // cork than #corked counts); the first uncork or close lets it go.
   #held = true;
-  #pinger: ReturnType<typeof setInterval> | undefined;
+  #stopPinger: (() => void) | undefined;
   #cut: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ws: WsSocket, raw: Duplex, idleTimeoutSeconds: number) {
@@ -206,7 +207,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
     );
     const everyMs = (idleTimeoutSeconds * 1000) / 2;
     if (everyMs > 0 && everyMs < 2 ** 31) {
-      this.#pinger = setInterval(() => this.#checkIdle(), everyMs);
+      this.#stopPinger = every(everyMs, () => this.#checkIdle());
     }
   }
 
@@ -288,7 +289,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   }
 
   #closed(code: number, reason: Buffer): void {
-    clearInterval(this.#pinger);
+    this.#stopPinger?.();
     clearTimeout(this.#cut);
     // No close frame came back (1005/1006): report the one we sent.
     const ours = (code === 1005 || code === 1006) &&

@@ -159,16 +159,14 @@ export function textFrame(text: string): Buffer {
   return frame;
 }
 
-// Sockets whose 101 is held (see NodeServerSocket's #held) and that were
-// written to in this turn of the event loop: what the turn wrote (a `ready`,
-// a backlog page) leaves with the 101 in one write when the turn ends. Later
-// frames are written at once: holding them to the end of the turn saved
-// nothing for the one frame per socket of a fan-out, and delayed it.
-let releasing: NodeServerSocket[] = [];
+// Sockets written to in this turn of the event loop. Each stays corked until
+// the turn ends, so the frames one commit publishes (a batch of messages, an
+// event and its follow-ups) leave in one write per socket, not one each.
+let corked: NodeServerSocket[] = [];
 
-function releaseAll(): void {
-  const sockets = releasing;
-  releasing = [];
+function uncorkAll(): void {
+  const sockets = corked;
+  corked = [];
   for (const socket of sockets) socket.uncork();
 }
 
@@ -182,10 +180,10 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   #sentCode: number | undefined;
   #sentReason = "";
   #heard = true;
-  // The connection was corked at the upgrade with the 101 in it; the end of
-  // the turn of the first send, or a close, lets it go.
+  #corked = false;
+  // The connection was corked at the upgrade with the 101 in it (one more
+  // cork than #corked counts); the first uncork or close lets it go.
   #held = true;
-  #releasing = false;
   #stopPinger: (() => void) | undefined;
   #cut: ReturnType<typeof setTimeout> | undefined;
 
@@ -229,17 +227,19 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   // `bufferedAmount` counts what the connection holds.
   send(text: string, once = false): void {
     const frame = once ? textFrame(text) : frameOf(text);
-    if (this.#held && !this.#releasing) {
-      this.#releasing = true;
-      if (releasing.length === 0) setImmediate(releaseAll);
-      releasing.push(this);
+    if (!this.#corked) {
+      this.#corked = true;
+      this.#raw.cork();
+      if (corked.length === 0) setImmediate(uncorkAll);
+      corked.push(this);
     }
     this.#raw.write(frame);
   }
 
-  /** Sends the held 101 and what this turn wrote after it (see {@linkcode releaseAll}). */
+  /** Sends what this turn wrote (see {@linkcode uncorkAll}). */
   uncork(): void {
-    this.#releasing = false;
+    this.#corked = false;
+    this.#raw.uncork();
     this.#release();
   }
 

@@ -50,22 +50,22 @@ const names = (list: Member[]) => list.map((m) => m.username);
 Deno.test("ReadyFaces builds a full list once while newcomers sort after it", () => {
   const { view, presence, faces, built } = setup(300);
   for (let i = 0; i < 150; i++) presence.connect(`id${i}`);
-  const first = faces.faces(view);
+  const first = faces.faces("c1", view);
   assert.deepEqual(first.length, READY_ONLINE_MEMBERS);
   assert.deepEqual(first.at(-1)!.username, "user00099");
   const builtOnce = built();
   // Users 150 to 299 sort after the last listed one: the list stays.
   for (let i = 150; i < 300; i++) presence.connect(`id${i}`);
-  assert.equal(faces.faces(view), first);
+  assert.equal(faces.faces("c1", view), first);
   assert.deepEqual(built(), builtOnce);
 });
 
 Deno.test("ReadyFaces drops a list when a newcomer sorts before its last name", () => {
   const { view, presence, faces } = setup(300);
   for (let i = 1; i <= 150; i++) presence.connect(`id${i}`);
-  assert.deepEqual(faces.faces(view)[0].username, "user00001");
+  assert.deepEqual(faces.faces("c1", view)[0].username, "user00001");
   presence.connect("id0");
-  const next = faces.faces(view);
+  const next = faces.faces("c1", view);
   assert.deepEqual(next[0].username, "user00000");
   assert.deepEqual(next.at(-1)!.username, "user00099");
   assert.deepEqual(next.length, READY_ONLINE_MEMBERS);
@@ -74,30 +74,30 @@ Deno.test("ReadyFaces drops a list when a newcomer sorts before its last name", 
 Deno.test("ReadyFaces drops a list when a listed member goes offline", () => {
   const { view, presence, faces } = setup(300);
   for (let i = 0; i < 150; i++) presence.connect(`id${i}`);
-  faces.faces(view);
+  faces.faces("c1", view);
   presence.disconnect("id5");
-  const next = faces.faces(view);
+  const next = faces.faces("c1", view);
   assert.ok(!names(next).includes("user00005"));
   assert.deepEqual(next.at(-1)!.username, "user00100");
   // Someone unlisted leaving changes nothing listed.
   presence.disconnect("id140");
-  assert.equal(faces.faces(view), next);
+  assert.equal(faces.faces("c1", view), next);
 });
 
 Deno.test("ReadyFaces lists every newcomer while the list is not full", () => {
   const { view, presence, faces } = setup(300);
   presence.connect("id250");
-  assert.deepEqual(names(faces.faces(view)), ["user00250"]);
+  assert.deepEqual(names(faces.faces("c1", view)), ["user00250"]);
   presence.connect("id299");
-  assert.deepEqual(names(faces.faces(view)), ["user00250", "user00299"]);
+  assert.deepEqual(names(faces.faces("c1", view)), ["user00250", "user00299"]);
 });
 
-Deno.test("ReadyFaces ignores users of other channels and keeps a bounded number of views", () => {
+Deno.test("ReadyFaces ignores users of other channels and keeps a bounded number of channels", () => {
   const { view, presence, faces } = setup(10);
   presence.connect("id1");
-  const list = faces.faces(view);
+  const list = faces.faces("c1", view);
   presence.connect("stranger");
-  assert.equal(faces.faces(view), list);
+  assert.equal(faces.faces("c1", view), list);
   const small = new ReadyFaces(
     presence,
     (u) => ({
@@ -113,6 +113,19 @@ Deno.test("ReadyFaces ignores users of other channels and keeps a bounded number
     byId: new Map(),
     online: new Set(),
   }));
-  for (const v of views) small.faces(v);
-  assert.deepEqual(small.size, 2);
+  views.forEach((v, i) => small.faces(`c${i}`, v));
+  assert.equal(small.size, 2);
+});
+
+Deno.test("ReadyFaces builds again for a new view of the channel, as after a roster reload", () => {
+  const { view, presence, faces, built } = setup(10);
+  presence.connect("id1");
+  const list = faces.faces("c1", view);
+  const builtOnce = built();
+  const reloaded: RosterView = { ...view, online: new Set(view.online) };
+  const again = faces.faces("c1", reloaded);
+  assert.notEqual(again, list);
+  assert.deepEqual(again, list);
+  assert.equal(built(), builtOnce + 1);
+  assert.equal(faces.size, 1);
 });

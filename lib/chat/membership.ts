@@ -128,7 +128,7 @@ export async function readyMembers(
   return {
     memberCount: view.members.length,
     onlineCount: view.online.size,
-    members: faces.faces(view),
+    members: faces.faces(member.channelId, view),
   };
 }
 

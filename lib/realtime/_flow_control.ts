@@ -62,18 +62,14 @@ export class FlowControl {
     this.#stopWatchdog = every(ms, () => this.#check());
   }
 
-  /**
-   * Sends `text` unless the unsent bytes are already past the limit (then the
-   * peer is stuck); `once` for a text only this socket gets, such as `ready`.
-   */
-  write(text: string, once = false): boolean {
+  /** Sends `text` unless the unsent bytes are already past the limit (then the peer is stuck). */
+  write(text: string): boolean {
     if (this.#stopped) return false;
     const result = writeFrame(
       this.#socket,
       text,
       ++this.#writes % SENDS_PER_CHECK === 0,
       this.#opts.maxBuffered,
-      once,
     );
     if (result === "full") this.#stuck(NOT_READING);
     if (result !== "sent") return false;

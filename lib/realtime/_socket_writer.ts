@@ -29,17 +29,15 @@ const OPEN = WebSocket.OPEN;
 /**
  * Sends `text` on `socket` if it is open and, when `check` is set, holds at
  * most `maxBuffered` unsent bytes; "full" means the caller closes it as too slow.
- * `once` marks a text no other socket gets (see {@linkcode ServerSocket.send}).
  */
 export function writeFrame(
   socket: ServerSocket,
   text: string,
   check: boolean,
   maxBuffered: number,
-  once = false,
 ): WriteResult {
   if (socket.readyState !== OPEN) return "closed";
   if (check && socket.bufferedAmount > maxBuffered) return "full";
-  socket.send(text, once);
+  socket.send(text);
   return "sent";
 }

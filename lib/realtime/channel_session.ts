@@ -346,11 +346,9 @@ export class ChannelSession {
     const startedAfter = Math.max(0, Math.min(after, lastSeq));
     this.#cursor.lastSentSeq = startedAfter;
     this.#startedAfter = startedAfter;
-    if (
-      !this.#flow.write(readyText(this.channelId, lastSeq, rev, members), true)
-    ) {
-      return;
-    }
+    // Sockets opening together mostly get the same text, framed once.
+    const ready = readyText(this.channelId, lastSeq, rev, members);
+    if (!this.#flow.write(ready)) return;
     // A socket starting at the end has nothing stored to catch up on: what
     // is committed after the counter was read comes from the hub, subscribed
     // before that read. Most connects (every fresh page) skip the read.
@@ -369,6 +367,6 @@ export class ChannelSession {
       lastSeq: this.#cursor.lastSentSeq,
       rev: Math.max(rev, afterRev),
     };
-    this.#flow.write(JSON.stringify(caughtUp), true);
+    this.#flow.write(JSON.stringify(caughtUp));
   }
 }

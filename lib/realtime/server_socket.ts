@@ -24,11 +24,7 @@ import { every } from "./_shared_timers.ts";
 export interface ServerSocket extends EventTarget {
   readonly readyState: number;
   readonly bufferedAmount: number;
-  /**
-   * Sends a text frame; `once` tells that no other socket gets this text
-   * (a `ready`), so its frame is not kept for reuse.
-   */
-  send(text: string, once?: boolean): void;
+  send(text: string): void;
   close(code?: number, reason?: string): void;
 }
 
@@ -94,7 +90,11 @@ export function upgradeServerSocket(
       socket = new NodeServerSocket(ws, raw.socket, idleTimeoutSeconds);
     },
   );
-  if (socket === undefined) throw new TypeError("The handshake failed");
+  if (socket === undefined) {
+    // Nothing of ours is held: whatever `ws` answered goes now.
+    raw.socket.uncork();
+    throw new TypeError("The handshake failed");
+  }
   // The handshake is already written (held until the first frame); this only
   // tells the envelope and log.
   const response = new Response(null);
@@ -225,8 +225,8 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   // delivery's. `ws` queues nothing of its own with compression off and no
   // Blob sent, so its control frames and these stay in order, and its
   // `bufferedAmount` counts what the connection holds.
-  send(text: string, once = false): void {
-    const frame = once ? textFrame(text) : frameOf(text);
+  send(text: string): void {
+    const frame = frameOf(text);
     if (!this.#corked) {
       this.#corked = true;
       this.#raw.cork();

@@ -164,6 +164,29 @@ export function cpuSeconds(pid: number): number {
 }
 
 /**
+ * CPU seconds per thread of process `pid`, summed by thread name ("main" for
+ * the JavaScript thread, "tokio-runtime-w", "V8 DefaultWorke" ...), to tell
+ * the event loop's share of a server's CPU from its helper threads'.
+ */
+export function threadCpuSeconds(pid: number): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const task of Deno.readDirSync(`/proc/${pid}/task`)) {
+    try {
+      const name = task.name === String(pid)
+        ? "main"
+        : Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/comm`).trim();
+      const stat = Deno.readTextFileSync(`/proc/${pid}/task/${task.name}/stat`);
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      const seconds = (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+      byName.set(name, (byName.get(name) ?? 0) + seconds);
+    } catch {
+      // The thread ended between listing and reading.
+    }
+  }
+  return byName;
+}
+
+/**
  * Restricts every thread of process `pid` to the CPUs in `cpus` (a taskset
  * list such as "0" or "1-3"); threads it starts later inherit that. False when
  * `taskset` is missing or refuses.

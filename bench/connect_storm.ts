@@ -8,6 +8,7 @@
  *
  *   deno run -A bench/connect_storm.ts [--clients 10000] [--workers 4]
  *     [--repeat 2] [--deadline 120] [--no-pin] [--profile DIR]
+ *     [--only bare|hearth]
  *
  * The clients run in Web Workers of this process, each opening its whole
  * share at once (no batches); runs alternate (bare, Hearth, bare, Hearth ...)
@@ -30,6 +31,7 @@ import {
   type Seeded,
   spawnHearth,
   spawnServer,
+  threadCpuSeconds,
 } from "./_hearth.ts";
 import type { WorkerCommand, WorkerReport } from "./fanout_worker.ts";
 import { Inspector, topSelf } from "./_profile.ts";
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     deadline: { type: "string", default: "120" },
     "no-pin": { type: "boolean", default: false },
     profile: { type: "string" },
+    only: { type: "string" },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -52,6 +55,8 @@ const DEADLINE_MS = Number(values.deadline) * 1000;
 const CPUS = navigator.hardwareConcurrency;
 const PIN = !values["no-pin"] && CPUS >= 2;
 const PROFILE_DIR = values.profile;
+// "bare" or "hearth" runs only that server (while iterating on one side).
+const ONLY = values.only;
 // How long the sockets sit idle before the second RSS reading.
 const SETTLE_MS = 10_000;
 
@@ -66,6 +71,10 @@ interface Storm {
   /** Failures by how they ended: "close 1013", "error" ... */
   causes: Record<string, number>;
   serverCpu: number;
+  /** The server's CPU seconds by thread, busiest first: "main 8.1, tokio-runtime-w 2.0 ...". */
+  threads: string;
+  /** CPU seconds this process (the clients) used meanwhile. */
+  clientCpu: number;
   rss: number;
   /** RSS once the server has been quiet for {@linkcode SETTLE_MS}. */
   settledRss: number;
@@ -96,6 +105,8 @@ async function storm(
     ));
     await inspector?.start();
     const cpuBefore = cpuSeconds(server.pid);
+    const threadsBefore = threadCpuSeconds(server.pid);
+    const clientCpuBefore = cpuSeconds(Deno.pid);
     const started = performance.now();
     const reports = workers.map((worker, w) =>
       new Promise<WorkerReport>((resolve) => {
@@ -119,6 +130,13 @@ async function storm(
     clearTimeout(timer);
     const seconds = (performance.now() - started) / 1000;
     const serverCpu = cpuSeconds(server.pid) - cpuBefore;
+    const clientCpu = cpuSeconds(Deno.pid) - clientCpuBefore;
+    const threads = [...threadCpuSeconds(server.pid)]
+      .map(([n, s]) => [n, s - (threadsBefore.get(n) ?? 0)] as const)
+      .filter(([, s]) => s >= 0.05)
+      .sort((a, b) => b[1] - a[1])
+      .map(([n, s]) => `${n} ${s.toFixed(2)}`)
+      .join(", ");
     const rss = rssMegabytes(server.pid);
     // The storm's garbage is collected later; what stays is what the sockets hold.
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
@@ -147,6 +165,8 @@ async function storm(
         unfinished: urls.length,
         causes: {},
         serverCpu,
+        threads,
+        clientCpu,
         rss,
         settledRss,
       };
@@ -173,6 +193,8 @@ async function storm(
       unfinished: 0,
       causes,
       serverCpu,
+      threads,
+      clientCpu,
       rss,
       settledRss,
     };
@@ -236,9 +258,9 @@ function line(s: Storm): string {
     }, in ${s.seconds.toFixed(2)} s`;
   return `${s.name.padEnd(7)} ${outcome}; server CPU ${
     s.serverCpu.toFixed(2)
-  } s, RSS ${s.rss.toFixed(0)} MB (${s.settledRss.toFixed(0)} MB ${
-    SETTLE_MS / 1000
-  } s later)`;
+  } s (${s.threads}), clients' CPU ${s.clientCpu.toFixed(2)} s, RSS ${
+    s.rss.toFixed(0)
+  } MB (${s.settledRss.toFixed(0)} MB ${SETTLE_MS / 1000} s later)`;
 }
 
 if (import.meta.main) {
@@ -266,8 +288,10 @@ if (import.meta.main) {
       } s`,
     );
     for (let run = 1; run <= REPEAT; run++) {
-      console.log(line(await stormBare()));
-      console.log(line(await stormHearth(db, secret, seeded)));
+      if (ONLY !== "hearth") console.log(line(await stormBare()));
+      if (ONLY !== "bare") {
+        console.log(line(await stormHearth(db, secret, seeded)));
+      }
       console.log(await loadAverage());
     }
   } finally {

@@ -4,7 +4,7 @@ import { addMember, joinChannel, leaveChannel } from "../db/members.ts";
 import type { User } from "../db/users.ts";
 import { memberEvent } from "../realtime/hub.ts";
 import type { Services } from "../services.ts";
-import { READY_ONLINE_MEMBERS } from "../shared/limits.ts";
+import { ReadyFaces } from "./_ready_faces.ts";
 import { formatMemberCursor } from "../shared/requests.ts";
 import type { Member, ReadyMembers } from "../shared/wire.ts";
 import type {
@@ -118,19 +118,22 @@ function firstAfter(members: User[], username: string): number {
 export async function readyMembers(
   member: ChannelMember,
 ): Promise<ReadyMembers> {
-  const view = await member.services.roster.view(member.channelId);
-  const wanted = Math.min(view.online.size, READY_ONLINE_MEMBERS);
-  const members: Member[] = [];
-  for (const person of view.members) {
-    if (members.length === wanted) break;
-    if (view.online.has(person.id)) members.push(memberFace(person, true));
+  const { services } = member;
+  const view = await services.roster.view(member.channelId);
+  let faces = readyFaces.get(services);
+  if (faces === undefined) {
+    faces = new ReadyFaces(services.presence, (user) => memberFace(user, true));
+    readyFaces.set(services, faces);
   }
   return {
     memberCount: view.members.length,
     onlineCount: view.online.size,
-    members,
+    members: faces.faces(member.channelId, view),
   };
 }
+
+// Each instance's ready lists, kept while they stay the same (see _ready_faces.ts).
+const readyFaces = new WeakMap<Services, ReadyFaces>();
 
 function toMember(services: Services, user: User): Member {
   return memberFace(user, services.presence.isOnline(user.id));

@@ -195,7 +195,9 @@ function keepAlongside(
   if (presence.connect(user.id)) {
     void announcePresence(services, user.id, true, channelIds);
   }
-  log("info", "socket open", {
+  // Debug only: the request line already logs the upgrade, and "socket
+  // closed" the socket's whole life; a storm of connects wrote both.
+  log("debug", "socket open", {
     channelId,
     userId: user.id,
     afterSeq: afterSeq ?? null,

@@ -147,10 +147,7 @@ export async function serveHttp(
   // closeAllConnections() nor its timeouts reach it, and close() waits for it.
   const upgraded = new Set<Duplex>();
   server.on("upgrade", (req, socket: Duplex, head: Uint8Array) => {
-    // Errors on a socket nobody reads yet must not become uncaught.
-    socket.on("error", () => {});
-    upgraded.add(socket);
-    socket.once("close", () => upgraded.delete(socket));
+    trackUpgraded(upgraded, socket);
     let request: Request;
     try {
       request = toRequest(req, fallbackHost, false);
@@ -236,6 +233,19 @@ export async function serveHttp(
       return closing;
     },
   };
+}
+
+/**
+ * Keeps `socket` in `upgraded` until it closes. Its own function so that the
+ * listeners, which live as long as the socket, hold only the socket: closures
+ * of one scope share what they capture, and listeners made next to the
+ * upgrade's Request kept every Request (and its head) alive with its socket.
+ */
+function trackUpgraded(upgraded: Set<Duplex>, socket: Duplex): void {
+  // Errors on a socket nobody reads yet must not become uncaught.
+  socket.on("error", () => {});
+  upgraded.add(socket);
+  socket.once("close", () => upgraded.delete(socket));
 }
 
 /** How long a connection closed under a refused body still takes (and drops) bytes. */

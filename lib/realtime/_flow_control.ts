@@ -11,6 +11,7 @@
  */
 import { NOT_READING, SENDS_PER_CHECK, writeFrame } from "./_socket_writer.ts";
 import type { ServerSocket } from "./server_socket.ts";
+import { every } from "./_shared_timers.ts";
 
 /** Limits and the callback for a socket that cannot keep up. */
 export interface FlowControlOptions {
@@ -31,7 +32,7 @@ export class FlowControl {
   #socket: ServerSocket;
   #opts: FlowControlOptions;
   #stopped = false;
-  #watchdog: ReturnType<typeof setInterval> | undefined;
+  #stopWatchdog: (() => void) | undefined;
   #wroteSinceCheck = false;
   #writes = 0;
   #activityAtCheck = 0;
@@ -53,12 +54,12 @@ export class FlowControl {
 
   /** Starts the stall watchdog; call once the socket is open. */
   start(): void {
-    if (this.#stopped || this.#watchdog !== undefined) return;
+    if (this.#stopped || this.#stopWatchdog !== undefined) return;
     const ms = this.#opts.stallTimeoutMs;
     if (!(ms > 0 && ms < 2 ** 31)) return;
     // Deno's idleTimeout ping queues behind unsent data, so a peer that vanished
     // while frames were pending is never pinged; this catches that case.
-    this.#watchdog = setInterval(() => this.#check(), ms);
+    this.#stopWatchdog = every(ms, () => this.#check());
   }
 
   /** Sends `text` unless the unsent bytes are already past the limit (then the peer is stuck). */
@@ -97,8 +98,8 @@ export class FlowControl {
   /** Stops the watchdog and wakes a pending drain; later writes do nothing. */
   stop(): void {
     this.#stopped = true;
-    clearInterval(this.#watchdog);
-    this.#watchdog = undefined;
+    this.#stopWatchdog?.();
+    this.#stopWatchdog = undefined;
     if (this.#sleep) {
       clearTimeout(this.#sleep.timer);
       this.#sleep.wake();

@@ -11,7 +11,12 @@
  * flow control's stall rule instead.
  */
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
-import type { CaughtUpFrame, Message, ReadyFrame } from "../shared/wire.ts";
+import type {
+  CaughtUpFrame,
+  Message,
+  ReadyFrame,
+  ReadyMembers,
+} from "../shared/wire.ts";
 import {
   type HubEvent,
   messageEvent,
@@ -39,6 +44,32 @@ import { errorFields, log } from "../log.ts";
 import type { ServerSocket } from "./server_socket.ts";
 
 export * from "./channel_session_options.ts";
+
+// The JSON of a member list, once per list: a crowd of sockets opening on
+// one channel gets the same list (see lib/chat/_ready_faces.ts).
+const membersJson = new WeakMap<object, string>();
+
+/** The `ready` frame's text, with the member list's JSON made once per list. */
+function readyText(
+  channelId: string,
+  lastSeq: number,
+  rev: number,
+  { members, ...counts }: ReadyMembers,
+): string {
+  let list = membersJson.get(members);
+  if (list === undefined) {
+    list = JSON.stringify(members);
+    membersJson.set(members, list);
+  }
+  const head: Omit<ReadyFrame, "members"> = {
+    type: "ready",
+    channelId,
+    lastSeq,
+    rev,
+    ...counts,
+  };
+  return `${JSON.stringify(head).slice(0, -1)},"members":${list}}`;
+}
 
 // An event to send, or a frame (such as an error) that only needs ordering
 // behind `ready`.
@@ -315,15 +346,13 @@ export class ChannelSession {
     const startedAfter = Math.max(0, Math.min(after, lastSeq));
     this.#cursor.lastSentSeq = startedAfter;
     this.#startedAfter = startedAfter;
-    const ready: ReadyFrame = {
-      type: "ready",
-      channelId: this.channelId,
-      lastSeq,
-      rev,
-      ...members,
-    };
-    if (!this.#flow.write(JSON.stringify(ready))) return;
-    await catchUp(this.#cursor, Infinity);
+    // Sockets opening together mostly get the same text, framed once.
+    const ready = readyText(this.channelId, lastSeq, rev, members);
+    if (!this.#flow.write(ready)) return;
+    // A socket starting at the end has nothing stored to catch up on: what
+    // is committed after the counter was read comes from the hub, subscribed
+    // before that read. Most connects (every fresh page) skip the read.
+    if (startedAfter < lastSeq) await catchUp(this.#cursor, Infinity);
     const afterRev = this.#opts.afterRev;
     if (afterRev === undefined) return;
     const load = this.#opts.loadChanges;

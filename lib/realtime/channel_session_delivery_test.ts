@@ -217,3 +217,63 @@ Deno.test("ChannelSession forwards presence and typing but not the user's own ty
     hub.close();
   }
 });
+
+Deno.test("ChannelSession reads no backlog for a socket that starts at the end, and still gets what is posted next", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  for (let i = 0; i < 3; i++) store.add();
+  const server = await startServer(hub, store);
+  const fresh = await TestClient.connect(server.url);
+  const current = await TestClient.connect(`${server.url}?after=3`);
+  try {
+    for (const client of [fresh, current]) {
+      await client.waitFor((f) => f[0]?.type === "ready", "ready");
+    }
+    assert.equal(store.loads, 0);
+    const live = post(hub, store);
+    for (const client of [fresh, current]) {
+      await client.waitFor((f) => lastMessageSeq(f) === live, "a live message");
+      assert.deepEqual(client.seqs(), [live]);
+    }
+  } finally {
+    await fresh.close();
+    await current.close();
+    await server.close();
+    hub.close();
+  }
+});
+
+Deno.test("ChannelSession turns one member list into JSON once for every socket that gets it", async () => {
+  const hub = new Hub();
+  const store = new MemoryStore("c1");
+  let serialized = 0;
+  const face = { id: "u1", username: "ada", displayName: "Ada", online: true };
+  const members = [{ ...face, toJSON: () => (serialized++, face) }];
+  const server = await startServer(hub, store, {
+    loadMembers: () =>
+      Promise.resolve({ memberCount: 1, onlineCount: 1, members }),
+  });
+  const clients = [
+    await TestClient.connect(server.url),
+    await TestClient.connect(server.url),
+  ];
+  try {
+    for (const client of clients) {
+      await client.waitFor((f) => f[0]?.type === "ready", "ready");
+      assert.deepEqual(client.frames[0], {
+        type: "ready",
+        channelId: "c1",
+        lastSeq: 0,
+        rev: 0,
+        memberCount: 1,
+        onlineCount: 1,
+        members: [face],
+      });
+    }
+    assert.equal(serialized, 1);
+  } finally {
+    for (const client of clients) await client.close();
+    await server.close();
+    hub.close();
+  }
+});

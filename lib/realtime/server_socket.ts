@@ -18,6 +18,7 @@ import { setImmediate } from "node:timers";
 import { WebSocketServer } from "ws";
 import { takeUpgrade } from "../http/upgrade_slot.ts";
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
+import { every } from "./_shared_timers.ts";
 
 /** The part of the WebSocket API a channel session uses. */
 export interface ServerSocket extends EventTarget {
@@ -77,6 +78,10 @@ export function upgradeServerSocket(
     throw new TypeError("The request did not arrive as an upgrade");
   }
   let socket: NodeServerSocket | undefined;
+  // The 101 waits in the connection's buffer for the session's first frame
+  // (`ready`, or a close), so a connect costs the peer and this process one
+  // write instead of two; see NodeServerSocket's #held.
+  raw.socket.cork();
   layer.handleUpgrade(
     raw.req,
     raw.socket,
@@ -85,8 +90,13 @@ export function upgradeServerSocket(
       socket = new NodeServerSocket(ws, raw.socket, idleTimeoutSeconds);
     },
   );
-  if (socket === undefined) throw new TypeError("The handshake failed");
-  // The handshake is already on the wire; this only tells the envelope and log.
+  if (socket === undefined) {
+    // Nothing of ours is held: whatever `ws` answered goes now.
+    raw.socket.uncork();
+    throw new TypeError("The handshake failed");
+  }
+  // The handshake is already written (held until the first frame); this only
+  // tells the envelope and log.
   const response = new Response(null);
   Object.defineProperty(response, "status", { value: 101 });
   return { socket, response };
@@ -171,7 +181,10 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   #sentReason = "";
   #heard = true;
   #corked = false;
-  #pinger: ReturnType<typeof setInterval> | undefined;
+  // The connection was corked at the upgrade with the 101 in it (one more
+  // cork than #corked counts); the first uncork or close lets it go.
+  #held = true;
+  #stopPinger: (() => void) | undefined;
   #cut: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ws: WsSocket, raw: Duplex, idleTimeoutSeconds: number) {
@@ -194,7 +207,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
     );
     const everyMs = (idleTimeoutSeconds * 1000) / 2;
     if (everyMs > 0 && everyMs < 2 ** 31) {
-      this.#pinger = setInterval(() => this.#checkIdle(), everyMs);
+      this.#stopPinger = every(everyMs, () => this.#checkIdle());
     }
   }
 
@@ -227,6 +240,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   uncork(): void {
     this.#corked = false;
     this.#raw.uncork();
+    this.#release();
   }
 
   close(code?: number, reason?: string): void {
@@ -235,8 +249,16 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
       this.#sentReason = reason ?? "";
     }
     this.#ws.close(code, reason);
+    this.#release();
     // A peer that never answers the close frame is cut off.
     this.#cut ??= setTimeout(() => this.#ws.terminate(), CLOSE_GRACE_MS);
+  }
+
+  // Lets the 101 (and whatever followed it) go, once.
+  #release(): void {
+    if (!this.#held) return;
+    this.#held = false;
+    this.#raw.uncork();
   }
 
   #checkIdle(): void {
@@ -256,6 +278,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
     this.#sentCode ??= error.code === "WS_ERR_UNSUPPORTED_MESSAGE_LENGTH"
       ? 1009
       : 1002;
+    this.#release();
     const raw = this.#raw;
     let dropped = 0;
     raw.on("data", (chunk: Uint8Array) => {
@@ -266,7 +289,7 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   }
 
   #closed(code: number, reason: Buffer): void {
-    clearInterval(this.#pinger);
+    this.#stopPinger?.();
     clearTimeout(this.#cut);
     // No close frame came back (1005/1006): report the one we sent.
     const ours = (code === 1005 || code === 1006) &&

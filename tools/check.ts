@@ -3,7 +3,7 @@
  * tests need (Chromium and openssl from Debian when missing), then runs fmt, lint, type
  * checks, the build, and every unit, HTTP and browser test.
  *
- * The whole run has a time limit (`HEARTH_CHECK_TIMEOUT_S`, default 900 s) and
+ * The whole run has a time limit (`HEARTH_CHECK_TIMEOUT_S`, default 1200 s) and
  * so has each step (`HEARTH_STEP_TIMEOUT_S`, default: what is left of the
  * run's): a step past its limit is killed and the run fails naming it, so a
  * hung test cannot hold the machine.
@@ -23,7 +23,7 @@ function seconds(name: string, fallback: number): number {
   return value;
 }
 
-const runLimitS = seconds("HEARTH_CHECK_TIMEOUT_S", 15 * 60);
+const runLimitS = seconds("HEARTH_CHECK_TIMEOUT_S", 20 * 60);
 const stepLimitS = seconds("HEARTH_STEP_TIMEOUT_S", runLimitS);
 const runDeadline = performance.now() + runLimitS * 1000;
 

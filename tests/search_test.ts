@@ -209,6 +209,9 @@ for (const engine of ENGINES) {
         { q: "   a   " },
         { q: "é" },
         { q: "x".repeat(201) },
+        // FTS5 would read the NUL as the end of its query (a 500 before).
+        { q: "\u0000\u0000\u0000" },
+        { q: "ab\u0007cd" },
         { q: "ok", has: "image" },
         { q: "ok", before: "yesterday" },
         { q: "ok", limit: "0" },

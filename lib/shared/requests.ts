@@ -39,7 +39,11 @@ import {
   MIN_SEARCH_LENGTH,
   searchText,
 } from "./search_text.ts";
-import { MAX_USERNAME_LENGTH, USERNAME_CHARS } from "./limits.ts";
+import {
+  CONTENT_CONTROL_CHARS,
+  MAX_USERNAME_LENGTH,
+  USERNAME_CHARS,
+} from "./limits.ts";
 
 const bodyError = { error: "Request body must be a JSON object" };
 
@@ -308,7 +312,7 @@ export function formatSearchCursor(cursor: SearchCursor): string {
 
 /**
  * The query of `GET /search`: `q` of 2 to 200 characters once normalized,
- * `from` a username, `has` only `file`, `before` a `next` cursor, `limit`
+ * without control characters, `from` a username, `has` only `file`, `before` a `next` cursor, `limit`
  * 1 to 50 (default 20).
  */
 export const searchQuery = z.object({
@@ -321,6 +325,12 @@ export const searchQuery = z.object({
     .refine(
       (q) => Array.from(q).length <= MAX_SEARCH_LENGTH,
       `q must have at most ${MAX_SEARCH_LENGTH} characters`,
+    )
+    // No message holds them (content refuses them), and FTS5 reads a NUL as
+    // the end of its query.
+    .refine(
+      (q) => !CONTENT_CONTROL_CHARS.test(q),
+      "q must not contain control characters",
     ),
   channelId: z.string().max(64, "channelId is too long").optional(),
   from: usernameSchema.optional(),

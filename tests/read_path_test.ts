@@ -10,35 +10,9 @@ import {
   postMessage,
   request,
   signUp,
-  type TestServer,
   withHearth,
 } from "./helpers/api.ts";
-
-// Counts the KV reads the server makes while `body` runs.
-async function countReads(
-  server: TestServer,
-  body: () => Promise<void>,
-): Promise<number> {
-  const kv = server.services.kv;
-  const getMany = kv.getMany.bind(kv);
-  const get = kv.get.bind(kv);
-  let reads = 0;
-  kv.getMany = ((keys: Deno.KvKey[], options?: object) => {
-    reads++;
-    return getMany(keys, options);
-  }) as typeof kv.getMany;
-  kv.get = ((key: Deno.KvKey, options?: object) => {
-    reads++;
-    return get(key, options);
-  }) as typeof kv.get;
-  try {
-    await body();
-  } finally {
-    kv.getMany = getMany;
-    kv.get = get;
-  }
-  return reads;
-}
+import { countReads } from "../lib/db/_test_utils.ts";
 
 Deno.test("a cached page of history costs one KV read, and the checks still answer", () =>
   withHearth(async (server) => {
@@ -51,7 +25,7 @@ Deno.test("a cached page of history costs one KV read, and the checks still answ
       token: alice.token,
     });
     assert.equal(first.status, 200);
-    const reads = await countReads(server, async () => {
+    const reads = await countReads(server.services.kv, async () => {
       const again = await request(server.base, "GET", path, {
         token: alice.token,
       });

@@ -2,47 +2,17 @@ import assert from "node:assert/strict";
 import { account, withServices } from "../chat/_test_services.ts";
 import { channelMember } from "../chat/standing.ts";
 import { createChannel } from "../db/channels.ts";
+import { countReads } from "../db/_test_utils.ts";
 import { joinChannel, leaveChannel } from "../db/members.ts";
-import type { Services } from "../services.ts";
 import { authenticateToken } from "./session.ts";
 import { signToken } from "./token.ts";
-
-// Counts the KV reads made through `services.kv` while `body` runs.
-async function countReads(
-  services: Services,
-  body: () => Promise<void>,
-): Promise<number> {
-  const kv = services.kv;
-  const getMany = kv.getMany.bind(kv);
-  const get = kv.get.bind(kv);
-  let reads = 0;
-  kv.getMany = ((
-    keys: Deno.KvKey[],
-    options?: { consistency?: Deno.KvConsistencyLevel },
-  ) => {
-    reads++;
-    return getMany(keys, options);
-  }) as typeof kv.getMany;
-  kv.get =
-    ((key: Deno.KvKey, options?: { consistency?: Deno.KvConsistencyLevel }) => {
-      reads++;
-      return get(key, options);
-    }) as typeof kv.get;
-  try {
-    await body();
-  } finally {
-    kv.getMany = getMany;
-    kv.get = get;
-  }
-  return reads;
-}
 
 Deno.test("a channel's membership is read with the token: one KV read for both checks, taken once", () =>
   withServices(async (services) => {
     const alice = await account(services, "alice");
     const team = await createChannel(services.kv, alice.id, { name: "team" });
     const { token } = await signToken(services.signingKey, alice.id, 60);
-    const reads = await countReads(services, async () => {
+    const reads = await countReads(services.kv, async () => {
       const session = await authenticateToken(services, token, team.id);
       const member = await channelMember(services, team.id, session!.user);
       assert.equal(member.channelId, team.id);
@@ -54,7 +24,7 @@ Deno.test("a channel's membership is read with the token: one KV read for both c
     const session = await authenticateToken(services, token, team.id);
     await channelMember(services, team.id, session!.user);
     assert.equal(
-      await countReads(services, async () => {
+      await countReads(services.kv, async () => {
         await channelMember(services, team.id, session!.user);
       }),
       1,

@@ -38,3 +38,28 @@ export const seqs = (messages: { seq: number }[]) => messages.map((m) => m.seq);
 /** The whole numbers from `from` to `to`, both included. */
 export const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+/** How many `get` and `getMany` calls (round trips) `body` makes through `kv`. */
+export async function countReads(
+  kv: Deno.Kv,
+  body: () => Promise<void>,
+): Promise<number> {
+  const getMany = kv.getMany.bind(kv);
+  const get = kv.get.bind(kv);
+  let reads = 0;
+  kv.getMany = ((keys: Deno.KvKey[], options?: object) => {
+    reads++;
+    return getMany(keys, options);
+  }) as typeof kv.getMany;
+  kv.get = ((key: Deno.KvKey, options?: object) => {
+    reads++;
+    return get(key, options);
+  }) as typeof kv.get;
+  try {
+    await body();
+  } finally {
+    kv.getMany = getMany;
+    kv.get = get;
+  }
+  return reads;
+}

@@ -17,11 +17,10 @@ import {
   uniqueName,
 } from "./helpers/api.ts";
 import { waitFor, withDeadline } from "./helpers/deadline.ts";
+import { postFromBothSides, roomOnTwoServers } from "./helpers/two_servers.ts";
 import { withKvConnectHearths } from "./helpers/kv_connect_hearths.ts";
 import type { ServerFrame } from "../lib/shared/wire.ts";
-
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+import { range } from "../lib/db/_test_utils.ts";
 
 /** How long news from the other process may take (watch, read, fan-out) on a busy machine. */
 const ACROSS_MS = 5000;
@@ -33,43 +32,10 @@ const updateOf = (socket: FrameSocket, seq: number) =>
 
 Deno.test("KV Connect: two hearth processes with --relay kv deliver everything to both, once and in order", async () => {
   await withKvConnectHearths(2, "kv", async ([a, b]) => {
-    const owner = await signUp(a.base, uniqueName("owner"));
-    const bo = await signUp(a.base, uniqueName("bo"));
-    const room = await createChannel(owner.api, uniqueName("room"));
-    assert.equal((await bo.api.post(`/channels/${room.id}/join`)).status, 200);
-    const boOnB = new Api(b.base, bo.token);
-
-    const sockets = await Promise.all([
-      FrameSocket.open(a.base, room.id, owner.token),
-      FrameSocket.open(a.base, room.id, bo.token),
-      FrameSocket.open(b.base, room.id, owner.token),
-      FrameSocket.open(b.base, room.id, bo.token),
-    ]);
-    await Promise.all(sockets.map((s) => s.next("ready")));
+    const two = await roomOnTwoServers(a.base, b.base);
+    const { owner, bo, room, boOnB, sockets } = two;
     const [ownerA, boA, ownerB, boB] = sockets;
-    const allGot = (n: number, what: string) =>
-      Promise.all(
-        sockets.map((s) =>
-          waitFor(() => s.seqs().length >= n, { what, timeoutMs: 30_000 })
-        ),
-      );
-
-    // Only b posts: a's sockets can hear of it through the relay alone.
-    for (let i = 0; i < 10; i++) {
-      await postMessage(boOnB, room.id, `from b ${i}`);
-    }
-    await allGot(10, "10 messages posted on b on every socket");
-    // Both post at once, interleaved.
-    const side = async (api: Api, tag: string) => {
-      for (let i = 0; i < 20; i++) {
-        await postMessage(api, room.id, `${tag} ${i}`);
-      }
-    };
-    await Promise.all([side(owner.api, "a"), side(boOnB, "b")]);
-    await allGot(50, "50 messages on every socket");
-    for (const socket of sockets) {
-      assert.deepEqual(socket.seqs(), range(1, 50));
-    }
+    await postFromBothSides(two, 10, 20, 30_000);
 
     // An edit on b and a deletion on a reach the sockets of both.
     const edited = await boOnB.send(

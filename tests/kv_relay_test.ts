@@ -7,21 +7,12 @@
  * sockets on the other within a second.
  */
 import assert from "node:assert/strict";
-import {
-  Api,
-  createChannel,
-  FrameSocket,
-  postMessage,
-  signIn,
-  signUp,
-  uniqueName,
-} from "./helpers/api.ts";
+import { Api, FrameSocket, signIn, signUp, uniqueName } from "./helpers/api.ts";
 import { waitFor, withDeadline } from "./helpers/deadline.ts";
+import { postFromBothSides, roomOnTwoServers } from "./helpers/two_servers.ts";
 import { type Instance, withInstances } from "./helpers/instances.ts";
 import type { ServerFrame } from "../lib/shared/wire.ts";
-
-const range = (from: number, to: number) =>
-  Array.from({ length: to - from + 1 }, (_, i) => from + i);
+import { range } from "../lib/db/_test_utils.ts";
 
 // Every (seq, rev) of the message_update frames a socket got, in arrival order.
 const updates = (socket: FrameSocket) =>
@@ -39,46 +30,12 @@ Deno.test("KV and BroadcastChannel relays both on: still everything once and in 
 
 async function relayBetween([a, b]: Instance[]): Promise<void> {
   {
-    const owner = await signUp(a.base, uniqueName("owner"));
-    const bo = await signUp(a.base, uniqueName("bo"));
-    const room = await createChannel(owner.api, uniqueName("room"));
-    assert.equal((await bo.api.post(`/channels/${room.id}/join`)).status, 200);
-    const ownerOnB = new Api(b.base, owner.token);
-    const boOnB = new Api(b.base, bo.token);
-
-    const sockets = await Promise.all([
-      FrameSocket.open(a.base, room.id, owner.token),
-      FrameSocket.open(a.base, room.id, bo.token),
-      FrameSocket.open(b.base, room.id, owner.token),
-      FrameSocket.open(b.base, room.id, bo.token),
-    ]);
-    await Promise.all(sockets.map((s) => s.next("ready")));
+    const two = await roomOnTwoServers(a.base, b.base);
+    const { owner, bo, room, ownerOnB, boOnB, sockets } = two;
     const [ownerA, boA, ownerB] = sockets;
-    const allGot = (n: number, what: string) =>
-      Promise.all(
-        sockets.map((s) =>
-          waitFor(() => s.seqs().length >= n, { what, timeoutMs: 20_000 })
-        ),
-      );
-
-    // Only b posts: a's sockets hear of it through KV alone (no local post
-    // there could make a session fetch from the store).
-    for (let i = 0; i < 30; i++) {
-      await postMessage(boOnB, room.id, `from b ${i}`);
-    }
-    await allGot(30, "30 messages posted on b on every socket");
-
-    // Both post at once, 100 each, interleaved.
-    const side = async (api: Api, tag: string) => {
-      for (let i = 0; i < 100; i++) {
-        await postMessage(api, room.id, `${tag} ${i}`);
-      }
-    };
-    await Promise.all([side(owner.api, "a"), side(boOnB, "b")]);
-    await allGot(230, "230 messages on every socket");
-    for (const socket of sockets) {
-      assert.deepEqual(socket.seqs(), range(1, 230));
-    }
+    // Only b posts first: a's sockets hear of it through KV alone (no local
+    // post there could make a session fetch from the store).
+    await postFromBothSides(two, 30, 100, 20_000);
 
     // Changes made on b reach a's sockets, each once; one made on a reaches b's.
     const edited = await boOnB.send(

@@ -40,6 +40,25 @@ function countingKv(kv: Deno.Kv): { kv: Deno.Kv; reads: () => number } {
   return { kv: proxy, reads: () => reads };
 }
 
+// A stored message "hello" by `author` in `channelId`, mentioning nobody.
+function hello(
+  author: { id: string; username: string },
+  channelId: string,
+): Message {
+  return {
+    id: crypto.randomUUID(),
+    channelId,
+    seq: 1,
+    rev: 1,
+    author: { id: author.id, username: author.username, displayName: "Ada" },
+    content: "hello",
+    createdAt: new Date().toISOString(),
+    file: null,
+    reactions: [],
+    mentions: [],
+  };
+}
+
 Deno.test("pushMessage() reads rows of subscribed people only, not of every member", () =>
   withServices(async (services) => {
     const ada = await account(services, "ada");
@@ -51,18 +70,7 @@ Deno.test("pushMessage() reads rows of subscribed people only, not of every memb
       members.push(person);
     }
     const channel = (await getChannel(services.kv, room.id))!;
-    const message: Message = {
-      id: crypto.randomUUID(),
-      channelId: room.id,
-      seq: 1,
-      rev: 1,
-      author: { id: ada.id, username: ada.username, displayName: "Ada" },
-      content: "hello",
-      createdAt: new Date().toISOString(),
-      file: null,
-      reactions: [],
-      mentions: [],
-    };
+    const message = hello(ada, room.id);
     const counted = countingKv(services.kv);
     const measured: Services = { ...services, kv: counted.kv };
 
@@ -113,18 +121,7 @@ Deno.test("pushMessage() passes over a member online on another instance, as one
     await setNotificationSetting(services.kv, channel, bea.id, {
       level: "mentions",
     });
-    const message: Message = {
-      id: crypto.randomUUID(),
-      channelId: room.id,
-      seq: 1,
-      rev: 1,
-      author: { id: ada.id, username: ada.username, displayName: "Ada" },
-      content: "hello",
-      createdAt: new Date().toISOString(),
-      file: null,
-      reactions: [],
-      mentions: [],
-    };
+    const message = hello(ada, room.id);
     const counted = countingKv(services.kv);
     const measured: Services = { ...services, kv: counted.kv };
     const cost = async (seq: number) => {

@@ -19,6 +19,7 @@ import { adoptInstanceOwner } from "./db/users.ts";
 import { followChanges, type SearchIndex } from "./db/search_backend.ts";
 import { openSearchIndex } from "./db/search_open.ts";
 import { Roster } from "./roster.ts";
+import { within } from "./within.ts";
 import type { ServerSocket } from "./realtime/server_socket.ts";
 import { type Quotas, UserQuotas } from "./chat/user_limits.ts";
 import { startDeliveries } from "./chat/outgoing_webhooks.ts";
@@ -167,17 +168,6 @@ export function closeSockets(services: Services): void {
 // How long a shutdown waits for its goodbye to reach the database.
 const GOODBYE_WAIT_MS = 3000;
 
-// Waits for `work` or `ms`, whichever comes first; `work` failing is its own to log.
-async function settledWithin(work: Promise<void>, ms: number): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<void>((resolve) => timer = setTimeout(resolve, ms));
-  try {
-    await Promise.race([work.catch(() => {}), late]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
 /** Closes sockets, the sweeper, the hashing workers and, last, the KV store. */
 export async function closeServices(services: Services): Promise<void> {
   closeSockets(services);
@@ -185,11 +175,11 @@ export async function closeServices(services: Services): Promise<void> {
   // What was told to others (this instance's goodbye) still goes out by KV,
   // but not for ever: a database that stopped answering is retried without end
   // by KV Connect's client, and the peers' lease covers a goodbye not sent.
-  await settledWithin(
+  await within(
     (async () => {
       await services.peers?.close();
       await services.hub.relaySettled();
-    })(),
+    })().catch(() => {}),
     GOODBYE_WAIT_MS,
   );
   services.hub.close();

@@ -1,6 +1,7 @@
 /** The liveness check. */
 import { pingDatabase } from "../db/health.ts";
 import { ApiError } from "../errors.ts";
+import { LATE, within } from "../within.ts";
 import type { Services } from "../services.ts";
 
 /** What /healthz tells besides `ok`: with serving workers, which one answered and its sockets. */
@@ -19,24 +20,12 @@ export const HEALTH_DEADLINE_MS = 5000;
 
 /** Resolves once the database answers a read; 503 when it does not in time, 500 when it fails. */
 export async function checkHealth(services: Services): Promise<HealthInfo> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ApiError(
-            503,
-            "database_unavailable",
-            `The database did not answer within ${HEALTH_DEADLINE_MS} ms`,
-          ),
-        ),
-      HEALTH_DEADLINE_MS,
+  if (await within(pingDatabase(services.kv), HEALTH_DEADLINE_MS) === LATE) {
+    throw new ApiError(
+      503,
+      "database_unavailable",
+      `The database did not answer within ${HEALTH_DEADLINE_MS} ms`,
     );
-  });
-  try {
-    await Promise.race([pingDatabase(services.kv), late]);
-  } finally {
-    clearTimeout(timer);
   }
   const { index, count } = services.place;
   if (count === 1) return {};

@@ -9,6 +9,7 @@
  * SharedArrayBuffer that every worker of the process shares; a handle without
  * one (a single server) commits at once as before.
  */
+import { within } from "../within.ts";
 
 // Channels hash onto this many turns; two channels on one turn only wait for
 // each other, as their commits do on SQLite's one write lock anyway.
@@ -50,13 +51,8 @@ export async function withCommitTurn<T>(
   while (Atomics.compareExchange(cells, slot, 0, 1) !== 0) {
     const wait = Atomics.waitAsync(cells, slot, 1, RECHECK_MS);
     if (!wait.async) continue;
-    // A waitAsync alone does not keep the event loop alive; this timer does.
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([
-      wait.value,
-      new Promise((resolve) => timer = setTimeout(resolve, RECHECK_MS)),
-    ]);
-    clearTimeout(timer);
+    // A waitAsync alone does not keep the event loop alive; within's timer does.
+    await within(wait.value, RECHECK_MS);
   }
   const last = Atomics.load(cells, TURNS + slot);
   try {

@@ -5,6 +5,7 @@
  * that failed so the process can exit non-zero instead of serving on with
  * fewer workers than asked.
  */
+import { LATE, within } from "../within.ts";
 import type { Config } from "../config.ts";
 import { log } from "../log.ts";
 import { newCommitTurns } from "../db/commit_turns.ts";
@@ -140,26 +141,16 @@ async function next<Op extends WorkerReport["op"]>(
   timeoutMs: number,
   index: number,
 ): Promise<Extract<WorkerReport, { op: Op }>> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(`serving worker ${index} did not report ${op} in time`),
-        ),
-      timeoutMs,
-    );
-  });
-  try {
-    const { value } = await Promise.race([entry.reports.read(), timeout]);
-    if (value?.op === "failed") throw new Error(value.error);
-    if (value?.op !== op) {
-      throw new Error(`serving worker ${index} said ${value?.op}, not ${op}`);
-    }
-    return value as Extract<WorkerReport, { op: Op }>;
-  } finally {
-    clearTimeout(timer);
+  const read = await within(entry.reports.read(), timeoutMs);
+  if (read === LATE) {
+    throw new Error(`serving worker ${index} did not report ${op} in time`);
   }
+  const { value } = read;
+  if (value?.op === "failed") throw new Error(value.error);
+  if (value?.op !== op) {
+    throw new Error(`serving worker ${index} said ${value?.op}, not ${op}`);
+  }
+  return value as Extract<WorkerReport, { op: Op }>;
 }
 
 // Asks the worker to stop, waits a bounded time, then ends it either way.

@@ -6,11 +6,16 @@ import { define } from "../utils.ts";
  * Puts who is asking on `ctx.state.session`; static files and unknown paths
  * skip the lookup, and so do incoming webhooks, whose URL's secret is their
  * only credential (a cookie sent along is never read). On a channel's routes
- * the caller's membership of it is read with the token, in one KV read.
+ * the caller's membership of it is read with the token, in one KV read,
+ * which a page of history may take from memory (see `standing_memory.ts`).
  */
 const session = define.middleware(async function session(ctx) {
   if (ctx.route !== null && !ctx.route.startsWith("/hooks/")) {
-    await loadSession(ctx, channelOfRoute(ctx.route, ctx.params));
+    await loadSession(
+      ctx,
+      channelOfRoute(ctx.route, ctx.params),
+      ctx.route === HISTORY_ROUTE && READS.has(ctx.req.method),
+    );
   }
   if (ctx.state.session) markSignedIn(ctx.req);
   return await ctx.next();
@@ -25,5 +30,10 @@ function channelOfRoute(
 }
 
 const CHANNEL_ROUTES = "/channels/:id";
+
+// Reading history uses nothing of the user record but its id and ban, so its
+// standing may come from memory; every other route reads it afresh.
+const HISTORY_ROUTE = "/channels/:id/messages";
+const READS = new Set(["GET", "HEAD"]);
 
 export const handler = [session];

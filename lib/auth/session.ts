@@ -13,6 +13,7 @@ import {
   secretMatches,
 } from "./bot_token.ts";
 import { isRevoked } from "./revocations.ts";
+import { standingMemoryOf } from "./standing_memory.ts";
 import { verifyTokenCached } from "./verified_tokens.ts";
 
 /** The cookie that carries the token for the browser UI. */
@@ -42,24 +43,27 @@ const BOT_TOKEN_EXP = 2 ** 31 - 1;
  * stored hash instead; every other path is the same for bots and people.
  * With `channelId` (a request to that channel's routes), the user's
  * membership of it is read in the same KV read and kept for the request's
- * standing check (see `getMembership`), which still judges it.
+ * standing check (see `getMembership`), which still judges it. With
+ * `remembered` too, a standing that passed a moment ago is taken from
+ * memory (see `standing_memory.ts`: exact on this instance, bounded across
+ * instances); only routes that use nothing of the user record but its id
+ * and ban may ask for that.
  */
 export async function authenticateToken(
   services: Services,
   token: string,
   channelId?: string,
+  remembered = false,
 ): Promise<Omit<Session, "via"> | null> {
   if (isBotToken(token)) return await authenticateBot(services, token);
   const claims = await verifyTokenCached(services.signingKey, token);
   if (!claims) return null;
   // Revocation and the user record (which carries the ban) in one KV read,
-  // on every request: a sign-out or ban takes effect at once.
-  const { revoked, record, membership } = await readTokenStanding(
-    services.kv,
-    claims.sub,
-    claims.jti,
-    channelId,
-  );
+  // on every request, or from a memory that every sign-out, ban and leave
+  // here clears at once: either way they take effect on the next request.
+  const { revoked, record, membership } = remembered && channelId !== undefined
+    ? await standingMemoryOf(services).read(claims.sub, claims.jti, channelId)
+    : await readTokenStanding(services.kv, claims.sub, claims.jti, channelId);
   if (revoked || !record || record.ban) return null;
   const user = toPublicUser(record);
   if (channelId !== undefined && membership !== undefined) {
@@ -110,11 +114,12 @@ export function tokenFromRequest(
  * Finds who is asking (or nobody) and refuses cross-site writes that lean on
  * the cookie. `channelId` names the channel whose routes were asked for, so
  * the caller's membership of it is read with the token (see
- * {@linkcode authenticateToken}).
+ * {@linkcode authenticateToken}, which also says what `remembered` means).
  */
 export async function loadSession<S extends SessionState>(
   ctx: Context<S>,
   channelId?: string,
+  remembered = false,
 ): Promise<void> {
   const found = tokenFromRequest(ctx.req);
   ctx.state.session = null;
@@ -123,6 +128,7 @@ export async function loadSession<S extends SessionState>(
     ctx.state.services,
     found.token,
     channelId,
+    remembered,
   );
   if (!checked) return;
   if (found.via === "cookie" && !SAFE_METHODS.has(ctx.req.method)) {

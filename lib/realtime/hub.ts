@@ -67,6 +67,7 @@ interface Subscribers {
 export class Hub {
   #channels = new Map<string, Subscribers>();
   #control = new Set<(message: ControlMessage) => void>();
+  #watchers = new Set<(channelId: string, event: HubEvent) => void>();
   #lanes = new ExpressLanes((channelId, lane) =>
     this.#hearMessages(channelId, lane)
   );
@@ -121,6 +122,19 @@ export class Hub {
     if (this.#closed) return () => {};
     this.#control.add(listener);
     return () => this.#control.delete(listener);
+  }
+
+  /**
+   * Calls `watcher` for every event but presence delivered here, whatever its
+   * channel (published here or relayed), until the returned function is
+   * called; it adds no listener, so no channel is watched for it.
+   */
+  onEveryEvent(
+    watcher: (channelId: string, event: HubEvent) => void,
+  ): () => void {
+    if (this.#closed) return () => {};
+    this.#watchers.add(watcher);
+    return () => this.#watchers.delete(watcher);
   }
 
   /** Calls `listener` for each event of `channelId` until the returned function is called. */
@@ -199,6 +213,7 @@ export class Hub {
     this.#channels.clear();
     this.#lanes.clear();
     this.#control.clear();
+    this.#watchers.clear();
   }
 
   // A socket off the lane hears message events through its subscriber again.
@@ -216,6 +231,13 @@ export class Hub {
         this.#presence.add(channelId, event.changes);
       }
       return;
+    }
+    for (const watcher of this.#watchers) {
+      try {
+        watcher(channelId, event);
+      } catch (err) {
+        log("error", "hub watcher failed", errorFields(err));
+      }
     }
     this.#fanOut(channelId, event);
   }

@@ -5,7 +5,9 @@
  * only compares the channel's history stamp (see `getHistoryStamp`), which
  * every change to the channel's messages moves and which the membership
  * check reads in its own round trip.
- * Correct across instances: the stamp lives in KV, not in this process.
+ * The stamp lives in KV, not in this process; the HTTP route may take it
+ * from the standing memory (`lib/auth/standing_memory.ts`), which a change
+ * made here drops at once and one made on another instance within 1 s.
  */
 import { getHistoryStamp, listMessages } from "../db/messages.ts";
 import type { ListMessagesQuery } from "../shared/requests.ts";

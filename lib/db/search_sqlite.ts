@@ -22,6 +22,7 @@ import {
   messagesPrefix,
 } from "./_keys.ts";
 import { getManyChunked } from "./_kv.ts";
+import { readerOf } from "./open.ts";
 import type { MessageRecord } from "./_message_record.ts";
 import { ChannelRuns, type SearchIndex } from "./search_backend.ts";
 import { indexedText } from "./search_index.ts";
@@ -221,7 +222,10 @@ class SqliteSearchIndex implements SearchIndex {
     const prefix = messageChangesPrefix(channelId);
     const seqs = new Set<number>();
     let lastRev = rev;
-    const list = this.#kv.list<number>(
+    // Through the read handle: these reads follow commits already finished,
+    // and on the writer's own connection they would hold up the next one.
+    const reader = readerOf(this.#kv);
+    const list = reader.list<number>(
       { prefix, start: [...prefix, rev + 1] },
       { limit: CHANGES_PER_STEP },
     );
@@ -231,7 +235,7 @@ class SqliteSearchIndex implements SearchIndex {
     }
     if (seqs.size === 0) return false;
     const records = await getManyChunked<MessageRecord>(
-      this.#kv,
+      reader,
       [...seqs].map((seq) => messageKey(channelId, seq)),
     );
     const texts = records.map(({ value }) =>

@@ -13,7 +13,7 @@ import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
 import { OnlinePeers, PEER_SETTLE_MS } from "./realtime/online_peers.ts";
 import { listMembers } from "./db/members.ts";
-import { closeDatabase, openDatabase } from "./db/open.ts";
+import { openDatabase } from "./db/open.ts";
 import { shareCommitTurns } from "./db/commit_turns.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
 import { followChanges, type SearchIndex } from "./db/search_backend.ts";
@@ -79,7 +79,7 @@ export async function openServices(
   place: WorkerPlace = ALONE,
 ): Promise<Services> {
   // On Deno Deploy the project's KV opens, and --db / HEARTH_DB are ignored.
-  const kv = await openDatabase(config.db, { readHandle: true });
+  const kv = await openDatabase(config.db);
   // Serving workers take turns committing to a channel instead of racing.
   if (place.commitTurns) shareCommitTurns(kv, place.commitTurns);
   try {
@@ -148,7 +148,7 @@ export async function openServices(
     startDeliveries(services);
     return services;
   } catch (error) {
-    closeDatabase(kv);
+    kv.close();
     throw error;
   }
 }
@@ -188,5 +188,5 @@ export async function closeServices(services: Services): Promise<void> {
   services.search.close();
   services.hasher.close();
   services.thumbnailer.close();
-  closeDatabase(services.kv);
+  services.kv.close();
 }

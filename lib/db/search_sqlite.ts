@@ -22,7 +22,6 @@ import {
   messagesPrefix,
 } from "./_keys.ts";
 import { getManyChunked } from "./_kv.ts";
-import { readerOf } from "./open.ts";
 import type { MessageRecord } from "./_message_record.ts";
 import { ChannelRuns, type SearchIndex } from "./search_backend.ts";
 import { indexedText } from "./search_index.ts";
@@ -222,10 +221,7 @@ class SqliteSearchIndex implements SearchIndex {
     const prefix = messageChangesPrefix(channelId);
     const seqs = new Set<number>();
     let lastRev = rev;
-    // Through the read handle: these reads follow commits already finished,
-    // and on the writer's own connection they would hold up the next one.
-    const reader = readerOf(this.#kv);
-    const list = reader.list<number>(
+    const list = this.#kv.list<number>(
       { prefix, start: [...prefix, rev + 1] },
       { limit: CHANGES_PER_STEP },
     );
@@ -235,7 +231,7 @@ class SqliteSearchIndex implements SearchIndex {
     }
     if (seqs.size === 0) return false;
     const records = await getManyChunked<MessageRecord>(
-      reader,
+      this.#kv,
       [...seqs].map((seq) => messageKey(channelId, seq)),
     );
     const texts = records.map(({ value }) =>

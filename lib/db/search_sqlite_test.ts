@@ -6,8 +6,6 @@ import { createChannel } from "./channels.ts";
 import { createMessage } from "./messages.ts";
 import { openSqliteSearchIndex, sqliteIndexPath } from "./search_sqlite.ts";
 import { createUser } from "./users.ts";
-import { closeDatabase, openDatabase, readerOf } from "./open.ts";
-import { countReads, userWithChannel } from "./_test_utils.ts";
 
 const INDEXER =
   new URL("../../tests/helpers/search_indexer.ts", import.meta.url)
@@ -103,41 +101,6 @@ Deno.test("the FTS5 index killed -9 while indexing resumes from its cursor to wh
       again.close();
     }
   } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
-Deno.test("the follower reads the change log and the messages through the read handle", async () => {
-  const dir = await Deno.makeTempDir();
-  const kv = await openDatabase(`${dir}/hearth.db`, {
-    env: () => undefined,
-    readHandle: true,
-  });
-  const index = await openSqliteSearchIndex(kv, ":memory:");
-  try {
-    const { user, channelId } = await userWithChannel(kv);
-    const author = {
-      id: user.id,
-      username: user.username,
-      displayName: user.displayName,
-    };
-    for (const content of ["the quick fox", "a lazy dog", "quick again"]) {
-      await createMessage(kv, { channelId, author, content });
-    }
-    let onWriter = 0;
-    const onReader = await countReads(readerOf(kv), async () => {
-      onWriter = await countReads(kv, () => index.catchUp(channelId));
-    });
-    assert.equal(onWriter, 0);
-    assert.ok(onReader >= 1);
-    const found: number[] = [];
-    for await (const seq of index.candidates(channelId, "quick")) {
-      found.push(seq);
-    }
-    assert.deepEqual(found, [3, 1]);
-  } finally {
-    index.close();
-    closeDatabase(kv);
     await Deno.remove(dir, { recursive: true });
   }
 });

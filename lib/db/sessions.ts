@@ -3,7 +3,6 @@
  * password change can end every other session of theirs.
  */
 import { isChannelId } from "./_channel_store.ts";
-import { readerOf } from "./open.ts";
 import { type Membership, membershipKeys, membershipOf } from "./channels.ts";
 import {
   revokedTokenKey,
@@ -85,9 +84,7 @@ export async function readTokenStanding(
   // Ids are UUIDs: anything else cannot exist, and stays out of KV keys.
   if (!isChannelId(userId)) return { revoked: false, record: null };
   const also = channelId === undefined ? [] : membershipKeys(channelId, userId);
-  // Every request reads this: through the read handle, it does not wait for
-  // the commit in flight, and still sees every commit finished before it.
-  const [revoked, user, ...rest] = await readerOf(kv).getMany([
+  const [revoked, user, ...rest] = await kv.getMany([
     revokedTokenKey(jti),
     userKey(userId),
     ...also,

@@ -67,33 +67,39 @@ export function counterOf(value: unknown): ChannelCounter {
   return { seq: 0, rev: 0 };
 }
 
+// A record's fields in their stored order.
+const FIELDS: readonly (keyof MessageRecord)[] = [
+  "id",
+  "channelId",
+  "seq",
+  "rev",
+  "author",
+  "content",
+  "createdAt",
+  "editedAt",
+  "deleted",
+  "deletedBy",
+  "clientId",
+  "file",
+  "replyTo",
+  "reactions",
+  "mentions",
+];
+
 /**
  * The record with its fields in one fixed order (absent ones left out), so
  * that a message reads the same however it came about, and a restored one
- * exports byte for byte as it was.
+ * exports byte for byte as it was. Built by adding only what is present, not
+ * by deleting what is absent: an object with deleted properties is slower to
+ * serialize, and every post's record is serialized three times.
  */
 export function ordered(record: MessageRecord): MessageRecord {
-  const out: MessageRecord = {
-    id: record.id,
-    channelId: record.channelId,
-    seq: record.seq,
-    rev: record.rev,
-    author: record.author,
-    content: record.content,
-    createdAt: record.createdAt,
-    editedAt: record.editedAt,
-    deleted: record.deleted,
-    deletedBy: record.deletedBy,
-    clientId: record.clientId,
-    file: record.file,
-    replyTo: record.replyTo,
-    reactions: record.reactions,
-    mentions: record.mentions,
-  };
-  for (const key of Object.keys(out) as (keyof MessageRecord)[]) {
-    if (out[key] === undefined) delete out[key];
+  const out: Record<string, unknown> = {};
+  for (const key of FIELDS) {
+    const value = record[key];
+    if (value !== undefined) out[key] = value;
   }
-  return out;
+  return out as unknown as MessageRecord;
 }
 
 /** Upper bound of a draft's stored size in bytes (UTF-8 never exceeds 3 per unit). */

@@ -13,7 +13,7 @@ import {
   secretMatches,
 } from "./bot_token.ts";
 import { isRevoked } from "./revocations.ts";
-import { standingMemoryOf } from "./standing_memory.ts";
+import { standingMemoryOf, type StandingNeed } from "./standing_memory.ts";
 import { verifyTokenCached } from "./verified_tokens.ts";
 
 /** The cookie that carries the token for the browser UI. */
@@ -46,14 +46,15 @@ const BOT_TOKEN_EXP = 2 ** 31 - 1;
  * standing check (see `getMembership`), which still judges it. With
  * `remembered` too, a standing that passed a moment ago is taken from
  * memory (see `standing_memory.ts`: exact on this instance, bounded across
- * instances); only routes that use nothing of the user record but its id
- * and ban may ask for that.
+ * instances, and for `standing` without the history stamp once a message
+ * moved it); only routes that use nothing of the user record but its id,
+ * names, role, bot mark and ban may ask for that.
  */
 export async function authenticateToken(
   services: Services,
   token: string,
   channelId?: string,
-  remembered = false,
+  remembered?: StandingNeed,
 ): Promise<Omit<Session, "via"> | null> {
   if (isBotToken(token)) return await authenticateBot(services, token);
   const claims = await verifyTokenCached(services.signingKey, token);
@@ -61,9 +62,15 @@ export async function authenticateToken(
   // Revocation and the user record (which carries the ban) in one KV read,
   // on every request, or from a memory that every sign-out, ban and leave
   // here clears at once: either way they take effect on the next request.
-  const { revoked, record, membership } = remembered && channelId !== undefined
-    ? await standingMemoryOf(services).read(claims.sub, claims.jti, channelId)
-    : await readTokenStanding(services.kv, claims.sub, claims.jti, channelId);
+  const { revoked, record, membership } =
+    remembered !== undefined && channelId !== undefined
+      ? await standingMemoryOf(services).read(
+        claims.sub,
+        claims.jti,
+        channelId,
+        remembered,
+      )
+      : await readTokenStanding(services.kv, claims.sub, claims.jti, channelId);
   if (revoked || !record || record.ban) return null;
   const user = toPublicUser(record);
   if (channelId !== undefined && membership !== undefined) {
@@ -119,7 +126,7 @@ export function tokenFromRequest(
 export async function loadSession<S extends SessionState>(
   ctx: Context<S>,
   channelId?: string,
-  remembered = false,
+  remembered?: StandingNeed,
 ): Promise<void> {
   const found = tokenFromRequest(ctx.req);
   ctx.state.session = null;

@@ -1,24 +1,28 @@
 /**
  * A token's standing in one channel (not revoked, its user there and not
- * banned, a member of the channel, the channel's history stamp), kept in
- * memory for a moment so a burst of page reads pays one KV read instead of
- * one each. Only standings that let the request through are kept.
+ * banned, a member of the channel) and the channel's history stamp, kept in
+ * memory for a moment so a burst of page reads or posts pays one KV read
+ * instead of one each. Only standings that let the request through are kept.
  *
  * Exact on this instance: everything that can change a kept standing is
  * announced on the hub at once after its commit and before its answer, and
  * drops what it touches here: a sign-out or password change (`revoked`, the
- * token), a ban (`banned`, the user), a member leaving, joining or removed
- * (`member`), the channel changed or deleted (`channel`) and any message
- * stored or changed (`message`, `update`: the history stamp moved) drop that
- * channel's standings. A read still in flight when one of them is announced
- * is not kept.
+ * token), a ban (`banned`) or a change of the user's record (`user`: role,
+ * display name, status, avatar) drop the user's, a member leaving, joining or
+ * removed (`member`) and the channel changed or deleted (`channel`) drop the
+ * channel's. A message stored or changed (`message`, `update`) moves only the
+ * history stamp: the channel's standings stay, but their stamp is no longer
+ * given out, so a page reads them again and a post (which needs no stamp)
+ * takes them without it. A read still in flight when one of these is
+ * announced is not kept (or, for a message, keeps no stamp).
  *
  * Bounded across instances: another instance's change arrives through the
  * relay when it carries that channel's events here (always through
- * `BroadcastChannel`; over KV only for channels with sockets here), and in any
- * case a kept standing is read again after {@linkcode STANDING_TTL_MS}. A ban,
- * sign-out or leave made elsewhere therefore stops a reader here within that
- * time at most, and a page here shows a message posted elsewhere within it.
+ * `BroadcastChannel`; over KV only for channels with sockets here; control
+ * messages always), and in any case a kept standing is read again after
+ * {@linkcode STANDING_TTL_MS}. A ban, sign-out, role change or leave made
+ * elsewhere therefore stops a reader or poster here within that time at
+ * most, and a page here shows a message posted elsewhere within it.
  */
 import { readTokenStanding, type TokenStanding } from "../db/sessions.ts";
 import type { Services } from "../services.ts";
@@ -28,6 +32,13 @@ export const STANDING_TTL_MS = 1000;
 
 /** Most standings kept; the oldest goes first. */
 export const STANDING_MAX = 10_000;
+
+/**
+ * What a caller takes from a kept standing: `history` (a page) needs the
+ * channel's current history stamp with it; `standing` (a post) does not, and
+ * is given none once a message moved it.
+ */
+export type StandingNeed = "history" | "standing";
 
 /** Bounds of one memory (tests shorten them or pass a clock). */
 export interface StandingMemoryOptions {
@@ -40,6 +51,11 @@ export interface StandingMemoryOptions {
 interface Entry {
   readAt: number;
   standing: Promise<TokenStanding>;
+  channelId: string;
+  /** The channel's stamp turn when read: the stamp is current while it is unchanged. */
+  turn: number;
+  /** The standing without its stamp, made once the stamp moved. */
+  unstamped?: Promise<TokenStanding>;
   groups: readonly string[];
 }
 
@@ -52,6 +68,8 @@ export class StandingMemory {
   #entries = new Map<string, Entry>();
   // Keys of the entries by token, user and channel, for dropping each group.
   #groups = new Map<string, Set<string>>();
+  // Messages stored in each channel with kept standings, while it has any.
+  #turns = new Map<string, number>();
 
   /** A memory reading `services.kv`, told of changes by `services.hub`. */
   constructor(
@@ -65,32 +83,47 @@ export class StandingMemory {
     // Both live as long as the hub: its listeners end when it closes.
     services.hub.onControl((message) => {
       if (message.type === "revoked") this.#drop(`t ${message.jti}`);
-      else if (message.type === "banned") this.#drop(`u ${message.userId}`);
+      else if (message.type === "banned" || message.type === "user") {
+        this.#drop(`u ${message.userId}`);
+      }
     });
     services.hub.onEveryEvent((channelId, event) => {
-      if (event.kind !== "typing") this.#drop(`c ${channelId}`);
+      if (event.kind === "message" || event.kind === "update") {
+        this.#moveStamp(channelId);
+      } else if (event.kind !== "typing") this.#drop(`c ${channelId}`);
     });
   }
 
   /**
    * `readTokenStanding` of the token `jti` of `userId` with its membership
-   * of `channelId`, from memory while kept (see the module's note).
+   * of `channelId`, from memory while kept (see the module's note); for
+   * `standing`, a kept one whose history stamp moved comes without a stamp
+   * (`historyStamp` undefined) instead of being read again.
    */
   read(
     userId: string,
     jti: string,
     channelId: string,
+    need: StandingNeed = "history",
   ): Promise<TokenStanding> {
     const key = `${jti} ${channelId}`;
     const now = this.#now();
     const kept = this.#entries.get(key);
     if (kept !== undefined) {
-      if (now - kept.readAt < this.#ttlMs) return kept.standing;
+      const current = kept.turn === (this.#turns.get(channelId) ?? 0);
+      if (now - kept.readAt < this.#ttlMs) {
+        if (current) return kept.standing;
+        if (need === "standing") {
+          return kept.unstamped ??= kept.standing.then(withoutStamp);
+        }
+      }
       this.#forget(key);
     }
     const entry: Entry = {
       readAt: now,
       standing: readTokenStanding(this.#kv, userId, jti, channelId),
+      channelId,
+      turn: this.#turns.get(channelId) ?? 0,
       groups: [`t ${jti}`, `u ${userId}`, `c ${channelId}`],
     };
     this.#keep(key, entry);
@@ -134,6 +167,16 @@ export class StandingMemory {
       keys?.delete(key);
       if (keys?.size === 0) this.#groups.delete(group);
     }
+    if (!this.#groups.has(`c ${entry.channelId}`)) {
+      this.#turns.delete(entry.channelId);
+    }
+  }
+
+  // A message moved the channel's history stamp: no kept one is current.
+  // Counted only while standings of the channel are kept.
+  #moveStamp(channelId: string): void {
+    if (!this.#groups.has(`c ${channelId}`)) return;
+    this.#turns.set(channelId, (this.#turns.get(channelId) ?? 0) + 1);
   }
 
   #drop(group: string): void {
@@ -148,6 +191,16 @@ function admits(standing: TokenStanding): boolean {
   const { revoked, record, membership } = standing;
   return !revoked && record !== null && !record.ban &&
     membership?.channel != null && membership.joinedAt !== null;
+}
+
+// A standing whose history stamp is no longer known (see `Membership`).
+function withoutStamp(standing: TokenStanding): TokenStanding {
+  const { membership } = standing;
+  if (membership === undefined) return standing;
+  return {
+    ...standing,
+    membership: { ...membership, historyStamp: undefined },
+  };
 }
 
 const memories = new WeakMap<Services, StandingMemory>();

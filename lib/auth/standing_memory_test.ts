@@ -1,7 +1,14 @@
 import assert from "node:assert/strict";
 import { createChannel } from "../db/channels.ts";
 import { countReads, randomUser, userWithChannel } from "../db/_test_utils.ts";
-import { Hub, memberEvent } from "../realtime/hub.ts";
+import type { TokenStanding } from "../db/sessions.ts";
+import type { Message } from "../shared/wire.ts";
+import {
+  Hub,
+  memberEvent,
+  messageEvent,
+  updateEvent,
+} from "../realtime/hub.ts";
 import { waitFor } from "../../tests/helpers/deadline.ts";
 import { revokeToken } from "./revocations.ts";
 import { STANDING_TTL_MS, StandingMemory } from "./standing_memory.ts";
@@ -92,6 +99,96 @@ Deno.test("a read in flight when its token is signed out is not kept", async () 
       await memory.read(user.id, "t1", channelId);
     });
     assert.equal(reads, 1);
+  } finally {
+    hub.close();
+    kv.close();
+  }
+});
+
+Deno.test("a new message keeps a channel's standings for a post, without their stamp, and a page reads them again", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const hub = new Hub();
+  try {
+    const memory = new StandingMemory({ kv, hub });
+    const { user, channelId } = await userWithChannel(kv);
+    const first = await memory.read(user.id, "t1", channelId);
+    assert.notEqual(first.membership?.historyStamp, undefined);
+    hub.publish(channelId, messageEvent({ seq: 1 } as Message));
+    let post: TokenStanding | undefined;
+    const kept = await countReads(kv, async () => {
+      post = await memory.read(user.id, "t1", channelId, "standing");
+    });
+    assert.equal(kept, 0, "a post takes the kept standing");
+    assert.equal(post?.revoked, false);
+    assert.equal(post?.record?.id, user.id);
+    assert.equal(post?.membership?.joinedAt, first.membership?.joinedAt);
+    assert.equal(post?.membership?.historyStamp, undefined);
+    const page = await countReads(kv, async () => {
+      const again = await memory.read(user.id, "t1", channelId, "history");
+      assert.notEqual(again.membership?.historyStamp, undefined);
+    });
+    assert.equal(page, 1, "a page reads the standing and stamp again");
+    // Read again, the stamp is current until the next message.
+    const current = await countReads(kv, async () => {
+      const again = await memory.read(user.id, "t1", channelId, "standing");
+      assert.notEqual(again.membership?.historyStamp, undefined);
+    });
+    assert.equal(current, 0);
+  } finally {
+    hub.close();
+    kv.close();
+  }
+});
+
+Deno.test("a read in flight when a message is stored keeps its standing but not its stamp", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const hub = new Hub();
+  try {
+    const memory = new StandingMemory({ kv, hub });
+    const { user, channelId } = await userWithChannel(kv);
+    const reading = memory.read(user.id, "t1", channelId);
+    hub.publish(channelId, updateEvent({ seq: 1, rev: 1 } as Message));
+    await reading;
+    assert.equal(
+      await countReads(
+        kv,
+        () => memory.read(user.id, "t1", channelId, "standing").then(() => {}),
+      ),
+      0,
+    );
+    assert.equal(
+      await countReads(
+        kv,
+        () => memory.read(user.id, "t1", channelId).then(() => {}),
+      ),
+      1,
+    );
+  } finally {
+    hub.close();
+    kv.close();
+  }
+});
+
+Deno.test("a change of the user's record drops their standings, and only theirs", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const hub = new Hub();
+  try {
+    const memory = new StandingMemory({ kv, hub });
+    const { user, channelId } = await userWithChannel(kv);
+    const other = await randomUser(kv);
+    await memory.read(user.id, "t1", channelId);
+    const otherChannel = await createChannel(kv, other.id, { name: "other" });
+    await memory.read(other.id, "t2", otherChannel.id);
+    assert.equal(memory.size, 2);
+    hub.announce({ type: "user", userId: user.id });
+    assert.equal(memory.size, 1);
+    assert.equal(
+      await countReads(
+        kv,
+        () => memory.read(user.id, "t1", channelId, "standing").then(() => {}),
+      ),
+      1,
+    );
   } finally {
     hub.close();
     kv.close();

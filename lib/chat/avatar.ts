@@ -14,6 +14,7 @@ export async function setAvatar(
   const drawn = await drawAvatar(req, services.thumbnailer);
   const updated = await saveAvatar(services.kv, user.id, drawn);
   services.roster.forget();
+  services.hub.announce({ type: "user", userId: user.id });
   return updated;
 }
 
@@ -24,6 +25,7 @@ export async function clearAvatar(
 ): Promise<User> {
   const updated = await removeAvatar(services.kv, user.id);
   services.roster.forget();
+  services.hub.announce({ type: "user", userId: user.id });
   return updated;
 }
 

@@ -3,7 +3,10 @@ import { updateDisplayName, updateStatus, type User } from "../db/users.ts";
 import type { Services } from "../services.ts";
 import type { ProfileBody } from "../shared/requests.ts";
 
-/** Renames the user; member lists held for `ready` frames forget the old name at once. */
+/**
+ * Renames the user; member lists held for `ready` frames and standings kept
+ * in memory (the name a post is signed with) forget the old name at once.
+ */
 export async function renameSelf(
   services: Services,
   user: User,
@@ -11,6 +14,7 @@ export async function renameSelf(
 ): Promise<User> {
   const updated = await updateDisplayName(services.kv, user.id, displayName);
   services.roster.forget();
+  services.hub.announce({ type: "user", userId: user.id });
   return updated;
 }
 
@@ -26,6 +30,7 @@ export async function updateProfile(
   }
   if (body.status !== undefined) {
     updated = await updateStatus(services.kv, user.id, body.status);
+    services.hub.announce({ type: "user", userId: user.id });
   }
   return updated;
 }

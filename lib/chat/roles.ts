@@ -12,7 +12,8 @@ import {
 /**
  * Gives `targetId` the role `role`, by the rule of {@linkcode mayAssignRole}
  * (403 `forbidden_role` otherwise). `owner` hands the ownership on: only the
- * owner may, and becomes an admin in the same atomic.
+ * owner may, and becomes an admin in the same atomic. Every instance is told
+ * (`user`), so a standing kept in memory never judges by the old role.
  */
 export async function assignRole(
   admin: Admin,
@@ -23,9 +24,14 @@ export async function assignRole(
   if (role === "owner") {
     InstanceOwner.check(services, user);
     if (targetId === user.id) throw forbidden("You are the owner already");
-    return await transferOwnership(services.kv, user.id, targetId);
+    const owner = await transferOwnership(services.kv, user.id, targetId);
+    services.hub.announce({ type: "user", userId: user.id });
+    services.hub.announce({ type: "user", userId: targetId });
+    return owner;
   }
-  return await changeRole(services.kv, user.id, targetId, role, (target) => {
+  const changed = await changeRole(services.kv, user.id, targetId, role, (
+    target,
+  ) => {
     if (!mayAssignRole(user, target, role)) {
       throw forbidden(
         target.role === "owner"
@@ -34,6 +40,8 @@ export async function assignRole(
       );
     }
   });
+  services.hub.announce({ type: "user", userId: targetId });
+  return changed;
 }
 
 /** Up to `limit` people whose username starts with `q` (everyone, for ""), by username. */

@@ -56,8 +56,8 @@ export class ChannelMember extends Standing {
   /**
    * The channel's history stamp as read with the check itself (one KV read
    * for both; see `getHistoryStamp`); undefined for a standing made
-   * otherwise, or checked over a second ago (a socket's, long lived), whose
-   * stamp may be stale.
+   * otherwise, checked over a second ago (a socket's, long lived), whose
+   * stamp may be stale, or taken from memory past a new message (a post's).
    */
   get historyStamp(): string | null | undefined {
     const known = this.#historyStamp;
@@ -153,7 +153,9 @@ export class ChannelMember extends Standing {
       );
     }
     const member = new ChannelMember(services, user, channel);
-    member.#historyStamp = { stamp: historyStamp, readAt: performance.now() };
+    if (historyStamp !== undefined) {
+      member.#historyStamp = { stamp: historyStamp, readAt: performance.now() };
+    }
     return member;
   }
 }

@@ -223,8 +223,11 @@ export interface Membership {
   channel: ChannelRecord | null;
   /** When the user joined, null when they are not a member. */
   joinedAt: string | null;
-  /** The channel's history stamp (see `getHistoryStamp`), read in the same round trip. */
-  historyStamp: string | null;
+  /**
+   * The channel's history stamp (see `getHistoryStamp`), read in the same
+   * round trip; undefined when not known (a membership kept past a new message).
+   */
+  historyStamp?: string | null;
 }
 
 /**

@@ -105,6 +105,9 @@ export function controlFromText(text: unknown): ControlMessage | null {
     if (message?.type === "timeout" && typeof message.userId === "string") {
       return { type: "timeout", userId: message.userId };
     }
+    if (message?.type === "user" && typeof message.userId === "string") {
+      return { type: "user", userId: message.userId };
+    }
     if (
       message?.type === "online" && typeof message.from === "string" &&
       typeof message.seq === "number"

@@ -19,6 +19,8 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
       ? "bots"
       : m.type === "timeout"
       ? `timeout ${m.userId}`
+      : m.type === "user"
+      ? `user ${m.userId}`
       : m.type === "online"
       ? `online ${m.from}`
       : `${m.userId} in ${m.channelId}`;
@@ -32,7 +34,8 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
     a.announce({ type: "friends", userId: "u3" });
     a.announce({ type: "bots" });
     a.announce({ type: "timeout", userId: "u4" });
-    await waitFor(() => heard.length >= 12, { what: "All messages in b" });
+    a.announce({ type: "user", userId: "u5" });
+    await waitFor(() => heard.length >= 14, { what: "All messages in b" });
     assert.deepEqual(heard, [
       "a:t1",
       "a:u1 in c1",
@@ -40,18 +43,20 @@ Deno.test("Hub control messages reach this hub and, relayed, the others; never a
       "a:friends u3",
       "a:bots",
       "a:timeout u4",
+      "a:user u5",
       "b:t1",
       "b:u1 in c1",
       "b:ban u2",
       "b:friends u3",
       "b:bots",
       "b:timeout u4",
+      "b:user u5",
     ]);
     off();
     a.announce({ type: "revoked", jti: "t2" });
     // A window for the relay to reach b, to prove b no longer hears it.
     await delay(50);
-    assert.deepEqual(heard.slice(12), ["a:t2"]);
+    assert.deepEqual(heard.slice(14), ["a:t2"]);
     assert.deepEqual(channelEvents, []);
   } finally {
     a.close();

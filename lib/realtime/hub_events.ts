@@ -93,6 +93,8 @@ export type ControlMessage =
   | { type: "bots" }
   /** A user was timed out or their timeout lifted: their writes are checked afresh. */
   | { type: "timeout"; userId: string }
+  /** A user's record changed (role, display name, status, avatar): what was kept of it is read again. */
+  | { type: "user"; userId: string }
   /**
    * Who is online on one instance (`online_peers.ts`): the changes of one
    * batch, or all of them (`all`), or that it started (`hello`) or stops (`gone`).

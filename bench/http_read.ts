@@ -23,7 +23,8 @@
  * lower). The load generator and the servers share the machine's CPUs.
  * `--workers 1,2` runs one Hearth per count (`main.ts --workers N`, all on the
  * same database), each in turn after the bare servers in every repeat; its CPU
- * per request counts every thread of its process.
+ * per request counts every thread of its process, and "main" that of its main
+ * thread alone (the JavaScript thread that serves, with `--workers 1`).
  */
 import { parseArgs } from "node:util";
 import {
@@ -35,6 +36,7 @@ import {
   seed,
   spawnHearth,
   spawnServer,
+  threadCpuSeconds,
 } from "./_hearth.ts";
 
 const AUTOCANNON = "autocannon@8.0.0";
@@ -174,15 +176,24 @@ try {
       node: Run[];
       hearth: Record<string, Run[]>;
       cpu: Record<string, number[]>;
+      mainCpu: Record<string, number[]>;
       nodeCpu: number[];
     }
   > = {
-    get: { bare: [], node: [], hearth: byCount(), cpu: byCount(), nodeCpu: [] },
+    get: {
+      bare: [],
+      node: [],
+      hearth: byCount(),
+      cpu: byCount(),
+      mainCpu: byCount(),
+      nodeCpu: [],
+    },
     post: {
       bare: [],
       node: [],
       hearth: byCount(),
       cpu: byCount(),
+      mainCpu: byCount(),
       nodeCpu: [],
     },
   };
@@ -204,6 +215,7 @@ try {
       for (const [i, server] of hearths.entries()) {
         const n = String(WORKERS[i]);
         const cpu = cpuSeconds(server.pid);
+        const main = mainCpuSeconds(server.pid);
         const get = await autocannon(
           `${server.base}/channels/${channelId}/messages?limit=${PAGE}`,
           GET_CONNECTIONS,
@@ -212,6 +224,9 @@ try {
         rows.get.hearth[n].push(get);
         rows.get.cpu[n].push(
           (cpuSeconds(server.pid) - cpu) / (get.rps * DURATION) * 1000,
+        );
+        rows.get.mainCpu[n].push(
+          (mainCpuSeconds(server.pid) - main) / (get.rps * DURATION) * 1000,
         );
       }
     }
@@ -226,6 +241,7 @@ try {
     for (const [i, server] of hearths.entries()) {
       const n = String(WORKERS[i]);
       const cpu = cpuSeconds(server.pid);
+      const main = mainCpuSeconds(server.pid);
       const post = await autocannon(
         `${server.base}/channels/${channelId}/messages`,
         POST_CONNECTIONS,
@@ -238,6 +254,9 @@ try {
       rows.post.hearth[n].push(post);
       rows.post.cpu[n].push(
         (cpuSeconds(server.pid) - cpu) / (post.rps * DURATION) * 1000,
+      );
+      rows.post.mainCpu[n].push(
+        (mainCpuSeconds(server.pid) - main) / (post.rps * DURATION) * 1000,
       );
     }
   }
@@ -267,7 +286,7 @@ try {
           return `hearth --workers ${count} ${fmt(h)} | ` +
             `ratio ${(h.rps / b.rps).toFixed(3)}, CPU ${
               row.cpu[String(count)][r].toFixed(3)
-            } ms/request`;
+            } ms/request (main ${row.mainCpu[String(count)][r].toFixed(3)})`;
         });
         console.log(
           `${name.toUpperCase()} x${connections} run ${r + 1}: ` +
@@ -286,6 +305,11 @@ try {
   await bareNode?.stop();
   for (const server of hearths) await server.stop();
   await Deno.remove(dir, { recursive: true }).catch(() => {});
+}
+
+// The CPU seconds of the server's main thread alone.
+function mainCpuSeconds(pid: number): number {
+  return threadCpuSeconds(pid).get("main") ?? 0;
 }
 
 function fmt(run: Run): string {

@@ -16,8 +16,8 @@ import { listMembers } from "./db/members.ts";
 import { openDatabase } from "./db/open.ts";
 import { shareCommitTurns } from "./db/commit_turns.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
-import { followChanges, type SearchIndex } from "./db/search_backend.ts";
-import { openSearchIndex } from "./db/search_open.ts";
+import type { SearchIndex } from "./db/search_backend.ts";
+import { followSearchIndex, openSearchIndex } from "./db/search_open.ts";
 import { Roster } from "./roster.ts";
 import { within } from "./within.ts";
 import type { ServerSocket } from "./realtime/server_socket.ts";
@@ -134,7 +134,12 @@ export async function openServices(
         ? startSweeper(kv, SWEEP_INTERVAL_MS)
         : () => Promise.resolve(),
       search,
-      stopSearchFollower: followChanges(kv, search),
+      stopSearchFollower: followSearchIndex(
+        kv,
+        config.db,
+        config.searchIndex,
+        search,
+      ),
     };
     // Online is the union over the instances the relay joins (started last:
     // it beats on a timer).

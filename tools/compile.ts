@@ -32,6 +32,8 @@ const { success } = await new Deno.Command(Deno.execPath(), {
     "lib/files/thumbnail_worker.ts",
     "--include",
     "lib/workers/serving_worker.ts",
+    "--include",
+    "lib/db/search_follower_worker.ts",
     "--output",
     Deno.args[0] ?? "hearth",
     "main.ts",

@@ -50,7 +50,7 @@ export interface SearchIndex {
  */
 export function followChanges(
   kv: Deno.Kv,
-  index: SearchIndex,
+  index: Pick<SearchIndex, "catchUp">,
   delayMs = 250,
 ): () => Promise<void> {
   const dirty = new Set<string>();

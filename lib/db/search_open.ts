@@ -5,7 +5,12 @@
  * `HEARTH_SEARCH_INDEX=kv` or `=sqlite` forces one (`sqlite` with `:memory:`
  * keeps the index in memory too, for tests).
  */
-import type { SearchChoice, SearchIndex } from "./search_backend.ts";
+import {
+  followChanges,
+  type SearchChoice,
+  type SearchIndex,
+} from "./search_backend.ts";
+import { followChangesInWorker } from "./search_follower.ts";
 import { kvSearchIndex } from "./search_kv.ts";
 import { openSqliteSearchIndex, sqliteIndexPath } from "./search_sqlite.ts";
 
@@ -40,4 +45,23 @@ export async function openSearchIndex(
   return path === null
     ? kvSearchIndex(kv)
     : await openSqliteSearchIndex(kv, path);
+}
+
+/**
+ * Starts keeping `index` (opened by {@linkcode openSearchIndex} with the same
+ * `db` and `choice`) up with committed changes: in a worker with its own
+ * handles for a SQLite file (see `search_follower.ts`), in process for the
+ * KV index and an index in memory. Returns the function that stops it.
+ */
+export function followSearchIndex(
+  kv: Deno.Kv,
+  db: string,
+  choice: SearchChoice,
+  index: SearchIndex,
+  env?: (name: string) => string | undefined,
+): () => Promise<void> {
+  const path = sqliteIndexFor(db, choice, env);
+  return path === null || path === ":memory:" || db === ":memory:"
+    ? followChanges(kv, index)
+    : followChangesInWorker(kv, db, path);
 }

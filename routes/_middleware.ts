@@ -16,14 +16,18 @@ const session = define.middleware(async function session(ctx) {
   return await ctx.next();
 });
 
-// The routes under /channels/{id}/ check the caller's standing in that channel.
+// The routes under /channels/{id}/ and the channel's socket check the
+// caller's standing in that channel.
 function channelOfRoute(
   route: string,
   params: Record<string, string>,
 ): string | undefined {
-  return route.startsWith(CHANNEL_ROUTES) ? params.id : undefined;
+  return route.startsWith(CHANNEL_ROUTES) || route === CHANNEL_SOCKET
+    ? params.id
+    : undefined;
 }
 
 const CHANNEL_ROUTES = "/channels/:id";
+const CHANNEL_SOCKET = "/ws/channels/:id";
 
 export const handler = [session];

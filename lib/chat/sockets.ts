@@ -5,7 +5,8 @@
  * out closes it, so frames need no check of their own.
  */
 import { listUserChannelIds } from "../db/channels.ts";
-import { getChannelCounter, listMessages } from "../db/messages.ts";
+import { readCounterSince } from "../db/counter_reads.ts";
+import { listMessages } from "../db/messages.ts";
 import { listChanges } from "../db/message_changes.ts";
 import { authenticateToken, type Session } from "../auth/session.ts";
 import { ApiError } from "../errors.ts";
@@ -83,8 +84,10 @@ export async function openChannelSocket(
     Object.fromEntries(query),
     socketQuery,
   );
+  // The token's standing and the membership of the channel in one KV read
+  // (the session middleware reads the cookie's the same way).
   const credentials = token !== undefined
-    ? await authenticateToken(services, token)
+    ? await authenticateToken(services, token, channelId)
     : session;
   if (!credentials) {
     throw new ApiError(
@@ -98,9 +101,10 @@ export async function openChannelSocket(
   const { kv, hub } = services;
   const release = await services.quotas.openSocket(user.id);
   let upgraded: UpgradedChannelSocket;
-  // `ready` gives the seq and rev of one read.
-  let counter: ReturnType<typeof getChannelCounter> | undefined;
-  const readCounter = () => counter ??= getChannelCounter(kv, channelId);
+  // `ready` gives the seq and rev of one read, begun after the session
+  // subscribed (sockets opening together share it).
+  let counter: ReturnType<typeof readCounterSince> | undefined;
+  const readCounter = () => counter ??= readCounterSince(kv, channelId);
   try {
     upgraded = upgradeChannelSocket(req, {
       channelId,

@@ -13,6 +13,7 @@ import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import { isAllowedOrigin } from "../http/origin.ts";
 import { ActivityWatch } from "../realtime/activity.ts";
+import { atTime } from "../realtime/deadlines.ts";
 import { presenceEvent, typingEvent } from "../realtime/hub.ts";
 import {
   upgradeChannelSocket,
@@ -31,9 +32,6 @@ import { type ChannelMember, channelMember } from "./standing.ts";
 // One typing notice per user and channel per this long is plenty for "is typing…".
 const TYPING_INTERVAL_MS = 2000;
 const lastTyping = new Map<string, number>();
-
-// setTimeout takes at most 2^31 - 1 ms; a later expiry is waited for in steps.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What a socket was opened with: its user and the token that let it in. */
 export type SocketCredentials = Pick<Session, "user" | "jti" | "exp">;
@@ -221,16 +219,14 @@ function keepAlongside(
       log("debug", "channel activity not watched", { error: String(error) }),
   );
 
-  let expiry: ReturnType<typeof setTimeout> | undefined;
-  const closeAtExpiry = () => {
-    const left = credentials.exp * 1000 - Date.now();
-    if (left <= 0) session.close(1008, "Session expired, sign in again");
-    else expiry = setTimeout(closeAtExpiry, Math.min(left, MAX_TIMER_MS));
-  };
-  closeAtExpiry();
+  // One timer for every socket's expiry, not one each (see deadlines.ts).
+  const forgetExpiry = atTime(
+    credentials.exp * 1000,
+    () => session.close(1008, "Session expired, sign in again"),
+  );
 
   void session.closed.then(({ code }) => {
-    clearTimeout(expiry);
+    forgetExpiry();
     activity.close();
     services.sockets.delete(socket);
     presence.disconnect(

@@ -122,8 +122,14 @@ export class Roster {
     const now = this.#now();
     for (const [id, entry] of this.#entries) {
       if (now - entry.loadedAt < this.#ttlMs) break;
-      // A list that was slow to read is held longer (see the module doc).
-      if (now < entry.expiresAt) continue;
+      // A list that was slow to read is held longer (see the module doc), and
+      // one still being read is the newest there is: a second read of it
+      // would double the work and the wait (in a connect storm the first
+      // read of 10,000 members took 8 s, and a second began at 5 s). A read
+      // that has not answered in MAX_HOLD_MS is given up.
+      const reading = entry.loaded === undefined &&
+        now - entry.loadedAt < MAX_HOLD_MS;
+      if (now < entry.expiresAt || reading) continue;
       this.#drop(id, entry);
     }
     const cached = this.#entries.get(channelId);

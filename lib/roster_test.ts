@@ -122,6 +122,36 @@ Deno.test("Roster holds a list that was slow to read for READ_SHARE times the re
   hub.close();
 });
 
+Deno.test("Roster does not read a list again while its read is still under way, for up to MAX_HOLD_MS", async () => {
+  const hub = new Hub();
+  const clock = new FakeClock();
+  let reads = 0;
+  let finish!: (users: User[]) => void;
+  const roster = new Roster(
+    () => {
+      reads++;
+      return new Promise<User[]>((resolve) => finish = resolve);
+    },
+    hub,
+    { ttlMs: 5_000, now: clock.now },
+  );
+  const first = roster.members("c");
+  clock.advance(8_000);
+  const second = roster.members("c");
+  assert.equal(reads, 1);
+  finish([user("ann")]);
+  assert.deepEqual(await second, await first);
+  assert.equal(reads, 1);
+  // A read that never answers is given up after MAX_HOLD_MS.
+  clock.advance(MAX_HOLD_MS);
+  void roster.members("c");
+  clock.advance(MAX_HOLD_MS);
+  void roster.members("c");
+  assert.equal(reads, 3);
+  finish([]);
+  hub.close();
+});
+
 Deno.test("Roster.forget() drops every list, as after a rename", async () => {
   const hub = new Hub();
   const lists = new Map([["c", [user("ann")]]]);

@@ -13,9 +13,9 @@
  * instances too), which drops the channel's list at once; a changed display
  * name drops every list here, and other instances see it within `ttlMs`, or,
  * for a list whose read took long (10,000 members: about half a second of
- * CPU), within {@linkcode READ_SHARE} times that read's time, at most
- * {@linkcode MAX_HOLD_MS}: rereading it every 5 s cost a connect storm of
- * 10,000 about a tenth of its CPU.
+ * CPU, and 8 s of waiting in a connect storm), within {@linkcode READ_SHARE}
+ * times that read's time, at most {@linkcode MAX_HOLD_MS}: a list read again
+ * every 5 s was read again while a storm's sockets were still waiting for it.
  *
  * Each list is held sorted by username, with the set of its members online
  * (on any instance, as `Presence` counts it), kept current as users come and

@@ -11,7 +11,11 @@
  *
  * A join or leave publishes a `member` event on the hub (relayed to other
  * instances too), which drops the channel's list at once; a changed display
- * name drops every list here, and other instances see it within `ttlMs`.
+ * name drops every list here, and other instances see it within `ttlMs`, or,
+ * for a list whose read took long (10,000 members: about half a second of
+ * CPU, and 8 s of waiting in a connect storm), within {@linkcode READ_SHARE}
+ * times that read's time, at most {@linkcode MAX_HOLD_MS}: a list read again
+ * every 5 s was read again while a storm's sockets were still waiting for it.
  *
  * Each list is held sorted by username, with the set of its members online
  * (on any instance, as `Presence` counts it), kept current as users come and
@@ -44,6 +48,8 @@ export interface RosterView {
 
 interface Entry {
   loadedAt: number;
+  /** When the list is read again: `ttlMs` after `loadedAt`, longer for a slow read. */
+  expiresAt: number;
   view: Promise<RosterView>;
   // The view once loaded, for presence changes and counts.
   loaded?: RosterView;
@@ -52,6 +58,12 @@ interface Entry {
 
 const DEFAULT_TTL_MS = 5_000;
 const DEFAULT_MAX_CHANNELS = 256;
+
+/** A list is held for at least this many times as long as reading it took. */
+export const READ_SHARE = 20;
+
+/** The longest a list is held, however long its read took (ms). */
+export const MAX_HOLD_MS = 30_000;
 
 /** Recently read member lists, one per channel, dropped when membership changes. */
 export class Roster {
@@ -85,7 +97,7 @@ export class Roster {
     });
   }
 
-  /** The channel's members, read at most once per `ttlMs` and per membership change. */
+  /** The channel's members, read at most once per `ttlMs` (longer after a slow read) and per membership change. */
   async members(channelId: string): Promise<User[]> {
     return (await this.view(channelId)).members;
   }
@@ -95,10 +107,10 @@ export class Roster {
     return this.#entries.get(channelId)?.loaded?.online.size;
   }
 
-  /** The channel's list if one is loaded and younger than `ttlMs` (no read), else undefined. */
+  /** The channel's list if one is loaded and not due for a new read (no read), else undefined. */
   held(channelId: string): RosterView | undefined {
     const entry = this.#entries.get(channelId);
-    if (!entry || this.#now() - entry.loadedAt >= this.#ttlMs) return undefined;
+    if (!entry || this.#now() >= entry.expiresAt) return undefined;
     return entry.loaded;
   }
 
@@ -110,6 +122,14 @@ export class Roster {
     const now = this.#now();
     for (const [id, entry] of this.#entries) {
       if (now - entry.loadedAt < this.#ttlMs) break;
+      // A list that was slow to read is held longer (see the module doc), and
+      // one still being read is the newest there is: a second read of it
+      // would double the work and the wait (in a connect storm the first
+      // read of 10,000 members took 8 s, and a second began at 5 s). A read
+      // that has not answered in MAX_HOLD_MS is given up.
+      const reading = entry.loaded === undefined &&
+        now - entry.loadedAt < MAX_HOLD_MS;
+      if (now < entry.expiresAt || reading) continue;
       this.#drop(id, entry);
     }
     const cached = this.#entries.get(channelId);
@@ -117,6 +137,7 @@ export class Roster {
     // Subscribed before reading, so a join committed during the read drops it.
     const entry: Entry = {
       loadedAt: now,
+      expiresAt: now + this.#ttlMs,
       view: Promise.resolve(emptyView()),
       unsubscribe: this.#hub.subscribe(channelId, (event) => {
         if (event.kind === "member") this.#drop(channelId, entry);
@@ -124,6 +145,9 @@ export class Roster {
     };
     entry.view = this.#load(channelId).then((members) => {
       members = members.toSorted(byUsername);
+      const took = this.#now() - now;
+      entry.expiresAt = now +
+        Math.max(this.#ttlMs, Math.min(MAX_HOLD_MS, took * READ_SHARE));
       const view: RosterView = {
         members,
         byId: new Map(members.map((m) => [m.id, m])),

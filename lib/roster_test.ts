@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import type { User } from "./db/users.ts";
 import { Hub, memberEvent, typingEvent } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
-import { Roster } from "./roster.ts";
+import { MAX_HOLD_MS, READ_SHARE, Roster } from "./roster.ts";
 import { FakeClock } from "../tests/helpers/fake_clock.ts";
 
 function user(name: string): User {
@@ -81,6 +81,74 @@ Deno.test("Roster reads again once the list is older than ttlMs", async () => {
   await roster.members("d");
   assert.equal(roster.size, 1);
   assert.equal(hub.listenerCount("c"), 0);
+  hub.close();
+});
+
+Deno.test("Roster holds a list that was slow to read for READ_SHARE times the read, at most MAX_HOLD_MS", async () => {
+  const hub = new Hub();
+  const clock = new FakeClock();
+  const reads: string[] = [];
+  // Each read of "big" takes 600 ms on the clock, of "huge" 5 s, of "small" none.
+  const took: Record<string, number> = { big: 600, huge: 5_000, small: 0 };
+  const roster = new Roster(
+    (channelId) => {
+      reads.push(channelId);
+      clock.advance(took[channelId]);
+      return Promise.resolve([user(channelId)]);
+    },
+    hub,
+    { ttlMs: 5_000, now: clock.now },
+  );
+  for (const id of ["big", "huge", "small"]) await roster.members(id);
+  assert.deepEqual(reads, ["big", "huge", "small"]);
+  // 600 ms x 20 = 12 s from the start of the read: past ttlMs, still held.
+  clock.advance(6_000);
+  for (const id of ["big", "huge", "small"]) await roster.members(id);
+  assert.deepEqual(reads, ["big", "huge", "small", "small"]);
+  assert.ok(roster.held("big") !== undefined);
+  assert.equal(600 * READ_SHARE, 12_000);
+  clock.advance(12_000 - 6_000 - 5_000);
+  await roster.members("big");
+  assert.deepEqual(reads.slice(4), ["big"]);
+  // 5 s x 20 would be 100 s; MAX_HOLD_MS (30 s) is the bound.
+  clock.advance(MAX_HOLD_MS - (clock.now() - 1_600));
+  assert.equal(roster.held("huge"), undefined);
+  await roster.members("huge");
+  assert.deepEqual(reads.slice(5), ["huge"]);
+  // A join still drops a held list at once.
+  hub.publish("big", memberEvent("id-x", true));
+  await roster.members("big");
+  assert.deepEqual(reads.slice(6), ["big"]);
+  hub.close();
+});
+
+Deno.test("Roster does not read a list again while its read is still under way, for up to MAX_HOLD_MS", async () => {
+  const hub = new Hub();
+  const clock = new FakeClock();
+  let reads = 0;
+  let finish!: (users: User[]) => void;
+  const roster = new Roster(
+    () => {
+      reads++;
+      return new Promise<User[]>((resolve) => finish = resolve);
+    },
+    hub,
+    { ttlMs: 5_000, now: clock.now },
+  );
+  const first = roster.members("c");
+  clock.advance(8_000);
+  const second = roster.members("c");
+  assert.equal(reads, 1);
+  finish([user("ann")]);
+  assert.deepEqual(await second, await first);
+  assert.equal(reads, 1);
+  // A read that never answers is given up after MAX_HOLD_MS.
+  clock.advance(MAX_HOLD_MS);
+  void roster.members("c");
+  clock.advance(MAX_HOLD_MS);
+  void roster.members("c");
+  assert.equal(reads, 3);
+  finish([]);
   hub.close();
 });
 

@@ -23,15 +23,19 @@ const session = define.middleware(async function session(ctx) {
   return await ctx.next();
 });
 
-// The routes under /channels/{id}/ check the caller's standing in that channel.
+// The routes under /channels/{id}/ and the channel's socket check the
+// caller's standing in that channel.
 function channelOfRoute(
   route: string,
   params: Record<string, string>,
 ): string | undefined {
-  return route.startsWith(CHANNEL_ROUTES) ? params.id : undefined;
+  return route.startsWith(CHANNEL_ROUTES) || route === CHANNEL_SOCKET
+    ? params.id
+    : undefined;
 }
 
 const CHANNEL_ROUTES = "/channels/:id";
+const CHANNEL_SOCKET = "/ws/channels/:id";
 
 // Reading history and posting use nothing of the user record but its id,
 // names, role, bot mark and ban, each of which a change announces at once

@@ -5,13 +5,15 @@
  * out closes it, so frames need no check of their own.
  */
 import { listUserChannelIds } from "../db/channels.ts";
-import { getChannelCounter, listMessages } from "../db/messages.ts";
+import { readCounterSince } from "../db/counter_reads.ts";
+import { listMessages } from "../db/messages.ts";
 import { listChanges } from "../db/message_changes.ts";
 import { authenticateToken, type Session } from "../auth/session.ts";
 import { ApiError } from "../errors.ts";
 import { log } from "../log.ts";
 import { isAllowedOrigin } from "../http/origin.ts";
 import { ActivityWatch } from "../realtime/activity.ts";
+import { atTime } from "../realtime/deadlines.ts";
 import { presenceEvent, typingEvent } from "../realtime/hub.ts";
 import {
   upgradeChannelSocket,
@@ -30,9 +32,6 @@ import { type ChannelMember, channelMember } from "./standing.ts";
 // One typing notice per user and channel per this long is plenty for "is typing…".
 const TYPING_INTERVAL_MS = 2000;
 const lastTyping = new Map<string, number>();
-
-// setTimeout takes at most 2^31 - 1 ms; a later expiry is waited for in steps.
-const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** What a socket was opened with: its user and the token that let it in. */
 export type SocketCredentials = Pick<Session, "user" | "jti" | "exp">;
@@ -83,8 +82,10 @@ export async function openChannelSocket(
     Object.fromEntries(query),
     socketQuery,
   );
+  // The token's standing and the membership of the channel in one KV read
+  // (the session middleware reads the cookie's the same way).
   const credentials = token !== undefined
-    ? await authenticateToken(services, token)
+    ? await authenticateToken(services, token, channelId)
     : session;
   if (!credentials) {
     throw new ApiError(
@@ -98,9 +99,10 @@ export async function openChannelSocket(
   const { kv, hub } = services;
   const release = await services.quotas.openSocket(user.id);
   let upgraded: UpgradedChannelSocket;
-  // `ready` gives the seq and rev of one read.
-  let counter: ReturnType<typeof getChannelCounter> | undefined;
-  const readCounter = () => counter ??= getChannelCounter(kv, channelId);
+  // `ready` gives the seq and rev of one read, begun after the session
+  // subscribed (sockets opening together share it).
+  let counter: ReturnType<typeof readCounterSince> | undefined;
+  const readCounter = () => counter ??= readCounterSince(kv, channelId);
   try {
     upgraded = upgradeChannelSocket(req, {
       channelId,
@@ -217,16 +219,14 @@ function keepAlongside(
       log("debug", "channel activity not watched", { error: String(error) }),
   );
 
-  let expiry: ReturnType<typeof setTimeout> | undefined;
-  const closeAtExpiry = () => {
-    const left = credentials.exp * 1000 - Date.now();
-    if (left <= 0) session.close(1008, "Session expired, sign in again");
-    else expiry = setTimeout(closeAtExpiry, Math.min(left, MAX_TIMER_MS));
-  };
-  closeAtExpiry();
+  // One timer for every socket's expiry, not one each (see deadlines.ts).
+  const forgetExpiry = atTime(
+    credentials.exp * 1000,
+    () => session.close(1008, "Session expired, sign in again"),
+  );
 
   void session.closed.then(({ code }) => {
-    clearTimeout(expiry);
+    forgetExpiry();
     activity.close();
     services.sockets.delete(socket);
     presence.disconnect(

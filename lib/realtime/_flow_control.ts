@@ -9,7 +9,12 @@
  * loopback) and falls back as the kernel takes them, so it is the signal used
  * here.
  */
-import { NOT_READING, SENDS_PER_CHECK, writeFrame } from "./_socket_writer.ts";
+import {
+  NOT_READING,
+  SENDS_PER_CHECK,
+  type SplitText,
+  writeFrame,
+} from "./_socket_writer.ts";
 import type { ServerSocket } from "./server_socket.ts";
 import { every } from "./_shared_timers.ts";
 
@@ -63,7 +68,7 @@ export class FlowControl {
   }
 
   /** Sends `text` unless the unsent bytes are already past the limit (then the peer is stuck). */
-  write(text: string): boolean {
+  write(text: string | SplitText): boolean {
     if (this.#stopped) return false;
     const result = writeFrame(
       this.#socket,

@@ -20,6 +20,17 @@ export const TOO_SLOW_CODE = 1013;
 /** Close reason sent with {@linkcode TOO_SLOW_CODE} when the buffer is past its limit. */
 export const NOT_READING = "Client is not reading";
 
+/**
+ * A text frame's text in two parts: a `start` of one socket's own and a
+ * `rest` that many sockets send (the same string each time), so a socket that
+ * can send it split (`sendSplit`) writes the rest's bytes made once instead of
+ * a whole text per socket (`ready`'s member list is most of its 10 KB).
+ */
+export interface SplitText {
+  start: string;
+  rest: string;
+}
+
 /** What {@linkcode writeFrame} did: sent, found the socket closed, or found it full. */
 export type WriteResult = "sent" | "closed" | "full";
 
@@ -27,17 +38,19 @@ export type WriteResult = "sent" | "closed" | "full";
 const OPEN = WebSocket.OPEN;
 
 /**
- * Sends `text` on `socket` if it is open and, when `check` is set, holds at
+ * Sends `text` (whole or split) on `socket` if it is open and, when `check` is set, holds at
  * most `maxBuffered` unsent bytes; "full" means the caller closes it as too slow.
  */
 export function writeFrame(
   socket: ServerSocket,
-  text: string,
+  text: string | SplitText,
   check: boolean,
   maxBuffered: number,
 ): WriteResult {
   if (socket.readyState !== OPEN) return "closed";
   if (check && socket.bufferedAmount > maxBuffered) return "full";
-  socket.send(text);
+  if (typeof text === "string") socket.send(text);
+  else if (socket.sendSplit) socket.sendSplit(text.start, text.rest);
+  else socket.send(text.start + text.rest);
   return "sent";
 }

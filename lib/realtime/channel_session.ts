@@ -39,27 +39,33 @@ import type { ExpressLane } from "./_express_lanes.ts";
 import { FlowControl } from "./_flow_control.ts";
 import { Inbound } from "./_inbound.ts";
 import { canMove, type SessionState } from "./_session_state.ts";
-import { NOT_READING, TOO_SLOW_CODE } from "./_socket_writer.ts";
+import {
+  NOT_READING,
+  type SplitText,
+  TOO_SLOW_CODE,
+} from "./_socket_writer.ts";
 import { errorFields, log } from "../log.ts";
 import type { ServerSocket } from "./server_socket.ts";
 
 export * from "./channel_session_options.ts";
 
-// The JSON of a member list, once per list: a crowd of sockets opening on
-// one channel gets the same list (see lib/chat/_ready_faces.ts).
+// The end of `ready` with a member list's JSON, once per list: a crowd of
+// sockets opening on one channel gets the same list (see
+// lib/chat/_ready_faces.ts), and the same string lets each socket write the
+// list's bytes made once.
 const membersJson = new WeakMap<object, string>();
 
-/** The `ready` frame's text, with the member list's JSON made once per list. */
+/** The `ready` frame's text: its counts, then the member list shared by sockets. */
 function readyText(
   channelId: string,
   lastSeq: number,
   rev: number,
   { members, ...counts }: ReadyMembers,
-): string {
-  let list = membersJson.get(members);
-  if (list === undefined) {
-    list = JSON.stringify(members);
-    membersJson.set(members, list);
+): SplitText {
+  let rest = membersJson.get(members);
+  if (rest === undefined) {
+    rest = `,"members":${JSON.stringify(members)}}`;
+    membersJson.set(members, rest);
   }
   const head: Omit<ReadyFrame, "members"> = {
     type: "ready",
@@ -68,7 +74,7 @@ function readyText(
     rev,
     ...counts,
   };
-  return `${JSON.stringify(head).slice(0, -1)},"members":${list}}`;
+  return { start: JSON.stringify(head).slice(0, -1), rest };
 }
 
 // An event to send, or a frame (such as an error) that only needs ordering
@@ -346,7 +352,7 @@ export class ChannelSession {
     const startedAfter = Math.max(0, Math.min(after, lastSeq));
     this.#cursor.lastSentSeq = startedAfter;
     this.#startedAfter = startedAfter;
-    // Sockets opening together mostly get the same text, framed once.
+    // Sockets opening together share the member list's bytes.
     const ready = readyText(this.channelId, lastSeq, rev, members);
     if (!this.#flow.write(ready)) return;
     // A socket starting at the end has nothing stored to catch up on: what

@@ -19,12 +19,18 @@ import { WebSocketServer } from "ws";
 import { takeUpgrade } from "../http/upgrade_slot.ts";
 import { MAX_FRAME_BYTES } from "../shared/limits.ts";
 import { every } from "./_shared_timers.ts";
+import { frameOf, frameStart, sharedBytes } from "./_text_frames.ts";
 
 /** The part of the WebSocket API a channel session uses. */
 export interface ServerSocket extends EventTarget {
   readonly readyState: number;
   readonly bufferedAmount: number;
   send(text: string): void;
+  /**
+   * Sends `start + rest` as one text frame; `rest` is a text many sockets
+   * send (see `SplitText`). Optional: without it, the joined text is sent.
+   */
+  sendSplit?(start: string, rest: string): void;
   close(code?: number, reason?: string): void;
 }
 
@@ -102,63 +108,6 @@ export function upgradeServerSocket(
   return { socket, response };
 }
 
-// Fan-out sends one text to many sockets: frame it once, not once per socket.
-// The texts framed last are kept, up to a byte budget, since sends of one
-// text to many sockets interleave (an event reaches sockets through their
-// own queues between other frames, and a storm of connects interleaves each
-// socket's own `ready` with the channel's shared frames).
-const FRAMES_BUDGET_BYTES = 8 * 1024 * 1024;
-const CACHED_FRAME_MAX_BYTES = 1024 * 1024;
-const framed = new Map<string, Buffer>();
-let framedBytes = 0;
-let lastText = "";
-let lastFrame: Buffer = Buffer.alloc(0);
-
-/** The frame of `text`, from the cache when it was framed lately. */
-function frameOf(text: string): Buffer {
-  // The express lane sends one text to every socket in a row.
-  if (text === lastText) return lastFrame;
-  let frame = framed.get(text);
-  if (frame === undefined) {
-    frame = textFrame(text);
-    if (frame.length <= CACHED_FRAME_MAX_BYTES) {
-      framed.set(text, frame);
-      framedBytes += frame.length;
-      // Oldest first: a Map iterates in insertion order.
-      for (const [old, oldFrame] of framed) {
-        if (framedBytes <= FRAMES_BUDGET_BYTES) break;
-        framed.delete(old);
-        framedBytes -= oldFrame.length;
-      }
-    }
-  }
-  lastText = text;
-  lastFrame = frame;
-  return frame;
-}
-
-/**
- * The whole unmasked, unfragmented text frame of `text` (RFC 6455 5.2): the
- * server side sends no mask and `permessage-deflate` is off, so every socket
- * gets the same bytes.
- */
-export function textFrame(text: string): Buffer {
-  const length = Buffer.byteLength(text);
-  const head = length < 126 ? 2 : length < 65536 ? 4 : 10;
-  const frame = Buffer.allocUnsafeSlow(head + length);
-  frame[0] = 0x81; // FIN, opcode 1 (text)
-  if (head === 2) frame[1] = length;
-  else if (head === 4) {
-    frame[1] = 126;
-    frame.writeUInt16BE(length, 2);
-  } else {
-    frame[1] = 127;
-    frame.writeBigUInt64BE(BigInt(length), 2);
-  }
-  frame.write(text, head);
-  return frame;
-}
-
 // Sockets written to in this turn of the event loop. Each stays corked until
 // the turn ends, so the frames one commit publishes (a batch of messages, an
 // event and its follow-ups) leave in one write per socket, not one each.
@@ -227,13 +176,26 @@ class NodeServerSocket extends EventTarget implements ServerSocket {
   // `bufferedAmount` counts what the connection holds.
   send(text: string): void {
     const frame = frameOf(text);
-    if (!this.#corked) {
-      this.#corked = true;
-      this.#raw.cork();
-      if (corked.length === 0) setImmediate(uncorkAll);
-      corked.push(this);
-    }
+    this.#corkForTurn();
     this.#raw.write(frame);
+  }
+
+  // The rest's bytes are shared by every socket sending the same rest; this
+  // socket's own bytes are the frame's head and its start. Corked, both go
+  // out in one write.
+  sendSplit(start: string, rest: string): void {
+    const restBytes = sharedBytes(rest);
+    this.#corkForTurn();
+    this.#raw.write(frameStart(start, restBytes.length));
+    this.#raw.write(restBytes);
+  }
+
+  #corkForTurn(): void {
+    if (this.#corked) return;
+    this.#corked = true;
+    this.#raw.cork();
+    if (corked.length === 0) setImmediate(uncorkAll);
+    corked.push(this);
   }
 
   /** Sends what this turn wrote (see {@linkcode uncorkAll}). */

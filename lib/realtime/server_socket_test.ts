@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { textFrame } from "./server_socket.ts";
+import { frameStart, sharedBytes, textFrame } from "./_text_frames.ts";
 
 // Reads back an unmasked text frame: FIN, opcode, payload length and text.
 function parse(frame: Buffer) {
@@ -49,5 +49,22 @@ Deno.test("textFrame builds one whole unmasked text frame, its length in bytes i
     );
     const head = bytes < 126 ? 2 : bytes < 65_536 ? 4 : 10;
     assert.equal(frame.length, head + bytes);
+  }
+});
+
+Deno.test("a split text's frame start and shared bytes make the frame of the joined text", () => {
+  for (
+    const [start, rest] of [
+      ["", ""],
+      ['{"type":"ready"', "}"],
+      ["x".repeat(100), "y".repeat(25)],
+      ["x".repeat(100), "é".repeat(13)],
+      ['{"type":"ready","n":1', `,"members":${"[1]".repeat(30_000)}}`],
+    ]
+  ) {
+    const rest1 = sharedBytes(rest);
+    const joined = Buffer.concat([frameStart(start, rest1.length), rest1]);
+    assert.deepEqual(joined, textFrame(start + rest));
+    assert.equal(sharedBytes(rest), rest1, "the shared end is made once");
   }
 });

@@ -1,0 +1,100 @@
+/**
+ * What opening a channel socket costs the database: the token's standing and
+ * the membership in one KV read (with `?token=` or the cookie) and the
+ * counter in one more, and the checks still refuse a stranger, a signed-out
+ * token and an unknown channel.
+ */
+import assert from "node:assert/strict";
+import {
+  createChannel,
+  FrameSocket,
+  signUp,
+  socketUrl,
+  upgradeStatus,
+  withHearth,
+} from "./helpers/api.ts";
+
+/** The first part of each key that each `get` and `getMany` made through `kv` during `body` read. */
+async function readsDuring(
+  kv: Deno.Kv,
+  body: () => Promise<void>,
+): Promise<string[][]> {
+  const getMany = kv.getMany.bind(kv);
+  const get = kv.get.bind(kv);
+  const reads: string[][] = [];
+  kv.getMany = ((keys: Deno.KvKey[], options?: object) => {
+    reads.push(keys.map((key) => String(key[0])));
+    return getMany(keys, options);
+  }) as typeof kv.getMany;
+  kv.get = ((key: Deno.KvKey, options?: object) => {
+    reads.push([String(key[0])]);
+    return get(key, options);
+  }) as typeof kv.get;
+  try {
+    await body();
+  } finally {
+    kv.getMany = getMany;
+    kv.get = get;
+  }
+  return reads;
+}
+
+// The reads a connect's checks and `ready` make (the members' records for
+// `ready`'s list are shared by the channel's sockets, and not counted).
+function checkReads(reads: string[][]): string[][] {
+  return reads.filter((keys) =>
+    keys.some((root) =>
+      ["revoked_tokens", "members", "channel_seq"].includes(root)
+    )
+  );
+}
+
+Deno.test("a socket's token, membership and counter take two KV reads, with ?token= or the cookie", () =>
+  withHearth(async (server) => {
+    const ada = await signUp(server.base);
+    const bo = await signUp(server.base);
+    const room = await createChannel(ada.api);
+    const { kv } = server.services;
+    const standingAndMembership = [
+      "revoked_tokens",
+      "users",
+      "channels",
+      "members",
+      "channel_seq",
+    ];
+    const viaQuery = await readsDuring(kv, async () => {
+      const socket = await FrameSocket.open(server.base, room.id, ada.token);
+      await socket.next("ready");
+      socket.close();
+      await socket.closed;
+    });
+    assert.deepEqual(checkReads(viaQuery), [
+      standingAndMembership,
+      ["channel_seq"],
+    ]);
+    const viaCookie = await readsDuring(kv, async () => {
+      const status = await upgradeStatus(socketUrl(server.base, room.id), {
+        cookie: `hearth_token=${ada.token}`,
+      });
+      assert.equal(status, 101);
+    });
+    assert.deepEqual(checkReads(viaCookie), [
+      standingAndMembership,
+      ["channel_seq"],
+    ]);
+    assert.equal(
+      await upgradeStatus(socketUrl(server.base, room.id, bo.token)),
+      403,
+    );
+    assert.equal(
+      await upgradeStatus(
+        socketUrl(server.base, crypto.randomUUID(), ada.token),
+      ),
+      404,
+    );
+    await ada.api.post("/auth/logout");
+    assert.equal(
+      await upgradeStatus(socketUrl(server.base, room.id, ada.token)),
+      401,
+    );
+  }));

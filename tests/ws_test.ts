@@ -929,3 +929,40 @@ Deno.test("Frames sent back to back over one socket are stored in the order sent
     }
   });
 });
+
+Deno.test("Presence: someone who saw a member go offline hears them come back, though both happened inside one presence window (a reload)", async () => {
+  await withHearth(async ({ base }) => {
+    const { ada, bo, room } = await pair(base);
+    const adaOnline = async () =>
+      (await bo.api.get(`/channels/${room.id}/members`)).body.members.find(
+        (m: { id: string }) => m.id === ada.id,
+      ).online;
+    const watch = await FrameSocket.open(base, room.id, bo.token);
+    await watch.next("ready");
+    const before = await FrameSocket.open(base, room.id, ada.token);
+    await watch.next("presence", (f) => says(f, ada.id, true));
+    // Ada reloads: her old socket closes (no grace here, so she is offline,
+    // and bo's member list, read now, shows it), and her new one opens
+    // inside the same presence window.
+    await before.close();
+    await waitFor(async () => !(await adaOnline()), { what: "ada offline" });
+    const seen = watch.frames.length;
+    const after = await FrameSocket.open(base, room.id, ada.token);
+    try {
+      await after.next("ready");
+      // Past the window, then a marker: every presence frame is in by then.
+      await delay(PAST_PRESENCE_WINDOW_MS);
+      const marker = await postMessage(bo.api, room.id, "marker");
+      await watch.message(marker.seq);
+      const changes = watch.frames.slice(seen).flatMap((f) =>
+        f.type === "presence"
+          ? f.changes.filter((c: { userId: string }) => c.userId === ada.id)
+          : []
+      );
+      assert.equal(changes.at(-1)?.online, true, "bo still sees ada offline");
+    } finally {
+      await after.close();
+      await watch.close();
+    }
+  });
+});

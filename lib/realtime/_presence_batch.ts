@@ -15,9 +15,12 @@
  * not as the list: listed, each change would reach every socket, and a storm
  * of n connects would write n x n changes. Clients reload their member list.
  *
- * The latest state per user wins. A user whose state at the end of the window
- * is what it was before it (came and went, or left and came back) is left out:
- * for the channel nothing changed.
+ * The latest state per user wins, and every user who changed in the window is
+ * sent, even one whose state at its end is what it was before (came and went,
+ * or left and came back): a socket whose `ready` was built in between saw the
+ * other state, and would keep it. Its user's own reload is the common case (a
+ * page's old socket closes, and with no grace the user is offline when the new
+ * socket's `ready` is built, then online again as that socket opens).
  */
 import type { PresenceChange } from "../shared/wire.ts";
 import { presenceEvent, type PresenceHubEvent } from "./hub_events.ts";
@@ -53,9 +56,8 @@ export interface PresenceBatchOptions {
 }
 
 interface Pending {
-  // Per user: the state before the window (the opposite of their first
-  // change in it) and the latest one.
-  users: Map<string, { before: boolean; now: boolean }>;
+  // Per user: the latest state in the window.
+  users: Map<string, boolean>;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -91,11 +93,7 @@ export class PresenceBatches {
       };
       this.#pending.set(channelId, pending);
     }
-    for (const { userId, online } of changes) {
-      const seen = pending.users.get(userId);
-      if (seen) seen.now = online;
-      else pending.users.set(userId, { before: !online, now: online });
-    }
+    for (const { userId, online } of changes) pending.users.set(userId, online);
   }
 
   /** Drops every pending batch (shutdown). */
@@ -109,10 +107,9 @@ export class PresenceBatches {
     if (!pending) return;
     this.#pending.delete(channelId);
     const changes: PresenceChange[] = [];
-    for (const [userId, { before, now }] of pending.users) {
-      if (now !== before) changes.push({ userId, online: now });
+    for (const [userId, online] of pending.users) {
+      changes.push({ userId, online });
     }
-    if (changes.length === 0) return;
     const onlineCount = this.#onlineCount(channelId);
     this.#deliver(
       channelId,

@@ -13,7 +13,7 @@ import { Hub } from "./realtime/hub.ts";
 import { Presence } from "./realtime/presence.ts";
 import { OnlinePeers, PEER_SETTLE_MS } from "./realtime/online_peers.ts";
 import { listMembers } from "./db/members.ts";
-import { openDatabase } from "./db/open.ts";
+import { closeDatabase, openDatabase, readerOf } from "./db/open.ts";
 import { shareCommitTurns } from "./db/commit_turns.ts";
 import { adoptInstanceOwner } from "./db/users.ts";
 import type { SearchIndex } from "./db/search_backend.ts";
@@ -79,7 +79,7 @@ export async function openServices(
   place: WorkerPlace = ALONE,
 ): Promise<Services> {
   // On Deno Deploy the project's KV opens, and --db / HEARTH_DB are ignored.
-  const kv = await openDatabase(config.db);
+  const kv = await openDatabase(config.db, { readHandle: true });
   // Serving workers take turns committing to a channel instead of racing.
   if (place.commitTurns) shareCommitTurns(kv, place.commitTurns);
   try {
@@ -97,9 +97,14 @@ export async function openServices(
       graceMs: config.offlineGraceMs,
       settleMs: relayed ? PEER_SETTLE_MS : 0,
     });
-    const roster: Roster = new Roster((id) => listMembers(kv, id), hub, {
-      presence,
-    });
+    // A member list is a thousand reads for a big channel: read through the
+    // second handle, it does not wait behind a crowd's connects on the first
+    // (a storm of 10,000 held every `ready` about 8 s behind that queue).
+    const roster: Roster = new Roster(
+      (id) => listMembers(readerOf(kv), id),
+      hub,
+      { presence },
+    );
     await adoptInstanceOwner(kv);
     const search = await openSearchIndex(kv, config.db, config.searchIndex);
     const services: Services = {
@@ -153,7 +158,7 @@ export async function openServices(
     startDeliveries(services);
     return services;
   } catch (error) {
-    kv.close();
+    closeDatabase(kv);
     throw error;
   }
 }
@@ -193,5 +198,5 @@ export async function closeServices(services: Services): Promise<void> {
   services.search.close();
   services.hasher.close();
   services.thumbnailer.close();
-  services.kv.close();
+  closeDatabase(services.kv);
 }

@@ -13,31 +13,7 @@ import {
   upgradeStatus,
   withHearth,
 } from "./helpers/api.ts";
-
-/** The first part of each key that each `get` and `getMany` made through `kv` during `body` read. */
-async function readsDuring(
-  kv: Deno.Kv,
-  body: () => Promise<void>,
-): Promise<string[][]> {
-  const getMany = kv.getMany.bind(kv);
-  const get = kv.get.bind(kv);
-  const reads: string[][] = [];
-  kv.getMany = ((keys: Deno.KvKey[], options?: object) => {
-    reads.push(keys.map((key) => String(key[0])));
-    return getMany(keys, options);
-  }) as typeof kv.getMany;
-  kv.get = ((key: Deno.KvKey, options?: object) => {
-    reads.push([String(key[0])]);
-    return get(key, options);
-  }) as typeof kv.get;
-  try {
-    await body();
-  } finally {
-    kv.getMany = getMany;
-    kv.get = get;
-  }
-  return reads;
-}
+import { readsDuring } from "../lib/db/_test_utils.ts";
 
 // The reads a connect's checks and `ready` make (the members' records for
 // `ready`'s list are shared by the channel's sockets, and not counted).

@@ -39,20 +39,20 @@ export const seqs = (messages: { seq: number }[]) => messages.map((m) => m.seq);
 export const range = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** How many `get` and `getMany` calls (round trips) `body` makes through `kv`. */
-export async function countReads(
+/** The first part of each key of each `get` and `getMany` call (round trip) `body` makes through `kv`. */
+export async function readsDuring(
   kv: Deno.Kv,
   body: () => Promise<void>,
-): Promise<number> {
+): Promise<string[][]> {
   const getMany = kv.getMany.bind(kv);
   const get = kv.get.bind(kv);
-  let reads = 0;
+  const reads: string[][] = [];
   kv.getMany = ((keys: Deno.KvKey[], options?: object) => {
-    reads++;
+    reads.push(keys.map((key) => String(key[0])));
     return getMany(keys, options);
   }) as typeof kv.getMany;
   kv.get = ((key: Deno.KvKey, options?: object) => {
-    reads++;
+    reads.push([String(key[0])]);
     return get(key, options);
   }) as typeof kv.get;
   try {
@@ -62,4 +62,12 @@ export async function countReads(
     kv.get = get;
   }
   return reads;
+}
+
+/** How many `get` and `getMany` calls (round trips) `body` makes through `kv`. */
+export async function countReads(
+  kv: Deno.Kv,
+  body: () => Promise<void>,
+): Promise<number> {
+  return (await readsDuring(kv, body)).length;
 }

@@ -15,6 +15,28 @@ import { STANDING_TTL_MS, StandingMemory } from "./standing_memory.ts";
 
 const HOUR = 3600;
 
+// Runs `body` with a memory over a fresh database and hub, and a member of a channel.
+async function withMemory(
+  body: (it: {
+    kv: Deno.Kv;
+    hub: Hub;
+    memory: StandingMemory;
+    user: { id: string };
+    channelId: string;
+  }) => Promise<void>,
+): Promise<void> {
+  const kv = await Deno.openKv(":memory:");
+  const hub = new Hub();
+  try {
+    const memory = new StandingMemory({ kv, hub });
+    const { user, channelId } = await userWithChannel(kv);
+    await body({ kv, hub, memory, user, channelId });
+  } finally {
+    hub.close();
+    kv.close();
+  }
+}
+
 Deno.test("a change that was never announced here is seen once the kept standing is STANDING_TTL_MS old", async () => {
   const kv = await Deno.openKv(":memory:");
   // Another instance revoked the token and no relay told this one.
@@ -86,12 +108,8 @@ Deno.test("an announced change drops kept standings on this instance and, throug
   }
 });
 
-Deno.test("a read in flight when its token is signed out is not kept", async () => {
-  const kv = await Deno.openKv(":memory:");
-  const hub = new Hub();
-  try {
-    const memory = new StandingMemory({ kv, hub });
-    const { user, channelId } = await userWithChannel(kv);
+Deno.test("a read in flight when its token is signed out is not kept", () =>
+  withMemory(async ({ kv, hub, memory, user, channelId }) => {
     const reading = memory.read(user.id, "t1", channelId);
     hub.announce({ type: "revoked", jti: "t1" });
     assert.equal((await reading).revoked, false);
@@ -99,18 +117,10 @@ Deno.test("a read in flight when its token is signed out is not kept", async () 
       await memory.read(user.id, "t1", channelId);
     });
     assert.equal(reads, 1);
-  } finally {
-    hub.close();
-    kv.close();
-  }
-});
+  }));
 
-Deno.test("a new message keeps a channel's standings for a post, without their stamp, and a page reads them again", async () => {
-  const kv = await Deno.openKv(":memory:");
-  const hub = new Hub();
-  try {
-    const memory = new StandingMemory({ kv, hub });
-    const { user, channelId } = await userWithChannel(kv);
+Deno.test("a new message keeps a channel's standings for a post, without their stamp, and a page reads them again", () =>
+  withMemory(async ({ kv, hub, memory, user, channelId }) => {
     const first = await memory.read(user.id, "t1", channelId);
     assert.notEqual(first.membership?.historyStamp, undefined);
     hub.publish(channelId, messageEvent({ seq: 1 } as Message));
@@ -134,18 +144,10 @@ Deno.test("a new message keeps a channel's standings for a post, without their s
       assert.notEqual(again.membership?.historyStamp, undefined);
     });
     assert.equal(current, 0);
-  } finally {
-    hub.close();
-    kv.close();
-  }
-});
+  }));
 
-Deno.test("a read in flight when a message is stored keeps its standing but not its stamp", async () => {
-  const kv = await Deno.openKv(":memory:");
-  const hub = new Hub();
-  try {
-    const memory = new StandingMemory({ kv, hub });
-    const { user, channelId } = await userWithChannel(kv);
+Deno.test("a read in flight when a message is stored keeps its standing but not its stamp", () =>
+  withMemory(async ({ kv, hub, memory, user, channelId }) => {
     const reading = memory.read(user.id, "t1", channelId);
     hub.publish(channelId, updateEvent({ seq: 1, rev: 1 } as Message));
     await reading;
@@ -163,18 +165,10 @@ Deno.test("a read in flight when a message is stored keeps its standing but not 
       ),
       1,
     );
-  } finally {
-    hub.close();
-    kv.close();
-  }
-});
+  }));
 
-Deno.test("a change of the user's record drops their standings, and only theirs", async () => {
-  const kv = await Deno.openKv(":memory:");
-  const hub = new Hub();
-  try {
-    const memory = new StandingMemory({ kv, hub });
-    const { user, channelId } = await userWithChannel(kv);
+Deno.test("a change of the user's record drops their standings, and only theirs", () =>
+  withMemory(async ({ kv, hub, memory, user, channelId }) => {
     const other = await randomUser(kv);
     await memory.read(user.id, "t1", channelId);
     const otherChannel = await createChannel(kv, other.id, { name: "other" });
@@ -189,8 +183,4 @@ Deno.test("a change of the user's record drops their standings, and only theirs"
       ),
       1,
     );
-  } finally {
-    hub.close();
-    kv.close();
-  }
-});
+  }));

@@ -13,11 +13,16 @@ export class Inspector {
   #socket: WebSocket;
   #next = 1;
   #waiting = new Map<number, (result: unknown) => void>();
+  #chunks: string[] | undefined;
 
   private constructor(socket: WebSocket) {
     this.#socket = socket;
     socket.onmessage = (e) => {
       const reply = JSON.parse(e.data);
+      if (reply.method === "HeapProfiler.addHeapSnapshotChunk") {
+        this.#chunks?.push(reply.params.chunk);
+        return;
+      }
       const resolve = this.#waiting.get(reply.id);
       this.#waiting.delete(reply.id);
       resolve?.(reply.result ?? reply.error);
@@ -55,6 +60,14 @@ export class Inspector {
       profile: CpuProfile;
     };
     return profile;
+  }
+
+  /** Writes a heap snapshot (DevTools' Memory tab opens it) to `file`. */
+  async heapSnapshot(file: string): Promise<void> {
+    this.#chunks = [];
+    await this.call("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+    await Deno.writeTextFile(file, this.#chunks.join(""));
+    this.#chunks = undefined;
   }
 
   /** Closes the connection. */

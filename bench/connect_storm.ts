@@ -2,12 +2,13 @@
  * Connect storm: N WebSocket clients open their sockets at once, against the
  * bare broadcast server and against Hearth (one channel, every client a
  * member), each a fresh subprocess. Reports the time until every socket is
- * usable (open for the bare server, `ready` received for Hearth), how many
- * were refused or failed, and the server's CPU seconds and resident memory
- * (at the end of the storm and again after 10 s of idle sockets).
+ * usable (open for the bare server, `ready` received for Hearth) and when a
+ * tenth, half and nine tenths of them were, how many were refused or failed,
+ * and the server's CPU seconds and resident memory (at the end of the storm
+ * and again after 10 s of idle sockets).
  *
  *   deno run -A bench/connect_storm.ts [--clients 10000] [--workers 4]
- *     [--repeat 2] [--deadline 120] [--no-pin] [--profile DIR]
+ *     [--repeat 2] [--deadline 120] [--no-pin] [--profile DIR [--heap]]
  *     [--only bare|hearth]
  *
  * The clients run in Web Workers of this process, each opening its whole
@@ -15,7 +16,8 @@
  * so both see the same background load. Pinning is as in bench/fanout.ts:
  * servers on CPU 0, the clients on the others. With `--profile DIR`, Hearth's
  * CPU profile of each storm is written there and its top functions printed,
- * with its JavaScript heap's size at the end of the storm.
+ * with its JavaScript heap's size at the end of the storm; `--heap` adds a heap
+ * snapshot of the server once its sockets have settled.
  */
 import { parseArgs } from "node:util";
 import {
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     "no-pin": { type: "boolean", default: false },
     profile: { type: "string" },
     only: { type: "string" },
+    heap: { type: "boolean", default: false },
   },
 });
 const CLIENTS = Number(values.clients);
@@ -57,6 +60,8 @@ const PIN = !values["no-pin"] && CPUS >= 2;
 const PROFILE_DIR = values.profile;
 // "bare" or "hearth" runs only that server (while iterating on one side).
 const ONLY = values.only;
+// With --profile, also a heap snapshot of the server once its sockets settle.
+const HEAP = values.heap;
 // How long the sockets sit idle before the second RSS reading.
 const SETTLE_MS = 10_000;
 
@@ -78,6 +83,18 @@ interface Storm {
   rss: number;
   /** RSS once the server has been quiet for {@linkcode SETTLE_MS}. */
   settledRss: number;
+  /** Seconds from the start until a tenth, half, nine tenths and all were open and usable. */
+  timeline: string;
+}
+
+/** "p10 / p50 / p90 / max" of `times` (ms since the time origin), in seconds after `start`. */
+function spread(times: number[], start: number): string {
+  if (times.length === 0) return "none";
+  const sorted = times.map((t) => (t - start) / 1000).sort((a, b) => a - b);
+  const at = (q: number) =>
+    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return [at(0.1), at(0.5), at(0.9), sorted.at(-1)!].map((s) => s.toFixed(1))
+    .join(" / ");
 }
 
 /** Opens every url at once from `WORKERS` workers; waits for all or the deadline. */
@@ -155,6 +172,12 @@ async function storm(
           (totalSize / 2 ** 20).toFixed(0)
         } MB`,
       );
+      if (HEAP) {
+        const snapshot =
+          `${PROFILE_DIR}/${name}-storm-${Date.now()}.heapsnapshot`;
+        await inspector.heapSnapshot(snapshot);
+        console.log(`heap snapshot: ${snapshot}`);
+      }
     }
     if (done === null) {
       return {
@@ -169,14 +192,19 @@ async function storm(
         clientCpu,
         rss,
         settledRss,
+        timeline: "",
       };
     }
     let connected = 0;
     let failed = 0;
     let lastAt = 0;
     const causes: Record<string, number> = {};
+    const openedAt: number[] = [];
+    const usableAt: number[] = [];
     for (const r of done) {
       if (r.op !== "connected") continue;
+      openedAt.push(...r.openedAt);
+      usableAt.push(...r.usableAt);
       connected += r.count;
       failed += r.failed;
       lastAt = Math.max(lastAt, r.lastAt);
@@ -197,6 +225,9 @@ async function storm(
       clientCpu,
       rss,
       settledRss,
+      timeline: `open ${
+        spread(openedAt, performance.timeOrigin + started)
+      } s, usable ${spread(usableAt, performance.timeOrigin + started)} s`,
     };
   } finally {
     for (const worker of workers) worker.terminate();
@@ -260,7 +291,9 @@ function line(s: Storm): string {
     s.serverCpu.toFixed(2)
   } s (${s.threads}), clients' CPU ${s.clientCpu.toFixed(2)} s, RSS ${
     s.rss.toFixed(0)
-  } MB (${s.settledRss.toFixed(0)} MB ${SETTLE_MS / 1000} s later)`;
+  } MB (${s.settledRss.toFixed(0)} MB ${SETTLE_MS / 1000} s later)${
+    s.timeline ? `\n        p10 / p50 / p90 / last: ${s.timeline}` : ""
+  }`;
 }
 
 if (import.meta.main) {

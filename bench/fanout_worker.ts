@@ -27,6 +27,9 @@ export type WorkerReport =
     lastAt: number;
     /** Failures by how they ended: "close 1013", "error" ... */
     causes: Record<string, number>;
+    /** When each socket opened and (waiting for `ready`) became usable. */
+    openedAt: number[];
+    usableAt: number[];
   }
   | { op: "idle"; quietMs: number }
   | {
@@ -49,6 +52,8 @@ interface Payload {
 const CONNECT_CONCURRENCY = 25;
 const sockets: WebSocket[] = [];
 const causes: Record<string, number> = {};
+const openedAt: number[] = [];
+const usableAt: number[] = [];
 let lastFrameAt = now();
 let phase = -1;
 let expected = 0;
@@ -98,11 +103,13 @@ function open(url: string, waitReady: boolean): Promise<WebSocket | null> {
       settled = true;
       if (!ok) causes[cause] = (causes[cause] ?? 0) + 1;
       if (ok) {
+        usableAt.push(now());
         socket.onmessage = onFrame;
         resolve(socket);
       } else resolve(null);
     };
     socket.onopen = () => {
+      openedAt.push(now());
       if (!waitReady) done(true);
     };
     socket.onmessage = (e) => {
@@ -135,6 +142,8 @@ async function connect(
     failed,
     lastAt: now(),
     causes,
+    openedAt,
+    usableAt,
   });
 }
 

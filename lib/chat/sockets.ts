@@ -6,6 +6,7 @@
  */
 import { listUserChannelIds } from "../db/channels.ts";
 import { readCounterSince } from "../db/counter_reads.ts";
+import { readerOf } from "../db/open.ts";
 import { listMessages } from "../db/messages.ts";
 import { listChanges } from "../db/message_changes.ts";
 import { authenticateToken, type Session } from "../auth/session.ts";
@@ -102,7 +103,8 @@ export async function openChannelSocket(
   // `ready` gives the seq and rev of one read, begun after the session
   // subscribed (sockets opening together share it).
   let counter: ReturnType<typeof readCounterSince> | undefined;
-  const readCounter = () => counter ??= readCounterSince(kv, channelId);
+  const readCounter = () =>
+    counter ??= readCounterSince(readerOf(kv), channelId);
   try {
     upgraded = upgradeChannelSocket(req, {
       channelId,

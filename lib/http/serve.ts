@@ -27,6 +27,7 @@ import {
 } from "./connection_guard.ts";
 import { toRequest, writeRawResponse, writeResponse } from "./node_bridge.ts";
 import { offerUpgrade, wasUpgraded } from "./upgrade_slot.ts";
+import { Turns, UPGRADES_AT_ONCE } from "./upgrade_turns.ts";
 
 /** The connection facts a request handler gets, as Deno.serve gives them. */
 export type ServeInfo = Deno.ServeHandlerInfo<Deno.NetAddr>;
@@ -57,6 +58,8 @@ export interface ServeOptions {
   share?: number;
   /** Admits connections per address instead of this server's own cap (one count for every worker). */
   addresses?: AddressAdmission;
+  /** Socket handshakes checked at once; the rest wait their turn (see upgrade_turns.ts). */
+  upgradesAtOnce?: number;
 }
 
 /** A listening server. */
@@ -146,23 +149,33 @@ export async function serveHttp(
   // Node's server forgets a connection once it is upgraded: neither
   // closeAllConnections() nor its timeouts reach it, and close() waits for it.
   const upgraded = new Set<Duplex>();
+  const turns = new Turns(options.upgradesAtOnce ?? UPGRADES_AT_ONCE);
   server.on("upgrade", (req, socket: Duplex, head: Uint8Array) => {
     trackUpgraded(upgraded, socket);
-    let request: Request;
-    try {
-      request = toRequest(req, fallbackHost, false);
-    } catch {
-      return void socket.destroy();
-    }
-    offerUpgrade(request, { req, socket, head });
-    answer(request, req.socket)
-      .then(async (response) => {
-        if (wasUpgraded(request)) return;
-        await writeRawResponse(socket, response);
-        // Answered and half-closed: read the peer's FIN, but not for ever.
-        lingerThenDestroy(socket);
-      })
-      .catch(() => socket.destroy());
+    turns.take((done) => {
+      // Gone while it waited (the client gave up, or shutdown): no work.
+      if (socket.destroyed) return done();
+      let request: Request;
+      try {
+        request = toRequest(req, fallbackHost, false);
+      } catch {
+        socket.destroy();
+        return done();
+      }
+      offerUpgrade(request, { req, socket, head });
+      answer(request, req.socket)
+        .then(async (response) => {
+          done();
+          if (wasUpgraded(request)) return;
+          await writeRawResponse(socket, response);
+          // Answered and half-closed: read the peer's FIN, but not for ever.
+          lingerThenDestroy(socket);
+        })
+        .catch(() => {
+          done();
+          socket.destroy();
+        });
+    });
   });
 
   const logged = new Set<string>();

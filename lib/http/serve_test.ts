@@ -109,3 +109,136 @@ Deno.test("a body whose bytes are known is sent whole without reading the Respon
     await server.shutdown(100);
   }
 });
+
+/** Opens a connection and sends a WebSocket upgrade head for `path`, not waiting for an answer. */
+async function sendUpgrade(port: number, path: string): Promise<Deno.TcpConn> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  await conn.write(
+    new TextEncoder().encode(
+      `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n`,
+    ),
+  );
+  return conn;
+}
+
+/**
+ * A handler whose answers to upgrades wait until `answer(path)` (other
+ * requests are answered at once); `seen` lists the upgrades it was asked for.
+ */
+function heldHandler() {
+  const seen: string[] = [];
+  const waiting = new Map<string, () => void>();
+  const arrivals: (() => void)[] = [];
+  return {
+    seen,
+    handler: (req: Request) => {
+      if (!req.headers.has("upgrade")) {
+        return Promise.resolve(new Response("ok"));
+      }
+      const path = new URL(req.url).pathname;
+      seen.push(path);
+      arrivals.splice(0).forEach((wake) => wake());
+      return new Promise<Response>((resolve) =>
+        waiting.set(
+          path,
+          () => resolve(new Response("no socket here", { status: 426 })),
+        )
+      );
+    },
+    answer(path: string) {
+      waiting.get(path)!();
+    },
+    /** Resolves once the handler has been asked for `count` paths in all. */
+    async until(count: number) {
+      while (seen.length < count) {
+        await withDeadline(
+          new Promise<void>((wake) => arrivals.push(wake)),
+          5000,
+          `request ${count}`,
+        );
+      }
+    },
+  };
+}
+
+Deno.test("socket handshakes past upgradesAtOnce wait until a checked one is answered", async () => {
+  const held = heldHandler();
+  const server = await serveHttp(
+    { port: 0, hostname: "127.0.0.1", limits, upgradesAtOnce: 2 },
+    held.handler,
+  );
+  const conns: Deno.TcpConn[] = [];
+  try {
+    for (const path of ["/a", "/b", "/c", "/d"]) {
+      conns.push(await sendUpgrade(server.addr.port, path));
+    }
+    await held.until(2);
+    // A request that is not an upgrade takes no turn and waits for none.
+    const plain = await ask(
+      server.addr.port,
+      "GET /plain HTTP/1.1\r\nHost: x\r\n\r\n",
+    );
+    plain.close();
+    assert.equal(held.seen.length, 2);
+    held.answer(held.seen[0]);
+    await held.until(3);
+    assert.equal(held.seen.length, 3);
+    held.answer(held.seen[1]);
+    await held.until(4);
+    assert.deepEqual(held.seen.toSorted(), ["/a", "/b", "/c", "/d"]);
+    for (const path of held.seen.slice(2)) held.answer(path);
+  } finally {
+    conns.forEach((conn) => conn.close());
+    await server.shutdown(100);
+  }
+});
+
+Deno.test("a client sending its head slowly holds no handshake turn", async () => {
+  const held = heldHandler();
+  const server = await serveHttp(
+    { port: 0, hostname: "127.0.0.1", limits, upgradesAtOnce: 1 },
+    held.handler,
+  );
+  const slow = await Deno.connect({
+    hostname: "127.0.0.1",
+    port: server.addr.port,
+  });
+  let conn: Deno.TcpConn | undefined;
+  try {
+    await slow.write(
+      new TextEncoder().encode(
+        "GET /slow HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n",
+      ),
+    );
+    conn = await sendUpgrade(server.addr.port, "/whole");
+    await held.until(1);
+    assert.deepEqual(held.seen, ["/whole"]);
+    held.answer("/whole");
+  } finally {
+    slow.close();
+    conn?.close();
+    await server.shutdown(100);
+  }
+});
+
+Deno.test("a handshake still waiting for its turn at shutdown is never checked", async () => {
+  const held = heldHandler();
+  const server = await serveHttp(
+    { port: 0, hostname: "127.0.0.1", limits, upgradesAtOnce: 1 },
+    held.handler,
+  );
+  const first = await sendUpgrade(server.addr.port, "/first");
+  await held.until(1);
+  const second = await sendUpgrade(server.addr.port, "/second");
+  try {
+    // The grace time ends with both connections cut; the first one's answer
+    // then frees the turn the second was waiting for.
+    await withDeadline(server.shutdown(100), 4000, "shutdown");
+    held.answer("/first");
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(held.seen, ["/first"]);
+  } finally {
+    first.close();
+    second.close();
+  }
+});

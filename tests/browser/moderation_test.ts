@@ -146,8 +146,12 @@ Deno.test({
           }),
         timeout.body.until,
       );
-      await notice.filter({ hasText: `You are timed out until ${until}` })
-        .waitFor();
+      // When the timeout ends on another day, the label names that day first.
+      await notice.filter({
+        hasText: new RegExp(
+          `You are timed out until (\\S+ \\S+ )?${RegExp.escape(until)}:`,
+        ),
+      }).waitFor();
       await ben.page.getByRole("textbox", { name: "Message", disabled: true })
         .waitFor();
     });

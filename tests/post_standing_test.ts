@@ -9,11 +9,14 @@ import {
   createChannel,
   postMessage,
   request,
-  signIn,
   signUp,
   uniqueName,
   withHearth,
 } from "./helpers/api.ts";
+import {
+  type StandingWalk,
+  walkStandingChanges,
+} from "./helpers/standing_changes.ts";
 import { countReads } from "../lib/db/_test_utils.ts";
 
 const postsOf = (channelId: string) => `/channels/${channelId}/messages`;
@@ -56,75 +59,34 @@ Deno.test("posts one after another keep their standing across their own messages
 
 Deno.test("a sign-out, a ban, a leave, a removal and a timeout stop the next post", () =>
   withHearth(async ({ base }) => {
-    const owner = await signUp(base, uniqueName("owner"));
-    const bo = await signUp(base, uniqueName("bo"));
-    const room = await createChannel(owner.api, uniqueName("room"));
-    const post = (token: string) =>
-      request(base, "POST", postsOf(room.id), {
+    const post = (walk: StandingWalk, token: string) =>
+      request(walk.base, "POST", postsOf(walk.roomId), {
         token,
         json: { content: "hi" },
       });
-    const join = async (token: string) => {
-      const joined = await request(base, "POST", `/channels/${room.id}/join`, {
-        token,
-      });
-      assert.equal(joined.status < 300, true, JSON.stringify(joined.body));
-    };
-    // Two posts, so the second comes from memory past the first's message.
-    const posts = async (token: string) => {
-      for (let i = 0; i < 2; i++) assert.equal((await post(token)).status, 201);
-    };
-
-    // Sign-out: that token stops, another of the same person does not.
-    await join(bo.token);
-    const other = await signIn(base, bo.username, bo.password);
-    await posts(bo.token);
-    await posts(other);
-    const out = await request(base, "POST", "/auth/logout", {
-      token: bo.token,
+    await walkStandingChanges(base, {
+      ask: post,
+      // Two posts, so the second comes from memory past the first's message.
+      async warm(walk, token) {
+        for (let i = 0; i < 2; i++) {
+          assert.equal((await post(walk, token)).status, 201);
+        }
+      },
+      // Timed out: refused with 403 timed_out, and let through once lifted.
+      async beforeBan(walk) {
+        const { owner, bo, other } = walk;
+        const muted = await owner.api.send("PUT", `/timeouts/${bo.id}`, {
+          json: { seconds: 600 },
+        });
+        assert.equal(muted.status, 200);
+        const timedOut = await post(walk, other);
+        assert.equal(timedOut.status, 403);
+        assert.equal(timedOut.body.code, "timed_out");
+        const lifted = await owner.api.send("DELETE", `/timeouts/${bo.id}`, {});
+        assert.equal(lifted.status, 204);
+        assert.equal((await post(walk, other)).status, 201);
+      },
     });
-    assert.equal(out.status, 204);
-    assert.equal((await post(bo.token)).status, 401);
-    assert.equal((await post(other)).status, 201);
-
-    // Leaving.
-    const left = await request(base, "POST", `/channels/${room.id}/leave`, {
-      token: other,
-    });
-    assert.equal(left.status, 204);
-    const afterLeave = await post(other);
-    assert.equal(afterLeave.status, 403);
-    assert.equal(afterLeave.body.code, "not_member");
-
-    // Removed by the owner.
-    await join(other);
-    await posts(other);
-    const removed = await owner.api.send(
-      "DELETE",
-      `/channels/${room.id}/members/${bo.id}`,
-      {},
-    );
-    assert.equal(removed.status, 204);
-    assert.equal((await post(other)).status, 403);
-
-    // Timed out: refused with 403 timed_out, and let through once lifted.
-    await join(other);
-    await posts(other);
-    const muted = await owner.api.send("PUT", `/timeouts/${bo.id}`, {
-      json: { seconds: 600 },
-    });
-    assert.equal(muted.status, 200);
-    const timedOut = await post(other);
-    assert.equal(timedOut.status, 403);
-    assert.equal(timedOut.body.code, "timed_out");
-    const lifted = await owner.api.send("DELETE", `/timeouts/${bo.id}`, {});
-    assert.equal(lifted.status, 204);
-    await posts(other);
-
-    // Banned.
-    const banned = await owner.api.send("PUT", `/bans/${bo.id}`, { json: {} });
-    assert.equal(banned.status, 200);
-    assert.equal((await post(other)).status, 401);
   }));
 
 Deno.test("a role change and a new display name judge and sign the next post", () =>

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readCounterSince } from "./counter_reads.ts";
 import { withKv } from "./_test_utils.ts";
 import { channelSeqKey } from "./_keys.ts";
-import { withDeadline } from "../../tests/helpers/deadline.ts";
+import { sleep, waitFor } from "../../tests/helpers/deadline.ts";
 
 // A KV handle whose reads wait until the test answers them, in order.
 function heldKv() {
@@ -16,15 +16,10 @@ function heldKv() {
   } as unknown as Deno.Kv;
   /** Resolves once `count` reads have begun in all. */
   const begun = (count: number) =>
-    withDeadline(
-      (async () => {
-        while (pending.length < count) {
-          await new Promise((resolve) => setTimeout(resolve, 1));
-        }
-      })(),
-      2000,
-      `read ${count}`,
-    );
+    waitFor(() => pending.length >= count, {
+      what: `read ${count}`,
+      intervalMs: 1,
+    });
   return { kv, pending, begun };
 }
 
@@ -87,7 +82,7 @@ Deno.test("reads of one channel begin at least the gap apart; a lone caller afte
   }
   assert.equal(pending.length, 2);
   // Once the gap has passed, a caller's read begins at once.
-  await new Promise((resolve) => setTimeout(resolve, gapMs));
+  await sleep(gapMs);
   const lone = readCounterSince(kv, "c", gapMs);
   assert.equal(pending.length, 3);
   pending[2]({ seq: 3, rev: 3 });

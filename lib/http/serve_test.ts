@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { withDeadline } from "../../tests/helpers/deadline.ts";
+import { sleep, withDeadline } from "../../tests/helpers/deadline.ts";
 import { withKnownBody } from "./known_body.ts";
 import { serveHttp } from "./serve.ts";
 
@@ -235,7 +235,7 @@ Deno.test("a handshake still waiting for its turn at shutdown is never checked",
     // then frees the turn the second was waiting for.
     await withDeadline(server.shutdown(100), 4000, "shutdown");
     held.answer("/first");
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
     assert.deepEqual(held.seen, ["/first"]);
   } finally {
     first.close();

@@ -58,6 +58,10 @@ const DEADLINE_MS = Number(values.deadline) * 1000;
 const CPUS = navigator.hardwareConcurrency;
 const PIN = !values["no-pin"] && CPUS >= 2;
 const PROFILE_DIR = values.profile;
+// The profiles' folder is made up front, so a long run does not end on a missing path.
+if (PROFILE_DIR !== undefined) {
+  await Deno.mkdir(PROFILE_DIR, { recursive: true });
+}
 // "bare" or "hearth" runs only that server (while iterating on one side).
 const ONLY = values.only;
 // With --profile, also a heap snapshot of the server once its sockets settle.

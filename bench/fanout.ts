@@ -82,6 +82,10 @@ if (values.baseline !== "bare" && values.baseline !== "protocol") {
 const PROTOCOL = values.baseline === "protocol";
 // A directory for CPU profiles of Hearth's server during each burst.
 const PROFILE_DIR = values.profile;
+// The profiles' folder is made up front, so a long run does not end on a missing path.
+if (PROFILE_DIR !== undefined) {
+  await Deno.mkdir(PROFILE_DIR, { recursive: true });
+}
 const PHASE_TIMEOUT_MS = 180_000;
 const CPUS = navigator.hardwareConcurrency;
 // The servers get CPU 0, the benchmark the rest (set up in main below).

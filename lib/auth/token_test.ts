@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { SignJWT } from "jose";
-import { signToken, verifyToken } from "./token.ts";
+import fc from "fast-check";
+import { jwtVerify, SignJWT } from "jose";
+import { MIN_KEY_BYTES, signToken, verifyToken } from "./token.ts";
 
 const key = crypto.getRandomValues(new Uint8Array(32));
 const now = () => Math.floor(Date.now() / 1000);
@@ -26,8 +27,11 @@ function sign(
   payload: Record<string, unknown>,
   alg = "HS256",
   secret: Uint8Array = key,
+  header: Record<string, unknown> = { typ: "JWT" },
 ): Promise<string> {
-  return new SignJWT(payload).setProtectedHeader({ alg }).sign(secret);
+  return new SignJWT(payload).setProtectedHeader({ alg, ...header }).sign(
+    secret,
+  );
 }
 
 Deno.test("signToken() makes a token that verifyToken() accepts", async () => {
@@ -189,7 +193,114 @@ Deno.test("verifyToken() returns null when a claim is missing or of the wrong ty
   }
 });
 
-Deno.test("verifyToken() returns null for a key that cannot be imported", async () => {
+Deno.test("verifyToken() returns null for a key shorter than signing allows", async () => {
   const { token } = await signToken(key, "user-1", 60);
   assert.equal(await verifyToken(new Uint8Array(0), token), null);
+  const short = key.slice(0, MIN_KEY_BYTES - 1);
+  assert.equal(
+    await verifyToken(short, await sign(claims(), "HS256", short)),
+    null,
+  );
+});
+
+/** Signs `header.payload` as given, byte for byte, with the test key. */
+async function forge(header: string, payload: string): Promise<string> {
+  const hmacKey = await crypto.subtle.importKey(
+    "raw",
+    key,
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = await crypto.subtle.sign(
+    "HMAC",
+    hmacKey,
+    new TextEncoder().encode(`${header}.${payload}`),
+  );
+  const signature = new Uint8Array(mac).toBase64({
+    alphabet: "base64url",
+    omitPadding: true,
+  });
+  return `${header}.${payload}.${signature}`;
+}
+
+Deno.test("verifyToken() returns null for a token under any header but the one Hearth signs", async () => {
+  const payload = b64url(claims());
+  assert.ok(
+    await verifyToken(
+      key,
+      await forge(b64url({ alg: "HS256", typ: "JWT" }), payload),
+    ),
+    "the forging helper makes tokens that verify under Hearth's header",
+  );
+  // Each is validly signed with the key: only the header differs.
+  const headers: Record<string, unknown>[] = [
+    { alg: "HS256" },
+    { alg: "HS256", typ: "JWT", kid: "1" },
+    { alg: "HS256", typ: "at+jwt" },
+    { alg: "HS256", typ: "JWT", crit: ["exp"], exp: 1 },
+    { alg: "HS256", typ: "JWT", b64: false, crit: ["b64"] },
+    // The same fields in another order are another byte string.
+    { typ: "JWT", alg: "HS256" },
+  ];
+  for (const header of headers) {
+    const token = await forge(b64url(header), payload);
+    assert.equal(await verifyToken(key, token), null, JSON.stringify(header));
+  }
+});
+
+Deno.test("verifyToken() returns null for a signature that differs only in its last character's unused bits", async () => {
+  const { token } = await signToken(key, "user-1", 60);
+  assert.ok(await verifyToken(key, token));
+  // 32 bytes take 43 characters: the last carries 4 bits and 2 unused ones.
+  const alphabet =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  const last = alphabet.indexOf(token.at(-1)!);
+  assert.equal(last % 4, 0, "a canonical signature leaves them zero");
+  const twin = token.slice(0, -1) + alphabet[last + 1];
+  assert.deepEqual(
+    Uint8Array.fromBase64(twin.split(".")[2], { alphabet: "base64url" }),
+    Uint8Array.fromBase64(token.split(".")[2], { alphabet: "base64url" }),
+    "both decode to the same bytes",
+  );
+  assert.equal(await verifyToken(key, twin), null);
+});
+
+Deno.test("verifyToken() agrees with jose's jwtVerify on tokens Hearth's header could carry", async () => {
+  const t = now();
+  const claim = (values: fc.Arbitrary<unknown>) =>
+    fc.option(values, { nil: undefined });
+  const time = fc.integer({ min: t - 1000, max: t + 1000 });
+  await fc.assert(
+    fc.asyncProperty(
+      fc.record({
+        sub: claim(fc.oneof(fc.string({ maxLength: 4 }), fc.integer())),
+        jti: claim(fc.oneof(fc.string({ maxLength: 4 }), fc.boolean())),
+        exp: claim(fc.oneof(time, fc.constant("soon"))),
+        iat: claim(fc.oneof(time, fc.constant(null))),
+        nbf: claim(fc.oneof(time, fc.constant("now"))),
+      }, { requiredKeys: [] }),
+      fc.boolean(),
+      async (drawn, otherKey) => {
+        const payload = Object.fromEntries(
+          Object.entries(drawn).filter(([, value]) => value !== undefined),
+        );
+        const secret = otherKey ? key.map((byte) => byte ^ 1) : key;
+        const token = await sign(payload, "HS256", secret);
+        const ours = await verifyToken(key, token);
+        // jose with the same pinning, plus the rules it leaves to callers:
+        // non-empty string ids and an issue time not far ahead of the clock.
+        const theirs = await jwtVerify(token, key, {
+          algorithms: ["HS256"],
+          requiredClaims: ["sub", "jti", "exp", "iat"],
+        }).then(({ payload }) =>
+          typeof payload.sub === "string" && payload.sub !== "" &&
+          typeof payload.jti === "string" && payload.jti !== "" &&
+          payload.iat! <= now() + 60
+        ).catch(() => false);
+        assert.equal(ours !== null, theirs, JSON.stringify(payload));
+      },
+    ),
+    { numRuns: 300 },
+  );
 });

@@ -10,7 +10,8 @@
  * that was written can always be read back.
  */
 import { KEY_BYTES } from "../auth/secret.ts";
-import { ExtrasChecker } from "./_extras_checker.ts";
+import { ExtrasChecker, type Known } from "./_extras_checker.ts";
+import { IntegrationsChecker } from "./_integrations_checker.ts";
 import { FileRuns } from "./_file_runs.ts";
 import { comparableName } from "../shared/text.ts";
 import {
@@ -48,6 +49,7 @@ export class BackupChecker {
   #reports = new Set<string>();
   #timedOut = new Set<string>();
   #extras = new ExtrasChecker();
+  #integrations = new IntegrationsChecker();
   #files = new FileRuns();
 
   /** The chunks read so far of the file whose run is open, or 0. */
@@ -82,6 +84,7 @@ export class BackupChecker {
         this.#users.add(id);
         this.#userNames.add(name);
         this.#extras.user(record.user);
+        this.#integrations.user(record.user);
         this.counts.users++;
         return;
       }
@@ -231,13 +234,11 @@ export class BackupChecker {
       case "avatar_part":
       case "push_keys":
       case "push_subscription":
-        this.#extras.accept(record, this.counts, {
-          fail,
-          requireUser: (id) => this.#requireUser(id, fail),
-          requireChannel: (id) => void this.#requireChannel(id, fail),
-          isMember: (channelId, userId) =>
-            this.#members.has(`${channelId}\n${userId}`),
-        });
+        this.#extras.accept(record, this.counts, this.#known(fail));
+        return;
+      case "bot":
+      case "webhook":
+        this.#integrations.accept(record, this.counts, this.#known(fail));
         return;
       case "trailer":
         fail("the trailer must be the last line");
@@ -328,6 +329,17 @@ export class BackupChecker {
     channel.rev = Math.max(channel.rev, message.rev ?? message.seq);
     channel.messages++;
     this.counts.messages++;
+  }
+
+  // What the per-kind rules may ask of the records before them.
+  #known(fail: (message: string) => never): Known {
+    return {
+      fail,
+      requireUser: (id) => this.#requireUser(id, fail),
+      requireChannel: (id) => void this.#requireChannel(id, fail),
+      isMember: (channelId, userId) =>
+        this.#members.has(`${channelId}\n${userId}`),
+    };
   }
 
   #requireUser(id: string, fail: (message: string) => never): void {

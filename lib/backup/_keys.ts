@@ -8,6 +8,7 @@ import { familyPrefix, KEY_FAMILIES } from "../db/_keys.ts";
 export {
   auditPrefix,
   avatarPrefix,
+  botsPrefix,
   channelSeqKey,
   channelsPrefix,
   chunkKey,
@@ -34,6 +35,8 @@ export const filesPrefix: Deno.KvKey = familyPrefix("files");
 export const friendsFamilyPrefix: Deno.KvKey = familyPrefix("friends");
 /** Every block. */
 export const blocksFamilyPrefix: Deno.KvKey = familyPrefix("blocks");
+/** Every incoming webhook. */
+export const webhooksPrefix: Deno.KvKey = familyPrefix("webhooks");
 /** Every revoked token. */
 export const revokedTokensPrefix: Deno.KvKey = familyPrefix("revoked_tokens");
 

@@ -76,6 +76,8 @@ Deno.test("a backup restores users, channels, messages, files and the signing ke
       avatarParts: 0,
       pushKeys: 0,
       pushSubscriptions: 0,
+      bots: 0,
+      webhooks: 0,
     } satisfies BackupCounts,
   );
   // The backup says what it holds, password hashes included.

@@ -240,6 +240,8 @@ function describe(counts: BackupCounts): string {
       `the push key pair with ${counts.pushSubscriptions} subscriptions`,
     );
   }
+  if (counts.bots > 0) parts.push(`${counts.bots} bots`);
+  if (counts.webhooks > 0) parts.push(`${counts.webhooks} incoming webhooks`);
   if (counts.signingKeys > 0) parts.push("the signing key");
   return parts.join(", ");
 }

@@ -1,7 +1,7 @@
 /**
  * `hearth export`: writes every user, channel, membership, read marker,
- * message, clientId, file, invite, friendship, block and the signing key as a
- * versioned NDJSON backup
+ * message, clientId, file, invite, friendship, block, bot, incoming webhook
+ * and the signing key as a versioned NDJSON backup
  * (see `format.ts`), streaming, so memory stays flat whatever the size.
  *
  * Consistency. Deno KV has no snapshot across many ranges, and an export may
@@ -37,6 +37,8 @@ import type { ChannelRecord } from "../db/channels.ts";
 import { counterOf } from "../db/messages.ts";
 import type { FileMeta } from "../files/store.ts";
 import type { InviteRecord } from "../db/invites.ts";
+import type { BotRecord } from "../db/bots.ts";
+import type { WebhookRecord } from "../db/webhooks.ts";
 import type { BlockRecord } from "../db/blocks.ts";
 import { type FriendLink, isLinkOwner } from "../db/friends.ts";
 import { userWithAvatar } from "./_export_avatar.ts";
@@ -46,6 +48,7 @@ import { BackupChecker } from "./_checker.ts";
 import { exportModeration } from "./_export_moderation.ts";
 import {
   blocksFamilyPrefix,
+  botsPrefix,
   channelSeqKey,
   channelsPrefix,
   clientIdsPrefix,
@@ -58,6 +61,7 @@ import {
   revokedTokensPrefix,
   signingKeyKey,
   usersPrefix,
+  webhooksPrefix,
 } from "./_keys.ts";
 import { readAll, readMany, scan } from "./_kv_read.ts";
 import {
@@ -273,6 +277,28 @@ export async function exportLines(
     if (!users.has(invite.createdBy)) continue;
     if (invite.channelId !== null && !lastSeqs.has(invite.channelId)) continue;
     await record({ type: "invite", invite } as BackupRecord);
+  }
+
+  // 5b. Bots of exported accounts (an outgoing webhook keeps the exported
+  // channels it hears; ids of deleted channels mean nothing), and incoming
+  // webhooks of exported channels.
+  for await (const entry of scan<BotRecord>(kv, { prefix: botsPrefix })) {
+    const bot = entry.value;
+    if (!users.has(bot.id) || !users.has(bot.createdBy)) continue;
+    const webhook = bot.webhook === null ? null : {
+      ...bot.webhook,
+      channelIds: bot.webhook.channelIds.filter((id) => lastSeqs.has(id)),
+    };
+    await record({ type: "bot", bot: { ...bot, webhook } } as BackupRecord);
+  }
+  for await (
+    const entry of scan<WebhookRecord>(kv, { prefix: webhooksPrefix })
+  ) {
+    const webhook = entry.value;
+    if (!lastSeqs.has(webhook.channelId) || !users.has(webhook.createdBy)) {
+      continue;
+    }
+    await record({ type: "webhook", webhook } as BackupRecord);
   }
 
   // 6. Friendships, requests and blocks between exported people. Both rows

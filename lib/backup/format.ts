@@ -25,6 +25,8 @@
  * {"type":"avatar_part","userId","version","n","data":"<base64, at most 60,000 bytes>"}   (right after its user, in order)
  * {"type":"push_keys","keys":{"publicKey","privateJwk"}}   (the VAPID pair, before …)
  * {"type":"push_subscription","subscription":{"id","userId","endpoint","keys":{"p256dh","auth"},"createdAt"}}
+ * {"type":"bot","bot":{"id","createdAt","createdBy","webhook":{"url","secret","channelIds"}|null,"deletedAt"?}}   (after its account's user line)
+ * {"type":"webhook","webhook":{"id","channelId","name","secretHash","createdBy","createdAt"}}
  * {"type":"trailer","lines":N,"counts":{…},"sha256":"<hex>"}
  * ```
  *
@@ -35,8 +37,8 @@
  * `file`) are copied whole: fields this version does not know are kept.
  * Member counts, the name indexes, the per-user channel lists, the
  * message indexes (change log, replies, mentions), the audit log's indexes,
- * the one-open-report rows and the list of bans (a user record carries its
- * `ban`) are not stored: an import derives them from the rows above. A channel's `rev` (absent in backups
+ * the one-open-report rows, the list of bans (a user record carries its
+ * `ban`) and a channel's list of incoming webhooks are not stored: an import derives them from the rows above. A channel's `rev` (absent in backups
  * written before edits existed) is its change counter; messages without a
  * `rev` have their seq as theirs.
  */
@@ -51,6 +53,7 @@ import {
 } from "./_moderation_schemas.ts";
 import { AVATAR_PART_BYTES } from "../db/avatars.ts";
 import { NOTIFICATION_LEVELS } from "../shared/notifications.ts";
+import { MAX_HOOK_CHANNELS, MAX_URL_LENGTH } from "../shared/integrations.ts";
 
 /** The header's `format`. */
 export const BACKUP_FORMAT = "hearth-backup";
@@ -81,6 +84,8 @@ export interface BackupCounts {
   avatarParts: number;
   pushKeys: number;
   pushSubscriptions: number;
+  bots: number;
+  webhooks: number;
 }
 
 /** All-zero counts. */
@@ -108,6 +113,8 @@ export function emptyCounts(): BackupCounts {
     avatarParts: 0,
     pushKeys: 0,
     pushSubscriptions: 0,
+    bots: 0,
+    webhooks: 0,
   };
 }
 
@@ -233,6 +240,29 @@ export const pushSubscriptionSchema = z.looseObject({
   createdAt: time,
 });
 
+/** What Hearth keeps of a bot beside its account: its maker and outgoing webhook. */
+export const botRecordSchema = z.looseObject({
+  id,
+  createdAt: time,
+  createdBy: id,
+  webhook: z.looseObject({
+    url: z.url({ protocol: /^https?$/ }).max(MAX_URL_LENGTH),
+    secret: z.string().min(1).max(256),
+    channelIds: z.array(id).max(MAX_HOOK_CHANNELS),
+  }).nullable(),
+  deletedAt: time.optional(),
+});
+
+/** An incoming webhook, its secret hashed. */
+export const webhookRecordSchema = z.looseObject({
+  id,
+  channelId: id,
+  name: z.string().min(1).max(256),
+  secretHash: z.string().min(1).max(256),
+  createdBy: id,
+  createdAt: time,
+});
+
 /** The counts in a trailer. */
 export const countsSchema = z.strictObject({
   users: count,
@@ -260,6 +290,9 @@ export const countsSchema = z.strictObject({
   avatarParts: count.default(0),
   pushKeys: count.default(0),
   pushSubscriptions: count.default(0),
+  // Nor bots' records and incoming webhooks, left out before.
+  bots: count.default(0),
+  webhooks: count.default(0),
 });
 
 /** The first line. Unknown fields are allowed, so later writers may add some. */
@@ -353,6 +386,8 @@ export const recordSchema = z.discriminatedUnion("type", [
     type: z.literal("push_subscription"),
     subscription: pushSubscriptionSchema,
   }),
+  z.strictObject({ type: z.literal("bot"), bot: botRecordSchema }),
+  z.strictObject({ type: z.literal("webhook"), webhook: webhookRecordSchema }),
   z.strictObject({
     type: z.literal("trailer"),
     lines: count,

@@ -43,6 +43,8 @@ import {
 } from "../db/push.ts";
 import { chunkRow, fileMetaRow } from "../files/rows.ts";
 import type { InviteRecord } from "../db/invites.ts";
+import { type BotRecord, botRow } from "../db/bots.ts";
+import { type WebhookRecord, webhookRows } from "../db/webhooks.ts";
 import { BatchWriter } from "./_batch_writer.ts";
 import { BackupChecker } from "./_checker.ts";
 import { chunkKey } from "./_keys.ts";
@@ -247,6 +249,12 @@ async function stage(
       return await writes.write(fileMetaRow(record.file));
     case "invite":
       return await writes.write(...inviteRows(record.invite as InviteRecord));
+    case "bot":
+      return await writes.write(botRow(record.bot as BotRecord));
+    case "webhook":
+      return await writes.write(
+        ...webhookRows(record.webhook as WebhookRecord),
+      );
     case "friendship": {
       const { userId, otherId, state, since } = record;
       return await writes.write(

@@ -304,17 +304,17 @@ export const KEY_FAMILIES = [
     root: "bots",
     layout:
       "[botId] -> BotRecord: who made the bot, its outgoing webhook (the account is in users)",
-    backup: "skipped",
+    backup: "restored",
   },
   {
     root: "webhooks",
     layout: "[hookId] -> WebhookRecord: an incoming webhook, its secret hashed",
-    backup: "skipped",
+    backup: "restored",
   },
   {
     root: "channel_webhooks",
     layout: "[channelId, hookId] -> createdAt, written with webhooks",
-    backup: "skipped",
+    backup: "restored",
   },
   {
     root: "bot_deliveries",

@@ -6,7 +6,7 @@
 import { ApiError } from "../errors.ts";
 import { botKey, botsPrefix, userKey, userNameKey } from "./_keys.ts";
 import { getManyChunked, now, retryAtomic } from "./_kv.ts";
-import { stageUser } from "./rows.ts";
+import { type KvRow, stageRows, stageUser } from "./rows.ts";
 import {
   checkedNames,
   toPublicUser,
@@ -76,9 +76,14 @@ export async function createBot(
   return await retryAtomic(`bot "${username}"`, async () => {
     const taken = await kv.get(userNameKey(username.toLowerCase()));
     if (taken.value !== null) throw usernameTaken(username);
-    const op = stageUser(kv.atomic(), user).set(botKey(id), record);
+    const op = stageRows(stageUser(kv.atomic(), user), [botRow(record)]);
     return { op, value: { user: toPublicUser(user), record } };
   });
+}
+
+/** A bot's record, beside its account. */
+export function botRow(record: BotRecord): KvRow {
+  return { key: botKey(record.id), value: record };
 }
 
 /** The bot `botId` (deleted ones included), or null. */

@@ -7,6 +7,7 @@ import {
   webhookKey,
 } from "./_keys.ts";
 import { getManyChunked, retryAtomic } from "./_kv.ts";
+import { type KvRow, stageRows } from "./rows.ts";
 
 /** An incoming webhook as stored. */
 export interface WebhookRecord {
@@ -34,13 +35,21 @@ export async function createWebhook(
         `A channel has at most ${MAX_CHANNEL_WEBHOOKS} webhooks; revoke one first`,
       );
     }
-    const key = webhookKey(record.id);
     const op = kv.atomic()
-      .check({ key, versionstamp: null })
-      .set(key, record)
-      .set(channelWebhookKey(record.channelId, record.id), record.createdAt);
-    return { op, value: undefined };
+      .check({ key: webhookKey(record.id), versionstamp: null });
+    return { op: stageRows(op, webhookRows(record)), value: undefined };
   });
+}
+
+/** A webhook and its row in the channel's list. */
+export function webhookRows(record: WebhookRecord): KvRow[] {
+  return [
+    { key: webhookKey(record.id), value: record },
+    {
+      key: channelWebhookKey(record.channelId, record.id),
+      value: record.createdAt,
+    },
+  ];
 }
 
 /** The webhook `hookId`, or null. */

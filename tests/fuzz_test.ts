@@ -2162,6 +2162,18 @@ Deno.test("fuzz: bad input on every endpoint and frame never breaks the server",
             socket.next("message", (f) => f.message.clientId === sentinel),
             ended,
           ]);
+          // Frames are handled at once, not one after another, so a refusal
+          // that first reads the store (an edit of a message not hers) may
+          // come after the sentinel's echo: wait for the refusals expected.
+          const refusals = () =>
+            socket.frames.slice(start).filter((f) => f.type === "error")
+              .length;
+          await waitFor(() => refusals() >= errors, {
+            what: `${errors} error frames`,
+            timeoutMs: 5_000,
+          }).catch(() => {
+            // The count is asserted below, with the frames that did come.
+          });
           const got: ServerFrame[] = socket.frames.slice(start);
           const errorFrames = got.flatMap((f) => f.type === "error" ? [f] : []);
           for (const f of errorFrames) {

@@ -9,9 +9,23 @@ import {
   request,
   signIn,
   signUp,
+  uniqueName,
   withHearth,
 } from "./helpers/api.ts";
+import { withInstances } from "./helpers/instances.ts";
 import { withDeadline } from "./helpers/deadline.ts";
+import { png } from "../lib/files/_image_fixtures.ts";
+import type {
+  Member,
+  MemberUpdatedFrame as MemberUpdated,
+} from "../lib/shared/wire.ts";
+
+/** A form carrying a small PNG as the avatar. */
+function avatarForm(): FormData {
+  const body = new FormData();
+  body.append("file", new File([png(64, 64)], "me.png"));
+  return body;
+}
 
 Deno.test("PATCH /me takes a status, by the display-name rules; users carry status and avatarUrl", async () => {
   await withHearth(async ({ base }) => {
@@ -121,4 +135,86 @@ Deno.test("DELETE /me/sessions signs out everywhere else", async () => {
     const anonymous = await new Api(base).send("DELETE", "/me/sessions", {});
     assert.equal(anonymous.status, 401);
   });
+});
+
+Deno.test("a member's new name, status, avatar and role reach the open sockets of their channels as member_updated", async () => {
+  await withHearth(async ({ base }) => {
+    const owner = await signUp(base);
+    const ada = await signUp(base);
+    const bo = await signUp(base);
+    const general = (await owner.api.get("/channels")).body[0].id;
+    // A channel only Bo is in: Ada's changes are none of its business.
+    const side = await bo.api.send("POST", "/channels", {
+      json: { name: "side", private: true },
+    });
+    assert.equal(side.status, 201, JSON.stringify(side.body));
+    const watcher = await FrameSocket.open(base, general, owner.token);
+    const aside = await FrameSocket.open(base, side.body.id, bo.token);
+    try {
+      await watcher.next("ready");
+      await aside.next("ready");
+      const ofAda = (check: (m: Member) => boolean) => (f: MemberUpdated) =>
+        f.member.id === ada.id && check(f.member);
+
+      await ada.api.send("PATCH", "/me", {
+        json: { displayName: "Ada L", status: "Out for lunch" },
+      });
+      await watcher.next(
+        "member_updated",
+        ofAda((m) => m.displayName === "Ada L" && m.status === "Out for lunch"),
+      );
+      const put = await ada.api.send("PUT", "/me/avatar", {
+        body: avatarForm(),
+      });
+      assert.equal(put.status, 200, JSON.stringify(put.body));
+      await watcher.next(
+        "member_updated",
+        ofAda((m) => m.avatarUrl === put.body.avatarUrl),
+      );
+      const role = await owner.api.send("PATCH", `/users/${ada.id}`, {
+        json: { role: "moderator" },
+      });
+      assert.equal(role.status, 200, JSON.stringify(role.body));
+      const last = await watcher.next(
+        "member_updated",
+        ofAda((m) => m.role === "moderator"),
+      );
+      assert.equal(last.member.username, ada.username);
+      assert.equal(last.member.status, "Out for lunch");
+
+      // Bo's own change reaches his channel, and nothing of Ada's came first.
+      await bo.api.send("PATCH", "/me", { json: { status: "Here" } });
+      await aside.next("member_updated", (f) => f.member.id === bo.id);
+      const strays = aside.frames.filter((f) =>
+        f.type === "member_updated" && f.member.id === ada.id
+      );
+      assert.deepEqual(strays, []);
+    } finally {
+      await watcher.close();
+      await aside.close();
+    }
+  });
+});
+
+Deno.test("a member's new face made on one instance reaches sockets on another over the KV relay", async () => {
+  await withInstances(2, async ([a, b]) => {
+    const owner = await signUp(a.base, uniqueName("owner"));
+    const ada = await signUp(a.base, uniqueName("ada"));
+    const general = (await owner.api.get("/channels")).body[0].id;
+    const watcher = await FrameSocket.open(b.base, general, owner.token);
+    try {
+      await watcher.next("ready");
+      const set = await ada.api.send("PATCH", "/me", {
+        json: { status: "Across the relay" },
+      });
+      assert.equal(set.status, 200, JSON.stringify(set.body));
+      const frame = await watcher.next(
+        "member_updated",
+        (f) => f.member.id === ada.id,
+      );
+      assert.equal(frame.member.status, "Across the relay");
+    } finally {
+      await watcher.close();
+    }
+  }, "kv");
 });

@@ -25,6 +25,7 @@ import { BANNED_CLOSE_REASON } from "../shared/limits.ts";
 import { socketQuery } from "../shared/requests.ts";
 import { validate } from "../validation.ts";
 import { readyMembers } from "./membership.ts";
+import { listenForFaces } from "./member_faces.ts";
 import { listenForPeers } from "./peer_presence.ts";
 import { editOwnMessage, react, removeMessage } from "./message_changes.ts";
 import { postMessage } from "./messages.ts";
@@ -193,6 +194,7 @@ function keepAlongside(
   const opened = performance.now();
   listenForSignOuts(services);
   listenForPeers(services);
+  listenForFaces(services);
   services.sockets.set(socket, { jti: credentials.jti, userId: user.id });
   // The user's channels, read once for both presence and unread badges.
   const channelIds = listUserChannelIds(kv, user.id);

@@ -166,6 +166,15 @@ export function createInbox(state: ChatState) {
           if (frame.member) take([frame.member]);
         });
         break;
+      case "member_updated": {
+        // Only a loaded member changes; the list's own presence stands (the
+        // frame's is one server's view).
+        const { member } = frame;
+        members.value = members.value.map((m) =>
+          m.id === member.id ? { ...member, online: m.online } : m
+        );
+        break;
+      }
       case "channel_updated": {
         const { id, name, topic, slowModeSeconds, postPolicy } = frame.channel;
         const change = {

@@ -109,6 +109,61 @@ Deno.test("member frames move the member count", () => {
   assert.deepEqual(state.members.value, [joined]);
 });
 
+Deno.test("member_updated gives a loaded member their new face, keeping the list's presence and counts", () => {
+  const { state, inbox, stop } = setup(3);
+  state.members.value = state.members.value.map((m, i) => ({
+    ...m,
+    online: i === 1,
+  }));
+  state.memberCount.value = 3;
+  state.onlineCount.value = 1;
+  stop();
+  inbox.onFrame({
+    type: "member_updated",
+    member: {
+      id: "user-1",
+      username: "u1",
+      displayName: "Renamed",
+      online: false, // another server's view
+      avatarUrl: "/avatars/user-1/2",
+      role: "moderator",
+      status: "Out for lunch",
+    },
+  });
+  assert.deepEqual(state.members.value[1], {
+    id: "user-1",
+    username: "u1",
+    displayName: "Renamed",
+    online: true,
+    avatarUrl: "/avatars/user-1/2",
+    role: "moderator",
+    status: "Out for lunch",
+  });
+  // A face without avatar, role or status drops them.
+  inbox.onFrame({
+    type: "member_updated",
+    member: { id: "user-1", username: "u1", displayName: "R", online: true },
+  });
+  assert.deepEqual(state.members.value[1], {
+    id: "user-1",
+    username: "u1",
+    displayName: "R",
+    online: true,
+  });
+  // Someone not loaded is not added.
+  inbox.onFrame({
+    type: "member_updated",
+    member: { id: "stranger", username: "s", displayName: "S", online: true },
+  });
+  assert.deepEqual(state.members.value.map((m) => m.id), [
+    "user-0",
+    "user-1",
+    "user-2",
+  ]);
+  assert.equal(state.memberCount.value, 3);
+  assert.equal(state.onlineCount.value, 1);
+});
+
 function message(seq: number, rev: number, content = `m${seq}`) {
   return {
     id: `m${seq}`,

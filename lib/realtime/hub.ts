@@ -26,6 +26,8 @@ export {
   type HubEvent,
   type HubListener,
   memberEvent,
+  memberFaceEvent,
+  type MemberFaceHubEvent,
   type MemberHubEvent,
   messageEvent,
   type MessageHubEvent,

@@ -57,6 +57,14 @@ export interface MemberHubEvent {
   readonly frameText: string;
 }
 
+/** A member's face (names, avatar, role, status) changed. */
+export interface MemberFaceHubEvent {
+  readonly kind: "face";
+  readonly userId: string;
+  /** The `member_updated` server frame as JSON, built on first use and then shared. */
+  readonly frameText: string;
+}
+
 /** The channel itself changed: renamed (or a new topic), or deleted. */
 export interface ChannelHubEvent {
   readonly kind: "channel";
@@ -73,6 +81,7 @@ export type HubEvent =
   | PresenceHubEvent
   | TypingHubEvent
   | MemberHubEvent
+  | MemberFaceHubEvent
   | ChannelHubEvent;
 
 /** Receives the events of one channel; must not throw (errors are logged and skipped). */
@@ -183,6 +192,14 @@ export function memberEvent(
       member,
       ...(removed ? { removed } : {}),
     }),
+  );
+}
+
+/** Wraps a member's new face for publishing. */
+export function memberFaceEvent(member: Member): MemberFaceHubEvent {
+  return withFrameText(
+    { kind: "face", userId: member.id },
+    () => ({ type: "member_updated", member }),
   );
 }
 

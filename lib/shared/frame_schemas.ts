@@ -97,6 +97,18 @@ export const memberFrameSchema = z.object({
   ),
 }).meta({ id: "MemberFrame", description: "Someone joined or left" });
 
+/**
+ * A member's names, avatar, role or status changed: lists that hold them show
+ * the new face. `online` is this server's view; a client keeps its own.
+ */
+export const memberUpdatedFrameSchema = z.object({
+  type: z.literal("member_updated"),
+  member: memberSchema,
+}).meta({
+  id: "MemberUpdatedFrame",
+  description: "A member's names, avatar, role or status changed",
+});
+
 /** This user was added to a channel (from anywhere): the sidebar takes it in. */
 export const channelAddedFrameSchema = z.object({
   type: z.literal("channel_added"),
@@ -159,6 +171,7 @@ export const serverFrameSchema = z.discriminatedUnion("type", [
   presenceFrameSchema,
   typingFrameSchema,
   memberFrameSchema,
+  memberUpdatedFrameSchema,
   activityFrameSchema,
   channelAddedFrameSchema,
   channelUpdatedFrameSchema,

@@ -58,6 +58,10 @@ export type PresenceChange = z.infer<typeof frames.presenceChangeSchema>;
 export type TypingFrame = z.infer<typeof frames.typingFrameSchema>;
 /** Someone joined or left the channel. */
 export type MemberFrame = z.infer<typeof frames.memberFrameSchema>;
+/** A member's names, avatar, role or status changed. */
+export type MemberUpdatedFrame = z.infer<
+  typeof frames.memberUpdatedFrameSchema
+>;
 /** This user was added to a channel (from anywhere): the sidebar takes it in. */
 export type ChannelAddedFrame = z.infer<typeof frames.channelAddedFrameSchema>;
 /** A channel of this user was renamed, or its topic, slow mode or post policy changed. */

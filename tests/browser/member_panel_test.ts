@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { FrameSocket } from "../helpers/api.ts";
+import { Api, FrameSocket } from "../helpers/api.ts";
 import { createUser } from "../../lib/db/users.ts";
 import { signToken } from "../../lib/auth/token.ts";
 import { assertAccessible } from "./_axe.ts";
@@ -72,6 +72,12 @@ Deno.test({
           .waitFor();
         await online.getByText("m149").waitFor();
         await assertAccessible(page, "the chat with a long member list");
+        // Their new name shows at once, without a reload.
+        const changed = await new Api(env.base, token).send("PATCH", "/me", {
+          json: { displayName: "Mira" },
+        });
+        assert.equal(changed.status, 200);
+        await online.getByText("Mira").waitFor();
       } finally {
         await socket.close();
       }

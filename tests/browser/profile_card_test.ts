@@ -46,12 +46,11 @@ Deno.test({
     await withChat(async (env) => {
       const ada = await env.signedUp("ada");
       const bea = await env.signedUp("bea");
-      const avatar = await uploadAvatar(bea);
       await bea.send("Hello from bea");
-      // No frame tells of a new avatar: Ada's page learns it on load.
-      await ada.page.reload();
-      await ada.ready();
       await ada.sees("Hello from bea");
+      // Bea's new avatar reaches Ada's open page by a member_updated frame:
+      // beside her message and in the member list, without a reload.
+      const avatar = await uploadAvatar(bea);
       const image = `img[src="${avatar}"]`;
       await ada.log().locator(`.msg ${image}`).first().waitFor();
       await members(ada).locator(image).waitFor();

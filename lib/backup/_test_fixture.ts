@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 // Shared setup for this folder's tests: a source database and ways to move it.
 import bcrypt from "bcryptjs";
 import { revokeToken } from "../auth/revocations.ts";
@@ -29,6 +30,8 @@ import { randomBytes, streamOf } from "../files/_testing.ts";
 import { CHUNK_SIZE, commitFileMeta } from "../files/store.ts";
 import { stageFile } from "../files/upload.ts";
 import { exportLines } from "./export.ts";
+import { BackupError } from "./format.ts";
+import { importBackup } from "./import.ts";
 
 /** The password every user built by `buildSource` signs in with. */
 export const PASSWORD = "correct horse battery";
@@ -226,5 +229,40 @@ export async function allMessages(
     if (page.length === 0) return messages;
     messages.push(...page);
     after = page[page.length - 1].seq;
+  }
+}
+
+/** A damage done to a copy of a backup's lines, and the refusal it must meet. */
+export type RefusalCase = [
+  name: string,
+  damage: (copy: string[]) => void,
+  line: number,
+  pattern: RegExp,
+];
+
+/**
+ * Imports each damaged copy of `lines` into an empty database: each must be
+ * refused with a BackupError naming `line` and matching `pattern`, and leave
+ * the database empty.
+ */
+export async function assertRefusals(
+  lines: readonly string[],
+  cases: readonly RefusalCase[],
+): Promise<void> {
+  for (const [name, damage, line, pattern] of cases) {
+    using target = await Deno.openKv(":memory:");
+    const copy = [...lines];
+    damage(copy);
+    await assert.rejects(
+      importBackup(target, toStream(copy)),
+      (error: unknown) => {
+        assert.ok(error instanceof BackupError, `${name}: ${error}`);
+        assert.equal(error.line, line, `${name}: ${error.message}`);
+        assert.match(error.message, new RegExp(`^line ${line}: `), name);
+        assert.match(error.message, pattern, name);
+        return true;
+      },
+    );
+    assert.deepEqual(await allKeys(target), [], name);
   }
 }

@@ -14,9 +14,14 @@ import { createMessage } from "../db/messages.ts";
 import { createUser, getUserRecord } from "../db/users.ts";
 import { createWebhook, getWebhook, listWebhooks } from "../db/webhooks.ts";
 import { MAX_CHANNEL_WEBHOOKS } from "../shared/integrations.ts";
-import { BackupError } from "./format.ts";
 import { importBackup } from "./import.ts";
-import { allKeys, allMessages, exportAll, toStream } from "./_test_fixture.ts";
+import {
+  allMessages,
+  assertRefusals,
+  exportAll,
+  type RefusalCase,
+  toStream,
+} from "./_test_fixture.ts";
 
 Deno.test("a backup carries bot accounts and messages posted by incoming webhooks", async () => {
   using source = await Deno.openKv(":memory:");
@@ -159,7 +164,7 @@ Deno.test("a backup's bot and webhook lines are checked against what comes befor
       change(record);
       c[line] = JSON.stringify(record);
     };
-  const cases: Array<[string, (copy: string[]) => void, number, RegExp]> = [
+  const cases: RefusalCase[] = [
     [
       "a bot record of a person's account",
       edit(botLine, (r) => r.bot.id = owner.id),
@@ -216,21 +221,7 @@ Deno.test("a backup's bot and webhook lines are checked against what comes befor
       new RegExp(`more than ${MAX_CHANNEL_WEBHOOKS} webhooks`),
     ],
   ];
-  for (const [name, damage, line, pattern] of cases) {
-    using target = await Deno.openKv(":memory:");
-    const copy = [...lines];
-    damage(copy);
-    await assert.rejects(
-      importBackup(target, toStream(copy)),
-      (error: unknown) => {
-        assert.ok(error instanceof BackupError, `${name}: ${error}`);
-        assert.equal(error.line, line, `${name}: ${error.message}`);
-        assert.match(error.message, pattern, name);
-        return true;
-      },
-    );
-    assert.deepEqual(await allKeys(target), [], name);
-  }
+  await assertRefusals(lines, cases);
 });
 
 Deno.test("a backup written before bots' records and webhooks were carried still imports", async () => {

@@ -3,7 +3,14 @@ import { loadSigningKey } from "../auth/secret.ts";
 import { createUser } from "../db/users.ts";
 import { BackupError } from "./format.ts";
 import { importBackup, TargetNotEmptyError } from "./import.ts";
-import { allKeys, buildSource, exportAll, toStream } from "./_test_fixture.ts";
+import {
+  allKeys,
+  assertRefusals,
+  buildSource,
+  exportAll,
+  type RefusalCase,
+  toStream,
+} from "./_test_fixture.ts";
 
 Deno.test("a backup without its trailer is refused and leaves nothing behind", async () => {
   using source = await Deno.openKv(":memory:");
@@ -81,7 +88,7 @@ Deno.test("a malformed line is refused with its line number", async () => {
   const reportLine = lines.findIndex((l) => l.startsWith('{"type":"report"'));
   const auditLine = lines.findIndex((l) => l.startsWith('{"type":"audit"'));
   const timeoutLine = lines.findIndex((l) => l.startsWith('{"type":"timeout"'));
-  const cases: Array<[string, (copy: string[]) => void, number, RegExp]> = [
+  const cases: RefusalCase[] = [
     ["not JSON", (c) => c[4] = "{not json", 5, /not valid JSON/],
     [
       "wrong type",
@@ -173,22 +180,7 @@ Deno.test("a malformed line is refused with its line number", async () => {
       /user "nobody" is not in the backup/,
     ],
   ];
-  for (const [name, damage, line, pattern] of cases) {
-    using target = await Deno.openKv(":memory:");
-    const copy = [...lines];
-    damage(copy);
-    await assert.rejects(
-      importBackup(target, toStream(copy)),
-      (error: unknown) => {
-        assert.ok(error instanceof BackupError, `${name}: ${error}`);
-        assert.equal(error.line, line, `${name}: ${error.message}`);
-        assert.match(error.message, new RegExp(`^line ${line}: `), name);
-        assert.match(error.message, pattern, name);
-        return true;
-      },
-    );
-    assert.deepEqual(await allKeys(target), [], name);
-  }
+  await assertRefusals(lines, cases);
 });
 
 Deno.test("a damaged file chunk is refused", async () => {

@@ -137,27 +137,33 @@ function MemberGroup(
             </span>
             {member.bot && <span class="msg-badge">BOT</span>}
             <span class="sr-only">{member.online ? "online" : "offline"}</span>
-            {onMessage && member.id !== meId && (
-              <button
-                type="button"
-                class="icon-button member-message"
-                onClick={() => onMessage(member)}
-                aria-label={`Message ${member.displayName}`}
-                title="Send a direct message"
-              >
-                <Icon name="chat" size={16} />
-              </button>
-            )}
-            {onRemove && member.id !== meId && (
-              <button
-                type="button"
-                class="icon-button member-remove"
-                onClick={() => onRemove(member)}
-                aria-label={`Remove ${member.displayName} from the channel`}
-                title="Remove from the channel"
-              >
-                <Icon name="x" size={16} />
-              </button>
+            {member.id !== meId && (onMessage || onRemove) && (
+              // Over the end of the row where a pointer can hover (shown on
+              // hover or keyboard focus), so names keep the row's width.
+              <span class="member-actions">
+                {onMessage && (
+                  <button
+                    type="button"
+                    class="icon-button member-message"
+                    onClick={() => onMessage(member)}
+                    aria-label={`Message ${member.displayName}`}
+                    title="Send a direct message"
+                  >
+                    <Icon name="chat" size={16} />
+                  </button>
+                )}
+                {onRemove && (
+                  <button
+                    type="button"
+                    class="icon-button member-remove"
+                    onClick={() => onRemove(member)}
+                    aria-label={`Remove ${member.displayName} from the channel`}
+                    title="Remove from the channel"
+                  >
+                    <Icon name="x" size={16} />
+                  </button>
+                )}
+              </span>
             )}
           </li>
         ))}

@@ -3,6 +3,8 @@
  * other sees it appear in their sidebar at once, and they talk. The DM page
  * passes axe.
  */
+import assert from "node:assert/strict";
+import { waitFor } from "../helpers/deadline.ts";
 import { assertAccessible } from "./_axe.ts";
 import { withChat } from "./_chat.ts";
 
@@ -15,8 +17,27 @@ Deno.test({
     await withChat(async (env) => {
       const ada = await env.signedUp("ada");
       const bea = await env.signedUp("bea");
-      await ada.page.locator("#members .member-name", { hasText: "bea" })
-        .waitFor();
+      // Online, so the row stays where it is under the pointer.
+      const row = ada.page.locator("#members .member.online", {
+        hasText: "bea",
+      });
+      await row.waitFor();
+      // With a mouse, a row's actions stay out of sight (and leave the name
+      // its room) until the row is hovered or focused.
+      const actions = row.locator(".member-actions");
+      const opacity = () =>
+        actions.evaluate((el) => getComputedStyle(el).opacity);
+      assert.equal(await opacity(), "0");
+      assert.equal(
+        await actions.evaluate((el) =>
+          getComputedStyle(el).getPropertyValue("position")
+        ),
+        "absolute",
+      );
+      await row.hover();
+      await waitFor(async () => await opacity() === "1", {
+        what: "the row's actions shown on hover",
+      });
       await ada.page.getByRole("button", { name: "Message bea" }).click();
       await ada.page.waitForURL((url) => !url.pathname.endsWith("/"));
       await ada.ready();

@@ -170,9 +170,20 @@ export function createInbox(state: ChatState) {
         // Only a loaded member changes; the list's own presence stands (the
         // frame's is one server's view).
         const { member } = frame;
-        members.value = members.value.map((m) =>
-          m.id === member.id ? { ...member, online: m.online } : m
-        );
+        batch(() => {
+          members.value = members.value.map((m) =>
+            m.id === member.id ? { ...member, online: m.online } : m
+          );
+          // Mine: the header's name and avatar, and what my role lets me do.
+          if (member.id === me.id) {
+            state.setMe({
+              ...state.me,
+              displayName: member.displayName,
+              avatarUrl: member.avatarUrl ?? null,
+              role: member.role ?? "member",
+            });
+          }
+        });
         break;
       }
       case "channel_updated": {

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { waitFor, withDeadline } from "../../tests/helpers/deadline.ts";
+import { effect } from "@preact/signals";
 import { createInbox, MEMBERS_RELOAD_AFTER_MS } from "./inbox.ts";
 import { createChatState } from "./state.ts";
 import type { ChannelView, Member } from "./types.ts";
@@ -162,6 +163,48 @@ Deno.test("member_updated gives a loaded member their new face, keeping the list
   ]);
   assert.equal(state.memberCount.value, 3);
   assert.equal(state.onlineCount.value, 1);
+});
+
+Deno.test("member_updated about me changes the page's me: names, avatar and role", () => {
+  const { state, inbox, stop } = setup(2);
+  stop();
+  const seen: string[] = [];
+  const dispose = effect(() => {
+    seen.push(state.me.displayName);
+  });
+  inbox.onFrame({
+    type: "member_updated",
+    member: {
+      id: "user-0",
+      username: "u0",
+      displayName: "Me, renamed",
+      online: true,
+      avatarUrl: "/avatars/user-0/3",
+      role: "admin",
+    },
+  });
+  dispose();
+  assert.deepEqual(state.me, {
+    id: "user-0",
+    username: "u0",
+    displayName: "Me, renamed",
+    avatarUrl: "/avatars/user-0/3",
+    role: "admin",
+  });
+  assert.deepEqual(seen, ["User 0", "Me, renamed"], "readers follow it");
+  // Someone else's new face leaves me as I am.
+  inbox.onFrame({
+    type: "member_updated",
+    member: { id: "user-1", username: "u1", displayName: "X", online: true },
+  });
+  assert.equal(state.me.displayName, "Me, renamed");
+  // Without a role or avatar in the face: a member without an avatar.
+  inbox.onFrame({
+    type: "member_updated",
+    member: { id: "user-0", username: "u0", displayName: "Me", online: true },
+  });
+  assert.equal(state.me.role, "member");
+  assert.equal(state.me.avatarUrl, null);
 });
 
 function message(seq: number, rev: number, content = `m${seq}`) {

@@ -59,6 +59,8 @@ export interface Typist {
 /** Builds the signals from the server's data. */
 export function createChatState(init: ChatInit) {
   const me = init.me;
+  // Names, avatar and role change while the page is open (member_updated).
+  const self = signal(me);
   const channelId = init.channel?.id ?? null;
   const channels = signal(init.channels);
   const messages = signal(init.messages);
@@ -70,7 +72,14 @@ export function createChatState(init: ChatInit) {
     )
   );
   return {
-    me,
+    /** This user as the page knows them now; components reading it follow changes. */
+    get me(): Me {
+      return self.value;
+    },
+    /** Takes in this user's new names, avatar or role. */
+    setMe(next: Me): void {
+      self.value = next;
+    },
     /** The open channel's id; null on the browse view. */
     channelId,
     /**

@@ -24,7 +24,7 @@ export function createChatStore(init: ChatInit) {
     inbox.receive([message], false);
     sync.markSeen(message.seq);
   };
-  return {
+  const store = {
     ...state,
     ...inbox,
     ...sync,
@@ -33,6 +33,12 @@ export function createChatStore(init: ChatInit) {
     ...createUploadQueue(state, stored),
     ...createViewer(state),
   };
+  // Spreading copied `me` as it was; the store reads it live instead.
+  Object.defineProperty(store, "me", {
+    get: () => state.me,
+    enumerable: true,
+  });
+  return store;
 }
 
 /** The chat page's store. */

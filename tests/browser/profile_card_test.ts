@@ -52,6 +52,8 @@ Deno.test({
       // beside her message and in the member list, without a reload.
       const avatar = await uploadAvatar(bea);
       const image = `img[src="${avatar}"]`;
+      // Her own page's menu button shows it too, from the same frame.
+      await bea.page.locator(`.user-button ${image}`).waitFor();
       await ada.log().locator(`.msg ${image}`).first().waitFor();
       await members(ada).locator(image).waitFor();
 

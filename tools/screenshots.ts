@@ -1,7 +1,8 @@
 /**
  * `deno run -A tools/screenshots.ts`: starts Hearth on a throwaway database,
  * fills it with a small team's conversation, and saves PNGs of the main
- * screens (light and dark, 1280x800 and 375x812) under docs/screenshots/.
+ * screens (light and dark, 1280x800 and 375x812; settings and the admin page
+ * light and wide) under docs/screenshots/.
  * Run `deno task build` first.
  */
 import type { BrowserContext, Page } from "playwright-core";
@@ -90,6 +91,15 @@ async function main(): Promise<void> {
           "book-club",
         );
         await shot(chat, "new-channel-desktop-light");
+        await chat.goto(base + "/settings");
+        await chat.getByRole("heading", { level: 1, name: "Settings" })
+          .waitFor();
+        await shot(chat, "settings-desktop-light");
+        // The owner's admin page, on its first tab.
+        await chat.goto(base + "/admin");
+        await chat.getByRole("tab", { selected: true }).waitFor();
+        await chat.waitForTimeout(300);
+        await shot(chat, "admin-desktop-light");
       }
       await wide.close();
 

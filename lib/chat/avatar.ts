@@ -4,6 +4,7 @@ import type { User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
 import { drawAvatar } from "../files/avatar_image.ts";
 import type { Services } from "../services.ts";
+import { announceUserChange } from "./member_faces.ts";
 
 /** Draws the uploaded image as the user's avatar; member lists pick it up at once. */
 export async function setAvatar(
@@ -13,8 +14,7 @@ export async function setAvatar(
 ): Promise<User> {
   const drawn = await drawAvatar(req, services.thumbnailer);
   const updated = await saveAvatar(services.kv, user.id, drawn);
-  services.roster.forget();
-  services.hub.announce({ type: "user", userId: user.id });
+  announceUserChange(services, user.id);
   return updated;
 }
 
@@ -24,8 +24,7 @@ export async function clearAvatar(
   user: User,
 ): Promise<User> {
   const updated = await removeAvatar(services.kv, user.id);
-  services.roster.forget();
-  services.hub.announce({ type: "user", userId: user.id });
+  announceUserChange(services, user.id);
   return updated;
 }
 

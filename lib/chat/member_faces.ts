@@ -16,6 +16,16 @@ import type { Services } from "../services.ts";
 import { memberFace } from "./membership.ts";
 import { channelsToTell } from "./peer_presence.ts";
 
+/**
+ * Tells every instance that `userId`'s record changed (names, status, avatar,
+ * role): member lists held here are dropped before the caller answers, and
+ * each instance drops its own and tells its sockets (see the listener below).
+ */
+export function announceUserChange(services: Services, userId: string): void {
+  services.roster.forget();
+  services.hub.announce({ type: "user", userId });
+}
+
 const hearing = new WeakSet<Services>();
 
 /** From now on (once per Services), tells the sockets here of changed faces. */

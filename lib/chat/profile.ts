@@ -2,6 +2,7 @@
 import { updateDisplayName, updateStatus, type User } from "../db/users.ts";
 import type { Services } from "../services.ts";
 import type { ProfileBody } from "../shared/requests.ts";
+import { announceUserChange } from "./member_faces.ts";
 
 /**
  * Renames the user; member lists held for `ready` frames and standings kept
@@ -13,8 +14,7 @@ export async function renameSelf(
   displayName: string,
 ): Promise<User> {
   const updated = await updateDisplayName(services.kv, user.id, displayName);
-  services.roster.forget();
-  services.hub.announce({ type: "user", userId: user.id });
+  announceUserChange(services, user.id);
   return updated;
 }
 
@@ -30,7 +30,7 @@ export async function updateProfile(
   }
   if (body.status !== undefined) {
     updated = await updateStatus(services.kv, user.id, body.status);
-    services.hub.announce({ type: "user", userId: user.id });
+    announceUserChange(services, user.id);
   }
   return updated;
 }

@@ -2,6 +2,7 @@
 import { changeRole, listUsers, transferOwnership } from "../db/roles.ts";
 import type { Role, User } from "../db/users.ts";
 import { ApiError } from "../errors.ts";
+import { announceUserChange } from "./member_faces.ts";
 import {
   type Admin,
   InstanceOwner,
@@ -25,8 +26,8 @@ export async function assignRole(
     InstanceOwner.check(services, user);
     if (targetId === user.id) throw forbidden("You are the owner already");
     const owner = await transferOwnership(services.kv, user.id, targetId);
-    services.hub.announce({ type: "user", userId: user.id });
-    services.hub.announce({ type: "user", userId: targetId });
+    announceUserChange(services, user.id);
+    announceUserChange(services, targetId);
     return owner;
   }
   const changed = await changeRole(services.kv, user.id, targetId, role, (
@@ -40,7 +41,7 @@ export async function assignRole(
       );
     }
   });
-  services.hub.announce({ type: "user", userId: targetId });
+  announceUserChange(services, targetId);
   return changed;
 }
 

@@ -296,3 +296,26 @@ Deno.test("GET /audit: role changes, the transfer, timeouts and bans, newest fir
     }
   });
 });
+
+Deno.test("a new role shows in the channel's member list at once, though the list was just read", async () => {
+  await withHearth(async ({ base }) => {
+    const owner = await signUp(base, uniqueName("owner"));
+    const ada = await signUp(base, uniqueName("ada"));
+    const general = (await owner.api.get("/channels")).body[0].id;
+    const roleOfAda = async () => {
+      const page = await owner.api.get(
+        `/channels/${general}/members?limit=100&online=false`,
+      );
+      assert.equal(page.status, 200, JSON.stringify(page.body));
+      const row = page.body.members.find((m: { id: string }) =>
+        m.id === ada.id
+      );
+      assert.ok(row, "Ada is listed");
+      return row.role ?? "member";
+    };
+    // Read once, so the server holds the list (for up to 30 s).
+    assert.equal(await roleOfAda(), "member");
+    assert.equal((await setRole(owner.api, ada.id, "moderator")).status, 200);
+    assert.equal(await roleOfAda(), "moderator");
+  });
+});

@@ -87,6 +87,12 @@ export class Roster {
     this.#maxChannels = opts.maxChannels ?? DEFAULT_MAX_CHANNELS;
     this.#now = opts.now ?? (() => performance.now());
     this.#isOnline = (id) => opts.presence?.isOnline(id) ?? false;
+    // A changed user record (names, status, avatar, role), announced here or
+    // by another instance, drops every list: the next read shows it. The hub
+    // tells its own announcements at once, before the announcer answers.
+    hub.onControl((message) => {
+      if (message.type === "user") this.forget();
+    });
     // At most `maxChannels` lists: a check per held list per change.
     opts.presence?.onChange((userId, online) => {
       for (const { loaded } of this.#entries.values()) {

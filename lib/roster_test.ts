@@ -167,6 +167,24 @@ Deno.test("Roster.forget() drops every list, as after a rename", async () => {
   hub.close();
 });
 
+Deno.test("Roster drops every list when a user's record changes, here or on another instance, and on no other news", async () => {
+  const hub = new Hub();
+  const lists = new Map([["c", [user("ann")]]]);
+  const { reads, load } = loader(lists);
+  const roster = new Roster(load, hub);
+  await roster.members("c");
+  hub.announce({ type: "friends", userId: "ann" });
+  hub.announce({ type: "timeout", userId: "ann" });
+  assert.equal(roster.size, 1, "other news keeps the list");
+  lists.set("c", [{ ...user("ann"), role: "moderator" }]);
+  // announce() tells this hub's listeners before it returns.
+  hub.announce({ type: "user", userId: "ann" });
+  assert.equal(roster.size, 0);
+  assert.equal((await roster.members("c"))[0].role, "moderator");
+  assert.equal(reads.length, 2);
+  hub.close();
+});
+
 Deno.test("Roster does not keep a failed read and bounds the channels it holds", async () => {
   const hub = new Hub();
   let fail = true;

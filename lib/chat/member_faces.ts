@@ -5,9 +5,7 @@
  *
  * Every change of a user record is announced on the hub (`{type: "user"}`,
  * heard by every instance, this one included); each instance reads the record
- * once and tells its own sockets, so no new event needs relaying, and member
- * lists held for `ready` frames here are dropped (the instance that made the
- * change drops its own before answering).
+ * once and tells its own sockets, so no new event needs relaying.
  */
 import { getUserRecord, toPublicUser } from "../db/users.ts";
 import { log } from "../log.ts";
@@ -17,12 +15,11 @@ import { memberFace } from "./membership.ts";
 import { channelsToTell } from "./peer_presence.ts";
 
 /**
- * Tells every instance that `userId`'s record changed (names, status, avatar,
- * role): member lists held here are dropped before the caller answers, and
- * each instance drops its own and tells its sockets (see the listener below).
+ * Tells every instance, this one at once, that `userId`'s record changed
+ * (names, status, avatar, role): each drops the member lists it holds (the
+ * roster listens) and tells its sockets (the listener below).
  */
 export function announceUserChange(services: Services, userId: string): void {
-  services.roster.forget();
   services.hub.announce({ type: "user", userId });
 }
 
@@ -34,7 +31,6 @@ export function listenForFaces(services: Services): void {
   hearing.add(services);
   services.hub.onControl((message) => {
     if (message.type !== "user") return;
-    services.roster.forget();
     // Nobody here to tell: nothing to read.
     if (services.sockets.size > 0) void tellFace(services, message.userId);
   });

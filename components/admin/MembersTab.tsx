@@ -127,17 +127,18 @@ function PersonItem(
       </p>
       {canAct && (
         <>
-          <label class="field">
-            <span>
-              Reason for {label} <span class="muted">(optional)</span>
-            </span>
-            <input
-              value={reason}
-              maxLength={500}
-              onInput={(e) => setReason(e.currentTarget.value)}
-            />
-          </label>
-          <div class="admin-actions">
+          {/* The reason goes with whichever action is taken, on one row. */}
+          <div class="admin-actions person-actions">
+            <label class="field admin-reason">
+              <span>
+                Reason for {label} <span class="muted">(optional)</span>
+              </span>
+              <input
+                value={reason}
+                maxLength={500}
+                onInput={(e) => setReason(e.currentTarget.value)}
+              />
+            </label>
             {admin && (
               <label class="inline-field">
                 <span>Role</span>

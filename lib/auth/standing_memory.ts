@@ -90,7 +90,11 @@ export class StandingMemory {
     services.hub.onEveryEvent((channelId, event) => {
       if (event.kind === "message" || event.kind === "update") {
         this.#moveStamp(channelId);
-      } else if (event.kind !== "typing") this.#drop(`c ${channelId}`);
+      } else if (event.kind !== "typing" && event.kind !== "face") {
+        // A new face changes one user's record, whose standings the `user`
+        // news above already dropped; the channel's others stand as they were.
+        this.#drop(`c ${channelId}`);
+      }
     });
   }
 

@@ -6,6 +6,7 @@ import type { Message } from "../shared/wire.ts";
 import {
   Hub,
   memberEvent,
+  memberFaceEvent,
   messageEvent,
   updateEvent,
 } from "../realtime/hub.ts";
@@ -175,6 +176,17 @@ Deno.test("a change of the user's record drops their standings, and only theirs"
     await memory.read(other.id, "t2", otherChannel.id);
     assert.equal(memory.size, 2);
     hub.announce({ type: "user", userId: user.id });
+    assert.equal(memory.size, 1);
+    // The face told to the other's channel afterwards drops nothing more.
+    hub.publishHere(
+      otherChannel.id,
+      memberFaceEvent({
+        id: user.id,
+        username: "u",
+        displayName: "U",
+        online: true,
+      }),
+    );
     assert.equal(memory.size, 1);
     assert.equal(
       await countReads(

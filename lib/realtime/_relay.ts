@@ -202,9 +202,6 @@ export function eventFromFrameText(text: unknown): HubEvent | null {
         ...(frame.removed === true ? { removed: true } : {}),
         frameText: text,
       };
-    case "member_updated":
-      if (typeof frame.member?.id !== "string") return null;
-      return { kind: "face", userId: frame.member.id, frameText: text };
     case "channel_updated":
       return { kind: "channel", deleted: false, frameText: text };
     case "channel_removed":
